@@ -1,0 +1,1 @@
+"""TracPro: a dashboard for RapidPro polls, on Streamlit and PostgreSQL."""
