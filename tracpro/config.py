@@ -1,0 +1,70 @@
+"""Settings, read in one place: the environment first, then `.streamlit/secrets.toml`.
+
+The app and the sync job both call `load_settings()`; neither reads the environment itself.
+This module must not import streamlit: the sync job runs without it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+DEFAULT_DATA_DIR = PROJECT_ROOT / ".tracpro-data"
+
+
+class SettingsError(Exception):
+    """A setting is missing or unusable; the message is one sentence meant for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # None means "use the embedded PostgreSQL whose data lives in data_dir".
+    database_url: str | None
+    data_dir: Path
+    # Demo mode allows the built-in demo org and its printed logins; never on in production.
+    demo_mode: bool
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+
+def _read_secrets(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path} is not valid TOML: {error}.") from error
+
+
+def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -> str | None:
+    """An environment variable wins over a secret; secrets may spell the key in lower case."""
+    value = environ.get(name)
+    if value is None:
+        value = secrets.get(name, secrets.get(name.lower()))
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _as_bool(value: str | None) -> bool:
+    return value is not None and value.lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    secrets = _read_secrets(SECRETS_PATH if secrets_path is None else secrets_path)
+    data_dir = _lookup("TRACPRO_DATA_DIR", environ, secrets)
+    return Settings(
+        database_url=_lookup("DATABASE_URL", environ, secrets),
+        data_dir=Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR,
+        demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
+    )

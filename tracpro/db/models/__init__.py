@@ -1,0 +1,52 @@
+"""Every model, imported here so the metadata is complete wherever models are used."""
+
+from tracpro.db.models.baseline import BaselineTerm
+from tracpro.db.models.contacts import Contact, contact_reporter_groups
+from tracpro.db.models.groups import Boundary, ContactGroup, Region, ReporterGroup
+from tracpro.db.models.messages import (
+    Audience,
+    Direction,
+    InboxMessage,
+    Message,
+    MessageStatus,
+    message_recipients,
+)
+from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
+from tracpro.db.models.polls import Poll, PollRun, PollRunType, Question, QuestionType
+from tracpro.db.models.responses import Answer, Response, ResponseStatus
+from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncState
+from tracpro.db.models.users import Membership, Role, User, membership_regions
+
+__all__ = [
+    "Answer",
+    "Audience",
+    "BaselineTerm",
+    "Boundary",
+    "Contact",
+    "ContactGroup",
+    "DataField",
+    "Direction",
+    "FieldType",
+    "InboxMessage",
+    "Membership",
+    "Message",
+    "MessageStatus",
+    "OutboxAction",
+    "OutboxStatus",
+    "Org",
+    "Poll",
+    "PollRun",
+    "PollRunType",
+    "Question",
+    "QuestionType",
+    "Region",
+    "ReporterGroup",
+    "Response",
+    "ResponseStatus",
+    "SameDayMode",
+    "SyncState",
+    "User",
+    "contact_reporter_groups",
+    "membership_regions",
+    "message_recipients",
+]
