@@ -1,0 +1,1 @@
+"""Read models: SQL that pages need, one module per concern. No streamlit here."""
