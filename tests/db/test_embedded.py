@@ -1,0 +1,69 @@
+"""The embedded PostgreSQL is shared safely by processes that start it at the same moment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import ROOT
+from tracpro.db.embedded import embedded_database_url
+
+# Waits for a common start time, starts (or joins) the server, and reports which cluster it reached.
+JOIN_AND_REPORT = """
+import json, sys, time
+from pathlib import Path
+from sqlalchemy import create_engine, text
+from tracpro.db.embedded import embedded_database_url
+start_at = float(sys.argv[2])
+while time.time() < start_at:
+    time.sleep(0.001)
+engine = create_engine(embedded_database_url(Path(sys.argv[1])))
+with engine.connect() as connection:
+    row = connection.execute(text(
+        "SELECT system_identifier::text, pg_postmaster_start_time()::text, current_database() "
+        "FROM pg_control_system()")).one()
+print(json.dumps(list(row)))
+"""
+
+
+def _spawn(data_dir, start_at: float) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", JOIN_AND_REPORT, str(data_dir), str(start_at)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_two_processes_starting_a_new_embedded_server_at_once_share_one_cluster(tmp_path):
+    start_at = time.time() + 1.5  # both interpreters are up by then
+    processes = [_spawn(tmp_path, start_at) for _ in range(2)]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    reports = [json.loads(stdout) for stdout, _ in outputs]
+    assert reports[0] == reports[1]  # the same cluster, started once
+    assert reports[0][2] == "tracpro"
+
+
+@pytest.mark.slow
+def test_a_process_leaving_does_not_stop_the_server_for_the_one_still_using_it(tmp_path):
+    engine = create_engine(embedded_database_url(tmp_path))
+    try:
+        identity = "SELECT system_identifier::text, pg_postmaster_start_time()::text FROM pg_control_system()"
+        with engine.connect() as connection:
+            ours = list(connection.execute(text(identity)).one())
+        visitor = _spawn(tmp_path, time.time())
+        stdout, stderr = visitor.communicate(timeout=120)
+        assert visitor.returncode == 0, stderr
+        assert json.loads(stdout)[:2] == ours  # the visitor joined our server
+        with engine.connect() as connection:  # which is still up after it left, and not restarted
+            assert list(connection.execute(text(identity)).one()) == ours
+    finally:
+        engine.dispose()

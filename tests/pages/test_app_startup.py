@@ -1,0 +1,48 @@
+"""Two app processes starting at once on a fresh embedded database both come up, sharing it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+
+RENDER_APP = """
+import sys, time
+from streamlit.testing.v1 import AppTest
+start_at = float(sys.argv[1])
+while time.time() < start_at:
+    time.sleep(0.001)
+app = AppTest.from_file("app.py", default_timeout=120).run()
+assert not app.exception, app.exception
+assert not app.error, [error.value for error in app.error]
+print(app.caption[0].value)
+"""
+
+
+@pytest.mark.slow
+def test_two_apps_starting_together_on_a_fresh_embedded_database(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
+    environment["TRACPRO_DATA_DIR"] = str(tmp_path)
+    start_at = time.time() + 2
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", RENDER_APP, str(start_at)],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=180) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    captions = [stdout.strip().splitlines()[-1] for stdout, _ in outputs]
+    assert captions[0] == captions[1]
+    assert "database `tracpro`" in captions[0]
+    assert (tmp_path / "postgres" / "PG_VERSION").exists()  # in the folder we named, nowhere else

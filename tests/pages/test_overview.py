@@ -1,0 +1,65 @@
+"""The first page says what the database holds, and what to do when it holds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import factories as f
+from tests.conftest import ROOT
+from tracpro.db import connection as db_connection
+
+APP = str(ROOT / "app.py")
+
+
+def _run_app() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _counts(app: AppTest) -> dict[str, int]:
+    table = app.dataframe[0].value
+    return dict(zip(table["Table"], table["Rows"], strict=True))
+
+
+def test_an_empty_database_says_how_to_load_data(db):
+    app = _run_app()
+    assert app.title[0].value == "TracPro"
+    assert "PostgreSQL" in app.caption[0].value
+    assert "python3 run.py demo" in app.info[0].value
+    assert _counts(app)["Contacts"] == 0
+
+
+def test_the_page_counts_what_the_database_holds(db):
+    org = f.OrgFactory(name="Ministry of Education", slug="moe")
+    region = f.RegionFactory(org=org)
+    for _ in range(3):
+        f.ContactFactory(org=org, region=region)
+    f.AnswerFactory(response__pollrun__poll__org=org)
+    db.flush()
+
+    app = _run_app()
+    counts = _counts(app)
+    assert counts["Organisations"] == 1
+    assert counts["Contacts"] == 4  # three in the region and the answer's respondent
+    assert counts["Answers"] == 1 and counts["Poll dates"] == 1
+    assert not app.info  # no "empty database" hint any more
+    orgs = app.dataframe[1].value
+    assert orgs["Name"].tolist() == ["Ministry of Education"]
+    assert orgs["Timezone"].tolist() == ["Africa/Kigali"]
+
+
+def test_an_unreachable_database_is_one_clear_sentence(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracpro@127.0.0.1:9/tracpro")
+    db_connection.get_engine.cache_clear()
+    db_connection.SessionFactory.configure(bind=None)
+    try:
+        app = AppTest.from_file(APP, default_timeout=30).run()
+        assert not app.exception
+        assert len(app.error) == 1
+        assert "Could not connect to the PostgreSQL database" in app.error[0].value
+        assert not app.dataframe  # and nothing else rendered
+    finally:
+        db_connection.get_engine.cache_clear()

@@ -1,0 +1,39 @@
+"""Settings come from the environment first, then .streamlit/secrets.toml."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracpro.config import DEFAULT_DATA_DIR, SettingsError, load_settings
+
+
+def test_with_nothing_configured_the_embedded_database_is_used(tmp_path):
+    settings = load_settings(environ={}, secrets_path=tmp_path / "absent.toml")
+    assert settings.uses_embedded_database
+    assert settings.data_dir == DEFAULT_DATA_DIR
+    assert settings.demo_mode is False
+
+
+def test_the_environment_wins_over_secrets(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('DATABASE_URL = "postgresql://from-secrets/db"\n')
+    assert load_settings(environ={}, secrets_path=secrets).database_url == "postgresql://from-secrets/db"
+    environ = {"DATABASE_URL": "postgresql://from-env/db"}
+    assert load_settings(environ=environ, secrets_path=secrets).database_url == "postgresql://from-env/db"
+
+
+def test_secrets_may_spell_keys_in_lower_case_and_blank_means_unset(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('database_url = "postgresql://lower/db"\ntracpro_demo = "yes"\n')
+    settings = load_settings(environ={"TRACPRO_DATA_DIR": str(tmp_path / "pg")}, secrets_path=secrets)
+    assert settings.database_url == "postgresql://lower/db"
+    assert settings.demo_mode is True
+    assert settings.data_dir == tmp_path / "pg"
+    assert load_settings(environ={"DATABASE_URL": "  "}, secrets_path=tmp_path / "x").database_url is None
+
+
+def test_unreadable_secrets_are_reported_in_one_sentence(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("DATABASE_URL = postgresql://unquoted\n")
+    with pytest.raises(SettingsError, match="is not valid TOML"):
+        load_settings(environ={}, secrets_path=secrets)
