@@ -1,0 +1,145 @@
+"""Numeric rules, categories and question types: tracpro-behaviour §4 T1–T6, T8, T20."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracpro.db.models.polls import QuestionType
+from tracpro.polls.rules import (
+    all_categories,
+    answer_category,
+    categorize,
+    category_name,
+    guess_question_type,
+    natural_sort_key,
+    passes_test,
+    snakify,
+)
+
+
+def _test(kind: str, *arguments) -> dict:
+    return {"type": kind, "arguments": [a for a in arguments]}
+
+
+# T1: numeric rule tests, (test, value, expected).
+T1 = [
+    *[(_test("has_number"), value, True) for value in ["1.234", "1", "0", "-1", "-1.23"]],
+    *[(_test("has_number"), value, False) for value in [None, "asdf", "1.asdf", "asdf.1", "asdf1", "1asdf"]],
+    (_test("has_number_between", "1", "2"), "1", True),
+    (_test("has_number_between", "1", "2"), "1.5", True),
+    (_test("has_number_between", "1", "2"), "2", True),
+    (_test("has_number_between", "1", "2"), None, False),
+    (_test("has_number_between", "1", "2"), "asdf", False),
+    (_test("has_number_between", None, "2"), "1", False),
+    (_test("has_number_between", "1", None), "1", False),
+    (_test("has_number_between", "asdf", "2"), "1", False),
+    (_test("has_number_between", "1", "asdf"), "1", False),
+    (_test("has_number_between", "1", "2"), "0.9", False),
+    (_test("has_number_between", "2", "1"), "1.5", False),
+    (_test("has_number_eq", "1"), "1.0", True),
+    (_test("has_number_eq", "1.0"), "1", True),
+    (_test("has_number_eq", "1.01"), "1", False),
+    (_test("has_number_eq", "1"), "asdf", False),
+    (_test("has_number_eq", "asdf"), "1", False),
+    (_test("has_number_eq", "1"), None, False),
+    (_test("has_number_lt", "1.5"), "1", True),
+    (_test("has_number_lt", "2"), "1.5", True),
+    (_test("has_number_lt", "1"), "-1", True),
+    (_test("has_number_lt", "1"), "1.5", False),
+    (_test("has_number_lt", "1"), "1.0", False),
+    (_test("has_number_lt", "1"), None, False),
+    (_test("has_number_lt", "1"), "asdf", False),
+    (_test("has_number_lt", "asdf"), "1", False),
+    (_test("has_number_gt", "1"), "1.5", True),
+    (_test("has_number_gt", "1.5"), "2", True),
+    (_test("has_number_gt", "-1"), "1", True),
+    (_test("has_number_gt", "1.5"), "1", False),
+    (_test("has_number_gt", "1"), "1.0", False),
+    (_test("has_number_gt", "1"), None, False),
+    (_test("has_number_gt", "1"), "asdf", False),
+    (_test("has_number_gt", "asdf"), "1", False),
+    # Text tests are never evaluated.
+    (_test("has_any_word", "rain"), "rain", False),
+]
+
+
+@pytest.mark.parametrize("test, value, expected", T1)
+def test_t1_numeric_rule_tests(test, value, expected):
+    assert passes_test(value, test) is expected
+
+
+@pytest.mark.parametrize(
+    "category, expected", [("cats", "cats"), ({"base": "base", "eng": "eng"}, "base"), ({"eng": "eng"}, "eng")]
+)
+def test_t2_category_names(category, expected):
+    assert category_name(category) == expected
+
+
+@pytest.mark.parametrize(
+    "rule_categories, answer_categories, expected",
+    [
+        ([], [], ["Other"]),
+        (["a", "b"], [], ["a", "b", "Other"]),
+        (["a", "Other", "b"], [], ["a", "b", "Other"]),
+        (["b", "a", "a", "b"], [], ["b", "a", "Other"]),
+        (["a", "b"], ["apple", "a", None, ""], ["a", "b", "apple", "Other"]),
+    ],
+)
+def test_t3_all_categories(rule_categories, answer_categories, expected):
+    assert all_categories(rule_categories, answer_categories) == expected
+
+
+def test_t4_categorize_takes_the_first_rule_that_passes():
+    rules = [
+        {"category": "dogs", "test": _test("has_number_between", "1", "3")},
+        {"category": "cats", "test": _test("has_number")},
+    ]
+    assert [categorize(value, rules) for value in (2, 5, "foo")] == ["dogs", "cats", "Other"]
+
+
+@pytest.mark.parametrize(
+    "kinds, expected",
+    [
+        (["has_number", "has_number"], QuestionType.NUMERIC),
+        ([], QuestionType.OPEN),
+        (["has_number", "has_text"], QuestionType.CATEGORICAL),
+        (["has_number_between", "has_number_lt", "has_number_gt", "has_number_eq"], QuestionType.NUMERIC),
+    ],
+)
+def test_t5_question_type_guess(kinds, expected):
+    assert guess_question_type([{"category": "x", "test": _test(kind)} for kind in kinds]) == expected
+
+
+def test_t6_an_average_between_ranges_is_other_unless_ranges_overlap():
+    gappy = [
+        {"category": "zero", "test": _test("has_number_eq", "0")},
+        {"category": "1-4", "test": _test("has_number_between", "1", "4")},
+        {"category": "5-10", "test": _test("has_number_between", "5", "10")},
+        {"category": "11+", "test": _test("has_number_gt", "10")},
+    ]
+    assert [categorize(value, gappy) for value in ("0.5", "4.5")] == ["Other", "Other"]
+    overlapping = [
+        {"category": "1-4", "test": _test("has_number_between", "0", "4")},
+        {"category": "5-10", "test": _test("has_number_between", "4", "10")},
+    ]
+    assert [categorize(value, overlapping) for value in ("4.5", "0.5", "4")] == ["5-10", "1-4", "1-4"]
+
+
+def test_t8_natural_sort():
+    values = ["11-20", "1-10", "<100", None, "Other", "21-999", "21-99"]
+    assert sorted(values, key=natural_sort_key) == [None, "1-10", "11-20", "21-99", "21-999", "<100", "Other"]
+
+
+@pytest.mark.parametrize(
+    "given, stored",
+    [("1 - 5", "1 - 5"), ({"base": "Rain", "rwa": "Imvura"}, "Rain"), ({"eng": "Yes"}, "Yes"), ("All Responses", None)],
+)
+def test_t20_answer_categories(given, stored):
+    assert answer_category(given) == stored
+
+
+@pytest.mark.parametrize(
+    "name, key", [("Age", "age"), ("Result 1", "result_1"), ("Age (years)", "age_years_"), (" Has Water ", "has_water")]
+)
+def test_result_keys_are_rapidpro_snakified_names(name, key):
+    assert snakify(name) == key
