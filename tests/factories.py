@@ -185,6 +185,16 @@ class PollRunFactory(Factory):
     conducted_date = factory.LazyAttribute(lambda obj: obj.conducted_on.date())
 
 
+class FlowStartFactory(Factory):
+    class Meta:
+        model = models.FlowStart
+
+    pollrun = factory.SubFactory(PollRunFactory, pollrun_type=models.PollRunType.REGIONAL)
+    org_id = factory.SelfAttribute("pollrun.org_id")
+    uuid = _uuid()
+    contact_count = 1
+
+
 class ResponseFactory(Factory):
     class Meta:
         model = models.Response

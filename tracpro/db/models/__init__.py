@@ -12,7 +12,7 @@ from tracpro.db.models.messages import (
     message_recipients,
 )
 from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
-from tracpro.db.models.polls import Poll, PollRun, PollRunType, Question, QuestionType
+from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Question, QuestionType
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
 from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncState
 from tracpro.db.models.users import Membership, Role, User, membership_regions
@@ -27,6 +27,7 @@ __all__ = [
     "DataField",
     "Direction",
     "FieldType",
+    "FlowStart",
     "InboxMessage",
     "Membership",
     "Message",

@@ -13,6 +13,7 @@ from tracpro.db.base import (
     created_at,
     intpk,
     json_dict,
+    json_list,
     org_fk,
     rapidpro_uuid,
     updated_at,
@@ -55,6 +56,11 @@ class Contact(Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="SET NULL"))
     # Every RapidPro field value, keyed by field key; values are strings or null, as RapidPro sends them.
     fields: Mapped[json_dict]
+    # The uuids of all the contact's RapidPro groups: region and reporter groups are derived from
+    # them, so a change of which groups are tracked needs no new sync.
+    group_uuids: Mapped[json_list]
+    # RapidPro's status: active, blocked, stopped, archived; "deleted" once RapidPro deleted it.
+    rapidpro_status: Mapped[str] = mapped_column(String(16), server_default="active")
     # False when deleted or blocked in RapidPro, or outside every tracked region.
     is_active: Mapped[bool_true]
 

@@ -124,7 +124,6 @@ class PollRun(Base):
             unique=True,
             postgresql_where=text("pollrun_type = 'universal'"),
         ),
-        UniqueConstraint("org_id", "flow_start_uuid"),
         Index("ix_pollruns_poll_id_conducted_on", "poll_id", "conducted_on"),
         Index("ix_pollruns_org_id_conducted_on", "org_id", "conducted_on"),
     )
@@ -137,10 +136,28 @@ class PollRun(Base):
     conducted_on: Mapped[datetime]
     # conducted_on's date in the org's timezone.
     conducted_date: Mapped[date]
-    # The RapidPro flow start that TracPro created for a regional or propagated pollrun.
-    flow_start_uuid: Mapped[str | None] = mapped_column(String(36))
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
 
     poll: Mapped[Poll] = relationship()
     region: Mapped[Region | None] = relationship()
+
+
+class FlowStart(Base):
+    """A RapidPro flow start TracPro made for a pollrun (one per batch of up to 100 contacts).
+
+    Runs whose `start` is one of these belong to its pollrun; other runs go to the universal
+    pollrun of their day.
+    """
+
+    __tablename__ = "flow_starts"
+    __table_args__ = (UniqueConstraint("org_id", "uuid"),)
+
+    id: Mapped[intpk]
+    org_id: Mapped[org_fk]
+    uuid: Mapped[rapidpro_uuid]
+    pollrun_id: Mapped[int] = mapped_column(ForeignKey("pollruns.id", ondelete="CASCADE"), index=True)
+    contact_count: Mapped[int] = mapped_column(server_default="0")
+    created_at: Mapped[created_at]
+
+    pollrun: Mapped[PollRun] = relationship()

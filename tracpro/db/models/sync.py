@@ -27,6 +27,9 @@ class SyncState(Base):
     # "fields", "groups", "contacts", "runs:<flow uuid>", ...
     resource: Mapped[str] = mapped_column(String(100), primary_key=True)
     watermark: Mapped[datetime | None]
+    # The window of the pass under way, (pass_after, pass_started_at]: a resumed pass must ask
+    # with exactly the filters its cursor was made with.
+    pass_after: Mapped[datetime | None]
     pass_started_at: Mapped[datetime | None]
     resume_cursor: Mapped[str | None] = mapped_column(Text)
     # Counts of the pass under way, kept across a resume: {"created": n, "updated": n, ...}.
