@@ -1,0 +1,23 @@
+"""RapidPro, as TracPro reaches it: through temba_client over HTTP, built in one place."""
+
+from tracpro.rapidpro.client import (
+    NotFound,
+    Page,
+    RapidPro,
+    RapidProError,
+    RequestRejected,
+    RetryPolicy,
+    TokenRejected,
+    Unavailable,
+)
+
+__all__ = [
+    "NotFound",
+    "Page",
+    "RapidPro",
+    "RapidProError",
+    "RequestRejected",
+    "RetryPolicy",
+    "TokenRejected",
+    "Unavailable",
+]

@@ -1,0 +1,233 @@
+"""The one place TracPro talks to RapidPro, and the only module that imports `temba_client`.
+
+`RapidPro` wraps temba_client's v2 client with what the sync job and the outbox need:
+- pages walked by TracPro itself, so one malformed item is logged and skipped instead of
+  losing its page (temba_client's iterator moves past a page before deserialising it);
+- retries with backoff for throttling (Retry-After honoured), 5xx answers, dropped
+  connections and timeouts, on reads; writes retry only when RapidPro throttled them, the one
+  case where it certainly did not act on them;
+- RapidPro's errors as TracPro's own exceptions with sentences a person can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import requests
+import temba_client.base
+import temba_client.utils
+from temba_client.exceptions import (
+    TembaBadRequestError,
+    TembaConnectionError,
+    TembaHttpError,
+    TembaNoSuchObjectError,
+    TembaRateExceededError,
+    TembaTokenError,
+)
+from temba_client.v2 import TembaClient
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "tracpro/2"
+# temba_client calls requests with no timeout at all; a RapidPro that stops answering must not
+# hang the sync job forever. (connect, read) seconds.
+REQUEST_TIMEOUT = (10.0, 120.0)
+
+
+def _request_with_timeout(method: str, url: str, **kwargs: Any) -> requests.Response:
+    kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+    return temba_client.utils.request(method, url, **kwargs)
+
+
+temba_client.base.request = _request_with_timeout
+
+
+class RapidProError(Exception):
+    """RapidPro could not be used; `str()` says why in words."""
+
+
+class TokenRejected(RapidProError):
+    pass
+
+
+class RequestRejected(RapidProError):
+    """RapidPro answered 400: the request itself is wrong (validation errors in `errors`)."""
+
+    def __init__(self, errors: dict[str, Any]):
+        self.errors = errors
+        super().__init__(f"RapidPro rejected the request: {describe_errors(errors)}")
+
+
+class NotFound(RapidProError):
+    pass
+
+
+class Unavailable(RapidProError):
+    """Throttled, down, or not answering, still after retrying: worth trying again later."""
+
+
+def describe_errors(errors: Any) -> str:
+    """RapidPro's nested field errors ({"urns": {"0": ["Invalid URN"]}}) as one line."""
+    if isinstance(errors, dict):
+        parts = []
+        for key, value in errors.items():
+            inner = describe_errors(value)
+            parts.append(inner if key in ("non_field_errors", "detail", "details") or key.isdigit() else f"{key}: {inner}")
+        return "; ".join(parts)
+    if isinstance(errors, list | tuple):
+        return "; ".join(describe_errors(item) for item in errors)
+    return str(errors)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    base_wait: float = 1.0  # doubled at each attempt ...
+    max_wait: float = 60.0  # ... up to this
+
+
+def _status_of(error: TembaHttpError) -> int | None:
+    response = getattr(error.caused_by, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, TembaRateExceededError | TembaConnectionError | requests.Timeout):
+        return True
+    return isinstance(error, TembaHttpError) and (_status_of(error) or 0) >= 500
+
+
+def _translate(error: BaseException) -> RapidProError:
+    if isinstance(error, TembaTokenError):
+        return TokenRejected("RapidPro refused the API token (HTTP 403): check the org's RapidPro token.")
+    if isinstance(error, TembaBadRequestError):
+        return RequestRejected(error.errors)
+    if isinstance(error, TembaNoSuchObjectError):
+        return NotFound("RapidPro has no such object (HTTP 404).")
+    if isinstance(error, TembaRateExceededError):
+        return Unavailable("RapidPro kept throttling requests (HTTP 429); the sync will try again later.")
+    if isinstance(error, TembaConnectionError):
+        return Unavailable("RapidPro could not be reached (connection failed).")
+    if isinstance(error, requests.Timeout):
+        return Unavailable("RapidPro did not answer in time.")
+    if isinstance(error, TembaHttpError):
+        return Unavailable(f"RapidPro answered with an error (HTTP {_status_of(error)}).")
+    return RapidProError(f"Unexpected answer from RapidPro: {error}")
+
+
+@dataclass
+class Page:
+    """One page of a list endpoint."""
+
+    items: list[Any]
+    # (raw item, reason) for items that could not be read; the rest of the page is kept.
+    malformed: list[tuple[Any, str]] = field(default_factory=list)
+    # Where to resume to get the pages after this one; None after the last page.
+    next_cursor: str | None = None
+
+
+def _cursor_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    cursors = parse_qs(urlparse(url).query).get("cursor")
+    return cursors[0] if cursors else None
+
+
+class RapidPro:
+    """A RapidPro workspace, reached through temba_client over HTTP."""
+
+    def __init__(self, host: str, token: str, retry: RetryPolicy | None = None):
+        self.host = host
+        self.retry = retry or RetryPolicy()
+        self._client = TembaClient(host, token, user_agent=USER_AGENT)
+
+    # -- calling, with retries and translated errors
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, TembaRateExceededError) and error.retry_after:
+            return float(error.retry_after)
+        return min(self.retry.base_wait * 2 ** (state.attempt_number - 1), self.retry.max_wait)
+
+    def _call(self, function, *args: Any, writes: bool = False, **kwargs: Any) -> Any:
+        retry_on = (lambda e: isinstance(e, TembaRateExceededError)) if writes else _is_transient
+        retrying = Retrying(
+            retry=retry_if_exception(retry_on),
+            wait=self._wait,
+            stop=stop_after_attempt(self.retry.attempts),
+            reraise=True,
+            before_sleep=lambda state: log.info(
+                "RapidPro call failed (%s); retry %d", state.outcome.exception(), state.attempt_number
+            ),
+        )
+        try:
+            return retrying(function, *args, **kwargs)
+        except (
+            TembaTokenError,
+            TembaBadRequestError,
+            TembaNoSuchObjectError,
+            TembaRateExceededError,
+            TembaConnectionError,
+            TembaHttpError,
+            requests.Timeout,
+        ) as error:
+            raise _translate(error) from error
+
+    # -- reads
+
+    def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any) -> Iterator[Page]:
+        """Every page of a list endpoint, e.g. `pages("runs", flow=uuid, after=t, reverse=True)`.
+
+        A cursor passed back as `resume_cursor`, with the same filters, continues after the page
+        it came with: nothing is missed; pages may be seen again, which upserts absorb.
+        """
+        query = getattr(self._client, f"get_{resource}")(**filters)
+        url, params = query.url, dict(query.params)
+        if resume_cursor:
+            params["cursor"] = resume_cursor
+        while url:
+            response = self._call(self._client._request, "get", url, params=params)
+            results = response.get("results") or []
+            items, malformed = [], []
+            for raw in results:
+                try:
+                    items.append(query.clazz.deserialize(raw))
+                except Exception as error:  # any unreadable shape: skip the item, keep the page
+                    malformed.append((raw, f"{type(error).__name__}: {error}"))
+            for raw, reason in malformed:
+                log.warning("Skipped a malformed %s item from RapidPro (%s): %.300r", resource, reason, raw)
+            url, params = response.get("next"), {}
+            yield Page(items, malformed, _cursor_of(url))
+            if not results:
+                return
+
+    def all(self, resource: str, **filters: Any) -> list[Any]:
+        return [item for page in self.pages(resource, **filters) for item in page.items]
+
+    def workspace(self) -> Any:
+        return self._call(self._client.get_org)
+
+    def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
+        # dependencies must be the string "none": temba_client sends False as 0, which RapidPro refuses.
+        export = self._call(self._client.get_definitions, flows=flow_uuids, dependencies="none")
+        return list(export.flows or [])
+
+    # -- writes (never retried unless throttled: a POST that timed out may have been acted on)
+
+    def start_flow(self, flow_uuid: str, contact_uuids: list[str], params: dict[str, Any] | None = None) -> Any:
+        return self._call(
+            self._client.create_flow_start,
+            flow=flow_uuid,
+            contacts=contact_uuids,
+            restart_participants=True,
+            params=params,
+            writes=True,
+        )
+
+    def send_broadcast(self, text: str, contact_uuids: list[str]) -> Any:
+        return self._call(self._client.create_broadcast, text=text, contacts=contact_uuids, writes=True)
