@@ -1,0 +1,111 @@
+"""What an org tracks: which RapidPro groups are regions (with their tree and boundaries), which
+are reporter groups, and which flows are polls. Used by the settings pages and the demo setup.
+
+Each function checks everything before changing anything: a bad choice raises ValueError and
+leaves the org as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import Boundary, ContactGroup, Poll, Region, ReporterGroup
+from tracpro.orgs.regions import assign_contact_groups, deactivate_region
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    uuid: str  # the RapidPro group
+    parent_uuid: str | None = None  # another chosen group, or None for a top-level region
+    boundary_osm_id: str | None = None
+
+
+def _groups_by_uuid(session: Session, org_id: int, uuids: Iterable[str]) -> dict[str, ContactGroup]:
+    groups = {
+        group.uuid: group
+        for group in session.scalars(
+            select(ContactGroup).where(ContactGroup.org_id == org_id, ContactGroup.uuid.in_(list(uuids)))
+        )
+        if group.is_active
+    }
+    missing = set(uuids) - set(groups)
+    if missing:
+        raise ValueError(f"These groups are not in the org's RapidPro groups: {', '.join(sorted(missing))}.")
+    return groups
+
+
+def _check_tree(choices: Sequence[RegionChoice]) -> None:
+    parents = {choice.uuid: choice.parent_uuid for choice in choices}
+    for uuid, parent in parents.items():
+        if parent is not None and parent not in parents:
+            raise ValueError("A region's parent must be one of the chosen regions, or none.")
+        seen = {uuid}
+        while parent is not None:
+            if parent in seen:
+                raise ValueError("The regions' parents make a cycle.")
+            seen.add(parent)
+            parent = parents[parent]
+
+
+def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]) -> None:
+    """Make exactly these groups the org's regions, with this hierarchy and these boundaries."""
+    _check_tree(choices)
+    groups = _groups_by_uuid(session, org_id, [choice.uuid for choice in choices])
+    osm_ids = {choice.boundary_osm_id for choice in choices if choice.boundary_osm_id}
+    boundaries = {
+        boundary.osm_id: boundary.id
+        for boundary in session.scalars(
+            select(Boundary).where(Boundary.org_id == org_id, Boundary.osm_id.in_(osm_ids))
+        )
+    }
+    if osm_ids - set(boundaries):
+        raise ValueError("A region's boundary must be one of the org's boundaries, or none.")
+
+    existing = {region.uuid: region for region in session.scalars(select(Region).where(Region.org_id == org_id))}
+    chosen = {choice.uuid for choice in choices}
+    for region in existing.values():
+        if region.is_active and region.uuid not in chosen:
+            deactivate_region(session, region)
+    for choice in choices:
+        region = existing.get(choice.uuid)
+        if region is None:
+            region = existing[choice.uuid] = Region(org_id=org_id, uuid=choice.uuid)
+            session.add(region)
+        region.name = groups[choice.uuid].name
+        region.is_active = True
+    session.flush()
+    for choice in choices:
+        region = existing[choice.uuid]
+        region.parent_id = existing[choice.parent_uuid].id if choice.parent_uuid else None
+        region.boundary_id = boundaries.get(choice.boundary_osm_id) if choice.boundary_osm_id else None
+    session.flush()
+    assign_contact_groups(session, org_id)
+
+
+def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -> None:
+    groups = _groups_by_uuid(session, org_id, uuids)
+    existing = {group.uuid: group for group in session.scalars(select(ReporterGroup).where(ReporterGroup.org_id == org_id))}
+    for uuid, group in existing.items():
+        group.is_active = uuid in groups
+    for uuid, group in groups.items():
+        if uuid not in existing:
+            session.add(ReporterGroup(org_id=org_id, uuid=uuid, name=group.name))
+        else:
+            existing[uuid].name = group.name
+    session.flush()
+    assign_contact_groups(session, org_id)
+
+
+def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -> None:
+    """The chosen flows become polls and every other flow of the org stops being one (T26)."""
+    known = set(session.scalars(select(Poll.flow_uuid).where(Poll.org_id == org_id, Poll.flow_uuid.in_(flow_uuids))))
+    unknown = set(flow_uuids) - known
+    if unknown:
+        raise ValueError(f"These flows are not in the org's RapidPro flows: {', '.join(sorted(unknown))}.")
+    session.execute(
+        update(Poll).where(Poll.org_id == org_id).values(is_active=Poll.flow_uuid.in_(list(flow_uuids)))
+    )
