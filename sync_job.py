@@ -1,25 +1,111 @@
-"""The sync job cron runs: RapidPro → PostgreSQL, then pending actions back to RapidPro.
+"""The sync job cron runs: RapidPro → PostgreSQL for every active org, then pending actions back.
 
-    python sync_job.py
+    python sync_job.py                 every active org, once
+    python sync_job.py --org SLUG      one org (it is synced even while backing off)
+    python sync_job.py --days 30       also fetch runs of active polls from 30 days back
+    python sync_job.py --loop 600      again and again, every 600 seconds
+    python sync_job.py --demo          set up the demo org on the built-in RapidPro simulator, and sync it
 
-It first brings the database schema to head, as the app does.
+Exit status: 0 when every org synced; 1 when an org failed (or is backing off after failures);
+3 when an org was skipped because another sync job is syncing it; 2 when the job cannot run
+at all (database unreachable, unknown org).
 """
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+import time
 
 from tracpro.db import DatabaseUnavailable, ensure_ready
+from tracpro.sync.runner import OrgOutcome, OrgStatus, orgs_to_sync, sync_org
+
+log = logging.getLogger("tracpro.sync")
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="sync_job.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--org", metavar="SLUG", help="sync only this org")
+    parser.add_argument("--days", type=int, metavar="N", help="also fetch runs of active polls from N days back")
+    parser.add_argument("--loop", type=float, metavar="SECONDS", help="repeat every SECONDS until interrupted")
+    parser.add_argument("--demo", action="store_true", help="set up and sync the demo org on the built-in simulator")
+    parser.add_argument("--force", action="store_true", help="sync orgs even while they back off after failures")
+    parser.add_argument("--quiet", action="store_true", help="warnings and the summary only")
+    arguments = parser.parse_args(argv)
+    if arguments.days is not None and arguments.days < 1:
+        parser.error("--days must be a whole number of days, 1 or more")
+    if arguments.loop is not None and arguments.loop <= 0:
+        parser.error("--loop must be a number of seconds greater than 0")
+    return arguments
+
+
+def exit_status(outcomes: list[OrgOutcome]) -> int:
+    statuses = {outcome.status for outcome in outcomes}
+    if statuses & {OrgStatus.FAILED, OrgStatus.BACKING_OFF}:
+        return 1
+    if OrgStatus.BUSY in statuses:
+        return 3
+    return 0
+
+
+def summarise(outcome: OrgOutcome) -> str:
+    if outcome.status != OrgStatus.SYNCED:
+        return f"{outcome.slug}: {outcome.status} — {outcome.message}"
+    changes = ", ".join(
+        f"{name} +{counts.created} ~{counts.updated} -{counts.deleted}"
+        for name, counts in outcome.counts.items()
+        if counts.changed
+    )
+    return f"{outcome.slug}: synced ({changes or 'nothing new'})"
+
+
+def run_once(arguments: argparse.Namespace, org_ids: list[int]) -> int:
+    outcomes = []
+    for org_id in org_ids:
+        force = arguments.force or arguments.org is not None or arguments.demo
+        outcomes.append(sync_org(org_id, days=arguments.days, force=force))
+    for outcome in outcomes:
+        print(summarise(outcome), flush=True)
+    if not outcomes:
+        print("No active org has a RapidPro token yet: nothing to sync.", flush=True)
+    return exit_status(outcomes)
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    logging.basicConfig(
+        level=logging.WARNING if arguments.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
     try:
         ensure_ready()
     except DatabaseUnavailable as error:
         print(f"sync_job: {error}", file=sys.stderr)
         return 2
-    print("sync_job: the database is ready.")
-    return 0
+
+    demo = None
+    if arguments.demo:
+        from tracpro.sync.demo import DemoEnvironment
+
+        demo = DemoEnvironment.start()
+        arguments.org = demo.slug
+    try:
+        while True:
+            org_ids = orgs_to_sync(arguments.org)
+            if arguments.org is not None and not org_ids:
+                print(f"sync_job: there is no org with the slug '{arguments.org}'.", file=sys.stderr)
+                return 2
+            status = run_once(arguments, org_ids)
+            if arguments.loop is None:
+                return status
+            time.sleep(arguments.loop)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if demo is not None:
+            demo.stop()
 
 
 if __name__ == "__main__":

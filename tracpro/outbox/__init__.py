@@ -1,0 +1,1 @@
+"""Actions for RapidPro, stored before they are sent: see tracpro.outbox.pusher."""

@@ -1,0 +1,79 @@
+"""How each kind of outbox action is sent to RapidPro, and how a send that may have happened
+before a crash is recognised afterwards (so that nothing is sent twice).
+
+A handler's `send` returns what RapidPro answered (stored as the action's result); its
+`find_sent` looks in RapidPro for the action having been carried out already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import FlowStart, OutboxAction
+from tracpro.rapidpro import RapidPro
+from tracpro.sync.upsert import upsert
+
+# RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
+MAX_CONTACTS = 100
+
+
+@dataclass(frozen=True)
+class Handler:
+    send: Callable[[RapidPro, OutboxAction], dict[str, Any]]
+    find_sent: Callable[[RapidPro, OutboxAction, datetime], dict[str, Any] | None]
+    # Bookkeeping in TracPro once RapidPro accepted the action (same transaction as "done").
+    on_done: Callable[[Session, OutboxAction], None] = lambda session, action: None
+
+
+def _start_flow(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
+    payload = action.payload
+    # The action id travels in the start's params, so a start made just before a crash is found again.
+    start = rapidpro.start_flow(payload["flow"], payload["contacts"], params={"tracpro_action": action.id})
+    return {"flow_start_uuid": start.uuid}
+
+
+def _find_flow_start(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
+    for page in rapidpro.pages("flow_starts"):
+        for start in page.items:
+            if (start.params or {}).get("tracpro_action") == action.id:
+                return {"flow_start_uuid": start.uuid}
+            if start.created_on and start.created_on < since:
+                return None  # newest first: older starts cannot be ours
+    return None
+
+
+def _record_flow_start(session: Session, action: OutboxAction) -> None:
+    pollrun_id = action.payload.get("pollrun_id")
+    if pollrun_id is not None:
+        row = {
+            "org_id": action.org_id,
+            "uuid": action.result["flow_start_uuid"],
+            "pollrun_id": pollrun_id,
+            "contact_count": len(action.payload["contacts"]),
+        }
+        upsert(session, FlowStart.__table__, [row], key=("org_id", "uuid"))
+
+
+def _send_broadcast(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
+    broadcast = rapidpro.send_broadcast(action.payload["text"], action.payload["contacts"])
+    return {"broadcast_uuid": broadcast.uuid}
+
+
+def _find_broadcast(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
+    wanted = set(action.payload["contacts"])
+    for broadcast in rapidpro.all("broadcasts", after=since):
+        texts = broadcast.text.values() if isinstance(broadcast.text, dict) else [broadcast.text]
+        if action.payload["text"] in texts and {contact.uuid for contact in broadcast.contacts or []} == wanted:
+            return {"broadcast_uuid": broadcast.uuid}
+    return None
+
+
+HANDLERS: dict[str, Handler] = {
+    "start_flow": Handler(_start_flow, _find_flow_start, _record_flow_start),
+    "send_broadcast": Handler(_send_broadcast, _find_broadcast),
+}

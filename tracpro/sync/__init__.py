@@ -1,0 +1,1 @@
+"""RapidPro → PostgreSQL: one small module per RapidPro resource over a shared engine."""

@@ -1,0 +1,97 @@
+"""Contacts: those changed since the watermark, then those deleted over the same window.
+
+Every RapidPro contact is stored, tracked or not; region, reporter groups and activity are
+then derived from its groups by tracpro.orgs.regions (the one place that rule lives), so
+contacts outside every tracked region are kept but inactive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import Contact
+from tracpro.orgs.regions import assign_contact_groups
+from tracpro.rapidpro import Page
+from tracpro.sync.engine import SyncContext, sync_pages
+from tracpro.sync.upsert import Counts, upsert
+
+
+def contact_row(org_id: int, contact: Any) -> dict[str, Any]:
+    urns = contact.urns or []
+    return {
+        "org_id": org_id,
+        "uuid": contact.uuid,
+        "name": contact.name or "",
+        # RapidPro lists URNs by priority: the first is the one messages go to.
+        "urn": urns[0] if urns else None,
+        "language": contact.language,
+        "fields": dict(contact.fields or {}),
+        "group_uuids": sorted(group.uuid for group in contact.groups or []),
+        "rapidpro_status": contact.status or "active",
+        "created_on": contact.created_on,
+        "modified_on": contact.modified_on,
+    }
+
+
+def write_contacts(session: Session, org_id: int, contacts: list[Any]) -> Counts:
+    rows = [contact_row(org_id, contact) for contact in contacts]
+    result = upsert(session, Contact.__table__, rows, key=("org_id", "uuid"), returning=("id",))
+    changed = result.created + result.updated
+    if changed:
+        assign_contact_groups(session, org_id, changed)
+    return result.counts()
+
+
+def write_deleted_contacts(session: Session, org_id: int, contacts: list[Any]) -> Counts:
+    """Deleted contacts keep their rows (and their past responses) but become inactive."""
+    deleted = 0
+    for contact in contacts:
+        deleted += session.execute(
+            update(Contact)
+            .where(Contact.org_id == org_id, Contact.uuid == contact.uuid, Contact.rapidpro_status != "deleted")
+            .values(rapidpro_status="deleted", is_active=False, modified_on=contact.modified_on)
+        ).rowcount
+    return Counts(deleted=deleted, unchanged=len(contacts) - deleted)
+
+
+def ensure_contacts(session: Session, org_id: int, uuids: set[str]) -> dict[str, int]:
+    """Contact ids by uuid, adding an inactive placeholder for any contact not synced yet.
+
+    A run can name a contact created after this pass's contact window closed; the placeholder
+    is filled in by the next contact pass, whose window covers that contact's creation.
+    """
+    ids = dict(session.execute(select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid.in_(uuids))).all())
+    missing = uuids - set(ids)
+    if missing:
+        rows = [{"org_id": org_id, "uuid": uuid, "rapidpro_status": "unknown", "is_active": False} for uuid in missing]
+        upsert(session, Contact.__table__, rows, key=("org_id", "uuid"), update=())
+        ids.update(
+            session.execute(select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid.in_(missing))).all()
+        )
+    return ids
+
+
+def sync_contacts(ctx: SyncContext) -> Counts:
+    def fetch(deleted: bool):
+        def pages(after: datetime | None, before: datetime, cursor: str | None) -> Iterator[Page]:
+            return ctx.rapidpro.pages(
+                "contacts", resume_cursor=cursor, after=after, before=before, reverse=True, deleted=deleted or None
+            )
+
+        return pages
+
+    counts = sync_pages(
+        ctx, "contacts", fetch(False), lambda session, page: write_contacts(session, ctx.org_id, page.items)
+    )
+    deleted = sync_pages(
+        ctx,
+        "deleted_contacts",
+        fetch(True),
+        lambda session, page: write_deleted_contacts(session, ctx.org_id, page.items),
+    )
+    return counts.add(Counts(deleted=deleted.deleted, malformed=deleted.malformed))

@@ -1,0 +1,141 @@
+"""Flows and questions.
+
+Every flow is listed as a poll (inactive until an admin chooses it), except "Single Message"
+flows, which are not polls. A flow gone from RapidPro takes its poll with it (T26).
+
+For active polls, questions come from the flow definitions: result key, name, categories,
+ordered rules. The question type is guessed from the rules unless an admin chose it; names an
+admin customised are kept (T26). Questions gone from the definition are deleted (T25). When a
+question's type changes, its answers' values-to-use are recomputed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import Poll, Question
+from tracpro.polls.definitions import flow_uuid, questions_of
+from tracpro.polls.rules import guess_question_type
+from tracpro.sync.answers import recompute_values_to_use
+from tracpro.sync.engine import SyncContext, sync_full_set
+from tracpro.sync.upsert import Counts, upsert
+
+SINGLE_MESSAGE_PREFIX = "Single Message"
+# Definitions are asked for a few flows at a time to keep each export small.
+DEFINITIONS_BATCH = 20
+
+
+def is_poll_candidate(flow: Any) -> bool:
+    return not (flow.name or "").startswith(SINGLE_MESSAGE_PREFIX)
+
+
+def poll_row(org_id: int, flow: Any) -> dict[str, Any]:
+    return {
+        "org_id": org_id,
+        "flow_uuid": flow.uuid,
+        "rapidpro_name": flow.name or flow.uuid,
+        "flow_type": flow.type or "message",
+        "is_archived": bool(flow.archived),
+        "created_on": flow.created_on,
+    }
+
+
+def _question_rows(org_id: int, poll_id: int, definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "org_id": org_id,
+            "poll_id": poll_id,
+            "key": spec.key,
+            "rapidpro_name": spec.name,
+            "node_uuids": spec.node_uuids,
+            "rules": spec.rules,
+            "categories": spec.categories,
+            "order": spec.order,
+            "question_type": guess_question_type(spec.rules),
+        }
+        for spec in questions_of(definition)
+    ]
+
+
+def _write_questions(session: Session, org_id: int, rows: list[dict[str, Any]], poll_ids: list[int]) -> Counts:
+    customised = set(
+        session.execute(
+            select(Question.poll_id, Question.key).where(Question.poll_id.in_(poll_ids), Question.type_is_custom)
+        ).all()
+    )
+    def is_customised(row: dict[str, Any]) -> bool:
+        return (row["poll_id"], row["key"]) in customised
+
+    guessed = [row for row in rows if not is_customised(row)]
+    kept = [row for row in rows if is_customised(row)]
+    before = dict(
+        session.execute(
+            select(Question.id, Question.question_type).where(Question.poll_id.in_(poll_ids))
+        ).all()
+    )
+    result = upsert(session, Question.__table__, guessed, key=("poll_id", "key"), returning=("id",))
+    # An admin's type stays: those rows update everything but their type.
+    keep_type = [column for column in (kept[0] if kept else {}) if column != "question_type"]
+    counts = result.counts().add(
+        upsert(session, Question.__table__, kept, key=("poll_id", "key"), update=keep_type).counts()
+    )
+    wanted = [(row["poll_id"], row["key"]) for row in rows]
+    counts.deleted = session.execute(
+        delete(Question).where(Question.poll_id.in_(poll_ids), tuple_(Question.poll_id, Question.key).not_in(wanted or [(0, "")]))
+    ).rowcount
+    retyped = [
+        question_id
+        for question_id, question_type in session.execute(
+            select(Question.id, Question.question_type).where(Question.id.in_(result.updated))
+        ).all()
+        if before.get(question_id) is not None and before[question_id] != question_type
+    ]
+    if retyped:
+        recompute_values_to_use(session, org_id, question_ids=retyped)
+    return counts
+
+
+def sync_flows(ctx: SyncContext) -> Counts:
+    flows = [flow for flow in ctx.rapidpro.all("flows") if is_poll_candidate(flow)]
+    rows = [poll_row(ctx.org_id, flow) for flow in flows]
+
+    def write_polls(session: Session) -> Counts:
+        counts = upsert(session, Poll.__table__, rows, key=("org_id", "flow_uuid")).counts()
+        counts.deleted = session.execute(
+            delete(Poll).where(Poll.org_id == ctx.org_id, Poll.flow_uuid.not_in([row["flow_uuid"] for row in rows]))
+        ).rowcount
+        return counts
+
+    counts = sync_full_set(ctx, "flows", write_polls)
+
+    with_questions = _active_polls(ctx)
+    definitions = []
+    uuids = list(with_questions)
+    for start in range(0, len(uuids), DEFINITIONS_BATCH):
+        definitions.extend(ctx.rapidpro.flow_definitions(uuids[start : start + DEFINITIONS_BATCH]))
+
+    def write_questions(session: Session) -> Counts:
+        question_rows = [
+            row
+            for definition in definitions
+            if flow_uuid(definition) in with_questions
+            for row in _question_rows(ctx.org_id, with_questions[flow_uuid(definition)], definition)
+        ]
+        return _write_questions(session, ctx.org_id, question_rows, list(with_questions.values()))
+
+    sync_full_set(ctx, "questions", write_questions)
+    return counts
+
+
+def _active_polls(ctx: SyncContext) -> dict[str, int]:
+    with session_scope() as session:
+        return dict(
+            session.execute(
+                select(Poll.flow_uuid, Poll.id).where(Poll.org_id == ctx.org_id, Poll.is_active).order_by(Poll.id)
+            ).all()
+        )
+

@@ -1,0 +1,44 @@
+"""Inbox messages (incoming, not handled by a flow) of the last 7 days, re-read whole each pass."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import Direction, InboxMessage
+from tracpro.sync.contacts import ensure_contacts
+from tracpro.sync.engine import SyncContext, sync_full_set
+from tracpro.sync.upsert import Counts, upsert
+
+INBOX_DAYS = 7
+
+
+def message_row(org_id: int, contact_id: int, message: Any) -> dict[str, Any]:
+    return {
+        "org_id": org_id,
+        "uuid": message.uuid,
+        "contact_id": contact_id,
+        "text": message.text or "",
+        "direction": Direction.OUT if message.direction == "out" else Direction.IN,
+        "status": message.status or "",
+        "archived": message.visibility == "archived",
+        "created_on": message.created_on,
+        "sent_on": message.sent_on,
+    }
+
+
+def sync_inbox(ctx: SyncContext) -> Counts:
+    messages = [
+        message
+        for message in ctx.rapidpro.all("messages", folder="inbox", after=ctx.now - timedelta(days=INBOX_DAYS))
+        if message.contact is not None and message.uuid
+    ]
+
+    def write(session: Session) -> Counts:
+        contacts = ensure_contacts(session, ctx.org_id, {message.contact.uuid for message in messages})
+        rows = [message_row(ctx.org_id, contacts[message.contact.uuid], message) for message in messages]
+        return upsert(session, InboxMessage.__table__, rows, key=("org_id", "uuid")).counts()
+
+    return sync_full_set(ctx, "inbox", write)

@@ -1,0 +1,139 @@
+"""One sync pass per org, in order: fields → groups → boundaries → contacts → flows (and
+questions) → runs → inbox → outbox. Orgs are independent: one failing backs off (30 minutes,
+doubling, at most a day) while the others sync."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import Org
+from tracpro.outbox.pusher import push_pending
+from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
+from tracpro.sync import state as sync_state
+from tracpro.sync.boundaries import sync_boundaries
+from tracpro.sync.contacts import sync_contacts
+from tracpro.sync.engine import SyncContext
+from tracpro.sync.fields import sync_fields
+from tracpro.sync.flows import sync_flows
+from tracpro.sync.groups import sync_groups
+from tracpro.sync.inbox import sync_inbox
+from tracpro.sync.progress import Progress
+from tracpro.sync.runs import sync_runs
+from tracpro.sync.upsert import Counts
+
+log = logging.getLogger("tracpro.sync")
+
+
+class OrgStatus(StrEnum):
+    SYNCED = "synced"
+    FAILED = "failed"
+    BUSY = "busy"  # another sync job holds the org
+    BACKING_OFF = "backing off"  # failed recently; not yet time to try again
+
+
+@dataclass
+class OrgOutcome:
+    slug: str
+    status: OrgStatus
+    message: str = ""
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stages(ctx: SyncContext, days: int | None) -> list[tuple[str, Callable[[], object]]]:
+    older = ctx.now - timedelta(days=days) if days else None
+    return [
+        ("fields", lambda: sync_fields(ctx)),
+        ("groups", lambda: sync_groups(ctx)),
+        ("boundaries", lambda: sync_boundaries(ctx)),
+        ("contacts", lambda: sync_contacts(ctx)),
+        ("flows", lambda: sync_flows(ctx)),
+        ("runs", lambda: sync_runs(ctx, after=older)),
+        ("inbox", lambda: sync_inbox(ctx)),
+        ("outbox", lambda: _push_outbox(ctx)),
+    ]
+
+
+def _push_outbox(ctx: SyncContext) -> object:
+    ctx.resource = "outbox"
+    started = time.monotonic()
+    pushed = push_pending(ctx.rapidpro, ctx.org_id, ctx.now)
+    ctx.progress.finished(ctx.slug, "outbox", pushed, time.monotonic() - started)
+    return pushed
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, RapidProError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def sync_org(
+    org_id: int,
+    *,
+    days: int | None = None,
+    force: bool = False,
+    clock: Callable[[], datetime] = utc_now,
+    progress: Progress | None = None,
+    retry: RetryPolicy | None = None,
+) -> OrgOutcome:
+    with session_scope() as session:
+        org = session.get(Org, org_id)
+        slug, host, token = org.slug, org.rapidpro_host, org.rapidpro_token
+        timezone, mode = ZoneInfo(org.timezone), org.sameday_mode
+    with sync_state.org_lock(org_id) as acquired:
+        if not acquired:
+            log.warning("org=%s is busy: another sync job is syncing it; skipped", slug)
+            return OrgOutcome(slug, OrgStatus.BUSY, "another sync job is syncing this org")
+        now = clock()
+        with session_scope() as session:
+            org_state = sync_state.state_of(session, org_id, sync_state.ORG_RESOURCE)
+            waiting_until = org_state.next_allowed_at
+        if not force and waiting_until is not None and waiting_until > now:
+            message = f"failing, next try after {waiting_until:%Y-%m-%d %H:%M} UTC ({org_state.last_error})"
+            log.warning("org=%s %s", slug, message)
+            return OrgOutcome(slug, OrgStatus.BACKING_OFF, message)
+        ctx = SyncContext(org_id, slug, timezone, mode, RapidPro(host, token, retry), now, progress or Progress())
+        outcome = OrgOutcome(slug, OrgStatus.SYNCED)
+        try:
+            for name, stage in _stages(ctx, days):
+                result = stage()
+                if isinstance(result, Counts):
+                    outcome.counts[name] = result
+        except Exception as error:  # any failure ends this org's pass, never the job
+            outcome.status, outcome.message = OrgStatus.FAILED, describe(error)
+            if not isinstance(error, RapidProError):
+                log.exception("org=%s resource=%s failed", slug, ctx.resource)
+            log.error("org=%s resource=%s failed: %s", slug, ctx.resource, outcome.message)
+            with session_scope() as session:
+                if ctx.resource:
+                    resource_state = sync_state.state_of(session, org_id, ctx.resource)
+                    sync_state.record_failure(resource_state, clock(), outcome.message)
+        with session_scope() as session:
+            total = Counts()
+            for counts in outcome.counts.values():
+                total.add(counts)
+            sync_state.record_org_outcome(
+                session, org_id, clock(), outcome.message if outcome.status == OrgStatus.FAILED else None, total
+            )
+        return outcome
+
+
+def orgs_to_sync(slug: str | None = None) -> list[int]:
+    with session_scope() as session:
+        query = select(Org.id).where(Org.is_active, Org.rapidpro_token != "").order_by(Org.id)
+        if slug is not None:
+            query = select(Org.id).where(Org.slug == slug)
+        return list(session.scalars(query))

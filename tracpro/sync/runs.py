@@ -1,0 +1,206 @@
+"""Runs of active polls → pollruns, responses and answers (tracpro-behaviour §3.9, §3.12).
+
+Per page of runs, in one transaction:
+- the pollrun: the one TracPro created for the run's flow start when there is one, else the
+  poll's universal pollrun of the org-local day of the run's creation (created on first need;
+  its conducted_on is the earliest such run, so the result does not depend on page order);
+- the response (one per run): complete when the run completed, partial when it has values,
+  else empty; updated_on is its latest value's time;
+- superseding: of one contact's responses in one pollrun only the latest created stays active;
+- answers: one per question the run has a value for, with category and number, and then the
+  same-day values-to-use of every group the page touched (tracpro.sync.answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import Answer, FlowStart, Poll, PollRun, PollRunType, Question, Response, ResponseStatus
+from tracpro.polls.rules import answer_category, as_decimal
+from tracpro.rapidpro import Page
+from tracpro.sync.answers import recompute_values_to_use
+from tracpro.sync.contacts import ensure_contacts
+from tracpro.sync.engine import SyncContext, sync_pages
+from tracpro.sync.upsert import Counts, upsert
+
+_UNIVERSAL = PollRun.pollrun_type == PollRunType.UNIVERSAL
+
+
+def response_status(run: Any) -> ResponseStatus:
+    if run.exit_type == "completed":
+        return ResponseStatus.COMPLETE
+    return ResponseStatus.PARTIAL if run.values else ResponseStatus.EMPTY
+
+
+def _number(value: str | None) -> float | None:
+    number = as_decimal(value)
+    return float(number) if number is not None else None
+
+
+def _pollrun_ids(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]) -> dict[str, int]:
+    """The pollrun of each run, by run uuid."""
+    start_uuids = {run.start.uuid for run in runs if run.start and run.start.uuid}
+    started = dict(
+        session.execute(
+            select(FlowStart.uuid, FlowStart.pollrun_id).where(
+                FlowStart.org_id == ctx.org_id, FlowStart.uuid.in_(start_uuids)
+            )
+        ).all()
+    ) if start_uuids else {}
+    universal_runs = [run for run in runs if not (run.start and run.start.uuid in started)]
+    first_by_day: dict[date, datetime] = {}
+    for run in universal_runs:
+        day = ctx.local_date(run.created_on)
+        first_by_day[day] = min(first_by_day.get(day, run.created_on), run.created_on)
+    if first_by_day:
+        rows = [
+            {"org_id": ctx.org_id, "poll_id": poll_id, "pollrun_type": PollRunType.UNIVERSAL,
+             "conducted_on": first, "conducted_date": day}
+            for day, first in first_by_day.items()
+        ]
+        statement = insert(PollRun).values(rows)
+        # conducted_on is the day's earliest run, whatever order pages come in: only ever move it earlier.
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["poll_id", "conducted_date"],
+                index_where=_UNIVERSAL,
+                set_={"conducted_on": statement.excluded.conducted_on},
+                where=statement.excluded.conducted_on < PollRun.conducted_on,
+            )
+        )
+    by_day = dict(
+        session.execute(
+            select(PollRun.conducted_date, PollRun.id).where(
+                PollRun.poll_id == poll_id, _UNIVERSAL, PollRun.conducted_date.in_(list(first_by_day))
+            )
+        ).all()
+    ) if first_by_day else {}
+    return {
+        run.uuid: started[run.start.uuid] if run.start and run.start.uuid in started
+        else by_day[ctx.local_date(run.created_on)]
+        for run in runs
+    }
+
+
+def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]) -> Counts:
+    if not runs:
+        return Counts()
+    contacts = ensure_contacts(session, ctx.org_id, {run.contact.uuid for run in runs})
+    pollruns = _pollrun_ids(session, ctx, poll_id, runs)
+    response_rows = [
+        {
+            "org_id": ctx.org_id,
+            "run_uuid": run.uuid,
+            "pollrun_id": pollruns[run.uuid],
+            "contact_id": contacts[run.contact.uuid],
+            "status": response_status(run),
+            "created_on": run.created_on,
+            "updated_on": max((value.time for value in run.values.values() if value.time), default=run.created_on),
+        }
+        for run in runs
+    ]
+    counts = upsert(session, Response.__table__, response_rows, key=("org_id", "run_uuid")).counts()
+    responses = dict(
+        session.execute(
+            select(Response.run_uuid, Response.id).where(
+                Response.org_id == ctx.org_id, Response.run_uuid.in_([run.uuid for run in runs])
+            )
+        ).all()
+    )
+    _supersede(session, {(row["pollrun_id"], row["contact_id"]) for row in response_rows})
+    _write_answers(session, ctx, poll_id, runs, responses, contacts)
+    return counts
+
+
+def _supersede(session: Session, pairs: set[tuple[int, int]]) -> None:
+    """Of one contact's responses in one pollrun, only the latest created stays active."""
+    session.execute(
+        text(
+            """
+            WITH pairs AS (
+                SELECT * FROM unnest(CAST(:pollruns AS integer[]), CAST(:contacts AS integer[]))
+                AS p(pollrun_id, contact_id)
+            ), latest AS (
+                SELECT DISTINCT ON (r.pollrun_id, r.contact_id) r.pollrun_id, r.contact_id, r.id
+                FROM responses r JOIN pairs USING (pollrun_id, contact_id)
+                ORDER BY r.pollrun_id, r.contact_id, r.created_on DESC, r.run_uuid DESC
+            )
+            UPDATE responses r SET is_active = (r.id = latest.id), updated_at = now()
+            FROM latest
+            WHERE r.pollrun_id = latest.pollrun_id AND r.contact_id = latest.contact_id
+              AND r.is_active IS DISTINCT FROM (r.id = latest.id)
+            """
+        ),
+        {"pollruns": [p for p, _ in pairs], "contacts": [c for _, c in pairs]},
+    )
+
+
+def _write_answers(
+    session: Session,
+    ctx: SyncContext,
+    poll_id: int,
+    runs: list[Any],
+    responses: dict[str, int],
+    contacts: dict[str, int],
+) -> None:
+    questions = dict(session.execute(select(Question.key, Question.id).where(Question.poll_id == poll_id)).all())
+    rows = []
+    for run in runs:
+        for key, value in run.values.items():
+            if key not in questions or value.time is None:
+                continue  # a result that is not (yet) a question of this poll
+            raw = "" if value.value is None else str(value.value)
+            rows.append(
+                {
+                    "org_id": ctx.org_id,
+                    "response_id": responses[run.uuid],
+                    "question_id": questions[key],
+                    "contact_id": contacts[run.contact.uuid],
+                    "value": raw,
+                    "value_number": _number(raw),
+                    "category": answer_category(value.category),
+                    "value_to_use": raw,
+                    "value_to_use_number": _number(raw),
+                    "submitted_on": value.time,
+                    "submitted_date": ctx.local_date(value.time),
+                }
+            )
+    # value_to_use is derived below, so it does not count as a change of the answer itself.
+    changing = ("response_id", "question_id", "contact_id", "value", "value_number", "category", "submitted_on",
+                "submitted_date")
+    upsert(session, Answer.__table__, rows, key=("response_id", "question_id"), update=changing)
+    kept = [(row["response_id"], row["question_id"]) for row in rows]
+    session.execute(
+        delete(Answer).where(
+            Answer.response_id.in_(list(responses.values())),
+            tuple_(Answer.response_id, Answer.question_id).not_in(kept or [(0, 0)]),
+        )
+    )
+    recompute_values_to_use(
+        session, ctx.org_id, groups=[(row["question_id"], row["contact_id"], row["submitted_date"]) for row in rows]
+    )
+
+
+def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
+    """Runs of every active poll, each poll with its own watermark."""
+    with session_scope() as session:
+        polls = session.execute(
+            select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active).order_by(Poll.id)
+        ).all()
+    total = Counts()
+    for poll_id, flow_uuid in polls:
+        def fetch(after_: datetime | None, before: datetime, cursor: str | None, flow=flow_uuid) -> Iterator[Page]:
+            return ctx.rapidpro.pages("runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True)
+
+        total.add(
+            sync_pages(ctx, f"runs:{flow_uuid}", fetch, lambda s, page, p=poll_id: write_runs(s, ctx, p, page.items),
+                       after=after)
+        )
+    return total

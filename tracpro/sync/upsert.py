@@ -1,0 +1,109 @@
+"""Bulk writes for the sync: INSERT … ON CONFLICT that touches only rows that really change.
+
+A second sync of unchanged data therefore updates nothing (and its counts say so), which is
+how idempotency is checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, func, literal_column, or_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+# PostgreSQL takes at most 65,535 parameters in one statement.
+_MAX_PARAMETERS = 60_000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    malformed: int = 0
+
+    def add(self, other: Counts) -> Counts:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any] | None) -> Counts:
+        values = values or {}
+        return cls(**{name: int(values.get(name, 0)) for name in cls.__dataclass_fields__})
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted
+
+    def __str__(self) -> str:
+        return " ".join(f"{name}={value}" for name, value in self.as_dict().items())
+
+
+@dataclass
+class Upserted:
+    created: list[Any] = field(default_factory=list)  # the `returning` values of inserted rows
+    updated: list[Any] = field(default_factory=list)  # ... of rows that differed and were updated
+    unchanged: int = 0
+
+    def counts(self) -> Counts:
+        return Counts(created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
+
+
+def _deduplicate(rows: Sequence[dict[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per key, the last one winning: ON CONFLICT cannot update a row twice in one statement."""
+    by_key = {tuple(row[column] for column in key): row for row in rows}
+    return list(by_key.values())
+
+
+def upsert(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    *,
+    index_where: ColumnElement[bool] | None = None,
+    returning: Sequence[str] | None = None,
+    update: Sequence[str] | None = None,
+) -> Upserted:
+    """Insert `rows`, updating the `update` columns (default: all but the key) of existing rows
+    whose values differ. Rows must all have the same columns."""
+    result = Upserted()
+    rows = _deduplicate(rows, key)
+    if not rows:
+        return result
+    columns = list(rows[0])
+    update = [column for column in (update if update is not None else columns) if column not in key]
+    returned = [table.c[name] for name in (returning or key)]
+    batch = max(1, _MAX_PARAMETERS // len(columns))
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        statement = insert(table).values(chunk)
+        excluded = statement.excluded
+        set_ = {column: excluded[column] for column in update}
+        if "updated_at" in table.c and "updated_at" not in set_:
+            # ON CONFLICT DO UPDATE does not run Column.onupdate: say it here.
+            set_["updated_at"] = func.now()
+        if update:
+            statement = statement.on_conflict_do_update(
+                index_elements=list(key),
+                index_where=index_where,
+                set_=set_,
+                where=or_(*(table.c[column].is_distinct_from(excluded[column]) for column in update)),
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(key), index_where=index_where)
+        statement = statement.returning(*returned, literal_column("xmax = 0").label("inserted"))
+        written = session.execute(statement).all()
+        for row in written:
+            value = tuple(row[:-1]) if len(returned) > 1 else row[0]
+            (result.created if row[-1] else result.updated).append(value)
+        result.unchanged += len(chunk) - len(written)
+    return result
