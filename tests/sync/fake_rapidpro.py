@@ -1,0 +1,142 @@
+"""A RapidPro stand-in at the `tracpro.rapidpro.RapidPro` seam, serving real temba_client types.
+
+Unit tests of the syncers use it to state exactly what RapidPro holds; the integration tests
+run the real client over HTTP against the simulator instead.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from temba_client.v2 import types
+
+from tracpro.rapidpro import Page, RapidProError
+
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+_TYPES = {
+    "fields": types.Field,
+    "groups": types.Group,
+    "boundaries": types.Boundary,
+    "contacts": types.Contact,
+    "flows": types.Flow,
+    "runs": types.Run,
+    "messages": types.Message,
+    "broadcasts": types.Broadcast,
+    "flow_starts": types.FlowStart,
+}
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+def group(name: str, uuid: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"uuid": uuid or new_uuid(), "name": name, "query": None, "status": "ready", "system": False, "count": 0,
+            **extra}
+
+
+def contact(name: str, groups: list[dict], *, uuid: str | None = None, urns=("tel:+250788000001",),
+            modified_on: datetime = T0, status: str = "active", fields: dict | None = None, language="eng"):
+    return {
+        "uuid": uuid or new_uuid(), "name": name, "status": status, "language": language, "urns": list(urns),
+        "groups": [{"uuid": g["uuid"], "name": g["name"]} for g in groups], "fields": fields or {},
+        "flow": None, "created_on": iso(T0 - timedelta(days=30)), "modified_on": iso(modified_on),
+        "last_seen_on": None, "blocked": status == "blocked", "stopped": status == "stopped",
+    }
+
+
+def flow(name: str, uuid: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"uuid": uuid or new_uuid(), "name": name, "type": "message", "archived": False, "labels": [],
+            "expires": 720, "runs": {}, "results": [], "created_on": iso(T0 - timedelta(days=60)), **extra}
+
+
+def definition(flow_dict: dict, *questions: tuple[str, list[tuple[str, str, list[str]]]]) -> dict[str, Any]:
+    """A modern flow definition: each question is (result name, [(category, case type, arguments)])."""
+    nodes = []
+    for name, cases in questions:
+        categories, router_cases = [], []
+        for category, case_type, arguments in cases:
+            category_uuid = new_uuid()
+            categories.append({"uuid": category_uuid, "name": category, "exit_uuid": new_uuid()})
+            router_cases.append({"uuid": new_uuid(), "type": case_type, "arguments": arguments,
+                                 "category_uuid": category_uuid})
+        default = {"uuid": new_uuid(), "name": "Other" if cases else "All Responses", "exit_uuid": new_uuid()}
+        nodes.append({"uuid": new_uuid(), "actions": [], "exits": [], "router": {
+            "type": "switch", "result_name": name, "operand": "@input.text", "cases": router_cases,
+            "categories": [*categories, default], "default_category_uuid": default["uuid"]}})
+    return {"uuid": flow_dict["uuid"], "name": flow_dict["name"], "spec_version": "14.4.1", "nodes": nodes}
+
+
+def run(flow_dict: dict, contact_dict: dict, values: dict[str, tuple[str, str | None, datetime]], *,
+        created_on: datetime = T0, exit_type: str | None = "completed", start: str | None = None,
+        uuid: str | None = None, modified_on: datetime | None = None) -> dict[str, Any]:
+    return {
+        "uuid": uuid or new_uuid(),
+        "flow": {"uuid": flow_dict["uuid"], "name": flow_dict["name"]},
+        "contact": {"uuid": contact_dict["uuid"], "name": contact_dict["name"]},
+        "start": {"uuid": start} if start else None,
+        "responded": bool(values),
+        "path": [],
+        "values": {
+            key: {"name": key, "value": value, "category": category, "node": new_uuid(), "time": iso(time)}
+            for key, (value, category, time) in values.items()
+        },
+        "created_on": iso(created_on),
+        "modified_on": iso(modified_on or max([created_on, *[t for _, _, t in values.values()]])),
+        "exited_on": iso(created_on) if exit_type else None,
+        "exit_type": exit_type,
+    }
+
+
+class FakeRapidPro:
+    """Holds API dicts per resource; filters the way RapidPro does for the filters the sync uses."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[dict[str, Any]]] = {name: [] for name in _TYPES}
+        self.deleted_contacts: list[dict[str, Any]] = []
+        self.definitions: dict[str, dict[str, Any]] = {}
+        self.page_size = 250
+        self.fail_after_pages: int | None = None  # raise after serving this many pages
+        self.pages_served = 0
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def _select(self, resource: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        items = self.deleted_contacts if filters.get("deleted") else self.data[resource]
+        if resource == "runs" and filters.get("flow"):
+            items = [item for item in items if item["flow"]["uuid"] == filters["flow"]]
+        stamp = "created_on" if resource == "messages" else "modified_on"
+        if filters.get("after") is not None:
+            items = [item for item in items if item[stamp] >= iso(filters["after"])]
+        if filters.get("before") is not None:
+            items = [item for item in items if item[stamp] <= iso(filters["before"])]
+        if resource in ("runs", "contacts"):
+            items = sorted(items, key=lambda item: item["modified_on"], reverse=not filters.get("reverse"))
+        return items
+
+    def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any):
+        self.calls.append((resource, {**filters, "resume_cursor": resume_cursor}))
+        items = self._select(resource, filters)
+        start = int(resume_cursor or 0)
+        while True:
+            if self.fail_after_pages is not None and self.pages_served >= self.fail_after_pages:
+                raise RapidProError("RapidPro could not be reached (connection failed).")
+            chunk = items[start : start + self.page_size]
+            start += self.page_size
+            self.pages_served += 1
+            more = start < len(items)
+            yield Page([_TYPES[resource].deserialize(item) for item in chunk], [], str(start) if more else None)
+            if not more:
+                return
+
+    def all(self, resource: str, **filters: Any) -> list[Any]:
+        return [item for page in self.pages(resource, **filters) for item in page.items]
+
+    def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
+        return [self.definitions[uuid] for uuid in flow_uuids if uuid in self.definitions]

@@ -1,0 +1,198 @@
+"""Runs → pollruns, responses and answers: §3.9, T20, T21, T22 and ARCHITECTURE decisions 2 and 3."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, select
+
+from tests import factories as f
+from tests.sync.fake_rapidpro import T0, contact, group, run
+from tracpro.db.models import Answer, PollRun, SyncState, PollRunType, QuestionType, Response, ResponseStatus, SameDayMode
+from tracpro.sync.answers import recompute_values_to_use
+from tracpro.sync.runs import sync_runs
+
+KANDAHAR = group("Kandahar", "G-001")
+UTC_EVENING = datetime(2026, 11, 2, 19, 0, tzinfo=T0.tzinfo)  # 23:30 in Kabul
+UTC_LATER = datetime(2026, 11, 2, 20, 0, tzinfo=T0.tzinfo)  # 00:30 next day in Kabul
+
+
+@pytest.fixture
+def poll(db, org):
+    poll = f.PollFactory(org=org, flow_uuid="F-001", rapidpro_name="Farm Poll", is_active=True)
+    f.QuestionFactory(poll=poll, key="sheep", rapidpro_name="Number of sheep", question_type=QuestionType.NUMERIC)
+    f.QuestionFactory(poll=poll, key="weather", rapidpro_name="How is the weather?", question_type=QuestionType.OPEN)
+    f.QuestionFactory(poll=poll, key="phone", rapidpro_name="Phone", question_type=QuestionType.NUMERIC)
+    return poll
+
+
+@pytest.fixture
+def people(db, org, rapidpro):
+    region = f.RegionFactory(org=org, uuid=KANDAHAR["uuid"], name="Kandahar")
+    ann, bob = contact("Ann", [KANDAHAR]), contact("Bob", [KANDAHAR], urns=["tel:+250788000002"])
+    for remote in (ann, bob):
+        f.ContactFactory(org=org, uuid=remote["uuid"], name=remote["name"], region=region)
+    return ann, bob
+
+
+FLOW = {"uuid": "F-001", "name": "Farm Poll"}
+
+
+def _answers(db, key: str) -> list[tuple[str, str | None, str]]:
+    db.expire_all()
+    rows = db.execute(
+        select(Answer.value, Answer.category, Answer.value_to_use)
+        .join(Answer.question)
+        .where(Answer.question.has(key=key))
+        .order_by(Answer.submitted_on)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_statuses_and_one_universal_pollrun_per_org_local_day(db, org, poll, people, rapidpro, make_context):
+    ann, bob = people
+    rapidpro.data["runs"] = [
+        run(FLOW, ann, {"sheep": ("4", "1 - 5", UTC_EVENING)}, created_on=UTC_EVENING),
+        run(FLOW, bob, {"sheep": ("7", "6 - 10", UTC_LATER)}, created_on=UTC_LATER, exit_type=None),
+        run(FLOW, bob, {}, created_on=UTC_EVENING - timedelta(hours=1), exit_type="expired"),
+    ]
+    counts = sync_runs(make_context())
+    assert counts.created == 3
+    db.expire_all()
+    pollruns = db.scalars(select(PollRun).where(PollRun.poll_id == poll.id).order_by(PollRun.conducted_date)).all()
+    # Same UTC day, two Kabul days: two universal pollruns.
+    assert [(p.conducted_date, p.pollrun_type) for p in pollruns] == [
+        (date(2026, 11, 2), PollRunType.UNIVERSAL),
+        (date(2026, 11, 3), PollRunType.UNIVERSAL),
+    ]
+    # conducted_on is the day's earliest run even though a later one was synced first.
+    assert pollruns[0].conducted_on == UTC_EVENING - timedelta(hours=1)
+    statuses = dict(db.execute(select(Response.run_uuid, Response.status)).all())
+    assert sorted(statuses.values()) == [ResponseStatus.COMPLETE, ResponseStatus.EMPTY, ResponseStatus.PARTIAL]
+
+
+def test_runs_of_a_tracpro_flow_start_join_its_pollrun(db, org, poll, people, rapidpro, make_context):
+    ann, bob = people
+    regional = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, conducted_date=date(2026, 11, 1))
+    f.FlowStartFactory(pollrun=regional, uuid="START-1")
+    rapidpro.data["runs"] = [
+        run(FLOW, ann, {"sheep": ("3", None, T0)}, start="START-1"),
+        run(FLOW, bob, {"sheep": ("5", None, T0)}, start="START-FROM-RAPIDPRO"),
+    ]
+    sync_runs(make_context())
+    db.expire_all()
+    pollrun_of = dict(db.execute(select(Response.contact_id, PollRun.pollrun_type).join(Response.pollrun)).all())
+    types = sorted(pollrun_of.values())
+    assert types == [PollRunType.REGIONAL, PollRunType.UNIVERSAL]
+
+
+def test_a_later_run_supersedes_the_contacts_earlier_one_in_the_same_pollrun(db, org, poll, people, rapidpro,
+                                                                             make_context):
+    ann, _ = people
+    first = run(FLOW, ann, {"sheep": ("3", None, T0)}, created_on=T0)
+    second = run(FLOW, ann, {"sheep": ("5", None, T0 + timedelta(hours=1))}, created_on=T0 + timedelta(hours=1))
+    rapidpro.data["runs"] = [second, first]
+    rapidpro.page_size = 1
+    sync_runs(make_context())
+    db.expire_all()
+    active = dict(db.execute(select(Response.run_uuid, Response.is_active)).all())
+    assert active == {first["uuid"]: False, second["uuid"]: True}
+
+
+def test_t20_categories_and_numbers(db, org, poll, people, rapidpro, make_context):
+    ann, _ = people
+    rapidpro.data["runs"] = [
+        run(FLOW, ann, {"sheep": ("4.00000", "1 - 5", T0), "weather": ("It's very rainy", "All Responses", T0)}),
+    ]
+    sync_runs(make_context())
+    assert _answers(db, "sheep") == [("4.00000", "1 - 5", "4.00000")]
+    assert _answers(db, "weather") == [("It's very rainy", None, "It's very rainy")]
+    db.expire_all()
+    assert db.scalars(select(Answer.value_number).where(Answer.value == "4.00000")).one() == 4.0
+
+
+def _same_day_runs(ann, first: str, second: str, key: str = "sheep", gap=timedelta(microseconds=1)):
+    return [
+        run(FLOW, ann, {key: (first, None, T0)}, created_on=T0),
+        run(FLOW, ann, {key: (second, None, T0 + gap)}, created_on=T0 + gap),
+    ]
+
+
+def test_t21_same_day_answers_are_summed_in_sum_mode(db, org, poll, people, rapidpro, make_context):
+    ann, _ = people
+    org.sameday_mode = SameDayMode.SUM
+    rapidpro.data["runs"] = [
+        *_same_day_runs(ann, "4.0", "8.0"),
+        *_same_day_runs(ann, "444-5555", "555-1212", key="phone"),
+    ]
+    rapidpro.page_size = 1  # the second answer arrives in a later transaction and updates the first
+    sync_runs(make_context())
+    assert [row[2] for row in _answers(db, "sheep")] == ["12.0", "12.0"]
+    assert [row[2] for row in _answers(db, "phone")] == ["444-5555", "555-1212"]  # not numbers: not summed
+
+
+def test_t21_same_day_answers_use_the_last_in_use_last_mode(db, org, poll, people, rapidpro, make_context):
+    ann, _ = people
+    rapidpro.data["runs"] = _same_day_runs(ann, "4.0", "8.0", gap=timedelta(minutes=5))
+    sync_runs(make_context())
+    assert [row[2] for row in _answers(db, "sheep")] == ["8.0", "8.0"]
+
+
+def test_t22_switching_the_org_mode_recomputes_values(db, org, poll, people, rapidpro, make_context):
+    ann, _ = people
+    rapidpro.data["runs"] = _same_day_runs(ann, "1.0", "3.0", gap=timedelta(minutes=1))
+    sync_runs(make_context())
+    assert [row[2] for row in _answers(db, "sheep")] == ["3.0", "3.0"]
+    for mode, expected in ((SameDayMode.SUM, "4.0"), (SameDayMode.USE_LAST, "3.0")):
+        org.sameday_mode = mode
+        db.flush()
+        recompute_values_to_use(db, org.id)
+        assert [row[2] for row in _answers(db, "sheep")] == [expected, expected]
+
+
+def test_decision_2_same_day_means_the_org_local_day(db, org, poll, people, rapidpro, make_context):
+    ann, _ = people
+    org.sameday_mode = SameDayMode.SUM
+    # One UTC day, but 23:30 and 00:30 in Kabul: two days, so not summed.
+    rapidpro.data["runs"] = [
+        run(FLOW, ann, {"sheep": ("2", None, UTC_EVENING)}, created_on=UTC_EVENING),
+        run(FLOW, ann, {"sheep": ("5", None, UTC_LATER)}, created_on=UTC_LATER),
+    ]
+    sync_runs(make_context())
+    # Each answer is its own day's sum ("2.0", as TracPro writes sums), not "7.0".
+    assert [row[2] for row in _answers(db, "sheep")] == ["2.0", "5.0"]
+
+
+def test_a_second_sync_of_the_same_runs_changes_nothing(db, org, poll, people, rapidpro, make_context):
+    ann, bob = people
+    rapidpro.data["runs"] = [
+        *_same_day_runs(ann, "4.0", "8.0"),
+        run(FLOW, bob, {"sheep": ("9", "6 - 10", T0)}),
+    ]
+    assert sync_runs(make_context()).created == 3
+    before = _answers(db, "sheep")
+    # Forget the watermark, so every run is read again: writing them again must change nothing.
+    db.execute(delete(SyncState).where(SyncState.org_id == org.id))
+    again = sync_runs(make_context(T0 + timedelta(days=2)))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert _answers(db, "sheep") == before
+
+
+def test_a_pass_killed_midway_resumes_from_its_cursor(db, org, poll, people, rapidpro, make_context):
+    ann, bob = people
+    rapidpro.data["runs"] = [run(FLOW, person, {"sheep": (str(n), None, T0 + timedelta(minutes=n))},
+                                 created_on=T0 + timedelta(minutes=n)) for n, person in enumerate([ann, bob] * 3)]
+    rapidpro.page_size, rapidpro.fail_after_pages = 2, 2
+    with pytest.raises(Exception, match="could not be reached"):
+        sync_runs(make_context())
+    db.expire_all()
+    assert db.scalars(select(Response)).all().__len__() == 4  # two pages committed
+    rapidpro.fail_after_pages = None
+    resumed = sync_runs(make_context(T0 + timedelta(days=3)))
+    resource, filters = rapidpro.calls[-1]
+    # The killed pass's own window, from the cursor after the last committed page.
+    assert (resource, filters["before"], filters["resume_cursor"]) == ("runs", T0 + timedelta(days=1), "4")
+    assert (resumed.created, resumed.unchanged) == (6, 0)  # counts of the whole pass
+    db.expire_all()
+    assert len(db.scalars(select(Response)).all()) == 6
