@@ -88,7 +88,9 @@ def sync_org(
     clock: Callable[[], datetime] = utc_now,
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
+    connect: Callable[[str, str, RetryPolicy | None], RapidPro] = RapidPro,
 ) -> OrgOutcome:
+    """Sync one org unless another job holds it or it is backing off (`force` ignores backoff)."""
     with session_scope() as session:
         org = session.get(Org, org_id)
         slug, host, token = org.slug, org.rapidpro_host, org.rapidpro_token
@@ -105,10 +107,11 @@ def sync_org(
             message = f"failing, next try after {waiting_until:%Y-%m-%d %H:%M} UTC ({org_state.last_error})"
             log.warning("org=%s %s", slug, message)
             return OrgOutcome(slug, OrgStatus.BACKING_OFF, message)
-        ctx = SyncContext(org_id, slug, timezone, mode, RapidPro(host, token, retry), now, progress or Progress())
+        ctx = SyncContext(org_id, slug, timezone, mode, connect(host, token, retry), now, progress or Progress())
         outcome = OrgOutcome(slug, OrgStatus.SYNCED)
         try:
             for name, stage in _stages(ctx, days):
+                ctx.resource = name  # the engine narrows it (e.g. "runs:<flow uuid>") as it goes
                 result = stage()
                 if isinstance(result, Counts):
                     outcome.counts[name] = result
