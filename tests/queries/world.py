@@ -1,0 +1,114 @@
+"""A small org with two sibling regions, for proving that read models keep to their scope.
+
+North is the supervisor's region (with a sub-region, Gicumbi); South is its sibling under the
+same parent. Both hold contacts, reporter-group members, responses and answers of every
+question type, a pollrun started for their region, messages sent to them, and inbox messages.
+`remove_south()` deletes everything of South's, so a read model's answer for North's
+supervisor can be compared with and without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tests import factories as f
+from tracpro.db import models
+from tracpro.db.models import PollRunType, QuestionType, ResponseStatus
+
+NUMERIC_RULES = [{"category": "1 - 5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
+                 {"category": "6+", "test": {"type": "has_number_gte", "arguments": ["6"]}}]
+
+
+@dataclass
+class World:
+    org_id: int
+    parent_id: int
+    north_id: int
+    gicumbi_id: int
+    south_id: int
+    poll_id: int
+    pollrun_id: int  # universal: both regions answered it
+    question_id: int  # numeric
+    question_ids: dict[str, int] = field(default_factory=dict)  # by type
+    contact_id: int = 0  # a North contact
+    reporter_group_id: int = 0
+    indicator_id: int | None = None
+    region_ids: dict[str, int] = field(default_factory=dict)
+
+    def parameters(self) -> dict[str, object]:
+        """Values for read-model parameters, by name."""
+        today = date(2026, 11, 2)
+        return {
+            "poll_id": self.poll_id,
+            "pollrun_id": self.pollrun_id,
+            "question_id": self.question_id,
+            "contact_id": self.contact_id,
+            "region_id": self.north_id,
+            "reporter_group_id": self.reporter_group_id,
+            "indicator_id": self.indicator_id,
+            "start": today - timedelta(days=90),
+            "end": today + timedelta(days=1),
+            "since": today - timedelta(days=30),
+            "now": f.NOW + timedelta(hours=1),
+        }
+
+
+def _person(org, region, name, group, pollrun, questions, values, status=ResponseStatus.COMPLETE):
+    contact = f.ContactFactory(org=org, region=region, name=name, reporter_groups=[group], language="eng")
+    response = f.ResponseFactory(org_id=org.id, pollrun=pollrun, contact=contact, status=status)
+    for question, value in zip(questions, values, strict=True):
+        number = float(value) if value.replace(".", "", 1).isdigit() else None
+        f.AnswerFactory(response=response, question=question, value=value, value_number=number,
+                        category="6+" if number and number >= 6 else ("1 - 5" if number else None))
+    f.InboxMessageFactory(contact=contact, text=f"Hello from {name}")
+    return contact, response
+
+
+def build_world(db: Session) -> World:
+    org = f.OrgFactory(name="Leak Test Org")
+    parent = f.RegionFactory(org=org, name="Country")
+    north = f.RegionFactory(org=org, name="North", parent=parent, boundary=f.BoundaryFactory(org=org, name="North"))
+    gicumbi = f.RegionFactory(org=org, name="Gicumbi", parent=north)
+    south = f.RegionFactory(org=org, name="South", parent=parent, boundary=f.BoundaryFactory(org=org, name="South"))
+    teachers = f.ReporterGroupFactory(org=org, name="Teachers")
+    poll = f.PollFactory(org=org, rapidpro_name="Attendance", is_active=True)
+    numeric = f.QuestionFactory(poll=poll, key="count", question_type=QuestionType.NUMERIC, rules=NUMERIC_RULES,
+                                categories=["1 - 5", "6+", "Other"], order=1)
+    choice = f.QuestionFactory(poll=poll, key="choice", question_type=QuestionType.CATEGORICAL, order=2)
+    open_ = f.QuestionFactory(poll=poll, key="comment", question_type=QuestionType.OPEN, order=3)
+    questions = [numeric, choice, open_]
+    universal = f.PollRunFactory(poll=poll)
+    north_contact, _ = _person(org, north, "Nina North", teachers, universal, questions, ["3", "yes", "rain in north"])
+    _person(org, gicumbi, "Gilbert Gicumbi", teachers, universal, questions, ["4", "no", "sun"], ResponseStatus.PARTIAL)
+    _person(org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms"])
+    _person(org, south, "Sue South", teachers, universal, questions, ["7", "yes", "south wind"], ResponseStatus.EMPTY)
+    for region in (north, south):
+        regional = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, region=region,
+                                    conducted_on=f.NOW - timedelta(days=1),
+                                    conducted_date=(f.NOW - timedelta(days=1)).date())
+        member = f.ContactFactory(org=org, region=region, name=f"{region.name} member", reporter_groups=[teachers])
+        f.ResponseFactory(org_id=org.id, pollrun=regional, contact=member)
+        f.MessageFactory(org=org, region_id=region.id, pollrun_id=regional.id, text=f"Thanks {region.name}", recipients=[member])
+    indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=choice,
+                                      baseline_poll_id=poll.id, follow_up_poll_id=poll.id)
+    db.flush()
+    return World(
+        org_id=org.id, parent_id=parent.id, north_id=north.id, gicumbi_id=gicumbi.id, south_id=south.id,
+        poll_id=poll.id, pollrun_id=universal.id, question_id=numeric.id,
+        question_ids={"numeric": numeric.id, "categorical": choice.id, "open": open_.id},
+        contact_id=north_contact.id, reporter_group_id=teachers.id, indicator_id=indicator.id,
+        region_ids={"Country": parent.id, "North": north.id, "Gicumbi": gicumbi.id, "South": south.id},
+    )
+
+
+def remove_south(db: Session, world: World) -> None:
+    """Delete every row that belongs to the South region (cascades take responses and answers)."""
+    south_contacts = select(models.Contact.id).where(models.Contact.region_id == world.south_id)
+    db.execute(delete(models.Message).where(models.Message.region_id == world.south_id))
+    db.execute(delete(models.PollRun).where(models.PollRun.region_id == world.south_id))
+    db.execute(delete(models.Contact).where(models.Contact.id.in_(south_contacts)))
+    db.expire_all()

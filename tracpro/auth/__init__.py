@@ -1,0 +1,1 @@
+"""Who may see what: users, roles, and the region scope every read goes through."""

@@ -1,0 +1,90 @@
+"""The data a user may see in an org, as TracPro computes it (tracpro-behaviour §0, T36).
+
+- A user's regions are the regions given to them plus all their active descendants; an
+  admin's are all the org's active regions.
+- The selected region is the one chosen in the sidebar, if it is among the user's regions.
+  An admin may select none ("All regions"); a supervisor falls back to their first region.
+- The regions whose data is shown are the selected region and its descendants among the
+  user's regions, or the selected region alone when sub-regions are switched off.
+
+A Scope is built once per rerun, is frozen and hashable (it is part of every cache key), and
+is required by every read model. tracpro.queries.scope turns it into SQL, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import Region, Role
+from tracpro.orgs.regions import subtree_ids
+
+
+class NoRegions(Exception):
+    """A supervisor with no active region may see no data at all."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    org_id: int
+    # None means every region of the org (an admin's "All regions"); otherwise a non-empty set.
+    region_ids: frozenset[int] | None
+    selected_region_id: int | None = None
+    include_subregions: bool = True
+
+    @property
+    def all_regions(self) -> bool:
+        return self.region_ids is None
+
+    def sees_region(self, region_id: int | None) -> bool:
+        return self.region_ids is None or region_id in self.region_ids
+
+
+def user_region_ids(session: Session, org_id: int, role: Role, given_region_ids: Iterable[int]) -> frozenset[int]:
+    """The regions a user may see: all active ones for an admin, else the given ones and their subtrees."""
+    if role == Role.ADMIN:
+        return frozenset(session.scalars(select(Region.id).where(Region.org_id == org_id, Region.is_active)))
+    return frozenset(subtree_ids(session, org_id, list(given_region_ids)))
+
+
+def _first_region(session: Session, region_ids: frozenset[int]) -> int:
+    """The supervisor's default: the highest of their regions in the tree, then the first by name."""
+    regions = session.scalars(select(Region).where(Region.id.in_(region_ids))).all()
+    by_id = {region.id: region for region in regions}
+
+    def depth(region: Region) -> int:
+        steps = 0
+        while region.parent_id in by_id and steps < 32:
+            region, steps = by_id[region.parent_id], steps + 1
+        return steps
+
+    return min(regions, key=lambda region: (depth(region), region.name.lower(), region.id)).id
+
+
+def build_scope(
+    session: Session,
+    *,
+    org_id: int,
+    role: Role,
+    given_region_ids: Iterable[int],
+    selected_region_id: int | None,
+    include_subregions: bool = True,
+) -> Scope:
+    """The user's scope for this rerun; raises NoRegions for a supervisor without regions."""
+    visible = user_region_ids(session, org_id, role, given_region_ids)
+    if selected_region_id not in visible:
+        selected_region_id = None
+    if selected_region_id is None:
+        if role == Role.ADMIN:
+            return Scope(org_id, None, None, include_subregions)
+        if not visible:
+            raise NoRegions("You don't have access to any regions. Contact your administrator.")
+        selected_region_id = _first_region(session, visible)
+    if include_subregions:
+        region_ids = frozenset(subtree_ids(session, org_id, [selected_region_id])) & visible
+    else:
+        region_ids = frozenset({selected_region_id})
+    return Scope(org_id, region_ids, selected_region_id, include_subregions)
