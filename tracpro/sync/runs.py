@@ -22,7 +22,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from tracpro.db.connection import session_scope
-from tracpro.db.models import Answer, FlowStart, Poll, PollRun, PollRunType, Question, Response, ResponseStatus
+from tracpro.db.models import (
+    Answer,
+    FlowStart,
+    Poll,
+    PollRun,
+    PollRunType,
+    Question,
+    QuestionType,
+    Response,
+    ResponseStatus,
+)
 from tracpro.polls.rules import answer_category, as_decimal
 from tracpro.rapidpro import Page
 from tracpro.sync.answers import recompute_values_to_use
@@ -106,7 +116,8 @@ def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]
         }
         for run in runs
     ]
-    counts = upsert(session, Response.__table__, response_rows, key=("org_id", "run_uuid")).counts()
+    written = upsert(session, Response.__table__, response_rows, key=("org_id", "run_uuid"), returning=("run_uuid",))
+    counts = written.counts()
     responses = dict(
         session.execute(
             select(Response.run_uuid, Response.id).where(
@@ -115,7 +126,8 @@ def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]
         ).all()
     )
     _supersede(session, {(row["pollrun_id"], row["contact_id"]) for row in response_rows})
-    _write_answers(session, ctx, poll_id, runs, responses, contacts)
+    # Only runs stored before can have answers to remove: new ones have none yet.
+    _write_answers(session, ctx, poll_id, runs, responses, contacts, {responses[uuid] for uuid in written.updated})
     return counts
 
 
@@ -149,8 +161,15 @@ def _write_answers(
     runs: list[Any],
     responses: dict[str, int],
     contacts: dict[str, int],
+    rewritten: set[int],
 ) -> None:
-    questions = dict(session.execute(select(Question.key, Question.id).where(Question.poll_id == poll_id)).all())
+    questions, numeric = {}, set()
+    for key, question_id, question_type in session.execute(
+        select(Question.key, Question.id, Question.question_type).where(Question.poll_id == poll_id)
+    ):
+        questions[key] = question_id
+        if question_type == QuestionType.NUMERIC:
+            numeric.add(question_id)
     rows = []
     for run in runs:
         for key, value in run.values.items():
@@ -176,15 +195,21 @@ def _write_answers(
     changing = ("response_id", "question_id", "contact_id", "value", "value_number", "category", "submitted_on",
                 "submitted_date")
     upsert(session, Answer.__table__, rows, key=("response_id", "question_id"), update=changing)
-    kept = [(row["response_id"], row["question_id"]) for row in rows]
-    session.execute(
-        delete(Answer).where(
-            Answer.response_id.in_(list(responses.values())),
-            tuple_(Answer.response_id, Answer.question_id).not_in(kept or [(0, 0)]),
+    if rewritten:
+        kept = [(row["response_id"], row["question_id"]) for row in rows if row["response_id"] in rewritten]
+        session.execute(
+            delete(Answer).where(
+                Answer.response_id.in_(rewritten),
+                tuple_(Answer.response_id, Answer.question_id).not_in(kept or [(0, 0)]),
+            )
         )
-    )
+    # Answers to other question types use their own value, written above; numeric ones depend
+    # on the contact's other answers of the day.
     recompute_values_to_use(
-        session, ctx.org_id, groups=[(row["question_id"], row["contact_id"], row["submitted_date"]) for row in rows]
+        session,
+        ctx.org_id,
+        groups=[(row["question_id"], row["contact_id"], row["submitted_date"]) for row in rows
+                if row["question_id"] in numeric],
     )
 
 

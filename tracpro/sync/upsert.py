@@ -14,10 +14,6 @@ from sqlalchemy import ColumnElement, Table, func, literal_column, or_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-# PostgreSQL takes at most 65,535 parameters in one statement.
-_MAX_PARAMETERS = 60_000
-
-
 @dataclass
 class Counts:
     created: int = 0
@@ -82,28 +78,26 @@ def upsert(
     columns = list(rows[0])
     update = [column for column in (update if update is not None else columns) if column not in key]
     returned = [table.c[name] for name in (returning or key)]
-    batch = max(1, _MAX_PARAMETERS // len(columns))
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        statement = insert(table).values(chunk)
-        excluded = statement.excluded
-        set_ = {column: excluded[column] for column in update}
-        if "updated_at" in table.c and "updated_at" not in set_:
-            # ON CONFLICT DO UPDATE does not run Column.onupdate: say it here.
-            set_["updated_at"] = func.now()
-        if update:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(key),
-                index_where=index_where,
-                set_=set_,
-                where=or_(*(table.c[column].is_distinct_from(excluded[column]) for column in update)),
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(key), index_where=index_where)
-        statement = statement.returning(*returned, literal_column("xmax = 0").label("inserted"))
-        written = session.execute(statement).all()
-        for row in written:
-            value = tuple(row[:-1]) if len(returned) > 1 else row[0]
-            (result.created if row[-1] else result.updated).append(value)
-        result.unchanged += len(chunk) - len(written)
+    statement = insert(table)
+    excluded = statement.excluded
+    set_ = {column: excluded[column] for column in update}
+    if "updated_at" in table.c and "updated_at" not in set_:
+        # ON CONFLICT DO UPDATE does not run Column.onupdate: say it here.
+        set_["updated_at"] = func.now()
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            index_where=index_where,
+            set_=set_,
+            where=or_(*(table.c[column].is_distinct_from(excluded[column]) for column in update)),
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key), index_where=index_where)
+    statement = statement.returning(*returned, literal_column("xmax = 0").label("inserted"))
+    # One statement, many parameter sets: SQLAlchemy compiles it once and sends the rows in
+    # multi-row batches ("insertmanyvalues"), RETURNING included.
+    for row in session.execute(statement, rows).all():
+        value = tuple(row[:-1]) if len(returned) > 1 else row[0]
+        (result.created if row[-1] else result.updated).append(value)
+    result.unchanged = len(rows) - len(result.created) - len(result.updated)
     return result

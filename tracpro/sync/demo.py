@@ -1,0 +1,103 @@
+"""The demo org: the built-in RapidPro simulator, set up the way an administrator would set it up.
+
+`sync_job.py --demo` starts the simulator in-process on a free port, points the "demo" org at
+it, syncs the lists an admin chooses from (fields, groups, boundaries, flows), chooses the
+regions with their tree and boundaries, the reporter groups and the polls, and then the sync
+job syncs the org like any other.
+
+The demo data is anchored on the day the demo org was first set up, so syncing it again on a
+later day finds the same runs instead of moving every date (delete the data folder for fresh dates).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import Org
+from tracpro.orgs.tracking import RegionChoice, set_active_polls, track_regions, track_reporter_groups
+from tracpro.rapidpro import RapidPro
+from tracpro.simulator import Simulator
+from tracpro.sync.boundaries import sync_boundaries
+from tracpro.sync.engine import SyncContext
+from tracpro.sync.fields import sync_fields
+from tracpro.sync.flows import sync_flows
+from tracpro.sync.groups import sync_groups
+from tracpro.sync.progress import Progress
+
+log = logging.getLogger("tracpro.sync")
+
+DEMO_SLUG = "demo"
+DEMO_SEED = 2026
+
+
+def configure_org(simulator: Simulator, slug: str = DEMO_SLUG, name: str | None = None) -> int:
+    """Create or update the org `slug` on `simulator`, tracking what the dataset is made for."""
+    workspace = simulator.dataset.workspace()
+    with session_scope() as session:
+        org = session.scalar(select(Org).where(Org.slug == slug)) or Org(slug=slug)
+        org.name = name or org.name or workspace["name"]
+        org.timezone = workspace.get("timezone") or "UTC"
+        org.rapidpro_host, org.rapidpro_token, org.is_active = simulator.url, simulator.token, True
+        session.add(org)
+        session.flush()
+        org_id, mode = org.id, org.sameday_mode
+
+    context = SyncContext(org_id, slug, ZoneInfo(workspace.get("timezone") or "UTC"), mode,
+                          RapidPro(simulator.url, simulator.token), datetime.now(UTC), Progress())
+    for sync_list in (sync_fields, sync_groups, sync_boundaries, sync_flows):
+        sync_list(context)
+
+    dataset = simulator.dataset
+    with session_scope() as session:
+        track_regions(
+            session,
+            org_id,
+            [RegionChoice(uuid, parent, boundary) for uuid, _name, parent, boundary, _level in dataset.region_plan],
+        )
+        track_reporter_groups(session, org_id, dataset.reporter_group_uuids)
+        set_active_polls(session, org_id, dataset.poll_flow_uuids)
+    return org_id
+
+
+def _anchor(slug: str) -> datetime | None:
+    """Midnight UTC of the day the demo org was created, if it exists."""
+    with session_scope() as session:
+        created = session.scalar(select(Org.created_at).where(Org.slug == slug))
+    return datetime.combine(created.astimezone(UTC).date(), time(), UTC) if created else None
+
+
+@dataclass
+class DemoEnvironment:
+    slug: str
+    simulator: Simulator
+
+    @classmethod
+    def start(cls, slug: str = DEMO_SLUG) -> DemoEnvironment:
+        simulator = Simulator(tier="demo", seed=DEMO_SEED, token=secrets.token_hex(20), anchor=_anchor(slug))
+        simulator.start()
+        log.info("demo RapidPro simulator serving at %s", simulator.url)
+        org_id = configure_org(simulator, slug, name="TracPro Demo")
+        _announce_demo_users(org_id)
+        return cls(slug, simulator)
+
+    def stop(self) -> None:
+        self.simulator.stop()
+
+
+def _announce_demo_users(org_id: int) -> None:
+    """Create the demo logins (when login exists) and print them."""
+    try:
+        from tracpro.auth.demo import ensure_demo_users
+    except ImportError:  # login arrives with its own module
+        return
+    with session_scope() as session:
+        logins = ensure_demo_users(session, org_id)
+    for login in logins:
+        print(f"Demo login: {login}", flush=True)
