@@ -1,0 +1,44 @@
+"""``python -m tracpro.simulator --tier demo --seed 1 --port 8000 --token T``: serve until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from . import Faults, Simulator
+from .tiers import TIERS
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tracpro.simulator", description=__doc__)
+    p.add_argument("--tier", choices=sorted(TIERS), default="demo")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--token", default="secret-token")
+    p.add_argument("--anchor", default=None, help="the dataset's now (ISO 8601); default today 00:00 UTC")
+    p.add_argument("--response-rate", type=float, default=0.7)
+    p.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
+    faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
+    for name, default in Faults().to_dict().items():
+        faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
+    args = p.parse_args(argv)
+    settings = {k: getattr(args, k) for k in Faults().to_dict()}
+    sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
+                    response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
+                    faults=Faults(**settings))
+    sim.start()
+    print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
+          f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    done.wait()
+    sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

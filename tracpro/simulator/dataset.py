@@ -1,0 +1,242 @@
+"""The deterministic dataset of one simulator: generated history plus the overlay of writes.
+
+Ground truth for tests: the ``iter_*`` methods yield exactly the API dicts the endpoints
+serve (overlay changes included), in API order, by walking the same query code page by page.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Iterator
+
+import numpy as np
+
+from . import lists, pagination, queries
+from .contact_view import contact_dicts, group_counts
+from .contacts import ContactTable, contact_refs, languages_of
+from .flows import FlowSpec, build_flows
+from .messages import MessageTable, history_broadcasts, history_flow_starts
+from .regions import Org
+from .runs import RunRenderer
+from .schedule import Schedule
+from .state import State
+from .streams import Walker
+from .tiers import Tier
+
+
+class Dataset:
+    """Everything one simulated workspace holds.
+
+    Helpers for a demo setup and for tests:
+
+    - ``region_plan``: (group uuid, name, parent group uuid or None, boundary osm_id, level) per
+      region group, parents first.  Region group names equal their boundary's name and
+      boundary parents mirror the tree.
+    - ``reporter_group_uuids``, ``poll_flow_uuids`` (every flow but the Single Message one),
+      ``single_message_flow_uuid``, ``optout_group_uuid``, ``smart_group_uuid``,
+      ``system_group_uuid``.
+    - ``iter_contacts(deleted=False)``, ``iter_runs(flow=None)``, ``iter_messages(folder=None)``,
+      ``flows()``, ``groups()``, ``fields()``, ``boundaries()``, ``broadcasts()``,
+      ``flow_starts()``, ``workspace()``: API dicts in API order.
+    - ``counts()``: sizes of the generated dataset (contacts, runs, answers, messages).
+    """
+
+    def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
+                 time_scale: float = 60.0) -> None:
+        self.tier, self.seed, self.anchor = tier, seed, anchor_us
+        self.response_rate, self.time_scale = response_rate, time_scale
+        self.org = Org(seed, tier, anchor_us)
+        self.ct = ContactTable(seed, self.org, anchor_us)
+        self.flows: list[FlowSpec] = build_flows(seed, tier.polls, anchor_us)
+        self.flow_by_uuid = {f.uuid: f for f in self.flows}
+        self.schedule = Schedule(seed, tier, self.flows, tier.live_contacts, anchor_us)
+        self.rr = RunRenderer(seed, self.schedule, self.ct)
+        self.msgs = MessageTable(seed, self.org, self.ct, self.flows, anchor_us)
+        self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
+        self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
+        self.state = State(first_new_index=self.ct.total)
+        self._walkers: dict[tuple, Walker] = {}
+        self._walker_lock = threading.Lock()
+        self._group_counts: list[int] | None = None
+        self._flow_counts: dict | None = None
+
+    # -- helpers for setups ----------------------------------------------------------------------
+
+    @property
+    def region_plan(self) -> list[tuple[str, str, str | None, str, int]]:
+        return self.org.region_plan
+
+    @property
+    def reporter_group_uuids(self) -> list[str]:
+        return [g.uuid for g in self.org.reporter_groups]
+
+    @property
+    def poll_flow_uuids(self) -> list[str]:
+        return [f.uuid for f in self.flows if f.is_poll]
+
+    @property
+    def single_message_flow_uuid(self) -> str:
+        return next(f.uuid for f in self.flows if not f.is_poll)
+
+    @property
+    def optout_group_uuid(self) -> str:
+        return self.org.optout.uuid
+
+    @property
+    def smart_group_uuid(self) -> str:
+        return self.org.smart.uuid
+
+    @property
+    def system_group_uuid(self) -> str:
+        return self.org.tickets.uuid
+
+    def left_group_contacts(self) -> list[tuple[str, str]]:
+        """(contact uuid, reporter group uuid) of generated contacts who left that group; their
+        ``modified_on`` (the leaving) is within the last half hour before the anchor, after their runs."""
+        out = []
+        for lo in range(0, self.ct.live, 65536):
+            a = self.ct.attrs(np.arange(lo, min(self.ct.live, lo + 65536)))
+            for k in np.flatnonzero((a.left_group >= 0) & (a.status == 0)).tolist():
+                out.append((self.ct.uuid(int(a.idx[k])), self.org.reporter_groups[int(a.left_group[k])].uuid))
+        return out
+
+    # -- shared lookups ------------------------------------------------------------------------
+
+    def walker(self, key: tuple, make) -> Walker:
+        with self._walker_lock:
+            w = self._walkers.get(key)
+            if w is None:
+                if len(self._walkers) > 64:
+                    self._walkers.clear()
+                w = self._walkers[key] = make()
+            return w
+
+    def generated_group_counts(self) -> list[int]:
+        if self._group_counts is None:
+            self._group_counts = group_counts(self.ct)
+        return self._group_counts
+
+    def generated_flow_counts(self) -> dict:
+        if self._flow_counts is None:
+            self._flow_counts = self.schedule.flow_counts()
+        return self._flow_counts
+
+    def group_index(self, ref: str) -> int | None:
+        """A group by UUID or (case-insensitive) name."""
+        g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
+        return None if g is None else self.org.groups.index(g)
+
+    def contact_index_by_uuid(self, uuid: str) -> int | None:
+        st = self.state
+        if uuid in st.by_uuid:
+            return st.by_uuid[uuid]
+        return self.ct.index_of_uuid(uuid)
+
+    def contact_index_by_urn(self, urn: str) -> int | None:
+        """The live (non-deleted) contact owning a URN now."""
+        st = self.state
+        with st.lock:
+            if urn in st.urn_owner:
+                i = st.urn_owner[urn]
+                return None if st.contacts[i].deleted else i
+            i = self.ct.index_of_urn(urn)
+            if i is not None and i in st.contacts:
+                return None  # an overlay contact whose URNs no longer include it
+            return i
+
+    def contact_dict(self, index: int) -> dict:
+        """Current API dict of a contact (overlay first)."""
+        oc = self.state.contacts.get(index)
+        if oc is not None:
+            return oc.data
+        return contact_dicts(self.ct, np.array([index]))[0]
+
+    def is_deleted(self, index: int) -> bool:
+        oc = self.state.contacts.get(index)
+        return oc.deleted if oc is not None else index >= self.ct.live
+
+    def language_index(self, index: int) -> int:
+        oc = self.state.contacts.get(index)
+        if oc is not None:
+            lang = oc.data.get("language")
+            return ["eng", "fra", "kin", "swa", "ara"].index(lang) if lang in ("eng", "fra", "kin", "swa", "ara") else 0
+        if index >= self.ct.total:
+            return 0
+        return max(int(languages_of(self.ct, np.array([index]))[0]), 0)
+
+    def run_contact_ref(self, index: int) -> dict:
+        oc = self.state.contacts.get(index)
+        if oc is None:
+            return json.loads(contact_refs(self.ct, np.array([index]))[index])
+        urns = oc.data.get("urns") or []
+        from .contacts import urn_display
+
+        return {"uuid": oc.uuid, "name": oc.data.get("name"), "urn": urns[0] if urns else None,
+                "urn_display": urn_display(urns[0]) if urns else None}
+
+    # -- ground truth ------------------------------------------------------------------------------
+
+    def workspace(self) -> dict:
+        return self.org.workspace()
+
+    def flows_list(self) -> list[dict]:
+        return [json.loads(j) for j in lists.flows(self, {})[0]]
+
+    def groups(self) -> list[dict]:
+        return [json.loads(j) for j in lists.groups(self, {})[0]]
+
+    def fields(self) -> list[dict]:
+        return [json.loads(j) for j in lists.fields(self, {})[0]]
+
+    def boundaries(self) -> list[dict]:
+        return self.org.boundaries()
+
+    def broadcasts(self) -> list[dict]:
+        return [json.loads(j) for j in lists.broadcasts(self, {})[0]]
+
+    def flow_starts(self) -> list[dict]:
+        return [json.loads(j) for j in lists.flow_starts(self, {})[0]]
+
+    def iter_contacts(self, deleted: bool = False, group: str | None = None) -> Iterator[dict]:
+        params = {"deleted": ["1" if deleted else "0"]}
+        if group:
+            params["group"] = [group]
+        yield from self._walk(queries.contacts, params)
+
+    def iter_runs(self, flow: str | None = None, responded: bool = False) -> Iterator[dict]:
+        params = {"flow": [flow]} if flow else {}
+        if responded:
+            params["responded"] = ["1"]
+        yield from self._walk(queries.runs, params)
+
+    def iter_messages(self, folder: str | None = None) -> Iterator[dict]:
+        yield from self._walk(queries.messages, {"folder": [folder]} if folder else {})
+
+    def _walk(self, fn, params: dict) -> Iterator[dict]:
+        cursor = None
+        while True:
+            items, next_key = fn(self, dict(params, **({"cursor": [cursor]} if cursor else {})))
+            for j in items:
+                yield json.loads(j)
+            if next_key is None:
+                return
+            cursor = pagination.encode_cursor(next_key)
+
+    def counts(self) -> dict:
+        """Sizes of the generated history (no overlay): contacts, runs, answers, messages..."""
+        sc = self.schedule
+        from .schedule import COMPLETE, INTERRUPTED, PARTIAL_EXP, PARTIAL_WAIT, REPEAT
+
+        nq = np.array([len(f.questions) for f in self.flows])[sc.s_flow]
+        ne = sc.streams.n_eff
+        full = np.isin(sc.s_mode, [COMPLETE, REPEAT])
+        part = np.isin(sc.s_mode, [PARTIAL_EXP, PARTIAL_WAIT, INTERRUPTED])
+        return {
+            "contacts_live": self.ct.live, "contacts_deleted": self.ct.deleted,
+            "regions": len(self.org.regions), "region_levels": len({r.level for r in self.org.regions}),
+            "flows": len(self.flows), "polls": len(self.poll_flow_uuids), "runs": int(ne.sum()),
+            "answers_estimate": int((ne[full] * nq[full]).sum() + (ne[part] * np.maximum(nq[part] - 1, 1)).sum() / 2
+                                    + ne[part].sum() / 2),
+            "messages": int(self.msgs.streams.n_eff.sum()),
+        }

@@ -1,0 +1,108 @@
+"""The small lists (flows, groups, fields, boundaries, broadcasts, flow starts) and definitions."""
+
+from __future__ import annotations
+
+
+from .pagination import ApiError, Empty, Key, bounds, flag, list_page, one, uuid_param
+from .timefmt import DAY, iso
+
+
+def flows(ds, p: dict) -> tuple[list[str], Key | None]:
+    try:
+        uuid = uuid_param(p, "uuid")
+        lo, hi = bounds(p)
+    except Empty:
+        return [], None
+    ftype = one(p, "type")
+    archived = one(p, "archived")
+    counts = {k: dict(v) for k, v in ds.generated_flow_counts().items()}
+    st = ds.state
+    now = st.now()
+    with st.lock:
+        for r in st.runs:
+            snap = r.snapshot(now, ds)
+            if snap is not None:
+                counts[r.flow][snap[1]["exit_type"] or "waiting"] += 1
+    rows = []
+    for f in ds.flows:
+        modified = f.created_us + DAY
+        if (uuid and f.uuid != uuid) or (ftype and ftype != "message") or not lo <= modified <= hi:
+            continue
+        if archived is not None and flag(p, "archived"):
+            continue
+        rows.append(((f.created_us, f.index + 1), {
+            "uuid": f.uuid, "name": f.name, "type": "message", "archived": False, "labels": f.labels,
+            "expires": f.expires, "runs": counts[f.index], "results": f.results, "parent_refs": [],
+            "created_on": iso(f.created_us), "modified_on": iso(modified)}))
+    return list_page(rows, p, desc=True)
+
+
+def groups(ds, p: dict) -> tuple[list[str], Key | None]:
+    uuid, name = uuid_param(p, "uuid"), one(p, "name")
+    if uuid is not None and name is not None:
+        raise ApiError(400, {"detail": "You may only specify one of the uuid, name parameters"})
+    counts = list(ds.generated_group_counts())
+    org, st, ct = ds.org, ds.state, ds.ct
+    with st.lock:
+        for oc in st.contacts.values():
+            if oc.index < ct.live:
+                for g in ct.group_indices(ct.attrs([oc.index]), 0):
+                    counts[g] -= 1
+            if not oc.deleted and oc.status == "active":
+                for g in oc.groups:
+                    counts[g] += 1
+    manual = flag(p, "manual_only")
+    rows = [((g.created_us, g.id), org.group_dict(g, counts[k])) for k, g in enumerate(org.groups)
+            if (uuid is None or g.uuid == uuid) and (name is None or g.name.lower() == name.strip().lower())
+            and not (manual and g.query)]
+    return list_page(rows, p, desc=True)
+
+
+def fields(ds, p: dict) -> tuple[list[str], Key | None]:
+    key = one(p, "key")
+    rows = [((f.created_us, f.id), ds.org.field_dict(f)) for f in ds.org.fields if key is None or f.key == key]
+    return list_page(rows, p, desc=True)
+
+
+def boundaries(ds, p: dict) -> tuple[list[str], Key | None]:
+    rows = [((b["osm_id"], 0), b) for b in ds.org.boundaries()]
+    return list_page(rows, p, desc=False, numeric=False)
+
+
+def broadcasts(ds, p: dict) -> tuple[list[str], Key | None]:
+    try:
+        uuid = uuid_param(p, "uuid")
+        lo, hi = bounds(p)
+    except Empty:
+        return [], None
+    with ds.state.lock:
+        everything = ds.hist_broadcasts + list(ds.state.broadcasts)
+    rows = [((d["_t"], d["id"]), {k: v for k, v in d.items() if not k.startswith("_")}) for d in everything
+            if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi]
+    return list_page(rows, p, desc=True)
+
+
+def flow_starts(ds, p: dict) -> tuple[list[str], Key | None]:
+    try:
+        uuid = uuid_param(p, "uuid")
+        lo, hi = bounds(p)
+    except Empty:
+        return [], None
+    from .sends import refresh_start
+
+    with ds.state.lock:
+        everything = ds.hist_starts + [refresh_start(ds, d) for d in ds.state.flow_starts]
+    rows = [((d["_t"], d["id"]), {k: v for k, v in d.items() if not k.startswith("_")}) for d in everything
+            if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi]
+    return list_page(rows, p, desc=not flag(p, "reverse"))
+
+
+def definitions(ds, p: dict) -> dict:
+    deps = one(p, "dependencies")
+    deps = "all" if deps is None else deps
+    if deps not in ("none", "flows", "all"):
+        raise ApiError(400, {"detail": "dependencies must be one of none, flows, all"})
+    wanted = [v.strip().lower() for v in p.get("flow", [])]
+    chosen = [ds.flow_by_uuid[u].definition for u in dict.fromkeys(wanted) if u in ds.flow_by_uuid]
+    return {"version": "13", "site": "https://app.rapidpro.io", "flows": chosen, "campaigns": [], "triggers": [],
+            "fields": [], "groups": []}

@@ -1,0 +1,233 @@
+"""The HTTP face: routing, auth, envelopes, faults, the control endpoint.
+
+HTTP/1.1 with keep-alive; each response goes out in a single write (headers and body
+together, so Nagle's algorithm never stalls a page).  ``next`` links are absolute, built
+from the request's Host header, carrying every original param (sorted) plus ``cursor``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from . import lists, pagination, queries, sends, writes
+from .faults import Faults
+from .pagination import ApiError
+
+LISTS = {
+    "runs": queries.runs, "contacts": queries.contacts, "messages": queries.messages, "flows": lists.flows,
+    "groups": lists.groups, "fields": lists.fields, "boundaries": lists.boundaries,
+    "broadcasts": lists.broadcasts, "flow_starts": lists.flow_starts,
+}
+SINGLE = {"org", "workspace", "definitions"}
+POSTS = {"contacts", "contact_actions", "broadcasts", "flow_starts"}
+REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+           503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+class SimServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address, dataset, token: str, faults: Faults) -> None:
+        super().__init__(address, Handler)
+        self.dataset, self.token, self.faults = dataset, token, faults
+        self.prefetcher = Prefetcher(dataset)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.prefetcher.close()
+
+
+class Prefetcher:
+    """Computes the next page of a walk while the client digests the current one.
+
+    Only while no write has happened (queries are then pure functions of their params, so a
+    prefetched page is byte-identical to a fresh one).  At most a few pages are held, so
+    memory stays flat whatever the tier.
+    """
+
+    SLOTS = 4
+
+    def __init__(self, dataset) -> None:
+        self.ds = dataset
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+        self.pending: OrderedDict[tuple, Future] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(name: str, params: dict) -> tuple:
+        return name, tuple(sorted((k, tuple(v)) for k, v in params.items()))
+
+    def get(self, name: str, params: dict):
+        fn = LISTS[name]
+        if not self.ds.state.pristine():
+            return fn(self.ds, params)
+        with self.lock:
+            fut = self.pending.pop(self.key(name, params), None)
+        items, next_key = fut.result() if fut is not None else fn(self.ds, params)
+        if next_key is not None and name in ("runs", "contacts", "messages") and self.ds.state.pristine():
+            nxt = dict(params, cursor=[pagination.encode_cursor(next_key)])
+            with self.lock:
+                self.pending[self.key(name, nxt)] = self.pool.submit(fn, self.ds, nxt)
+                while len(self.pending) > self.SLOTS:
+                    self.pending.popitem(last=False)
+        return items, next_key
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: SimServer
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - quiet by default
+        pass
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    def _dispatch(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        params = parse_qs(parts.query, keep_blank_values=True)
+        body = self._read_body()
+        try:
+            if parts.path.startswith("/_control/"):
+                self._auth()
+                self._control(method, parts.path, body)
+                return
+            name = _endpoint(parts.path)
+            if name is None:
+                raise ApiError(404, {"detail": "Not found."})
+            self._auth()
+            decision = self.server.faults.decide()
+            if decision.sleep_s:
+                time.sleep(decision.sleep_s)
+            if decision.status == 429:
+                wait = decision.retry_after
+                self._send(429, {"detail": f"Request was throttled. Expected available in {wait} seconds."},
+                           {"Retry-After": str(wait)})
+                return
+            if decision.status:
+                self._send(decision.status, {"detail": "Simulated server error."})
+                return
+            self._api(method, name, parts.path, params, body)
+        except ApiError as e:
+            self._send(e.status, e.body)
+        except _BadJson as e:
+            self._send(400, {"detail": f"JSON parse error - {e}"})
+
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if not length:
+            return None
+        raw = self.rfile.read(length)
+        try:
+            return json.loads(raw)
+        except ValueError as e:
+            raise _BadJson(str(e)) from None
+
+    def _auth(self) -> None:
+        header = self.headers.get("Authorization")
+        if not header:
+            raise ApiError(403, {"detail": "Authentication credentials were not provided."})
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "token" or token.strip() != self.server.token:
+            raise ApiError(403, {"detail": "Invalid token"})
+
+    def _api(self, method: str, name: str, path: str, params: dict, body) -> None:
+        ds = self.server.dataset
+        if method == "GET" and name in LISTS:
+            items, next_key = self.server.prefetcher.get(name, params)
+            items = self.server.faults.malform(name, items)
+            nxt = self._next_url(path, params, next_key)
+            payload = ('{"next":' + json.dumps(nxt) + ',"previous":null,"results":[' + ",".join(items) + "]}")
+            self._send_raw(200, payload.encode())
+        elif method == "GET" and name in SINGLE:
+            self._send(200, ds.org.workspace() if name != "definitions" else lists.definitions(ds, params))
+        elif method == "POST" and name in POSTS:
+            if name == "contacts":
+                status, data = writes.post_contact(ds, params, body)
+                self._send(status, data)
+            elif name == "contact_actions":
+                writes.contact_actions(ds, body)
+                self._send_raw(204, b"")
+            elif name == "broadcasts":
+                self._send(201, sends.post_broadcast(ds, body))
+            else:
+                self._send(201, sends.post_flow_start(ds, body))
+        elif method == "DELETE" and name == "contacts":
+            writes.delete_contact(ds, params)
+            self._send_raw(204, b"")
+        elif name in LISTS or name in SINGLE or name in POSTS:
+            raise ApiError(405, {"detail": f'Method "{method}" not allowed.'})
+        else:
+            raise ApiError(404, {"detail": "Not found."})
+
+    def _control(self, method: str, path: str, body) -> None:
+        faults = self.server.faults
+        if path == "/_control/faults" and method == "GET":
+            self._send(200, faults.to_dict())
+        elif path == "/_control/faults" and method == "POST":
+            try:
+                faults.update(**(body or {}))
+            except (TypeError, ValueError) as e:
+                raise ApiError(400, {"detail": str(e)}) from None
+            self._send(200, faults.to_dict())
+        elif path == "/_control/reset" and method == "POST":
+            faults.reset()
+            self._send(200, faults.to_dict())
+        else:
+            raise ApiError(404, {"detail": "Not found."})
+
+    def _next_url(self, path: str, params: dict, key) -> str | None:
+        if key is None:
+            return None
+        query = {k: v for k, v in params.items() if k != "cursor"}
+        query["cursor"] = [pagination.encode_cursor(key)]
+        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
+
+    def _send(self, status: int, data, headers: dict | None = None) -> None:
+        self._send_raw(status, json.dumps(data, ensure_ascii=True).encode(), headers)
+
+    def _send_raw(self, status: int, body: bytes, headers: dict | None = None) -> None:
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
+                 f"X-Temba-Workspace: {self.server.dataset.org.uuid}", f"Content-Length: {len(body)}"]
+        if status != 204:
+            lines.append("Content-Type: application/json")
+        for k, v in (headers or {}).items():
+            lines.append(f"{k}: {v}")
+        if self.close_connection:
+            lines.append("Connection: close")
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+
+
+class _BadJson(Exception):
+    pass
+
+
+def _endpoint(path: str) -> str | None:
+    if not path.startswith("/api/v2/") or not path.endswith(".json"):
+        return None
+    name = path[len("/api/v2/"):-len(".json")]
+    return name if name in LISTS or name in SINGLE or name in POSTS else None

@@ -1,0 +1,38 @@
+"""The dataset sizes we build for (ARCHITECTURE.md, "Scale we build for")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Knobs of one tier.  Every count is exact except the answers, which follow from
+    ``wave_fraction`` (the share of live contacts each weekly poll reaches)."""
+
+    name: str
+    live_contacts: int  # active, blocked and stopped contacts
+    deleted_contacts: int
+    regions: tuple[int, int, int]  # region groups per level (state, district, ward)
+    reporter_groups: int
+    polls: int  # poll flows; a "Single Message" flow comes on top
+    wave_fraction: float
+    inbox_msgs: int
+    flow_msgs: int
+    sent_msgs: int
+    grid: int  # cells per side of the raster the boundaries are cut from
+    weeks: int = 13
+
+
+TIERS: dict[str, Tier] = {
+    "demo": Tier("demo", 1950, 50, (3, 6, 6), 4, 5, 0.52, 400, 3000, 3000, 48),
+    "district": Tier("district", 49000, 1000, (4, 16, 40), 8, 20, 0.087, 5000, 50000, 50000, 100),
+    "national": Tier("national", 294000, 6000, (6, 44, 250), 12, 60, 0.024, 20000, 200000, 200000, 200),
+}
+
+
+def get_tier(name: str) -> Tier:
+    try:
+        return TIERS[name]
+    except KeyError:
+        raise ValueError(f"unknown tier {name!r}; choose one of {', '.join(TIERS)}") from None
