@@ -108,7 +108,7 @@ def connection(engine: Engine) -> Iterator[Connection]:
         try:
             yield connection
         finally:
-            SessionFactory.configure(bind=None, join_transaction_mode="conservative_savepoint")
+            SessionFactory.configure(bind=None, join_transaction_mode="conditional_savepoint")
             transaction.rollback()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,11 @@ class Settings:
     data_dir: Path
     # Demo mode allows the built-in demo org and its printed logins; never on in production.
     demo_mode: bool
+    # How long to wait for RapidPro to answer one request, in seconds.
+    rapidpro_timeout: float = 120.0
+    # Signs login cookies (TRACPRO_COOKIE_KEY). Checked by tracpro.auth.cookie_key, which refuses
+    # placeholders outside demo mode; kept out of repr so it never reaches a log line.
+    cookie_key: str | None = field(default=None, repr=False)
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -59,6 +64,18 @@ def _as_bool(value: str | None) -> bool:
     return value is not None and value.lower() in {"1", "true", "yes", "on"}
 
 
+def _as_seconds(value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError as error:
+        raise SettingsError(f"TRACPRO_RAPIDPRO_TIMEOUT must be a number of seconds, not '{value}'.") from error
+    if seconds <= 0:
+        raise SettingsError("TRACPRO_RAPIDPRO_TIMEOUT must be more than 0 seconds.")
+    return seconds
+
+
 def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     secrets = _read_secrets(SECRETS_PATH if secrets_path is None else secrets_path)
@@ -67,4 +84,5 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         database_url=_lookup("DATABASE_URL", environ, secrets),
         data_dir=Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR,
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
+        cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,12 +38,12 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "tracpro/2"
 # temba_client calls requests with no timeout at all; a RapidPro that stops answering must not
-# hang the sync job forever. (connect, read) seconds.
-REQUEST_TIMEOUT = (10.0, 120.0)
+# hang the sync job forever. Each RapidPro object sets its own for the calls it makes.
+_timeout: ContextVar[float] = ContextVar("rapidpro_timeout", default=120.0)
 
 
 def _request_with_timeout(method: str, url: str, **kwargs: Any) -> requests.Response:
-    kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+    kwargs.setdefault("timeout", (min(10.0, _timeout.get()), _timeout.get()))
     return temba_client.utils.request(method, url, **kwargs)
 
 
@@ -176,9 +177,10 @@ def _cursor_of(url: str | None) -> str | None:
 class RapidPro:
     """A RapidPro workspace, reached through temba_client over HTTP."""
 
-    def __init__(self, host: str, token: str, retry: RetryPolicy | None = None):
+    def __init__(self, host: str, token: str, retry: RetryPolicy | None = None, timeout: float = 120.0):
         self.host = host
         self.retry = retry or RetryPolicy()
+        self.timeout = timeout
         self._client = TembaClient(host, token, user_agent=USER_AGENT)
 
     # -- calling, with retries and translated errors
@@ -200,6 +202,7 @@ class RapidPro:
                 "RapidPro call failed (%s); retry %d", state.outcome.exception(), state.attempt_number
             ),
         )
+        token = _timeout.set(self.timeout)
         try:
             return retrying(function, *args, **kwargs)
         except (
@@ -212,6 +215,8 @@ class RapidPro:
             requests.Timeout,
         ) as error:
             raise _translate(error) from error
+        finally:
+            _timeout.reset(token)
 
     # -- reads
 

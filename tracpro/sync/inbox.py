@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,10 +29,15 @@ def message_row(org_id: int, contact_id: int, message: Any) -> dict[str, Any]:
     }
 
 
+def inbox_since(ctx: SyncContext) -> datetime:
+    """The org-local midnight INBOX_DAYS days ago: passes on the same day read the same window."""
+    return datetime.combine(ctx.local_date(ctx.now) - timedelta(days=INBOX_DAYS), time(), ctx.timezone)
+
+
 def sync_inbox(ctx: SyncContext) -> Counts:
     messages = [
         message
-        for message in ctx.rapidpro.all("messages", folder="inbox", after=ctx.now - timedelta(days=INBOX_DAYS))
+        for message in ctx.rapidpro.all("messages", folder="inbox", after=inbox_since(ctx))
         if message.contact is not None and message.uuid
     ]
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from tracpro.config import load_settings
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
 from tracpro.outbox.pusher import push_pending
@@ -74,6 +75,10 @@ def _push_outbox(ctx: SyncContext) -> object:
     return pushed
 
 
+def _connect(host: str, token: str, retry: RetryPolicy | None) -> RapidPro:
+    return RapidPro(host, token, retry, timeout=load_settings().rapidpro_timeout)
+
+
 def describe(error: BaseException) -> str:
     if isinstance(error, RapidProError):
         return str(error)
@@ -88,7 +93,7 @@ def sync_org(
     clock: Callable[[], datetime] = utc_now,
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
-    connect: Callable[[str, str, RetryPolicy | None], RapidPro] = RapidPro,
+    connect: Callable[..., RapidPro] | None = None,
 ) -> OrgOutcome:
     """Sync one org unless another job holds it or it is backing off (`force` ignores backoff)."""
     with session_scope() as session:
@@ -107,7 +112,8 @@ def sync_org(
             message = f"failing, next try after {waiting_until:%Y-%m-%d %H:%M} UTC ({org_state.last_error})"
             log.warning("org=%s %s", slug, message)
             return OrgOutcome(slug, OrgStatus.BACKING_OFF, message)
-        ctx = SyncContext(org_id, slug, timezone, mode, connect(host, token, retry), now, progress or Progress())
+        rapidpro = (connect or _connect)(host, token, retry)
+        ctx = SyncContext(org_id, slug, timezone, mode, rapidpro, now, progress or Progress())
         outcome = OrgOutcome(slug, OrgStatus.SYNCED)
         try:
             for name, stage in _stages(ctx, days):

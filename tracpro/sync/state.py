@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
-from tracpro.db.connection import get_engine
+from tracpro.db.connection import SessionFactory, get_engine
 from tracpro.db.models import SyncState
 from tracpro.sync.upsert import Counts
 
@@ -98,13 +98,23 @@ def record_org_outcome(session: Session, org_id: int, now: datetime, error: str 
 
 
 @contextmanager
+def _lock_connection() -> Iterator[Connection]:
+    """A connection to the database the sessions use (advisory locks are per database)."""
+    bind = SessionFactory.kw.get("bind") or get_engine()
+    if isinstance(bind, Connection):  # tests: sessions join one connection's transaction
+        yield bind
+        return
+    with bind.connect() as connection:
+        yield connection
+
+
+@contextmanager
 def org_lock(org_id: int) -> Iterator[bool]:
     """Hold "syncing this org" for the block; yields False when another process holds it."""
-    with get_engine().connect() as connection:
+    with _lock_connection() as connection:
         acquired = connection.execute(
             text("SELECT pg_try_advisory_lock(:namespace, :org)"), {"namespace": _LOCK_NAMESPACE, "org": org_id}
         ).scalar_one()
-        connection.commit()
         try:
             yield bool(acquired)
         finally:
@@ -112,4 +122,3 @@ def org_lock(org_id: int) -> Iterator[bool]:
                 connection.execute(
                     text("SELECT pg_advisory_unlock(:namespace, :org)"), {"namespace": _LOCK_NAMESPACE, "org": org_id}
                 )
-                connection.commit()

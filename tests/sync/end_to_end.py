@@ -1,0 +1,70 @@
+"""Helpers for end-to-end sync tests: a database of their own, the org set up in it, and
+`sync_job.py` run as cron runs it, in a process of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from tests.conftest import ROOT, DatabaseServer
+from tracpro.db.connection import SessionFactory, make_engine
+from tracpro.db.migrate import upgrade_to_head
+from tracpro.simulator import Simulator
+from tracpro.sync.demo import configure_org
+
+
+@contextmanager
+def sessions_on(engine: Engine) -> Iterator[None]:
+    """Point tracpro's sessions at `engine` for the block (setup code runs in the test process)."""
+    previous = dict(SessionFactory.kw)
+    SessionFactory.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+    try:
+        yield
+    finally:
+        SessionFactory.configure(**{"bind": None, **previous})
+
+
+@dataclass
+class SyncedDatabase:
+    name: str
+    url: str
+    engine: Engine
+
+    def sync_job(self, *arguments: str, timeout: float = 600, **environment: str) -> subprocess.CompletedProcess:
+        return subprocess.run(self.command(*arguments), cwd=ROOT, env=self.environment(**environment),
+                              capture_output=True, text=True, timeout=timeout)
+
+    def start_sync_job(self, *arguments: str, **environment: str) -> subprocess.Popen:
+        return subprocess.Popen(self.command(*arguments), cwd=ROOT, env=self.environment(**environment),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def command(*arguments: str) -> list[str]:
+        return [sys.executable, "sync_job.py", "--quiet", *arguments]
+
+    def environment(self, **extra: str) -> dict[str, str]:
+        environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
+        return {**environment, "DATABASE_URL": self.url, **extra}
+
+
+@contextmanager
+def database_with_org(server: DatabaseServer, simulator: Simulator, slug: str = "demo") -> Iterator[SyncedDatabase]:
+    """A new database holding one org on `simulator`, set up as the demo is: nothing synced yet
+    but the lists an admin chooses from, and the choices made."""
+    name = server.create_database("tracpro_e2e")
+    url = server.url(name)
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+        with sessions_on(engine):
+            configure_org(simulator, slug)
+        yield SyncedDatabase(name, url, engine)
+    finally:
+        engine.dispose()
+        server.drop_database(name)

@@ -1,0 +1,230 @@
+"""The sync job against the RapidPro simulator over HTTP, with the real client, as cron runs it."""
+
+from __future__ import annotations
+
+import random
+import signal
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from tests.sync.canonical import canonical_dump, differences
+from tests.sync.end_to_end import database_with_org
+from tracpro.polls.rules import answer_category
+from tracpro.simulator import Simulator
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "e2e-secret-token"
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    with Simulator(tier="demo", seed=7, token=TOKEN) as simulator:
+        yield simulator
+
+
+@pytest.fixture(scope="module")
+def synced(database_server, simulator):
+    """The demo org synced once, uninterrupted: the reference every other test compares with."""
+    with database_with_org(database_server, simulator) as database:
+        result = database.sync_job("--org", "demo")
+        assert result.returncode == 0, result.stderr
+        yield database, canonical_dump(database.engine, "demo"), result
+
+
+def _scalar(engine, sql: str, **parameters):
+    with engine.connect() as connection:
+        return connection.execute(text(sql), parameters).scalar_one()
+
+
+def _rows(engine, sql: str, **parameters):
+    with engine.connect() as connection:
+        return connection.execute(text(sql), parameters).all()
+
+
+def test_a_full_sync_stores_exactly_the_simulators_data(synced, simulator):
+    database, dump, result = synced
+    dataset = simulator.dataset
+    assert "demo: synced (" in result.stdout
+
+    contacts = list(dataset.iter_contacts())
+    assert len(dump["contacts"]) == len(contacts)
+    assert len(dump["contact_groups"]) == len(dataset.groups())
+    assert len(dump["regions"]) == len(dataset.region_plan) == 15
+    assert len(dump["boundaries"]) == len(dataset.boundaries())
+    assert sorted(row[0] for row in dump["polls"]) == sorted(dataset.poll_flow_uuids)  # not Single Message
+    assert {row[0] for row in dump["polls"] if row[5]} == set(dataset.poll_flow_uuids)
+
+    runs = [run for flow in dataset.poll_flow_uuids for run in dataset.iter_runs(flow=flow)]
+    assert len(dump["responses"]) == len(runs)
+    by_run = {row[0]: row for row in dump["responses"]}
+    expected_status = {
+        run["uuid"]: "complete" if run["exit_type"] == "completed" else ("partial" if run["values"] else "empty")
+        for run in runs
+    }
+    assert {uuid: row[5] for uuid, row in by_run.items()} == expected_status
+
+    question_keys = {(row[0], row[1]) for row in dump["questions"]}
+    values = [(run, key, value) for run in runs for key, value in run["values"].items()
+              if (run["flow"]["uuid"], key) in question_keys]
+    assert len(dump["answers"]) == len(values) > 50_000
+    answers = {(row[0], row[1]): row for row in dump["answers"]}
+    for run, key, value in values:
+        stored = answers[(run["uuid"], key)]
+        assert (stored[3], stored[5]) == (value["value"], answer_category(value["category"]))
+
+    # §3.9: one universal pollrun per poll per org-local day of the runs' creation.
+    zone = ZoneInfo(dataset.workspace()["timezone"])
+    days = {(run["flow"]["uuid"], datetime.fromisoformat(run["created_on"]).astimezone(zone).date())
+            for run in runs}
+    assert len(dump["pollruns"]) == len(days)
+    assert all(row[1] == "universal" for row in dump["pollruns"])
+    assert all((row[1], row[3]) in days for row in by_run.values())
+
+    # A contact's responses in one pollrun: only the latest created is active.
+    per_pair = Counter((row[1], row[3], row[4]) for row in dump["responses"] if row[6])
+    assert set(per_pair.values()) == {1}
+    assert any(not row[6] for row in dump["responses"])  # the dataset has repeats: some are superseded
+
+
+def test_values_to_use_follow_the_last_answer_of_the_org_local_day(synced):
+    database, dump, _ = synced
+    numeric = {(row[0], row[1]) for row in dump["questions"] if row[3] == "numeric"}
+    flows = {row[0]: row[1] for row in dump["responses"]}
+    groups: dict[tuple, list] = {}
+    for run_uuid, key, contact, value, number, _category, to_use, _to_use_number, submitted_on, day in dump["answers"]:
+        if (flows[run_uuid], key) in numeric:
+            groups.setdefault((flows[run_uuid], key, contact, day), []).append(
+                (submitted_on, run_uuid, value, number, to_use)
+            )
+    repeated = [answers for answers in groups.values() if len(answers) > 1]
+    assert repeated, "the demo dataset has same-day repeats"
+    for answers in groups.values():
+        # The latest answer of the day, whatever it says, is what every number of that day uses;
+        # an answer that is not a number keeps its own words.
+        latest_value = max(answers, key=lambda answer: (answer[0], answer[1]))[2]
+        for _, _, value, number, to_use in answers:
+            assert to_use == (latest_value if number is not None else value)
+
+
+def test_contacts_outside_tracked_regions_blocked_or_without_urn_are_inactive(synced, simulator):
+    database, dump, _ = synced
+    tracked = {uuid for uuid, *_ in simulator.dataset.region_plan}
+    for row in dump["contacts"]:
+        uuid, _name, urn, _language, region, _fields, group_uuids, status, is_active = row[:9]
+        in_region = bool(tracked & set(__import__("json").loads(group_uuids)))
+        assert is_active == (status in ("active", "stopped") and urn is not None and in_region), row
+        assert (region is not None) == in_region
+    statuses = Counter((row[7], row[8]) for row in dump["contacts"])
+    assert statuses[("blocked", False)] > 0 and statuses[("active", False)] > 0 and statuses[("active", True)] > 1000
+
+
+def test_a_second_sync_with_nothing_new_changes_nothing(synced):
+    database, dump, _ = synced
+    result = database.sync_job("--org", "demo")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "demo: synced (nothing new)"
+    assert canonical_dump(database.engine, "demo") == dump
+
+
+def test_killed_anywhere_and_run_again_it_ends_as_an_uninterrupted_run(database_server, simulator, synced):
+    _, reference, _ = synced
+    chance = random.Random(20261122)
+    with database_with_org(database_server, simulator) as database:
+        for _ in range(4):
+            job = database.start_sync_job("--org", "demo")
+            time.sleep(chance.uniform(1.0, 9.0))  # python start-up, contacts, any poll's runs
+            job.send_signal(signal.SIGKILL)
+            job.wait(timeout=30)
+        responses_before_the_last_run = _scalar(database.engine, "SELECT count(*) FROM responses")
+        result = database.sync_job("--org", "demo")
+        assert result.returncode == 0, result.stderr
+        assert 0 < responses_before_the_last_run  # the kills did land mid-sync
+        assert differences(canonical_dump(database.engine, "demo"), reference) == {}
+
+
+def test_throttling_errors_and_timeouts_end_with_the_same_result(database_server, simulator, synced):
+    _, reference, _ = synced
+    with database_with_org(database_server, simulator) as database:
+        stop = threading.Event()
+
+        def time_out_now_and_then():
+            while not stop.wait(4):
+                simulator.faults.update(slow_next=1, slow_ms=2500)
+
+        simulator.faults.update(throttle_every=37, retry_after=1, error_every=53, error_status=503)
+        injector = threading.Thread(target=time_out_now_and_then, daemon=True)
+        injector.start()
+        try:
+            result = database.sync_job("--org", "demo", TRACPRO_RAPIDPRO_TIMEOUT="1")
+        finally:
+            stop.set()
+            simulator.faults.reset()
+        assert result.returncode == 0, result.stderr
+        assert "retry" in result.stderr.lower() or result.stderr == ""
+        assert differences(canonical_dump(database.engine, "demo"), reference) == {}
+
+
+def test_a_bad_token_fails_that_org_with_a_clear_message_while_the_others_sync(synced, simulator):
+    database, _, _ = synced
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO orgs (slug, name, rapidpro_host, rapidpro_token) VALUES ('broken', 'Broken', :host, 'wrong')"
+        ), {"host": simulator.url})
+    try:
+        result = database.sync_job()
+        assert result.returncode == 1
+        lines = sorted(result.stdout.strip().splitlines())
+        assert lines == [
+            "broken: failed — RapidPro refused the API token (HTTP 403): check the org's RapidPro token.",
+            "demo: synced (nothing new)",
+        ]
+        error = _scalar(database.engine, "SELECT last_error FROM sync_states s JOIN orgs o ON o.id = s.org_id "
+                                         "WHERE o.slug = 'broken' AND s.resource = 'org'")
+        assert "refused the API token" in error
+    finally:
+        with database.engine.begin() as connection:
+            connection.execute(text("DELETE FROM orgs WHERE slug = 'broken'"))
+
+
+def test_two_jobs_started_together_one_syncs_and_the_other_says_the_org_is_busy(synced, simulator):
+    database, _, _ = synced
+    simulator.faults.update(slow_ms=150)  # long enough for the two to overlap
+    try:
+        jobs = [database.start_sync_job("--org", "demo") for _ in range(2)]
+        outcomes = sorted((job.wait(timeout=300), job.stdout.read().strip()) for job in jobs)
+    finally:
+        simulator.faults.reset()
+    assert outcomes == [
+        (0, "demo: synced (nothing new)"),
+        (3, "demo: busy — another sync job is syncing this org"),
+    ]
+
+
+def test_a_malformed_item_is_skipped_and_the_rest_of_its_page_kept(simulator):
+    from tracpro.rapidpro import RapidPro
+
+    flow = simulator.dataset.poll_flow_uuids[0]
+    simulator.faults.update(malformed_next=1)
+    try:
+        page = next(RapidPro(simulator.url, TOKEN).pages("runs", flow=flow, reverse=True))
+    finally:
+        simulator.faults.reset()
+    assert len(page.malformed) >= 1
+    assert len(page.items) + len(page.malformed) == 250
+    assert all(run.uuid for run in page.items)
+
+
+def test_the_watermark_is_the_start_of_the_last_complete_pass(synced):
+    database, _, result = synced
+    rows = _rows(database.engine, "SELECT resource, watermark, pass_started_at, resume_cursor FROM sync_states "
+                                  "WHERE resource LIKE 'runs:%' OR resource = 'contacts'")
+    assert rows and all(row.watermark is not None and row.pass_started_at is None and row.resume_cursor is None
+                        for row in rows)
+    assert all(row.watermark <= datetime.now(UTC) for row in rows)
