@@ -37,3 +37,12 @@ def test_unreadable_secrets_are_reported_in_one_sentence(tmp_path):
     secrets.write_text("DATABASE_URL = postgresql://unquoted\n")
     with pytest.raises(SettingsError, match="is not valid TOML"):
         load_settings(environ={}, secrets_path=secrets)
+
+
+def test_the_rapidpro_timeout_is_a_positive_number_of_seconds(tmp_path):
+    absent = tmp_path / "absent.toml"
+    assert load_settings(environ={}, secrets_path=absent).rapidpro_timeout == 120.0
+    assert load_settings(environ={"TRACPRO_RAPIDPRO_TIMEOUT": "2.5"}, secrets_path=absent).rapidpro_timeout == 2.5
+    for bad in ("soon", "0", "-3"):
+        with pytest.raises(SettingsError, match="TRACPRO_RAPIDPRO_TIMEOUT"):
+            load_settings(environ={"TRACPRO_RAPIDPRO_TIMEOUT": bad}, secrets_path=absent)

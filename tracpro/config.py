@@ -85,4 +85,5 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         data_dir=Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR,
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
+        rapidpro_timeout=_as_seconds(_lookup("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets), default=120.0),
     )

@@ -71,6 +71,18 @@ def test_slow_answers(sim, http, faults):
     assert time.monotonic() - started >= 0.3 > fast
 
 
+def test_slow_next_and_slow_every_pick_which_requests_are_slow(sim, http, faults):
+    def seconds() -> float:
+        started = time.monotonic()
+        http.get(sim.url + "/api/v2/fields.json")
+        return time.monotonic() - started
+
+    faults.update(slow_ms=300, slow_next=1)
+    assert [seconds() >= 0.3 for _ in range(3)] == [True, False, False]
+    faults.update(slow_ms=300, slow_every=2)
+    assert [seconds() >= 0.3 for _ in range(4)] == [False, True, False, True]
+
+
 def test_bad_token(sim):
     with pytest.raises(TembaTokenError):
         TembaClient(sim.url, "wrong").get_org()

@@ -198,8 +198,11 @@ class RapidPro:
             wait=self._wait,
             stop=stop_after_attempt(self.retry.attempts),
             reraise=True,
-            before_sleep=lambda state: log.info(
-                "RapidPro call failed (%s); retry %d", state.outcome.exception(), state.attempt_number
+            before_sleep=lambda state: log.warning(
+                "RapidPro call failed (%s: %s); retry %d",
+                type(state.outcome.exception()).__name__,
+                state.outcome.exception(),
+                state.attempt_number,
             ),
         )
         token = _timeout.set(self.timeout)

@@ -42,8 +42,9 @@ class Faults:
     error_every: int = 0  # every Nth API request gets error_status
     error_next: int = 0
     error_status: int = 500
-    slow_ms: int = 0  # every API request sleeps this long first
-    slow_next: int = 0  # only the next N requests are slow (when slow_ms is set)
+    slow_ms: int = 0  # every API request sleeps this long first ...
+    slow_next: int = 0  # ... or only the next N requests (when slow_ms is set) ...
+    slow_every: int = 0  # ... or only every Nth request (when slow_ms is set)
     malformed_every: int = 0  # every Nth list item served is broken
     malformed_next: int = 0  # the next N list responses each carry one broken item (their first)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -75,8 +76,14 @@ class Faults:
             self._requests += 1
             n = self._requests
             d = Decision()
-            if self.slow_ms and (self.slow_next == 0 or self._take("slow_next")):
-                d.sleep_s = self.slow_ms / 1000
+            if self.slow_ms:
+                sleep_s = self.slow_ms / 1000  # read first: the last "next" slow request switches it off
+                if self.slow_next:
+                    slow = self._take("slow_next")
+                else:
+                    slow = not self.slow_every or n % self.slow_every == 0
+                if slow:
+                    d.sleep_s = sleep_s
             if self.throttle_next:
                 self.throttle_next -= 1
                 d.status, d.retry_after = 429, self.retry_after
