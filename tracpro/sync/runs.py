@@ -213,19 +213,33 @@ def _write_answers(
     )
 
 
+# Page counts at which a pass refreshes the planner's statistics of the tables it fills: a first
+# sync grows them from nothing within minutes, long before autovacuum looks, and with the old
+# statistics PostgreSQL scans every response of the org to find a page's 250.
+_ANALYZE_AT_PAGES = frozenset({4, 16, 64, 256, 1024, 4096})
+
+
+def _write_page(session: Session, ctx: SyncContext, poll_id: int, page: Page, pages_written: list[int]) -> Counts:
+    counts = write_runs(session, ctx, poll_id, page.items)
+    pages_written[0] += 1
+    if pages_written[0] in _ANALYZE_AT_PAGES:
+        session.execute(text("ANALYZE responses, answers, pollruns"))
+    return counts
+
+
 def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
     """Runs of every active poll, each poll with its own watermark."""
     with session_scope() as session:
         polls = session.execute(
             select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active).order_by(Poll.id)
         ).all()
-    total = Counts()
+    total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
         def fetch(after_: datetime | None, before: datetime, cursor: str | None, flow=flow_uuid) -> Iterator[Page]:
             return ctx.rapidpro.pages("runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True)
 
         total.add(
-            sync_pages(ctx, f"runs:{flow_uuid}", fetch, lambda s, page, p=poll_id: write_runs(s, ctx, p, page.items),
-                       after=after)
+            sync_pages(ctx, f"runs:{flow_uuid}", fetch,
+                       lambda s, page, p=poll_id: _write_page(s, ctx, p, page, pages_written), after=after)
         )
     return total
