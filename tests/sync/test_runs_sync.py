@@ -196,3 +196,20 @@ def test_a_pass_killed_midway_resumes_from_its_cursor(db, org, poll, people, rap
     assert (resumed.created, resumed.unchanged) == (6, 0)  # counts of the whole pass
     db.expire_all()
     assert len(db.scalars(select(Response)).all()) == 6
+
+
+def test_fetching_older_runs_reaches_back_past_the_watermark_without_moving_it(db, org, poll, people, rapidpro,
+                                                                              make_context):
+    ann, _ = people
+    old = run(FLOW, ann, {"sheep": ("3", None, T0 - timedelta(days=20))}, created_on=T0 - timedelta(days=20))
+    rapidpro.data["runs"] = [old]
+    first = make_context(T0 + timedelta(days=1))
+    sync_runs(first)  # the first pass reads everything and sets the watermark
+    db.execute(delete(Response))  # as if the old run had been missed (say the poll was chosen later)
+    assert sync_runs(make_context(T0 + timedelta(days=2))).created == 0  # a normal pass does not look back
+    older = sync_runs(make_context(T0 + timedelta(days=3)), after=T0 + timedelta(days=3) - timedelta(days=30))
+    assert older.created == 1
+    assert rapidpro.calls[-1][1]["after"] == T0 + timedelta(days=3) - timedelta(days=30)
+    db.expire_all()
+    state = db.scalars(select(SyncState).where(SyncState.resource == "runs:F-001")).one()
+    assert state.watermark == T0 + timedelta(days=3)  # the pass completed: its start is the new watermark

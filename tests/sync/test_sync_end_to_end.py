@@ -221,3 +221,33 @@ def test_the_watermark_is_the_start_of_the_last_complete_pass(synced):
     assert rows and all(row.watermark is not None and row.pass_started_at is None and row.resume_cursor is None
                         for row in rows)
     assert all(row.watermark <= datetime.now(UTC) for row in rows)
+
+
+def test_loop_syncs_again_and_again_until_interrupted(synced):
+    database, _, _ = synced
+    job = database.start_sync_job("--org", "demo", "--loop", "0.5")
+    time.sleep(10)
+    job.send_signal(signal.SIGINT)
+    output, _ = job.communicate(timeout=60)
+    assert job.returncode == 130
+    assert output.count("demo: synced (nothing new)") >= 2
+
+
+def test_the_demo_option_sets_up_the_demo_org_on_the_simulator_and_syncs_it(fresh_database):
+    from tests.sync.end_to_end import SyncedDatabase
+
+    database = SyncedDatabase("fresh", fresh_database, None)
+    result = database.sync_job("--demo")
+    assert result.returncode == 0, result.stderr
+    assert "demo: synced (contacts +" in result.stdout
+    from tracpro.db.connection import make_engine
+
+    engine = make_engine(fresh_database)
+    try:
+        assert _scalar(engine, "SELECT count(*) FROM regions WHERE is_active AND parent_id IS NOT NULL") == 12
+        assert _scalar(engine, "SELECT count(*) FROM polls WHERE is_active") == 5
+        assert _scalar(engine, "SELECT count(*) FROM reporter_groups WHERE is_active") > 0
+        assert _scalar(engine, "SELECT count(*) FROM answers") > 80_000
+        assert _scalar(engine, "SELECT count(*) FROM regions WHERE boundary_id IS NOT NULL") == 15
+    finally:
+        engine.dispose()

@@ -1,0 +1,60 @@
+"""sync_job.py's command line: options, exit codes, and what it shows while it works."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+from tracpro.sync.progress import Progress
+from tracpro.sync.upsert import Counts
+
+
+def _run(*arguments: str, database_url: str) -> subprocess.CompletedProcess:
+    environment = {**{k: v for k, v in os.environ.items() if "DATABASE_URL" not in k}, "DATABASE_URL": database_url}
+    return subprocess.run([sys.executable, "sync_job.py", *arguments], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [(["--days", "0"], "--days must be a whole number of days, 1 or more"),
+     (["--days", "x"], "invalid int value"),
+     (["--loop", "0"], "--loop must be a number of seconds greater than 0")],
+)
+def test_bad_options_are_refused_with_a_sentence(arguments, message, database_url):
+    result = _run(*arguments, database_url=database_url)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_an_unknown_org_is_exit_code_2(fresh_database):
+    result = _run("--org", "nowhere", database_url=fresh_database)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "sync_job: there is no org with the slug 'nowhere'."
+
+
+def test_with_no_org_set_up_there_is_nothing_to_do(fresh_database):
+    result = _run(database_url=fresh_database)
+    assert (result.returncode, result.stdout.strip()) == (0, "No active org has a RapidPro token yet: nothing to sync.")
+
+
+def test_progress_bars_on_a_terminal_and_a_log_line_per_resource_always(caplog, capsys):
+    progress = Progress(bars=True)
+    with progress.bar("demo", "contacts") as advance:
+        advance(250)
+        advance(250)
+    assert "demo contacts" in capsys.readouterr().err  # the bar, drawn on stderr
+    with caplog.at_level(logging.INFO, logger="tracpro.sync"):
+        progress.finished("demo", "contacts", Counts(created=500), 1.25)
+    assert caplog.messages == [
+        "sync org=demo resource=contacts created=500 updated=0 deleted=0 unchanged=0 malformed=0 seconds=1.2"
+    ]
+    with Progress(bars=False).bar("demo", "runs") as advance:
+        advance(10)
+    assert capsys.readouterr().err == ""
