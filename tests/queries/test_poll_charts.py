@@ -1,0 +1,88 @@
+"""Poll detail over time: T9, T10, T11, T12 (tracpro-behaviour §4 C)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+from tests.queries.chart_world import build_chart_world
+from tracpro.db.models import Answer
+from tracpro.polls.filters import PollFilters
+from tracpro.queries.poll_base import NotFound
+from tracpro.queries.poll_charts import Summary, poll_over_time
+
+TODAY = f.NOW.date()
+
+
+@pytest.fixture
+def world(db):
+    return build_chart_world(db)
+
+
+def _block(result, key_name: str):
+    return next(block for block in result.questions if block.name == key_name)
+
+
+def test_t9_categorical_counts_per_date(db, world):
+    result = poll_over_time(db, world.admin, world.poll_id, today=TODAY)
+    block = _block(result, "How many?")
+    assert [p.day for p in result.pollruns] == [TODAY]
+    assert block.kind == "categorical"
+    assert block.points[["category", "count"]].values.tolist() == [["1 - 5", 2], ["6 - 10", 1]]
+
+
+def test_t10_word_cloud_over_every_answer(db, world):
+    block = _block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "How is the weather?")
+    assert (block.kind, block.words) == ("open", (("rainy", 3), ("sunny", 2)))
+
+
+def test_t11_numeric_sum_average_and_response_rate(db, world):
+    block = _block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "Number of sheep")
+    assert block.points[["sum", "average", "response_rate"]].values.tolist() == [[15.0, 5.0, 100.0]]
+    assert block.summary == Summary(5.0, 0.0, 100.0)
+    db.delete(db.get(Answer, world.answers[("c1", "q3")]))
+    db.flush()
+    block = _block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "Number of sheep")
+    assert block.points["response_rate"].tolist() == [66.7]
+    assert block.summary.response_rate == 66.7
+
+
+def test_t12_numeric_split_by_region(db, world):
+    split = PollFilters(split_regions=True)
+    block = _block(poll_over_time(db, world.admin, world.poll_id, split, today=TODAY), "Number of sheep")
+    table = block.points.set_index("series")[["sum", "average", "response_rate"]]
+    assert table.loc["Acme"].tolist() == [8.0, 8.0, 100.0]
+    assert table.loc["Beta"].tolist() == [7.0, 3.5, 100.0]
+    assert block.points["series"].tolist() == ["Acme", "Beta"]  # ordered by region name
+    assert block.summary == Summary(5.0, 0.0, 100.0)  # over all regions
+
+
+def test_dates_outside_the_period_and_contact_fields_filter_the_data(db, world):
+    outside = PollFilters.from_query({"date_range": "custom", "start": "2020-01-01", "end": "2020-01-31"})
+    assert poll_over_time(db, world.admin, world.poll_id, outside, today=TODAY).pollruns == ()
+    for contact in db.scalars(__import__("sqlalchemy").select(f.models.Contact)).all():
+        contact.fields = {"gender": "F" if contact.name == "c3" else "M"}
+    db.flush()
+    women = PollFilters().with_contact_fields({"gender": "f"})
+    block = _block(poll_over_time(db, world.admin, world.poll_id, women, today=TODAY), "Number of sheep")
+    assert block.points[["sum", "responses"]].values.tolist() == [[8.0, 1]]
+
+
+def test_a_poll_of_another_org_is_not_found(db, world):
+    other = f.PollFactory()
+    with pytest.raises(NotFound):
+        poll_over_time(db, world.admin, other.id, today=TODAY)
+
+
+def test_open_answers_in_arabic_script_make_words_too(db, world):
+    from tracpro.db import models
+
+    pollrun = db.get(models.PollRun, world.pollrun_id)
+    region = db.scalars(__import__("sqlalchemy").select(models.Region).where(models.Region.org_id == world.org_id)).first()
+    contact = f.ContactFactory(org_id=world.org_id, org=None, region=region, language="ara")
+    response = f.ResponseFactory(org_id=world.org_id, pollrun=pollrun, contact=contact)
+    f.AnswerFactory(response=response, question=db.get(models.Question, world.questions["q2"]),
+                    value="قلم رصاص قلم", value_number=None)
+    db.flush()
+    words = dict(_block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "How is the weather?").words)
+    assert (words["قلم"], words["رصاص"], words["rainy"]) == (2, 1, 3)
