@@ -1,0 +1,59 @@
+"""The Responses tab and its download (tracpro-behaviour §6.3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests import factories as f
+from tests.queries.tracpro_data import build_data
+from tracpro.db.models import ResponseStatus
+from tracpro.queries.responses import pollrun_responses, responses_export
+
+E, P, C = ResponseStatus.EMPTY, ResponseStatus.PARTIAL, ResponseStatus.COMPLETE
+
+
+@pytest.fixture
+def data(db):
+    return build_data(db)
+
+
+@pytest.fixture
+def pollrun(db, data):
+    pollrun = f.PollRunFactory(poll=data.poll)
+    sheep, weather = data.questions["sheep"], data.questions["weather"]
+    at = datetime(2014, 1, 1, 7, 0, tzinfo=UTC)  # 11:30 in Kabul
+    answers = {"Ann": ("3", "Sunny"), "Bob": ("5", None), "Cat": (None, "Rainy"), "Dan": (None, None)}
+    for name, status, minutes, superseded in (("Ann", C, 2, False), ("Bob", P, 1, False), ("Cat", C, 3, False),
+                                              ("Dan", E, 4, False), ("Ann", P, 0, True)):
+        response = f.ResponseFactory(pollrun=pollrun, contact=data.contacts[name], status=status,
+                                     updated_on=at.replace(minute=minutes), is_active=not superseded)
+        number, words = ("1", None) if superseded else answers[name]
+        for question, value in ((sheep, number), (weather, words)):
+            if value is not None:
+                f.AnswerFactory(response=response, question=question, value=value,
+                                value_to_use=f"{value}!" if question is sheep else value)
+    db.flush()
+    return pollrun
+
+
+def test_the_page_lists_active_partial_and_complete_responses_newest_first(db, data, pollrun):
+    table = pollrun_responses(db, data.scope(), pollrun.id)
+    assert table.columns.tolist() == ["Date", "Contact", "contact_id", "Region", "Reporter groups",
+                                      "Number of sheep", "How is the weather?"]
+    assert table[["Contact", "Number of sheep", "How is the weather?"]].values.tolist() == [
+        ["Cat", "--", "Rainy"], ["Ann", "3!", "Sunny"], ["Bob", "5!", "--"]]  # values to use; Dan was empty
+    assert table["Reporter groups"].tolist() == ["Doctors, Teachers", "Farmers, Teachers", "Farmers, Kandahar"]
+    assert table["Date"].tolist()[0] == datetime(2014, 1, 1, 11, 33)  # Kabul time
+
+
+def test_the_download_has_tracpros_columns_raw_values_and_superseded_responses(db, data, pollrun):
+    table = responses_export(db, data.scope("Kandahar"), pollrun.id)
+    assert table.columns.tolist() == ["Date", "Name", "URN", "Region", "Reporter groups", "Number of sheep",
+                                      "How is the weather?"]
+    assert table.values.tolist() == [
+        ["Jan 01, 2014 11:32", "Ann", "tel:1234", "Kandahar", "Farmers, Teachers", "3", "Sunny"],
+        ["Jan 01, 2014 11:31", "Bob", "tel:2345", "Kandahar", "Farmers, Kandahar", "5", ""],
+        ["Jan 01, 2014 11:30", "Ann", "tel:1234", "Kandahar", "Farmers, Teachers", "1", ""],  # superseded
+    ]
