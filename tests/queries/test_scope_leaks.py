@@ -24,6 +24,7 @@ import tracpro.queries
 from tests.queries.world import World, build_world, remove_south
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact
+from tracpro.queries.poll_base import NotFound
 from tracpro.queries.registry import REGISTRY, ReadModel, read_model
 from tracpro.queries.scope import in_scope
 
@@ -52,7 +53,7 @@ def serialise(result: Any) -> str:
     return json.dumps(plain(result), sort_keys=True, default=str)
 
 
-def call(db: Session, model: ReadModel, scope: Scope, world: World) -> str:
+def arguments(model: ReadModel, world: World) -> dict[str, Any]:
     parameters = {}
     known = world.parameters()
     for name, parameter in list(inspect.signature(model.function).parameters.items())[2:]:
@@ -60,7 +61,11 @@ def call(db: Session, model: ReadModel, scope: Scope, world: World) -> str:
             parameters[name] = known[name]
         elif parameter.default is inspect.Parameter.empty:
             pytest.fail(f"{model.name} takes `{name}`: teach World.parameters() a value for it")
-    return serialise(model.function(db, scope, **parameters))
+    return parameters
+
+
+def call(db: Session, model: ReadModel, scope: Scope, world: World, **overrides: Any) -> str:
+    return serialise(model.function(db, scope, **{**arguments(model, world), **overrides}))
 
 
 def leaks(db: Session, model: ReadModel, world: World) -> list[str]:
@@ -76,7 +81,18 @@ def leaks(db: Session, model: ReadModel, world: World) -> list[str]:
     problems = []
     if seen_by_supervisor != without_south[0]:
         problems.append("North's supervisor sees something of South")
-    if not model.region_independent and seen_by_admin == without_south[1]:
+    # A read model of one object (a contact, a pollrun) is asked for South's own object instead:
+    # North's supervisor must be refused it, and an admin must get it.
+    south_objects = {name: value for name, value in world.sibling_parameters().items()
+                     if name in arguments(model, world)}
+    if south_objects:
+        try:
+            call(db, model, supervisor, world, **south_objects)
+            problems.append("North's supervisor can open South's own object")
+        except NotFound:
+            pass
+        call(db, model, admin, world, **south_objects)
+    elif not model.region_independent and seen_by_admin == without_south[1]:
         problems.append("South's data does not reach the read model at all, so the check proves nothing")
     return problems
 
@@ -101,6 +117,18 @@ def test_the_check_catches_a_read_model_that_ignores_the_scope(db, world):
     broken = ReadModel("broken", contact_names_ignoring_scope)
     assert leaks(db, broken, world) == ["North's supervisor sees something of South"]
     assert leaks(db, ReadModel("scoped", contact_names), world) == []
+
+
+def test_the_check_catches_a_read_model_that_opens_any_contact_of_the_org(db, world):
+    def contact_name(session: Session, scope: Scope, contact_id: int) -> str:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.org_id != scope.org_id:
+            raise NotFound("no such contact")
+        return contact.name
+
+    assert leaks(db, ReadModel("opens anything", contact_name), world) == [
+        "North's supervisor can open South's own object"
+    ]
 
 
 def test_the_registry_keeps_what_is_decorated():

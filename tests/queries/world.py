@@ -38,6 +38,13 @@ class World:
     reporter_group_id: int = 0
     indicator_id: int | None = None
     region_ids: dict[str, int] = field(default_factory=dict)
+    # South's own objects: a supervisor of North must not be able to open them.
+    south_contact_id: int = 0
+    south_pollrun_id: int = 0  # South's regional pollrun
+
+    def sibling_parameters(self) -> dict[str, object]:
+        """South's objects, for the parameters that name one object."""
+        return {"contact_id": self.south_contact_id, "pollrun_id": self.south_pollrun_id}
 
     def parameters(self) -> dict[str, object]:
         """Values for read-model parameters, by name."""
@@ -84,10 +91,11 @@ def build_world(db: Session) -> World:
     universal = f.PollRunFactory(poll=poll)
     north_contact, _ = _person(org, north, "Nina North", teachers, universal, questions, ["3", "yes", "rain in north"])
     _person(org, gicumbi, "Gilbert Gicumbi", teachers, universal, questions, ["4", "no", "sun"], ResponseStatus.PARTIAL)
-    _person(org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms"])
+    south_contact, _ = _person(org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms"])
     _person(org, south, "Sue South", teachers, universal, questions, ["7", "yes", "south wind"], ResponseStatus.EMPTY)
+    regionals = {}
     for region in (north, south):
-        regional = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, region=region,
+        regional = regionals[region.name] = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, region=region,
                                     conducted_on=f.NOW - timedelta(days=1),
                                     conducted_date=(f.NOW - timedelta(days=1)).date())
         member = f.ContactFactory(org=org, region=region, name=f"{region.name} member", reporter_groups=[teachers])
@@ -102,6 +110,7 @@ def build_world(db: Session) -> World:
         question_ids={"numeric": numeric.id, "categorical": choice.id, "open": open_.id},
         contact_id=north_contact.id, reporter_group_id=teachers.id, indicator_id=indicator.id,
         region_ids={"Country": parent.id, "North": north.id, "Gicumbi": gicumbi.id, "South": south.id},
+        south_contact_id=south_contact.id, south_pollrun_id=regionals["South"].id,
     )
 
 

@@ -1,0 +1,157 @@
+"""Contacts as pages show them: the list (T41), one contact's details, responses and messages.
+
+A contact is visible when it is active and its region is in the scope; any other is "not found".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import pycountry
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import (
+    Answer,
+    Contact,
+    DataField,
+    Message,
+    Poll,
+    PollRun,
+    Question,
+    QuestionType,
+    Response,
+    ResponseStatus,
+    User,
+    message_recipients,
+)
+from tracpro.queries.poll_base import NotFound, org_timezone
+from tracpro.queries.pollruns import recent_pollruns
+from tracpro.queries.registry import read_model
+from tracpro.queries.scope import in_scope
+
+URN_LABELS = {"tel": "Phone", "twitter": "Twitter handle", "twitterid": "Twitter ID", "whatsapp": "WhatsApp",
+              "telegram": "Telegram", "facebook": "Facebook", "mailto": "Email"}
+
+
+def language_name(code: str | None) -> str:
+    found = pycountry.languages.get(alpha_3=code) if code else None
+    return found.name if found else (code or "")
+
+
+def _visible(scope: Scope):
+    return and_(in_scope(scope, Contact.org_id, Contact.region_id), Contact.is_active)
+
+
+def require_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
+    contact = session.scalars(select(Contact).where(Contact.id == contact_id, _visible(scope))).first()
+    if contact is None:
+        raise NotFound("This contact does not exist, or you may not see it.")
+    return contact
+
+
+@read_model
+def contact_list(session: Session, scope: Scope, search: str = "") -> pd.DataFrame:
+    """Contacts in view, by name; with a region selected, whether each completed the three most
+    recent poll dates ("participation of every contact on one page")."""
+    query = select(Contact).where(_visible(scope)).order_by(func.lower(Contact.name), Contact.id)
+    if search.strip():
+        pattern = f"%{search.strip()}%"
+        query = query.where(or_(Contact.name.ilike(pattern), Contact.urn.ilike(pattern)))
+    contacts = session.scalars(query).all()
+    rows = [{"contact_id": c.id, "Name": str(c), "URN": (c.urn or "").partition(":")[2],
+             "Reporter groups": ", ".join(sorted(g.name for g in c.reporter_groups if g.is_active)),
+             "Region": c.region.name if c.region else ""} for c in contacts]
+    table = pd.DataFrame(rows, columns=["contact_id", "Name", "URN", "Reporter groups", "Region"])
+    if scope.selected_region_id is None or table.empty:
+        return table
+    for pollrun in recent_pollruns(session, scope, limit=3).itertuples():
+        complete = set(session.scalars(select(Response.contact_id).where(
+            Response.pollrun_id == pollrun.pollrun_id, Response.is_active,
+            Response.status == ResponseStatus.COMPLETE)))
+        table[f"{pollrun.poll} ({pollrun.day.isoformat()})"] = table["contact_id"].isin(complete)
+    return table
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    contact_id: int
+    name: str
+    urn_label: str
+    urn: str
+    region: str
+    reporter_groups: tuple[str, ...]
+    language: str
+    last_response: datetime | None  # in the org's timezone
+    fields: tuple[tuple[str, str], ...]  # visible fields: (label, value or "-")
+
+
+@read_model
+def contact_detail(session: Session, scope: Scope, contact_id: int) -> ContactDetail:
+    contact = require_contact(session, scope, contact_id)
+    scheme, _, path = (contact.urn or "").partition(":")
+    last = session.scalar(select(func.max(Response.updated_on)).where(Response.contact_id == contact.id))
+    fields = session.execute(
+        select(DataField.key, DataField.label).where(DataField.org_id == scope.org_id, DataField.is_visible,
+                                                     DataField.is_active).order_by(DataField.label)
+    ).all()
+    return ContactDetail(
+        contact.id, str(contact), URN_LABELS.get(scheme, scheme.title()), path, contact.region.name,
+        tuple(sorted(g.name for g in contact.reporter_groups if g.is_active)), language_name(contact.language),
+        last.astimezone(org_timezone(session, scope)) if last else None,
+        tuple((label.title(), contact.fields.get(key) or "-") for key, label in fields),
+    )
+
+
+@read_model
+def contact_responses(session: Session, scope: Scope, contact_id: int) -> pd.DataFrame:
+    """Active responses to active polls, newest first; answers as "N. question: answer" lines
+    (open questions show the value, others the category)."""
+    require_contact(session, scope, contact_id)
+    responses = session.execute(
+        select(Response.id, Response.updated_on, PollRun.id.label("pollrun_id"), Poll.id.label("poll_id"),
+               Poll.name.label("poll"))
+        .join(PollRun, PollRun.id == Response.pollrun_id).join(Poll, Poll.id == PollRun.poll_id)
+        .where(Response.contact_id == contact_id, Response.is_active, Poll.is_active)
+        .order_by(Response.updated_on.desc())
+    ).all()
+    answers = session.execute(
+        select(Answer.response_id, Question.order, Question.name, Question.question_type, Answer.value_to_use,
+               Answer.category)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.response_id.in_([r.id for r in responses]), Question.is_active)
+        .order_by(Question.order, Question.id)
+    ).all()
+    lines: dict[int, list[str]] = {}
+    for response_id, _, name, kind, value, category in answers:
+        shown = value if kind == QuestionType.OPEN else (category or value)
+        lines.setdefault(response_id, []).append(f"{len(lines.get(response_id, [])) + 1}. {name}: {shown}")
+    timezone = org_timezone(session, scope)
+    return pd.DataFrame(
+        [[r.pollrun_id, r.updated_on.astimezone(timezone).replace(tzinfo=None), r.poll_id, r.poll,
+          "\n".join(lines.get(r.id, [])) or "No response"] for r in responses],
+        columns=["pollrun_id", "Date", "poll_id", "Poll", "Answers"],
+    )
+
+
+@read_model
+def contact_messages(session: Session, scope: Scope, contact_id: int) -> pd.DataFrame:
+    """Messages TracPro sent to the contact, newest first."""
+    require_contact(session, scope, contact_id)
+    rows = session.execute(
+        select(Message.created_at, User.name, Message.pollrun_id, Message.audience, Message.status, Message.text)
+        .join(message_recipients, message_recipients.c.message_id == Message.id)
+        .outerjoin(User, User.id == Message.sent_by_id)
+        .where(message_recipients.c.contact_id == contact_id, Message.org_id == scope.org_id)
+        .order_by(Message.created_at.desc())
+    ).all()
+    timezone = org_timezone(session, scope)
+    return pd.DataFrame(
+        [[sent.astimezone(timezone).replace(tzinfo=None), by or "", pollrun, audience.value, status.value, text]
+         for sent, by, pollrun, audience, status, text in rows],
+        columns=["Sent on", "Sent by", "pollrun_id", "Recipients", "Status", "Text"],
+    )
+
