@@ -1,0 +1,73 @@
+"""Poll charts: a question over time (area charts) and on one date (pie, bars, histograms)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from tracpro.charts.colours import category_colours
+
+MEASURES = {"sum": "Sum of responses", "average": "Average of responses", "response-rate": "Response rate (%)"}
+_COLUMNS = {"sum": "sum", "average": "average", "response-rate": "response_rate"}
+
+
+def _layout(figure: go.Figure, height: int = 320) -> go.Figure:
+    figure.update_layout(
+        height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.2),
+        separators=".,", hovermode="x unified", xaxis_title=None,
+    )
+    figure.update_yaxes(tickformat=",~r")
+    return figure
+
+
+def numeric_over_time(points: pd.DataFrame, measure: str = "sum") -> go.Figure:
+    """Area chart of one measure per date; one series per region when the data is split."""
+    column = _COLUMNS[measure]
+    figure = px.area(points, x="day", y=column, color="series", markers=True,
+                     labels={"day": "Date", column: MEASURES[measure], "series": ""},
+                     custom_data=["pollrun_id"])
+    figure.update_traces(hovertemplate="%{y:,}<extra>%{fullData.name}</extra>")
+    if points["series"].nunique() == 1:
+        figure.update_layout(showlegend=False)
+    return _layout(figure)
+
+
+def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None]) -> go.Figure:
+    """100%-stacked areas: each date's share of each category, with the counts in the hover."""
+    colours = category_colours([*categories, *points["category"].unique()])
+    figure = go.Figure()
+    for category, rows in points.groupby("category", sort=False, dropna=False):
+        figure.add_trace(go.Scatter(
+            x=rows["day"], y=rows["count"], name=str(category), stackgroup="one", groupnorm="percent",
+            mode="lines+markers", line=dict(color=colours.get(category)), customdata=rows[["count", "pollrun_id"]],
+            hovertemplate="%{y:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",
+        ))
+    figure.update_yaxes(title="Percent", ticksuffix="%", range=[0, 100])
+    return _layout(figure)
+
+
+def category_pie(labels: Sequence[str], counts: Sequence[int], order: Sequence[str | None] = ()) -> go.Figure:
+    colours = category_colours([*order, *labels])
+    figure = go.Figure(go.Pie(
+        labels=list(labels), values=list(counts), sort=False, marker=dict(colors=[colours[l] for l in labels]),
+        hovertemplate="%{label}: %{value:,} (%{percent})<extra></extra>", textinfo="percent+label",
+    ))
+    figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
+    return figure
+
+
+def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str | None] = (),
+               histogram: bool = False) -> go.Figure:
+    """Horizontal bars of counts: categories (in their colours) or histogram bins (one colour)."""
+    colours = category_colours([*order, *labels])
+    bar_colours = ["#1F49BF"] * len(labels) if histogram else [colours[label] for label in labels]
+    figure = go.Figure(go.Bar(
+        x=list(counts), y=list(labels), orientation="h", marker=dict(color=bar_colours),
+        hovertemplate="%{y}: %{x:,}<extra></extra>", text=[f"{count:,}" for count in counts], textposition="auto",
+    ))
+    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_xaxes(title="Responses", tickformat=",d", dtick=1 if max(counts, default=0) < 10 else None)
+    return _layout(figure, height=max(200, 60 + 36 * len(labels)))
