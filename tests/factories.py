@@ -6,8 +6,9 @@ per-test transaction. `use_session()` is called by the `db` fixture.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import bcrypt
 import factory
@@ -102,6 +103,22 @@ class MembershipFactory(Factory):
     user = factory.SubFactory(UserFactory)
     org_id = factory.LazyAttribute(lambda obj: obj.org.id)
     role = models.Role.SUPERVISOR
+
+
+class UserSessionFactory(Factory):
+    """A live server-side session; `token` (not stored) is the cookie value it was issued for."""
+
+    class Meta:
+        model = models.UserSession
+
+    class Params:
+        token = factory.Sequence(lambda n: f"test-cookie-{n}-{uuid.uuid4().hex}")
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.LazyAttribute(lambda obj: hashlib.sha256(obj.token.encode()).hexdigest())
+    created_at = NOW
+    last_seen_at = NOW
+    expires_at = NOW + timedelta(days=3)
 
 
 class ContactGroupFactory(OrgOwnedFactory):

@@ -14,6 +14,7 @@ from tracpro.db.models.messages import (
 from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
 from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Question, QuestionType
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
+from tracpro.db.models.sessions import UserSession
 from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncState
 from tracpro.db.models.users import Membership, Role, User, membership_regions
 
@@ -47,6 +48,7 @@ __all__ = [
     "SameDayMode",
     "SyncState",
     "User",
+    "UserSession",
     "contact_reporter_groups",
     "membership_regions",
     "message_recipients",

@@ -1,0 +1,35 @@
+"""Server-side sign-in sessions: what makes a login cookie worth something.
+
+streamlit-authenticator's cookie is a signed token that stays valid until it expires, logout
+or not. TracPro therefore keeps one row per issued cookie, keyed by a hash of its exact value:
+a cookie signs someone in only while its row is live (not revoked, not expired), and logging
+out revokes the row, so a copy of the cookie made before logout is worthless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracpro.db.base import Base, bigintpk, created_at
+from tracpro.db.models.users import User
+
+
+class UserSession(Base):
+    __tablename__ = "user_sessions"
+
+    id: Mapped[bigintpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 (hex) of the cookie value; the value itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
