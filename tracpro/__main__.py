@@ -1,7 +1,11 @@
 """TracPro's command line: `python -m tracpro <command>`.
 
-    python -m tracpro db upgrade    bring the schema to the newest migration
-    python -m tracpro db status     say which database is used and where its schema stands
+    python -m tracpro db upgrade          bring the schema to the newest migration
+    python -m tracpro db status           say which database is used and where its schema stands
+    python -m tracpro createsuperuser     create a superuser, the first account (prompts, or
+                                          --login EMAIL --name NAME --password-from-env VARIABLE)
+    python -m tracpro adduser --org SLUG --role admin|supervisor --login EMAIL [--region NAME ...]
+                                          give someone a role in an org, creating their account if new
 """
 
 from __future__ import annotations
@@ -11,17 +15,18 @@ import sys
 
 from sqlalchemy import Engine
 
+from tracpro.auth.commands import CommandError, add_account_commands
 from tracpro.db import DatabaseUnavailable, get_engine
 from tracpro.db.connection import check_connection
-from tracpro.db.migrate import current_revision, head_revision, upgrade_to_head
+from tracpro.db.migrate import current_revision, ensure_ready, head_revision, upgrade_to_head
 
 
-def _db_upgrade(engine: Engine) -> None:
+def _db_upgrade(engine: Engine, args: argparse.Namespace) -> None:
     upgrade_to_head(engine)
     print(f"The schema is at {current_revision(engine)} (head).")
 
 
-def _db_status(engine: Engine) -> None:
+def _db_status(engine: Engine, args: argparse.Namespace) -> None:
     current, head = current_revision(engine), head_revision()
     print(f"Database: {engine.url.render_as_string(hide_password=True)}")
     state = "up to date" if current == head else f"behind: head is {head}; run `python -m tracpro db upgrade`"
@@ -35,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply every migration not yet applied").set_defaults(run=_db_upgrade)
     db_commands.add_parser("status", help="which database, and its schema revision").set_defaults(run=_db_status)
+    add_account_commands(commands)
     return parser
 
 
@@ -43,9 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = get_engine()
         check_connection(engine)
-        args.run(engine)
-    except DatabaseUnavailable as error:
+        if getattr(args, "needs_schema", False):
+            ensure_ready(engine)
+        args.run(engine, args)
+    except (DatabaseUnavailable, CommandError) as error:
         print(f"tracpro: {error}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, EOFError):
+        print("\ntracpro: cancelled; nothing was changed.", file=sys.stderr)
         return 2
     return 0
 

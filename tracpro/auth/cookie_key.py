@@ -1,0 +1,84 @@
+"""The key that signs login cookies: given by the operator, or made up once in demo mode.
+
+Anyone who knows the key can mint a cookie that the library accepts, so a placeholder key is
+as good as none. Outside demo mode the app refuses to start signing people in with a key that
+is missing, a known placeholder or shorter than 32 characters. In demo mode such a key is
+replaced by a random one generated on first use and kept in the data folder (git-ignored),
+so demo sign-ins survive restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+from tracpro.config import Settings
+
+SETTING = "TRACPRO_COOKIE_KEY"
+MIN_LENGTH = 32
+DEMO_KEY_FILE = "cookie-key"
+
+# Values people copy from examples, and streamlit-authenticator's own default.
+_PLACEHOLDERS = {"some_key", "somekey", "secret", "key", "cookie_key", "cookiekey", "password", "tracpro"}
+_PLACEHOLDER_WORDS = re.compile(
+    r"change[-_ ]?me|changeit|placeholder|replace[-_ ]?me|example|your[-_ ]?(cookie[-_ ]?)?key|xxxx"
+)
+
+HOW_TO_FIX = (
+    "set it in the environment or in .streamlit/secrets.toml to a random string of at least "
+    f"{MIN_LENGTH} characters, for example the output of "
+    '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+)
+
+
+class CookieKeyRefused(Exception):
+    """The key cannot be used; `str()` is one sentence for the operator."""
+
+
+def problem_with(key: str | None) -> str | None:
+    """Why `key` must not sign cookies, in a few words; None when it is fit for use."""
+    if key is None or not key.strip():
+        return f"{SETTING} is not set"
+    lowered = key.strip().lower()
+    if lowered in _PLACEHOLDERS or _PLACEHOLDER_WORDS.search(lowered):
+        return f"{SETTING} is a placeholder"
+    if len(key) < MIN_LENGTH:
+        return f"{SETTING} is shorter than {MIN_LENGTH} characters"
+    if len(set(key)) < 8:
+        return f"{SETTING} repeats too few characters to be secret"
+    return None
+
+
+def _demo_key(data_dir: Path) -> str:
+    """The demo's key, created on first use; processes starting together agree on one."""
+    path = data_dir / DEMO_KEY_FILE
+    if path.exists():
+        existing = path.read_text().strip()
+        if problem_with(existing) is None:
+            return existing
+        path.unlink(missing_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    draft = data_dir / f".{DEMO_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(48) + "\n")
+    try:
+        # A hard link appears complete or not at all, and fails if another process won the race.
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+def resolve_cookie_key(settings: Settings) -> str:
+    """The key to sign cookies with; raises CookieKeyRefused outside demo mode when unfit."""
+    problem = problem_with(settings.cookie_key)
+    if problem is None:
+        return settings.cookie_key.strip()
+    if settings.demo_mode:
+        return _demo_key(settings.data_dir)
+    raise CookieKeyRefused(f"TracPro cannot sign anyone in: {problem}; {HOW_TO_FIX}.")

@@ -1,0 +1,81 @@
+"""Failed sign-ins, counted in PostgreSQL so every app process sees the same count.
+
+The rule: the 5th consecutive failure locks the account for 15 minutes; attempts while it
+is locked change nothing (they neither count nor extend the lock); once the lock has run out
+the count starts again from zero; a successful sign-in resets it. The library's own
+`max_login_attempts` keeps its count in memory and is not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import User
+
+MAX_FAILURES = 5
+LOCK_DURATION = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Attempts:
+    failed: int
+    locked_until: datetime | None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+def after_failure(attempts: Attempts, now: datetime) -> Attempts:
+    """The count and lock after one more failed sign-in at `now`."""
+    if attempts.is_locked(now):
+        return attempts
+    failed = 1 if attempts.locked_until is not None else attempts.failed + 1
+    if failed >= MAX_FAILURES:
+        return Attempts(failed, now + LOCK_DURATION)
+    return Attempts(failed, None)
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return Attempts(user.failed_login_count, user.locked_until).is_locked(now)
+
+
+def record_failure(session: Session, user_id: int, now: datetime) -> Attempts:
+    """Count one failure; the row is locked while counting, so concurrent failures all count."""
+    user = session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+    attempts = after_failure(Attempts(user.failed_login_count, user.locked_until), now)
+    user.failed_login_count, user.locked_until = attempts.failed, attempts.locked_until
+    session.flush()
+    return attempts
+
+
+def record_success(session: Session, user: User, now: datetime) -> None:
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.flush()
+
+
+def unlock(session: Session, user: User) -> None:
+    user.failed_login_count = 0
+    user.locked_until = None
+    session.flush()
+
+
+def until_text(locked_until: datetime) -> str:
+    """ "14:35 UTC", rounded up to the minute so the time shown is never early."""
+    until = locked_until.astimezone(UTC)
+    if until.second or until.microsecond:
+        until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return f"{until:%H:%M} UTC"
+
+
+def locked_message(locked_until: datetime) -> str:
+    """The words the login form shows."""
+    return (
+        f"Too many failed sign-in attempts. This account is locked until {until_text(locked_until)} — "
+        "try again then or ask your administrator."
+    )

@@ -1,0 +1,69 @@
+"""Password hashing and the rules a new password must meet.
+
+Hashes are bcrypt, the format streamlit-authenticator checks at sign-in, so a hash made here
+is what the login form compares against. The messages are TracPro's own (tracpro-behaviour T45).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+import bcrypt
+
+MIN_LENGTH = 8
+# bcrypt ignores everything after 72 bytes; longer passwords would silently share a hash.
+MAX_BYTES = 72
+ROUNDS = 12
+
+REQUIRED = "This field is required."
+MISMATCH = "Passwords don't match."
+
+
+def hash_password(password: str, rounds: int = ROUNDS) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode(), password_hash.encode())
+    except ValueError:  # not a bcrypt hash: nothing matches it
+        return False
+
+
+@cache
+def unmatchable_hash() -> str:
+    """A real bcrypt hash of a secret nobody knows.
+
+    Locked accounts are handed to the login form with this hash: every attempt fails at the
+    cost of a real check, and the failure tells us which account was tried.
+    """
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def password_problem(password: str) -> str | None:
+    """What is wrong with `password` as a new password, or None."""
+    if not password:
+        return REQUIRED
+    if len(password) < MIN_LENGTH:
+        return f"Ensure this value has at least {MIN_LENGTH} characters (it has {len(password)})."
+    if len(password.encode()) > MAX_BYTES:
+        return f"Ensure this value has at most {MAX_BYTES} bytes (it has {len(password.encode())})."
+    if password != password.strip():
+        # The login form strips what is typed, so such a password could never be entered.
+        return "A password cannot start or end with a space."
+    return None
+
+
+def new_password_errors(password: str, confirmation: str, *, required: bool = True) -> dict[str, str]:
+    """Errors by field ("password", "confirm_password"), as TracPro's forms word them."""
+    if not password and not confirmation and not required:
+        return {}
+    problem = password_problem(password)
+    if problem is not None:
+        return {"password": problem}
+    if not confirmation:
+        return {"confirm_password": REQUIRED}
+    if password != confirmation:
+        return {"confirm_password": MISMATCH}
+    return {}

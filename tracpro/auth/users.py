@@ -1,0 +1,243 @@
+"""Creating and editing users, with TracPro's validation messages (tracpro-behaviour T45).
+
+The email is the login, stored lower-case (a unique index on lower(login) backs this up).
+When someone other than the user sets a password, the user must choose a new one at their
+next sign-in. Deactivating a user, changing their email or setting their password ends their
+sessions everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracpro.auth import lockout, sessions
+from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
+from tracpro.db.models import Membership, Region, Role, User
+
+EMAIL_TAKEN = "Email address already taken."
+INVALID_EMAIL = "Enter a valid email address."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+GENERAL = "__all__"  # errors about the form as a whole
+
+
+class FormErrors(Exception):
+    """Validation failed; `errors` maps a field name (or GENERAL) to one message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class UserDraft:
+    """What a user form submits."""
+
+    name: str
+    email: str
+    role: Role = Role.SUPERVISOR
+    region_ids: tuple[int, ...] = ()
+    password: str = ""
+    confirm_password: str = ""
+    is_active: bool = True
+
+
+def normalise_login(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    return session.scalars(select(User).where(func.lower(User.login) == normalise_login(login))).one_or_none()
+
+
+def account_errors(session: Session, name: str, email: str, *, editing: User | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = REQUIRED
+    login = normalise_login(email)
+    if not login:
+        errors["email"] = REQUIRED
+    elif not _EMAIL.match(login) or len(login) > 254:
+        errors["email"] = INVALID_EMAIL
+    else:
+        other = find_by_login(session, login)
+        if other is not None and (editing is None or other.id != editing.id):
+            errors["email"] = EMAIL_TAKEN
+    return errors
+
+
+def _region_errors(session: Session, org_id: int, draft: UserDraft) -> dict[str, str]:
+    if draft.role == Role.ADMIN:
+        return {}
+    if not draft.region_ids:
+        return {"regions": REQUIRED}
+    known = set(
+        session.scalars(
+            select(Region.id).where(
+                Region.org_id == org_id, Region.is_active, Region.id.in_(draft.region_ids)
+            )
+        )
+    )
+    if known != set(draft.region_ids):
+        return {"regions": "Choose regions of this organisation only."}
+    return {}
+
+
+def _set_regions(session: Session, membership: Membership, draft: UserDraft) -> None:
+    ids = [] if draft.role == Role.ADMIN else list(draft.region_ids)
+    membership.regions = list(session.scalars(select(Region).where(Region.id.in_(ids)))) if ids else []
+
+
+def set_password(
+    session: Session, user: User, password: str, now: datetime, *, by_someone_else: bool
+) -> None:
+    """Store a new password; ends the user's sessions and any lock."""
+    user.password_hash = hash_password(password)
+    user.must_change_password = by_someone_else
+    lockout.unlock(session, user)
+    sessions.revoke_all(session, user.id, now)
+
+
+def create_user(session: Session, org_id: int, draft: UserDraft, now: datetime) -> User:
+    """A new user in `org_id` with the draft's role and regions; they change the password first."""
+    errors = account_errors(session, draft.name, draft.email)
+    errors |= _region_errors(session, org_id, draft)
+    errors |= new_password_errors(draft.password, draft.confirm_password)
+    if errors:
+        raise FormErrors(errors)
+    user = User(
+        login=normalise_login(draft.email),
+        email=normalise_login(draft.email),
+        name=draft.name.strip(),
+        password_hash=hash_password(draft.password),
+        must_change_password=True,
+        is_active=True,
+    )
+    membership = Membership(user=user, org_id=org_id, role=draft.role)
+    session.add_all([user, membership])
+    _set_regions(session, membership, draft)
+    session.flush()
+    return user
+
+
+def create_superuser(session: Session, login: str, name: str, password: str, confirmation: str) -> User:
+    """A superuser (every org, as admin): the first account of a deployment."""
+    errors = account_errors(session, name, login) | new_password_errors(password, confirmation)
+    if errors:
+        raise FormErrors(errors)
+    user = User(
+        login=normalise_login(login),
+        email=normalise_login(login),
+        name=name.strip(),
+        password_hash=hash_password(password),
+        is_superuser=True,
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change, for the rules about what they may change."""
+
+    id: int
+    is_superuser: bool
+    admin_of: frozenset[int] = field(default_factory=frozenset)  # org ids where they are admin
+
+
+def actor_for(session: Session, user_id: int, is_superuser: bool) -> Actor:
+    admin_of = session.scalars(
+        select(Membership.org_id).where(Membership.user_id == user_id, Membership.role == Role.ADMIN)
+    )
+    return Actor(user_id, is_superuser, frozenset(admin_of))
+
+
+def can_manage_account(session: Session, actor: Actor, target: User) -> bool:
+    """An org admin may change the name, email, password and status only of people who work
+    in no org but theirs: otherwise one org's admin could lock someone out of another org."""
+    if actor.is_superuser or actor.id == target.id:
+        return True
+    if target.is_superuser:
+        return False
+    orgs = set(session.scalars(select(Membership.org_id).where(Membership.user_id == target.id)))
+    return orgs <= actor.admin_of
+
+
+def update_user(
+    session: Session, org_id: int, user_id: int, draft: UserDraft, actor: Actor, now: datetime
+) -> User:
+    """Apply an admin's edit of a member of `org_id`; raises FormErrors."""
+    user = session.get(User, user_id)
+    membership = session.scalars(
+        select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id)
+    ).one_or_none()
+    if user is None or membership is None:
+        raise FormErrors({GENERAL: "This user is not a member of this organisation."})
+    login = normalise_login(draft.email)
+    errors = account_errors(session, draft.name, draft.email, editing=user)
+    errors |= _region_errors(session, org_id, draft)
+    errors |= new_password_errors(draft.password, draft.confirm_password, required=False)
+    if user.id == actor.id and not draft.is_active:
+        errors["is_active"] = "You can't deactivate your own account."
+    if (
+        user.id == actor.id
+        and membership.role == Role.ADMIN
+        and draft.role != Role.ADMIN
+        and not actor.is_superuser
+    ):
+        errors["role"] = "You can't remove your own administrator role."
+    account_changed = (
+        draft.name.strip() != user.name
+        or login != user.login
+        or draft.password
+        or draft.is_active != user.is_active
+    )
+    if account_changed and not can_manage_account(session, actor, user):
+        errors[GENERAL] = (
+            "This person also works in another organisation, so only a superuser can change "
+            "their name, email, password or status. You can still change their role and regions here."
+        )
+    if errors:
+        raise FormErrors(errors)
+    if login != user.login or (user.is_active and not draft.is_active):
+        sessions.revoke_all(session, user.id, now)
+    user.name, user.login, user.email, user.is_active = draft.name.strip(), login, login, draft.is_active
+    membership.role = draft.role
+    _set_regions(session, membership, draft)
+    if draft.password:
+        set_password(session, user, draft.password, now, by_someone_else=user.id != actor.id)
+    session.flush()
+    return user
+
+
+def change_own_password(
+    session: Session,
+    user_id: int,
+    current: str,
+    password: str,
+    confirmation: str,
+    now: datetime,
+    *,
+    keep_session: int | None,
+) -> None:
+    """The user's own change: their current password first; other sessions end, this one stays."""
+    user = session.get(User, user_id)
+    if not current:
+        raise FormErrors({"current_password": REQUIRED})
+    if user is None or not check_password(current, user.password_hash):
+        raise FormErrors({"current_password": "Your current password was entered incorrectly."})
+    errors = new_password_errors(password, confirmation)
+    if not errors and password == current:
+        errors["password"] = "Choose a password different from your current one."
+    if errors:
+        raise FormErrors(errors)
+    user.password_hash = hash_password(password)
+    user.must_change_password = False
+    sessions.revoke_all(session, user.id, now, keep=keep_session)
+    session.flush()

@@ -1,0 +1,57 @@
+"""What the Home page shows about the regions in view: contacts, reporter groups, recent responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Contact, ReporterGroup, Response, contact_reporter_groups
+from tracpro.queries.registry import read_model
+from tracpro.queries.scope import in_scope
+
+RECENT = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class ScopeSummary:
+    contacts: int
+    active_contacts: int
+    # Active reporter groups with at least one active contact in scope.
+    reporter_groups: int
+    # Responses (latest run per contact and poll date) started in the last 30 days.
+    recent_responses: int
+
+    @property
+    def is_empty(self) -> bool:
+        return self.contacts == 0
+
+
+@read_model
+def scope_summary(session: Session, scope: Scope, now: datetime | None = None) -> ScopeSummary:
+    now = now or datetime.now(UTC)
+    scoped = in_scope(scope, Contact.org_id, Contact.region_id)
+    contacts = select(func.count()).select_from(Contact).where(scoped).scalar_subquery()
+    active = select(func.count()).select_from(Contact).where(scoped, Contact.is_active).scalar_subquery()
+    groups = (
+        select(func.count(func.distinct(ReporterGroup.id)))
+        .select_from(ReporterGroup)
+        .join(contact_reporter_groups, contact_reporter_groups.c.reporter_group_id == ReporterGroup.id)
+        .join(Contact, Contact.id == contact_reporter_groups.c.contact_id)
+        .where(scoped, Contact.is_active, ReporterGroup.is_active)
+        .scalar_subquery()
+    )
+    responses = (
+        select(func.count())
+        .select_from(Response)
+        .join(Contact, Contact.id == Response.contact_id)
+        .where(
+            Response.org_id == scope.org_id, scoped, Response.is_active, Response.created_on >= now - RECENT
+        )
+        .scalar_subquery()
+    )
+    row = session.execute(select(contacts, active, groups, responses)).one()
+    return ScopeSummary(*row)
