@@ -1,17 +1,30 @@
-"""TracPro's Streamlit entry point: page setup, the database check, and navigation.
+"""TracPro's Streamlit entry point: page setup, the database check, sign-in, and navigation.
 
-Run it with `streamlit run app.py` (or `python3 run.py app`). Pages live in pages/ and are
-listed here explicitly: st.navigation ignores the pages/ folder once it is used.
+Run it with `streamlit run app.py` (or `python3 run.py app`). Who is signed in is decided on
+every rerun before any page runs; the pages registered depend on the role (tracpro.ui.navigation),
+so st.navigation ignores the pages/ folder and lists only what the viewer may open.
 """
 
 import streamlit as st
 
 from tracpro.ui.database import require_database
+from tracpro.ui.navigation import pages_for, signed_out_pages
+from tracpro.ui.session import forget_rerun, sign_in
+from tracpro.ui.sidebar import build_context, render_sidebar
+from tracpro.ui.style import apply_style
 
 st.set_page_config(page_title="TracPro", page_icon=":material/poll:", layout="wide")
+apply_style()
 require_database()
 
-navigation = st.navigation(
-    [st.Page("pages/overview.py", title="Overview", icon=":material/database:", default=True)]
-)
-navigation.run()
+try:
+    gate = sign_in()
+    if gate.user is None:
+        st.navigation(signed_out_pages(), position="hidden").run()
+    else:
+        context, region_options = build_context(gate, minimal=gate.user.must_change_password)
+        render_sidebar(context, region_options)
+        st.navigation(pages_for(context)).run()
+finally:
+    # What this rerun decided is for this rerun's page only: a page run any other way finds nothing.
+    forget_rerun()

@@ -1,14 +1,16 @@
-"""What the database holds: a first page until login and the dashboards arrive."""
+"""Database (superusers): what the whole deployment's database holds, across every org."""
 
 import pandas as pd
 import streamlit as st
 
 from tracpro.queries.database_summary import database_summary
+from tracpro.ui.context import require_superuser
 from tracpro.ui.database import read
 
+require_superuser()
 summary = read(database_summary)
 
-st.title("TracPro")
+st.title("Database")
 st.caption(f"PostgreSQL {summary.server_version} · database `{summary.database}`")
 
 if summary.is_empty:
@@ -29,7 +31,10 @@ if summary.orgs:
     st.subheader("Organisations")
     st.dataframe(
         pd.DataFrame(
-            [(org.name, org.slug, org.timezone, "active" if org.is_active else "inactive") for org in summary.orgs],
+            [
+                (org.name, org.slug, org.timezone, "active" if org.is_active else "inactive")
+                for org in summary.orgs
+            ],
             columns=["Name", "Slug", "Timezone", "Status"],
         ),
         hide_index=True,

@@ -1,4 +1,8 @@
-"""The database as pages meet it: ready before any page runs, and read through one helper."""
+"""The database as pages meet it: ready before any page runs, and read through helpers.
+
+`read` runs a read model that needs no scope (deployment-wide); `read_scoped` runs a
+registered, scoped read model with a cache keyed by its scope.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from typing import TypeVar
 
 import streamlit as st
 
+from tracpro.auth.scope import Scope
 from tracpro.db import DatabaseUnavailable, ensure_ready, session_scope
+from tracpro.queries.registry import REGISTRY
 
 T = TypeVar("T")
 
@@ -26,3 +32,27 @@ def read(read_model: Callable[..., T], *args: object, **kwargs: object) -> T:
     with session_scope() as session:
         return read_model(session, *args, **kwargs)
 
+
+
+def _scope_key(scope: Scope) -> tuple:
+    # A canonical form: equal scopes give equal keys however their region sets were built.
+    regions = None if scope.region_ids is None else tuple(sorted(scope.region_ids))
+    return (scope.org_id, regions, scope.selected_region_id, scope.include_subregions)
+
+
+@st.cache_data(ttl=60, max_entries=2000, show_spinner=False, hash_funcs={Scope: _scope_key})
+def _read_scoped(name: str, scope: Scope, parameters: tuple[tuple[str, object], ...]) -> object:
+    with session_scope() as session:
+        return REGISTRY[name].function(session, scope, **dict(parameters))
+
+
+def read_scoped(read_model: Callable[..., T], scope: Scope, **parameters: object) -> T:
+    """Run a registered read model for `scope`, cached for a minute.
+
+    The scope is part of the cache key (st.cache_data is shared by every user of the process),
+    and only registered read models may be called: those are the ones the leak test covers.
+    """
+    name = f"{read_model.__module__}.{read_model.__qualname__}"
+    if REGISTRY.get(name) is None or REGISTRY[name].function is not read_model:
+        raise TypeError(f"{name} is not a registered read model: decorate it with @read_model")
+    return _read_scoped(name, scope, tuple(sorted(parameters.items())))

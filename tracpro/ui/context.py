@@ -1,0 +1,114 @@
+"""What pages may know about the viewer on this rerun, and what they require of it.
+
+app.py builds the Context once per rerun (tracpro.ui.sidebar) and keeps it in session state
+for that rerun only; pages then ask for what they need. Each page checks for itself, even
+though navigation never offers a page to someone who may not use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NoReturn
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from tracpro.auth.access import OrgAccess, OrgChoice
+from tracpro.auth.scope import Scope
+from tracpro.auth.sessions import SignedInUser
+from tracpro.db.models import Role
+
+CONTEXT = "tracpro_context"
+NOTICE = "tracpro_notice"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything pages may know about the viewer on this rerun; built once, in app.py."""
+
+    user: SignedInUser
+    orgs: tuple[OrgChoice, ...] = ()
+    access: OrgAccess | None = None  # None: no org to work in (a superuser before any org exists)
+    scope: Scope | None = None
+    no_regions: str | None = None  # why a supervisor sees no data, when they have no region
+    region_names: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_superuser or (self.access is not None and self.access.is_admin)
+
+
+def notice(message: str, kind: str = "info") -> None:
+    """A message for the next page drawn (it survives st.rerun)."""
+    st.session_state[NOTICE] = (kind, message)
+
+
+def show_notice(*, keep: bool = False) -> None:
+    """Show the pending notice; `keep` leaves it for later reruns too (until `forget_notice`)."""
+    kind, message = (
+        st.session_state.get(NOTICE, (None, None)) if keep else st.session_state.pop(NOTICE, (None, None))
+    )
+    if message:
+        {"info": st.info, "success": st.success, "warning": st.warning}[kind](message)
+
+
+def forget_notice() -> None:
+    st.session_state.pop(NOTICE, None)
+
+
+def not_through_the_app() -> NoReturn:
+    """A page is running without app.py having run first, and so without anyone signed in.
+
+    This happens on a fresh server: until some session has called st.navigation, Streamlit
+    serves a page URL (/users) straight from the pages/ folder (its legacy multipage mode).
+    Going through app.py fixes that for the whole process.
+    """
+    try:
+        st.switch_page("app.py")
+    except StreamlitAPIException:  # app.py is not a page here (a page run on its own, in tests)
+        pass
+    st.error("Please sign in to see this page.")
+    st.stop()
+
+
+def require_signed_in(*, allow_forced_change: bool = False) -> Context:
+    """The viewer's context; stops the page for anyone not signed in (defence in depth)."""
+    context = st.session_state.get(CONTEXT)
+    if context is None:
+        not_through_the_app()
+    if context.user.must_change_password and not allow_forced_change:
+        st.warning("Please change your password before going on.")
+        st.stop()
+    return context
+
+
+def require_role(role: Role) -> Context:
+    """Stop the page unless the viewer holds `role` in the current org (superusers hold every role)."""
+    context = require_signed_in()
+    if role == Role.ADMIN and not context.is_admin:
+        st.error("Only administrators of this organisation can use this page.")
+        st.stop()
+    if context.access is None and not context.user.is_superuser:
+        st.error("You are not a member of any organisation.")
+        st.stop()
+    return context
+
+
+def require_superuser() -> Context:
+    context = require_signed_in()
+    if not context.user.is_superuser:
+        st.error("Only superusers can use this page.")
+        st.stop()
+    return context
+
+
+def require_scope() -> Scope:
+    """The scope every read model needs; stops with a clear message when there is none."""
+    context = require_signed_in()
+    if context.no_regions:
+        st.warning(context.no_regions)
+        st.stop()
+    if context.scope is None:
+        st.info("There is no organisation yet. Run `python3 run.py demo` to load the demo organisation.")
+        st.stop()
+    return context.scope

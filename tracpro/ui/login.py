@@ -1,0 +1,120 @@
+"""The sign-in page: streamlit-authenticator's form, and what TracPro adds around it.
+
+After the library has checked a password, this module does what the library does not:
+failures are counted in PostgreSQL (tracpro.auth.lockout) and a success gets a server-side
+session and the cookie for it (tracpro.auth.sessions). The library tells us which account was
+tried only through the credential entry it marks with `failed_login_attempts`; a login that
+is no account at all leaves no mark, and there is nothing to count.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import exists, select
+from streamlit_authenticator.utilities import LoginError
+
+from tracpro.auth import lockout, sessions
+from tracpro.auth.demo import present_demo_logins
+from tracpro.db import session_scope
+from tracpro.db.models import User
+from tracpro.ui.context import forget_notice, show_notice
+from tracpro.ui.session import PENDING_COOKIE, SESSION_ID, Gate, now
+
+FIELDS = {"Form name": "Sign in", "Username": "Email", "Password": "Password", "Login": "Sign in"}
+FORM_KEY = "tracpro_login"
+INCORRECT = "Incorrect email or password."
+_LAST_ERROR = "tracpro_login_error"
+
+
+def _record_failure(gate: Gate, login: str) -> str:
+    at = now()
+    with session_scope() as db:
+        user = db.get(User, gate.user_ids[login])
+        if user is None:  # deleted since the form was drawn
+            return INCORRECT
+        if lockout.is_locked(user, at):
+            return lockout.locked_message(user.locked_until)
+        attempts = lockout.record_failure(db, user.id, at)
+    if attempts.locked_until is not None:
+        return lockout.locked_message(attempts.locked_until)
+    left = lockout.MAX_FAILURES - attempts.failed
+    if left <= 2:
+        attempts_left = f"{left} more failed attempt{'s' if left > 1 else ''}"
+        return f"{INCORRECT} {attempts_left} will lock this account for 15 minutes."
+    return INCORRECT
+
+
+def _finish_sign_in(gate: Gate, login: str) -> str | None:
+    """Start the server session and queue its cookie; the refusal when the user may not enter."""
+    at = now()
+    with session_scope() as db:
+        user = db.get(User, gate.user_ids[login])
+        refusal = sessions.refusal_for(db, user, at) if user is not None else sessions.SIGNED_OUT
+        if refusal is not None:
+            return refusal
+        lockout.record_success(db, user, at)
+        token = sessions.issue_token(user.login, gate.cookie_key, at + sessions.LIFETIME)
+        row = sessions.start(db, user.id, token, at)
+        sessions.purge(db, at)
+    # Only once the session is committed does this browser session point to it.
+    st.session_state[SESSION_ID] = row.id
+    st.session_state[PENDING_COOKIE] = (token, row.expires_at)
+    return None
+
+
+def _nobody_can_sign_in() -> bool:
+    with session_scope() as db:
+        return not db.scalar(select(exists().where(User.is_active)))
+
+
+def _demo_logins() -> None:
+    with session_scope() as db:
+        logins = present_demo_logins(db)
+    if logins:
+        with st.expander("Demo accounts", expanded=True):
+            st.caption("Demo mode only. Sign in as:")
+            # Code spans: copyable, and markdown does not turn the addresses into mail links.
+            st.markdown(
+                "\n".join(
+                    f"- `{login.login}` · `{login.password}`  \n  {login.description}" for login in logins
+                )
+            )
+
+
+def render_login(gate: Gate) -> None:
+    state = st.session_state
+    with st.container(width=480):
+        st.title("TracPro")
+        st.caption("Poll results from RapidPro, region by region.")
+        # Kept until the next sign-in attempt: the cookie components' own reruns must not wipe it.
+        show_notice(keep=True)
+        if _nobody_can_sign_in():
+            st.info(
+                "No one can sign in yet. Create the first account on the server with "
+                "`python -m tracpro createsuperuser`."
+            )
+        if state.get("authentication_status") is False:
+            # The library leaves False in place after a failure; reset it so that False after the
+            # call below means "a sign-in failed on this rerun".
+            state["authentication_status"] = None
+        try:
+            gate.authenticator.login(location="main", fields=FIELDS, key=FORM_KEY)
+        except LoginError as error:
+            st.error(str(error))
+        if state.get("authentication_status") is not None:  # an attempt was made on this rerun
+            forget_notice()
+        if state.get("authentication_status") is True:
+            login = state["username"]
+            refusal = _finish_sign_in(gate, login) if login in gate.user_ids else sessions.SIGNED_OUT
+            if refusal is None:
+                state.pop(_LAST_ERROR, None)
+                st.rerun()
+            gate.authenticator.logout(location="unrendered")
+            state[_LAST_ERROR] = refusal
+        elif state.get("authentication_status") is False:
+            tried = [login for login, entry in gate.entries.items() if entry.get("failed_login_attempts")]
+            state[_LAST_ERROR] = _record_failure(gate, tried[0]) if tried else INCORRECT
+        if state.get(_LAST_ERROR):
+            st.error(state[_LAST_ERROR])
+        if gate.settings.demo_mode:
+            _demo_logins()

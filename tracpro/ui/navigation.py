@@ -1,0 +1,36 @@
+"""Which pages a viewer has: a page they may not use is never registered, so it cannot be opened.
+
+Every page checks again for itself (tracpro.ui.session.require_*): this list decides what is
+shown, the page decides what is allowed.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracpro.ui.context import Context
+
+HOME = "pages/home.py"
+ACCOUNT = "pages/account.py"
+USERS = "pages/users.py"
+DATABASE = "pages/overview.py"
+LOGIN = "pages/login.py"
+
+
+def signed_out_pages() -> list[st.Page]:
+    return [st.Page(LOGIN, title="Sign in", icon=":material/login:", url_path="sign-in", default=True)]
+
+
+def pages_for(context: Context) -> list[st.Page]:
+    if context.user.must_change_password:
+        # Until the password is changed, this is the only page there is.
+        return [st.Page(ACCOUNT, title="Change your password", icon=":material/key:", default=True)]
+    pages = [
+        st.Page(HOME, title="Home", icon=":material/home:", default=True),
+        st.Page(ACCOUNT, title="My account", icon=":material/person:"),
+    ]
+    if context.is_admin and context.access is not None:
+        pages.append(st.Page(USERS, title="Users", icon=":material/group:"))
+    if context.user.is_superuser:
+        pages.append(st.Page(DATABASE, title="Database", icon=":material/database:"))
+    return pages

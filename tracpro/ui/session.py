@@ -1,0 +1,211 @@
+"""Who is signed in, decided once at the top of every rerun.
+
+`sign_in()` runs in app.py before anything else is drawn. It trusts streamlit-authenticator
+for the login form and the cookie's signature, and TracPro's `user_sessions` table for
+everything else (tracpro.auth.sessions):
+
+- A signed-in session is re-checked against the database on every rerun; logout elsewhere,
+  deactivation, a lock or removal from the last org end it here, with a sentence saying why.
+- Before the library may re-sign someone in from the cookie (on reload), the cookie's exact
+  value must be a live server session; otherwise the library is told the session logged out
+  (its `logout` flag), so it ignores the cookie, and the stale cookie is deleted.
+- The library never writes the cookie itself (cookie_expiry_days=0): TracPro issues it after
+  a form login, so the value the browser holds is the one whose hash was stored.
+
+Pages then ask tracpro.ui.context for what they need (`require_signed_in`, `require_scope`, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from sqlalchemy import select
+from streamlit_authenticator.utilities import LoginError
+
+from tracpro.auth import sessions
+from tracpro.auth.cookie_key import CookieKeyRefused, resolve_cookie_key
+from tracpro.auth.lockout import is_locked
+from tracpro.auth.passwords import unmatchable_hash
+from tracpro.auth.sessions import COOKIE_NAME, SignedInUser
+from tracpro.config import Settings, SettingsError, load_settings
+from tracpro.db import session_scope
+from tracpro.db.models import User
+from tracpro.ui.context import CONTEXT, not_through_the_app, notice
+
+SESSION_ID = "tracpro_session_id"
+PENDING_COOKIE = "tracpro_pending_cookie"
+COOKIE_SET = "tracpro_cookie_set"  # the cookie component's answer: True once the browser holds it
+LOGOUT_REQUESTED = "tracpro_logout_requested"
+GATE = "tracpro_gate"
+_LIBRARY_STATUS = "authentication_status"
+_CHOICES = ("tracpro_org", "tracpro_region", "tracpro_subregions")  # the sidebar's keys
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Gate:
+    """This rerun's sign-in state: the library object and, for the login page, the accounts."""
+
+    authenticator: stauth.Authenticate
+    settings: Settings
+    cookie_key: str
+    user: SignedInUser | None
+    # Login page only: the credential entries handed to the library, by login, and their ids.
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
+
+
+def request_logout() -> None:
+    st.session_state[LOGOUT_REQUESTED] = True
+
+
+def _settings_and_key() -> tuple[Settings, str]:
+    try:
+        settings = load_settings()
+        return settings, resolve_cookie_key(settings)
+    except (SettingsError, CookieKeyRefused) as error:
+        st.error(str(error))
+        st.stop()
+
+
+def _login_credentials(at: datetime) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+    """Active accounts in the shape the library wants; locked ones can never match."""
+    entries, ids = {}, {}
+    with session_scope() as db:
+        for user in db.scalars(select(User).where(User.is_active)):
+            login = user.login.lower()
+            password = unmatchable_hash() if is_locked(user, at) else user.password_hash
+            entries[login] = {
+                "first_name": user.name,
+                "last_name": "",
+                "email": user.email,
+                "password": password,
+                "roles": [],
+            }
+            ids[login] = user.id
+    return entries, ids
+
+
+def _cookie_token() -> str | None:
+    """The login cookie the browser sent when this session connected (fixed for the session)."""
+    token = st.context.cookies.get(COOKIE_NAME)
+    # Outside a browser (AppTest) the client is a stand-in whose cookies are not strings.
+    return token if isinstance(token, str) and token else None
+
+
+def _live_cookie_session(at: datetime) -> int | None:
+    """The server session of the cookie this browser sent, if it is live and its user may sign in."""
+    token = _cookie_token()
+    if token is None:
+        return None
+    with session_scope() as db:
+        row = sessions.find_live(db, token, at)
+        if row is None or sessions.refusal_for(db, row.user, at) is not None:
+            return None
+        return row.id
+
+
+def _check(session_id: int, at: datetime) -> sessions.SessionCheck:
+    with session_scope() as db:
+        result = sessions.check(db, session_id, at)
+        if result.user is None:
+            sessions.revoke(db, session_id, at)
+        return result
+
+
+def _end(session_id: int | None, at: datetime) -> None:
+    if session_id is not None:
+        with session_scope() as db:
+            sessions.revoke(db, session_id, at)
+
+
+def _write_pending_cookie(authenticator: stauth.Authenticate) -> None:
+    """Keep the cookie component on the page until the browser confirms it holds the cookie."""
+    state = st.session_state
+    if state.get(COOKIE_SET) is True:
+        state.pop(PENDING_COOKIE, None)
+        return
+    token, expires_at = state[PENDING_COOKIE]
+    secure = (st.context.url or "").startswith("https:") or None
+    authenticator.cookie_controller.cookie_model.cookie_manager.set(
+        COOKIE_NAME, token, key=COOKIE_SET, expires_at=expires_at, same_site="strict", secure=secure
+    )
+
+
+def sign_in() -> Gate:
+    """Decide who is signed in on this rerun (see the module docstring); stops on a bad key."""
+    settings, cookie_key = _settings_and_key()
+    state, at = st.session_state, now()
+    session_id = state.get(SESSION_ID)
+    user: SignedInUser | None = None
+    ending = None
+    if state.pop(LOGOUT_REQUESTED, False):
+        _end(session_id, at)
+        ending = "You are signed out."
+    elif state.get(_LIBRARY_STATUS) and session_id is not None:
+        result = _check(session_id, at)
+        user, ending = result.user, result.refusal
+    elif state.get(_LIBRARY_STATUS):
+        ending = sessions.SIGNED_OUT  # the library's word alone is not enough: no server session
+
+    entries, ids, live = {}, {}, None
+    if user is None:
+        entries, ids = _login_credentials(at)
+        live = None if ending else _live_cookie_session(at)
+        # The library re-signs in from the cookie unless told the session logged out.
+        state["logout"] = live is None
+    authenticator = stauth.Authenticate(
+        {"usernames": entries},
+        COOKIE_NAME,
+        cookie_key,
+        # 0: the library never writes the cookie; TracPro does, after storing its hash.
+        cookie_expiry_days=0,
+        auto_hash=False,
+        # The library sleeps before reading cookies; 0.4.x reads them server-side, so no wait is needed.
+        login_sleep_time=0,
+    )
+    if ending:
+        if state.get(_LIBRARY_STATUS):
+            authenticator.logout(location="unrendered")  # clears the library's state, deletes the cookie
+        # The next person to sign in here starts afresh: no session, no org or region choices.
+        for key in [key for key in state if key in (SESSION_ID, PENDING_COOKIE) or key.startswith(_CHOICES)]:
+            state.pop(key, None)
+        notice(ending, "info" if ending == "You are signed out." else "warning")
+    elif live is not None:
+        try:
+            authenticator.login(location="unrendered")
+        except LoginError:  # the token's login is not an active account: treat as signed out
+            state["logout"] = True
+        if state.get(_LIBRARY_STATUS):
+            state[SESSION_ID] = live
+            user = _check(live, at).user
+            if user is None:  # changed since the cookie was looked up a moment ago
+                authenticator.logout(location="unrendered")
+                state.pop(SESSION_ID, None)
+    elif user is None and _cookie_token() is not None:
+        authenticator.cookie_controller.delete_cookie()  # a stale cookie: the browser may as well drop it
+    if user is not None and PENDING_COOKIE in state:
+        _write_pending_cookie(authenticator)
+    gate = Gate(authenticator, settings, cookie_key, user, entries, ids)
+    state[GATE] = gate
+    return gate
+
+
+def forget_rerun() -> None:
+    """Called by app.py when its rerun ends, however it ends."""
+    st.session_state.pop(GATE, None)
+    st.session_state.pop(CONTEXT, None)
+
+
+def current_gate() -> Gate:
+    gate = st.session_state.get(GATE)
+    if gate is None:
+        not_through_the_app()
+    return gate

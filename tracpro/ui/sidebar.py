@@ -1,0 +1,129 @@
+"""The sidebar (org switcher, region selector, sub-region switch, who is signed in, Logout) and
+the rerun's Context it decides, the Scope included.
+
+The context is built before the widgets are drawn, from what the widgets held when the rerun
+began; a choice that is no longer valid (a region taken away, an org left) falls back as
+tracpro.auth.scope says, and the widget is set to show what is really in use. Choices are
+kept per org in session state, so switching orgs and back restores the region chosen there.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracpro.auth.access import RegionOption, org_access, org_choices, region_options
+from tracpro.auth.scope import NoRegions, build_scope, user_region_ids
+from tracpro.db import session_scope
+from tracpro.db.models import Role, User
+from tracpro.ui.context import CONTEXT, Context
+from tracpro.ui.forms import INDENT
+from tracpro.ui.session import Gate, request_logout
+
+ORG_WIDGET, ORG_CHOSEN = "tracpro_org", "tracpro_org_chosen"
+SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN = "tracpro_subregions", "tracpro_subregions_chosen"
+ALL_REGIONS = 0  # the selector's value for "All regions" (admins only); region ids start at 1
+
+
+def region_widget_key(org_id: int) -> str:
+    return f"tracpro_region_{org_id}"
+
+
+def _region_chosen_key(org_id: int) -> str:
+    return f"tracpro_region_chosen_{org_id}"
+
+
+def _chosen(widget_key: str, kept_key: str, valid: list, fallback):
+    """What the widget (or, when it was not drawn last time, the kept choice) says, if still valid."""
+    state = st.session_state
+    value = state.get(widget_key, state.get(kept_key, fallback))
+    return value if value in valid else fallback
+
+
+def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[RegionOption]]:
+    """This rerun's context; `minimal` (a forced password change) skips orgs and regions."""
+    user = gate.user
+    if minimal:
+        return Context(user), []
+    with session_scope() as db:
+        orgs = tuple(org_choices(db, user.id, is_superuser=user.is_superuser))
+        if not orgs:
+            return Context(user), []
+        org_id = _chosen(ORG_WIDGET, ORG_CHOSEN, [org.id for org in orgs], orgs[0].id)
+        access = org_access(db, db.get(User, user.id), org_id)
+        visible = None
+        if access.role != Role.ADMIN:
+            visible = user_region_ids(db, org_id, access.role, access.given_region_ids)
+        options = region_options(db, org_id, visible)
+        choices = ([ALL_REGIONS] if access.is_admin else []) + [option.id for option in options]
+        selected = _chosen(region_widget_key(org_id), _region_chosen_key(org_id), choices, ALL_REGIONS)
+        include = bool(_chosen(SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN, [True, False], True))
+        scope, no_regions = None, None
+        try:
+            scope = build_scope(
+                db,
+                org_id=org_id,
+                role=access.role,
+                given_region_ids=access.given_region_ids,
+                selected_region_id=selected or None,
+                include_subregions=include,
+            )
+        except NoRegions as refusal:
+            no_regions = str(refusal)
+    names = tuple((option.id, option.name) for option in options)
+    return Context(user, orgs, access, scope, no_regions, names), options
+
+
+def _region_label(options: list[RegionOption]):
+    labels = {option.id: INDENT * option.depth + option.name for option in options}
+    labels[ALL_REGIONS] = "All regions"
+    return labels.__getitem__
+
+
+def render_sidebar(context: Context, options: list[RegionOption]) -> None:
+    """Draw the sidebar for `context`, and keep the context for this rerun's page."""
+    state = st.session_state
+    state[CONTEXT] = context
+    with st.sidebar:
+        if context.access is not None:
+            org_id = context.access.org_id
+            state[ORG_CHOSEN] = org_id
+            if len(context.orgs) > 1:
+                state[ORG_WIDGET] = org_id
+            names = {org.id: org.name for org in context.orgs}
+            if len(names) > 1:
+                st.selectbox("Organisation", list(names), format_func=names.__getitem__, key=ORG_WIDGET)
+            else:
+                st.markdown(f"**{context.access.org_name}**")
+            if context.scope is not None:
+                selected = context.scope.selected_region_id or ALL_REGIONS
+                key = region_widget_key(org_id)
+                state[_region_chosen_key(org_id)] = state[key] = selected
+                state[SUBREGIONS_CHOSEN] = state[SUBREGIONS_WIDGET] = context.scope.include_subregions
+                choices = ([ALL_REGIONS] if context.access.is_admin else []) + [
+                    option.id for option in options
+                ]
+                st.selectbox(
+                    "Region",
+                    choices,
+                    format_func=_region_label(options),
+                    key=key,
+                    help="You see data from the selected region.",
+                )
+                st.toggle(
+                    "Include sub-regions",
+                    key=SUBREGIONS_WIDGET,
+                    disabled=context.scope.all_regions,
+                    help="Also show data from the regions inside the selected one.",
+                )
+            elif context.no_regions:
+                st.caption("No regions are assigned to you in this organisation.")
+        st.divider()
+        role = (
+            "Superuser"
+            if context.user.is_superuser
+            else ("Administrator" if context.is_admin else ("Supervisor" if context.access else ""))
+        )
+        st.caption(
+            f"Signed in as **{context.user.name}** ({context.user.login})" + (f" · {role}" if role else "")
+        )
+        st.button("Log out", key="tracpro_logout", on_click=request_logout, icon=":material/logout:")

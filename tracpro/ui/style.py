@@ -1,0 +1,18 @@
+"""Page-wide style: the few places where Streamlit's defaults do not suit TracPro."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# st.html with nothing but a <style> block takes no room on the page.
+_CSS = """
+<style>
+/* streamlit-authenticator's cookie manager is a set of invisible (zero-height) component
+   iframes; without this each would still take a row of blank space at the top of the page. */
+div[data-testid="stElementContainer"]:has(iframe[height="0"]) { display: none; }
+</style>
+"""
+
+
+def apply_style() -> None:
+    st.html(_CSS)
