@@ -8,8 +8,10 @@ import sys
 import time
 
 import pytest
+from sqlalchemy import make_url
 
 from tests.conftest import ROOT
+from tests.pages.conftest import COOKIE_KEY
 
 RENDER_APP = """
 import sys, time
@@ -20,7 +22,9 @@ while time.time() < start_at:
 app = AppTest.from_file("app.py", default_timeout=120).run()
 assert not app.exception, app.exception
 assert not app.error, [error.value for error in app.error]
-print(app.caption[0].value)
+assert "createsuperuser" in app.info[0].value  # the database answered: it holds no account yet
+from tracpro.db import get_engine
+print(get_engine().url.render_as_string(hide_password=True))
 """
 
 
@@ -28,6 +32,7 @@ print(app.caption[0].value)
 def test_two_apps_starting_together_on_a_fresh_embedded_database(tmp_path):
     environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
     environment["TRACPRO_DATA_DIR"] = str(tmp_path)
+    environment["TRACPRO_COOKIE_KEY"] = COOKIE_KEY
     start_at = time.time() + 2
     processes = [
         subprocess.Popen(
@@ -42,7 +47,7 @@ def test_two_apps_starting_together_on_a_fresh_embedded_database(tmp_path):
     ]
     outputs = [process.communicate(timeout=180) for process in processes]
     assert [process.returncode for process in processes] == [0, 0], outputs
-    captions = [stdout.strip().splitlines()[-1] for stdout, _ in outputs]
-    assert captions[0] == captions[1]
-    assert "database `tracpro`" in captions[0]
+    urls = [stdout.strip().splitlines()[-1] for stdout, _ in outputs]
+    assert urls[0] == urls[1]  # one server, shared
+    assert make_url(urls[0]).database == "tracpro"
     assert (tmp_path / "postgres" / "PG_VERSION").exists()  # in the folder we named, nowhere else

@@ -1,20 +1,19 @@
-"""The first page says what the database holds, and what to do when it holds nothing."""
+"""The Database page (superusers) says what the database holds, and what to do when it holds nothing."""
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
-from tests.conftest import ROOT
+from tests.pages.app import APP, signed_in
 from tracpro.db import connection as db_connection
-
-APP = str(ROOT / "app.py")
 
 
 def _run_app() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.run()
+    """The Database page, as a superuser opens it."""
+    f.UserFactory(login="root@example.org", is_superuser=True)
+    app = signed_in("root@example.org")
+    app.switch_page("pages/overview.py").run()
     assert not app.exception, app.exception
     return app
 
@@ -26,7 +25,7 @@ def _counts(app: AppTest) -> dict[str, int]:
 
 def test_an_empty_database_says_how_to_load_data(db):
     app = _run_app()
-    assert app.title[0].value == "TracPro"
+    assert app.title[0].value == "Database"
     assert "PostgreSQL" in app.caption[0].value
     assert "python3 run.py demo" in app.info[0].value
     assert _counts(app)["Contacts"] == 0

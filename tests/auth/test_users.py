@@ -1,0 +1,199 @@
+"""Creating and editing users (T45), and changing one's own password."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as f
+from tracpro.auth import users
+from tracpro.auth.passwords import check_password
+from tracpro.auth.users import (
+    Actor,
+    FormErrors,
+    UserDraft,
+    actor_for,
+    change_own_password,
+    create_user,
+    update_user,
+)
+from tracpro.db.models import Role
+
+NOW = f.NOW
+
+
+@pytest.fixture
+def org(db):
+    org = f.OrgFactory()
+    db.flush()
+    return org
+
+
+def _errors(call) -> dict[str, str]:
+    with pytest.raises(FormErrors) as raised:
+        call()
+    return raised.value.errors
+
+
+def test_t45_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
+    f.UserFactory(login="taken@example.org")
+    db.flush()
+    assert _errors(lambda: create_user(db, org.id, UserDraft("", "", Role.SUPERVISOR), NOW)) == {
+        "name": "This field is required.",
+        "email": "This field is required.",
+        "regions": "This field is required.",
+        "password": "This field is required.",
+    }
+    region = f.RegionFactory(org=org)
+    db.flush()
+    assert _errors(
+        lambda: create_user(
+            db, org.id, UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "123", "123"), NOW
+        )
+    ) == {"password": "Ensure this value has at least 8 characters (it has 3)."}
+    assert _errors(
+        lambda: create_user(
+            db,
+            org.id,
+            UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "password1", "password2"),
+            NOW,
+        )
+    ) == {"confirm_password": "Passwords don't match."}
+    assert _errors(
+        lambda: create_user(
+            db,
+            org.id,
+            UserDraft("Mo", " Taken@Example.org ", Role.SUPERVISOR, (region.id,), "password1", "password1"),
+            NOW,
+        )
+    ) == {"email": "Email address already taken."}
+    assert _errors(
+        lambda: create_user(
+            db, org.id, UserDraft("Mo", "not-an-address", Role.ADMIN, (), "password1", "password1"), NOW
+        )
+    ) == {"email": "Enter a valid email address."}
+
+
+def test_a_new_user_signs_in_with_the_lower_case_email_and_must_change_the_password(db, org):
+    region = f.RegionFactory(org=org)
+    db.flush()
+    user = create_user(
+        db,
+        org.id,
+        UserDraft(" Mo Salah ", "Mo@Example.org", Role.SUPERVISOR, (region.id,), "password1", "password1"),
+        NOW,
+    )
+    assert (user.login, user.email, user.name) == ("mo@example.org", "mo@example.org", "Mo Salah")
+    assert user.must_change_password and check_password("password1", user.password_hash)
+    assert [m.role for m in user.memberships] == [Role.SUPERVISOR]
+    assert [r.id for r in user.memberships[0].regions] == [region.id]
+
+
+def test_regions_must_belong_to_the_org(db, org):
+    foreign = f.RegionFactory()
+    db.flush()
+    draft = UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (foreign.id,), "password1", "password1")
+    assert _errors(lambda: create_user(db, org.id, draft, NOW)) == {
+        "regions": "Choose regions of this organisation only."
+    }
+
+
+def test_setting_a_password_forces_a_change_ends_sessions_and_unlocks(db, org):
+    admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
+    member = f.MembershipFactory(org=org, role=Role.ADMIN)
+    target = member.user
+    target.locked_until, target.failed_login_count = NOW, 5
+    live = f.UserSessionFactory(user=target)
+    db.flush()
+    draft = UserDraft(target.name, target.login, Role.ADMIN, (), "new password", "new password")
+    update_user(db, org.id, target.id, draft, actor_for(db, admin.id, False), NOW)
+    assert target.must_change_password and check_password("new password", target.password_hash)
+    assert (target.failed_login_count, target.locked_until) == (0, None)
+    db.refresh(live)
+    assert live.revoked_at == NOW
+
+
+def test_deactivating_ends_the_users_sessions(db, org):
+    admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
+    target = f.MembershipFactory(org=org, role=Role.ADMIN).user
+    live = f.UserSessionFactory(user=target)
+    db.flush()
+    update_user(
+        db,
+        org.id,
+        target.id,
+        UserDraft(target.name, target.login, Role.ADMIN, is_active=False),
+        actor_for(db, admin.id, False),
+        NOW,
+    )
+    db.refresh(live)
+    assert not target.is_active and live.revoked_at == NOW
+
+
+def test_admins_cannot_lock_themselves_out(db, org):
+    admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
+    region = f.RegionFactory(org=org)
+    db.flush()
+    actor = actor_for(db, admin.id, False)
+    errors = _errors(
+        lambda: update_user(
+            db,
+            org.id,
+            admin.id,
+            UserDraft(admin.name, admin.login, Role.SUPERVISOR, (region.id,), is_active=False),
+            actor,
+            NOW,
+        )
+    )
+    assert errors == {
+        "is_active": "You can't deactivate your own account.",
+        "role": "You can't remove your own administrator role.",
+    }
+
+
+def test_an_org_admin_cannot_change_the_account_of_someone_working_in_another_org(db, org):
+    admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
+    region = f.RegionFactory(org=org)
+    shared = f.MembershipFactory(org=org, role=Role.SUPERVISOR, regions=[region]).user
+    f.MembershipFactory(user=shared, role=Role.SUPERVISOR)  # also in another org
+    other_region = f.RegionFactory(org=org)
+    db.flush()
+    actor = actor_for(db, admin.id, False)
+    draft = UserDraft(shared.name, shared.login, Role.SUPERVISOR, (region.id,), is_active=False)
+    assert users.GENERAL in _errors(lambda: update_user(db, org.id, shared.id, draft, actor, NOW))
+    # ... but may still change what they do in this org.
+    draft = UserDraft(shared.name, shared.login, Role.SUPERVISOR, (other_region.id,))
+    update_user(db, org.id, shared.id, draft, actor, NOW)
+    assert shared.is_active
+    # A superuser may change anyone's account.
+    update_user(
+        db,
+        org.id,
+        shared.id,
+        UserDraft(shared.name, shared.login, Role.SUPERVISOR, (region.id,), is_active=False),
+        Actor(admin.id, True),
+        NOW,
+    )
+    assert not shared.is_active
+
+
+def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_session(db, org):
+    user = f.MembershipFactory(org=org, role=Role.ADMIN, user__must_change_password=True).user
+    here, elsewhere = f.UserSessionFactory(user=user), f.UserSessionFactory(user=user)
+    db.flush()
+
+    def change(current: str, new: str, again: str) -> None:
+        change_own_password(db, user.id, current, new, again, NOW, keep_session=here.id)
+
+    assert _errors(lambda: change("wrong", "new password", "new password")) == {
+        "current_password": "Your current password was entered incorrectly."
+    }
+    assert _errors(lambda: change(f.PASSWORD, f.PASSWORD, f.PASSWORD)) == {
+        "password": "Choose a password different from your current one."
+    }
+    assert _errors(lambda: change(f.PASSWORD, "short", "short")) == {
+        "password": "Ensure this value has at least 8 characters (it has 5)."
+    }
+    change(f.PASSWORD, "new password", "new password")
+    db.refresh(here), db.refresh(elsewhere)
+    assert not user.must_change_password and check_password("new password", user.password_hash)
+    assert here.revoked_at is None and elsewhere.revoked_at == NOW

@@ -1,0 +1,171 @@
+"""A real `streamlit run app.py` on a free port, over a database of committed test users, and
+Debian's Chromium driven by Playwright (never `playwright install`: the browser is the system's)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests import factories as f
+from tests.conftest import ROOT
+from tracpro.db.connection import make_engine
+from tracpro.db.migrate import upgrade_to_head
+from tracpro.db.models import Role
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+COOKIE_KEY = "browser-test-cookie-key-7d1e9a3c5b2f4e6d8a0c"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+ADMIN = ("ada@example.org", "ada's long password")
+SUPERVISOR = ("sam@example.org", "sam's long password")
+
+
+@dataclass
+class ServedApp:
+    url: str
+    database_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy in {timeout} s:\n{log.read_text()}")
+
+
+def _committed_users(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        f.use_session(session)
+        try:
+            org = f.OrgFactory(name="Ministry of Health")
+            north = f.RegionFactory(org=org, name="North")
+            f.RegionFactory(org=org, name="Gicumbi", parent=north)
+            f.RegionFactory(org=org, name="South")
+            for _ in range(3):
+                f.ContactFactory(org=org, region=north)
+            f.MembershipFactory(
+                org=org,
+                role=Role.ADMIN,
+                user__login=ADMIN[0],
+                user__name="Ada Admin",
+                user__password_hash=_hash(ADMIN[1]),
+            )
+            f.MembershipFactory(
+                org=org,
+                role=Role.SUPERVISOR,
+                regions=[north],
+                user__login=SUPERVISOR[0],
+                user__name="Sam Supervisor",
+                user__password_hash=_hash(SUPERVISOR[1]),
+            )
+            session.commit()
+        finally:
+            f.use_session(None)
+    engine.dispose()
+
+
+def _hash(password: str) -> str:
+    from tracpro.auth.passwords import hash_password
+
+    return hash_password(password, rounds=4)
+
+
+@pytest.fixture(scope="module")
+def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
+    name = database_server.create_database("tracpro_browser")
+    database_url = database_server.url(name)
+    _committed_users(database_url)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("TRACPRO_")}
+    environment |= {
+        "DATABASE_URL": database_url,
+        "TRACPRO_COOKIE_KEY": COOKIE_KEY,
+        "TRACPRO_DEMO": "0",
+        "TRACPRO_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_health(url, process, log)
+        yield ServedApp(url, database_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        database_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

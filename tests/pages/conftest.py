@@ -1,0 +1,30 @@
+"""Every AppTest here runs with a proper cookie key and demo mode off, whatever the machine has."""
+
+from __future__ import annotations
+
+import pytest
+
+COOKIE_KEY = "test-cookie-key-4f9c2a7e1b8d6053-abcdefghijklmnop"
+
+
+@pytest.fixture(autouse=True)
+def _app_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACPRO_COOKIE_KEY", COOKIE_KEY)
+    monkeypatch.setenv("TRACPRO_DEMO", "0")
+    monkeypatch.setenv("TRACPRO_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _navigation_as_in_a_running_server(monkeypatch):
+    """In a running server the first st.navigation call turns the pages/ folder off for good;
+    AppTest looks at the folder again before every run, and would then run a page's file
+    directly on reruns (Streamlit's legacy multipage mode), skipping app.py. Keep it off."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

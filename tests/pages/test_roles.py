@@ -1,0 +1,73 @@
+"""Pages per role: what a role may not use is not registered, and each page checks again."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import factories as f
+from tests.conftest import ROOT
+from tests.pages.app import errors, page_titles, signed_in
+from tracpro.auth.sessions import SignedInUser
+from tracpro.db.models import Role
+from tracpro.ui.context import CONTEXT, Context
+
+
+@pytest.fixture
+def org(db):
+    org = f.OrgFactory(name="Ministry of Health")
+    region = f.RegionFactory(org=org, name="North")
+    f.MembershipFactory(org=org, role=Role.SUPERVISOR, regions=[region], user__login="sup@example.org")
+    f.MembershipFactory(org=org, role=Role.ADMIN, user__login="admin@example.org")
+    f.UserFactory(login="root@example.org", is_superuser=True)
+    db.flush()
+    return org
+
+
+@pytest.mark.parametrize(
+    ("login", "pages"),
+    [
+        ("sup@example.org", ["Home", "My account"]),
+        ("admin@example.org", ["Home", "My account", "Users"]),
+        ("root@example.org", ["Home", "My account", "Users", "Database"]),
+    ],
+)
+def test_navigation_is_built_from_the_role(org, login, pages):
+    assert page_titles(signed_in(login)) == pages
+
+
+def test_a_supervisor_cannot_open_the_users_page(org):
+    app = signed_in("sup@example.org")
+    with pytest.raises(ValueError):
+        app.switch_page("pages/users.py")
+    with pytest.raises(ValueError):
+        app.switch_page("pages/overview.py")
+
+
+def test_an_admin_opens_the_users_page(org):
+    app = signed_in("admin@example.org")
+    app.switch_page("pages/users.py").run()
+    assert not app.exception and app.title[0].value == "Users"
+
+
+def _page_run_with(page: str, context: Context | None) -> AppTest:
+    """Run a page's file on its own, as if navigation had let it through."""
+    app = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    if context is not None:
+        app.session_state[CONTEXT] = context
+    return app.run()
+
+
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/account.py", "pages/users.py", "pages/overview.py"])
+def test_every_page_refuses_anyone_not_signed_in(db, page):
+    app = _page_run_with(page, None)
+    assert errors(app) == ["Please sign in to see this page."]
+    assert not app.dataframe and not app.metric
+
+
+def test_the_users_and_database_pages_check_the_role_themselves(db):
+    supervisor = Context(SignedInUser(1, "sup@example.org", "Sam", False, False))
+    assert errors(_page_run_with("pages/users.py", supervisor)) == [
+        "Only administrators of this organisation can use this page."
+    ]
+    assert errors(_page_run_with("pages/overview.py", supervisor)) == ["Only superusers can use this page."]

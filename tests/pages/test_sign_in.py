@@ -1,0 +1,175 @@
+"""Signing in and out through app.py: the form, wrong passwords, the lockout, the server session."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from tests import factories as f
+from tests.pages.app import APP, errors, on_sign_in_page, open_app, page_titles, signed_in, submit_login
+from tracpro.auth.sessions import NO_ORG, token_hash
+from tracpro.db.models import Role, User, UserSession
+from tracpro.ui.session import SESSION_ID
+
+
+def _supervisor(db, login="ann@example.org", **user_fields) -> User:
+    org = f.OrgFactory(name="Ministry of Health")
+    region = f.RegionFactory(org=org, name="North")
+    user = f.MembershipFactory(
+        org=org,
+        role=Role.SUPERVISOR,
+        regions=[region],
+        user__login=login,
+        user__name="Ann Supervisor",
+        **{f"user__{k}": v for k, v in user_fields.items()},
+    ).user
+    db.flush()
+    return user
+
+
+def test_the_login_form_is_all_there_is_before_signing_in(db):
+    _supervisor(db)
+    app = open_app()
+    assert on_sign_in_page(app)
+    assert [field.label for field in app.text_input] == ["Email", "Password"]
+    assert [button.label for button in app.button] == ["Sign in"]
+    assert page_titles(app) == ["Sign in"]
+    assert not app.sidebar.button and not app.info  # no demo accounts, no first-account hint
+
+
+def test_an_empty_database_says_how_to_create_the_first_account(db):
+    app = open_app()
+    assert "python -m tracpro createsuperuser" in app.info[0].value
+
+
+def test_a_wrong_password_is_refused_and_counted(db):
+    user = _supervisor(db)
+    app = submit_login(open_app(), "ann@example.org", "not the password")
+    assert errors(app) == ["Incorrect email or password."]
+    assert app.session_state["authentication_status"] is not True
+    db.refresh(user)
+    assert user.failed_login_count == 1
+    app.run()  # a rerun without a new attempt keeps the message and counts nothing
+    assert errors(app) == ["Incorrect email or password."]
+    db.refresh(user)
+    assert user.failed_login_count == 1
+
+
+def test_an_unknown_login_is_refused_in_the_same_words(db):
+    _supervisor(db)
+    assert errors(submit_login(open_app(), "nobody@example.org")) == ["Incorrect email or password."]
+
+
+def test_the_fifth_failure_locks_the_account_and_says_until_when(db):
+    user = _supervisor(db)
+    app = open_app()
+    for attempt in range(1, 5):
+        submit_login(app, "ann@example.org", f"wrong {attempt}")
+    assert "1 more failed attempt will lock this account for 15 minutes" in errors(app)[0]
+    submit_login(app, "ann@example.org", "wrong 5")
+    [message] = errors(app)
+    assert message.startswith("Too many failed sign-in attempts. This account is locked until ")
+    assert message.endswith(" UTC — try again then or ask your administrator.")
+    db.refresh(user)
+    assert user.failed_login_count == 5 and user.locked_until is not None
+    # While locked, even the right password is refused, and nothing more is counted.
+    submit_login(app, "ann@example.org")
+    assert errors(app) == [message]
+    assert app.session_state["authentication_status"] is not True
+    db.refresh(user)
+    assert user.failed_login_count == 5
+
+
+def test_the_right_password_opens_home_and_starts_a_server_session(db):
+    user = _supervisor(db, failed_login_count=3)
+    app = signed_in("ANN@example.org ")  # logins are compared case-insensitively
+    assert app.title[0].value == "Home" and not errors(app)
+    db.refresh(user)
+    assert (user.failed_login_count, user.last_login_at is not None) == (0, True)
+    row = db.get(UserSession, app.session_state[SESSION_ID])
+    assert row.user_id == user.id and row.revoked_at is None
+    token = app.session_state["tracpro_pending_cookie"][0]
+    assert row.token_hash == token_hash(token)  # the cookie the browser gets is the one stored
+
+
+def test_a_deactivated_user_cannot_sign_in(db):
+    _supervisor(db, is_active=False)
+    assert errors(submit_login(open_app(), "ann@example.org")) == ["Incorrect email or password."]
+
+
+def test_logging_out_revokes_the_server_session(db):
+    _supervisor(db)
+    app = signed_in("ann@example.org")
+    session_id = app.session_state[SESSION_ID]
+    app.sidebar.button(key="tracpro_logout").click().run()
+    assert on_sign_in_page(app)
+    assert app.info[0].value == "You are signed out."
+    assert page_titles(app) == ["Sign in"]
+    assert db.get(UserSession, session_id).revoked_at is not None
+
+
+def test_a_user_deactivated_while_signed_in_is_out_at_the_next_rerun(db):
+    user = _supervisor(db)
+    app = signed_in("ann@example.org")
+    user.is_active = False
+    db.flush()
+    app.run()
+    assert on_sign_in_page(app)
+    assert "deactivated" in app.warning[0].value
+
+
+def test_someone_removed_from_their_only_org_is_out_at_the_next_rerun(db):
+    user = _supervisor(db)
+    app = signed_in("ann@example.org")
+    for membership in user.memberships:
+        db.delete(membership)
+    db.flush()
+    app.run()
+    assert on_sign_in_page(app)
+    assert app.warning[0].value == NO_ORG
+    assert errors(submit_login(app, "ann@example.org")) == [NO_ORG]  # and cannot sign in again
+
+
+def test_a_session_revoked_elsewhere_ends_here_too(db):
+    _supervisor(db)
+    app = signed_in("ann@example.org")
+    for row in db.scalars(select(UserSession)):
+        row.revoked_at = f.NOW
+    db.flush()
+    app.run()
+    assert on_sign_in_page(app)
+    assert app.warning[0].value == "You have been signed out. Please sign in again."
+
+
+def test_the_librarys_word_alone_does_not_sign_anyone_in(db):
+    """Session state saying "authenticated" without a server session is not trusted."""
+    _supervisor(db)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.session_state["authentication_status"] = True
+    app.session_state["username"] = "ann@example.org"
+    app.session_state["logout"] = None
+    app.run()
+    assert on_sign_in_page(app)
+
+
+def test_demo_mode_lists_the_demo_accounts_on_the_login_page(db, monkeypatch):
+    from tracpro.auth.demo import ensure_demo_users
+
+    org = f.OrgFactory()
+    f.RegionFactory(org=org, name="East"), f.RegionFactory(org=org, name="West")
+    db.flush()
+    ensure_demo_users(db, org.id)
+    db.flush()
+    assert "demo-admin-pass" not in " ".join(md.value for md in open_app().markdown)
+    monkeypatch.setenv("TRACPRO_DEMO", "1")
+    listed = open_app().markdown[-1].value.splitlines()
+    assert listed[0] == "- `admin@demo.tracpro` · `demo-admin-pass`  "
+    assert listed[1:4:2] == ["  administrator, all regions", "  supervisor of East"]
+    assert len(listed) == 6
+
+
+def test_a_placeholder_cookie_key_stops_the_app_with_one_sentence(db, monkeypatch):
+    monkeypatch.setenv("TRACPRO_COOKIE_KEY", "change-me")
+    app = open_app()
+    assert len(app.error) == 1 and "TRACPRO_COOKIE_KEY is a placeholder" in app.error[0].value
+    assert not app.text_input
