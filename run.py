@@ -77,6 +77,10 @@ def main(argv: list[str]) -> int:
             status = run("sync_job.py", "--demo")
             if status != 0:
                 return status
+            # Demo mode: the login page lists the demo accounts, and a cookie key is made up if none is set.
+            environment = {**os.environ, "TRACPRO_DEMO": "1"}
+            streamlit = [str(PYTHON), "-m", "streamlit", "run", "app.py", *rest]
+            return subprocess.call(streamlit, cwd=ROOT, env=environment)
         return run("-m", "streamlit", "run", "app.py", *rest)
     if command == "sync":
         ensure_environment("requirements.txt")
