@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from tracpro.auth.demo import ensure_demo_users
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
 from tracpro.orgs.tracking import RegionChoice, set_active_polls, track_regions, track_reporter_groups
@@ -92,11 +93,7 @@ class DemoEnvironment:
 
 
 def _announce_demo_users(org_id: int) -> None:
-    """Create the demo logins (when login exists) and print them."""
-    try:
-        from tracpro.auth.demo import ensure_demo_users
-    except ImportError:  # login arrives with its own module
-        return
+    """Create (or reset) the demo logins and print them."""
     with session_scope() as session:
         logins = ensure_demo_users(session, org_id)
     for login in logins:
