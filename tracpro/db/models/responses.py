@@ -28,8 +28,10 @@ class Response(Base):
     )
 
     id: Mapped[bigintpk]
+    # The org, for scoping. No foreign key: the pollrun's already ties the response to its org
+    # (and deletes it with the org), and each foreign key is a lookup per row the sync writes.
     # Not indexed on its own: (org_id, updated_on) and (org_id, run_uuid) lead with it.
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    org_id: Mapped[int]
     run_uuid: Mapped[rapidpro_uuid]
     pollrun_id: Mapped[int] = mapped_column(ForeignKey("pollruns.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
@@ -55,13 +57,14 @@ class Answer(Base):
     )
 
     id: Mapped[bigintpk]
-    # Not indexed: answers are always reached through a question or a response, and an
-    # index on the largest table would cost every sync write.
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    # Not indexed, and no foreign key (org and contact): answers are reached through a question
+    # or a response, whose keys already tie them to their org and contact and delete them with
+    # those; on the largest table every index or key check costs each sync write.
+    org_id: Mapped[int]
     response_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("responses.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     # Denormalised from the response, for the same-day rules and per-contact reads.
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int]
     # The raw value RapidPro recorded (exports use it as is).
     value: Mapped[str] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Double)
