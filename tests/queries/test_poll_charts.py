@@ -86,3 +86,24 @@ def test_open_answers_in_arabic_script_make_words_too(db, world):
     db.flush()
     words = dict(_block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "How is the weather?").words)
     assert (words["قلم"], words["رصاص"], words["rainy"]) == (2, 1, 3)
+
+
+def test_blocks_carry_their_questions_category_order_for_colours(db, world):
+    from tracpro.db import models
+
+    db.get(models.Question, world.questions["q1"]).categories = ["6 - 10", "1 - 5", "Other"]
+    db.flush()
+    block = _block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "How many?")
+    assert block.categories == ("6 - 10", "1 - 5", "Other")
+
+
+def test_visible_contact_fields_only(db, world):
+    from tracpro.queries.fields import visible_fields
+
+    org = db.get(f.models.Org, world.org_id)
+    f.DataFieldFactory(org=org, key="gender", label="gender", is_visible=True)
+    f.DataFieldFactory(org=org, key="secret", label="Secret", is_visible=False)
+    f.DataFieldFactory(org=org, key="gone", label="Gone", is_visible=True, is_active=False)
+    f.DataFieldFactory(key="other_org", label="Other", is_visible=True)
+    db.flush()
+    assert visible_fields(db, world.admin) == (("gender", "Gender"),)

@@ -55,6 +55,8 @@ class QuestionOverTime:
     points: pd.DataFrame = field(default_factory=pd.DataFrame)
     words: tuple[tuple[str, int], ...] = ()
     summary: Summary | None = None
+    # The question's categories in flow order: charts colour categories by this order.
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,17 +159,20 @@ def poll_over_time(
     blocks = []
     for number, question in enumerate(questions, start=1):
         kind = KIND.get(question.question_type, "none")
-        block = QuestionOverTime(question.id, question.name, number, kind)
+        categories = tuple(question.categories or ())
+        block = QuestionOverTime(question.id, question.name, number, kind, categories=categories)
         if kind == "numeric":
             points, summary = _numeric(session, scope, question, pollruns, filters)
-            block = QuestionOverTime(question.id, question.name, number, kind, points, summary=summary)
+            block = QuestionOverTime(question.id, question.name, number, kind, points, summary=summary,
+                                     categories=categories)
         elif kind == "categorical":
             _, summary = _numeric(session, scope, question, pollruns, PollFilters(
                 contact_fields=filters.contact_fields))
             block = QuestionOverTime(question.id, question.name, number, kind,
-                                     _categorical(session, scope, question, pollruns, filters), summary=summary)
+                                     _categorical(session, scope, question, pollruns, filters), summary=summary,
+                                     categories=categories)
         elif kind == "open":
             words = open_words(session, scope, question.id, [p.id for p in pollruns], filters.contact_fields)
-            block = QuestionOverTime(question.id, question.name, number, kind, words=words)
+            block = QuestionOverTime(question.id, question.name, number, kind, words=words, categories=categories)
         blocks.append(block)
     return PollOverTime(tuple(pollruns), tuple(blocks))

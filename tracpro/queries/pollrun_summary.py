@@ -38,6 +38,8 @@ class QuestionOnDate:
     summary: Summary | None = None
     # For the pie chart: True when categories are a question's own (not histogram bins).
     categorical: bool = False
+    # The question's categories in flow order: charts colour categories by this order.
+    order: tuple[str, ...] = ()
 
 
 def require_pollrun(session: Session, scope: Scope, pollrun_id: int) -> PollRun:
@@ -103,5 +105,6 @@ def pollrun_summary(
             labels, counts = tuple(row[0] or "—" for row in rows), tuple(row[1] for row in rows)
             categorical = True
         blocks.append(QuestionOnDate(question.id, question.name, number, "bar" if labels else "none",
-                                     labels, counts, summary=summary, categorical=categorical))
+                                     labels, counts, summary=summary, categorical=categorical,
+                                     order=tuple(question.categories or ())))
     return tuple(blocks)
