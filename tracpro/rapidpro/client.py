@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -228,26 +229,34 @@ class RapidPro:
 
         A cursor passed back as `resume_cursor`, with the same filters, continues after the page
         it came with: nothing is missed; pages may be seen again, which upserts absorb.
+        The next page is fetched while the caller works on the current one.
         """
         query = getattr(self._client, f"get_{resource}")(**filters)
-        url, params = query.url, dict(query.params)
+        params = dict(query.params)
         if resume_cursor:
             params["cursor"] = resume_cursor
-        while url:
-            response = self._call(self._client._request, "get", url, params=params)
-            results = response.get("results") or []
-            items, malformed = [], []
-            for raw in results:
-                try:
-                    items.append(query.clazz.deserialize(raw))
-                except Exception as error:  # any unreadable shape: skip the item, keep the page
-                    malformed.append((raw, f"{type(error).__name__}: {error}"))
-            for raw, reason in malformed:
-                log.warning("Skipped a malformed %s item from RapidPro (%s): %.300r", resource, reason, raw)
-            url, params = response.get("next"), {}
-            yield Page(items, malformed, _cursor_of(url))
-            if not results:
-                return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapidpro-fetch") as fetcher:
+            pending = fetcher.submit(self._fetch_page, resource, query.clazz, query.url, params)
+            while pending is not None:
+                page, next_url, empty = pending.result()
+                pending = None if empty or not next_url else fetcher.submit(
+                    self._fetch_page, resource, query.clazz, next_url, {}
+                )
+                yield page
+
+    def _fetch_page(self, resource: str, clazz: type, url: str, params: dict[str, Any]) -> tuple[Page, str | None, bool]:
+        response = self._call(self._client._request, "get", url, params=params)
+        results = response.get("results") or []
+        items, malformed = [], []
+        for raw in results:
+            try:
+                items.append(clazz.deserialize(raw))
+            except Exception as error:  # any unreadable shape: skip the item, keep the page
+                malformed.append((raw, f"{type(error).__name__}: {error}"))
+        for raw, reason in malformed:
+            log.warning("Skipped a malformed %s item from RapidPro (%s): %.300r", resource, reason, raw)
+        next_url = response.get("next")
+        return Page(items, malformed, _cursor_of(next_url)), next_url, not results
 
     def all(self, resource: str, **filters: Any) -> list[Any]:
         return [item for page in self.pages(resource, **filters) for item in page.items]

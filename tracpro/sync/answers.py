@@ -70,12 +70,12 @@ def recompute_values_to_use(
     *,
     groups: Iterable[tuple[int, int, date]] | None = None,
     question_ids: Sequence[int] | None = None,
+    mode: str | None = None,
 ) -> int:
-    """Recompute for the given (question, contact, day) groups, or questions, or the whole org.
-
-    Returns how many answers changed.
+    """Recompute for the given (question, contact, day) groups, or questions, or the whole org,
+    with the org's same-day mode (looked up unless given). Returns how many answers changed.
     """
-    parameters: dict[str, object] = {"org": org_id, "mode": _mode(session, org_id)}
+    parameters: dict[str, object] = {"org": org_id, "mode": mode or _mode(session, org_id)}
     if groups is not None:
         rows = [
             {"question_id": question, "contact_id": contact, "submitted_date": day.isoformat()}

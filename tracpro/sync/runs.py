@@ -208,6 +208,7 @@ def _write_answers(
     recompute_values_to_use(
         session,
         ctx.org_id,
+        mode=ctx.sameday_mode.value,
         groups=[(row["question_id"], row["contact_id"], row["submitted_date"]) for row in rows
                 if row["question_id"] in numeric],
     )
