@@ -87,12 +87,13 @@ def build_world(db: Session) -> World:
                                 categories=["1 - 5", "6+", "Other"], order=1)
     choice = f.QuestionFactory(poll=poll, key="choice", question_type=QuestionType.CATEGORICAL, order=2)
     open_ = f.QuestionFactory(poll=poll, key="comment", question_type=QuestionType.OPEN, order=3)
-    questions = [numeric, choice, open_]
+    visits = f.QuestionFactory(poll=poll, key="visits", question_type=QuestionType.NUMERIC, order=4)
+    questions = [numeric, choice, open_, visits]
     universal = f.PollRunFactory(poll=poll)
-    north_contact, _ = _person(org, north, "Nina North", teachers, universal, questions, ["3", "yes", "rain in north"])
-    _person(org, gicumbi, "Gilbert Gicumbi", teachers, universal, questions, ["4", "no", "sun"], ResponseStatus.PARTIAL)
-    south_contact, _ = _person(org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms"])
-    _person(org, south, "Sue South", teachers, universal, questions, ["7", "yes", "south wind"], ResponseStatus.EMPTY)
+    north_contact, _ = _person(org, north, "Nina North", teachers, universal, questions, ["3", "yes", "rain in north", "2"])
+    _person(org, gicumbi, "Gilbert Gicumbi", teachers, universal, questions, ["4", "no", "sun", "1"], ResponseStatus.PARTIAL)
+    south_contact, _ = _person(org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms", "5"])
+    _person(org, south, "Sue South", teachers, universal, questions, ["7", "yes", "south wind", "6"], ResponseStatus.EMPTY)
     regionals = {}
     for region in (north, south):
         regional = regionals[region.name] = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, region=region,
@@ -101,7 +102,7 @@ def build_world(db: Session) -> World:
         member = f.ContactFactory(org=org, region=region, name=f"{region.name} member", reporter_groups=[teachers])
         f.ResponseFactory(org_id=org.id, pollrun=regional, contact=member)
         f.MessageFactory(org=org, region_id=region.id, pollrun_id=regional.id, text=f"Thanks {region.name}", recipients=[member])
-    indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=choice,
+    indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=visits,
                                       baseline_poll_id=poll.id, follow_up_poll_id=poll.id)
     db.flush()
     return World(

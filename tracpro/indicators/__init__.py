@@ -1,0 +1,1 @@
+"""Recent indicators: a baseline question compared with a follow-up question over a term."""

@@ -1,0 +1,108 @@
+"""Creating, changing and deleting recent indicators (baseline vs follow-up), with TracPro's
+validation (tracpro-behaviour §1.3 "Recent Indicators", T30). Bad input raises `Invalid`
+with every problem in words, and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import BaselineTerm, Poll, Question
+
+REQUIRED = "This field is required."
+NON_FIELD = "__all__"
+
+
+class Invalid(ValueError):
+    """Problems with a form, by field ("__all__" for the form as a whole)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    name: str | None
+    start_date: date | None
+    end_date: date | None
+    baseline_question_id: int | None
+    follow_up_question_id: int | None
+    y_axis_title: str = ""
+
+
+def org_question(session: Session, org_id: int, question_id: int | None) -> Question | None:
+    """A question of one of the org's active polls, or None."""
+    if question_id is None:
+        return None
+    return session.scalars(
+        select(Question).join(Poll, Poll.id == Question.poll_id)
+        .where(Question.id == question_id, Poll.org_id == org_id, Poll.is_active)
+    ).first()
+
+
+def check_dates_and_questions(errors: dict[str, list[str]], start: date | None, end: date | None,
+                              baseline_id: int | None, follow_up_id: int | None) -> None:
+    """The checks indicators and spoof data share (T30)."""
+    for field, value in (("start_date", start), ("end_date", end), ("baseline_question", baseline_id),
+                         ("follow_up_question", follow_up_id)):
+        if value is None:
+            errors.setdefault(field, []).append(REQUIRED)
+    if start is not None and end is not None and start > end:
+        errors.setdefault(NON_FIELD, []).append("Start date should be before end date.")
+    if baseline_id is not None and baseline_id == follow_up_id:
+        errors.setdefault(NON_FIELD, []).append("Baseline and follow up questions should be different.")
+
+
+def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Question, Question]:
+    errors: dict[str, list[str]] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(REQUIRED)
+    elif len(name) > 255:
+        errors.setdefault("name", []).append(f"Ensure this value has at most 255 characters (it has {len(name)}).")
+    check_dates_and_questions(errors, data.start_date, data.end_date, data.baseline_question_id,
+                              data.follow_up_question_id)
+    questions = []
+    for field, question_id in (("baseline_question", data.baseline_question_id),
+                               ("follow_up_question", data.follow_up_question_id)):
+        question = org_question(session, org_id, question_id)
+        if question_id is not None and question is None:
+            errors.setdefault(field, []).append("Select a valid choice. That choice is not one of the available choices.")
+        questions.append(question)
+    if errors:
+        raise Invalid(errors)
+    return questions[0], questions[1]
+
+
+def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicator_id: int | None = None
+                   ) -> BaselineTerm:
+    """Create an indicator, or change the org's indicator `indicator_id`."""
+    baseline, follow_up = validate(session, org_id, data)
+    if indicator_id is None:
+        indicator = BaselineTerm(org_id=org_id)
+        session.add(indicator)
+    else:
+        indicator = require_indicator(session, org_id, indicator_id)
+    indicator.name = data.name.strip()
+    indicator.start_date, indicator.end_date = data.start_date, data.end_date
+    indicator.baseline_poll_id, indicator.baseline_question_id = baseline.poll_id, baseline.id
+    indicator.follow_up_poll_id, indicator.follow_up_question_id = follow_up.poll_id, follow_up.id
+    indicator.y_axis_title = (data.y_axis_title or "").strip()
+    session.flush()
+    return indicator
+
+
+def require_indicator(session: Session, org_id: int, indicator_id: int) -> BaselineTerm:
+    indicator = session.get(BaselineTerm, indicator_id)
+    if indicator is None or indicator.org_id != org_id:
+        raise LookupError("This indicator does not exist.")
+    return indicator
+
+
+def delete_indicator(session: Session, org_id: int, indicator_id: int) -> None:
+    session.delete(require_indicator(session, org_id, indicator_id))
+    session.flush()

@@ -1,0 +1,114 @@
+"""Spoof data for indicators: made-up baseline and follow-up answers to show what an indicator
+will look like (tracpro-behaviour §3.11 "Spoof data", T31). Only for orgs that allow it.
+
+One spoofed pollrun of the baseline poll on the start date, then one of the follow-up poll per
+day from the start to the end date; each chosen contact gets a complete response and a random
+whole number in [minimum, maximum] — ARCHITECTURE decision 8: bounds of 0 are validated like
+any other, and the maximum can be drawn (TracPro's randrange never drew it).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import Answer, Contact, Org, PollRun, PollRunType, Response, ResponseStatus
+from tracpro.indicators.editing import NON_FIELD, REQUIRED, Invalid, check_dates_and_questions, org_question
+
+MAX_DAYS = 366  # one spoofed pollrun a day: keep a typo from making thousands
+
+
+@dataclass(frozen=True)
+class SpoofInput:
+    contact_ids: tuple[int, ...]
+    start_date: date | None
+    end_date: date | None
+    baseline_question_id: int | None
+    follow_up_question_id: int | None
+    baseline_minimum: int | None
+    baseline_maximum: int | None
+    follow_up_minimum: int | None
+    follow_up_maximum: int | None
+
+
+def _validate(session: Session, org: Org, data: SpoofInput):
+    errors: dict[str, list[str]] = {}
+    if not org.show_spoof_data:
+        raise Invalid({NON_FIELD: ["This organization does not allow spoof data."]})
+    check_dates_and_questions(errors, data.start_date, data.end_date, data.baseline_question_id,
+                              data.follow_up_question_id)
+    for label, low, high in (("Baseline", data.baseline_minimum, data.baseline_maximum),
+                             ("Follow up", data.follow_up_minimum, data.follow_up_maximum)):
+        prefix = label.lower().replace(" ", "_")
+        for field, value in ((f"{prefix}_minimum", low), (f"{prefix}_maximum", high)):
+            if value is None:
+                errors.setdefault(field, []).append(REQUIRED)
+        if low is not None and high is not None and low > high:  # 0 is a bound like any other
+            errors.setdefault(NON_FIELD, []).append(f"{label} maximum should exceed or equal minimum.")
+    contacts = session.scalars(
+        select(Contact).where(Contact.id.in_(data.contact_ids), Contact.org_id == org.id, Contact.is_active)
+    ).all()
+    if not data.contact_ids:
+        errors.setdefault("contacts", []).append(REQUIRED)
+    elif len(contacts) != len(set(data.contact_ids)):
+        errors.setdefault("contacts", []).append("Select valid choices: some contacts are not active contacts of this organization.")
+    if data.start_date and data.end_date and (data.end_date - data.start_date).days >= MAX_DAYS:
+        errors.setdefault(NON_FIELD, []).append(f"Spoof data covers at most {MAX_DAYS} days.")
+    questions = [org_question(session, org.id, data.baseline_question_id),
+                 org_question(session, org.id, data.follow_up_question_id)]
+    for field, question_id, question in zip(("baseline_question", "follow_up_question"),
+                                            (data.baseline_question_id, data.follow_up_question_id), questions,
+                                            strict=True):
+        if question_id is not None and question is None:
+            errors.setdefault(field, []).append("Select a valid choice. That choice is not one of the available choices.")
+    if errors:
+        raise Invalid(errors)
+    return contacts, questions
+
+
+def _spoofed_pollrun(session, org, question, contacts, day: date, low: int, high: int, chance, now: datetime):
+    moment = datetime.combine(day, now.timetz())  # the day at the current UTC time, as TracPro did
+    pollrun = PollRun(org_id=org.id, poll_id=question.poll_id, pollrun_type=PollRunType.SPOOFED,
+                      conducted_on=moment, conducted_date=moment.astimezone(ZoneInfo(org.timezone)).date())
+    session.add(pollrun)
+    session.flush()
+    for contact in contacts:
+        response = Response(org_id=org.id, run_uuid=str(uuid.uuid4()), pollrun_id=pollrun.id, contact_id=contact.id,
+                            status=ResponseStatus.COMPLETE, created_on=moment, updated_on=moment)
+        session.add(response)
+        session.flush()
+        value = chance.randint(low, high)
+        session.add(Answer(org_id=org.id, response_id=response.id, question_id=question.id, contact_id=contact.id,
+                           value=str(value), value_number=float(value), value_to_use=str(value),
+                           value_to_use_number=float(value), submitted_on=moment,
+                           submitted_date=pollrun.conducted_date))
+    return pollrun
+
+
+def spoof(session: Session, org_id: int, data: SpoofInput, seed: int | None = None,
+          now: datetime | None = None) -> int:
+    """Make the spoof data; returns how many pollruns were made."""
+    org = session.get(Org, org_id)
+    contacts, (baseline, follow_up) = _validate(session, org, data)
+    chance, now = random.Random(seed), now or datetime.now(UTC)
+    _spoofed_pollrun(session, org, baseline, contacts, data.start_date, data.baseline_minimum,
+                     data.baseline_maximum, chance, now)
+    days = (data.end_date - data.start_date).days + 1
+    for offset in range(days):
+        _spoofed_pollrun(session, org, follow_up, contacts, data.start_date + timedelta(days=offset),
+                         data.follow_up_minimum, data.follow_up_maximum, chance, now)
+    session.flush()
+    return days + 1
+
+
+def clear_spoof(session: Session, org_id: int) -> int:
+    """Delete every spoofed pollrun of the org (their responses and answers go with them)."""
+    return session.execute(
+        delete(PollRun).where(PollRun.org_id == org_id, PollRun.pollrun_type == PollRunType.SPOOFED)
+    ).rowcount
