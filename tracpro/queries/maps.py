@@ -1,0 +1,143 @@
+"""Maps of a question's results by region (tracpro-behaviour §3.7).
+
+The map draws one level of the region tree: the top of what the user sees, or the children of
+a region clicked (drill-down). Each region drawn stands for its whole subtree: numeric
+questions show the average of its numbers (2 decimals) and the category that average falls in;
+categorical questions show the most common category. Regions without a boundary cannot be
+drawn and are listed instead; regions without data are drawn grey.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Answer, Boundary, Question, QuestionType, Region
+from tracpro.polls.filters import PollFilters
+from tracpro.polls.rules import all_categories, categorize, natural_sort_key
+from tracpro.queries.poll_base import NotFound, charted_pollruns, counted_responses, org_today
+from tracpro.queries.pollrun_summary import require_pollrun
+from tracpro.queries.registry import read_model
+
+_DESCENDANTS = text(
+    """
+    WITH RECURSIVE below AS (
+        SELECT id AS top, id, 0 AS depth FROM regions WHERE id = ANY(:tops)
+      UNION ALL
+        SELECT below.top, r.id, below.depth + 1 FROM regions r JOIN below ON r.parent_id = below.id
+        WHERE r.is_active AND below.depth < 32
+    ) SELECT top, id FROM below
+    """
+)
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    region_id: int
+    name: str
+    has_children: bool
+    answers: int
+    average: float | None = None  # numeric questions
+    category: str | None = None  # the average's category, or the most common one
+
+
+@dataclass(frozen=True)
+class MapData:
+    kind: str  # "numeric" | "categorical"
+    regions: tuple[RegionResult, ...]  # those drawn (they have a boundary)
+    features: dict  # GeoJSON FeatureCollection of the drawn regions, keyed by properties.region_id
+    categories: tuple[str, ...]  # legend order ("Other" last)
+    without_boundary: tuple[str, ...]  # regions of this level that cannot be drawn
+    parent_id: int | None  # the region whose children are drawn, None at the top
+
+
+def _level(session: Session, scope: Scope, parent_id: int | None) -> list[Region]:
+    """The regions drawn: the parent's children, or the top of what the scope sees."""
+    active = select(Region).where(Region.org_id == scope.org_id, Region.is_active)
+    if parent_id is not None:
+        if not scope.sees_region(parent_id):
+            raise NotFound("This region does not exist, or you may not see it.")
+        return list(session.scalars(active.where(Region.parent_id == parent_id).order_by(Region.name)))
+    regions = list(session.scalars(active.order_by(Region.name)))
+    visible = [r for r in regions if scope.sees_region(r.id)]
+    ids = {r.id for r in visible}
+    tops = [r for r in visible if r.parent_id not in ids]
+    if len(tops) == 1:  # one region at the top (a supervisor's own): show what it is made of
+        children = [r for r in visible if r.parent_id == tops[0].id]
+        return children or tops
+    return tops
+
+
+def _answers_by_region(session, scope, question_id, pollrun_ids, contact_fields):
+    responses = counted_responses(scope, pollrun_ids, contact_fields).subquery()
+    return session.execute(
+        select(responses.c.region_id, Answer.value_to_use_number, Answer.category)
+        .select_from(responses)
+        .join(Answer, Answer.response_id == responses.c.response_id)
+        .where(Answer.question_id == question_id)
+    ).all()
+
+
+@read_model
+def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int | None = None,
+             filters: PollFilters = PollFilters(), region_id: int | None = None, today: date | None = None
+             ) -> MapData | None:
+    """The map of one question, on one date (pollrun_id) or over the filtered dates; None when
+    the question has no map (open-ended and other types) or no region of the level can be drawn."""
+    question = session.get(Question, question_id)
+    if question is None or question.org_id != scope.org_id or not question.poll.is_active:
+        raise NotFound("This question does not exist, or you may not see it.")
+    kind = {QuestionType.NUMERIC: "numeric", QuestionType.CATEGORICAL: "categorical"}.get(question.question_type)
+    if kind is None:
+        return None
+    if pollrun_id is not None:
+        pollrun_ids = [require_pollrun(session, scope, pollrun_id).id]
+    else:
+        pollrun_ids = [p.id for p in charted_pollruns(session, scope, question.poll_id, filters,
+                                                      today or org_today(session, scope))]
+    level = _level(session, scope, region_id)
+    drawn = [r for r in level if r.boundary_id is not None]
+    if not drawn:
+        return None
+    top_of = {row.id: row.top for row in session.execute(_DESCENDANTS, {"tops": [r.id for r in drawn]})}
+    children = set(session.scalars(select(Region.parent_id).where(Region.parent_id.in_([r.id for r in drawn]),
+                                                                  Region.is_active)))
+    numbers: dict[int, list[float]] = {r.id: [] for r in drawn}
+    categories: dict[int, Counter] = {r.id: Counter() for r in drawn}
+    seen_categories = []
+    for region, number, category in _answers_by_region(session, scope, question.id, pollrun_ids,
+                                                       filters.contact_fields):
+        top = top_of.get(region)
+        if top is None:
+            continue
+        if number is not None:
+            numbers[top].append(number)
+        if category:
+            categories[top][category] += 1
+            seen_categories.append(category)
+    rule_categories = [c for c in question.categories or [] if c not in ("All Responses", "No Response")]
+    results = []
+    for region in drawn:
+        if kind == "numeric":
+            values = numbers[region.id]
+            average = round(sum(values) / len(values), 2) if values else None
+            category = categorize(average, question.rules) if values else None
+            results.append(RegionResult(region.id, region.name, region.id in children, len(values), average, category))
+        else:
+            counts = categories[region.id]
+            best = min(counts.items(), key=lambda item: (-item[1], natural_sort_key(item[0])))[0] if counts else None
+            results.append(RegionResult(region.id, region.name, region.id in children, sum(counts.values()),
+                                        category=best))
+    boundaries = {b.id: b for b in session.scalars(select(Boundary).where(Boundary.id.in_([r.boundary_id for r in drawn])))}
+    features = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": str(r.id), "geometry": boundaries[r.boundary_id].geometry,
+         "properties": {"region_id": str(r.id), "name": r.name}}
+        for r in drawn if boundaries[r.boundary_id].geometry
+    ]}
+    return MapData(kind, tuple(results), features, tuple(all_categories(rule_categories, seen_categories)),
+                   tuple(r.name for r in level if r.boundary_id is None), region_id)
