@@ -55,6 +55,7 @@ class World:
             "question_id": self.question_id,
             "contact_id": self.contact_id,
             "region_id": self.north_id,
+            "region_ids": (self.north_id, self.south_id),
             "reporter_group_id": self.reporter_group_id,
             "indicator_id": self.indicator_id,
             "start": today - timedelta(days=90),
@@ -69,10 +70,30 @@ def _person(org, region, name, group, pollrun, questions, values, status=Respons
     response = f.ResponseFactory(org_id=org.id, pollrun=pollrun, contact=contact, status=status)
     for question, value in zip(questions, values, strict=True):
         number = float(value) if value.replace(".", "", 1).isdigit() else None
-        f.AnswerFactory(response=response, question=question, value=value, value_number=number,
-                        category="6+" if number and number >= 6 else ("1 - 5" if number else None))
+        if question.question_type == QuestionType.NUMERIC:
+            category = "6+" if number >= 6 else "1 - 5"
+        elif question.question_type == QuestionType.CATEGORICAL:
+            category = value
+        else:
+            category = None
+        f.AnswerFactory(response=response, question=question, value=value, value_number=number, category=category)
     f.InboxMessageFactory(contact=contact, text=f"Hello from {name}")
     return contact, response
+
+
+def _weekly_check(org, north, south) -> None:
+    """A poll asked on three dates to five people per region: everyone answered on the first two;
+    on the last, North still did and South hardly (what participation alerts are for)."""
+    poll = f.PollFactory(org=org, rapidpro_name="Weekly check", is_active=True)
+    people = {region.name: [f.ContactFactory(org=org, region=region) for _ in range(5)] for region in (north, south)}
+    for weeks_ago in (2, 1, 0):
+        moment = f.NOW - timedelta(weeks=weeks_ago, days=3)
+        pollrun = f.PollRunFactory(poll=poll, conducted_on=moment, conducted_date=moment.date())
+        for region, contacts in people.items():
+            for number, contact in enumerate(contacts):
+                silent = weeks_ago == 0 and region == "South" and number > 0
+                f.ResponseFactory(org_id=org.id, pollrun=pollrun, contact=contact,
+                                  status=ResponseStatus.EMPTY if silent else ResponseStatus.COMPLETE)
 
 
 def build_world(db: Session) -> World:
@@ -102,6 +123,7 @@ def build_world(db: Session) -> World:
         member = f.ContactFactory(org=org, region=region, name=f"{region.name} member", reporter_groups=[teachers])
         f.ResponseFactory(org_id=org.id, pollrun=regional, contact=member)
         f.MessageFactory(org=org, region_id=region.id, pollrun_id=regional.id, text=f"Thanks {region.name}", recipients=[member])
+    _weekly_check(org, north, south)
     indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=visits,
                                       baseline_poll_id=poll.id, follow_up_poll_id=poll.id)
     db.flush()

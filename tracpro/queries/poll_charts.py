@@ -76,7 +76,7 @@ def summarise(averages: list[float], rates: list[float]) -> Summary:
     )
 
 
-def _numeric(session, scope, question, pollruns, filters) -> tuple[pd.DataFrame, Summary]:
+def numeric_points(session, scope, question, pollruns, filters) -> tuple[pd.DataFrame, Summary]:
     ids = [pollrun.id for pollrun in pollruns]
     overall = question_numbers(session, scope, question.id, ids, filters.contact_fields)
     zero = None
@@ -107,7 +107,7 @@ def _numeric(session, scope, question, pollruns, filters) -> tuple[pd.DataFrame,
                                        "responses"]), summarise(averages, rates)
 
 
-def _categorical(session, scope, question, pollruns, filters) -> pd.DataFrame:
+def category_points(session, scope, question, pollruns, filters) -> pd.DataFrame:
     responses = counted_responses(scope, [p.id for p in pollruns], filters.contact_fields).subquery()
     rows = session.execute(
         select(responses.c.pollrun_id, Answer.category, func.count())
@@ -162,14 +162,14 @@ def poll_over_time(
         categories = tuple(question.categories or ())
         block = QuestionOverTime(question.id, question.name, number, kind, categories=categories)
         if kind == "numeric":
-            points, summary = _numeric(session, scope, question, pollruns, filters)
+            points, summary = numeric_points(session, scope, question, pollruns, filters)
             block = QuestionOverTime(question.id, question.name, number, kind, points, summary=summary,
                                      categories=categories)
         elif kind == "categorical":
-            _, summary = _numeric(session, scope, question, pollruns, PollFilters(
+            _, summary = numeric_points(session, scope, question, pollruns, PollFilters(
                 contact_fields=filters.contact_fields))
             block = QuestionOverTime(question.id, question.name, number, kind,
-                                     _categorical(session, scope, question, pollruns, filters), summary=summary,
+                                     category_points(session, scope, question, pollruns, filters), summary=summary,
                                      categories=categories)
         elif kind == "open":
             words = open_words(session, scope, question.id, [p.id for p in pollruns], filters.contact_fields)

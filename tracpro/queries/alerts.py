@@ -1,0 +1,73 @@
+"""Participation alerts for Home: regions whose participation in a poll's latest date fell well
+below their own recent habit."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Poll, PollRun, ResponseStatus
+from tracpro.queries.poll_base import counted_responses, org_timezone
+from tracpro.queries.registry import read_model
+from tracpro.queries.visibility import pollrun_visible
+
+HISTORY = 4  # earlier dates a region's habit is taken from
+MIN_PARTICIPANTS = 5  # fewer people make a rate too jumpy to judge
+MIN_HISTORY = 2
+DROP = 0.5  # flagged below half the usual rate
+
+ALERT_RULE = (
+    "A region is flagged when, on a poll's latest date, the share of its participants who answered "
+    f"is less than half of its average over that poll's previous {HISTORY} dates. Only regions with at least "
+    f"{MIN_PARTICIPANTS} participants on the latest date and on at least {MIN_HISTORY} earlier dates are judged."
+)
+
+
+@dataclass(frozen=True)
+class Alert:
+    poll_id: int
+    poll: str
+    pollrun_id: int
+    day: date
+    region: str
+    participants: int
+    rate: float  # % who answered (partly or fully) on the latest date
+    usual_rate: float  # their average over the earlier dates
+
+
+@read_model
+def participation_alerts(session: Session, scope: Scope) -> tuple[Alert, ...]:
+    timezone = org_timezone(session, scope)
+    alerts = []
+    for poll_id, poll in session.execute(select(Poll.id, Poll.name).where(Poll.org_id == scope.org_id,
+                                                                          Poll.is_active)).all():
+        recent = session.execute(
+            select(PollRun.id, PollRun.conducted_on).where(PollRun.poll_id == poll_id, pollrun_visible(scope))
+            .order_by(PollRun.conducted_on.desc(), PollRun.id.desc()).limit(HISTORY + 1)
+        ).all()
+        if len(recent) < MIN_HISTORY + 1:
+            continue
+        responses = counted_responses(scope, [row.id for row in recent]).subquery()
+        rows = session.execute(
+            select(responses.c.pollrun_id, responses.c.region_name, func.count(),
+                   func.count().filter(responses.c.status != ResponseStatus.EMPTY))
+            .group_by(responses.c.pollrun_id, responses.c.region_name)
+        ).all()
+        figures = {(pollrun, region): (total, answered) for pollrun, region, total, answered in rows}
+        latest, earlier = recent[0], recent[1:]
+        for region in sorted({region for _, region in figures}):
+            total, answered = figures.get((latest.id, region), (0, 0))
+            habit = [100.0 * a / t for t, a in (figures.get((row.id, region), (0, 0)) for row in earlier)
+                     if t >= MIN_PARTICIPANTS]
+            if total < MIN_PARTICIPANTS or len(habit) < MIN_HISTORY:
+                continue
+            rate, usual = 100.0 * answered / total, statistics.fmean(habit)
+            if rate < DROP * usual:
+                alerts.append(Alert(poll_id, poll, latest.id, latest.conducted_on.astimezone(timezone).date(), region,
+                                    total, round(rate, 1), round(usual, 1)))
+    return tuple(sorted(alerts, key=lambda alert: (alert.rate - alert.usual_rate, alert.poll, alert.region)))
