@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracpro.db.models import FlowStart, OutboxAction
+from tracpro.db.models import FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus
 from tracpro.rapidpro import RapidPro
 from tracpro.sync.upsert import upsert
 
@@ -26,8 +27,10 @@ MAX_CONTACTS = 100
 class Handler:
     send: Callable[[RapidPro, OutboxAction], dict[str, Any]]
     find_sent: Callable[[RapidPro, OutboxAction, datetime], dict[str, Any] | None]
-    # Bookkeeping in TracPro once RapidPro accepted the action (same transaction as "done").
+    # Bookkeeping in TracPro once RapidPro accepted (or rejected) the action, in the same
+    # transaction as the action's new status.
     on_done: Callable[[Session, OutboxAction], None] = lambda session, action: None
+    on_failed: Callable[[Session, OutboxAction], None] = lambda session, action: None
 
 
 def _start_flow(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
@@ -73,7 +76,25 @@ def _find_broadcast(rapidpro: RapidPro, action: OutboxAction, since: datetime) -
     return None
 
 
+def _message_status(session: Session, action: OutboxAction) -> None:
+    """A message is sent once all its broadcasts are accepted; failed once one is rejected."""
+    message_id = action.payload.get("message_id")
+    if message_id is None:
+        return
+    statuses = set(session.scalars(
+        select(OutboxAction.status).where(OutboxAction.kind == "send_broadcast",
+                                          OutboxAction.payload["message_id"].as_integer() == message_id)
+    ))
+    if OutboxStatus.FAILED in statuses:
+        status = MessageStatus.FAILED
+    elif statuses == {OutboxStatus.DONE}:
+        status = MessageStatus.SENT
+    else:
+        return
+    session.execute(update(Message).where(Message.id == message_id).values(status=status))
+
+
 HANDLERS: dict[str, Handler] = {
     "start_flow": Handler(_start_flow, _find_flow_start, _record_flow_start),
-    "send_broadcast": Handler(_send_broadcast, _find_broadcast),
+    "send_broadcast": Handler(_send_broadcast, _find_broadcast, _message_status, _message_status),
 }

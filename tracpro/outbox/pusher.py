@@ -72,9 +72,14 @@ def _finish(action_id: int, now: datetime, status: OutboxStatus, *, result=None,
         if result is not None:
             action.result = result
         action.last_error = error
+        handler = HANDLERS.get(action.kind)
+        session.flush()  # the hooks below read the action's new status
         if status == OutboxStatus.DONE:
             action.completed_at = now
-            HANDLERS[action.kind].on_done(session, action)
+            if handler:
+                handler.on_done(session, action)
+        elif status == OutboxStatus.FAILED and handler:
+            handler.on_failed(session, action)
         elif status == OutboxStatus.PENDING:
             action.next_attempt_at = now + min(RETRY_START * 2 ** max(action.attempts - 1, 0), RETRY_CAP)
 

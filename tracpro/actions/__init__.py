@@ -1,0 +1,1 @@
+"""Things users do that go back to RapidPro: stored first (the outbox), then pushed."""

@@ -1,0 +1,97 @@
+"""Messages to a pollrun's participants and replies to inbox messages (tracpro-behaviour §3.13,
+T40; ARCHITECTURE decision 1: the recipients are distinct contacts).
+
+A message is stored with its recipients and one send_broadcast action per 100 of them; it is
+"sent" once RapidPro accepted every broadcast, "failed" as soon as it rejected one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.actions.polls import ActionRefused
+from tracpro.auth.scope import Scope
+from tracpro.db.models import (
+    Audience,
+    Contact,
+    Message,
+    OutboxAction,
+    PollRun,
+    Response,
+    ResponseStatus,
+)
+from tracpro.outbox.handlers import MAX_CONTACTS
+
+MAX_LENGTH = 640
+STATUSES = {
+    Audience.ALL: (ResponseStatus.EMPTY, ResponseStatus.PARTIAL, ResponseStatus.COMPLETE),
+    Audience.RESPONDENTS: (ResponseStatus.COMPLETE,),
+    Audience.NON_RESPONDENTS: (ResponseStatus.EMPTY, ResponseStatus.PARTIAL),
+}
+
+
+def _checked_text(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ActionRefused("Please enter some message text.")
+    if len(text) > MAX_LENGTH:
+        raise ActionRefused(f"A message has at most {MAX_LENGTH} characters (this one has {len(text)}).")
+    return text
+
+
+def _visible_contacts(scope: Scope):
+    conditions = [Contact.org_id == scope.org_id, Contact.is_active, Contact.region_id.is_not(None)]
+    if scope.region_ids is not None:
+        conditions.append(Contact.region_id.in_(sorted(scope.region_ids)))
+    return conditions
+
+
+def recipients(session: Session, scope: Scope, pollrun_id: int, audience: Audience) -> list[Contact]:
+    """The distinct contacts in view whose active response in the pollrun fits the audience."""
+    pollrun = session.get(PollRun, pollrun_id)
+    if pollrun is None or pollrun.org_id != scope.org_id:
+        raise ActionRefused("This poll date does not exist, or you may not see it.")
+    return list(session.scalars(
+        select(Contact).join(Response, Response.contact_id == Contact.id)
+        .where(Response.pollrun_id == pollrun_id, Response.is_active, Response.status.in_(STATUSES[audience]),
+               *_visible_contacts(scope))
+        .distinct().order_by(Contact.id)
+    ))
+
+
+def _store(session, scope, user_id, text, audience, contacts, pollrun_id=None) -> tuple[Message, list[OutboxAction]]:
+    message = Message(org_id=scope.org_id, text=text, audience=audience, pollrun_id=pollrun_id,
+                      region_id=scope.selected_region_id, sent_by_id=user_id, recipients=contacts)
+    session.add(message)
+    session.flush()
+    uuids = [contact.uuid for contact in contacts]
+    actions = [
+        OutboxAction(org_id=scope.org_id, kind="send_broadcast", created_by_id=user_id,
+                     payload={"text": text, "contacts": uuids[start:start + MAX_CONTACTS], "message_id": message.id})
+        for start in range(0, len(uuids), MAX_CONTACTS)
+    ]
+    session.add_all(actions)
+    session.flush()
+    return message, actions
+
+
+def send_message(session: Session, scope: Scope, user_id: int, pollrun_id: int, audience: Audience,
+                 text: str | None) -> tuple[Message, list[OutboxAction]]:
+    text = _checked_text(text)
+    if audience not in STATUSES:
+        raise ActionRefused("Choose who receives the message: all participants, respondents or non-respondents.")
+    contacts = recipients(session, scope, pollrun_id, audience)
+    if not contacts:
+        raise ActionRefused("No one in view fits this choice of recipients: nothing was sent.")
+    return _store(session, scope, user_id, text, audience, contacts, pollrun_id)
+
+
+def reply(session: Session, scope: Scope, user_id: int, contact_id: int, text: str | None
+          ) -> tuple[Message, list[OutboxAction]]:
+    """Answer a contact's inbox message."""
+    text = _checked_text(text)
+    contact = session.scalars(select(Contact).where(Contact.id == contact_id, *_visible_contacts(scope))).first()
+    if contact is None:
+        raise ActionRefused("This contact does not exist, or you may not see it.")
+    return _store(session, scope, user_id, text, Audience.CONTACT, [contact])

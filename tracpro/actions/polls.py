@@ -1,0 +1,86 @@
+"""Starting a poll for a region, and restarting its non-respondents (tracpro-behaviour §3.9,
+§3.13, T24; ARCHITECTURE decisions 3 and 4).
+
+Both store their RapidPro flow starts in the outbox, at most 100 contacts each, and return the
+actions so the page can try them at once; the sync job retries what is left. The pollrun of a
+start exists at once; runs whose `start` is one of its flow starts join it as they arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Contact, Org, OutboxAction, Poll, PollRun, PollRunType, Region, Response, ResponseStatus
+from tracpro.orgs.regions import subtree_ids
+from tracpro.outbox.handlers import MAX_CONTACTS
+
+
+class ActionRefused(ValueError):
+    """The action cannot be done as asked; the message says why in words. Nothing was stored."""
+
+
+def flow_start_actions(org_id: int, user_id: int | None, flow_uuid: str, pollrun_id: int,
+                       contact_uuids: Sequence[str]) -> list[OutboxAction]:
+    """One start_flow action per 100 contacts (RapidPro's limit per flow start)."""
+    return [
+        OutboxAction(org_id=org_id, kind="start_flow", created_by_id=user_id,
+                     payload={"flow": flow_uuid, "contacts": list(contact_uuids[start:start + MAX_CONTACTS]),
+                              "pollrun_id": pollrun_id})
+        for start in range(0, len(contact_uuids), MAX_CONTACTS)
+    ]
+
+
+def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, region_id: int, propagate: bool,
+               now: datetime | None = None) -> tuple[PollRun, list[OutboxAction]]:
+    """A regional pollrun (the region's own contacts) or a propagated one (its sub-regions' too)."""
+    poll = session.get(Poll, poll_id)
+    if poll is None or poll.org_id != scope.org_id or not poll.is_active:
+        raise ActionRefused("Choose one of the organization's polls.")
+    region = session.get(Region, region_id)
+    if region is None or region.org_id != scope.org_id or not region.is_active or not scope.sees_region(region_id):
+        raise ActionRefused("Choose one of your regions to start the poll in.")
+    regions = subtree_ids(session, scope.org_id, [region_id]) if propagate else {region_id}
+    contacts = list(session.scalars(
+        select(Contact.uuid).where(Contact.org_id == scope.org_id, Contact.is_active, Contact.region_id.in_(regions))
+        .order_by(Contact.id)
+    ))
+    if not contacts:
+        raise ActionRefused(f"{region.name} has no active contacts to start the poll for.")
+    now = now or datetime.now(UTC)
+    timezone = ZoneInfo(session.get(Org, scope.org_id).timezone)
+    pollrun = PollRun(org_id=scope.org_id, poll_id=poll.id, region_id=region.id, started_by_id=user_id,
+                      pollrun_type=PollRunType.PROPAGATED if propagate else PollRunType.REGIONAL,
+                      conducted_on=now, conducted_date=now.astimezone(timezone).date())
+    session.add(pollrun)
+    session.flush()
+    actions = flow_start_actions(scope.org_id, user_id, poll.flow_uuid, pollrun.id, contacts)
+    session.add_all(actions)
+    session.flush()
+    return pollrun, actions
+
+
+def restart_non_respondents(session: Session, scope: Scope, user_id: int, pollrun_id: int) -> list[OutboxAction]:
+    """Start the flow again for the pollrun's contacts in view whose response is empty or partial."""
+    pollrun = session.get(PollRun, pollrun_id)
+    if pollrun is None or pollrun.org_id != scope.org_id or not pollrun.poll.is_active:
+        raise ActionRefused("This poll date does not exist, or you may not see it.")
+    contacts = list(session.scalars(
+        select(Contact.uuid).join(Response, Response.contact_id == Contact.id)
+        .where(Response.pollrun_id == pollrun.id, Response.is_active,
+               Response.status.in_([ResponseStatus.EMPTY, ResponseStatus.PARTIAL]),
+               Contact.is_active, Contact.region_id.is_not(None),
+               *([Contact.region_id.in_(sorted(scope.region_ids))] if scope.region_ids is not None else []))
+        .distinct().order_by(Contact.uuid)
+    ))
+    if not contacts:
+        raise ActionRefused("Everyone in view has answered this poll date: there is no one to restart.")
+    actions = flow_start_actions(scope.org_id, user_id, pollrun.poll.flow_uuid, pollrun.id, contacts)
+    session.add_all(actions)
+    session.flush()
+    return actions
