@@ -8,8 +8,8 @@ which groups are tracked:
   regions at the same depth, the first by name, then by uuid.
 - Its reporter groups are all the active tracked reporter groups among its RapidPro groups.
 - It is active when RapidPro has it active or stopped (stopped contacts answered before they
-  opted out), it has a URN, and it is in a tracked region. Blocked and deleted contacts are
-  inactive.
+  opted out), or it was just created in TracPro and is on its way to RapidPro ("pending"), it
+  has a URN, and it is in a tracked region. Blocked and deleted contacts are inactive.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ _ASSIGN_REGIONS = text(
     ORDER BY c.id, tree.depth DESC, tree.name, tree.uuid
 ), wanted AS (
     SELECT c.id, choice.region_id,
-           (c.rapidpro_status IN ('active', 'stopped') AND c.urn IS NOT NULL
+           (c.rapidpro_status IN ('active', 'stopped', 'pending') AND c.urn IS NOT NULL
             AND choice.region_id IS NOT NULL) AS is_active
     FROM contacts c LEFT JOIN choice ON choice.contact_id = c.id
     WHERE {_CONTACTS}

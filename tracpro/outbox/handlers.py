@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracpro.db.models import FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus
-from tracpro.rapidpro import RapidPro
+from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
+from tracpro.rapidpro import NotFound, RapidPro
 from tracpro.sync.upsert import upsert
 
 # RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
@@ -94,7 +94,65 @@ def _message_status(session: Session, action: OutboxAction) -> None:
     session.execute(update(Message).where(Message.id == message_id).values(status=status))
 
 
+def _create_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
+    return {"uuid": rapidpro.create_contact(action.payload["contact"]).uuid}
+
+
+def _find_contact(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
+    """A contact created just before a crash is found again by its URN."""
+    urn = action.payload["contact"]["urns"][0]
+    for contact in rapidpro.all("contacts", urn=urn):
+        return {"uuid": contact.uuid}
+    return None
+
+
+def _record_contact_uuid(session: Session, action: OutboxAction) -> None:
+    session.execute(update(Contact).where(Contact.id == action.payload["contact_id"])
+                    .values(uuid=action.result["uuid"], rapidpro_status="active"))
+
+
+def _drop_refused_contact(session: Session, action: OutboxAction) -> None:
+    session.execute(update(Contact).where(Contact.id == action.payload["contact_id"])
+                    .values(is_active=False, rapidpro_status="refused"))
+
+
+def _update_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
+    rapidpro.update_contact(action.payload["uuid"], action.payload["contact"])
+    return {"uuid": action.payload["uuid"]}
+
+
+def _restore_contact(session: Session, action: OutboxAction) -> None:
+    """RapidPro refused the change: the contact shows what RapidPro still has."""
+    before = action.payload["before"]
+    contact = session.get(Contact, action.payload["contact_id"])
+    contact.name, contact.urn, contact.language = before["name"], before["urn"], before["language"]
+    contact.fields, contact.group_uuids, contact.region_id = before["fields"], before["group_uuids"], before["region_id"]
+    contact.reporter_groups = list(session.scalars(
+        select(ReporterGroup).where(ReporterGroup.id.in_(before["reporter_group_ids"]))))
+
+
+def _delete_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
+    try:
+        rapidpro.delete_contact(action.payload["uuid"])
+    except NotFound:
+        pass  # already gone from RapidPro: the deletion is done
+    return {}
+
+
+def _reactivate_contact(session: Session, action: OutboxAction) -> None:
+    session.execute(update(Contact).where(Contact.id == action.payload["contact_id"])
+                    .values(is_active=True, rapidpro_status="active"))
+
+
+def _never_sent(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> None:
+    """Updates and deletions are the same however often they are sent: just send again."""
+    return None
+
+
 HANDLERS: dict[str, Handler] = {
+    "create_contact": Handler(_create_contact, _find_contact, _record_contact_uuid, _drop_refused_contact),
+    "update_contact": Handler(_update_contact, _never_sent, on_failed=_restore_contact),
+    "delete_contact": Handler(_delete_contact, _never_sent, on_failed=_reactivate_contact),
     "start_flow": Handler(_start_flow, _find_flow_start, _record_flow_start),
     "send_broadcast": Handler(_send_broadcast, _find_broadcast, _message_status, _message_status),
 }

@@ -283,3 +283,12 @@ class RapidPro:
 
     def send_broadcast(self, text: str, contact_uuids: list[str]) -> Any:
         return self._call(self._client.create_broadcast, text=text, contacts=contact_uuids, writes=True)
+
+    def create_contact(self, contact: dict[str, Any]) -> Any:
+        return self._call(self._client.create_contact, writes=True, **contact)
+
+    def update_contact(self, uuid: str, contact: dict[str, Any]) -> Any:
+        return self._call(self._client.update_contact, uuid, writes=True, **contact)
+
+    def delete_contact(self, uuid: str) -> None:
+        self._call(self._client.delete_contact, uuid, writes=True)

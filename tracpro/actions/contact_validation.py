@@ -1,0 +1,196 @@
+"""Checking a contact form the way TracPro did (tracpro-behaviour §1.3 Contacts, §3.14, T42)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Contact, DataField, FieldType, Region, ReporterGroup
+
+REQUIRED = "This field is required."
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+SCHEMES = {"tel": "Phone", "twitter": "Twitter handle", "twitterid": "Twitter ID"}
+NOT_A_PHONE = ('This is not a valid phone number.  A valid phone number must include "+" and country code / region '
+               '(e.g. "+1" for North America).')
+BAD_HANDLE = ("This is not a valid Twitter handle.  A valid handle has only letters A-Z, numbers 0-9, and "
+              "underscores (_), and has up to 15 characters.")
+HANDLE = re.compile(r"^[a-zA-Z0-9_]{1,15}$")
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    name: str | None = None
+    urn_scheme: str | None = None  # tel | twitter | twitterid
+    urn_path: str | None = None
+    region_id: int | None = None
+    reporter_group_ids: tuple[int, ...] = ()
+    language: str | None = None  # ISO 639-3
+    fields: dict[str, str] = field(default_factory=dict)  # visible fields only, as typed
+
+
+class InvalidContact(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+def normalise_phone(text: str) -> str:
+    """"+1 910 222 3333" → "+19102223333"; raises ValueError with TracPro's message."""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.TOO_LONG:
+            raise ValueError("The string supplied is too long to be a phone number.") from error
+        if error.error_type in (phonenumbers.NumberParseException.TOO_SHORT_NSN,
+                                phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD):
+            raise ValueError("The string supplied is too short to be a phone number.") from error
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE and text.strip().startswith("+"):
+            raise ValueError("This phone number has an invalid country code.") from error
+        raise ValueError(NOT_A_PHONE) from error
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.TOO_SHORT:
+        raise ValueError("The string supplied is too short to be a phone number.")
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        raise ValueError("The string supplied is too long to be a phone number.")
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        raise ValueError("This phone number has an invalid country code.")
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(NOT_A_PHONE)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_urn(scheme: str, path: str) -> tuple[str, str]:
+    """The URN as stored ("tel:+250788123456") and the part its uniqueness is checked on."""
+    path = path.strip()
+    if scheme == "tel":
+        number = normalise_phone(path)
+        return f"tel:{number}", f"tel:{number}"
+    if scheme == "twitter":
+        handle = path.removeprefix("@")
+        if not HANDLE.match(handle):
+            raise ValueError(BAD_HANDLE)
+        return f"twitter:{handle}", f"twitter:{handle.lower()}"
+    if scheme == "twitterid":
+        numeric, hash_, handle = path.partition("#")
+        if not hash_:
+            raise ValueError("This is not a valid numeric ID.  The correct format is: <numeric id>#<Twitter handle>")
+        if not numeric.isdigit():
+            raise ValueError("This is not a valid numeric ID.  A valid numeric ID has only numbers 0-9.")
+        return f"twitterid:{numeric}#{handle}", f"twitterid:{numeric}"
+    raise ValueError(INVALID_CHOICE)
+
+
+def _taken(session: Session, org_id: int, key: str, contact_id: int | None) -> bool:
+    scheme, _, rest = key.partition(":")
+    pattern = f"{key}#%" if scheme == "twitterid" else key
+    query = select(Contact.id).where(Contact.org_id == org_id, Contact.is_active,
+                                     Contact.urn.ilike(pattern) if scheme != "tel" else Contact.urn == key)
+    if contact_id is not None:
+        query = query.where(Contact.id != contact_id)
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def _field_value(kind: FieldType, text: str) -> str:
+    if kind == FieldType.NUMBER:
+        try:
+            return format(Decimal(text), "f")
+        except InvalidOperation as error:
+            raise ValueError("Enter a number.") from error
+    if kind == FieldType.DATETIME:
+        try:
+            return datetime.fromisoformat(text).isoformat()
+        except ValueError as error:
+            raise ValueError("Enter a valid date/time.") from error
+    if len(text) > 255:
+        raise ValueError(f"Ensure this value has at most 255 characters (it has {len(text)}).")
+    return text
+
+
+def validate_contact(session: Session, scope: Scope, data: ContactInput, contact_id: int | None = None) -> dict:
+    """Clean values for a contact, or InvalidContact with every problem by field."""
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+
+    def problem(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    name = (data.name or "").strip()
+    if not name:
+        problem("name", REQUIRED)
+    elif len(name) > 128:
+        problem("name", f"Ensure this value has at most 128 characters (it has {len(name)}).")
+    clean["name"] = name
+    if not data.urn_scheme or not (data.urn_path or "").strip():
+        problem("urn", REQUIRED)
+    elif data.urn_scheme not in SCHEMES:
+        problem("urn", INVALID_CHOICE)
+    else:
+        try:
+            clean["urn"], key = normalise_urn(data.urn_scheme, data.urn_path or "")
+            if _taken(session, scope.org_id, key, contact_id):
+                label = {"tel": "phone number", "twitter": "Twitter handle", "twitterid": "Twitter ID"}
+                problem("urn", f"This {label[data.urn_scheme]} is already being used by another contact.")
+        except ValueError as error:
+            problem("urn", str(error))
+    region = session.get(Region, data.region_id) if data.region_id is not None else None
+    if data.region_id is None:
+        problem("region", REQUIRED)
+    elif region is None or region.org_id != scope.org_id or not region.is_active or not scope.sees_region(region.id):
+        problem("region", INVALID_CHOICE)
+    clean["region_id"] = data.region_id
+    groups = session.scalars(select(ReporterGroup).where(
+        ReporterGroup.id.in_(data.reporter_group_ids), ReporterGroup.org_id == scope.org_id,
+        ReporterGroup.is_active)).all()
+    if not data.reporter_group_ids:
+        problem("groups", REQUIRED)
+    elif len(groups) != len(set(data.reporter_group_ids)):
+        problem("groups", INVALID_CHOICE)
+    clean["reporter_groups"] = list(groups)
+    if not data.language:
+        problem("language", REQUIRED)
+    elif pycountry.languages.get(alpha_3=data.language) is None:
+        problem("language", INVALID_CHOICE)
+    clean["language"] = data.language
+    visible = {f.key: f for f in session.scalars(select(DataField).where(
+        DataField.org_id == scope.org_id, DataField.is_visible, DataField.is_active))}
+    clean["fields"] = {}
+    for key, text in data.fields.items():
+        if key not in visible:
+            problem(key, "This field cannot be edited here.")
+            continue
+        if (text or "").strip():
+            try:
+                clean["fields"][key] = _field_value(visible[key].value_type, text.strip())
+            except ValueError as error:
+                problem(key, str(error))
+        else:
+            clean["fields"][key] = None
+    if errors:
+        raise InvalidContact(errors)
+    return clean
+
+
+def search_languages(text: str, limit: int = 10) -> list[tuple[str, str]]:
+    """(ISO 639-3 code, name) of languages whose name or code starts a word with `text`."""
+    text = text.strip().lower()
+
+    def rank(language) -> int | None:
+        name = language.name.lower()
+        if not text:
+            return 0
+        if language.alpha_3 == text or name == text:
+            return 0
+        if name.startswith(text):
+            return 1
+        return 2 if any(word.startswith(text) for word in name.split()) else None
+
+    ranked = [(rank(language), language.name, language.alpha_3) for language in pycountry.languages]
+    return [(code, name) for _, name, code in sorted(r for r in ranked if r[0] is not None)][:limit]

@@ -1,0 +1,109 @@
+"""Creating, editing and deleting contacts from TracPro, pushed to RapidPro through the outbox.
+
+The change shows in TracPro at once; the action carries what to send and what to put back if
+RapidPro refuses it, so a refused change does not linger as if it had happened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.actions.contact_validation import ContactInput, validate_contact
+from tracpro.actions.polls import ActionRefused
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Contact, ContactGroup, OutboxAction, Region, ReporterGroup
+from tracpro.orgs.regions import assign_contact_groups
+
+# A contact created in TracPro is "pending" (with a uuid of ours) until RapidPro accepts it and
+# gives it its own uuid.
+PENDING = "pending"
+
+
+def _snapshot(contact: Contact) -> dict:
+    return {"name": contact.name, "urn": contact.urn, "language": contact.language, "fields": dict(contact.fields),
+            "group_uuids": list(contact.group_uuids), "region_id": contact.region_id,
+            "reporter_group_ids": sorted(g.id for g in contact.reporter_groups)}
+
+
+def _rapidpro_payload(session: Session, contact: Contact) -> dict:
+    """What RapidPro is told. Its groups are all the contact's manual groups: RapidPro replaces
+    the list it is given, and smart or system groups cannot be set."""
+    settable = set(session.scalars(select(ContactGroup.uuid).where(
+        ContactGroup.org_id == contact.org_id, ContactGroup.query.is_(None), ContactGroup.is_system.is_(False))))
+    groups = [uuid_ for uuid_ in contact.group_uuids if uuid_ in settable]
+    return {"name": contact.name, "language": contact.language, "urns": [contact.urn], "groups": groups,
+            "fields": {key: ("" if value is None else value) for key, value in contact.fields.items()}}
+
+
+def _apply(contact: Contact, clean: dict) -> None:
+    contact.name, contact.urn, contact.language = clean["name"], clean["urn"], clean["language"]
+    contact.region_id = clean["region_id"]
+    contact.reporter_groups = clean["reporter_groups"]
+    contact.fields = {**contact.fields, **clean["fields"]}
+
+
+def create_contact(session: Session, scope: Scope, user_id: int | None, data: ContactInput
+                   ) -> tuple[Contact, OutboxAction]:
+    clean = validate_contact(session, scope, data)
+    contact = Contact(org_id=scope.org_id, uuid=str(uuid.uuid4()), created_by_id=user_id,
+                      fields={}, group_uuids=[], rapidpro_status=PENDING, is_active=True,
+                      created_on=datetime.now(UTC), modified_on=datetime.now(UTC))
+    _apply(contact, clean)
+    session.add(contact)
+    session.flush()
+    _sync_groups(session, contact)
+    action = OutboxAction(org_id=scope.org_id, kind="create_contact", created_by_id=user_id,
+                          payload={"contact_id": contact.id, "contact": _rapidpro_payload(session, contact)})
+    session.add(action)
+    session.flush()
+    return contact, action
+
+
+def _visible_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.org_id != scope.org_id or not contact.is_active or not scope.sees_region(contact.region_id):
+        raise ActionRefused("This contact does not exist, or you may not see it.")
+    return contact
+
+
+def update_contact(session: Session, scope: Scope, user_id: int | None, contact_id: int, data: ContactInput
+                   ) -> OutboxAction:
+    contact = _visible_contact(session, scope, contact_id)
+    clean = validate_contact(session, scope, data, contact_id=contact.id)
+    before = _snapshot(contact)
+    _apply(contact, clean)
+    session.flush()
+    _sync_groups(session, contact)
+    action = OutboxAction(org_id=scope.org_id, kind="update_contact", created_by_id=user_id,
+                          payload={"contact_id": contact.id, "uuid": contact.uuid, "before": before,
+                                   "contact": _rapidpro_payload(session, contact)})
+    session.add(action)
+    session.flush()
+    return action
+
+
+def delete_contact(session: Session, scope: Scope, user_id: int | None, contact_id: int) -> OutboxAction:
+    contact = _visible_contact(session, scope, contact_id)
+    contact.is_active = False
+    contact.rapidpro_status = "deleted"
+    action = OutboxAction(org_id=scope.org_id, kind="delete_contact", created_by_id=user_id,
+                          payload={"contact_id": contact.id, "uuid": contact.uuid})
+    session.add(action)
+    session.flush()
+    return action
+
+
+def _sync_groups(session: Session, contact: Contact) -> None:
+    """Put the form's region and reporter groups in the contact's RapidPro groups (what regions
+    are derived from), keeping the groups TracPro does not track (an opt-out list, say)."""
+    tracked = set(session.scalars(select(Region.uuid).where(Region.org_id == contact.org_id)))
+    tracked |= set(session.scalars(select(ReporterGroup.uuid).where(ReporterGroup.org_id == contact.org_id)))
+    region = session.get(Region, contact.region_id)
+    kept = [uuid_ for uuid_ in contact.group_uuids if uuid_ not in tracked]
+    contact.group_uuids = sorted({*kept, region.uuid, *(g.uuid for g in contact.reporter_groups)})
+    session.flush()
+    assign_contact_groups(session, contact.org_id, [contact.id])
