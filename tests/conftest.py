@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,16 +56,26 @@ class DatabaseServer:
         self._admin.dispose()
 
 
+@pytest.fixture
+def private_dir() -> Iterator[Path]:
+    """A temporary folder outside pytest's: pytest deletes its oldest session folders when a new
+    session starts, which would pull the data from under a server another session still runs."""
+    with tempfile.TemporaryDirectory(prefix="tracpro-test-") as folder:
+        yield Path(folder)
+
+
 @pytest.fixture(scope="session")
-def database_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseServer]:
+def database_server() -> Iterator[DatabaseServer]:
     given = os.environ.get("TRACPRO_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if given:
         server = DatabaseServer(given)
     else:
         from tracpro.db.embedded import socket_dir_of, url_for
 
-        # "delete": the server stops and its folder goes when the test process exits.
-        socket_dir = socket_dir_of(tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="delete")
+        # "delete": the server stops and its folder goes when the test process exits. Not under
+        # pytest's own temporary folders, for the reason private_dir gives.
+        folder = Path(tempfile.mkdtemp(prefix="tracpro-tests-"))
+        socket_dir = socket_dir_of(folder / "data", cleanup_mode="delete")
         server = DatabaseServer(url_for(socket_dir, "postgres"))
     yield server
     server.dispose()

@@ -285,6 +285,11 @@ class BaselineTermFactory(Factory):
     end_date = date(2026, 11, 30)
 
 
+class SyncRequestFactory(OrgOwnedFactory):
+    class Meta:
+        model = models.SyncRequest
+
+
 class SyncStateFactory(OrgOwnedFactory):
     class Meta:
         model = models.SyncState

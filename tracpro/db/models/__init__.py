@@ -15,7 +15,7 @@ from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
 from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Question, QuestionType
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
 from tracpro.db.models.sessions import UserSession
-from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncState
+from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncRequest, SyncRequestStatus, SyncState
 from tracpro.db.models.users import Membership, Role, User, membership_regions
 
 __all__ = [
@@ -46,6 +46,8 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "SameDayMode",
+    "SyncRequest",
+    "SyncRequestStatus",
     "SyncState",
     "User",
     "UserSession",

@@ -75,3 +75,31 @@ class OutboxAction(Base):
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
     completed_at: Mapped[datetime | None]
+
+
+class SyncRequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SyncRequest(Base):
+    """An admin's "Sync now" or "Fetch older runs": the sync job honours it on its next round."""
+
+    __tablename__ = "sync_requests"
+    __table_args__ = (Index("ix_sync_requests_status_org_id", "status", "org_id"),)
+
+    id: Mapped[bigintpk]
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    # Fetch runs of active polls from this many days back too; None for a plain sync.
+    days: Mapped[int | None]
+    status: Mapped[SyncRequestStatus] = mapped_column(
+        str_enum(SyncRequestStatus, "sync_request_status"), server_default=SyncRequestStatus.PENDING.value
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # The sync's one-line outcome, or why it failed.
+    message: Mapped[str | None] = mapped_column(Text)
