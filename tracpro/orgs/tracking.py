@@ -7,13 +7,14 @@ leaves the org as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracpro.db.models import Boundary, ContactGroup, Poll, Region, ReporterGroup
+from tracpro.db.models import Boundary, ContactGroup, Org, Poll, Region, ReporterGroup
 from tracpro.orgs.regions import assign_contact_groups, deactivate_region
 
 
@@ -109,3 +110,47 @@ def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -
     session.execute(
         update(Poll).where(Poll.org_id == org_id).values(is_active=Poll.flow_uuid.in_(list(flow_uuids)))
     )
+
+
+def update_region_tree(session: Session, org_id: int, data: object) -> str:
+    """Set every active region's parent and boundary at once (T35), from
+    {region id: [parent id or None, boundary id or None]} (or the same as JSON text).
+
+    Returns the confirmation to show; raises ValueError with TracPro's message otherwise.
+    """
+    if data is None or data == "":
+        raise ValueError("No data was provided.")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError as error:
+            raise ValueError("Data must be valid JSON.") from error
+    if not isinstance(data, dict):
+        raise ValueError("Data must map each region id to (parent id, boundary id).")
+    if not all(isinstance(value, list | tuple) and len(value) == 2 for value in data.values()):
+        raise ValueError("All data values must be of the format (parent id, boundary id).")
+    regions = {r.id: r for r in session.scalars(select(Region).where(Region.org_id == org_id, Region.is_active))}
+    try:
+        wanted = {int(key): (value[0], value[1]) for key, value in data.items()}
+    except (TypeError, ValueError) as error:
+        raise ValueError("Data must map every active region of this org to its parent.") from error
+    if set(wanted) != set(regions):
+        raise ValueError("Data must map every active region of this org to its parent.")
+    boundaries = set(session.scalars(select(Boundary.id).where(Boundary.org_id == org_id)))
+    for parent, boundary in wanted.values():
+        if parent is not None and parent not in regions:
+            raise ValueError("A region's parent must be a region of the same org, or none.")
+        if boundary is not None and boundary not in boundaries:
+            raise ValueError("A region's boundary must be a boundary of the same org, or none.")
+    for region_id in wanted:  # no region may be its own ancestor
+        seen, parent = {region_id}, wanted[region_id][0]
+        while parent is not None:
+            if parent in seen:
+                raise ValueError("A region cannot be inside one of its own sub-regions.")
+            seen.add(parent)
+            parent = wanted[parent][0]
+    for region_id, (parent, boundary) in wanted.items():
+        regions[region_id].parent_id, regions[region_id].boundary_id = parent, boundary
+    session.flush()
+    assign_contact_groups(session, org_id)  # the deepest region of a contact may have changed
+    return f"{session.get(Org, org_id).name} regions have been updated."

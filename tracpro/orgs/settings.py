@@ -1,0 +1,118 @@
+"""An org's settings, as its administrators edit them (tracpro-behaviour §1.3 Organization
+admin, T46). Bad input raises Invalid with every problem in words and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+from zoneinfo import available_timezones
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tracpro.db.models import DataField, Org, SameDayMode
+from tracpro.indicators.editing import REQUIRED, Invalid
+from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
+from tracpro.sync.answers import recompute_values_to_use
+
+UI_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
+LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml", "image/webp"}
+MAX_LOGO_BYTES = 500_000
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    name: str | None
+    timezone: str | None
+    language: str | None
+    available_languages: tuple[str, ...]
+    rapidpro_host: str | None
+    rapidpro_token: str | None  # None keeps the current token (it is never shown back)
+    sameday_mode: str | None
+    show_spoof_data: bool = False
+    visible_fields: tuple[str, ...] = ()
+    logo: bytes | None = None  # None keeps the current logo
+    logo_content_type: str | None = None
+    remove_logo: bool = False
+    extra_errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {key: list(value) for key, value in data.extra_errors.items()}
+
+    def problem(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not (data.name or "").strip():
+        problem("name", REQUIRED)
+    if not data.timezone:
+        problem("timezone", REQUIRED)
+    elif data.timezone not in available_timezones():
+        problem("timezone", "Select a valid timezone.")
+    if not data.available_languages or any(code not in UI_LANGUAGES for code in data.available_languages):
+        problem("available_languages", "Choose the languages from the list.")
+    if data.language not in UI_LANGUAGES:
+        problem("language", REQUIRED if not data.language else "Select a valid choice.")
+    elif data.language not in data.available_languages:
+        problem("language", "Default language must be one of the languages available for this organization.")
+    host = (data.rapidpro_host or "").strip()
+    parsed = urlparse(host)
+    if host and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+        problem("rapidpro_host", "Enter a valid URL, such as https://app.rapidpro.io.")
+    if data.rapidpro_token is not None and len(data.rapidpro_token.strip()) > 255:
+        problem("rapidpro_token", "An API token has at most 255 characters.")
+    try:
+        SameDayMode(data.sameday_mode)
+    except ValueError:
+        problem("sameday_mode", "Select a valid choice.")
+    known = set(session.scalars(select(DataField.key).where(DataField.org_id == org_id, DataField.is_active)))
+    if set(data.visible_fields) - known:
+        problem("visible_fields", "Choose contact fields from the list.")
+    if data.logo is not None:
+        if data.logo_content_type not in LOGO_TYPES:
+            problem("logo", "The logo must be a PNG, JPEG, SVG or WebP image.")
+        elif len(data.logo) > MAX_LOGO_BYTES:
+            problem("logo", f"The logo must be at most {MAX_LOGO_BYTES // 1000} KB.")
+    return errors
+
+
+def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
+    errors = validate_settings(session, org_id, data)
+    if errors:
+        raise Invalid(errors)
+    org = session.get(Org, org_id)
+    mode_changed = org.sameday_mode != SameDayMode(data.sameday_mode)
+    org.name, org.timezone, org.language = data.name.strip(), data.timezone, data.language
+    org.available_languages = list(data.available_languages)
+    org.rapidpro_host = (data.rapidpro_host or "").strip()
+    if data.rapidpro_token is not None:
+        org.rapidpro_token = data.rapidpro_token.strip()
+    org.sameday_mode, org.show_spoof_data = SameDayMode(data.sameday_mode), data.show_spoof_data
+    if data.remove_logo:
+        org.logo = org.logo_content_type = None
+    elif data.logo is not None:
+        org.logo, org.logo_content_type = data.logo, data.logo_content_type
+    session.execute(update(DataField).where(DataField.org_id == org_id)
+                    .values(is_visible=DataField.key.in_(list(data.visible_fields))))
+    session.flush()
+    if mode_changed:  # T22: every same-day group follows the new rule
+        recompute_values_to_use(session, org_id)
+    return org
+
+
+def test_connection(host: str, token: str) -> str:
+    """A sentence saying whether RapidPro answers with this host and token."""
+    try:
+        workspace = RapidPro(host, token, RetryPolicy(attempts=1), timeout=15).workspace()
+    except RapidProError as error:
+        return f"Not connected: {error}"
+    return f"Connected to the RapidPro workspace “{workspace.name}” ({workspace.timezone})."
+
+
+def parse_days(text: str | int | None) -> int:
+    """The "fetch older runs" number of days (T46): a whole number, 1 or more."""
+    value = str(text if text is not None else "").strip()
+    if not value.isdigit() or int(value) < 1:
+        raise Invalid({"days": ["Enter a whole number of days, 1 or more."]})
+    return int(value)
+
