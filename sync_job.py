@@ -5,6 +5,10 @@
     python sync_job.py --days 30       also fetch runs of active polls from 30 days back
     python sync_job.py --loop 600      again and again, every 600 seconds
     python sync_job.py --demo          set up the demo org on the built-in RapidPro simulator, and sync it
+    python sync_job.py --export DIR    write each org's responses of yesterday to DIR as CSV and Parquet
+
+Each run (and each round of --loop, and in between) also honours the sync requests admins
+make from the settings pages ("Sync now", "Fetch older runs").
 
 Exit status: 0 when every org synced; 1 when an org failed (or is backing off after failures);
 3 when an org was skipped because another sync job is syncing it; 2 when the job cannot run
@@ -17,11 +21,16 @@ import argparse
 import logging
 import sys
 import time
+from datetime import date
+from pathlib import Path
 
 from tracpro.db import DatabaseUnavailable, ensure_ready
+from tracpro.sync.requests import has_pending, honour_requests
 from tracpro.sync.runner import OrgOutcome, OrgStatus, orgs_to_sync, sync_org
+from tracpro.sync.snapshot import export_org
 
 log = logging.getLogger("tracpro.sync")
+REQUEST_POLL_SECONDS = 5.0  # how soon a --loop job notices an admin's "Sync now"
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -32,6 +41,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="set up and sync the demo org on the built-in simulator")
     parser.add_argument("--force", action="store_true", help="sync orgs even while they back off after failures")
     parser.add_argument("--quiet", action="store_true", help="warnings and the summary only")
+    parser.add_argument("--export", metavar="DIR", type=Path, help="write yesterday's responses of every org to DIR")
+    parser.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="with --export: the org-local day to export (default: yesterday)")
     arguments = parser.parse_args(argv)
     if arguments.days is not None and arguments.days < 1:
         parser.error("--days must be a whole number of days, 1 or more")
@@ -58,6 +70,32 @@ def summarise(outcome: OrgOutcome) -> str:
         if counts.changed
     )
     return f"{outcome.slug}: synced ({changes or 'nothing new'})"
+
+
+def honour() -> int:
+    """Run the admins' pending sync requests; how many there were."""
+
+    def run(org_id: int, days: int | None) -> tuple[bool, str]:
+        outcome = sync_org(org_id, days=days, force=True)
+        return outcome.status == OrgStatus.SYNCED, summarise(outcome)
+
+    return honour_requests(run)
+
+
+def export(arguments: argparse.Namespace) -> int:
+    for org_id in orgs_to_sync(arguments.org):
+        csv, parquet, rows = export_org(org_id, arguments.export, arguments.date)
+        print(f"{csv} and {parquet.name}: {rows:,} rows", flush=True)
+    return 0
+
+
+def wait_for_next_round(seconds: float) -> None:
+    """Sleep until the next round, but run admins' requests as soon as they come."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(min(REQUEST_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+        if has_pending():
+            honour()
 
 
 def run_once(arguments: argparse.Namespace, org_ids: list[int]) -> int:
@@ -89,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sync_job: {error}", file=sys.stderr)
         return 2
 
+    if arguments.export is not None:
+        return export(arguments)
     demo = None
     if arguments.demo:
         from tracpro.sync.demo import DemoEnvironment
@@ -101,10 +141,11 @@ def main(argv: list[str] | None = None) -> int:
             if arguments.org is not None and not org_ids:
                 print(f"sync_job: there is no org with the slug '{arguments.org}'.", file=sys.stderr)
                 return 2
+            honour()
             status = run_once(arguments, org_ids)
             if arguments.loop is None:
                 return status
-            time.sleep(arguments.loop)
+            wait_for_next_round(arguments.loop)
     except KeyboardInterrupt:
         return 130
     finally:

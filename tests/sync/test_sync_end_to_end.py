@@ -251,3 +251,43 @@ def test_the_demo_option_sets_up_the_demo_org_on_the_simulator_and_syncs_it(fres
         assert _scalar(engine, "SELECT count(*) FROM regions WHERE boundary_id IS NOT NULL") == 15
     finally:
         engine.dispose()
+
+
+def _ask(database, days=None) -> int:
+    with database.engine.begin() as connection:
+        org = connection.execute(text("SELECT id FROM orgs WHERE slug = 'demo'")).scalar_one()
+        return connection.execute(text("INSERT INTO sync_requests (org_id, days) VALUES (:org, :days) RETURNING id"),
+                                  {"org": org, "days": days}).scalar_one()
+
+
+def _request(database, request_id):
+    return _rows(database.engine, "SELECT status, message FROM sync_requests WHERE id = :id", id=request_id)[0]
+
+
+def test_an_admins_request_is_honoured_by_the_next_job_and_by_a_looping_one_within_seconds(synced):
+    database, _, _ = synced
+    asked = _ask(database, days=3)
+    result = database.sync_job("--org", "demo")
+    assert result.returncode == 0, result.stderr
+    assert tuple(_request(database, asked)) == ("done", "demo: synced (nothing new)")
+    job = database.start_sync_job("--org", "demo", "--loop", "600")
+    try:
+        time.sleep(8)  # its first round is over
+        asked = _ask(database)
+        deadline = time.monotonic() + 30
+        while _request(database, asked).status != "done" and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _request(database, asked).status == "done"
+    finally:
+        job.send_signal(signal.SIGINT)
+        job.communicate(timeout=60)
+
+
+def test_the_nightly_export_writes_csv_and_parquet(synced, tmp_path):
+    database, _, _ = synced
+    yesterday = _scalar(database.engine, "SELECT max(updated_on)::date FROM responses")
+    result = database.sync_job("--export", str(tmp_path), "--date", str(yesterday))
+    assert result.returncode == 0, result.stderr
+    files = sorted(path.name for path in (tmp_path / "demo").iterdir())
+    assert files == [f"demo-responses-{yesterday}.csv", f"demo-responses-{yesterday}.parquet"]
+    assert ": " in result.stdout and "rows" in result.stdout

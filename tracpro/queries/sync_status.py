@@ -1,0 +1,67 @@
+"""How the org's sync stands, for its administrators: per RapidPro resource the last pass, its
+counts and error, a pass under way; the org's backoff; the latest sync requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.auth.scope import Scope
+from tracpro.db.models import Poll, SyncRequest, SyncState, User
+from tracpro.queries.poll_base import org_timezone
+from tracpro.queries.registry import read_model
+from tracpro.sync.state import ORG_RESOURCE
+
+COUNTS = ("created", "updated", "deleted", "unchanged", "malformed")
+
+
+@dataclass(frozen=True)
+class OrgSyncStatus:
+    last_success: datetime | None
+    last_error: str | None
+    failures: int
+    next_allowed: datetime | None  # while backing off after failures
+    resources: pd.DataFrame
+    requests: pd.DataFrame
+
+
+@read_model(region_independent=True)
+def sync_status(session: Session, scope: Scope) -> OrgSyncStatus:
+    zone = org_timezone(session, scope)
+
+    def local(moment: datetime | None):
+        return moment.astimezone(zone).replace(tzinfo=None) if moment else None
+
+    polls = dict(session.execute(select(Poll.flow_uuid, Poll.name).where(Poll.org_id == scope.org_id)).all())
+    states = session.scalars(select(SyncState).where(SyncState.org_id == scope.org_id)
+                             .order_by(SyncState.resource)).all()
+    org = next((state for state in states if state.resource == ORG_RESOURCE), None)
+    rows = []
+    for state in states:
+        if state.resource == ORG_RESOURCE:
+            continue
+        kind, _, flow = state.resource.partition(":")
+        name = f"Runs of {polls.get(flow, flow)}" if kind == "runs" else state.resource.replace("_", " ").capitalize()
+        counts = state.last_counts or {}
+        rows.append({"Resource": name, "Last success": local(state.last_success_at),
+                     **{key.capitalize(): counts.get(key, 0) for key in COUNTS},
+                     "Failures": state.failure_count, "Last error": state.last_error or "",
+                     "Under way": state.pass_started_at is not None})
+    requests = session.execute(
+        select(SyncRequest.created_at, User.name, SyncRequest.days, SyncRequest.status, SyncRequest.message)
+        .outerjoin(User, User.id == SyncRequest.requested_by_id)
+        .where(SyncRequest.org_id == scope.org_id).order_by(SyncRequest.id.desc()).limit(10)
+    ).all()
+    return OrgSyncStatus(
+        local(org.last_success_at) if org else None, org.last_error if org else None,
+        org.failure_count if org else 0, local(org.next_allowed_at) if org else None,
+        pd.DataFrame(rows, columns=["Resource", "Last success", *[k.capitalize() for k in COUNTS], "Failures",
+                                    "Last error", "Under way"]),
+        pd.DataFrame([(local(at), by or "", days or "", status.value, message or "")
+                      for at, by, days, status, message in requests],
+                     columns=["Asked at", "By", "Older runs (days)", "Status", "Outcome"]),
+    )

@@ -1,0 +1,63 @@
+"""Sync requests: an admin's "Sync now" or "Fetch older runs", honoured by the next sync job
+(cron's, or a `--loop` job between its rounds). Each is claimed by one job, run, and closed
+with the sync's outcome in words, which the settings page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import SyncRequest, SyncRequestStatus
+
+PENDING, RUNNING = SyncRequestStatus.PENDING, SyncRequestStatus.RUNNING
+
+
+def request_sync(session: Session, org_id: int, user_id: int | None, days: int | None = None) -> SyncRequest:
+    """Ask for a sync of the org (with runs from `days` back); an identical pending ask is reused."""
+    waiting = session.scalars(select(SyncRequest).where(
+        SyncRequest.org_id == org_id, SyncRequest.status == PENDING,
+        SyncRequest.days.is_(None) if days is None else SyncRequest.days == days)).first()
+    if waiting is not None:
+        return waiting
+    request = SyncRequest(org_id=org_id, days=days, requested_by_id=user_id)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def _claim() -> tuple[int, int, int | None] | None:
+    with session_scope() as session:
+        request = session.scalars(
+            select(SyncRequest).where(SyncRequest.status == PENDING).order_by(SyncRequest.id)
+            .with_for_update(skip_locked=True).limit(1)
+        ).first()
+        if request is None:
+            return None
+        request.status, request.started_at = RUNNING, datetime.now(UTC)
+        return request.id, request.org_id, request.days
+
+
+def honour_requests(run: Callable[[int, int | None], tuple[bool, str]]) -> int:
+    """Run every pending request with `run(org_id, days) -> (succeeded, message)`; returns how many."""
+    handled = 0
+    while (claimed := _claim()) is not None:
+        request_id, org_id, days = claimed
+        try:
+            succeeded, message = run(org_id, days)
+        except Exception as error:  # the request must not stay "running" for ever
+            succeeded, message = False, f"{type(error).__name__}: {error}"
+        with session_scope() as session:
+            request = session.get(SyncRequest, request_id)
+            request.status = SyncRequestStatus.DONE if succeeded else SyncRequestStatus.FAILED
+            request.finished_at, request.message = datetime.now(UTC), message
+        handled += 1
+    return handled
+
+
+def has_pending() -> bool:
+    with session_scope() as session:
+        return session.scalars(select(SyncRequest.id).where(SyncRequest.status == PENDING).limit(1)).first() is not None
