@@ -41,6 +41,7 @@ class World:
     # South's own objects: a supervisor of North must not be able to open them.
     south_contact_id: int = 0
     south_pollrun_id: int = 0  # South's regional pollrun
+    user_id: int = 0  # North's supervisor
 
     def sibling_parameters(self) -> dict[str, object]:
         """South's objects, for the parameters that name one object."""
@@ -62,6 +63,7 @@ class World:
             "end": today + timedelta(days=1),
             "since": today - timedelta(days=30),
             "now": f.NOW + timedelta(hours=1),
+            "user_id": self.user_id,
         }
 
 
@@ -124,6 +126,16 @@ def build_world(db: Session) -> World:
         f.ResponseFactory(org_id=org.id, pollrun=regional, contact=member)
         f.MessageFactory(org=org, region_id=region.id, pollrun_id=regional.id, text=f"Thanks {region.name}", recipients=[member])
     _weekly_check(org, north, south)
+    # A message an admin sent to every region's participants of the universal pollrun.
+    south_members = [c for c in org_contacts(db, org.id) if c.region_id == south.id]
+    f.MessageFactory(org=org, region_id=None, pollrun_id=universal.id, text="Thanks everyone",
+                     recipients=[north_contact, *south_members])
+    supervisor = f.UserFactory(name="Nora Supervisor")
+    admin = f.UserFactory(name="Ada Admin")
+    f.OutboxActionFactory(org=org, created_by_id=supervisor.id, kind="start_flow",
+                          payload={"flow": poll.flow_uuid, "contacts": [north_contact.uuid], "pollrun_id": universal.id})
+    f.OutboxActionFactory(org=org, created_by_id=admin.id, kind="delete_contact",
+                          payload={"contact_id": south_contact.id, "uuid": south_contact.uuid, "name": "Sam South"})
     indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=visits,
                                       baseline_poll_id=poll.id, follow_up_poll_id=poll.id)
     db.flush()
@@ -133,8 +145,13 @@ def build_world(db: Session) -> World:
         question_ids={"numeric": numeric.id, "categorical": choice.id, "open": open_.id},
         contact_id=north_contact.id, reporter_group_id=teachers.id, indicator_id=indicator.id,
         region_ids={"Country": parent.id, "North": north.id, "Gicumbi": gicumbi.id, "South": south.id},
-        south_contact_id=south_contact.id, south_pollrun_id=regionals["South"].id,
+        south_contact_id=south_contact.id, south_pollrun_id=regionals["South"].id, user_id=supervisor.id,
     )
+
+
+def org_contacts(db: Session, org_id: int) -> list[models.Contact]:
+    db.flush()
+    return list(db.scalars(select(models.Contact).where(models.Contact.org_id == org_id)))
 
 
 def remove_south(db: Session, world: World) -> None:

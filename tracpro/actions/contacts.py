@@ -91,7 +91,7 @@ def delete_contact(session: Session, scope: Scope, user_id: int | None, contact_
     contact.is_active = False
     contact.rapidpro_status = "deleted"
     action = OutboxAction(org_id=scope.org_id, kind="delete_contact", created_by_id=user_id,
-                          payload={"contact_id": contact.id, "uuid": contact.uuid})
+                          payload={"contact_id": contact.id, "uuid": contact.uuid, "name": contact.name})
     session.add(action)
     session.flush()
     return action
