@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, DataField, FieldType, Region, ReporterGroup
+from tracpro.forms import REQUIRED, text_problem
 
-REQUIRED = "This field is required."
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
 SCHEMES = {"tel": "Phone", "twitter": "Twitter handle", "twitterid": "Twitter ID"}
 NOT_A_PHONE = ('This is not a valid phone number.  A valid phone number must include "+" and country code / region '
@@ -101,16 +101,19 @@ def _taken(session: Session, org_id: int, key: str, contact_id: int | None) -> b
 def _field_value(kind: FieldType, text: str) -> str:
     if kind == FieldType.NUMBER:
         try:
-            return format(Decimal(text), "f")
+            number = Decimal(text)
         except InvalidOperation as error:
             raise ValueError("Enter a number.") from error
+        if not number.is_finite():
+            raise ValueError("Enter a number.")
+        return format(number, "f")
     if kind == FieldType.DATETIME:
         try:
             return datetime.fromisoformat(text).isoformat()
         except ValueError as error:
             raise ValueError("Enter a valid date/time.") from error
-    if len(text) > 255:
-        raise ValueError(f"Ensure this value has at most 255 characters (it has {len(text)}).")
+    if problem := text_problem(text, max_length=255):
+        raise ValueError(problem)
     return text
 
 
@@ -123,10 +126,8 @@ def validate_contact(session: Session, scope: Scope, data: ContactInput, contact
         errors.setdefault(name, []).append(message)
 
     name = (data.name or "").strip()
-    if not name:
-        problem("name", REQUIRED)
-    elif len(name) > 128:
-        problem("name", f"Ensure this value has at most 128 characters (it has {len(name)}).")
+    if message := text_problem(name, max_length=128):
+        problem("name", message)
     clean["name"] = name
     if not data.urn_scheme or not (data.urn_path or "").strip():
         problem("urn", REQUIRED)

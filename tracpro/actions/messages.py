@@ -22,6 +22,7 @@ from tracpro.db.models import (
     ResponseStatus,
 )
 from tracpro.outbox.handlers import MAX_CONTACTS
+from tracpro.forms import text_problem
 
 MAX_LENGTH = 640
 STATUSES = {
@@ -37,6 +38,8 @@ def _checked_text(text: str | None) -> str:
         raise ActionRefused("Please enter some message text.")
     if len(text) > MAX_LENGTH:
         raise ActionRefused(f"A message has at most {MAX_LENGTH} characters (this one has {len(text)}).")
+    if problem := text_problem(text, multiline=True):
+        raise ActionRefused(problem)
     return text
 
 

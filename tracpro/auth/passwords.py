@@ -11,12 +11,13 @@ from functools import cache
 
 import bcrypt
 
+from tracpro.forms import REQUIRED
+
 MIN_LENGTH = 8
 # bcrypt ignores everything after 72 bytes; longer passwords would silently share a hash.
 MAX_BYTES = 72
 ROUNDS = 12
 
-REQUIRED = "This field is required."
 MISMATCH = "Passwords don't match."
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tracpro.auth import lockout, sessions
 from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
 from tracpro.db.models import Membership, Region, Role, User
+from tracpro.forms import text_problem
 
 EMAIL_TAKEN = "Email address already taken."
 INVALID_EMAIL = "Enter a valid email address."
@@ -56,8 +57,8 @@ def find_by_login(session: Session, login: str) -> User | None:
 
 def account_errors(session: Session, name: str, email: str, *, editing: User | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not name.strip():
-        errors["name"] = REQUIRED
+    if problem := text_problem(name, max_length=255):
+        errors["name"] = problem
     login = normalise_login(email)
     if not login:
         errors["email"] = REQUIRED

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import BaselineTerm, Poll, Question
-
-REQUIRED = "This field is required."
+from tracpro.forms import REQUIRED, text_problem
 NON_FIELD = "__all__"
 
 
@@ -59,11 +58,10 @@ def check_dates_and_questions(errors: dict[str, list[str]], start: date | None, 
 
 def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Question, Question]:
     errors: dict[str, list[str]] = {}
-    name = (data.name or "").strip()
-    if not name:
-        errors.setdefault("name", []).append(REQUIRED)
-    elif len(name) > 255:
-        errors.setdefault("name", []).append(f"Ensure this value has at most 255 characters (it has {len(name)}).")
+    if problem := text_problem(data.name, max_length=255):
+        errors.setdefault("name", []).append(problem)
+    if problem := text_problem(data.y_axis_title, required=False, max_length=255):
+        errors.setdefault("y_axis_title", []).append(problem)
     check_dates_and_questions(errors, data.start_date, data.end_date, data.baseline_question_id,
                               data.follow_up_question_id)
     questions = []

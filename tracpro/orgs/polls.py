@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracpro.db.models import Poll, Question, QuestionType
 from tracpro.indicators.editing import Invalid
 from tracpro.sync.answers import recompute_values_to_use
+from tracpro.forms import text_problem
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,15 @@ def edit_poll(session: Session, org_id: int, poll_id: int, name: str, questions:
         raise Invalid({"__all__": ["This poll does not exist."]})
     own = {q.id: q for q in session.scalars(select(Question).where(Question.poll_id == poll.id))}
     errors: dict[str, list[str]] = {}
-    if len(name.strip()) > 255:
-        errors["name"] = [f"Ensure this value has at most 255 characters (it has {len(name.strip())})."]
+    if problem := text_problem(name, required=False, max_length=255):
+        errors["name"] = [problem]
     for edit in questions:
         if edit.question_id not in own:
             errors.setdefault("questions", []).append("A question of another poll cannot be edited here.")
         elif edit.question_type not in {t.value for t in QuestionType}:
             errors.setdefault(f"question_{edit.question_id}", []).append("Select a valid question type.")
-        elif len(edit.name.strip()) > 255:
-            errors.setdefault(f"question_{edit.question_id}", []).append("A name has at most 255 characters.")
+        elif problem := text_problem(edit.name, required=False, max_length=255):
+            errors.setdefault(f"question_{edit.question_id}", []).append(problem)
     if errors:
         raise Invalid(errors)
     poll.custom_name = _custom(name, poll.rapidpro_name)

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import DataField, Org, SameDayMode
-from tracpro.indicators.editing import REQUIRED, Invalid
+from tracpro.forms import REQUIRED, text_problem
+from tracpro.indicators.editing import Invalid
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
 from tracpro.sync.answers import recompute_values_to_use
 
@@ -43,8 +44,8 @@ def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[
     def problem(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if not (data.name or "").strip():
-        problem("name", REQUIRED)
+    if message := text_problem(data.name, max_length=255):
+        problem("name", message)
     if not data.timezone:
         problem("timezone", REQUIRED)
     elif data.timezone not in available_timezones():
@@ -57,10 +58,11 @@ def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[
         problem("language", "Default language must be one of the languages available for this organization.")
     host = (data.rapidpro_host or "").strip()
     parsed = urlparse(host)
-    if host and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+    if host and (text_problem(host) or parsed.scheme not in ("http", "https") or not parsed.netloc):
         problem("rapidpro_host", "Enter a valid URL, such as https://app.rapidpro.io.")
-    if data.rapidpro_token is not None and len(data.rapidpro_token.strip()) > 255:
-        problem("rapidpro_token", "An API token has at most 255 characters.")
+    if data.rapidpro_token is not None and (message := text_problem(data.rapidpro_token, required=False,
+                                                                     max_length=255)):
+        problem("rapidpro_token", message)
     try:
         SameDayMode(data.sameday_mode)
     except ValueError:
@@ -112,7 +114,7 @@ def test_connection(host: str, token: str) -> str:
 def parse_days(text: str | int | None) -> int:
     """The "fetch older runs" number of days (T46): a whole number, 1 or more."""
     value = str(text if text is not None else "").strip()
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdecimal() or int(value) < 1:
         raise Invalid({"days": ["Enter a whole number of days, 1 or more."]})
     return int(value)
 
