@@ -8,7 +8,7 @@ import pytest
 
 from tests import factories as f
 from tests.queries.tracpro_data import build_data
-from tracpro.db.models import PollRunType, ResponseStatus
+from tracpro.db.models import ResponseStatus
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.contacts import contact_detail, contact_list, contact_responses
 from tracpro.queries.poll_base import NotFound

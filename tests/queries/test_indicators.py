@@ -3,7 +3,7 @@ sums, their mean and SD, goal, no follow-up dates)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select

@@ -52,7 +52,7 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
 def category_pie(labels: Sequence[str], counts: Sequence[int], order: Sequence[str | None] = ()) -> go.Figure:
     colours = category_colours([*order, *labels])
     figure = go.Figure(go.Pie(
-        labels=list(labels), values=list(counts), sort=False, marker=dict(colors=[colours[l] for l in labels]),
+        labels=list(labels), values=list(counts), sort=False, marker=dict(colors=[colours[label] for label in labels]),
         hovertemplate="%{label}: %{value:,} (%{percent})<extra></extra>", textinfo="percent+label",
     ))
     figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
@@ -68,6 +68,7 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str
         x=list(counts), y=list(labels), orientation="h", marker=dict(color=bar_colours),
         hovertemplate="%{y}: %{x:,}<extra></extra>", text=[f"{count:,}" for count in counts], textposition="auto",
     ))
+    _layout(figure, height=max(200, 60 + 36 * len(labels)))  # before the axes: it clears the x title
     figure.update_yaxes(autorange="reversed", title=None)
     figure.update_xaxes(title="Responses", tickformat=",d", dtick=1 if max(counts, default=0) < 10 else None)
-    return _layout(figure, height=max(200, 60 + 36 * len(labels)))
+    return figure

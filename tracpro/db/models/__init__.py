@@ -31,6 +31,7 @@ __all__ = [
     "FlowStart",
     "InboxMessage",
     "Membership",
+    "Role",
     "Message",
     "MessageStatus",
     "OutboxAction",

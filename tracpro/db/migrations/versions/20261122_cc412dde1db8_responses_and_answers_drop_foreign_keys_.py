@@ -7,7 +7,6 @@ Create Date: 2026-11-22 04:14:07.558565
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 
