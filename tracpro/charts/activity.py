@@ -12,6 +12,7 @@ def ranking(table: pd.DataFrame, label: str) -> go.Figure:
                     labels={"responses": "Responses", label: ""})
     figure.update_traces(texttemplate="%{x:,}", marker_color="#1F49BF", hovertemplate="%{y}: %{x:,}<extra></extra>")
     figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(tickformat=",d")  # 1,500, not 1500
     figure.update_layout(height=max(180, 50 + 34 * len(table)), margin=dict(l=10, r=10, t=10, b=10))
     return figure
 

@@ -96,6 +96,19 @@ def poll_list(session: Session, scope: Scope) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class PollHeader:
+    poll_id: int
+    name: str
+
+
+@read_model(region_independent=True)
+def poll_header(session: Session, scope: Scope, poll_id: int) -> PollHeader:
+    """The poll page's heading: an active poll of the scope's org, or NotFound."""
+    poll = require_poll(session, scope, poll_id)
+    return PollHeader(poll.id, poll.name)
+
+
+@dataclass(frozen=True)
 class PollRunHeader:
     pollrun_id: int
     poll_id: int

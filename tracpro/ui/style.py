@@ -10,6 +10,14 @@ _CSS = """
 /* streamlit-authenticator's cookie manager is a set of invisible (zero-height) component
    iframes; without this each would still take a row of blank space at the top of the page. */
 div[data-testid="stElementContainer"]:has(iframe[height="0"]) { display: none; }
+/* On a touch screen there is no hover, so every table's and chart's toolbar (search, download,
+   fullscreen) would stay drawn over the line above it; show it once the element is tapped. */
+@media (hover: none) {
+  [data-testid="stElementToolbar"] { opacity: 0; pointer-events: none; }
+  [data-testid="stElementContainer"]:focus-within [data-testid="stElementToolbar"] {
+    opacity: 1; pointer-events: auto;
+  }
+}
 </style>
 """
 

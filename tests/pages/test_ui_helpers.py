@@ -1,0 +1,86 @@
+"""The UI helpers that need no page: permalinks, chart clicks, filters from an address, tables, files."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from urllib.parse import unquote
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from tests.pages.app import link_labels
+from tracpro.polls.filters import DateRange, NumericDisplay, PollFilters
+from tracpro.ui.exports import csv_bytes, file_stem, xlsx_bytes
+from tracpro.ui.filters import describe, lenient
+from tracpro.ui.links import LABEL_PATTERN, filter_params, page_url, pollrun_of_point
+from tracpro.ui.tables import by_dimension, day, responses_label
+
+
+def test_permalinks_are_relative_and_carry_their_label_after_the_hash():
+    url = page_url("pages/pollrun.py", "Nov 02, 2026", pollrun=7, tab="participation", chart=None)
+    assert url == "pollrun?pollrun=7&tab=participation#Nov%2002%2C%202026"
+    assert link_labels([url]) == ["Nov 02, 2026"]
+    assert page_url("pages/poll.py", "R&D #1 / 100%", poll=3).endswith("#R%26D%20%231%20%2F%20100%25")
+    assert LABEL_PATTERN == r"#(.+)$"  # what the table's LinkColumn shows: the first "#" on
+    assert unquote(page_url("pages/contact.py", "Nina", contact=1).split("#", 1)[1]) == "Nina"
+
+
+def test_a_clicked_point_gives_its_pollrun_whatever_the_chart():
+    assert pollrun_of_point({"customdata": [12]}) == 12  # numeric: [pollrun_id]
+    assert pollrun_of_point({"customdata": [3, 12]}) == 12  # categorical: [count, pollrun_id]
+    # What Chromium really sends for a categorical point (a typed array, as an object):
+    assert pollrun_of_point({"x": "2026-09-19", "customdata": {"0": 96, "1": 177}}) == 177
+    assert pollrun_of_point({"customdata": {"0": 177}}) == 177 and pollrun_of_point({"customdata": 177}) == 177
+    assert pollrun_of_point({"x": "2026-11-02"}) is None
+    assert pollrun_of_point({"customdata": ["oops"]}) is None
+
+
+def test_filters_travel_between_pages_as_query_parameters():
+    filters = PollFilters(DateRange.DAYS_90, numeric=NumericDisplay.AVERAGE, contact_fields=(("district", "Gasabo"),))
+    assert filter_params(filters) == {"date_range": "90-days", "numeric": "average", "contact_district": "Gasabo"}
+    assert filter_params(filters, contact_fields_only=True) == {"contact_district": "Gasabo"}
+    assert PollFilters.from_query(filter_params(filters)) == filters
+
+
+def test_a_bad_address_keeps_whatever_part_of_it_reads():
+    kept = lenient({"date_range": "custom", "start": "2026-13-40", "end": "2026-02-01", "numeric": "median",
+                    "split_regions": "1", "contact_district": "  Gasabo "})
+    assert kept == PollFilters(DateRange.CUSTOM, None, date(2026, 2, 1), NumericDisplay.SUM, True,
+                               (("district", "Gasabo"),))
+
+
+def test_filters_are_described_in_words():
+    assert describe(PollFilters()) == "Current month · Sum of responses"
+    custom = PollFilters(DateRange.CUSTOM, date(2026, 1, 5), None, split_regions=True,
+                         contact_fields=(("a", "x"), ("b", "y")))
+    assert describe(custom) == "Jan 05, 2026 – … · Sum of responses · split by region · 2 contact filters"
+    assert describe(PollFilters(), with_dates=False) == "none"
+
+
+def test_numbers_and_dates_as_shown():
+    assert responses_label(12345, 0) == "12,345" and responses_label(1200, 3456) == "1,200 (3,456)"
+    assert day(date(2026, 11, 2)) == "Nov 02, 2026" and day(None) == "Never"
+
+
+def test_activity_totals_name_languages_and_count_the_latest_day():
+    daily = pd.DataFrame({"day": [date(2026, 11, 1), date(2026, 11, 1), date(2026, 11, 2)],
+                          "value": ["eng", "kin", "kin"], "responses": [4, 1, 2]})
+    named, totals, latest = by_dimension(daily, "language")
+    assert named["value"].tolist() == ["English", "Kinyarwanda", "Kinyarwanda"]
+    assert totals.values.tolist() == [["English", 4, 0], ["Kinyarwanda", 3, 2]]
+    assert latest == date(2026, 11, 2)
+    assert by_dimension(daily.iloc[0:0], "channel")[2] is None
+
+
+def test_downloads_are_utf8_csv_and_a_real_workbook():
+    table = pd.DataFrame({"Date": ["Jan 01, 2014 11:30"], "Name": ["Zoë Ndayishimiye"], "URN": ["tel:2345"],
+                          "Region": ["Kandahar"], "Reporter groups": ["Farmers, Teachers"], "Sheep": ["4"]})
+    assert csv_bytes(table).decode("utf-8").splitlines() == [
+        "Date,Name,URN,Region,Reporter groups,Sheep",
+        '"Jan 01, 2014 11:30",Zoë Ndayishimiye,tel:2345,Kandahar,"Farmers, Teachers",4',
+    ]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(table))).active
+    assert sheet.title == "Responses"
+    assert [cell.value for cell in sheet[2]] == table.iloc[0].tolist()
+    assert file_stem("Water & Sanitation", date(2026, 11, 2)) == "responses-water-sanitation-2026-11-02"

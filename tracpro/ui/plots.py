@@ -1,0 +1,34 @@
+"""Drawing a plotly figure on a page: the same look and touch behaviour for every chart."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+# No plotly mode bar: its zoom and pan tools do nothing on these still charts, and on a phone it
+# would sit over the first bar. (Streamlit's own toolbar still offers fullscreen.)
+PLOT_CONFIG = {"displayModeBar": False}
+
+
+def _still(figure: go.Figure) -> go.Figure:
+    """No zooming by dragging: on a phone a drag must scroll the page, not the chart."""
+    figure.update_layout(dragmode=False)
+    figure.update_xaxes(fixedrange=True)
+    figure.update_yaxes(fixedrange=True)
+    return figure
+
+
+def described(names, counts) -> str:
+    """Labels and their counts in words, for a chart's text alternative: "Kwamata 1,670, Gigi 129"."""
+    return ", ".join(f"{name} {count:,}" for name, count in zip(names, counts, strict=True))
+
+
+def plot(figure: go.Figure, *, alt: str, key: str | None = None, clickable: bool = False) -> list[dict]:
+    """Draw a figure; the points clicked, when it is clickable."""
+    if not clickable:
+        st.plotly_chart(_still(figure), config=PLOT_CONFIG, key=key, alt=alt)
+        return []
+    state = st.plotly_chart(
+        _still(figure), config=PLOT_CONFIG, key=key, alt=alt, on_select="rerun", selection_mode="points"
+    )
+    return list(state.selection.points) if state else []

@@ -1,0 +1,114 @@
+"""One block per question: its heading, its chart (or word cloud) and its summary.
+
+Over time (the poll page) a numeric question is an area chart of the chosen measure, a
+categorical one a 100%-stacked chart, an open one a word cloud; clicking a point of a chart
+gives the pollrun it stands for. On one date (a pollrun's Summary) a categorical question is a
+pie (or bars), a numeric one a histogram, an open one a word cloud (ARCHITECTURE decision 7).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracpro.charts.polls import categories_over_time, category_pie, count_bars, numeric_over_time
+from tracpro.charts.words import word_cloud_png
+from tracpro.polls.filters import NumericDisplay
+from tracpro.queries.poll_charts import QuestionOverTime, Summary
+from tracpro.queries.pollrun_summary import QuestionOnDate
+from tracpro.ui.links import pollrun_of_point
+from tracpro.ui.plots import described, plot
+
+NO_CHART = "No chart for this type of question (menu, keypad or recording)."
+NO_ANSWERS = "No answers to show for these filters."
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cloud(words: tuple[tuple[str, int], ...]) -> bytes:
+    # Keyed by the words themselves: only someone who already has them can get their picture.
+    return word_cloud_png(words)
+
+
+def word_cloud(words: tuple[tuple[str, int], ...]) -> None:
+    """The cloud, and beside it the same words as a table (a picture is not read by screen readers)."""
+    if not words:
+        st.info(NO_ANSWERS)
+        return
+    picture, table = st.columns([3, 1])
+    picture.image(_cloud(tuple(words)), width="stretch", alt=f"Word cloud: {described(*zip(*words[:10]))}")
+    table.dataframe(
+        pd.DataFrame(words, columns=["Word", "Count"]), hide_index=True, height=300, width="stretch",
+        column_config={"Count": st.column_config.NumberColumn(format="localized", width="small")},
+    )
+
+
+def summary_table(summary: Summary | None) -> None:
+    """Mean, standard deviation and response rate, one per line (narrow enough to sit beside a chart)."""
+    if summary is None:
+        return
+    st.dataframe(
+        pd.DataFrame({"Summary": ["Mean", "Standard deviation", "Response rate average (%)"],
+                      "Value": [summary.mean, summary.standard_deviation, summary.response_rate]}),
+        hide_index=True, width="content", column_config={"Value": st.column_config.NumberColumn(format="localized")},
+    )
+
+
+def _heading(number: int, name: str, kind: str, region: str | None) -> None:
+    st.subheader(f"{number}. {name}", anchor=False)
+    caption = " · ".join(part for part in (kind, f"Region: {region}" if region else "") if part)
+    if caption:
+        st.caption(caption)
+
+
+OVER_TIME_KIND = {"categorical": "Categorical", "open": "Open-ended", "none": "No chart"}
+
+
+def over_time(question: QuestionOverTime, numeric: NumericDisplay, region: str | None) -> int | None:
+    """One question over the poll's dates; the pollrun whose point was clicked, if one was."""
+    kind = numeric.label if question.kind == "numeric" else OVER_TIME_KIND[question.kind]
+    _heading(question.number, question.name, kind, region)
+    key = f"question-{question.question_id}"
+    if question.kind == "open":
+        word_cloud(question.words)
+        return None
+    if question.kind == "none":
+        st.caption(NO_CHART)
+        return None
+    if question.kind == "numeric":
+        figure = numeric_over_time(question.points, numeric.value)
+        alt = f"{numeric.label} of “{question.name}” on each poll date"
+    else:
+        if question.points.empty:
+            st.info(NO_ANSWERS)
+            return None
+        figure = categories_over_time(question.points, question.categories)
+        alt = f"Share of each answer to “{question.name}” on each poll date"
+    points = plot(figure, alt=alt, key=key, clickable=True)
+    summary_table(question.summary)
+    return next((pollrun for pollrun in map(pollrun_of_point, points) if pollrun), None)
+
+
+def on_date(question: QuestionOnDate, *, bars: bool) -> None:
+    """One question on one date: categories as a pie (or bars), numbers as a histogram, words as a cloud."""
+    if question.kind == "none":  # nothing answered (whatever the question's type)
+        _heading(question.number, question.name, "", None)
+        st.info(NO_ANSWERS)
+        return
+    if question.kind == "open":
+        _heading(question.number, question.name, "Open-ended", None)
+        word_cloud(question.words)
+        return
+    kind = "Categorical" if question.categorical else "Numeric: responses per range of values"
+    _heading(question.number, question.name, kind, None)
+    labels, counts = question.categories, question.counts
+    if question.categorical and not bars:
+        figure = category_pie(labels, counts, question.order)
+    else:
+        figure = count_bars(labels, counts, question.order, histogram=not question.categorical)
+    # Side by side on a wide screen (a pie is no wider than it is tall), one above the other on a phone.
+    chart, summary = st.columns([3, 2], vertical_alignment="center")
+    with chart:
+        plot(figure, alt=f"Responses to “{question.name}”: {described(labels, counts)}",
+             key=f"question-{question.question_id}")
+    with summary:
+        summary_table(question.summary)

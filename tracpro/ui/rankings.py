@@ -1,0 +1,24 @@
+"""Most active regions and reporter groups (tracpro-behaviour §3.10, within the viewer's scope)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracpro.charts.activity import ranking
+from tracpro.queries.activity import MostActive
+from tracpro.ui.plots import described, plot
+
+
+def most_active_charts(active: MostActive, days: int = 30) -> None:
+    """Two small rankings side by side (one above the other on a phone)."""
+    for column, (title, rows, label) in zip(st.columns(2), (
+        ("Most active regions", active.regions, "region"),
+        ("Most active reporter groups", active.reporter_groups, "reporter_group"),
+    ), strict=True):
+        with column:
+            st.subheader(title, anchor=False)
+            st.caption(f"Responses in the last {days} days")
+            if rows.empty:
+                st.info(f"No responses in the last {days} days.")
+                continue
+            plot(ranking(rows, label), alt=f"{title}: {described(rows[label], rows['responses'])}")

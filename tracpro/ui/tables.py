@@ -1,0 +1,142 @@
+"""Read-model tables as pages show them: links to the objects, dates in words, thousands separated.
+
+Each function turns a read model's DataFrame into the one a page draws, with the column_config
+to draw it; the read model's ids become permalinks (tracpro.ui.links).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from tracpro.queries.contacts import language_name
+from tracpro.queries.participation import Participation
+from tracpro.ui.links import link_column, page_url
+from tracpro.ui.navigation import CONTACT, POLL, POLLRUN
+
+NUMBER = st.column_config.NumberColumn(format="localized")
+# A long table shows its first rows only: a browser table of tens of thousands of rows helps nobody
+# (the search and the downloads reach the rest).
+MOST_ROWS = 1_000
+DAY_FORMAT = "%b %d, %Y"  # Nov 02, 2026
+DATETIME = st.column_config.DatetimeColumn(format="MMM DD, YYYY HH:mm")
+
+
+def day(value: date | None) -> str:
+    return f"{value:{DAY_FORMAT}}" if value else "Never"
+
+
+def responses_label(complete: int, partial: int) -> str:
+    """TracPro's "C (P)": complete responses, then partial ones when there are any."""
+    return f"{complete:,} ({partial:,})" if partial else f"{complete:,}"
+
+
+def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Poll dates (recent_pollruns, poll_dates): date and poll as links, participants, responses."""
+    shown = pd.DataFrame({
+        "Date": [page_url(POLLRUN, day(row.day), pollrun=row.pollrun_id) for row in table.itertuples()],
+        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table.itertuples()],
+        "Region": table["region"],
+        "Participants": [
+            page_url(POLLRUN, f"{row.participants:,}", pollrun=row.pollrun_id, tab="participation")
+            for row in table.itertuples()
+        ],
+        "Responses": [
+            page_url(POLLRUN, responses_label(row.complete, row.partial), pollrun=row.pollrun_id,
+                     tab="responses")
+            for row in table.itertuples()
+        ],
+    })
+    if not with_poll:
+        shown = shown.drop(columns="Poll")
+    config = {
+        "Date": link_column("Date", help="Open this poll date"),
+        "Poll": link_column("Poll", help="Open the poll"),
+        "Participants": link_column("Participants", help="Everyone the poll reached: participation"),
+        "Responses": link_column("Responses", help="Complete responses (partial ones in brackets)"),
+    }
+    return shown, config
+
+
+def poll_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The poll list: name as a link, questions, dates, last conducted."""
+    shown = pd.DataFrame({
+        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table.itertuples()],
+        "Questions": table["questions"],
+        "Dates": [page_url(POLL, f"{row.dates:,}", poll=row.poll_id, tab="dates")
+                  for row in table.itertuples()],
+        "Last conducted": [day(value) for value in table["last_conducted"]],
+    })
+    config = {"Poll": link_column("Poll"), "Questions": NUMBER,
+              "Dates": link_column("Dates", help="The poll's dates you may see")}
+    return shown, config
+
+
+def contact_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The contact list (its first MOST_ROWS): name as a link; completed-poll columns as ticks."""
+    table = table.head(MOST_ROWS)
+    shown = table.drop(columns="contact_id").copy()
+    shown["Name"] = [page_url(CONTACT, row.Name, contact=row.contact_id) for row in table.itertuples()]
+    config = {"Name": link_column("Name")}
+    for column in shown.columns[4:]:  # "<poll> (<date>)": completed that poll date
+        config[column] = st.column_config.CheckboxColumn(column, help="Completed this poll date")
+    return shown, config
+
+
+def response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """A pollrun's responses (its newest MOST_ROWS): the contact as a link, the date and time in the
+    org's timezone."""
+    table = table.head(MOST_ROWS)
+    shown = table.drop(columns="contact_id").copy()
+    shown["Contact"] = [page_url(CONTACT, row.Contact, contact=row.contact_id) for row in table.itertuples()]
+    return shown, {"Date": DATETIME, "Contact": link_column("Contact")}
+
+
+def participation_rows(counts: Participation, label: str) -> pd.DataFrame:
+    """TracPro's participation table, with the Total row (each contact once) last."""
+    rows = [*counts.rows, replace(counts.total, label="Total")]
+    return pd.DataFrame([
+        {label: row.label, "No response": row.empty, "Partial response": row.partial,
+         "Full response": row.complete, "Completion": row.completion}
+        for row in rows
+    ])
+
+
+def contact_response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """A contact's responses: the date (a link to that poll date), the poll, the answers on one line."""
+    shown = pd.DataFrame({
+        "Date": [page_url(POLLRUN, day(row.Date), pollrun=row.pollrun_id) for row in table.itertuples()],
+        "Poll": [page_url(POLL, row.Poll, poll=row.poll_id) for row in table.itertuples()],
+        "Answers": [answers.replace("\n", " · ") for answers in table["Answers"]],
+    })
+    answers = st.column_config.TextColumn("Answers", width="large", help="Categories, or the words of open answers")
+    return shown, {"Date": link_column("Date"), "Poll": link_column("Poll"), "Answers": answers}
+
+
+def message_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    shown = table.copy()
+    shown["pollrun_id"] = [
+        page_url(POLLRUN, "Open", pollrun=int(pollrun)) if pd.notna(pollrun) else None
+        for pollrun in table["pollrun_id"]
+    ]
+    shown = shown.rename(columns={"pollrun_id": "Poll date"})
+    return shown, {"Sent on": DATETIME, "Poll date": link_column("Poll date")}
+
+
+def by_dimension(table: pd.DataFrame, dimension: str) -> tuple[pd.DataFrame, pd.DataFrame, date | None]:
+    """responses_by's table for a chart (languages by name), its totals over all its days and on
+    the latest one, and that latest day."""
+    named = table.copy()
+    if dimension == "language":
+        named["value"] = [language_name(code) if code != "unknown" else "Unknown" for code in named["value"]]
+    if named.empty:
+        return named, pd.DataFrame(columns=["value", "Total", "Latest day"]), None
+    latest = named["day"].max()
+    totals = named.groupby("value", as_index=False)["responses"].sum().rename(columns={"responses": "Total"})
+    last = named[named["day"] == latest].groupby("value")["responses"].sum()
+    totals["Latest day"] = [int(last.get(value, 0)) for value in totals["value"]]
+    totals = totals.sort_values(["Total", "value"], ascending=[False, True]).reset_index(drop=True)
+    return named, totals, latest
