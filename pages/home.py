@@ -1,10 +1,17 @@
-"""Home: who is signed in, where, which regions are in view, and what those regions hold."""
+"""Home: who is signed in, where, which regions are in view, what those regions hold, the newest
+poll dates and who answered most lately (refreshed every 30 s)."""
 
 import streamlit as st
 
+from tracpro.queries.activity import most_active
 from tracpro.queries.home import scope_summary
+from tracpro.queries.pollruns import recent_pollruns
 from tracpro.ui.context import require_scope, require_signed_in, show_notice
-from tracpro.ui.database import read_scoped
+from tracpro.ui.database import read_scoped, read_scoped_live
+from tracpro.ui.links import page_link
+from tracpro.ui.navigation import POLLS
+from tracpro.ui.rankings import most_active_charts
+from tracpro.ui.tables import pollrun_rows
 
 context = require_signed_in()
 st.title("Home")
@@ -37,3 +44,24 @@ if summary.is_empty:
         )
     else:
         st.info(f"There are no contacts in {in_view} yet. They appear here after the next sync.")
+
+
+@st.fragment(run_every="30s")
+def recent_activity() -> None:
+    """Redrawn every 30 s on its own: the newest poll dates, and who answered most lately."""
+    st.subheader("Most recent poll dates", anchor=False)
+    recent = read_scoped_live(recent_pollruns, scope, limit=5)
+    if recent.empty:
+        st.info(
+            "No poll dates yet. They appear here with the next sync, once an administrator has chosen "
+            "which RapidPro flows are polls."
+        )
+    else:
+        table, config = pollrun_rows(recent)
+        st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+        page_link(POLLS, "All polls", icon=":material/ballot:")
+    most_active_charts(read_scoped(most_active, scope))
+
+
+if not summary.is_empty:
+    recent_activity()

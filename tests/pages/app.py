@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from urllib.parse import unquote
+
+import numpy
 from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
+# The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
+# links only: a poll, a poll date, a contact.
+DASHBOARD = ["Polls", "Activity", "Contacts", "Poll", "Poll date", "Contact"]
 
 
 def open_app() -> AppTest:
@@ -44,3 +52,36 @@ def on_sign_in_page(app: AppTest) -> bool:
     return [title.value for title in app.title] == ["TracPro"] and [h.value for h in app.subheader] == [
         "Sign in"
     ]
+
+
+def open_page(login: str, page: str, **params: object) -> AppTest:
+    """`page` as `login` opens it from an address with these query parameters."""
+    app = signed_in(login)
+    app.query_params.clear()
+    app.query_params.update({name: str(value) for name, value in params.items()})
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def figures(app: AppTest) -> list[dict]:
+    """The plotly figures on the page, as the browser would get them."""
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def shown_text(app: AppTest) -> str:
+    """Everything the page says in words (markdown, captions, alerts), one line each."""
+    elements = [*app.markdown, *app.caption, *app.info, *app.warning, *app.error, *app.success]
+    return "\n".join(element.value for element in elements)
+
+
+def link_labels(urls) -> list[str]:
+    """What a column of permalinks shows in the browser: the label after "#", decoded."""
+    return [unquote(url.partition("#")[2]) for url in urls]
+
+
+def values(data) -> list:
+    """A figure's array as a list: plotly sends numeric arrays as base64 ("bdata") with a dtype."""
+    if isinstance(data, dict) and "bdata" in data:
+        return numpy.frombuffer(base64.b64decode(data["bdata"]), dtype=numpy.dtype(data["dtype"])).tolist()
+    return list(data)

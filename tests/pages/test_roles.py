@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.conftest import ROOT
-from tests.pages.app import errors, page_titles, signed_in
+from tests.pages.app import DASHBOARD, errors, page_titles, signed_in
 from tracpro.auth.sessions import SignedInUser
 from tracpro.db.models import Role
 from tracpro.ui.context import CONTEXT, Context
@@ -27,9 +27,10 @@ def org(db):
 @pytest.mark.parametrize(
     ("login", "pages"),
     [
-        ("sup@example.org", ["Home", "My account"]),
-        ("admin@example.org", ["Home", "My account", "Users"]),
-        ("root@example.org", ["Home", "My account", "Users", "Database"]),
+        ("sup@example.org", ["Home", *DASHBOARD, "My account"]),
+        ("admin@example.org", ["Home", *DASHBOARD, "My account", "Users"]),
+        # A superuser with no membership works in the first org as an admin would.
+        ("root@example.org", ["Home", *DASHBOARD, "My account", "Users", "Database"]),
     ],
 )
 def test_navigation_is_built_from_the_role(org, login, pages):
@@ -58,7 +59,10 @@ def _page_run_with(page: str, context: Context | None) -> AppTest:
     return app.run()
 
 
-@pytest.mark.parametrize("page", ["pages/home.py", "pages/account.py", "pages/users.py", "pages/overview.py"])
+@pytest.mark.parametrize("page", [
+    "pages/home.py", "pages/account.py", "pages/users.py", "pages/overview.py", "pages/polls.py", "pages/poll.py",
+    "pages/pollrun.py", "pages/activity.py", "pages/contacts.py", "pages/contact.py",
+])
 def test_every_page_refuses_anyone_not_signed_in(db, page):
     app = _page_run_with(page, None)
     assert errors(app) == ["Please sign in to see this page."]

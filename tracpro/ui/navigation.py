@@ -11,6 +11,12 @@ import streamlit as st
 from tracpro.ui.context import Context
 
 HOME = "pages/home.py"
+POLLS = "pages/polls.py"
+POLL = "pages/poll.py"
+POLLRUN = "pages/pollrun.py"
+ACTIVITY = "pages/activity.py"
+CONTACTS = "pages/contacts.py"
+CONTACT = "pages/contact.py"
 ACCOUNT = "pages/account.py"
 USERS = "pages/users.py"
 DATABASE = "pages/overview.py"
@@ -25,12 +31,25 @@ def pages_for(context: Context) -> list[st.Page]:
     if context.user.must_change_password:
         # Until the password is changed, this is the only page there is.
         return [st.Page(ACCOUNT, title="Change your password", icon=":material/key:", default=True)]
-    pages = [
-        st.Page(HOME, title="Home", icon=":material/home:", default=True),
-        st.Page(ACCOUNT, title="My account", icon=":material/person:"),
-    ]
+    pages = [st.Page(HOME, title="Home", icon=":material/home:", default=True)]
+    if context.access is not None:
+        pages += dashboard_pages()
+    pages.append(st.Page(ACCOUNT, title="My account", icon=":material/person:"))
     if context.is_admin and context.access is not None:
         pages.append(st.Page(USERS, title="Users", icon=":material/group:"))
     if context.user.is_superuser:
         pages.append(st.Page(DATABASE, title="Database", icon=":material/database:"))
     return pages
+
+
+def dashboard_pages() -> list[st.Page]:
+    """The org's data, for both roles. A poll, a poll date and a contact are not in the menu:
+    they open from links and permalinks (their address carries which one, see tracpro.ui.links)."""
+    return [
+        st.Page(POLLS, title="Polls", icon=":material/ballot:"),
+        st.Page(ACTIVITY, title="Activity", icon=":material/monitoring:"),
+        st.Page(CONTACTS, title="Contacts", icon=":material/contacts:"),
+        st.Page(POLL, title="Poll", icon=":material/ballot:", visibility="hidden"),
+        st.Page(POLLRUN, title="Poll date", icon=":material/event:", visibility="hidden"),
+        st.Page(CONTACT, title="Contact", icon=":material/person_pin:", visibility="hidden"),
+    ]

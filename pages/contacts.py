@@ -1,0 +1,41 @@
+"""Contacts: the contacts in the regions you see, searchable by name or URN (read only here)."""
+
+import streamlit as st
+
+from tracpro.queries.contacts import contact_list
+from tracpro.ui.context import require_scope
+from tracpro.ui.database import read_scoped
+from tracpro.ui.tables import MOST_ROWS, contact_rows
+
+scope = require_scope()
+st.title("Contacts")
+st.caption(
+    "Contacts that are being tracked in TracPro. If you don't see someone here, make sure an administrator "
+    "tracks their RapidPro groups as regions and reporter groups."
+)
+
+
+def remember_search() -> None:
+    text = st.session_state["contact_search"].strip()
+    if text:
+        st.query_params["search"] = text
+    else:
+        st.query_params.pop("search", None)
+
+
+search = st.text_input(
+    "Search", value=st.query_params.get("search", ""), key="contact_search", on_change=remember_search,
+    placeholder="Name or phone number", icon=":material/search:",
+).strip()
+contacts = read_scoped(contact_list, scope, search=search)
+if contacts.empty:
+    st.info(f"No contact matches “{search}”." if search else "No contacts yet in the regions you see. "
+            "They appear with the next sync.")
+    st.stop()
+
+count, recent = len(contacts), len(contacts.columns) - 5  # beyond id, name, URN, groups and region
+completed = f"; the last {recent} columns: who completed the most recent poll dates" if recent > 0 else ""
+shown = f" (the first {MOST_ROWS:,} below: search to find the others)" if count > MOST_ROWS else ""
+st.caption(f"{count:,} contact{'s' if count != 1 else ''}{shown}{completed}.")
+table, config = contact_rows(contacts)
+st.dataframe(table, hide_index=True, column_config=config, width="stretch")

@@ -1,0 +1,63 @@
+"""A poll (?poll=ID): each active question over the poll's dates (Charts), and its dates (Dates).
+
+Filters live in the address; clicking a point of a chart opens that date with the same filters.
+"""
+
+import streamlit as st
+
+from tracpro.polls.filters import NumericDisplay
+from tracpro.queries.poll_charts import poll_over_time
+from tracpro.queries.pollruns import poll_dates, poll_header
+from tracpro.ui.context import require_scope, require_signed_in
+from tracpro.ui.database import read_scoped
+from tracpro.ui.filters import poll_filters
+from tracpro.ui.links import filter_params, open_page
+from tracpro.ui.navigation import POLLRUN, POLLS
+from tracpro.ui.params import read_found, require_id, url_tabs
+from tracpro.ui.question_blocks import over_time
+from tracpro.ui.tables import day, pollrun_rows
+
+UNIVERSAL_ONLY = (
+    "Charts include only poll dates started in RapidPro. "
+    "Choose a region in the sidebar to see regional poll dates too."
+)
+
+context = require_signed_in()
+scope = require_scope()
+poll_id = require_id("poll", "poll", POLLS, "All polls")
+poll = read_found(poll_header, scope, poll_id=poll_id, back_page=POLLS, back_label="All polls")
+st.title(poll.name)
+tabs = url_tabs(["Charts", "Dates"], key="poll_tab")
+
+with tabs["Charts"]:
+    filters = poll_filters(scope) if tabs["Charts"].open else None
+    if filters is not None:
+        region = dict(context.region_names).get(scope.selected_region_id)
+        if region is None:
+            st.caption(UNIVERSAL_ONLY)
+        charts = read_scoped(poll_over_time, scope, poll_id=poll_id, filters=filters)
+        if not charts.pollruns:
+            st.info("No poll dates in this period: widen the date range.")
+        else:
+            dates = len(charts.pollruns)
+            st.caption(
+                f"{dates:,} poll date{'s' if dates != 1 else ''}, {day(charts.pollruns[0].day)} to "
+                f"{day(charts.pollruns[-1].day)}. Click a point of a chart to open that date."
+            )
+            for question in charts.questions:
+                clicked = over_time(question, filters.numeric, region)
+                if clicked is not None:
+                    # As in TracPro: a response rate opens the date's participation.
+                    rate = question.kind == "numeric" and filters.numeric == NumericDisplay.RESPONSE_RATE
+                    open_page(POLLRUN, pollrun=clicked, tab="participation" if rate else None,
+                              **filter_params(filters))
+
+with tabs["Dates"]:
+    if tabs["Dates"].open:
+        dates = read_scoped(poll_dates, scope, poll_id=poll_id)
+        if dates.empty:
+            st.info("No dates yet for this poll. They appear with the sync after its first responses.")
+        else:
+            st.caption(f"{len(dates):,} date{'s' if len(dates) != 1 else ''}, newest first.")
+            table, config = pollrun_rows(dates, with_poll=False)
+            st.dataframe(table, hide_index=True, column_config=config, width="stretch")

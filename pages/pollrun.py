@@ -1,0 +1,68 @@
+"""A poll date (?pollrun=ID&tab=summary|participation|responses): each question's answers on
+that date, who took part, and every response with its downloads."""
+
+import streamlit as st
+
+from tracpro.queries.participation import participation
+from tracpro.queries.pollrun_summary import pollrun_summary
+from tracpro.queries.pollruns import pollrun_header
+from tracpro.queries.responses import pollrun_responses, responses_export
+from tracpro.ui.context import require_scope
+from tracpro.ui.database import read_scoped
+from tracpro.ui.exports import download_buttons, file_stem
+from tracpro.ui.filters import lenient, poll_filters
+from tracpro.ui.links import filter_params, page_link
+from tracpro.ui.navigation import POLL, POLLS
+from tracpro.ui.params import read_found, require_id, url_choice, url_tabs
+from tracpro.ui.question_blocks import on_date
+from tracpro.ui.tables import MOST_ROWS, NUMBER, day, participation_rows, response_rows
+
+scope = require_scope()
+pollrun_id = require_id("pollrun", "poll date", POLLS, "All polls")
+header = read_found(pollrun_header, scope, pollrun_id=pollrun_id, back_page=POLLS, back_label="All polls")
+st.title(f"{header.poll} ({day(header.day)})")
+st.caption(f"Region: {header.region} · Started by: {header.started_by}")
+# Back to the poll with the filters it was left with (they travel in the address).
+page_link(POLL, f"All dates of {header.poll}", icon=":material/ballot:", poll=header.poll_id,
+          **filter_params(lenient(st.query_params.to_dict())))
+filters = poll_filters(scope, with_dates=False)
+tabs = url_tabs(["Summary", "Participation", "Responses"], key="pollrun_tab")
+
+with tabs["Summary"]:
+    if tabs["Summary"].open:
+        shape = url_choice("Categorical answers as", {"pie": "Pie", "bar": "Bars"}, param="chart",
+                           key="chart")
+        for question in read_scoped(pollrun_summary, scope, pollrun_id=pollrun_id, filters=filters):
+            on_date(question, bars=shape == "bar")
+
+with tabs["Participation"]:
+    if tabs["Participation"].open:
+        group_by = url_choice("Group by", {"reporter_group": "Reporter group", "region": "Region"},
+                              param="group_by", key="group_by")
+        counts = read_scoped(participation, scope, pollrun_id=pollrun_id, group_by=group_by, filters=filters)
+        if not counts.total.total:
+            st.info("Nobody was reached on this date in the regions you see.")
+        else:
+            table = participation_rows(counts, "Region" if group_by == "region" else "Reporter group")
+            counted = ("No response", "Partial response", "Full response")
+            st.dataframe(table, hide_index=True, width="stretch", column_config=dict.fromkeys(counted, NUMBER))
+            st.caption(
+                "A contact in several reporter groups counts in each of them; the Total row counts each contact "
+                f"once. {counts.respondents:,} respondents, {counts.non_respondents:,} non-respondents."
+            )
+
+with tabs["Responses"]:
+    if tabs["Responses"].open:
+        responses = read_scoped(pollrun_responses, scope, pollrun_id=pollrun_id, filters=filters)
+        if responses.empty:
+            st.info("No responses yet for this date. New responses arrive with each sync.")
+        else:
+            shown = f" (the newest {MOST_ROWS:,} below)" if len(responses) > MOST_ROWS else ""
+            st.caption(f"{len(responses):,} partial and complete responses{shown}, newest first. The downloads "
+                       "hold them all, and the superseded ones too, with each answer as it was given.")
+            download_buttons(
+                lambda: read_scoped(responses_export, scope, pollrun_id=pollrun_id, filters=filters),
+                file_stem(header.poll, header.day),
+            )
+            table, config = response_rows(responses)
+            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
