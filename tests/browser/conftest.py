@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,21 +104,14 @@ def _hash(password: str) -> str:
     return hash_password(password, rounds=4)
 
 
-@pytest.fixture(scope="module")
-def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
-    name = database_server.create_database("tracpro_browser")
-    database_url = database_server.url(name)
-    _committed_users(database_url)
+@contextmanager
+def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port over `database_url`; yields its URL, stops it after."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    log = log_dir / "streamlit.log"
     environment = {key: value for key, value in os.environ.items() if not key.startswith("TRACPRO_")}
-    environment |= {
-        "DATABASE_URL": database_url,
-        "TRACPRO_COOKIE_KEY": COOKIE_KEY,
-        "TRACPRO_DEMO": "0",
-        "TRACPRO_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-    }
+    environment |= {"DATABASE_URL": database_url, "TRACPRO_DATA_DIR": str(data_dir), **settings}
     with log.open("w") as output:
         process = subprocess.Popen(
             [
@@ -134,6 +128,10 @@ def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
                 str(port),
                 "--browser.gatherUsageStats",
                 "false",
+                # A test server has nothing to reload; and when the machine's inotify queue
+                # overflows, the watcher's flood of "changed" events sends sessions back to Home.
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=environment,
@@ -142,7 +140,7 @@ def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
         )
     try:
         _wait_for_health(url, process, log)
-        yield ServedApp(url, database_url)
+        yield url
     finally:
         process.terminate()
         try:
@@ -150,6 +148,44 @@ def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
+    name = database_server.create_database("tracpro_browser")
+    database_url = database_server.url(name)
+    _committed_users(database_url)
+    try:
+        with _streamlit(
+            database_url,
+            tmp_path_factory.mktemp("streamlit"),
+            tmp_path_factory.mktemp("data"),
+            TRACPRO_COOKIE_KEY=COOKIE_KEY,
+            TRACPRO_DEMO="0",
+        ) as url:
+            yield ServedApp(url, database_url)
+    finally:
+        database_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def demo_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
+    """The demo org, as `python3 run.py demo` builds it (sync_job.py --demo, about half a minute),
+    in a database of its own, served in demo mode."""
+    name = database_server.create_database("tracpro_demo")
+    database_url = database_server.url(name)
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("TRACPRO_")}
+    environment |= {"DATABASE_URL": database_url, "TRACPRO_DATA_DIR": str(data_dir), "TRACPRO_DEMO": "1"}
+    try:
+        built = subprocess.run(
+            [sys.executable, "sync_job.py", "--demo", "--quiet"],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
+        )
+        assert built.returncode == 0, f"sync_job.py --demo failed:\n{built.stdout}\n{built.stderr}"
+        with _streamlit(database_url, tmp_path_factory.mktemp("demo-streamlit"), data_dir, TRACPRO_DEMO="1") as url:
+            yield ServedApp(url, database_url)
+    finally:
         database_server.drop_database(name)
 
 

@@ -1,0 +1,194 @@
+"""A supervisor's tour of every dashboard page over the demo data, in real Chromium, at a laptop's
+size (1280×800) and a phone's (390×844).
+
+Every page is opened from its permalink. A page fails the tour when it shows an exception or
+not its heading, when one of its charts draws nothing, when a word cloud image is missing or
+empty, or (on the phone) when the whole page scrolls sideways. On the laptop the tour also
+clicks a point of a chart (which must open that date with the same filters) and downloads the
+responses. Screenshots of every page go to test-artifacts/tour/<size>/<page>.png.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.conftest import ROOT
+from tracpro.auth.demo import SUPERVISORS
+from tracpro.auth.scope import build_scope
+from tracpro.db.connection import make_engine
+from tracpro.db.models import Membership, User
+from tracpro.queries.pollrun_summary import pollrun_summary
+from tracpro.queries.pollruns import poll_dates, poll_list
+from tracpro.queries.responses import pollrun_responses
+from tracpro.ui.links import page_url
+from tracpro.ui.tables import day
+
+pytestmark = pytest.mark.browser
+
+TOUR = ROOT / "test-artifacts" / "tour"
+LOGIN, PASSWORD, _ = SUPERVISORS[0]
+POLL = "Water & Sanitation"  # the demo poll with a categorical, a numeric and an open question
+FILTERS = {"date_range": "90-days"}  # the demo's dates span its last 90 days
+
+
+@dataclass(frozen=True)
+class Stop:
+    name: str  # the screenshot's file name
+    address: str
+    title: str
+    charts: int = 0  # at least this many plotly charts, each drawing something
+    clouds: int = 0  # exactly this many word clouds
+    tables: int = 0  # at least this many tables
+
+
+@pytest.fixture(scope="module")
+def stops(demo_app) -> list[Stop]:
+    """The tour's stops, chosen as the supervisor would find them: the poll, its newest date, and a
+    contact who answered on that date (all read through the same read models as the pages)."""
+    engine = make_engine(demo_app.database_url)
+    try:
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.login == LOGIN)).one()
+            membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+            scope = build_scope(session, org_id=membership.org_id, role=membership.role,
+                                given_region_ids=[region.id for region in membership.regions], selected_region_id=None)
+            polls = poll_list(session, scope)
+            poll_id = int(polls.loc[polls["poll"] == POLL, "poll_id"].iloc[0])
+            newest = poll_dates(session, scope, poll_id).iloc[0]
+            pollrun_id = int(newest.pollrun_id)
+            questions = pollrun_summary(session, scope, pollrun_id)
+            contact = pollrun_responses(session, scope, pollrun_id).iloc[0]
+    finally:
+        engine.dispose()
+    pollrun = f"{POLL} ({day(newest.day)})"
+    open_questions = sum(question.kind == "open" for question in questions)
+    charted = sum(question.kind == "bar" for question in questions)
+    return [
+        Stop("home", "", "Home", charts=2, tables=1),
+        Stop("polls", "polls", "Polls", tables=1),
+        Stop("poll-charts", page_url("poll", poll=poll_id, **FILTERS), POLL, charts=2, clouds=1),
+        Stop("poll-dates", page_url("poll", poll=poll_id, tab="dates"), POLL, tables=1),
+        Stop("pollrun-summary", page_url("pollrun", pollrun=pollrun_id), pollrun, charts=charted, clouds=open_questions),
+        Stop("pollrun-participation", page_url("pollrun", pollrun=pollrun_id, tab="participation"), pollrun, tables=1),
+        Stop("pollrun-responses", page_url("pollrun", pollrun=pollrun_id, tab="responses"), pollrun, tables=1),
+        Stop("activity", "activity", "Activity", charts=4, tables=2),
+        Stop("contacts", "contacts", "Contacts", tables=1),
+        Stop("contact", page_url("contact", contact=int(contact.contact_id)), contact.Contact, tables=2),
+    ]
+
+
+def _drawn_charts(page, at_least: int) -> int:
+    """Waits until every chart has drawn its traces; the number of charts that did."""
+    charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+    if at_least:
+        page.wait_for_function(f"document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= {at_least}",
+                               timeout=20_000)
+    drawn = 0
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        # Drawn: some trace, and in it a shape with a real outline (bars, areas and slices are paths).
+        painted = chart.evaluate("""element => [...element.querySelectorAll('g.trace path, g.slice path')]
+            .filter(path => (path.getAttribute('d') || '').length > 10).length""")
+        assert painted > 0, f"chart {index + 1} of {charts.count()} draws nothing"
+        drawn += 1
+    return drawn
+
+
+def _word_clouds(page) -> int:
+    images = page.locator("[data-testid='stImage'] img")
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("image => image.complete", arg=image.element_handle(), timeout=10_000)
+        width = image.evaluate("image => image.naturalWidth")
+        assert width > 0, f"word cloud {index + 1} has no picture"
+    return images.count()
+
+
+def _scrolls_sideways(page) -> bool:
+    """Whether the page itself (not a table inside it) is wider than the screen."""
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMain]');
+        const root = document.documentElement;
+        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
+    }""")
+
+
+def _screenshot(page, viewport: dict, path) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
+    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
+        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
+    page.wait_for_timeout(600)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
+
+
+def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
+    page.goto(f"{url}/{stop.address}")
+    wait_for_app(page)
+    heading(page, stop.title)
+    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
+    assert _drawn_charts(page, stop.charts) >= stop.charts, stop.name
+    assert _word_clouds(page) == stop.clouds, stop.name
+    assert page.get_by_test_id("stDataFrame").count() >= stop.tables, stop.name
+    if size == "phone":
+        assert not _scrolls_sideways(page), f"{stop.name} scrolls sideways on a phone"
+    _screenshot(page, viewport, TOUR / size / f"{stop.name}.png")
+
+
+def _click_a_point_then_download(page, url: str, stop: Stop) -> None:
+    """A chart's point opens its date with the same filters; the Responses tab's CSV downloads."""
+    page.goto(f"{url}/{stop.address}")
+    wait_for_app(page)
+    heading(page, stop.title)
+    # A point in the middle: the last one sits under the chart's toolbar, which hovering shows.
+    points = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.locator(".points path")
+    point = points.nth(points.count() // 2)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # Streamlit changes pages in place (history.pushState): no load event to wait for.
+    page.wait_for_function("() => location.pathname.endsWith('/pollrun')", timeout=20_000)
+    wait_for_app(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["date_range"] == ["90-days"] and query["pollrun"][0].isdigit()
+    page.get_by_role("tab", name="Responses").click()
+    wait_for_app(page)
+    assert "tab=responses" in page.url  # the address follows the tab
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename.startswith("responses-water-sanitation-")
+    first_line = open(download.value.path(), encoding="utf-8").readline().strip()
+    assert first_line.startswith("Date,Name,URN,Region,Reporter groups,")
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport):
+    started = time.monotonic()
+    phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
+    context = browser.new_context(viewport=viewport, accept_downloads=True, **phone)
+    page = context.new_page()
+    try:
+        page.goto(demo_app.url)
+        wait_for_app(page)
+        sign_in(page, LOGIN, PASSWORD)
+        heading(page, "Home")
+        session_cookie(context)  # permalinks open new sessions, signed in from this cookie
+        for stop in stops:
+            _visit(page, demo_app.url, stop, viewport, size)
+        if size == "desktop":
+            _click_a_point_then_download(page, demo_app.url, stops[2])
+    finally:
+        context.close()
+    assert time.monotonic() - started < 120, "the tour of one size should take well under two minutes"
