@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 import venv
 from pathlib import Path
 
@@ -66,6 +68,48 @@ def run(*args: str) -> int:
     return subprocess.call([str(PYTHON), *args], cwd=ROOT)
 
 
+# How often the demo's sync job syncs again (and pushes what users asked for) while the app runs.
+DEMO_SYNC_SECONDS = 30
+
+
+def demo(streamlit_arguments: list[str]) -> int:
+    """The demo org synced from the built-in RapidPro simulator, then the dashboard.
+
+    The sync job keeps running beside the app (`--loop`), so the simulator it serves stays up:
+    polls started, messages sent and contacts edited in the dashboard reach it, and the
+    simulated contacts' answers come back every DEMO_SYNC_SECONDS.
+    """
+    # Stopped by a service manager (SIGTERM), stop the app and the sync job too, as on Ctrl+C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sync = subprocess.Popen(
+        [str(PYTHON), "sync_job.py", "--demo", "--loop", str(DEMO_SYNC_SECONDS)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, bufsize=1,
+    )
+    try:
+        for line in sync.stdout:
+            print(line, end="", flush=True)
+            if line.startswith("demo: "):  # the first round's summary
+                if not line.startswith("demo: synced"):
+                    return 1
+                break
+        else:
+            return sync.wait() or 1
+        threading.Thread(target=lambda: [print(line, end="", flush=True) for line in sync.stdout],
+                         daemon=True).start()
+        # Demo mode: the login page lists the demo accounts, and a cookie key is made up if none is set.
+        environment = {**os.environ, "TRACPRO_DEMO": "1"}
+        streamlit = [str(PYTHON), "-m", "streamlit", "run", "app.py", *streamlit_arguments]
+        return subprocess.call(streamlit, cwd=ROOT, env=environment)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        sync.terminate()
+        try:
+            sync.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            sync.kill()
+
+
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
     if command == "test":
@@ -74,13 +118,7 @@ def main(argv: list[str]) -> int:
     if command in ("demo", "app"):
         ensure_environment("requirements.txt")
         if command == "demo":
-            status = run("sync_job.py", "--demo")
-            if status != 0:
-                return status
-            # Demo mode: the login page lists the demo accounts, and a cookie key is made up if none is set.
-            environment = {**os.environ, "TRACPRO_DEMO": "1"}
-            streamlit = [str(PYTHON), "-m", "streamlit", "run", "app.py", *rest]
-            return subprocess.call(streamlit, cwd=ROOT, env=environment)
+            return demo(rest)
         return run("-m", "streamlit", "run", "app.py", *rest)
     if command == "sync":
         ensure_environment("requirements.txt")
