@@ -1,0 +1,39 @@
+"""Trying a user's actions at once, from the app: what the next sync job would do, done now.
+
+A page must not hang on a slow or absent RapidPro, so each action gets one attempt with a short
+timeout, and once RapidPro fails to answer the rest are not tried: whatever is neither accepted
+nor refused stays pending, and the sync job retries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import Org, OutboxAction, OutboxStatus
+from tracpro.outbox.pusher import push_action
+from tracpro.rapidpro import RapidPro, RetryPolicy
+
+IMMEDIATE_TIMEOUT_SECONDS = 10.0
+
+
+def _statuses(action_ids: Sequence[int]) -> dict[int, OutboxStatus]:
+    with session_scope() as session:
+        return dict(session.execute(select(OutboxAction.id, OutboxAction.status)
+                                    .where(OutboxAction.id.in_(list(action_ids)))).all())
+
+
+def try_now(org_id: int, action_ids: Sequence[int], now: datetime | None = None) -> dict[int, OutboxStatus]:
+    """Push the org's actions `action_ids` (stored and committed already); their statuses after."""
+    with session_scope() as session:
+        org = session.get(Org, org_id)
+        host, token = (org.rapidpro_host, org.rapidpro_token) if org is not None else ("", "")
+    if host and token:
+        rapidpro = RapidPro(host, token, RetryPolicy(attempts=1), timeout=IMMEDIATE_TIMEOUT_SECONDS)
+        for action_id in action_ids:
+            if push_action(rapidpro, action_id, now or datetime.now(UTC)) == OutboxStatus.PENDING:
+                break  # RapidPro is not answering: the sync job will send the rest
+    return _statuses(action_ids)
