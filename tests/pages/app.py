@@ -16,6 +16,13 @@ APP = str(ROOT / "app.py")
 # The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
 # links only: a poll, a poll date, a contact.
 DASHBOARD = ["Polls", "Activity", "Contacts", "Poll", "Poll date", "Contact"]
+# In page order, as tracpro.ui.navigation registers them after DASHBOARD (both roles) ...
+INDICATORS: list[str] = []
+ACTIONS: list[str] = []
+# ... after Users (administrators) ...
+SETTINGS: list[str] = []
+# ... and after Database (superusers).
+SUPERUSER: list[str] = []
 
 
 def open_app() -> AppTest:

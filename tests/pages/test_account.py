@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tests.pages.app import DASHBOARD, errors, page_titles, signed_in
+from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, errors, page_titles, signed_in
 from tracpro.auth.passwords import check_password
 from tracpro.db.models import Role
 
@@ -52,7 +52,7 @@ def test_the_forced_change_validates_then_opens_the_app(db, forced):
     ]
     _fill(app, f.PASSWORD, "brand new password", "brand new password")
     assert app.title[0].value == "My account"  # the same page, now with every page of the role beside it
-    assert page_titles(app) == ["Home", *DASHBOARD, "My account", "Users"]
+    assert page_titles(app) == ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account", "Users", *SETTINGS]
     assert app.success[0].value.startswith("Your password has been changed.")
     db.refresh(forced)
     assert not forced.must_change_password and check_password("brand new password", forced.password_hash)

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.conftest import ROOT
-from tests.pages.app import DASHBOARD, errors, page_titles, signed_in
+from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, SUPERUSER, errors, page_titles, signed_in
 from tracpro.auth.sessions import SignedInUser
 from tracpro.db.models import Role
 from tracpro.ui.context import CONTEXT, Context
@@ -27,10 +27,11 @@ def org(db):
 @pytest.mark.parametrize(
     ("login", "pages"),
     [
-        ("sup@example.org", ["Home", *DASHBOARD, "My account"]),
-        ("admin@example.org", ["Home", *DASHBOARD, "My account", "Users"]),
+        ("sup@example.org", ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account"]),
+        ("admin@example.org", ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account", "Users", *SETTINGS]),
         # A superuser with no membership works in the first org as an admin would.
-        ("root@example.org", ["Home", *DASHBOARD, "My account", "Users", "Database"]),
+        ("root@example.org",
+         ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account", "Users", *SETTINGS, "Database", *SUPERUSER]),
     ],
 )
 def test_navigation_is_built_from_the_role(org, login, pages):

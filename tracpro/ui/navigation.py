@@ -33,12 +33,14 @@ def pages_for(context: Context) -> list[st.Page]:
         return [st.Page(ACCOUNT, title="Change your password", icon=":material/key:", default=True)]
     pages = [st.Page(HOME, title="Home", icon=":material/home:", default=True)]
     if context.access is not None:
-        pages += dashboard_pages()
+        pages += dashboard_pages() + indicator_pages() + action_pages()
     pages.append(st.Page(ACCOUNT, title="My account", icon=":material/person:"))
     if context.is_admin and context.access is not None:
         pages.append(st.Page(USERS, title="Users", icon=":material/group:"))
+        pages += settings_pages()
     if context.user.is_superuser:
         pages.append(st.Page(DATABASE, title="Database", icon=":material/database:"))
+        pages += superuser_pages()
     return pages
 
 
@@ -53,3 +55,23 @@ def dashboard_pages() -> list[st.Page]:
         st.Page(POLLRUN, title="Poll date", icon=":material/event:", visibility="hidden"),
         st.Page(CONTACT, title="Contact", icon=":material/person_pin:", visibility="hidden"),
     ]
+
+
+def indicator_pages() -> list[st.Page]:
+    """Recent indicators, region comparison (both roles)."""
+    return []
+
+
+def action_pages() -> list[st.Page]:
+    """Inbox, message log and other pages that act on RapidPro (both roles, within their scope)."""
+    return []
+
+
+def settings_pages() -> list[st.Page]:
+    """The org's settings (administrators of the org; superusers)."""
+    return []
+
+
+def superuser_pages() -> list[st.Page]:
+    """Across orgs (superusers only)."""
+    return []
