@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, time as day_start
 from pathlib import Path
 
@@ -87,16 +90,41 @@ def run_job(url: str, *arguments: str) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, output
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tier", default="district", choices=["demo", "district", "national"])
-    parser.add_argument("--seed", type=int, default=1)
-    arguments = parser.parse_args()
+@dataclass
+class SyncFigures:
+    tier: str
+    seed: int
+    contacts: int
+    responses: int
+    answers: int
+    run_seconds: float
+    first_seconds: float
+    first_mb: int
+    again_seconds: float
+    again_summary: str
 
+    def lines(self) -> list[tuple[str, str]]:
+        return [
+            ("contacts", f"{self.contacts:,}"),
+            ("runs (responses)", f"{self.responses:,}"),
+            ("answers", f"{self.answers:,}"),
+            ("runs phase, seconds", f"{self.run_seconds:.1f}"),
+            ("runs/s", f"{self.responses / self.run_seconds:,.0f}"),
+            ("answers/s", f"{self.answers / self.run_seconds:,.0f}"),
+            ("whole first sync, seconds", f"{self.first_seconds:.1f}"),
+            ("sync job peak memory, MB", f"{self.first_mb:,}"),
+            ("second pass (nothing new), s", f"{self.again_seconds:.1f}"),
+        ]
+
+
+@contextmanager
+def synced_tier(tier: str, seed: int = 1) -> Iterator[tuple[str, SyncFigures]]:
+    """Generate `tier` in a simulator process, sync it into a new database with sync_job.py
+    (twice: the second pass finds nothing new); yields the database's URL and the figures."""
     anchor = datetime.combine(datetime.now(UTC).date(), day_start(), UTC)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tracpro.simulator", "--tier", arguments.tier, "--seed", str(arguments.seed),
+        [sys.executable, "-m", "tracpro.simulator", "--tier", tier, "--seed", str(seed),
          "--port", str(port), "--token", TOKEN, "--anchor", anchor.isoformat()],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -104,7 +132,7 @@ def main() -> None:
         url, drop = database(Path(workdir))
         try:
             # The same dataset, described locally: it tells the setup which groups are regions.
-            described = Simulator(tier=arguments.tier, seed=arguments.seed, token=TOKEN, port=port, anchor=anchor)
+            described = Simulator(tier=tier, seed=seed, token=TOKEN, port=port, anchor=anchor)
             wait_for(described.url)
             engine = make_engine(url)
             upgrade_to_head(engine)
@@ -119,22 +147,27 @@ def main() -> None:
                 contacts = connection.execute(text("SELECT count(*) FROM contacts")).scalar_one()
             run_seconds = sum(float(m[4]) for m in RESOURCE_LINE.finditer(log) if m[1].startswith("runs:"))
             engine.dispose()
-        finally:
-            drop()
             server.terminate()
             server.wait(timeout=10)
+            yield url, SyncFigures(tier, seed, contacts, responses, answers, run_seconds, first_seconds,
+                                   first_mb, again_seconds, again_log.strip().splitlines()[-1])
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=10)
+            drop()
 
-    print(f"TracPro sync benchmark, {arguments.tier} tier (seed {arguments.seed}), {os.cpu_count()} CPUs")
-    print(f"{'contacts':<34}{contacts:>14,}")
-    print(f"{'runs (responses)':<34}{responses:>14,}")
-    print(f"{'answers':<34}{answers:>14,}")
-    print(f"{'runs phase, seconds':<34}{run_seconds:>14.1f}")
-    print(f"{'runs/s':<34}{responses / run_seconds:>14,.0f}")
-    print(f"{'answers/s':<34}{answers / run_seconds:>14,.0f}")
-    print(f"{'whole first sync, seconds':<34}{first_seconds:>14.1f}")
-    print(f"{'sync job peak memory, MB':<34}{first_mb:>14,}")
-    print(f"{'second pass (nothing new), s':<34}{again_seconds:>14.1f}")
-    print("second pass:", again_log.strip().splitlines()[-1])
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tier", default="district", choices=["demo", "district", "national"])
+    parser.add_argument("--seed", type=int, default=1)
+    arguments = parser.parse_args()
+    with synced_tier(arguments.tier, arguments.seed) as (_, figures):
+        print(f"TracPro sync benchmark, {arguments.tier} tier (seed {arguments.seed}), {os.cpu_count()} CPUs")
+        for label, value in figures.lines():
+            print(f"{label:<34}{value:>14}")
+        print("second pass:", figures.again_summary)
 
 
 if __name__ == "__main__":
