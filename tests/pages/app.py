@@ -20,9 +20,9 @@ DASHBOARD = ["Polls", "Activity", "Contacts", "Poll", "Poll date", "Contact"]
 INDICATORS: list[str] = []
 ACTIONS: list[str] = []
 # ... after Users (administrators) ...
-SETTINGS: list[str] = []
+SETTINGS: list[str] = ["Organization", "Poll settings", "Regions and groups", "Sync"]
 # ... and after Database (superusers).
-SUPERUSER: list[str] = []
+SUPERUSER: list[str] = ["Organizations", "All users"]
 
 
 def open_app() -> AppTest:

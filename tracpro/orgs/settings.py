@@ -75,7 +75,21 @@ def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[
             problem("logo", "The logo must be a PNG, JPEG, SVG or WebP image.")
         elif len(data.logo) > MAX_LOGO_BYTES:
             problem("logo", f"The logo must be at most {MAX_LOGO_BYTES // 1000} KB.")
+        elif not _looks_like(data.logo, data.logo_content_type):
+            problem("logo", "This file is not a PNG, JPEG, SVG or WebP image, whatever its name says.")
     return errors
+
+
+def _looks_like(content: bytes, content_type: str) -> bool:
+    """Whether the file starts as its type says: the browser names the type from the file's name,
+    and a file that is not the image it claims would break every page that shows the logo."""
+    if content_type == "image/png":
+        return content.startswith(b"\x89PNG\r\n\x1a\n")
+    if content_type == "image/jpeg":
+        return content.startswith(b"\xff\xd8\xff")
+    if content_type == "image/webp":
+        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    return b"<svg" in content[:4096]
 
 
 def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:

@@ -154,3 +154,50 @@ def update_region_tree(session: Session, org_id: int, data: object) -> str:
     session.flush()
     assign_contact_groups(session, org_id)  # the deepest region of a contact may have changed
     return f"{session.get(Org, org_id).name} regions have been updated."
+
+
+def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[str]:
+    """Track exactly these groups as regions, keeping the tree of those already tracked.
+
+    A region keeps its boundary, and its parent when that stays chosen; under a parent that is
+    dropped it moves up to the nearest chosen ancestor (T37). A newly chosen group, or one
+    chosen again, starts at the top (one chosen again with its old boundary). Returns the
+    names of the regions dropped.
+    """
+    current = {r.uuid: r for r in session.scalars(select(Region).where(Region.org_id == org_id, Region.is_active))}
+    by_id = {region.id: region for region in current.values()}
+    chosen = set(uuids)
+    boundary_osm = dict(session.execute(  # a region chosen again gets its boundary back
+        select(Region.uuid, Boundary.osm_id).join(Boundary, Boundary.id == Region.boundary_id)
+        .where(Region.org_id == org_id)
+    ).all())
+
+    def chosen_ancestor(region: Region | None) -> str | None:
+        seen: set[int] = set()
+        parent = by_id.get(region.parent_id) if region is not None else None
+        while parent is not None and parent.uuid not in chosen and parent.id not in seen:
+            seen.add(parent.id)
+            parent = by_id.get(parent.parent_id)
+        return parent.uuid if parent is not None and parent.uuid in chosen else None
+
+    choices = [RegionChoice(uuid, chosen_ancestor(current.get(uuid)), boundary_osm.get(uuid)) for uuid in uuids]
+    dropped = sorted((region.name for uuid, region in current.items() if uuid not in chosen), key=str.lower)
+    track_regions(session, org_id, choices)
+    return dropped
+
+
+def stop_tracking_region(session: Session, org_id: int, region_id: int) -> tuple[str, list[str], str | None]:
+    """Deactivate one region (T37): its sub-regions move up to its parent and its contacts leave it.
+
+    Returns (its name, the names of the sub-regions moved, the name of their new parent or None
+    for the top); raises ValueError for a region that is not an active region of the org.
+    """
+    region = session.get(Region, region_id)
+    if region is None or region.org_id != org_id or not region.is_active:
+        raise ValueError("This region does not exist or is already deactivated.")
+    children = sorted(session.scalars(select(Region.name).where(Region.parent_id == region.id, Region.is_active)),
+                      key=str.lower)
+    parent = session.get(Region, region.parent_id) if region.parent_id else None
+    deactivate_region(session, region)
+    assign_contact_groups(session, org_id)
+    return region.name, children, parent.name if parent is not None else None

@@ -69,9 +69,17 @@ def action_pages() -> list[st.Page]:
 
 def settings_pages() -> list[st.Page]:
     """The org's settings (administrators of the org; superusers)."""
-    return []
+    return [
+        st.Page("pages/organization.py", title="Organization", icon=":material/domain:"),
+        st.Page("pages/poll_settings.py", title="Poll settings", icon=":material/checklist:"),
+        st.Page("pages/regions.py", title="Regions and groups", icon=":material/account_tree:"),
+        st.Page("pages/sync.py", title="Sync", icon=":material/sync:"),
+    ]
 
 
 def superuser_pages() -> list[st.Page]:
     """Across orgs (superusers only)."""
-    return []
+    return [
+        st.Page("pages/organizations.py", title="Organizations", icon=":material/corporate_fare:"),
+        st.Page("pages/all_users.py", title="All users", icon=":material/manage_accounts:"),
+    ]

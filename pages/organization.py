@@ -1,0 +1,51 @@
+"""Organization: an org's administrators edit its name, timezone, languages, RapidPro connection,
+how repeated answers count, which contact fields show, and its logo (tracpro-behaviour §1.3, T46)."""
+
+import streamlit as st
+
+from tracpro.db import session_scope
+from tracpro.db.models import Role
+from tracpro.indicators.editing import Invalid
+from tracpro.orgs.choices import current_settings, stored_connection
+from tracpro.orgs.settings import save_settings, test_connection
+from tracpro.ui.context import notice, require_role, show_notice
+from tracpro.ui.forms import forget_form
+from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form, show_invalid
+
+FORM = "org_settings"
+
+context = require_role(Role.ADMIN)
+if context.access is None:
+    st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
+    st.stop()
+org_id = context.access.org_id
+with session_scope() as db:
+    current = current_settings(db, org_id)
+
+st.title("Organization")
+st.caption(f"Settings of {current.name}, for all its users.")
+show_notice()
+
+submission = org_settings_form(FORM, current)
+if submission is not None and submission.test_only:
+    draft = submission.settings
+    with session_scope() as db:
+        stored_host, stored_token = stored_connection(db, org_id)
+    host = (draft.rapidpro_host or "").strip() or stored_host
+    if not host:
+        st.error("Enter the RapidPro host first, such as https://app.rapidpro.io.")
+    else:
+        with st.spinner(f"Asking {host} …"):
+            message = test_connection(host, draft.rapidpro_token or stored_token)
+        (st.success if message.startswith("Connected") else st.error)(message)
+elif submission is not None:
+    try:
+        with session_scope() as db:
+            save_settings(db, org_id, submission.settings)
+    except Invalid as invalid:
+        show_invalid(invalid.errors, ORG_LABELS)
+    else:
+        forget_form(FORM)  # the form starts again from what is now stored (the token field empty)
+        st.cache_data.clear()  # names, timezone and visible fields show on every page
+        notice(f"Saved the settings of {submission.settings.name.strip()}.", "success")
+        st.rerun()

@@ -1,0 +1,90 @@
+"""Poll settings: which RapidPro flows are polls (Select Flows, T26), and each poll's names,
+question types and visibility (Poll edit). Names set here survive every sync."""
+
+import pandas as pd
+import streamlit as st
+
+from tracpro.db import session_scope
+from tracpro.db.models import Role
+from tracpro.indicators.editing import Invalid
+from tracpro.orgs.choices import flow_choices, polls_for_edit
+from tracpro.orgs.polls import edit_poll
+from tracpro.orgs.tracking import set_active_polls
+from tracpro.sync.requests import request_sync
+from tracpro.ui.context import notice, require_role, show_notice
+from tracpro.ui.forms import forget_form
+from tracpro.ui.links import page_link
+from tracpro.ui.settings_forms import poll_edit_form, show_invalid
+
+context = require_role(Role.ADMIN)
+if context.access is None:
+    st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
+    st.stop()
+org_id = context.access.org_id
+with session_scope() as db:
+    flows = flow_choices(db, org_id)
+    polls = polls_for_edit(db, org_id)
+
+st.title("Poll settings")
+st.caption("Which RapidPro flows TracPro tracks as polls, and what their questions are called here.")
+show_notice()
+choosing, editing = st.tabs(["Choose polls", "Edit a poll"])
+
+with choosing:
+    if not flows:
+        st.info("No RapidPro flows yet. They are listed here after the next sync.")
+        page_link("pages/sync.py", "Sync now", icon=":material/sync:")
+    else:
+        labels = {flow.flow_uuid: flow.rapidpro_name + (" (archived)" if flow.is_archived else "") for flow in flows}
+        with st.form("choose_polls"):
+            chosen = st.multiselect(
+                "Flows tracked as polls", list(labels), default=[f.flow_uuid for f in flows if f.is_active],
+                format_func=labels.__getitem__, key="choose_polls.flows",
+                help="Responses are synced for these flows only; other flows stay in RapidPro.",
+            )
+            submitted = st.form_submit_button("Save", type="primary", key="choose_polls.submit")
+        if submitted:
+            try:
+                with session_scope() as db:
+                    set_active_polls(db, org_id, chosen)
+                    request_sync(db, org_id, context.user.id)
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                st.cache_data.clear()
+                notice(f"Now tracking {len(chosen)} flows as polls. A sync has been requested: their questions "
+                       "and responses arrive when it has run.", "success")
+                st.rerun()
+        st.caption(f"{len(flows):,} flows in RapidPro as of the last sync.")
+        st.dataframe(
+            pd.DataFrame([(flow.rapidpro_name, flow.name if flow.name != flow.rapidpro_name else "",
+                           "Yes" if flow.is_active else "", flow.questions) for flow in flows],
+                         columns=["RapidPro flow", "Name in TracPro", "Poll", "Questions"]),
+            hide_index=True, width="stretch",
+        )
+
+with editing:
+    by_id = {poll.id: poll for poll in polls}
+    if not by_id:
+        st.info("No polls yet. Choose the flows to track on the “Choose polls” tab.")
+        st.stop()
+    poll_id = st.selectbox("Poll", list(by_id), format_func=lambda i: by_id[i].name, key="edit_poll.poll")
+    poll = by_id[poll_id]
+    st.caption(
+        "Names you set here are kept when RapidPro's names change; clear a name (or set it back to "
+        "RapidPro's) to follow RapidPro again. A question type you choose is kept by every sync."
+    )
+    submitted = poll_edit_form(f"edit_poll_{poll.id}", poll)
+    if submitted is not None:
+        name, questions = submitted
+        try:
+            with session_scope() as db:
+                saved = edit_poll(db, org_id, poll.id, name, questions).name
+        except Invalid as invalid:
+            show_invalid(invalid.errors, {"name": "Poll name", "questions": "Questions"}
+                         | {f"question_{q.id}": f"Question “{q.rapidpro_name}”" for q in poll.questions})
+        else:
+            forget_form(f"edit_poll_{poll.id}")  # the form starts again from what is stored
+            st.cache_data.clear()
+            notice(f"Saved “{saved}”.", "success")
+            st.rerun()

@@ -1,0 +1,128 @@
+"""An org administrator in real Chromium: opens the Organization page, saves a change, asks for a
+sync on the Sync page; every settings page is screenshotted at a laptop's size (1280×800) and a
+phone's (390×844) into test-artifacts/settings/<size>/, and none may scroll sideways on the phone."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests import factories as f
+from tests.browser.conftest import ADMIN
+from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.conftest import ROOT
+from tracpro.db.connection import make_engine
+from tracpro.db.models import Org, QuestionType, Region, SyncRequest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts" / "settings"
+# (address, heading, tab to click or None, screenshot name)
+PAGES = [("poll_settings", "Poll settings", None, "poll_settings"),
+         ("poll_settings", "Poll settings", "Edit a poll", "poll_edit"),
+         ("regions", "Regions and groups", None, "regions"),
+         ("regions", "Regions and groups", "Reporter groups", "reporter_groups")]
+
+
+def _scrolls_sideways(page) -> bool:
+    """Whether the page itself (not a table inside it) is wider than the screen."""
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMain]');
+        const root = document.documentElement;
+        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
+    }""")
+
+
+def _screenshot(page, viewport: dict, name: str, size: str) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
+    if size == "phone":
+        assert not _scrolls_sideways(page), f"{name} scrolls sideways on a phone"
+    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
+        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
+    page.wait_for_timeout(600)
+    path = ARTIFACTS / size / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
+
+
+def _open(page, url: str, address: str, title: str) -> None:
+    page.goto(f"{url}/{address}")
+    wait_for_app(page)
+    heading(page, title)
+    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
+
+
+@pytest.fixture(scope="module")
+def synced(served_app):
+    """What a sync would have stored for the settings pages to offer: flows, groups, boundaries."""
+    engine = make_engine(served_app.database_url)
+    with Session(engine) as session:
+        f.use_session(session)
+        try:
+            org = session.scalars(select(Org)).one()
+            for region in session.scalars(select(Region)):
+                f.ContactGroupFactory(org=org, name=region.name, uuid=region.uuid, contact_count=3)
+            f.ContactGroupFactory(org=org, name="Teachers", contact_count=12)
+            f.BoundaryFactory(org=org, name="Northern Province", level=1)
+            poll = f.PollFactory(org=org, rapidpro_name="Water & Sanitation", is_active=True)
+            f.QuestionFactory(poll=poll, rapidpro_name="How many taps work?", order=1)
+            f.QuestionFactory(poll=poll, rapidpro_name="What should change?", order=2, question_type=QuestionType.OPEN)
+            f.PollFactory(org=org, rapidpro_name="Registration", is_active=False)
+            session.commit()
+        finally:
+            f.use_session(None)
+    engine.dispose()
+    return served_app
+
+
+def _stored(served_app, query):
+    engine = make_engine(served_app.database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(query).all()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_an_admin_saves_the_organization_and_asks_for_a_sync(synced, browser, size, viewport):
+    served_app = synced
+    phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
+    context = browser.new_context(viewport=viewport, **phone)
+    page = context.new_page()
+    try:
+        page.goto(served_app.url)
+        wait_for_app(page)
+        sign_in(page, *ADMIN)
+        heading(page, "Home")
+        session_cookie(context)  # addresses opened below start new sessions, signed in from this cookie
+
+        _open(page, served_app.url, "organization", "Organization")
+        assert page.get_by_text("Current token: ••••••••").count() == 1
+        new_name = f"Ministry of Health ({size})"
+        name = page.get_by_role("textbox", name="Name", exact=True)
+        name.fill(new_name)
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text(f"Saved the settings of {new_name}.").wait_for()
+        wait_for_app(page)
+        assert _stored(served_app, select(Org.name)) == [(new_name,)]
+        _screenshot(page, viewport, "organization", size)
+
+        _open(page, served_app.url, "sync", "Sync")
+        page.get_by_role("button", name="Sync now").click()
+        page.get_by_text("A sync has been requested.").wait_for()
+        wait_for_app(page)
+        assert ("pending",) in [(status.value,) for (status,) in _stored(served_app, select(SyncRequest.status))]
+        _screenshot(page, viewport, "sync", size)
+
+        for address, title, tab, name in PAGES:
+            _open(page, served_app.url, address, title)
+            if tab is not None:
+                page.get_by_role("tab", name=tab).click()
+                page.wait_for_timeout(300)
+            _screenshot(page, viewport, name, size)
+    finally:
+        context.close()
