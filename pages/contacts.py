@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracpro.queries.contacts import contact_list
+from tracpro.queries.contacts import contact_count, contact_list
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
 from tracpro.ui.tables import MOST_ROWS, contact_rows
@@ -27,13 +27,13 @@ search = st.text_input(
     "Search", value=st.query_params.get("search", ""), key="contact_search", on_change=remember_search,
     placeholder="Name or phone number", icon=":material/search:",
 ).strip()
-contacts = read_scoped(contact_list, scope, search=search)
+contacts = read_scoped(contact_list, scope, search=search, limit=MOST_ROWS)
 if contacts.empty:
     st.info(f"No contact matches “{search}”." if search else "No contacts yet in the regions you see. "
             "They appear with the next sync.")
     st.stop()
 
-count, recent = len(contacts), len(contacts.columns) - 5  # beyond id, name, URN, groups and region
+count, recent = read_scoped(contact_count, scope, search=search), len(contacts.columns) - 5  # beyond id, name, URN, groups and region
 completed = f"; the last {recent} columns: who completed the most recent poll dates" if recent > 0 else ""
 shown = f" (the first {MOST_ROWS:,} below: search to find the others)" if count > MOST_ROWS else ""
 st.caption(f"{count:,} contact{'s' if count != 1 else ''}{shown}{completed}.")

@@ -10,7 +10,7 @@ from tests import factories as f
 from tests.queries.tracpro_data import build_data
 from tracpro.db.models import ResponseStatus
 from tracpro.queries.activity import most_active, responses_by
-from tracpro.queries.contacts import contact_detail, contact_list, contact_responses
+from tracpro.queries.contacts import contact_count, contact_detail, contact_list, contact_responses
 from tracpro.queries.poll_base import NotFound
 
 E, P, C = ResponseStatus.EMPTY, ResponseStatus.PARTIAL, ResponseStatus.COMPLETE
@@ -33,6 +33,16 @@ def test_t41_the_contact_list_search_and_recent_participation(db, data):
     supervisor = contact_list(db, data.scope("Kandahar"))
     assert supervisor["Name"].tolist() == ["Ann", "Bob"]
     assert supervisor["Farm Poll (2014-12-01)"].tolist() == [False, False]  # Ann's response is empty
+
+
+def test_the_contact_list_is_cut_in_sql_and_counted_whole(db, data):
+    first_two = contact_list(db, data.scope(), limit=2)
+    assert first_two["Name"].tolist() == ["Ann", "Bob"]
+    assert first_two.loc[0, "Reporter groups"] == "Farmers, Teachers"  # active groups, by name
+    assert first_two.loc[0, "Region"] == "Kandahar"
+    assert contact_count(db, data.scope()) == 5
+    assert contact_count(db, data.scope(), search="an") == 2
+    assert contact_count(db, data.scope("Kandahar")) == 2
 
 
 def test_t41_contact_details_are_not_found_outside_the_scope_or_the_org(db, data):

@@ -10,7 +10,8 @@ from datetime import datetime
 
 import pandas as pd
 import pycountry
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
@@ -23,9 +24,12 @@ from tracpro.db.models import (
     PollRun,
     Question,
     QuestionType,
+    Region,
+    ReporterGroup,
     Response,
     ResponseStatus,
     User,
+    contact_reporter_groups,
     message_recipients,
 )
 from tracpro.queries.poll_base import NotFound, org_timezone
@@ -53,24 +57,51 @@ def require_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
     return contact
 
 
-@read_model
-def contact_list(session: Session, scope: Scope, search: str = "") -> pd.DataFrame:
-    """Contacts in view, by name; with a region selected, whether each completed the three most
-    recent poll dates ("participation of every contact on one page")."""
-    query = select(Contact).where(_visible(scope)).order_by(func.lower(Contact.name), Contact.id)
+def _listed(scope: Scope, search: str):
+    """What the list shows: contacts in view whose name or URN holds `search`."""
+    condition = _visible(scope)
     if search.strip():
         pattern = f"%{search.strip()}%"
-        query = query.where(or_(Contact.name.ilike(pattern), Contact.urn.ilike(pattern)))
-    contacts = session.scalars(query).all()
-    rows = [{"contact_id": c.id, "Name": str(c), "URN": (c.urn or "").partition(":")[2],
-             "Reporter groups": ", ".join(sorted(g.name for g in c.reporter_groups if g.is_active)),
-             "Region": c.region.name if c.region else ""} for c in contacts]
-    table = pd.DataFrame(rows, columns=["contact_id", "Name", "URN", "Reporter groups", "Region"])
+        condition = and_(condition, or_(Contact.name.ilike(pattern), Contact.urn.ilike(pattern)))
+    return condition
+
+
+@read_model
+def contact_count(session: Session, scope: Scope, search: str = "") -> int:
+    return session.scalar(select(func.count()).select_from(Contact).where(_listed(scope, search)))
+
+
+@read_model
+def contact_list(session: Session, scope: Scope, search: str = "", limit: int | None = None) -> pd.DataFrame:
+    """Contacts in view, by name (the first `limit`); with a region selected, whether each completed
+    the three most recent poll dates ("participation of every contact on one page").
+
+    One statement: region and reporter groups are joined and aggregated in SQL, so a page of a
+    national org's list costs a sort, not a query per contact."""
+    groups = (
+        select(func.string_agg(ReporterGroup.name, aggregate_order_by(literal_column("', '"), ReporterGroup.name)))
+        .join(contact_reporter_groups, contact_reporter_groups.c.reporter_group_id == ReporterGroup.id)
+        .where(contact_reporter_groups.c.contact_id == Contact.id, ReporterGroup.is_active)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Contact.id, Contact.name, Contact.urn, Contact.uuid, groups, Region.name)
+        .outerjoin(Region, Region.id == Contact.region_id)
+        .where(_listed(scope, search))
+        .order_by(func.lower(Contact.name), Contact.id)
+        .limit(limit)
+    ).all()
+    table = pd.DataFrame(
+        [(id_, name or (urn or "").partition(":")[2] or uuid, (urn or "").partition(":")[2], group_names or "",
+          region or "") for id_, name, urn, uuid, group_names, region in rows],
+        columns=["contact_id", "Name", "URN", "Reporter groups", "Region"],
+    )
     if scope.selected_region_id is None or table.empty:
         return table
+    listed = table["contact_id"].tolist()
     for pollrun in recent_pollruns(session, scope, limit=3).itertuples():
         complete = set(session.scalars(select(Response.contact_id).where(
-            Response.pollrun_id == pollrun.pollrun_id, Response.is_active,
+            Response.pollrun_id == pollrun.pollrun_id, Response.contact_id.in_(listed), Response.is_active,
             Response.status == ResponseStatus.COMPLETE)))
         table[f"{pollrun.poll} ({pollrun.day.isoformat()})"] = table["contact_id"].isin(complete)
     return table
