@@ -5,6 +5,8 @@ every rerun before any page runs; the pages registered depend on the role (tracp
 so st.navigation ignores the pages/ folder and lists only what the viewer may open.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from tracpro.ui.database import require_database
@@ -13,7 +15,9 @@ from tracpro.ui.session import forget_rerun, sign_in
 from tracpro.ui.sidebar import build_context, render_sidebar
 from tracpro.ui.style import apply_style
 
-st.set_page_config(page_title="TracPro", page_icon=":material/poll:", layout="wide")
+# A local file: a material icon here would make every browser fetch it from Google's font servers.
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="TracPro", page_icon=str(FAVICON), layout="wide")
 apply_style()
 require_database()
 
@@ -24,7 +28,8 @@ try:
     else:
         context, region_options = build_context(gate, minimal=gate.user.must_change_password)
         render_sidebar(context, region_options)
-        st.navigation(pages_for(context)).run()
+        # expanded: with this many pages Streamlit would hide some behind "View more".
+        st.navigation(pages_for(context), expanded=True).run()
 finally:
     # What this rerun decided is for this rerun's page only: a page run any other way finds nothing.
     forget_rerun()

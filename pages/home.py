@@ -8,6 +8,7 @@ from tracpro.queries.home import scope_summary
 from tracpro.queries.pollruns import recent_pollruns
 from tracpro.ui.context import require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped, read_scoped_live
+from tracpro.ui.home_panels import alerts_panel, featured_indicator_panel
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import POLLS
 from tracpro.ui.rankings import most_active_charts
@@ -64,4 +65,6 @@ def recent_activity() -> None:
 
 
 if not summary.is_empty:
+    featured_indicator_panel(scope)
     recent_activity()
+    alerts_panel(scope)

@@ -12,6 +12,7 @@ from tracpro.ui.context import require_scope, require_signed_in
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
 from tracpro.ui.links import filter_params, open_page
+from tracpro.ui.maps import map_tabs, poll_map
 from tracpro.ui.navigation import POLLRUN, POLLS
 from tracpro.ui.params import read_found, require_id, url_tabs
 from tracpro.ui.question_blocks import over_time
@@ -27,7 +28,7 @@ scope = require_scope()
 poll_id = require_id("poll", "poll", POLLS, "All polls")
 poll = read_found(poll_header, scope, poll_id=poll_id, back_page=POLLS, back_label="All polls")
 st.title(poll.name)
-tabs = url_tabs(["Charts", "Dates"], key="poll_tab")
+tabs = url_tabs(["Charts", "Dates", *map_tabs(scope)], key="poll_tab")
 
 with tabs["Charts"]:
     filters = poll_filters(scope) if tabs["Charts"].open else None
@@ -61,3 +62,5 @@ with tabs["Dates"]:
             st.caption(f"{len(dates):,} date{'s' if len(dates) != 1 else ''}, newest first.")
             table, config = pollrun_rows(dates, with_poll=False)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+
+poll_map(scope, poll_id, tabs)

@@ -12,6 +12,7 @@ from tracpro.ui.database import read_scoped
 from tracpro.ui.exports import download_buttons, file_stem
 from tracpro.ui.filters import lenient, poll_filters
 from tracpro.ui.links import filter_params, page_link
+from tracpro.ui.maps import pollrun_map
 from tracpro.ui.navigation import POLL, POLLS
 from tracpro.ui.params import read_found, require_id, url_choice, url_tabs
 from tracpro.ui.question_blocks import on_date
@@ -34,6 +35,7 @@ with tabs["Summary"]:
                            key="chart")
         for question in read_scoped(pollrun_summary, scope, pollrun_id=pollrun_id, filters=filters):
             on_date(question, bars=shape == "bar")
+        pollrun_map(scope, header.poll_id, pollrun_id, filters)
 
 with tabs["Participation"]:
     if tabs["Participation"].open:

@@ -16,12 +16,12 @@ APP = str(ROOT / "app.py")
 # The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
 # links only: a poll, a poll date, a contact.
 DASHBOARD = ["Polls", "Activity", "Contacts", "Poll", "Poll date", "Contact"]
-# In page order, as tracpro.ui.navigation registers them after DASHBOARD (both roles) ...
-INDICATORS: list[str] = []
+# In page order, as tracpro.ui.navigation registers them after Home, My account and DASHBOARD (both roles) ...
+INDICATORS: list[str] = ["Indicators", "Indicator", "Compare regions"]
 ACTIONS: list[str] = []
-# ... after Users (administrators) ...
+# ... after Users (administrators, section Settings) ...
 SETTINGS: list[str] = ["Organization", "Poll settings", "Regions and groups", "Sync"]
-# ... and after Database (superusers).
+# ... and after Database (superusers, section Across organisations).
 SUPERUSER: list[str] = ["Organizations", "All users"]
 
 

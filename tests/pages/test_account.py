@@ -52,7 +52,7 @@ def test_the_forced_change_validates_then_opens_the_app(db, forced):
     ]
     _fill(app, f.PASSWORD, "brand new password", "brand new password")
     assert app.title[0].value == "My account"  # the same page, now with every page of the role beside it
-    assert page_titles(app) == ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account", "Users", *SETTINGS]
+    assert page_titles(app) == ["Home", "My account", *DASHBOARD, *INDICATORS, *ACTIONS, "Users", *SETTINGS]
     assert app.success[0].value.startswith("Your password has been changed.")
     db.refresh(forced)
     assert not forced.must_change_password and check_password("brand new password", forced.password_hash)

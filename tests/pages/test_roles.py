@@ -27,11 +27,11 @@ def org(db):
 @pytest.mark.parametrize(
     ("login", "pages"),
     [
-        ("sup@example.org", ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account"]),
-        ("admin@example.org", ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account", "Users", *SETTINGS]),
+        ("sup@example.org", ["Home", "My account", *DASHBOARD, *INDICATORS, *ACTIONS]),
+        ("admin@example.org", ["Home", "My account", *DASHBOARD, *INDICATORS, *ACTIONS, "Users", *SETTINGS]),
         # A superuser with no membership works in the first org as an admin would.
         ("root@example.org",
-         ["Home", *DASHBOARD, *INDICATORS, *ACTIONS, "My account", "Users", *SETTINGS, "Database", *SUPERUSER]),
+         ["Home", "My account", *DASHBOARD, *INDICATORS, *ACTIONS, "Users", *SETTINGS, "Database", *SUPERUSER]),
     ],
 )
 def test_navigation_is_built_from_the_role(org, login, pages):

@@ -27,21 +27,22 @@ def signed_out_pages() -> list[st.Page]:
     return [st.Page(LOGIN, title="Sign in", icon=":material/login:", url_path="sign-in", default=True)]
 
 
-def pages_for(context: Context) -> list[st.Page]:
+def pages_for(context: Context) -> dict[str, list[st.Page]]:
+    """The viewer's pages in menu sections (the first, unnamed, holds Home and the account)."""
     if context.user.must_change_password:
         # Until the password is changed, this is the only page there is.
-        return [st.Page(ACCOUNT, title="Change your password", icon=":material/key:", default=True)]
-    pages = [st.Page(HOME, title="Home", icon=":material/home:", default=True)]
+        return {"": [st.Page(ACCOUNT, title="Change your password", icon=":material/key:", default=True)]}
+    sections = {"": [st.Page(HOME, title="Home", icon=":material/home:", default=True)]}
     if context.access is not None:
-        pages += dashboard_pages() + indicator_pages() + action_pages()
-    pages.append(st.Page(ACCOUNT, title="My account", icon=":material/person:"))
+        sections["Results"] = dashboard_pages() + indicator_pages()
+        sections["Messages and actions"] = action_pages()
+    sections[""].append(st.Page(ACCOUNT, title="My account", icon=":material/person:"))
     if context.is_admin and context.access is not None:
-        pages.append(st.Page(USERS, title="Users", icon=":material/group:"))
-        pages += settings_pages()
+        sections["Settings"] = [st.Page(USERS, title="Users", icon=":material/group:"), *settings_pages()]
     if context.user.is_superuser:
-        pages.append(st.Page(DATABASE, title="Database", icon=":material/database:"))
-        pages += superuser_pages()
-    return pages
+        sections["Across organisations"] = [st.Page(DATABASE, title="Database", icon=":material/database:"),
+                                            *superuser_pages()]
+    return sections
 
 
 def dashboard_pages() -> list[st.Page]:
@@ -57,9 +58,18 @@ def dashboard_pages() -> list[st.Page]:
     ]
 
 
+INDICATORS = "pages/indicators.py"
+INDICATOR = "pages/indicator.py"
+COMPARE = "pages/compare.py"
+
+
 def indicator_pages() -> list[st.Page]:
-    """Recent indicators, region comparison (both roles)."""
-    return []
+    """Recent indicators, region comparison (both roles); an indicator opens from the list."""
+    return [
+        st.Page(INDICATORS, title="Indicators", icon=":material/trending_up:"),
+        st.Page(INDICATOR, title="Indicator", icon=":material/trending_up:", visibility="hidden"),
+        st.Page(COMPARE, title="Compare regions", icon=":material/compare_arrows:"),
+    ]
 
 
 def action_pages() -> list[st.Page]:

@@ -1,0 +1,34 @@
+"""Compare regions: one question's results over time for 2 to 4 regions side by side."""
+
+import streamlit as st
+
+from tracpro.queries.choices import question_choices
+from tracpro.queries.comparison import MAX_REGIONS, region_comparison
+from tracpro.ui.comparison import comparison_view
+from tracpro.ui.context import require_scope, require_signed_in
+from tracpro.ui.database import read_scoped
+from tracpro.ui.filters import poll_filters
+from tracpro.ui.question_picker import pick_question
+
+context = require_signed_in()
+scope = require_scope()
+st.title("Compare regions")
+st.caption(f"One question's results over time, for 2 to {MAX_REGIONS} regions side by side. "
+           "Each region counts its sub-regions too.")
+
+choices = [choice for choice in read_scoped(question_choices, scope) if choice.kind in ("numeric", "categorical")]
+question = pick_question(choices, key="compare")
+if question is None:
+    st.info("No poll has a numeric or categorical question yet. An administrator chooses which RapidPro "
+            "flows are polls; their questions appear after the next sync.")
+    st.stop()
+regions = dict(context.region_names)
+chosen = st.multiselect(f"Regions (2 to {MAX_REGIONS})", list(regions), format_func=regions.__getitem__,
+                        max_selections=MAX_REGIONS, key="compare.regions", placeholder="Choose regions")
+filters = poll_filters(scope)
+if len(chosen) < 2:
+    st.info(f"Choose 2 to {MAX_REGIONS} regions to compare.")
+elif filters is not None:
+    comparison = read_scoped(region_comparison, scope, question_id=question.question_id, region_ids=tuple(chosen),
+                             filters=filters)
+    comparison_view(comparison, [regions[region] for region in chosen], filters.numeric)

@@ -1,0 +1,94 @@
+"""One indicator (?indicator=ID): its chart and summary under the filters chosen; administrators
+edit or delete it and, where the org allows it, make or clear spoof data (T31)."""
+
+import streamlit as st
+
+from tracpro.db import session_scope
+from tracpro.indicators.editing import Invalid, delete_indicator, save_indicator
+from tracpro.indicators.spoof import clear_spoof, spoof
+from tracpro.queries.choices import indicator_values, question_choices, spoof_allowed
+from tracpro.queries.contacts import contact_list
+from tracpro.queries.indicators import indicator_data
+from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
+from tracpro.ui.database import read_scoped
+from tracpro.ui.forms import forget_form
+from tracpro.ui.indicator_forms import (
+    INDICATOR_LABELS,
+    SPOOF_LABELS,
+    confirmed,
+    indicator_form,
+    numeric_choices,
+    show_invalid,
+    spoof_form,
+)
+from tracpro.ui.indicators import indicator_filters, indicator_result
+from tracpro.ui.links import open_page, page_link
+from tracpro.ui.navigation import INDICATORS
+from tracpro.ui.params import read_found, require_id
+
+context = require_signed_in()
+scope = require_scope()
+indicator_id = require_id("indicator", "indicator", INDICATORS, "All indicators")
+values = read_found(indicator_values, scope, indicator_id=indicator_id, back_page=INDICATORS,
+                    back_label="All indicators")
+st.title(values.name)
+st.caption(f"Baseline: {values.baseline} · Follow ups: {values.follow_up} · "
+           f"{values.start_date:%B %d, %Y} – {values.end_date:%B %d, %Y}")
+page_link(INDICATORS, "All indicators", icon=":material/arrow_back:")
+show_notice()
+
+filters = indicator_filters(scope, context, values)
+if filters is not None:
+    indicator_result(read_scoped(indicator_data, scope, indicator_id=indicator_id, filters=filters))
+
+
+def saved(message: str) -> None:
+    st.cache_data.clear()
+    notice(message, "success")
+    st.rerun()
+
+
+if context.is_admin:
+    choices = read_scoped(question_choices, scope)
+    with st.expander("Edit this indicator", icon=":material/edit:"):
+        form = f"edit_indicator_{indicator_id}"
+        draft = indicator_form(form, numeric_choices(choices, values.baseline_question_id,
+                                                     values.follow_up_question_id), values)
+        if draft is not None:
+            try:
+                with session_scope() as db:
+                    save_indicator(db, scope.org_id, draft, indicator_id)
+            except Invalid as problem:
+                show_invalid(problem, INDICATOR_LABELS)
+            else:
+                forget_form(form)
+                saved("Changes saved.")
+    if confirmed("delete_indicator", "Delete this indicator…", f"Delete “{values.name}”? Its poll data stays.",
+                 "Delete", icon=":material/delete:"):
+        with session_scope() as db:
+            delete_indicator(db, scope.org_id, indicator_id)
+        st.cache_data.clear()
+        notice(f"Indicator “{values.name}” deleted.", "success")
+        open_page(INDICATORS)
+
+    if read_scoped(spoof_allowed, scope):
+        st.subheader("Spoof data", anchor=False)
+        st.caption("Made-up answers to show what an indicator will look like: one baseline poll date on the start "
+                   "date, then one follow-up poll date a day, each contact answering a whole number between the "
+                   "minimum and the maximum (both included). They appear in every chart of “All regions”.")
+        contacts = dict(read_scoped(contact_list, scope)[["contact_id", "Name"]].itertuples(index=False))
+        made = spoof_form(f"spoof_{indicator_id}", choices, contacts, values)
+        if made is not None:
+            try:
+                with session_scope() as db:
+                    count = spoof(db, scope.org_id, made)
+            except Invalid as problem:
+                show_invalid(problem, SPOOF_LABELS)
+            else:
+                forget_form(f"spoof_{indicator_id}")
+                saved(f"Spoof data made: {count:,} poll dates.")
+        if confirmed("clear_spoof", "Clear all spoof data…", "Are you sure that you want to delete all spoofed "
+                     "poll data for this organization?", "Clear all spoof data", icon=":material/delete_sweep:"):
+            with session_scope() as db:
+                count = clear_spoof(db, scope.org_id)
+            saved(f"Spoof data cleared: {count:,} poll dates deleted.")

@@ -1,0 +1,166 @@
+"""An indicator and a map over the demo data, in real Chromium, at a laptop's size (1280×800)
+and a phone's (390×844).
+
+The demo org's regions have boundaries (synced from the simulator), so the poll page has a Map
+tab: its polygons must be drawn (plotly's SVG paths with an outline), clicking a region must
+draw that region's sub-regions, and no request may leave this machine (plotly.js asks for a
+world map, served from static/). Screenshots go to test-artifacts/indicators/<size>-<page>.png.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.conftest import ROOT
+from tracpro.auth.demo import ADMIN
+from tracpro.auth.scope import Scope
+from tracpro.db.connection import make_engine
+from tracpro.db.models import Membership, User
+from tracpro.indicators.editing import IndicatorInput, save_indicator
+from tracpro.polls.filters import DateRange, PollFilters
+from tracpro.queries.choices import question_choices
+from tracpro.queries.maps import map_data
+from tracpro.ui.links import page_url
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts" / "indicators"
+LOGIN, PASSWORD, _ = ADMIN
+INDICATOR_NAME = "Demo term indicator"
+FILTERS = {"date_range": "90-days"}  # the demo's dates span its last 90 days
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+DRILLED = re.compile(r"^Sub-regions of ")  # the heading of a drilled-down map (not "Show sub-regions of …")
+
+
+@pytest.fixture(scope="module")
+def addresses(demo_app) -> dict[str, str]:
+    """An indicator saved in the demo database (two numeric questions over the last 90 days), and
+    the map of a numeric question of the same poll, as the admin finds them."""
+    engine = make_engine(demo_app.database_url)
+    try:
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.login == LOGIN)).one()
+            org_id = session.scalars(select(Membership.org_id).where(Membership.user_id == user.id)).one()
+            scope = Scope(org_id, None)
+            numeric = [choice for choice in question_choices(session, scope) if choice.kind == "numeric"]
+            assert len(numeric) >= 2, "the demo needs two numeric questions for an indicator"
+            baseline, follow_up = numeric[0], numeric[1]
+            today = date.today()
+            indicator = save_indicator(session, org_id, IndicatorInput(
+                INDICATOR_NAME, today - timedelta(days=90), today, baseline.question_id, follow_up.question_id,
+                "Answers"))
+            session.commit()
+            drawn = map_data(session, scope, follow_up.question_id, filters=PollFilters(DateRange.DAYS_90))
+            assert drawn is not None and any(region.has_children for region in drawn.regions)
+            return {
+                "indicator": page_url("indicator", indicator=indicator.id),
+                "map": page_url("poll", poll=follow_up.poll_id, tab="map", **FILTERS),
+                "poll": follow_up.poll,
+                "drillable": str(next(region.region_id for region in drawn.regions if region.has_children)),
+            }
+    finally:
+        engine.dispose()
+
+
+def _screenshot(page, viewport: dict, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
+    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
+        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
+    page.wait_for_timeout(600)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(viewport)
+
+
+def _no_exception(page) -> None:
+    exceptions = page.get_by_test_id("stException")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def _scrolls_sideways(page) -> bool:
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMain]');
+        const root = document.documentElement;
+        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
+    }""")
+
+
+def _painted(page, selector: str) -> int:
+    """How many `selector` paths inside plotly charts have a real outline."""
+    return page.evaluate(f"""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] {selector}')]
+        .filter(path => (path.getAttribute('d') || '').length > 10).length""")
+
+
+def _open(page, url: str, title: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    heading(page, title)
+    _no_exception(page)
+
+
+def _map_polygons(page) -> int:
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] path.choroplethlocation')]
+        .some(path => (path.getAttribute('d') || '').length > 10)""", timeout=20_000)
+    return _painted(page, "path.choroplethlocation")
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size, viewport):
+    phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
+    context = browser.new_context(viewport=viewport, **phone)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.goto(demo_app.url)
+        wait_for_app(page)
+        sign_in(page, LOGIN, PASSWORD)
+        heading(page, "Home")
+        session_cookie(context)
+
+        _open(page, f"{demo_app.url}/{addresses['indicator']}", INDICATOR_NAME)
+        page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] g.trace path')]
+            .some(path => (path.getAttribute('d') || '').length > 10)""", timeout=20_000)
+        table = page.get_by_test_id("stTable")  # the summary, as text that wraps
+        assert "Follow up mean (Answers)" in table.inner_text() and "Baseline response rate (%)" in table.inner_text()
+        if size == "phone":
+            assert not _scrolls_sideways(page), "the indicator page scrolls sideways on a phone"
+        _screenshot(page, viewport, f"{size}-indicator")
+
+        _open(page, f"{demo_app.url}/{addresses['map']}", addresses["poll"])
+        top = _map_polygons(page)
+        assert top > 0, "the map draws no polygon"
+        if size == "phone":
+            assert not _scrolls_sideways(page), "the map scrolls sideways on a phone"
+        _screenshot(page, viewport, f"{size}-map")
+
+        if size == "desktop":  # a click on a region with sub-regions draws them
+            paths = page.locator("[data-testid=stPlotlyChart] path.choroplethlocation")
+            # Each polygon carries its location (the region id) in the data d3 bound to it.
+            locations = paths.evaluate_all("paths => paths.map(path => String(path.__data__ && path.__data__.loc))")
+            region = paths.nth(locations.index(addresses["drillable"]))
+            region.scroll_into_view_if_needed()
+            box = region.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.get_by_text(DRILLED).wait_for(timeout=20_000)
+            wait_for_app(page)
+            _no_exception(page)
+            assert _map_polygons(page) > 0
+            _screenshot(page, viewport, f"{size}-map-drilled")
+            page.get_by_role("button", name="Back up").click()
+            wait_for_app(page)
+            assert page.get_by_text(DRILLED).count() == 0 and _map_polygons(page) == top
+    finally:
+        context.close()
+    outside = sorted({url for url in requested
+                      if urlparse(url).scheme in ("http", "https", "ws", "wss")
+                      and urlparse(url).hostname not in LOCAL_HOSTS})
+    assert outside == [], f"requests left the machine: {outside}"

@@ -1,0 +1,53 @@
+"""Home's indicator and alerts: the featured recent indicator (a small chart and a link), and the
+regions whose participation dropped on a poll's latest date, with the rule that flags them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracpro.auth.scope import Scope
+from tracpro.queries.alerts import ALERT_RULE, participation_alerts
+from tracpro.queries.indicators import featured_indicator
+from tracpro.ui.database import read_scoped
+from tracpro.ui.indicators import indicator_chart
+from tracpro.ui.links import link_column, page_link, page_url
+from tracpro.ui.navigation import INDICATOR, INDICATORS, POLL, POLLRUN
+from tracpro.ui.tables import NUMBER, day
+
+
+def featured_indicator_panel(scope: Scope) -> None:
+    featured = read_scoped(featured_indicator, scope)
+    if featured is None:
+        return
+    indicator_id, data = featured
+    st.subheader(f"Recent indicator: {data.name}", anchor=False)
+    st.caption(dict(data.table)["Dates"])
+    indicator_chart(data, height=260, key="home-indicator")
+    link, all_link = st.columns(2)
+    with link:
+        page_link(INDICATOR, "Open this indicator", icon=":material/trending_up:", indicator=indicator_id)
+    with all_link:
+        page_link(INDICATORS, "All indicators", icon=":material/list:")
+
+
+def alerts_panel(scope: Scope) -> None:
+    alerts = read_scoped(participation_alerts, scope)
+    st.subheader("Participation alerts", anchor=False)
+    st.caption(ALERT_RULE)
+    if not alerts:
+        st.success("No region's participation dropped on the latest poll dates.")
+        return
+    table = pd.DataFrame({
+        "Poll": [page_url(POLL, alert.poll, poll=alert.poll_id) for alert in alerts],
+        "Date": [page_url(POLLRUN, day(alert.day), pollrun=alert.pollrun_id, tab="participation")
+                 for alert in alerts],
+        "Region": [alert.region for alert in alerts],
+        "Participants": [alert.participants for alert in alerts],
+        "Answered (%)": [alert.rate for alert in alerts],
+        "Usually (%)": [alert.usual_rate for alert in alerts],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "Poll": link_column("Poll"), "Date": link_column("Date", help="Who took part on this date"),
+        "Participants": NUMBER, "Answered (%)": NUMBER, "Usually (%)": NUMBER,
+    })

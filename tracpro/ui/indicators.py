@@ -1,0 +1,87 @@
+"""An indicator on a page: its filters, its chart beside its summary table, and the list of them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracpro.auth.scope import Scope
+from tracpro.charts.indicators import baseline_chart
+from tracpro.polls.filters import PollFilters
+from tracpro.queries.choices import IndicatorValues
+from tracpro.queries.fields import visible_fields
+from tracpro.queries.indicators import IndicatorData, IndicatorFilters
+from tracpro.ui.context import Context
+from tracpro.ui.database import read_scoped
+from tracpro.ui.links import link_column, page_url
+from tracpro.ui.navigation import INDICATOR
+from tracpro.ui.plots import PLOT_CONFIG, described
+
+NO_DATA = "No data to display for the current filters: no follow-up poll date falls between these dates."
+
+
+def indicator_table(indicators: tuple[tuple, ...]) -> None:
+    """The org's indicators, newest first, each name a link to its page."""
+    rows = [(page_url(INDICATOR, name, indicator=indicator_id), start, end, baseline, follow_up)
+            for indicator_id, name, start, end, baseline, follow_up in indicators]
+    table = pd.DataFrame(rows, columns=["Name", "Start date", "End date", "Baseline question", "Follow up question"])
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "Name": link_column("Name"),
+        "Start date": st.column_config.DateColumn(format="MMM D, YYYY"),
+        "End date": st.column_config.DateColumn(format="MMM D, YYYY"),
+    })
+
+
+def indicator_filters(scope: Scope, context: Context, values: IndicatorValues) -> IndicatorFilters | None:
+    """Goal, contact region, dates and contact fields; None (and why) when the dates cannot be used."""
+    key = f"indicator-{values.indicator_id}"
+    regions = dict(context.region_names)
+    fields = read_scoped(visible_fields, scope)
+    with st.expander("Filters", icon=":material/filter_list:"):
+        goal_column, region_column = st.columns(2)
+        goal = goal_column.number_input(
+            "Goal", value=None, key=f"{key}.goal", placeholder="The baseline",
+            help="If given, this value is used instead of the baseline data.")
+        region_id = region_column.selectbox(
+            "Contact region", [None, *regions], key=f"{key}.region",
+            format_func=lambda region: regions.get(region, "All regions in view"),
+            help="Only contacts whose own region is this one.")
+        start_column, end_column = st.columns(2)
+        start = start_column.date_input("Start date", value=values.start_date, key=f"{key}.start",
+                                        format="YYYY-MM-DD")
+        end = end_column.date_input("End date", value=values.end_date, key=f"{key}.end", format="YYYY-MM-DD")
+        texts = {}
+        if fields:
+            columns = st.columns(min(len(fields), 3))
+            for index, (field, label) in enumerate(fields):
+                texts[field] = columns[index % len(columns)].text_input(
+                    f"Contact: {label}", key=f"{key}.contact_{field}",
+                    help="Contacts whose field contains this text (any case).")
+    if start and end and start > end:
+        st.error("Start date should be before end date. Fix the filters above to see the data.")
+        return None
+    return IndicatorFilters(goal=goal, region_id=region_id, start=start or None, end=end or None,
+                            contact_fields=PollFilters().with_contact_fields(texts).contact_fields)
+
+
+def indicator_chart(data: IndicatorData, *, height: int = 340, key: str | None = None) -> None:
+    figure = baseline_chart(data.days, data.baseline, data.follow_up, data.y_axis_title, height=height)
+    figure.update_layout(dragmode=False)
+    figure.update_xaxes(fixedrange=True)
+    figure.update_yaxes(fixedrange=True)
+    follow_ups = described([f"{day:%b %d}" for day in data.days], [round(value) for value in data.follow_up])
+    st.plotly_chart(figure, config=PLOT_CONFIG, key=key,
+                    alt=f"{data.name}: baseline {data.baseline:,.1f}; follow-up sums by date: {follow_ups}")
+
+
+def indicator_result(data: IndicatorData | None) -> None:
+    """The chart beside the summary table (one above the other on a phone)."""
+    if data is None:
+        st.info(NO_DATA)
+        return
+    chart, table = st.columns([3, 2])
+    with chart:
+        indicator_chart(data, key="indicator-chart")
+    with table:
+        # A static table: its long values (dates, questions) wrap instead of being cut off.
+        st.table(pd.DataFrame(data.table, columns=["Summary", "Value"]), hide_index=True, border="horizontal")

@@ -1,0 +1,145 @@
+"""Maps of a question by region (tracpro-behaviour §3.7): the poll page's Map tab and the map of
+a poll date's Summary, offered only where a region in view has a boundary.
+
+The map draws one level of the region tree. Clicking a region that has sub-regions draws them
+(a plotly selection event); "Show sub-regions of …" does the same without a mouse, and
+"Back up" returns a level. The levels walked down are kept in session state, per map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tracpro.auth.scope import Scope
+from tracpro.charts.maps import MAP_CONFIG, region_map
+from tracpro.polls.filters import PollFilters
+from tracpro.queries.choices import map_available, question_choices
+from tracpro.queries.maps import MapData, map_data
+from tracpro.queries.poll_base import NotFound
+from tracpro.ui.database import read_scoped
+from tracpro.ui.filters import poll_filters
+from tracpro.ui.question_picker import pick_question
+
+MAP_TAB = "Map"
+
+
+def map_tabs(scope: Scope) -> list[str]:
+    """["Map"] when there is something to draw, to add to a page's tabs; else none."""
+    return [MAP_TAB] if read_scoped(map_available, scope) else []
+
+
+def _mappable(scope: Scope, poll_id: int):
+    return [c for c in read_scoped(question_choices, scope) if c.poll_id == poll_id and c.kind in ("numeric",
+                                                                                                   "categorical")]
+
+
+def poll_map(scope: Scope, poll_id: int, tabs: Mapping[str, object]) -> None:
+    """The poll page's Map tab (if it has one): a question over the filtered dates, by region."""
+    if MAP_TAB not in tabs or not tabs[MAP_TAB].open:
+        return
+    with tabs[MAP_TAB]:
+        filters = poll_filters(scope)
+        question = pick_question(_mappable(scope, poll_id), key=f"map-{poll_id}", poll_id=poll_id)
+        if question is None:
+            st.info("This poll has no numeric or categorical question to map.")
+        elif filters is not None:
+            region_map_block(scope, question.question_id, key=f"map-{poll_id}", filters=filters)
+
+
+def pollrun_map(scope: Scope, poll_id: int, pollrun_id: int, filters: PollFilters) -> None:
+    """A poll date's map, under its Summary, when a region in view has a boundary."""
+    if not read_scoped(map_available, scope):
+        return
+    st.subheader("Map", anchor=False)
+    question = pick_question(_mappable(scope, poll_id), key=f"map-pollrun-{pollrun_id}", poll_id=poll_id)
+    if question is None:
+        st.info("This poll has no numeric or categorical question to map.")
+        return
+    region_map_block(scope, question.question_id, key=f"map-pollrun-{pollrun_id}", pollrun_id=pollrun_id,
+                     filters=filters)
+
+
+def _clicked_region(points: Sequence[Mapping], figure: go.Figure) -> int | None:
+    """The region of a clicked polygon: plotly sends its location, or where it sits in the figure."""
+    for point in points:
+        location = point.get("location")
+        if location is None:
+            trace, index = point.get("curve_number"), point.get("point_index", point.get("point_number"))
+            if trace is None or index is None or trace >= len(figure.data):
+                continue
+            location = figure.data[trace].locations[index]
+        if str(location).isdigit():
+            return int(location)
+    return None
+
+
+def _result_table(data: MapData) -> pd.DataFrame:
+    numeric = data.kind == "numeric"
+    rows = [(r.name, *((r.average,) if numeric else ()), r.category or "No data", r.answers) for r in data.regions]
+    columns = ["Region", *(["Average"] if numeric else []), "Most common" if not numeric else "Category", "Answers"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: int | None = None,
+                     filters: PollFilters = PollFilters()) -> None:
+    path: list[tuple[int, str]] = st.session_state.setdefault(f"{key}.path", [])  # walked down, top first
+    # Every move gets widgets never used before: the browser would otherwise send back the
+    # selection a map of that level held, and drill down again at once after "Back up".
+    moves_key = f"{key}.moves"
+    moves = st.session_state.setdefault(moves_key, 0)
+
+    def go(down_to: tuple[int, str] | None) -> None:
+        if down_to is None:
+            path.pop()
+        else:
+            path.append(down_to)
+        st.session_state[moves_key] = moves + 1
+
+    parent = path[-1][0] if path else None
+    try:
+        data = read_scoped(map_data, scope, question_id=question_id, pollrun_id=pollrun_id, filters=filters,
+                           region_id=parent)
+    except NotFound:  # the sidebar's region changed under a walked-down map: start again at the top
+        path.clear()
+        data = read_scoped(map_data, scope, question_id=question_id, pollrun_id=pollrun_id, filters=filters)
+    if path:
+        where, back = st.columns([3, 1], vertical_alignment="center")
+        where.markdown("Sub-regions of **" + " › ".join(name for _, name in path) + "**")
+        back.button("Back up", key=f"{key}.back", icon=":material/arrow_upward:", on_click=go, args=(None,))
+    if data is None:
+        st.info("None of these regions has a boundary to draw, so there is no map here.")
+        return
+    figure = region_map(data.features, data.regions, data.categories, numeric=data.kind == "numeric")
+    what = "average and its category" if data.kind == "numeric" else "most common answer"
+    state = st.plotly_chart(
+        figure, config=MAP_CONFIG, key=f"{key}.figure.{moves}", on_select="rerun",
+        selection_mode="points", alt=f"Map of each region's {what}: "
+        + ", ".join(f"{r.name} {r.category or 'no data'}" for r in data.regions))
+    drillable = {r.region_id: r.name for r in data.regions if r.has_children}
+    clicked = _clicked_region(state.selection.points if state else [], figure)
+    if clicked in drillable:
+        go((clicked, drillable[clicked]))
+        st.rerun()
+    caption = "Hover over a region to see its numbers."
+    if drillable:
+        caption += " Click a region to see its sub-regions."
+    st.caption(caption)
+    if drillable:
+        down_key = f"{key}.down.{moves}"
+
+        def down() -> None:
+            chosen = st.session_state.get(down_key)
+            if chosen in drillable:
+                go((chosen, drillable[chosen]))
+
+        st.selectbox("Show sub-regions of …", list(drillable), index=None, format_func=drillable.__getitem__,
+                     key=down_key, on_change=down, placeholder="Choose a region")
+    st.dataframe(_result_table(data), hide_index=True, width="stretch",
+                 column_config={"Average": st.column_config.NumberColumn(format="%.2f"),
+                                "Answers": st.column_config.NumberColumn(format="localized")})
+    if data.without_boundary:
+        st.caption("Not on the map (no boundary): " + ", ".join(data.without_boundary) + ".")
