@@ -118,9 +118,10 @@ class SyncFigures:
 
 
 @contextmanager
-def synced_tier(tier: str, seed: int = 1) -> Iterator[tuple[str, SyncFigures]]:
+def synced_tier(tier: str, seed: int = 1, keep: bool = False) -> Iterator[tuple[str, SyncFigures]]:
     """Generate `tier` in a simulator process, sync it into a new database with sync_job.py
-    (twice: the second pass finds nothing new); yields the database's URL and the figures."""
+    (twice: the second pass finds nothing new); yields the database's URL and the figures.
+    With `keep` (and DATABASE_URL's server), the database stays for bench.pages to use again."""
     anchor = datetime.combine(datetime.now(UTC).date(), day_start(), UTC)
     port = free_port()
     server = subprocess.Popen(
@@ -155,15 +156,20 @@ def synced_tier(tier: str, seed: int = 1) -> Iterator[tuple[str, SyncFigures]]:
             if server.poll() is None:
                 server.terminate()
                 server.wait(timeout=10)
-            drop()
+            if not keep:
+                drop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tier", default="district", choices=["demo", "district", "national"])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the synced database (on DATABASE_URL's server) and print its URL")
     arguments = parser.parse_args()
-    with synced_tier(arguments.tier, arguments.seed) as (_, figures):
+    with synced_tier(arguments.tier, arguments.seed, arguments.keep) as (url, figures):
+        if arguments.keep:
+            print(f"kept: {url}")
         print(f"TracPro sync benchmark, {arguments.tier} tier (seed {arguments.seed}), {os.cpu_count()} CPUs")
         for label, value in figures.lines():
             print(f"{label:<34}{value:>14}")
