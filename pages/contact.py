@@ -1,12 +1,13 @@
-"""A contact (?contact=ID), read only: their details, their responses to each poll date, and the
+"""A contact (?contact=ID): their details (edited on the linked page), their responses to each poll date, and the
 messages TracPro sent them."""
 
 import streamlit as st
 
 from tracpro.queries.contacts import contact_detail, contact_messages, contact_responses
-from tracpro.ui.context import require_scope
+from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
-from tracpro.ui.navigation import CONTACTS
+from tracpro.ui.links import page_link
+from tracpro.ui.navigation import CONTACT_EDIT, CONTACTS
 from tracpro.ui.params import read_found, require_id, url_tabs
 from tracpro.ui.tables import DAY_FORMAT, contact_response_rows, message_rows
 
@@ -15,6 +16,8 @@ contact_id = require_id("contact", "contact", CONTACTS, "All contacts")
 contact = read_found(contact_detail, scope, contact_id=contact_id, back_page=CONTACTS,
                      back_label="All contacts")
 st.title(contact.name)
+show_notice()
+page_link(CONTACT_EDIT, "Edit or delete", icon=":material/edit:", contact=contact_id)
 last = f"{contact.last_response:{DAY_FORMAT} %H:%M}" if contact.last_response else "Never"
 details = [(contact.urn_label or "URN", contact.urn), ("Region", contact.region),
            ("Reporter groups", ", ".join(contact.reporter_groups) or "None"),

@@ -1,10 +1,12 @@
-"""Contacts: the contacts in the regions you see, searchable by name or URN (read only here)."""
+"""Contacts: the contacts in the regions you see, searchable by name or URN; "Add a contact" opens the form."""
 
 import streamlit as st
 
 from tracpro.queries.contacts import contact_count, contact_list
-from tracpro.ui.context import require_scope
+from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
+from tracpro.ui.links import page_link
+from tracpro.ui.navigation import CONTACT_NEW
 from tracpro.ui.tables import MOST_ROWS, contact_rows
 
 scope = require_scope()
@@ -13,6 +15,8 @@ st.caption(
     "Contacts that are being tracked in TracPro. If you don't see someone here, make sure an administrator "
     "tracks their RapidPro groups as regions and reporter groups."
 )
+show_notice()
+page_link(CONTACT_NEW, "Add a contact", icon=":material/person_add:")
 
 
 def remember_search() -> None:

@@ -10,7 +10,7 @@ from tracpro.ui.context import require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped, read_scoped_live
 from tracpro.ui.home_panels import alerts_panel, featured_indicator_panel
 from tracpro.ui.links import page_link
-from tracpro.ui.navigation import POLLS
+from tracpro.ui.navigation import POLLS, START_POLL
 from tracpro.ui.rankings import most_active_charts
 from tracpro.ui.tables import pollrun_rows
 
@@ -61,6 +61,7 @@ def recent_activity() -> None:
         table, config = pollrun_rows(recent)
         st.dataframe(table, hide_index=True, column_config=config, width="stretch")
         page_link(POLLS, "All polls", icon=":material/ballot:")
+    page_link(START_POLL, "Start a poll", icon=":material/play_circle:")
     most_active_charts(read_scoped(most_active, scope))
 
 

@@ -11,9 +11,9 @@ from tracpro.queries.pollruns import poll_dates, poll_header
 from tracpro.ui.context import require_scope, require_signed_in
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
-from tracpro.ui.links import filter_params, open_page
+from tracpro.ui.links import filter_params, open_page, page_link
 from tracpro.ui.maps import map_tabs, poll_map
-from tracpro.ui.navigation import POLLRUN, POLLS
+from tracpro.ui.navigation import POLLRUN, POLLS, START_POLL
 from tracpro.ui.params import read_found, require_id, url_tabs
 from tracpro.ui.question_blocks import over_time
 from tracpro.ui.tables import day, pollrun_rows
@@ -28,6 +28,7 @@ scope = require_scope()
 poll_id = require_id("poll", "poll", POLLS, "All polls")
 poll = read_found(poll_header, scope, poll_id=poll_id, back_page=POLLS, back_label="All polls")
 st.title(poll.name)
+page_link(START_POLL, "Start this poll", icon=":material/play_circle:", poll=poll_id)
 tabs = url_tabs(["Charts", "Dates", *map_tabs(scope)], key="poll_tab")
 
 with tabs["Charts"]:

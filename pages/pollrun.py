@@ -7,6 +7,7 @@ from tracpro.queries.participation import participation
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import pollrun_header
 from tracpro.queries.responses import pollrun_responses, responses_export
+from tracpro.ui.action_forms import pollrun_action_panel
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
 from tracpro.ui.exports import download_buttons, file_stem
@@ -26,6 +27,7 @@ st.caption(f"Region: {header.region} · Started by: {header.started_by}")
 # Back to the poll with the filters it was left with (they travel in the address).
 page_link(POLL, f"All dates of {header.poll}", icon=":material/ballot:", poll=header.poll_id,
           **filter_params(lenient(st.query_params.to_dict())))
+pollrun_action_panel(scope, pollrun_id)  # message or restart its contacts; the actions' status
 filters = poll_filters(scope, with_dates=False)
 tabs = url_tabs(["Summary", "Participation", "Responses"], key="pollrun_tab")
 
@@ -43,7 +45,7 @@ with tabs["Participation"]:
                               param="group_by", key="group_by")
         counts = read_scoped(participation, scope, pollrun_id=pollrun_id, group_by=group_by, filters=filters)
         if not counts.total.total:
-            st.info("Nobody was reached on this date in the regions you see.")
+            st.info("No responses yet on this date in the regions you see. They arrive with each sync.")
         else:
             table = participation_rows(counts, "Region" if group_by == "region" else "Reporter group")
             counted = ("No response", "Partial response", "Full response")

@@ -18,7 +18,7 @@ APP = str(ROOT / "app.py")
 DASHBOARD = ["Polls", "Activity", "Contacts", "Poll", "Poll date", "Contact"]
 # In page order, as tracpro.ui.navigation registers them after Home, My account and DASHBOARD (both roles) ...
 INDICATORS: list[str] = ["Indicators", "Indicator", "Compare regions"]
-ACTIONS: list[str] = []
+ACTIONS: list[str] = ["Inbox", "Messages", "Start a poll", "Add a contact", "Edit a contact"]
 # ... after Users (administrators, section Settings) ...
 SETTINGS: list[str] = ["Organization", "Poll settings", "Regions and groups", "Sync"]
 # ... and after Database (superusers, section Across organisations).

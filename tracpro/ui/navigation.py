@@ -72,9 +72,23 @@ def indicator_pages() -> list[st.Page]:
     ]
 
 
+INBOX = "pages/inbox.py"
+MESSAGES = "pages/messages.py"
+START_POLL = "pages/start_poll.py"
+CONTACT_NEW = "pages/contact_new.py"
+CONTACT_EDIT = "pages/contact_edit.py"
+
+
 def action_pages() -> list[st.Page]:
-    """Inbox, message log and other pages that act on RapidPro (both roles, within their scope)."""
-    return []
+    """Inbox, message log and other pages that act on RapidPro (both roles, within their scope);
+    starting a poll and adding or editing a contact open from links on Home, a poll and the contacts."""
+    return [
+        st.Page(INBOX, title="Inbox", icon=":material/inbox:"),
+        st.Page(MESSAGES, title="Messages", icon=":material/outbox:"),
+        st.Page(START_POLL, title="Start a poll", icon=":material/play_circle:", visibility="hidden"),
+        st.Page(CONTACT_NEW, title="Add a contact", icon=":material/person_add:", visibility="hidden"),
+        st.Page(CONTACT_EDIT, title="Edit a contact", icon=":material/edit:", visibility="hidden"),
+    ]
 
 
 def settings_pages() -> list[st.Page]:

@@ -1,0 +1,217 @@
+"""The forms that act on RapidPro from a poll and a poll date: start a poll, restart its
+non-respondents, message its participants; and the push that follows each of them.
+
+Every action is stored first (tracpro.actions), tried at once (tracpro.outbox.immediate), and
+the page then says what became of it: sent, refused, or waiting for the next sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from tracpro.actions.messages import MAX_LENGTH, send_message
+from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_poll
+from tracpro.auth.scope import Scope
+from tracpro.db import session_scope
+from tracpro.db.models import Audience, OutboxStatus
+from tracpro.outbox import immediate
+from tracpro.queries.action_choices import RegionChoice, audience_counts, pollrun_actions, start_poll_choices
+from tracpro.queries.messages import AUDIENCE_LABELS
+from tracpro.ui.context import notice, require_signed_in, show_notice
+from tracpro.ui.database import read_scoped, read_scoped_live
+from tracpro.ui.forms import INDENT
+from tracpro.ui.links import open_page
+from tracpro.ui.navigation import POLLRUN
+from tracpro.ui.tables import DATETIME
+
+AUDIENCES = (Audience.ALL, Audience.RESPONDENTS, Audience.NON_RESPONDENTS)
+
+
+def push_now(org_id: int, action_ids: Sequence[int]) -> dict[int, OutboxStatus]:
+    """Try the stored actions at once, then drop every cached read so pages show the change."""
+    statuses = immediate.try_now(org_id, list(action_ids))
+    st.cache_data.clear()
+    return statuses
+
+
+def push_outcome(statuses: Mapping[int, OutboxStatus]) -> tuple[str, str]:
+    """(notice kind, words) for what RapidPro did with the actions just tried."""
+    found = set(statuses.values())
+    if OutboxStatus.FAILED in found:
+        return "warning", "RapidPro refused it; the reason is in the list of actions on the Messages page"
+    if found and found <= {OutboxStatus.DONE}:
+        return "success", "sent to RapidPro"
+    if found and found <= {OutboxStatus.DONE, OutboxStatus.SENDING}:
+        # The sync job claimed some of them first and is sending them now.
+        return "success", "being sent to RapidPro"
+    return "info", "RapidPro did not answer, so it will be sent with the next sync"
+
+
+def confirmed(key: str, question: str, action_label: str) -> bool:
+    """A second step before an action that reaches people: True once `action_label` is clicked."""
+    if not st.session_state.get(key):
+        return False
+    st.warning(question)
+    go, back = st.columns(2)
+    if back.button("Cancel", key=f"{key}.cancel", width="stretch"):
+        del st.session_state[key]
+        st.rerun()
+    if go.button(action_label, key=f"{key}.confirm", type="primary", width="stretch"):
+        del st.session_state[key]
+        return True
+    return False
+
+
+def _people(count: int) -> str:
+    return f"{count:,} contact{'s' if count != 1 else ''}"
+
+
+def _region_label(region: RegionChoice) -> str:
+    return f"{INDENT * region.depth}{region.name} ({_people(region.contacts_below)})"
+
+
+def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
+    """Choose a poll (unless given), a region in view and whether its sub-regions join; start it
+    and open the new poll date."""
+    context = require_signed_in()
+    choices = read_scoped(start_poll_choices, scope)
+    polls = dict(choices.polls)
+    if not polls:
+        st.info("There is no active poll to start. An administrator chooses which RapidPro flows are polls.")
+        return
+    regions = {region.id: region for region in choices.regions}
+    if poll_id not in polls:
+        poll_id = st.selectbox("Poll", list(polls), format_func=polls.__getitem__, key="start.poll")
+    else:
+        st.markdown(f"Poll: **{polls[poll_id]}**")
+    region_ids = list(regions)
+    default = region_ids.index(scope.selected_region_id) if scope.selected_region_id in regions else 0
+    region_id = st.selectbox("Region", region_ids, index=default, key="start.region",
+                             format_func=lambda rid: _region_label(regions[rid]),
+                             help="The regions you see. The poll goes to the contacts of the region you choose.")
+    region = regions[region_id]
+    propagate = False
+    if region.has_subregions:
+        propagate = st.checkbox("Also start it in the sub-regions", value=True, key="start.propagate",
+                                help=f"Without them, only the {_people(region.contacts)} of {region.name} itself.")
+    reached = region.contacts_below if propagate else region.contacts
+    where = f"{region.name} and its sub-regions" if propagate else region.name
+    st.caption(f"RapidPro starts the flow for the {_people(reached)} of {where}; their answers arrive with each sync.")
+    if not st.button(f"Start the poll for {_people(reached)}", type="primary", key="start.submit",
+                     disabled=reached == 0):
+        if reached == 0:
+            st.info(f"{where} has no active contacts: choose another region.")
+        return
+    try:
+        with session_scope() as db:
+            pollrun, actions = start_poll(db, scope, context.user.id, poll_id, region_id, propagate)
+            pollrun_id, action_ids = pollrun.id, [action.id for action in actions]
+    except ActionRefused as refusal:
+        st.error(str(refusal))
+        return
+    kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
+    notice(f"Started {polls[poll_id]} for the {_people(reached)} of {where}: {outcome}.", kind)
+    open_page(POLLRUN, pollrun=pollrun_id, tab="participation")
+
+
+def _waiting_for_responses(scope: Scope, pollrun_id: int, started: int) -> None:
+    """Until the first response arrives; then the whole page is drawn again with fresh reads."""
+
+    @st.fragment(run_every="15s")
+    def waiting() -> None:
+        counts = read_scoped_live(audience_counts, scope, pollrun_id=pollrun_id)
+        if counts[Audience.ALL]:
+            st.cache_data.clear()  # the page's other reads are cached from before the first response
+            st.rerun(scope="app")
+        st.info(f"Waiting for responses: the poll was started for {_people(started)}. Responses arrive with "
+                "each sync; this page shows them as they come.", icon=":material/hourglass_top:")
+
+    waiting()
+
+
+def pollrun_action_panel(scope: Scope, pollrun_id: int) -> None:
+    """The poll date's actions (message its participants, restart its non-respondents) and their status."""
+    context = require_signed_in()
+    show_notice()
+    counts = read_scoped(audience_counts, scope, pollrun_id=pollrun_id)
+    actions = read_scoped(pollrun_actions, scope, pollrun_id=pollrun_id, user_id=context.user.id)
+    starts = actions[actions["kind"] == "start_flow"]
+    if not counts[Audience.ALL] and not starts.empty:
+        _waiting_for_responses(scope, pollrun_id, int(starts["contacts"].sum()))
+    message, restart = st.columns(2)
+    with message.expander("Send a message", icon=":material/sms:"):
+        message_form(scope, pollrun_id, counts)
+    with restart.expander("Restart non-respondents", icon=":material/replay:"):
+        restart_form(scope, pollrun_id, counts[Audience.NON_RESPONDENTS])
+    if not actions.empty:
+        with st.expander(f"Actions on this date ({len(actions):,})", icon=":material/outbox:",
+                         expanded=bool((actions["Status"] != "Accepted by RapidPro").any())):
+            st.dataframe(actions.drop(columns=["action_id", "kind", "contacts"]), hide_index=True, width="stretch",
+                         column_config={"Asked on": DATETIME})
+
+
+def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) -> None:
+    context = require_signed_in()
+    if not counts[Audience.ALL]:
+        st.caption("Nobody in the regions you see took part in this date yet: there is no one to message.")
+        return
+    confirm_key = f"message.confirm.{pollrun_id}"  # a review on one date is never sent on another
+    sent = st.session_state.get("message.sent", 0)
+    with st.form("pollrun_message"):
+        audience = st.radio("Recipients", AUDIENCES, key="message.audience",
+                            format_func=lambda a: f"{AUDIENCE_LABELS[a]} ({counts[a]:,})",
+                            help="Each contact counts once, whatever their reporter groups.")
+        # A new key after each send: the box is empty again, while a cancelled review keeps its text.
+        text = st.text_area("Message", max_chars=MAX_LENGTH, key=f"message.text.{sent}",
+                            help=f"At most {MAX_LENGTH} characters; RapidPro sends it as SMS or on the "
+                                 "contact's channel.")
+        if st.form_submit_button("Review the message"):
+            if not text.strip():
+                st.error("Please enter some message text.")
+            elif not counts[audience]:
+                st.error("No one in view fits this choice of recipients: choose others.")
+            else:
+                st.session_state[confirm_key] = (audience, text.strip())
+    pending = st.session_state.get(confirm_key)
+    if pending is None:
+        return
+    audience, text = pending
+    people = _people(counts[audience])
+    if confirmed(confirm_key, f"Send “{text}” to {people} ({AUDIENCE_LABELS[audience].lower()})?",
+                 f"Send to {people}"):
+        try:
+            with session_scope() as db:
+                message, actions = send_message(db, scope, context.user.id, pollrun_id, audience, text)
+                count, action_ids = len(message.recipients), [action.id for action in actions]
+        except ActionRefused as refusal:
+            st.error(str(refusal))
+            return
+        kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
+        st.session_state["message.sent"] = sent + 1
+        notice(f"Message to {_people(count)}: {outcome}.", kind)
+        st.rerun()
+
+
+def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
+    context = require_signed_in()
+    if not non_respondents:
+        st.caption("Everyone in the regions you see has answered this date: there is no one to restart.")
+        return
+    people = _people(non_respondents)
+    st.caption(f"Start the flow again for the {people} whose response is empty or partial.")
+    confirm_key = f"restart.confirm.{pollrun_id}"
+    if st.button("Restart…", key="restart.ask"):
+        st.session_state[confirm_key] = True
+    if confirmed(confirm_key, f"Start the poll again for {people}?", f"Restart for {people}"):
+        try:
+            with session_scope() as db:
+                action_ids = [action.id for action in restart_non_respondents(db, scope, context.user.id,
+                                                                              pollrun_id)]
+        except ActionRefused as refusal:
+            st.error(str(refusal))
+            return
+        kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
+        notice(f"Restarted the poll for {people}: {outcome}.", kind)
+        st.rerun()

@@ -1,0 +1,149 @@
+"""The contact form (add and edit) and what follows a save or a deletion: the push to RapidPro
+and a notice saying whether RapidPro has the change yet.
+
+Not an st.form: the language list follows what is typed in its search box as it is typed.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracpro.actions.contact_validation import SCHEMES, ContactInput, InvalidContact, search_languages
+from tracpro.actions.contacts import create_contact, delete_contact, update_contact
+from tracpro.actions.polls import ActionRefused
+from tracpro.auth.scope import Scope
+from tracpro.db import session_scope
+from tracpro.db.models import FieldType, OutboxStatus
+from tracpro.queries.action_choices import ContactFormChoices
+from tracpro.ui.action_forms import confirmed, push_now
+from tracpro.ui.context import notice
+from tracpro.ui.forms import INDENT, forget_form, show_errors
+from tracpro.ui.links import open_page
+from tracpro.ui.navigation import CONTACT, CONTACTS
+
+LABELS = {"name": "Name", "urn": "Phone or handle", "region": "Region", "groups": "Reporter groups",
+          "language": "Language"}
+PATH_HINTS = {
+    "tel": ("+250 788 123 456", "With + and the country code."),
+    "twitter": ("handle", "Letters, numbers and _ only, up to 15 characters; without the @."),
+    "twitterid": ("123456789#handle", "The numeric Twitter ID, #, then the handle."),
+}
+FIELD_HINTS = {FieldType.NUMBER: "A number.", FieldType.DATETIME: "A date, e.g. 2026-11-02 or 2026-11-02 14:30."}
+
+
+def _language_choice(key: str, choices: ContactFormChoices, current: str | None) -> str | None:
+    """A language from a list that follows the search box; the chosen one stays on the list."""
+    chosen_key = f"{key}.language_chosen"
+    chosen = st.session_state.get(chosen_key, current or (choices.languages[0][0] if choices.languages else None))
+    search = st.text_input("Find a language", key=f"{key}.language_search", placeholder="Type a name, e.g. Kinyarwanda",
+                           icon=":material/search:")
+    found = search_languages(search, limit=15) if search.strip() else list(choices.languages)
+    names = dict(found)
+    if chosen and chosen not in names:
+        names = {chosen: dict(search_languages(chosen, limit=1)).get(chosen, chosen), **names}
+    if not names:
+        st.caption(f"No language matches “{search}”.")
+        return chosen
+    codes = list(names)
+    value = st.selectbox("Language", codes, index=codes.index(chosen) if chosen in codes else None,
+                         format_func=lambda code: f"{names[code]} ({code})", placeholder="Choose a language")
+    st.session_state[chosen_key] = value
+    return value
+
+
+def contact_form(key: str, choices: ContactFormChoices, values: ContactInput | None,
+                 default_region_id: int | None = None) -> ContactInput | None:
+    """Draw the form (empty when `values` is None); what was entered once Save is clicked."""
+    values = values or ContactInput(region_id=default_region_id)
+    name = st.text_input("Name", value=values.name or "", max_chars=128, key=f"{key}.name")
+    schemes = list(SCHEMES)
+    scheme_column, path_column = st.columns([1, 2])
+    scheme = scheme_column.selectbox(
+        "Contact by", schemes, index=schemes.index(values.urn_scheme) if values.urn_scheme in SCHEMES else 0,
+        format_func=SCHEMES.__getitem__, key=f"{key}.scheme")
+    placeholder, hint = PATH_HINTS[scheme]
+    path = path_column.text_input(SCHEMES[scheme], value=values.urn_path or "", max_chars=32, key=f"{key}.path",
+                                  placeholder=placeholder, help=hint)
+    regions = {region_id: INDENT * depth + region for region_id, region, depth in choices.regions}
+    region_ids = list(regions)
+    region_id = st.selectbox(
+        "Region", region_ids, index=region_ids.index(values.region_id) if values.region_id in regions else None,
+        format_func=regions.__getitem__, key=f"{key}.region", placeholder="Choose a region",
+        help="The regions you see.")
+    groups = dict(choices.reporter_groups)
+    group_ids = st.multiselect("Reporter groups", list(groups), format_func=groups.__getitem__, key=f"{key}.groups",
+                               default=[g for g in values.reporter_group_ids if g in groups])
+    language = _language_choice(key, choices, values.language)
+    fields = {}
+    for field_key, label, kind in choices.fields:
+        fields[field_key] = st.text_input(label.title(), value=values.fields.get(field_key, ""),
+                                          key=f"{key}.field.{field_key}", help=FIELD_HINTS.get(kind))
+    if not st.button("Save", type="primary", key=f"{key}.save"):
+        return None
+    return ContactInput(name=name, urn_scheme=scheme, urn_path=path, region_id=region_id,
+                        reporter_group_ids=tuple(group_ids), language=language, fields=fields)
+
+
+def _error_labels(choices: ContactFormChoices) -> dict[str, str]:
+    return {**LABELS, **{key: label.title() for key, label, _ in choices.fields}}
+
+
+def _saved_words(status: OutboxStatus | None, what: str) -> tuple[str, str]:
+    if status == OutboxStatus.DONE:
+        return "success", f"{what}; sent to RapidPro."
+    if status == OutboxStatus.SENDING:  # the sync job claimed it first and is sending it now
+        return "success", f"{what}; being sent to RapidPro."
+    if status == OutboxStatus.FAILED:
+        return "warning", (f"{what} in TracPro, but RapidPro refused it, so it was undone. The reason is in the "
+                           "list of actions on the Messages page.")
+    return "info", f"{what}; RapidPro did not answer, so it will be sent with the next sync."
+
+
+def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choices: ContactFormChoices,
+                 contact_id: int | None = None) -> None:
+    """Store the new or changed contact and push it; on bad input, say what is wrong and store nothing."""
+    try:
+        with session_scope() as db:
+            if contact_id is None:
+                contact, action = create_contact(db, scope, user_id, data)
+                contact_id = contact.id
+            else:
+                action = update_contact(db, scope, user_id, contact_id, data)
+            action_id = action.id
+    except InvalidContact as invalid:
+        show_errors({field: " ".join(messages) for field, messages in invalid.errors.items()},
+                    _error_labels(choices))
+        return
+    except ActionRefused as refusal:
+        st.error(str(refusal))
+        return
+    status = push_now(scope.org_id, [action_id]).get(action_id)
+    forget_form(key)
+    kind, words = _saved_words(status, f"Saved {data.name.strip()}")
+    notice(words, kind)
+    if status == OutboxStatus.FAILED and key == "contact_new":
+        open_page(CONTACTS)  # RapidPro refused the new contact: it is not in TracPro either
+    open_page(CONTACT, contact=contact_id)
+
+
+def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> None:
+    """Delete, after a confirmation: the contact leaves TracPro at once and RapidPro with the push."""
+    st.caption(f"Deleting {name} removes them from TracPro and from RapidPro.")
+    confirm_key = f"contact_delete.{contact_id}"  # asked about one contact, never applied to another
+    if st.button("Delete this contact…", key="contact_delete.ask", icon=":material/delete:"):
+        st.session_state[confirm_key] = True
+    if not confirmed(confirm_key, f"Delete {name}? This cannot be undone from TracPro.",
+                     f"Delete {name}"):
+        return
+    try:
+        with session_scope() as db:
+            action_id = delete_contact(db, scope, user_id, contact_id).id
+    except ActionRefused as refusal:
+        st.error(str(refusal))
+        return
+    status = push_now(scope.org_id, [action_id]).get(action_id)
+    kind, words = _saved_words(status, f"Deleted {name}")
+    notice(words, kind)
+    if status == OutboxStatus.FAILED:
+        open_page(CONTACT, contact=contact_id)  # RapidPro kept the contact, and so does TracPro again
+    open_page(CONTACTS)

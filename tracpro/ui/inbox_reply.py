@@ -1,0 +1,35 @@
+"""The reply box of an inbox conversation: stored, pushed, and its status shown in the conversation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracpro.actions.messages import MAX_LENGTH, reply
+from tracpro.actions.polls import ActionRefused
+from tracpro.auth.scope import Scope
+from tracpro.db import session_scope
+from tracpro.ui.action_forms import push_now, push_outcome
+from tracpro.ui.context import notice, require_signed_in
+
+
+def reply_form(scope: Scope, contact_id: int, name: str) -> None:
+    context = require_signed_in()
+    sent = st.session_state.get("reply.sent", 0)
+    with st.form(f"reply_{contact_id}"):
+        # A new key after each reply: the box is empty again, while a refused one keeps its text.
+        text = st.text_area(f"Send a message to {name}", max_chars=MAX_LENGTH, key=f"reply_{contact_id}.text.{sent}",
+                            help=f"At most {MAX_LENGTH} characters.")
+        submitted = st.form_submit_button("Send reply", type="primary", icon=":material/send:")
+    if not submitted:
+        return
+    try:
+        with session_scope() as db:
+            _message, actions = reply(db, scope, context.user.id, contact_id, text)
+            action_ids = [action.id for action in actions]
+    except ActionRefused as refusal:
+        st.error(str(refusal))
+        return
+    kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
+    st.session_state["reply.sent"] = sent + 1
+    notice(f"Reply to {name}: {outcome}.", kind)
+    st.rerun()
