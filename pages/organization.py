@@ -4,21 +4,16 @@ how repeated answers count, which contact fields show, and its logo (tracpro-beh
 import streamlit as st
 
 from tracpro.db import session_scope
-from tracpro.db.models import Role
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import current_settings, stored_connection
 from tracpro.orgs.settings import save_settings, test_connection
-from tracpro.ui.context import notice, require_role, show_notice
+from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import forget_form
 from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form, show_invalid
 
 FORM = "org_settings"
 
-context = require_role(Role.ADMIN)
-if context.access is None:
-    st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
-    st.stop()
-org_id = context.access.org_id
+_, org_id = require_org_admin()
 with session_scope() as db:
     current = current_settings(db, org_id)
 

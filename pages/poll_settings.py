@@ -5,22 +5,17 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
-from tracpro.db.models import Role
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import flow_choices, polls_for_edit
 from tracpro.orgs.polls import edit_poll
 from tracpro.orgs.tracking import set_active_polls
 from tracpro.sync.requests import request_sync
-from tracpro.ui.context import notice, require_role, show_notice
+from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import forget_form
 from tracpro.ui.links import page_link
 from tracpro.ui.settings_forms import poll_edit_form, show_invalid
 
-context = require_role(Role.ADMIN)
-if context.access is None:
-    st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
-    st.stop()
-org_id = context.access.org_id
+context, org_id = require_org_admin()
 with session_scope() as db:
     flows = flow_choices(db, org_id)
     polls = polls_for_edit(db, org_id)

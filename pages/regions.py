@@ -5,18 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
-from tracpro.db.models import Role
 from tracpro.orgs.choices import boundary_choices, group_choices, region_tree, tracked_reporter_groups
 from tracpro.orgs.tracking import choose_regions, stop_tracking_region, track_reporter_groups, update_region_tree
-from tracpro.ui.context import notice, require_role, show_notice
+from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import INDENT
 from tracpro.ui.settings_forms import region_place_form
 
-context = require_role(Role.ADMIN)
-if context.access is None:
-    st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
-    st.stop()
-org_id = context.access.org_id
+_, org_id = require_org_admin()
 with session_scope() as db:
     groups = group_choices(db, org_id)
     tree = region_tree(db, org_id)

@@ -39,3 +39,23 @@ def session_cookie(context, timeout_ms: int = 10_000):
             return cookies[0]
         page.wait_for_timeout(250)
     raise AssertionError(f"no {COOKIE_NAME} cookie after {timeout_ms} ms")
+
+
+def scrolls_sideways(page) -> bool:
+    """Whether the page itself (not a table inside it) is wider than the screen."""
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMain]');
+        const root = document.documentElement;
+        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
+    }""")
+
+
+def full_page_screenshot(page, viewport: dict, path) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
+    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
+        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
+    page.wait_for_timeout(600)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)

@@ -27,7 +27,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tests.browser.conftest import _streamlit
-from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    full_page_screenshot,
+    heading,
+    session_cookie,
+    sign_in,
+    wait_for_app,
+)
 from tests.conftest import ROOT
 from tracpro.auth.demo import SUPERVISORS
 from tracpro.db.connection import make_engine
@@ -92,14 +100,7 @@ def live_demo(database_server, tmp_path_factory) -> Iterator[LiveDemo]:
 
 
 def _screenshot(page, viewport: dict, name: str) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
-    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
-        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
-    page.wait_for_timeout(600)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size(viewport)
+    full_page_screenshot(page, viewport, ARTIFACTS / f"{name}.png")
 
 
 def _open(page, address: str, title: str) -> None:

@@ -18,7 +18,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    full_page_screenshot,
+    heading,
+    scrolls_sideways,
+    session_cookie,
+    sign_in,
+    wait_for_app,
+)
 from tests.conftest import ROOT
 from tracpro.auth.demo import SUPERVISORS
 from tracpro.auth.scope import build_scope
@@ -113,26 +122,6 @@ def _word_clouds(page) -> int:
     return images.count()
 
 
-def _scrolls_sideways(page) -> bool:
-    """Whether the page itself (not a table inside it) is wider than the screen."""
-    return page.evaluate("""() => {
-        const main = document.querySelector('[data-testid=stMain]');
-        const root = document.documentElement;
-        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
-    }""")
-
-
-def _screenshot(page, viewport: dict, path) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
-    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
-        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
-    page.wait_for_timeout(600)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(viewport)
-
-
 def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
     page.goto(f"{url}/{stop.address}")
     wait_for_app(page)
@@ -142,8 +131,8 @@ def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
     assert _word_clouds(page) == stop.clouds, stop.name
     assert page.get_by_test_id("stDataFrame").count() >= stop.tables, stop.name
     if size == "phone":
-        assert not _scrolls_sideways(page), f"{stop.name} scrolls sideways on a phone"
-    _screenshot(page, viewport, TOUR / size / f"{stop.name}.png")
+        assert not scrolls_sideways(page), f"{stop.name} scrolls sideways on a phone"
+    full_page_screenshot(page, viewport, TOUR / size / f"{stop.name}.png")
 
 
 def _click_a_point_then_download(page, url: str, stop: Stop) -> None:

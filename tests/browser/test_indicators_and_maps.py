@@ -17,7 +17,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    full_page_screenshot,
+    heading,
+    scrolls_sideways,
+    session_cookie,
+    sign_in,
+    wait_for_app,
+)
 from tests.conftest import ROOT
 from tracpro.auth.demo import ADMIN
 from tracpro.auth.scope import Scope
@@ -70,27 +79,12 @@ def addresses(demo_app) -> dict[str, str]:
 
 
 def _screenshot(page, viewport: dict, name: str) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
-    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
-        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
-    page.wait_for_timeout(600)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size(viewport)
+    full_page_screenshot(page, viewport, ARTIFACTS / f"{name}.png")
 
 
 def _no_exception(page) -> None:
     exceptions = page.get_by_test_id("stException")
     assert exceptions.count() == 0, exceptions.first.inner_text()
-
-
-def _scrolls_sideways(page) -> bool:
-    return page.evaluate("""() => {
-        const main = document.querySelector('[data-testid=stMain]');
-        const root = document.documentElement;
-        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
-    }""")
 
 
 def _painted(page, selector: str) -> int:
@@ -132,14 +126,14 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
         table = page.get_by_test_id("stTable")  # the summary, as text that wraps
         assert "Follow up mean (Answers)" in table.inner_text() and "Baseline response rate (%)" in table.inner_text()
         if size == "phone":
-            assert not _scrolls_sideways(page), "the indicator page scrolls sideways on a phone"
+            assert not scrolls_sideways(page), "the indicator page scrolls sideways on a phone"
         _screenshot(page, viewport, f"{size}-indicator")
 
         _open(page, f"{demo_app.url}/{addresses['map']}", addresses["poll"])
         top = _map_polygons(page)
         assert top > 0, "the map draws no polygon"
         if size == "phone":
-            assert not _scrolls_sideways(page), "the map scrolls sideways on a phone"
+            assert not scrolls_sideways(page), "the map scrolls sideways on a phone"
         _screenshot(page, viewport, f"{size}-map")
 
         if size == "desktop":  # a click on a region with sub-regions draws them

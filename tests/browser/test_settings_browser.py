@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from tests import factories as f
 from tests.browser.conftest import ADMIN
-from tests.browser.pages import DESKTOP, PHONE, heading, session_cookie, sign_in, wait_for_app
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    full_page_screenshot,
+    heading,
+    scrolls_sideways,
+    session_cookie,
+    sign_in,
+    wait_for_app,
+)
 from tests.conftest import ROOT
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Org, QuestionType, Region, SyncRequest
@@ -25,27 +34,10 @@ PAGES = [("poll_settings", "Poll settings", None, "poll_settings"),
          ("regions", "Regions and groups", "Reporter groups", "reporter_groups")]
 
 
-def _scrolls_sideways(page) -> bool:
-    """Whether the page itself (not a table inside it) is wider than the screen."""
-    return page.evaluate("""() => {
-        const main = document.querySelector('[data-testid=stMain]');
-        const root = document.documentElement;
-        return root.scrollWidth > root.clientWidth + 1 || (main && main.scrollWidth > main.clientWidth + 1);
-    }""")
-
-
 def _screenshot(page, viewport: dict, name: str, size: str) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
     if size == "phone":
-        assert not _scrolls_sideways(page), f"{name} scrolls sideways on a phone"
-    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
-        .map(id => document.querySelector(`[data-testid=${id}]`)).filter(Boolean).map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height + 20)})
-    page.wait_for_timeout(600)
-    path = ARTIFACTS / size / f"{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(viewport)
+        assert not scrolls_sideways(page), f"{name} scrolls sideways on a phone"
+    full_page_screenshot(page, viewport, ARTIFACTS / size / f"{name}.png")
 
 
 def _open(page, url: str, address: str, title: str) -> None:

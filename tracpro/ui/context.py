@@ -94,6 +94,16 @@ def require_role(role: Role) -> Context:
     return context
 
 
+def require_org_admin() -> tuple[Context, int]:
+    """`require_role(Role.ADMIN)` for pages about one org's settings: also stops, with a word on
+    what to do, when there is no org yet (a superuser before creating one). Returns the org's id too."""
+    context = require_role(Role.ADMIN)
+    if context.access is None:
+        st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
+        st.stop()
+    return context, context.access.org_id
+
+
 def require_superuser() -> Context:
     context = require_signed_in()
     if not context.user.is_superuser:
