@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests import factories as f
 from tracpro.db.models import PollRunType, QuestionType, ResponseStatus, Role
+from tracpro.sync.summaries import refresh_summaries
 
 ADMIN = "admin@example.org"
 SUPERVISOR = "north@example.org"
@@ -96,6 +97,7 @@ def build_dashboard(db) -> Dashboard:
     _respond(org, south_run, sam, answered, [(count, "1", None)], now - timedelta(days=1))
     f.MessageFactory(org=org, pollrun_id=today.id, region_id=north.id, text="Thank you, North!", recipients=[nina])
     db.flush()
+    refresh_summaries(db, org.id)  # as the sync job does after writing responses
     return Dashboard(
         org.id, poll.id, today.id, week_ago.id, south_run.id,
         regions={r.name: r.id for r in (country, north, gicumbi, south)},

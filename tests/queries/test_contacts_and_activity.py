@@ -12,6 +12,7 @@ from tracpro.db.models import ResponseStatus
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.contacts import contact_count, contact_detail, contact_list, contact_responses
 from tracpro.queries.poll_base import NotFound
+from tracpro.sync.summaries import refresh_summaries
 
 E, P, C = ResponseStatus.EMPTY, ResponseStatus.PARTIAL, ResponseStatus.COMPLETE
 
@@ -75,6 +76,7 @@ def test_most_active_counts_answered_responses_in_the_users_scope_only(db, data)
         f.ResponseFactory(pollrun=pollrun, contact=data.contacts[name], status=status,
                           updated_on=now - timedelta(days=days_ago))
     db.flush()
+    refresh_summaries(db, data.unicef.id)
     everyone = most_active(db, data.scope(), now=now)
     assert everyone.regions.values.tolist() == [["Kandahar", 2], ["Khost", 1]]  # Dan empty, Eve too old
     assert everyone.reporter_groups.values.tolist() == [["Farmers", 2], ["Teachers", 2], ["Doctors", 1],
@@ -91,6 +93,7 @@ def test_responses_by_language_and_channel_per_org_local_day(db, data):
     for name in ("Ann", "Cat", "Dan"):
         f.ResponseFactory(pollrun=pollrun, contact=data.contacts[name], status=C, updated_on=now)
     db.flush()
+    refresh_summaries(db, data.unicef.id)
     by_language = responses_by(db, data.scope(), "language", now=now + timedelta(hours=1))
     assert by_language[["value", "responses"]].values.tolist() == [["eng", 2], ["fra", 1]]
     assert {day.isoformat() for day in by_language["day"]} == {"2026-11-03"}

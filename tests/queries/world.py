@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tests import factories as f
 from tracpro.db import models
 from tracpro.db.models import PollRunType, QuestionType, ResponseStatus
+from tracpro.sync.summaries import refresh_summaries
 
 NUMERIC_RULES = [{"category": "1 - 5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
                  {"category": "6+", "test": {"type": "has_number_gte", "arguments": ["6"]}}]
@@ -139,6 +140,7 @@ def build_world(db: Session) -> World:
     indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=visits,
                                       baseline_poll_id=poll.id, follow_up_poll_id=poll.id)
     db.flush()
+    refresh_summaries(db, org.id)  # as the sync job does after writing responses
     return World(
         org_id=org.id, parent_id=parent.id, north_id=north.id, gicumbi_id=gicumbi.id, south_id=south.id,
         poll_id=poll.id, pollrun_id=universal.id, question_id=numeric.id,
@@ -160,4 +162,5 @@ def remove_south(db: Session, world: World) -> None:
     db.execute(delete(models.Message).where(models.Message.region_id == world.south_id))
     db.execute(delete(models.PollRun).where(models.PollRun.region_id == world.south_id))
     db.execute(delete(models.Contact).where(models.Contact.id.in_(south_contacts)))
+    refresh_summaries(db, world.org_id)  # as the sync that deleted them would
     db.expire_all()

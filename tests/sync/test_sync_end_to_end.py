@@ -132,6 +132,17 @@ def test_a_second_sync_with_nothing_new_changes_nothing(synced):
     assert canonical_dump(database.engine, "demo") == dump
 
 
+def test_the_sync_refreshes_the_summaries_home_and_activity_read(synced):
+    database, _, _ = synced
+    demo = "JOIN orgs o ON o.id = r.org_id AND o.slug = 'demo'"
+    counted = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
+                                       "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL")
+    assert _scalar(database.engine, f"SELECT sum(r.responses) FROM pollrun_region_counts r {demo}") == counted > 0
+    started = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} WHERE r.is_active")
+    assert _scalar(database.engine, f"SELECT sum(r.responses) FROM started_days r {demo}") == started
+    assert _scalar(database.engine, f"SELECT count(*) FROM activity_days r {demo}") > 0
+
+
 def test_killed_anywhere_and_run_again_it_ends_as_an_uninterrupted_run(database_server, simulator, synced):
     _, reference, _ = synced
     chance = random.Random(20261122)

@@ -7,13 +7,15 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
-from tracpro.db.models import Poll, PollRun, ResponseStatus
-from tracpro.queries.poll_base import counted_responses, org_timezone
+from tracpro.db.models import Poll, PollRun, Region, pollrun_region_counts
+from tracpro.queries.poll_base import org_timezone
+from tracpro.queries.recent import total as summed
 from tracpro.queries.registry import read_model
+from tracpro.queries.scope import in_scope
 from tracpro.queries.visibility import pollrun_visible
 
 HISTORY = 4  # earlier dates a region's habit is taken from
@@ -42,6 +44,8 @@ class Alert:
 
 @read_model
 def participation_alerts(session: Session, scope: Scope) -> tuple[Alert, ...]:
+    """Participants are the counted responses (active ones, of active contacts in active regions
+    of the scope) of each pollrun, as of the last sync (the sync job's summaries count them)."""
     timezone = org_timezone(session, scope)
     alerts = []
     for poll_id, poll in session.execute(select(Poll.id, Poll.name).where(Poll.org_id == scope.org_id,
@@ -52,11 +56,12 @@ def participation_alerts(session: Session, scope: Scope) -> tuple[Alert, ...]:
         ).all()
         if len(recent) < MIN_HISTORY + 1:
             continue
-        responses = counted_responses(scope, [row.id for row in recent]).subquery()
+        counts = pollrun_region_counts.c
         rows = session.execute(
-            select(responses.c.pollrun_id, responses.c.region_name, func.count(),
-                   func.count().filter(responses.c.status != ResponseStatus.EMPTY))
-            .group_by(responses.c.pollrun_id, responses.c.region_name)
+            select(counts.pollrun_id, Region.name, summed(counts.responses), summed(counts.answered))
+            .join(Region, and_(Region.id == counts.region_id, Region.is_active))
+            .where(in_scope(scope, counts.org_id, counts.region_id), counts.pollrun_id.in_([row.id for row in recent]))
+            .group_by(counts.pollrun_id, Region.name)
         ).all()
         figures = {(pollrun, region): (total, answered) for pollrun, region, total, answered in rows}
         latest, earlier = recent[0], recent[1:]

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
-from tracpro.db.models import Contact, ReporterGroup, Response, contact_reporter_groups
+from tracpro.db.models import Contact, ReporterGroup, contact_reporter_groups, started_days
+from tracpro.queries.recent import last_days, total
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import in_scope
 
-RECENT = timedelta(days=30)
+RECENT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,8 @@ class ScopeSummary:
     active_contacts: int
     # Active reporter groups with at least one active contact in scope.
     reporter_groups: int
-    # Responses (latest run per contact and poll date) started in the last 30 days.
+    # Responses (latest run per contact and poll date) started on one of the last 30 org-local
+    # days, today included, as of the last sync (the sync job's summaries count them).
     recent_responses: int
 
     @property
@@ -32,7 +34,7 @@ class ScopeSummary:
 
 @read_model
 def scope_summary(session: Session, scope: Scope, now: datetime | None = None) -> ScopeSummary:
-    now = now or datetime.now(UTC)
+    first, last = last_days(session, scope, RECENT_DAYS, now)
     scoped = in_scope(scope, Contact.org_id, Contact.region_id)
     contacts = select(func.count()).select_from(Contact).where(scoped).scalar_subquery()
     active = select(func.count()).select_from(Contact).where(scoped, Contact.is_active).scalar_subquery()
@@ -45,12 +47,9 @@ def scope_summary(session: Session, scope: Scope, now: datetime | None = None) -
         .scalar_subquery()
     )
     responses = (
-        select(func.count())
-        .select_from(Response)
-        .join(Contact, Contact.id == Response.contact_id)
-        .where(
-            Response.org_id == scope.org_id, scoped, Response.is_active, Response.created_on >= now - RECENT
-        )
+        select(func.coalesce(total(started_days.c.responses), 0))
+        .where(in_scope(scope, started_days.c.org_id, started_days.c.region_id),
+               started_days.c.day.between(first, last))
         .scalar_subquery()
     )
     row = session.execute(select(contacts, active, groups, responses)).one()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
@@ -29,7 +29,12 @@ def require_poll(session: Session, scope: Scope, poll_id: int) -> Poll:
 
 
 def org_timezone(session: Session, scope: Scope) -> ZoneInfo:
-    return ZoneInfo(session.get(Org, scope.org_id).timezone)
+    """The org's timezone; UTC while the stored name is one this machine's tz database no longer
+    knows (the Organization page asks an admin to choose again), so pages keep working."""
+    try:
+        return ZoneInfo(session.get(Org, scope.org_id).timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def org_today(session: Session, scope: Scope, now: datetime | None = None) -> date:

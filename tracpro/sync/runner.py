@@ -1,5 +1,5 @@
 """One sync pass per org, in order: fields → groups → boundaries → contacts → flows (and
-questions) → runs → inbox → outbox. Orgs are independent: one failing backs off (30 minutes,
+questions) → runs → summaries → inbox → outbox. Orgs are independent: one failing backs off (30 minutes,
 doubling, at most a day) while the others sync."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from tracpro.sync.groups import sync_groups
 from tracpro.sync.inbox import sync_inbox
 from tracpro.sync.progress import Progress
 from tracpro.sync.runs import sync_runs
+from tracpro.sync.summaries import sync_summaries
 from tracpro.sync.upsert import Counts
 
 log = logging.getLogger("tracpro.sync")
@@ -62,6 +63,8 @@ def _stages(ctx: SyncContext, days: int | None) -> list[tuple[str, Callable[[], 
         ("contacts", lambda: sync_contacts(ctx)),
         ("flows", lambda: sync_flows(ctx)),
         ("runs", lambda: sync_runs(ctx, after=older)),
+        # Home's and Activity's counts, recomputed from what contacts and runs just wrote.
+        ("summaries", lambda: sync_summaries(ctx)),
         ("inbox", lambda: sync_inbox(ctx)),
         ("outbox", lambda: _push_outbox(ctx)),
     ]

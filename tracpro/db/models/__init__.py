@@ -15,6 +15,7 @@ from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
 from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Question, QuestionType
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
 from tracpro.db.models.sessions import UserSession
+from tracpro.db.models.summaries import activity_days, activity_group_days, pollrun_region_counts, started_days
 from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncRequest, SyncRequestStatus, SyncState
 from tracpro.db.models.users import Membership, Role, User, membership_regions
 
@@ -52,7 +53,11 @@ __all__ = [
     "SyncState",
     "User",
     "UserSession",
+    "activity_days",
+    "activity_group_days",
     "contact_reporter_groups",
     "membership_regions",
+    "pollrun_region_counts",
+    "started_days",
     "message_recipients",
 ]

@@ -1,0 +1,125 @@
+"""The read models that read the sync job's summaries answer exactly as the reference queries
+over responses (tests/queries/slow_paths.py) do, on random data spread over many org-local days
+with day boundaries in a +04:30 timezone, inactive regions, contacts, polls and groups, contacts
+without a region, language or URN, and superseded responses."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+
+from tests import factories as f
+from tests.queries import slow_paths
+from tracpro.auth.scope import Scope
+from tracpro.db.models import PollRunType, ResponseStatus
+from tracpro.orgs.regions import subtree_ids
+from tracpro.queries.activity import most_active, responses_by
+from tracpro.queries.alerts import participation_alerts
+from tracpro.queries.home import scope_summary
+from tracpro.sync.summaries import refresh_summaries
+
+NOW = f.NOW + timedelta(hours=20, minutes=15)  # 04:15 the next day in Kabul
+STATUSES = list(ResponseStatus)
+
+
+def _random_org(db, seed: int):
+    rng = random.Random(seed)
+    org = f.OrgFactory(timezone="Asia/Kabul")
+    country = f.RegionFactory(org=org, name="Country")
+    north = f.RegionFactory(org=org, name="North", parent=country)
+    gicumbi = f.RegionFactory(org=org, name="Gicumbi", parent=north)
+    closed = f.RegionFactory(org=org, name="Closed", parent=north, is_active=False)
+    south = f.RegionFactory(org=org, name="South", parent=country)
+    huye = f.RegionFactory(org=org, name="Huye", parent=south)
+    regions = [country, north, gicumbi, closed, south, south, huye, None]
+    groups = [f.ReporterGroupFactory(org=org, name=name, is_active=name != "Retired")
+              for name in ("Teachers", "Nurses", "Retired")]
+    urns = ["tel:+2507880{n:05d}", "whatsapp:2507{n:05d}", "twitter:user{n}", None]
+    contacts = [
+        f.ContactFactory(org=org, region=rng.choice(regions), is_active=rng.random() < 0.85,
+                         language=rng.choice(["eng", "fra", "kin", None]),
+                         urn=(lambda urn: urn and urn.format(n=n))(rng.choice(urns)),
+                         reporter_groups=rng.sample(groups, rng.randint(0, 2)))
+        for n in range(80)
+    ]
+    weekly = f.PollFactory(org=org, rapidpro_name="Weekly")
+    daily = f.PollFactory(org=org, rapidpro_name="Daily")
+    retired = f.PollFactory(org=org, rapidpro_name="Retired", is_active=False)
+    pollruns = []
+    for days_ago in range(5):  # Weekly's latest five dates feed the participation alerts
+        pollruns.append((f.PollRunFactory(poll=weekly, conducted_on=NOW - timedelta(days=days_ago, hours=3)),
+                         days_ago == 0))
+    pollruns.append((f.PollRunFactory(poll=weekly, pollrun_type=PollRunType.PROPAGATED, region=north,
+                                      conducted_on=NOW - timedelta(days=2)), False))
+    pollruns.append((f.PollRunFactory(poll=weekly, pollrun_type=PollRunType.REGIONAL, region=south,
+                                      conducted_on=NOW - timedelta(days=1)), False))
+    for days_ago in range(0, 100, 12):
+        pollruns.append((f.PollRunFactory(poll=daily, conducted_on=NOW - timedelta(days=days_ago, hours=1)), False))
+    pollruns.append((f.PollRunFactory(poll=retired, conducted_on=NOW - timedelta(days=3)), False))
+    for pollrun, latest in pollruns:
+        for contact in contacts:
+            if rng.random() > (0.9 if pollrun.poll is weekly else 0.4):
+                continue
+            # On Weekly's latest date, South mostly started and answered nothing: an alert.
+            dropped = latest and contact.region in (south, huye)
+            status = ResponseStatus.EMPTY if dropped and rng.random() < 0.8 else rng.choice(STATUSES)
+            created = pollrun.conducted_on + timedelta(minutes=rng.randint(0, 36 * 60))
+            updated = created if status == ResponseStatus.EMPTY else created + timedelta(minutes=rng.randint(0, 30 * 60))
+            f.ResponseFactory(pollrun=pollrun, contact=contact, status=status, is_active=rng.random() < 0.9,
+                              created_on=created, updated_on=updated)
+    db.flush()
+    refresh_summaries(db, org.id)
+    return org, north, south
+
+
+def _scopes(db, org, north, south):
+    north_ids = frozenset(subtree_ids(db, org.id, [north.id]))
+    assert len(north_ids) == 2  # North and Gicumbi; Closed is inactive
+    return {
+        "admin": Scope(org.id, None),
+        "north supervisor": Scope(org.id, north_ids, north.id, True),
+        "south only": Scope(org.id, frozenset({south.id}), south.id, False),
+    }
+
+
+def _same_frames(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("seed", [7, 2026])
+def test_summaries_answer_exactly_as_the_queries_over_responses(db, seed):
+    org, north, south = _random_org(db, seed)
+    seen = 0
+    for name, scope in _scopes(db, org, north, south).items():
+        for days in (1, 7, 30):
+            fast, slow = most_active(db, scope, now=NOW, days=days), slow_paths.most_active(db, scope, now=NOW, days=days)
+            _same_frames(fast.regions, slow.regions)
+            _same_frames(fast.reporter_groups, slow.reporter_groups)
+            seen += int(slow.regions["responses"].sum())
+        for dimension in ("language", "channel"):
+            for days in (2, 90):
+                fast = responses_by(db, scope, dimension, now=NOW, days=days)
+                _same_frames(fast, slow_paths.responses_by(db, scope, dimension, now=NOW, days=days))
+        assert scope_summary(db, scope, now=NOW).recent_responses == slow_paths.recent_responses(db, scope, now=NOW)
+        assert participation_alerts(db, scope) == slow_paths.participation_alerts(db, scope), name
+    # Not equal by both being empty:
+    assert seen > 0
+    assert participation_alerts(db, Scope(org.id, None)), "the drop in South is flagged"
+    assert scope_summary(db, Scope(org.id, None), now=NOW).recent_responses > 0
+
+
+def test_summaries_follow_the_last_refresh_not_later_writes(db):
+    org, north, south = _random_org(db, 1)
+    admin = Scope(org.id, None)
+    before = scope_summary(db, admin, now=NOW).recent_responses
+    f.ResponseFactory(pollrun=f.PollRunFactory(org_id=org.id, poll=f.PollFactory(org=org), conducted_on=NOW),
+                      contact=f.ContactFactory(org=org, region=north), created_on=NOW, updated_on=NOW)
+    db.flush()
+    assert scope_summary(db, admin, now=NOW).recent_responses == before
+    refresh_summaries(db, org.id)
+    assert scope_summary(db, admin, now=NOW).recent_responses == before + 1
+    assert refresh_summaries(db, org.id) > 0  # a second refresh rewrites the same rows
+    assert scope_summary(db, admin, now=NOW).recent_responses == before + 1

@@ -1,0 +1,109 @@
+"""The summary tables Home and Activity read (tracpro.db.models.summaries), recomputed per org.
+
+`refresh_summaries` deletes the org's rows and inserts them again from responses, contacts and
+pollruns, all in the caller's transaction: a sync killed half-way leaves the old summaries, a
+finished one the new, never a mix. The sync job runs it after the runs stage of every org pass
+(so also after contacts); pages therefore show counts as of the last sync, and contact edits
+made in TracPro reach them with the next sync, like they reach RapidPro.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Date, and_, cast, delete, func, select
+from sqlalchemy.orm import Session
+
+from tracpro.db.connection import session_scope
+from tracpro.db.models import (
+    Contact,
+    Org,
+    PollRun,
+    Response,
+    ResponseStatus,
+    activity_days,
+    activity_group_days,
+    contact_reporter_groups,
+    pollrun_region_counts,
+    started_days,
+)
+from tracpro.sync.engine import SyncContext
+
+SUMMARIES = (activity_days, activity_group_days, pollrun_region_counts, started_days)
+
+
+def local_day(zone: str, moment):
+    """The org-local date of a timestamp, as the read models and their reference agree on it."""
+    return cast(func.timezone(zone, moment), Date)
+
+
+def language_of(language):
+    return func.coalesce(language, "unknown")
+
+
+def channel_of(urn):
+    # The scheme of the URN: tel, whatsapp, telegram, twitter ...
+    return func.coalesce(func.split_part(urn, ":", 1), "none")
+
+
+def _counted(org_id: int):
+    """Active responses of the org's active contacts that have a region (the ones Activity and
+    participation count; whether the region itself is active is checked when reading)."""
+    return (
+        select()
+        .select_from(Response)
+        .join(Contact, Contact.id == Response.contact_id)
+        .where(Response.org_id == org_id, Response.is_active, Contact.is_active, Contact.region_id.is_not(None))
+    )
+
+
+def refresh_summaries(session: Session, org_id: int) -> int:
+    """Replace the org's summary rows; returns how many rows were written."""
+    zone = session.get(Org, org_id).timezone
+    for table in SUMMARIES:
+        session.execute(delete(table).where(table.c.org_id == org_id))
+    answered = Response.status != ResponseStatus.EMPTY
+    updated_day = local_day(zone, Response.updated_on)
+    language, channel = language_of(Contact.language), channel_of(Contact.urn)
+    days_key = (PollRun.poll_id, Contact.region_id, updated_day, language, channel)
+    statements = [
+        activity_days.insert().from_select(
+            ["org_id", "poll_id", "region_id", "day", "language", "channel", "responses"],
+            _counted(org_id).join(PollRun, PollRun.id == Response.pollrun_id).where(answered)
+            .add_columns(Response.org_id, *days_key, func.count()).group_by(Response.org_id, *days_key),
+        ),
+        activity_group_days.insert().from_select(
+            ["org_id", "poll_id", "region_id", "day", "reporter_group_id", "responses"],
+            _counted(org_id).join(PollRun, PollRun.id == Response.pollrun_id)
+            .join(contact_reporter_groups, contact_reporter_groups.c.contact_id == Contact.id).where(answered)
+            .add_columns(Response.org_id, PollRun.poll_id, Contact.region_id, updated_day,
+                         contact_reporter_groups.c.reporter_group_id, func.count())
+            .group_by(Response.org_id, PollRun.poll_id, Contact.region_id, updated_day,
+                      contact_reporter_groups.c.reporter_group_id),
+        ),
+        pollrun_region_counts.insert().from_select(
+            ["org_id", "pollrun_id", "region_id", "responses", "answered"],
+            _counted(org_id)
+            .add_columns(Response.org_id, Response.pollrun_id, Contact.region_id, func.count(),
+                         func.count().filter(answered))
+            .group_by(Response.org_id, Response.pollrun_id, Contact.region_id),
+        ),
+        started_days.insert().from_select(
+            ["org_id", "region_id", "day", "responses"],
+            select(Response.org_id, Contact.region_id, local_day(zone, Response.created_on), func.count())
+            .select_from(Response)
+            .join(Contact, and_(Contact.id == Response.contact_id, Contact.org_id == Response.org_id))
+            .where(Response.org_id == org_id, Response.is_active)
+            .group_by(Response.org_id, Contact.region_id, local_day(zone, Response.created_on)),
+        ),
+    ]
+    return sum(session.execute(statement).rowcount for statement in statements)
+
+
+def sync_summaries(ctx: SyncContext) -> int:
+    """The sync job's stage: refresh the org's summaries in one transaction."""
+    started = time.monotonic()
+    with session_scope() as session:
+        rows = refresh_summaries(session, ctx.org_id)
+    ctx.progress.finished(ctx.slug, "summaries", f"rows={rows}", time.monotonic() - started)
+    return rows
