@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from tracpro.ui.database import require_database
-from tracpro.ui.navigation import pages_for, signed_out_pages
+from tracpro.ui.navigation import pages_for, resume_requested_page, signed_out_pages
 from tracpro.ui.session import forget_rerun, sign_in
 from tracpro.ui.sidebar import build_context, render_sidebar
 from tracpro.ui.style import apply_style
@@ -28,8 +28,11 @@ try:
     else:
         context, region_options = build_context(gate, minimal=gate.user.must_change_password)
         render_sidebar(context, region_options)
+        sections = pages_for(context)
         # expanded: with this many pages Streamlit would hide some behind "View more".
-        st.navigation(pages_for(context), expanded=True).run()
+        page = st.navigation(sections, expanded=True)
+        resume_requested_page(sections)
+        page.run()
 finally:
     # What this rerun decided is for this rerun's page only: a page run any other way finds nothing.
     forget_rerun()

@@ -98,7 +98,7 @@ def demo(streamlit_arguments: list[str]) -> int:
                          daemon=True).start()
         # Demo mode: the login page lists the demo accounts, and a cookie key is made up if none is set.
         environment = {**os.environ, "TRACPRO_DEMO": "1"}
-        streamlit = [str(PYTHON), "-m", "streamlit", "run", "app.py", *streamlit_arguments]
+        streamlit = [str(PYTHON), "-m", "tracpro.ui.serve", *streamlit_arguments]
         return subprocess.call(streamlit, cwd=ROOT, env=environment)
     except KeyboardInterrupt:
         return 130
@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
         ensure_environment("requirements.txt")
         if command == "demo":
             return demo(rest)
-        return run("-m", "streamlit", "run", "app.py", *rest)
+        return run("-m", "tracpro.ui.serve", *rest)
     if command == "sync":
         ensure_environment("requirements.txt")
         return run("sync_job.py", *rest)

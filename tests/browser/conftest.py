@@ -117,9 +117,7 @@ def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "tracpro.ui.serve",  # streamlit run app.py, as the two commands start it
                 "--server.headless",
                 "true",
                 "--server.address",

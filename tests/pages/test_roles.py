@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, SUPERUSER, errors, page_titles, signed_in
 from tracpro.auth.sessions import SignedInUser
 from tracpro.db.models import Role
-from tracpro.ui.context import CONTEXT, Context
+from tracpro.ui.context import CONTEXT, REQUESTED_PAGE, Context
 
 
 @pytest.fixture
@@ -76,3 +76,22 @@ def test_the_users_and_database_pages_check_the_role_themselves(db):
         "Only administrators of this organisation can use this page."
     ]
     assert errors(_page_run_with("pages/overview.py", supervisor)) == ["Only superusers can use this page."]
+
+
+def test_a_page_run_before_app_py_remembers_itself_and_app_py_opens_it(org):
+    """A fresh server serves /users straight from pages/ (Streamlit's legacy mode) until some
+    session has run app.py: the page notes what was asked, and app.py opens it after."""
+    page = AppTest.from_file(str(ROOT / "pages/users.py"), default_timeout=30)
+    page.query_params["tab"] = "edit a user"
+    page.run()
+    assert page.session_state[REQUESTED_PAGE] == ("users", {"tab": "edit a user"})
+
+    admin = signed_in("admin@example.org")
+    admin.session_state[REQUESTED_PAGE] = ("users", {"tab": "edit a user"})
+    admin.run()
+    assert admin.title[0].value == "Users" and REQUESTED_PAGE not in admin.session_state
+
+    supervisor = signed_in("sup@example.org")  # may not open it: stays where it is, forgets it
+    supervisor.session_state[REQUESTED_PAGE] = ("users", {})
+    supervisor.run()
+    assert supervisor.title[0].value == "Home" and REQUESTED_PAGE not in supervisor.session_state

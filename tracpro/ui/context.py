@@ -7,7 +7,9 @@ though navigation never offers a page to someone who may not use it.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
@@ -19,6 +21,8 @@ from tracpro.auth.sessions import SignedInUser
 from tracpro.db.models import Role
 
 CONTEXT = "tracpro_context"
+# A page asked for before app.py ran (see not_through_the_app): its url path and query parameters.
+REQUESTED_PAGE = "tracpro_requested_page"
 NOTICE = "tracpro_notice"
 
 
@@ -56,13 +60,28 @@ def forget_notice() -> None:
     st.session_state.pop(NOTICE, None)
 
 
+def _running_page() -> Path | None:
+    """The file of the page in pages/ that is running (found on the call stack), if any."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        if path.parent.name == "pages" and path.suffix == ".py":
+            return path
+        frame = frame.f_back
+    return None
+
+
 def not_through_the_app() -> NoReturn:
     """A page is running without app.py having run first, and so without anyone signed in.
 
     This happens on a fresh server: until some session has called st.navigation, Streamlit
     serves a page URL (/users) straight from the pages/ folder (its legacy multipage mode).
-    Going through app.py fixes that for the whole process.
+    Going through app.py fixes that for the whole process; the page asked for, with its query
+    parameters, is remembered so app.py opens it (tracpro.ui.navigation.resume_requested_page).
     """
+    page = _running_page()
+    if page is not None:
+        st.session_state[REQUESTED_PAGE] = (page.stem, st.query_params.to_dict())
     try:
         st.switch_page("app.py")
     except StreamlitAPIException:  # app.py is not a page here (a page run on its own, in tests)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracpro.ui.context import Context
+from tracpro.ui.context import REQUESTED_PAGE, Context
 
 HOME = "pages/home.py"
 POLLS = "pages/polls.py"
@@ -43,6 +43,20 @@ def pages_for(context: Context) -> dict[str, list[st.Page]]:
         sections["Across organisations"] = [st.Page(DATABASE, title="Database", icon=":material/database:"),
                                             *superuser_pages()]
     return sections
+
+
+def resume_requested_page(sections: dict[str, list[st.Page]]) -> None:
+    """Open the page a fresh server could not serve through app.py (see
+    tracpro.ui.context.not_through_the_app), with its query parameters: app.py calls this for a
+    signed-in viewer, so someone not signed in yet gets there after signing in. A page this
+    viewer may not use is forgotten."""
+    requested = st.session_state.pop(REQUESTED_PAGE, None)
+    if requested is None:
+        return
+    url_path, query_params = requested
+    for page in (page for section in sections.values() for page in section):
+        if page.url_path == url_path:
+            st.switch_page(page, query_params=query_params)
 
 
 def dashboard_pages() -> list[st.Page]:
