@@ -152,10 +152,14 @@ def page_addresses(org_id: int) -> list[tuple[str, str, dict[str, str]]]:
             ),
             {"org": org_id},
         ).one()
+        # One who answered that date and lives in the bench supervisor's district (bench_users'
+        # choice), so both users open the contact rather than its "you may not see it" message.
         contact_id = session.execute(
-            text("SELECT max(contact_id) FROM responses r JOIN pollruns pr ON pr.id = r.pollrun_id "
-                 "WHERE pr.id = :pollrun"),
-            {"pollrun": pollrun_id},
+            text("SELECT max(r.contact_id) FROM responses r JOIN contacts c ON c.id = r.contact_id "
+                 "WHERE r.pollrun_id = :pollrun AND c.region_id = (SELECT r.id FROM regions r "
+                 "JOIN contacts c ON c.region_id = r.id WHERE r.org_id = :org AND r.parent_id IS NOT NULL "
+                 "AND r.is_active GROUP BY r.id ORDER BY count(*) DESC, r.id LIMIT 1)"),
+            {"pollrun": pollrun_id, "org": org_id},
         ).scalar()
     return [
         ("Home", "pages/home.py", {}),
