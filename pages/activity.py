@@ -6,7 +6,7 @@ from tracpro.charts.activity import over_time
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
-from tracpro.ui.plots import described, plot
+from tracpro.ui.plots import described, figure_of, plot
 from tracpro.ui.rankings import most_active_charts
 from tracpro.ui.tables import NUMBER, by_dimension, day
 
@@ -29,7 +29,7 @@ for dimension, (label, explained) in DIMENSIONS.items():
         st.info(f"No responses in the last {DAYS} days.")
         continue
     st.caption(f"Each day of the last {DAYS} days, {explained}.")
-    plot(over_time(daily, label), alt=f"Responses by {dimension}: {described(totals['value'], totals['Total'])}")
+    plot(figure_of(over_time, daily, label), alt=f"Responses by {dimension}: {described(totals['value'], totals['Total'])}")
     latest_day = st.column_config.NumberColumn(day(latest), format="localized", help="The latest day with any")
     st.dataframe(totals.rename(columns={"value": label}), hide_index=True, width="content",
                  column_config={"Total": NUMBER, "Latest day": latest_day})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 import io
 from datetime import date
 from urllib.parse import unquote
@@ -11,6 +13,7 @@ from openpyxl import load_workbook
 
 from tests.pages.app import link_labels
 from tracpro.polls.filters import DateRange, NumericDisplay, PollFilters
+from tracpro.ui.plots import figure_of
 from tracpro.ui.exports import csv_bytes, file_stem, xlsx_bytes
 from tracpro.ui.filters import describe, lenient
 from tracpro.ui.links import LABEL_PATTERN, filter_params, page_url, pollrun_of_point
@@ -84,3 +87,16 @@ def test_downloads_are_utf8_csv_and_a_real_workbook():
     assert sheet.title == "Responses"
     assert [cell.value for cell in sheet[2]] == table.iloc[0].tolist()
     assert file_stem("Water & Sanitation", date(2026, 11, 2)) == "responses-water-sanitation-2026-11-02"
+
+
+def test_a_figure_is_built_once_per_distinct_data_and_comes_still():
+    built = []
+
+    def bars(values, title=""):
+        built.append(values)
+        return go.Figure(go.Bar(y=list(values)), layout={"title": title})
+
+    first, again = figure_of(bars, (1, 2), title="a"), figure_of(bars, (1, 2), title="a")
+    other = figure_of(bars, (1, 2), title="b")
+    assert first is again and other is not first and built == [(1, 2), (1, 2)]
+    assert first.layout.dragmode is False and first.layout.xaxis.fixedrange and first.layout.yaxis.fixedrange

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -12,10 +14,27 @@ PLOT_CONFIG = {"displayModeBar": False}
 
 def _still(figure: go.Figure) -> go.Figure:
     """No zooming by dragging: on a phone a drag must scroll the page, not the chart."""
+    if figure.layout.dragmode is False:  # a figure from `figure_of`: already still
+        return figure
     figure.update_layout(dragmode=False)
     figure.update_xaxes(fixedrange=True)
     figure.update_yaxes(fixedrange=True)
     return figure
+
+
+# Kept as objects (not pickled copies), shared by every session: chart functions are pure, so the
+# same data gives the same figure, and `plot` never changes a still figure.
+@st.cache_resource(max_entries=512, ttl=600, show_spinner=False)
+def _built(_chart: Callable[..., go.Figure], name: str, arguments: tuple, keywords: tuple) -> go.Figure:
+    # `name` stands for the chart function in the key (Streamlit does not hash functions).
+    return _still(_chart(*arguments, **dict(keywords)))
+
+
+def figure_of(chart: Callable[..., go.Figure], *arguments: object, **keywords: object) -> go.Figure:
+    """`chart(*arguments, **keywords)` built once per distinct data: plotly takes a tenth of a
+    second to build a figure, more than a warm page may spend in all (issue #9's bench)."""
+    name = f"{chart.__module__}.{chart.__qualname__}"
+    return _built(chart, name, arguments, tuple(sorted(keywords.items())))
 
 
 def described(names, counts) -> str:

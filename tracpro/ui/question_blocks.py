@@ -17,7 +17,7 @@ from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.poll_charts import QuestionOverTime, Summary
 from tracpro.queries.pollrun_summary import QuestionOnDate
 from tracpro.ui.links import pollrun_of_point
-from tracpro.ui.plots import described, plot
+from tracpro.ui.plots import described, figure_of, plot
 
 NO_CHART = "No chart for this type of question (menu, keypad or recording)."
 NO_ANSWERS = "No answers to show for these filters."
@@ -75,13 +75,13 @@ def over_time(question: QuestionOverTime, numeric: NumericDisplay, region: str |
         st.caption(NO_CHART)
         return None
     if question.kind == "numeric":
-        figure = numeric_over_time(question.points, numeric.value)
+        figure = figure_of(numeric_over_time, question.points, numeric.value)
         alt = f"{numeric.label} of “{question.name}” on each poll date"
     else:
         if question.points.empty:
             st.info(NO_ANSWERS)
             return None
-        figure = categories_over_time(question.points, question.categories)
+        figure = figure_of(categories_over_time, question.points, tuple(question.categories))
         alt = f"Share of each answer to “{question.name}” on each poll date"
     points = plot(figure, alt=alt, key=key, clickable=True)
     summary_table(question.summary)
@@ -102,9 +102,10 @@ def on_date(question: QuestionOnDate, *, bars: bool) -> None:
     _heading(question.number, question.name, kind, None)
     labels, counts = question.categories, question.counts
     if question.categorical and not bars:
-        figure = category_pie(labels, counts, question.order)
+        figure = figure_of(category_pie, tuple(labels), tuple(counts), tuple(question.order))
     else:
-        figure = count_bars(labels, counts, question.order, histogram=not question.categorical)
+        figure = figure_of(count_bars, tuple(labels), tuple(counts), tuple(question.order),
+                           histogram=not question.categorical)
     # Side by side on a wide screen (a pie is no wider than it is tall), one above the other on a phone.
     chart, summary = st.columns([3, 2], vertical_alignment="center")
     with chart:

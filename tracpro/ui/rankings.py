@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracpro.charts.activity import ranking
 from tracpro.queries.activity import MostActive
-from tracpro.ui.plots import described, plot
+from tracpro.ui.plots import described, figure_of, plot
 
 
 def most_active_charts(active: MostActive, days: int = 30) -> None:
@@ -21,4 +21,4 @@ def most_active_charts(active: MostActive, days: int = 30) -> None:
             if rows.empty:
                 st.info(f"No responses in the last {days} days.")
                 continue
-            plot(ranking(rows, label), alt=f"{title}: {described(rows[label], rows['responses'])}")
+            plot(figure_of(ranking, rows, label), alt=f"{title}: {described(rows[label], rows['responses'])}")
