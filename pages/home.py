@@ -12,6 +12,7 @@ from tracpro.ui.home_panels import alerts_panel, featured_indicator_panel
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import POLLS, START_POLL
 from tracpro.ui.rankings import most_active_charts
+from tracpro.ui.session import still_signed_in
 from tracpro.ui.tables import pollrun_rows
 
 context = require_signed_in()
@@ -50,6 +51,8 @@ if summary.is_empty:
 @st.fragment(run_every="30s")
 def recent_activity() -> None:
     """Redrawn every 30 s on its own: the newest poll dates, and who answered most lately."""
+    if not still_signed_in():  # signed out elsewhere, deactivated, expired: the whole app decides
+        st.rerun(scope="app")
     st.subheader("Most recent poll dates", anchor=False)
     recent = read_scoped_live(recent_pollruns, scope, limit=5)
     if recent.empty:

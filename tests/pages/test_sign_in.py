@@ -173,3 +173,24 @@ def test_a_placeholder_cookie_key_stops_the_app_with_one_sentence(db, monkeypatc
     app = open_app()
     assert len(app.error) == 1 and "TRACPRO_COOKIE_KEY is a placeholder" in app.error[0].value
     assert not app.text_input
+
+
+def _fragment_check() -> None:
+    """What Home's self-refreshing fragment asks before redrawing (app.py does not run then)."""
+    import streamlit as st
+
+    from tracpro.ui.session import SESSION_ID, still_signed_in
+
+    st.session_state[SESSION_ID] = st.session_state["given_session"]
+    st.write("signed in" if still_signed_in() else "signed out")
+
+
+def test_a_self_refreshing_part_of_a_page_notices_a_deactivation(db):
+    user = _supervisor(db)
+    session_id = signed_in("ann@example.org").session_state[SESSION_ID]
+    fragment = AppTest.from_function(_fragment_check, default_timeout=30)
+    fragment.session_state["given_session"] = session_id
+    assert fragment.run().markdown[0].value == "signed in"
+    user.is_active = False
+    db.flush()
+    assert fragment.run().markdown[0].value == "signed out"

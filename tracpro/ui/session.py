@@ -198,6 +198,16 @@ def sign_in() -> Gate:
     return gate
 
 
+def still_signed_in() -> bool:
+    """For a fragment rerunning on its own (app.py does not run then): whether this session's
+    sign-in still holds. When it does not, the caller reruns the whole app, which signs out."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id is None:
+        return False
+    with session_scope() as db:
+        return sessions.check(db, session_id, now()).user is not None
+
+
 def forget_rerun() -> None:
     """Called by app.py when its rerun ends, however it ends."""
     st.session_state.pop(GATE, None)
