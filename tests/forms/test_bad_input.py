@@ -22,7 +22,7 @@ from tracpro.actions.contacts import create_contact
 from tracpro.actions.messages import reply
 from tracpro.actions.polls import ActionRefused
 from tracpro.auth.users import FormErrors, UserDraft, create_user
-from tracpro.db.models import BaselineTerm, Contact, FieldType, Message, OutboxAction, Role, User
+from tracpro.db.models import BaselineTerm, Contact, DataField, FieldType, Message, OutboxAction, Role, User
 from tracpro.indicators.editing import IndicatorInput, Invalid, save_indicator
 from tracpro.orgs.polls import QuestionEdit, edit_poll
 from tracpro.orgs.settings import OrgSettings, parse_days, save_settings
@@ -148,7 +148,10 @@ def test_org_settings_form(db, data, name, timezone, language, languages, host, 
         db.refresh(org)
         assert (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token, org.sameday_mode) == before
     else:
-        assert language in languages and "secret" not in fields and "nope" not in fields
+        # "secret" is a hidden field of the org: choosing it is how an admin shows it; "nope" is no field.
+        assert language in languages and "nope" not in fields
+        shown = db.scalars(select(DataField.key).where(DataField.org_id == org.id, DataField.is_visible))
+        assert set(shown) == set(fields)
 
 
 @FORM

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 
 from tests import factories as f
 from tracpro.db.models import QuestionType, ResponseStatus, Role
+from tracpro.sync.summaries import refresh_summaries
 
 ADMIN = "admin@example.org"
 SUPERVISOR = "north@example.org"
@@ -111,6 +112,7 @@ def build_indicator_world(db, *, boundaries: bool = True) -> IndicatorWorld:
                 f.ResponseFactory(org_id=org.id, pollrun=pollrun, contact=contact,
                                   status=ResponseStatus.EMPTY if silent else ResponseStatus.COMPLETE)
     db.flush()
+    refresh_summaries(db, org.id)  # as the sync job does after writing responses (Home's alerts read them)
     return IndicatorWorld(
         org.id, indicator.id, enrollment.id, attendance.id, follow_ups[1].id,
         regions={r.name: r.id for r in (country, north, gicumbi, south, east)},
