@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -42,7 +43,8 @@ class SyncedDatabase:
 
     def start_sync_job(self, *arguments: str, **environment: str) -> subprocess.Popen:
         return subprocess.Popen(self.command(*arguments), cwd=ROOT, env=self.environment(**environment),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=_interruptible)
 
     @staticmethod
     def command(*arguments: str) -> list[str]:
@@ -51,6 +53,13 @@ class SyncedDatabase:
     def environment(self, **extra: str) -> dict[str, str]:
         environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
         return {**environment, "DATABASE_URL": self.url, **extra}
+
+
+def _interruptible() -> None:
+    """Let the job hear SIGINT as Ctrl+C, even when the tests run in the background: a shell
+    starts background commands with SIGINT ignored, and an ignored signal stays ignored in
+    every process started from there (Python then installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @contextmanager
