@@ -54,13 +54,6 @@ from bench.sync import free_port  # noqa: E402
 from tracpro.auth import sessions  # noqa: E402
 from tracpro.db.models import User  # noqa: E402
 
-# The pages added since bench/pages.py's list: their lists, which need no id.
-NEWER_PAGES = [
-    ("Indicators", "pages/indicators.py", {}),
-    ("Compare regions", "pages/compare.py", {}),
-    ("Inbox", "pages/inbox.py", {}),
-    ("Messages", "pages/messages.py", {}),
-]
 HOME = "pages/home.py"  # the default page, whose URL path is ""
 FIRST_ERRORS = 8
 
@@ -169,7 +162,7 @@ def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: f
 
     ensure_ready()
     org_id, district = bench_users(org_slug)
-    requests = page_requests(page_addresses(org_id) + NEWER_PAGES)
+    requests = page_requests(page_addresses(org_id))
     cookie_key = secrets.token_urlsafe(48)
     roles = [("admin", ADMIN) if number % 2 == 0 else (f"supervisor of {district}", SUPERVISOR)
              for number in range(count)]

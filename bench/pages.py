@@ -172,6 +172,10 @@ def page_addresses(org_id: int) -> list[tuple[str, str, dict[str, str]]]:
         ("Activity", "pages/activity.py", {}),
         ("Contacts", "pages/contacts.py", {}),
         ("Contact", "pages/contact.py", {"contact": str(contact_id)}),
+        ("Indicators", "pages/indicators.py", {}),
+        ("Compare regions", "pages/compare.py", {}),
+        ("Inbox", "pages/inbox.py", {}),
+        ("Messages", "pages/messages.py", {}),
     ]
 
 
