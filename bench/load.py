@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +52,7 @@ from bench.pages import ADMIN, SUPERVISOR, Timings, bench_users, page_addresses 
 from bench.sync import free_port  # noqa: E402
 from tracpro.auth import sessions  # noqa: E402
 from tracpro.db.models import User  # noqa: E402
+from tracpro.ui.serve import wait_until_healthy  # noqa: E402
 
 HOME = "pages/home.py"  # the default page, whose URL path is ""
 FIRST_ERRORS = 8
@@ -63,21 +63,6 @@ class AppServer:
     url: str
     pid: int
     log: Path
-
-
-def _wait_for_health(server: AppServer, process: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"streamlit exited with {process.returncode}:\n{server.log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"streamlit did not become healthy in {seconds} s:\n{server.log.read_text()}")
 
 
 @contextmanager
@@ -97,7 +82,7 @@ def app_server(database_url: str, cookie_key: str, workdir: Path) -> Iterator[Ap
         )
     server = AppServer(f"http://127.0.0.1:{port}", process.pid, log)
     try:
-        _wait_for_health(server, process)
+        wait_until_healthy(server.url, process, server.log, timeout=120)
         yield server
     finally:
         process.terminate()

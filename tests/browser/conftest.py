@@ -7,8 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from tests.conftest import ROOT
 from tracpro.db.connection import make_engine
 from tracpro.db.migrate import upgrade_to_head
 from tracpro.db.models import Role
+from tracpro.ui.serve import wait_until_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,21 +47,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout} s:\n{log.read_text()}")
 
 
 def _committed_users(database_url: str) -> None:
@@ -137,7 +121,7 @@ def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_for_health(url, process, log)
+        wait_until_healthy(url, process, log)
         yield url
     finally:
         process.terminate()
