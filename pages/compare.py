@@ -25,7 +25,7 @@ if question is None:
 regions = dict(context.region_names)
 chosen = st.multiselect(f"Regions (2 to {MAX_REGIONS})", list(regions), format_func=regions.__getitem__,
                         max_selections=MAX_REGIONS, key="compare.regions", placeholder="Choose regions")
-filters = poll_filters(scope)
+filters = poll_filters(scope, split=False)  # regions are compared side by side already
 if len(chosen) < 2:
     st.info(f"Choose 2 to {MAX_REGIONS} regions to compare.")
 elif filters is not None:

@@ -220,3 +220,14 @@ def test_home_shows_the_featured_indicator_and_the_alerts_with_their_rule(world)
     assert (alerts["Answered (%)"].tolist(), alerts["Usually (%)"].tolist()) == ([20.0], [100.0])
     supervisor = open_page(SUPERVISOR, "pages/home.py")
     assert "No region's participation dropped on the latest poll dates." in [s.value for s in supervisor.success]
+
+
+def test_compare_and_the_map_offer_only_the_filters_they_use(world):
+    compare = open_page(ADMIN, COMPARE, **SEPTEMBER)
+    assert [box.label for box in compare.selectbox if box.label == "Numeric display"] == ["Numeric display"]
+    assert "Split by region" not in [toggle.label for toggle in compare.toggle]  # regions are side by side already
+    mapped = open_page(ADMIN, "pages/poll.py", poll=world.attendance_poll_id, tab="map", **SEPTEMBER)
+    assert "Numeric display" not in [box.label for box in mapped.selectbox]
+    assert "Split by region" not in [toggle.label for toggle in mapped.toggle]
+    charts = open_page(ADMIN, "pages/poll.py", poll=world.attendance_poll_id, **SEPTEMBER)
+    assert "Split by region" in [toggle.label for toggle in charts.toggle]

@@ -69,7 +69,9 @@ def _write(fields: tuple[tuple[str, str], ...], with_dates: bool) -> None:
         custom = date_range == DateRange.CUSTOM
         filters = PollFilters(
             date_range, state.get(START) if custom else None, state.get(END) if custom else None,
-            NumericDisplay(state[NUMERIC]), bool(state[SPLIT]), current.contact_fields,
+            # A page that does not offer a control keeps what the address says.
+            NumericDisplay(state.get(NUMERIC, current.numeric.value)), bool(state.get(SPLIT, current.split_regions)),
+            current.contact_fields,
         )
     filters = filters.with_contact_fields({key: state.get(field_key(key)) or "" for key, _ in fields})
     for name in [name for name in st.query_params if _is_filter_param(name)]:
@@ -86,7 +88,7 @@ def _clear(with_dates: bool) -> None:
         del st.session_state[key]
 
 
-def describe(filters: PollFilters, *, with_dates: bool = True) -> str:
+def describe(filters: PollFilters, *, with_dates: bool = True, numeric: bool = True, split: bool = True) -> str:
     parts = []
     if with_dates:
         if filters.date_range == DateRange.CUSTOM:
@@ -95,8 +97,9 @@ def describe(filters: PollFilters, *, with_dates: bool = True) -> str:
             parts.append(f"{start} – {end}")
         else:
             parts.append(filters.date_range.label)
-        parts.append(filters.numeric.label)
-        if filters.split_regions:
+        if numeric:
+            parts.append(filters.numeric.label)
+        if split and filters.split_regions:
             parts.append("split by region")
     if filters.contact_fields:
         count = len(filters.contact_fields)
@@ -104,7 +107,7 @@ def describe(filters: PollFilters, *, with_dates: bool = True) -> str:
     return " · ".join(parts) or "none"
 
 
-def _date_widgets(filters: PollFilters, write) -> None:
+def _date_widgets(filters: PollFilters, write, numeric: bool, split: bool) -> None:
     ranges = list(DateRange)
     columns = st.columns(3)
     columns[0].selectbox(
@@ -116,22 +119,27 @@ def _date_widgets(filters: PollFilters, write) -> None:
                                           (columns[2], "End date", filters.end, END)):
             column.date_input(label, value=value, key=key, on_change=write, format="YYYY-MM-DD")
     displays = list(NumericDisplay)
-    numeric, split = st.columns([2, 1], vertical_alignment="bottom")
-    numeric.selectbox(
-        "Numeric display", [d.value for d in displays], index=displays.index(filters.numeric),
-        format_func=lambda value: NumericDisplay(value).label, key=NUMERIC, on_change=write,
-    )
-    split.toggle(
-        "Split by region", value=filters.split_regions, key=SPLIT, on_change=write,
-        help="Numeric charts: one series for each region the respondents live in.",
-    )
+    numeric_column, split_column = st.columns([2, 1], vertical_alignment="bottom")
+    if numeric:
+        numeric_column.selectbox(
+            "Numeric display", [d.value for d in displays], index=displays.index(filters.numeric),
+            format_func=lambda value: NumericDisplay(value).label, key=NUMERIC, on_change=write,
+        )
+    if split:
+        split_column.toggle(
+            "Split by region", value=filters.split_regions, key=SPLIT, on_change=write,
+            help="Numeric charts: one series for each region the respondents live in.",
+        )
 
 
-def poll_filters(scope: Scope, *, with_dates: bool = True) -> PollFilters | None:
+def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True, split: bool = True
+                 ) -> PollFilters | None:
     """Draw the filters; the filters to use, or None (and a message) when they cannot be used.
 
     `with_dates=False` (a poll date's page) offers only the contact-field filters, and never
     answers None; the other parameters stay in the address, for the way back to the poll.
+    `numeric` / `split`: whether the page uses the numeric display and the split by region (a
+    control that changes nothing on a page is not offered there).
     """
     fields = read_scoped(visible_fields, scope)
     query = st.query_params.to_dict()
@@ -146,11 +154,11 @@ def poll_filters(scope: Scope, *, with_dates: bool = True) -> PollFilters | None
             return filters
     shown = dict(filters.contact_fields)
     # The expander's label stays the same: a new label would be a new expander, closed again.
-    st.caption(f"Filters: {describe(filters, with_dates=with_dates)}")
+    st.caption(f"Filters: {describe(filters, with_dates=with_dates, numeric=numeric, split=split)}")
     with st.expander("Filters", icon=":material/filter_list:", expanded=error is not None):
         write = partial(_write, fields, with_dates)
         if with_dates:
-            _date_widgets(filters, write)
+            _date_widgets(filters, write, numeric, split)
         columns = st.columns(min(len(fields), 3) or 1)
         for index, (key, label) in enumerate(fields):
             columns[index % len(columns)].text_input(

@@ -42,7 +42,7 @@ def poll_map(scope: Scope, poll_id: int, tabs: Mapping[str, object]) -> None:
     if MAP_TAB not in tabs or not tabs[MAP_TAB].open:
         return
     with tabs[MAP_TAB]:
-        filters = poll_filters(scope)
+        filters = poll_filters(scope, numeric=False, split=False)  # a map shows averages or categories
         question = pick_question(_mappable(scope, poll_id), key=f"map-{poll_id}", poll_id=poll_id)
         if question is None:
             st.info("This poll has no numeric or categorical question to map.")
