@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from tracpro.ui.database import require_database
+from tracpro.ui.language import apply_direction, choose_language, session_language
 from tracpro.ui.navigation import pages_for, resume_requested_page, signed_out_pages
 from tracpro.ui.session import forget_rerun, sign_in
 from tracpro.ui.sidebar import build_context, render_sidebar
@@ -19,14 +20,18 @@ from tracpro.ui.style import apply_style
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="TracPro", page_icon=str(FAVICON), layout="wide")
 apply_style()
+# Until someone is signed in (and then until their org is known) the language is the last one used.
+choose_language(session_language())
 require_database()
 
 try:
     gate = sign_in()
     if gate.user is None:
+        apply_direction()
         st.navigation(signed_out_pages(), position="hidden").run()
     else:
         context, region_options = build_context(gate, minimal=gate.user.must_change_password)
+        apply_direction()
         render_sidebar(context, region_options)
         sections = pages_for(context)
         # expanded: with this many pages Streamlit would hide some behind "View more".

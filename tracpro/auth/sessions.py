@@ -48,6 +48,7 @@ class SignedInUser:
     name: str
     is_superuser: bool
     must_change_password: bool
+    language: str | None = None  # their own UI language; None: the org's default
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def check(session: Session, session_id: int | None, now: datetime) -> SessionChe
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
     return SessionCheck(
-        SignedInUser(user.id, user.login, user.name, user.is_superuser, user.must_change_password)
+        SignedInUser(user.id, user.login, user.name, user.is_superuser, user.must_change_password, user.language)
     )
 
 

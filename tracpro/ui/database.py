@@ -14,6 +14,7 @@ import streamlit as st
 
 from tracpro.auth.scope import Scope
 from tracpro.db import DatabaseUnavailable, ensure_ready, session_scope
+from tracpro.i18n import current_language
 from tracpro.queries.registry import REGISTRY
 
 T = TypeVar("T")
@@ -47,7 +48,8 @@ def _run(name: str, scope: Scope, parameters: tuple[tuple[str, object], ...]) ->
 
 # Two functions, not one decorated twice: st.cache_data keeps one store per function.
 @st.cache_data(ttl=60, max_entries=2000, show_spinner=False, hash_funcs={Scope: _scope_key})
-def _read_scoped(name: str, scope: Scope, parameters: tuple[tuple[str, object], ...]) -> object:
+def _read_scoped(name: str, scope: Scope, parameters: tuple[tuple[str, object], ...], language: str) -> object:
+    # `language` keys the cache: a read model may word a label ("Unknown") in the viewer's language.
     return _run(name, scope, parameters)
 
 
@@ -56,7 +58,9 @@ LIVE_TTL_SECONDS = 10
 
 
 @st.cache_data(ttl=LIVE_TTL_SECONDS, max_entries=500, show_spinner=False, hash_funcs={Scope: _scope_key})
-def _read_scoped_live(name: str, scope: Scope, parameters: tuple[tuple[str, object], ...]) -> object:
+def _read_scoped_live(
+    name: str, scope: Scope, parameters: tuple[tuple[str, object], ...], language: str
+) -> object:
     return _run(name, scope, parameters)
 
 
@@ -73,9 +77,11 @@ def read_scoped(read_model: Callable[..., T], scope: Scope, **parameters: object
     The scope is part of the cache key (st.cache_data is shared by every user of the process),
     and only registered read models may be called: those are the ones the leak test covers.
     """
-    return _read_scoped(_registered_name(read_model), scope, tuple(sorted(parameters.items())))
+    return _read_scoped(_registered_name(read_model), scope, tuple(sorted(parameters.items())), current_language())
 
 
 def read_scoped_live(read_model: Callable[..., T], scope: Scope, **parameters: object) -> T:
     """`read_scoped` for what refreshes itself: cached for LIVE_TTL_SECONDS only, still per scope."""
-    return _read_scoped_live(_registered_name(read_model), scope, tuple(sorted(parameters.items())))
+    return _read_scoped_live(
+        _registered_name(read_model), scope, tuple(sorted(parameters.items())), current_language()
+    )

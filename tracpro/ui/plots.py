@@ -7,6 +7,8 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from tracpro.i18n import current_language
+
 # No plotly mode bar: its zoom and pan tools do nothing on these still charts, and on a phone it
 # would sit over the first bar. (Streamlit's own toolbar still offers fullscreen.)
 PLOT_CONFIG = {"displayModeBar": False}
@@ -25,8 +27,11 @@ def _still(figure: go.Figure) -> go.Figure:
 # Kept as objects (not pickled copies), shared by every session: chart functions are pure, so the
 # same data gives the same figure, and `plot` never changes a still figure.
 @st.cache_resource(max_entries=512, ttl=600, show_spinner=False)
-def _built(_chart: Callable[..., go.Figure], name: str, arguments: tuple, keywords: tuple) -> go.Figure:
-    # `name` stands for the chart function in the key (Streamlit does not hash functions).
+def _built(
+    _chart: Callable[..., go.Figure], name: str, language: str, arguments: tuple, keywords: tuple
+) -> go.Figure:
+    # `name` stands for the chart function in the key (Streamlit does not hash functions);
+    # `language` because a chart words its axes and legends in the viewer's language.
     return _still(_chart(*arguments, **dict(keywords)))
 
 
@@ -34,7 +39,7 @@ def figure_of(chart: Callable[..., go.Figure], *arguments: object, **keywords: o
     """`chart(*arguments, **keywords)` built once per distinct data: plotly takes a tenth of a
     second to build a figure, more than a warm page may spend in all (issue #9's bench)."""
     name = f"{chart.__module__}.{chart.__qualname__}"
-    return _built(chart, name, arguments, tuple(sorted(keywords.items())))
+    return _built(chart, name, current_language(), arguments, tuple(sorted(keywords.items())))
 
 
 def described(names, counts) -> str:

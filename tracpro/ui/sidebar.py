@@ -14,9 +14,11 @@ import streamlit as st
 from tracpro.auth.access import RegionOption, org_access, org_choices, region_options
 from tracpro.auth.scope import NoRegions, build_scope, user_region_ids
 from tracpro.db import session_scope
-from tracpro.db.models import Role, User
+from tracpro.db.models import Org, Role, User
+from tracpro.i18n import resolve_language
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
+from tracpro.ui.language import choose_language
 from tracpro.ui.session import Gate, request_logout
 
 ORG_WIDGET, ORG_CHOSEN = "tracpro_org", "tracpro_org_chosen"
@@ -43,12 +45,16 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
     """This rerun's context; `minimal` (a forced password change) skips orgs and regions."""
     user = gate.user
     if minimal:
-        return Context(user), []
+        return Context(user, language=choose_language(resolve_language(user.language, None))), []
     with session_scope() as db:
         orgs = tuple(org_choices(db, user.id, is_superuser=user.is_superuser))
         if not orgs:
-            return Context(user), []
+            return Context(user, language=choose_language(resolve_language(user.language, None))), []
         org_id = _chosen(ORG_WIDGET, ORG_CHOSEN, [org.id for org in orgs], orgs[0].id)
+        org = db.get(Org, org_id)
+        offered = tuple(org.available_languages or ())
+        # Chosen before anything below words a message (a refusal, a region's label).
+        language = choose_language(resolve_language(user.language, org.language, offered))
         access = org_access(db, db.get(User, user.id), org_id)
         visible = None
         if access.role != Role.ADMIN:
@@ -70,7 +76,7 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
         except NoRegions as refusal:
             no_regions = str(refusal)
     names = tuple((option.id, option.name) for option in options)
-    return Context(user, orgs, access, scope, no_regions, names), options
+    return Context(user, orgs, access, scope, no_regions, names, language, org.language, offered), options
 
 
 def _region_label(options: list[RegionOption]):

@@ -1,0 +1,142 @@
+"""The gettext catalogs: read from the .po files once per process, extracted and merged with Babel."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+PACKAGE = Path(__file__).resolve().parent
+LOCALE_DIR = PACKAGE / "locale"
+ROOT = PACKAGE.parent.parent
+DOMAIN = "messages"
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
+TRANSLATED = ("fr", "es", "ar")  # English is the source language: its catalog is the messages themselves
+# Where UI strings live: the pages, the app and the whole package (validation messages, chart labels).
+SOURCES = ("app.py", "pages", "tracpro")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# The simulator, the sync job's logs and the benchmark speak to developers, not to users.
+NOT_UI = ("tracpro/simulator", "tracpro/sync", "tracpro/rapidpro", "tracpro/db")
+
+
+def po_path(code: str) -> Path:
+    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@dataclass
+class Translations:
+    """One language's messages: singular ones by msgid, plural ones by their singular."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    plural_rule: object = None
+
+    def get(self, message: str) -> str | None:
+        return self.messages.get(message)
+
+    def plural(self, singular: str) -> tuple[str, ...] | None:
+        return self.plurals.get(singular)
+
+    def plural_index(self, count: int) -> int:
+        return self.plural_rule(count) if self.plural_rule is not None else int(count != 1)
+
+
+@cache
+def catalog_for(code: str) -> Translations:
+    path = po_path(code)
+    if code not in TRANSLATED or not path.exists():
+        return Translations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    translations = Translations(plural_rule=_plural_rule(catalog.plural_expr))
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple | list):
+            if all(message.string):
+                translations.plurals[message.id[0]] = tuple(message.string)
+        elif message.string:
+            translations.messages[message.id] = message.string
+    return translations
+
+
+def _plural_rule(expression: str):
+    """gettext's C plural expression (Arabic: `n==0 ? 0 : n==1 ? 1 : ...`) as a function of n."""
+    return gettext.c2py(expression)
+
+
+def extract() -> Catalog:
+    """Every translatable string in the sources, with where it is used."""
+    template = Catalog(project="TracPro", domain=DOMAIN, fuzzy=False)
+    for source in SOURCES:
+        path = ROOT / source
+        if path.is_file():
+            entries = _extract_file(path)
+        else:
+            entries = (
+                (str(path.relative_to(ROOT) / filename), lineno, message, comments, context)
+                for filename, lineno, message, comments, context in extract_from_dir(
+                    path, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",),
+                )
+            )
+        for filename, lineno, message, comments, context in entries:
+            if filename.startswith(NOT_UI):
+                continue
+            template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def _extract_file(path: Path):
+    from babel.messages.extract import extract_from_file
+
+    for lineno, message, comments, context in extract_from_file(
+        "python", str(path), keywords=KEYWORDS, comment_tags=("Translators:",),
+    ):
+        yield str(path.relative_to(ROOT)), lineno, message, comments, context
+
+
+def update() -> dict[str, int]:
+    """Write the template and merge it into each language's catalog; the count missing per language."""
+    template = extract()
+    LOCALE_DIR.mkdir(parents=True, exist_ok=True)
+    with TEMPLATE.open("wb") as handle:
+        write_po(handle, template, width=100, omit_header=False, sort_output=True)
+    missing = {}
+    for code in TRANSLATED:
+        path = po_path(code)
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=code)
+        else:
+            catalog = Catalog(locale=code, domain=DOMAIN, project="TracPro", fuzzy=False)
+        # No fuzzy matching: a guessed translation of a changed message is worse than none.
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100, sort_output=True, ignore_obsolete=True)
+        missing[code] = len(untranslated(catalog))
+    catalog_for.cache_clear()
+    return missing
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    """msgids with no translation (or a fuzzy one) in `catalog`."""
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if message.fuzzy or not all(strings):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def read_catalog(code: str) -> Catalog:
+    with po_path(code).open("rb") as handle:
+        return read_po(handle, locale=code)
