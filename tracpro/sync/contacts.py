@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import any_, select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact
@@ -59,21 +59,42 @@ def write_deleted_contacts(session: Session, org_id: int, contacts: list[Any]) -
     return Counts(deleted=deleted, unchanged=len(contacts) - deleted)
 
 
-def ensure_contacts(session: Session, org_id: int, uuids: set[str]) -> dict[str, int]:
+def ensure_contacts(
+    session: Session, org_id: int, uuids: set[str], known: dict[str, int] | None = None
+) -> dict[str, int]:
     """Contact ids by uuid, adding an inactive placeholder for any contact not synced yet.
 
     A run can name a contact created after this pass's contact window closed; the placeholder
     is filled in by the next contact pass, whose window covers that contact's creation.
+    `known` (the pass's SyncContext.contact_ids) remembers ids already read: a contact row is
+    never deleted, so an id read once stays right. Only ids read before this transaction wrote
+    anything go in it, so a page rolled back leaves no id of a row that does not exist.
     """
-    ids = dict(session.execute(select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid.in_(uuids))).all())
-    missing = uuids - set(ids)
+    known = known if known is not None else {}
+    ids = {uuid: known[uuid] for uuid in uuids if uuid in known}
+    wanted = uuids - ids.keys()
+    if wanted:
+        found = dict(session.execute(
+            select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid == any_(list(wanted)))
+        ).all())
+        if len(known) + len(found) > _KNOWN_CONTACTS_MAX:
+            known.clear()  # bounded memory at any tier: reading again is only slower
+        known.update(found)
+        ids.update(found)
+    missing = uuids - ids.keys()
     if missing:
         rows = [{"org_id": org_id, "uuid": uuid, "rapidpro_status": "unknown", "is_active": False} for uuid in missing]
         upsert(session, Contact.__table__, rows, key=("org_id", "uuid"), update=())
         ids.update(
-            session.execute(select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid.in_(missing))).all()
+            session.execute(
+                select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid == any_(list(missing)))
+            ).all()
         )
     return ids
+
+
+# About 150 bytes an entry: at most ~30 MB however many contacts the org has.
+_KNOWN_CONTACTS_MAX = 200_000
 
 
 def sync_contacts(ctx: SyncContext) -> Counts:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,8 @@ class SyncContext:
     progress: Progress
     # The resource being synced, so a failure can be recorded against it.
     resource: str | None = None
+    # Contact ids by uuid read during this pass (tracpro.sync.contacts.ensure_contacts).
+    contact_ids: dict[str, int] = field(default_factory=dict)
 
     def local_date(self, moment: datetime) -> date:
         """The org-local calendar day of a moment: pollruns and same-day answers group by it."""

@@ -42,7 +42,7 @@ def sync_inbox(ctx: SyncContext) -> Counts:
     ]
 
     def write(session: Session) -> Counts:
-        contacts = ensure_contacts(session, ctx.org_id, {message.contact.uuid for message in messages})
+        contacts = ensure_contacts(session, ctx.org_id, {message.contact.uuid for message in messages}, ctx.contact_ids)
         rows = [message_row(ctx.org_id, contacts[message.contact.uuid], message) for message in messages]
         return upsert(session, InboxMessage.__table__, rows, key=("org_id", "uuid")).counts()
 

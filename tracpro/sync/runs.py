@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy import any_, delete, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -102,7 +102,7 @@ def _pollrun_ids(session: Session, ctx: SyncContext, poll_id: int, runs: list[An
 def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]) -> Counts:
     if not runs:
         return Counts()
-    contacts = ensure_contacts(session, ctx.org_id, {run.contact.uuid for run in runs})
+    contacts = ensure_contacts(session, ctx.org_id, {run.contact.uuid for run in runs}, ctx.contact_ids)
     pollruns = _pollrun_ids(session, ctx, poll_id, runs)
     response_rows = [
         {
@@ -116,18 +116,21 @@ def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]
         }
         for run in runs
     ]
-    written = upsert(session, Response.__table__, response_rows, key=("org_id", "run_uuid"), returning=("run_uuid",))
-    counts = written.counts()
-    responses = dict(
-        session.execute(
-            select(Response.run_uuid, Response.id).where(
-                Response.org_id == ctx.org_id, Response.run_uuid.in_([run.uuid for run in runs])
-            )
-        ).all()
+    written = upsert(
+        session, Response.__table__, response_rows, key=("org_id", "run_uuid"), returning=("run_uuid", "id")
     )
+    counts = written.counts()
+    responses = dict(written.created + written.updated)
+    unchanged = [run.uuid for run in runs if run.uuid not in responses]
+    if unchanged:  # rows the upsert left alone return nothing: read their ids
+        responses.update(session.execute(
+            select(Response.run_uuid, Response.id).where(
+                Response.org_id == ctx.org_id, Response.run_uuid == any_(unchanged)
+            )
+        ).all())
     _supersede(session, {(row["pollrun_id"], row["contact_id"]) for row in response_rows})
     # Only runs stored before can have answers to remove: new ones have none yet.
-    _write_answers(session, ctx, poll_id, runs, responses, contacts, {responses[uuid] for uuid in written.updated})
+    _write_answers(session, ctx, poll_id, runs, responses, contacts, {id_ for _, id_ in written.updated})
     return counts
 
 
