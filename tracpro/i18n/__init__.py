@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import date, datetime
+
+from babel import dates as babel_dates
 
 from tracpro.i18n.catalogs import catalog_for
 
@@ -81,12 +84,33 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
+# Dates in words, per language: English keeps TracPro's own ("Nov 02, 2026"), the others CLDR's
+# patterns through Babel ("2 nov. 2026", "2 نوفمبر 2026"), month names in the viewer's language.
+_DATE_PATTERNS = {
+    "day": ("%b %d, %Y", "d MMM y"),
+    "long_day": ("%B %d, %Y", "d MMMM y"),
+    "day_month": ("%b %d", "d MMM"),
+    "moment": ("%b %d, %Y %H:%M", "d MMM y HH:mm"),
+}
+
+
+def format_date(moment: date | datetime, style: str = "day") -> str:
+    """`moment` in words in the current language: style day, long_day, day_month or moment."""
+    english, pattern = _DATE_PATTERNS[style]
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return moment.strftime(english)
+    if style == "moment":
+        return babel_dates.format_datetime(moment, pattern, locale=language)
+    return babel_dates.format_date(moment, pattern, locale=language)
+
+
 def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, translate later"
     """Marks a string for the catalogs without translating it (translated where it is shown)."""
     return message
 
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "is_right_to_left", "ngettext",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "is_right_to_left", "ngettext",
     "resolve_language", "set_language_source", "use_language",
 ]

@@ -22,6 +22,9 @@ SOURCES = ("app.py", "pages", "tracpro")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # The simulator, the sync job's logs and the benchmark speak to developers, not to users.
 NOT_UI = ("tracpro/simulator", "tracpro/sync", "tracpro/rapidpro", "tracpro/db")
+# GNU gettext's Arabic rule, whose forms translators know (0, 1, 2, 3-10, 11-99, 100-102...); Babel's
+# own puts 100-102 before 11-99.
+PLURAL_FORMS = {"ar": (6, "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)")}
 
 
 def po_path(code: str) -> Path:
@@ -51,8 +54,7 @@ def catalog_for(code: str) -> Translations:
     path = po_path(code)
     if code not in TRANSLATED or not path.exists():
         return Translations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=code)
+    catalog = read_catalog(code)
     translations = Translations(plural_rule=_plural_rule(catalog.plural_expr))
     for message in catalog:
         if not message.id or message.fuzzy:
@@ -117,6 +119,7 @@ def update() -> dict[str, int]:
         # No fuzzy matching: a guessed translation of a changed message is worse than none.
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        _standard_plurals(catalog, code)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100, sort_output=True, ignore_obsolete=True)
@@ -139,4 +142,10 @@ def untranslated(catalog: Catalog) -> list[str]:
 
 def read_catalog(code: str) -> Catalog:
     with po_path(code).open("rb") as handle:
-        return read_po(handle, locale=code)
+        return _standard_plurals(read_po(handle, locale=code), code)
+
+
+def _standard_plurals(catalog: Catalog, code: str) -> Catalog:
+    if code in PLURAL_FORMS:
+        catalog._num_plurals, catalog._plural_expr = PLURAL_FORMS[code]  # Babel keeps them in these
+    return catalog
