@@ -3,6 +3,7 @@ poll dates and who answered most lately (refreshed every 30 s)."""
 
 import streamlit as st
 
+from tracpro.i18n import _
 from tracpro.queries.activity import most_active
 from tracpro.queries.home import scope_summary
 from tracpro.queries.pollruns import recent_pollruns
@@ -16,36 +17,37 @@ from tracpro.ui.session import still_signed_in
 from tracpro.ui.tables import pollrun_rows
 
 context = require_signed_in()
-st.title("Home")
+st.title(_("Home"))
 show_notice()
 if context.access is not None:
-    st.caption(f"{context.access.org_name} · signed in as {context.user.name}")
+    st.caption(_("{org} · signed in as {name}").format(org=context.access.org_name, name=context.user.name))
 scope = require_scope()
 
 names = dict(context.region_names)
 if scope.all_regions:
-    in_view = "all regions"
+    in_view = _("all regions")
 elif scope.include_subregions and len(scope.region_ids) > 1:
-    in_view = f"{names[scope.selected_region_id]} and its sub-regions"
+    in_view = _("{region} and its sub-regions").format(region=names[scope.selected_region_id])
 else:
     in_view = names[scope.selected_region_id]
-st.markdown(f"Showing data from **{in_view}**.")
+st.markdown(_("Showing data from **{regions}**.").format(regions=in_view))
 
 summary = read_scoped(scope_summary, scope)
 contacts, active, groups, responses = st.columns(4)
-contacts.metric("Contacts", f"{summary.contacts:,}")
-active.metric("Active contacts", f"{summary.active_contacts:,}")
-groups.metric("Reporter groups", f"{summary.reporter_groups:,}")
-responses.metric("Responses, last 30 days", f"{summary.recent_responses:,}")
+contacts.metric(_("Contacts"), f"{summary.contacts:,}")
+active.metric(_("Active contacts"), f"{summary.active_contacts:,}")
+groups.metric(_("Reporter groups"), f"{summary.reporter_groups:,}")
+responses.metric(_("Responses, last 30 days"), f"{summary.recent_responses:,}")
 
 if summary.is_empty:
     if scope.all_regions:
-        st.info(
+        st.info(_(
             "This organisation has no contacts yet. Run `python3 run.py demo` to load the demo organisation "
             "from the built-in RapidPro simulator, or `python sync_job.py` once the organisation is set up."
-        )
+        ))
     else:
-        st.info(f"There are no contacts in {in_view} yet. They appear here after the next sync.")
+        st.info(_("There are no contacts in {regions} yet. They appear here after the next sync.").format(
+            regions=in_view))
 
 
 @st.fragment(run_every="30s")
@@ -53,18 +55,18 @@ def recent_activity() -> None:
     """Redrawn every 30 s on its own: the newest poll dates, and who answered most lately."""
     if not still_signed_in():  # signed out elsewhere, deactivated, expired: the whole app decides
         st.rerun(scope="app")
-    st.subheader("Most recent poll dates", anchor=False)
+    st.subheader(_("Most recent poll dates"), anchor=False)
     recent = read_scoped_live(recent_pollruns, scope, limit=5)
     if recent.empty:
-        st.info(
+        st.info(_(
             "No poll dates yet. They appear here with the next sync, once an administrator has chosen "
             "which RapidPro flows are polls."
-        )
+        ))
     else:
         table, config = pollrun_rows(recent)
         st.dataframe(table, hide_index=True, column_config=config, width="stretch")
-        page_link(POLLS, "All polls", icon=":material/ballot:")
-    page_link(START_POLL, "Start a poll", icon=":material/play_circle:")
+        page_link(POLLS, _("All polls"), icon=":material/ballot:")
+    page_link(START_POLL, _("Start a poll"), icon=":material/play_circle:")
     most_active_charts(read_scoped(most_active, scope))
 
 

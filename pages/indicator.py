@@ -4,6 +4,7 @@ edit or delete it and, where the org allows it, make or clear spoof data (T31)."
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.i18n import _, format_date, ngettext
 from tracpro.indicators.editing import Invalid, delete_indicator, save_indicator
 from tracpro.indicators.spoof import clear_spoof, spoof
 from tracpro.queries.choices import indicator_values, question_choices, spoof_allowed
@@ -28,13 +29,14 @@ from tracpro.ui.params import read_found, require_id
 
 context = require_signed_in()
 scope = require_scope()
-indicator_id = require_id("indicator", "indicator", INDICATORS, "All indicators")
+indicator_id = require_id("indicator", "indicator", INDICATORS, _("All indicators"))
 values = read_found(indicator_values, scope, indicator_id=indicator_id, back_page=INDICATORS,
-                    back_label="All indicators")
+                    back_label=_("All indicators"))
 st.title(values.name)
-st.caption(f"Baseline: {values.baseline} · Follow ups: {values.follow_up} · "
-           f"{values.start_date:%B %d, %Y} – {values.end_date:%B %d, %Y}")
-page_link(INDICATORS, "All indicators", icon=":material/arrow_back:")
+st.caption(_("Baseline: {baseline} · Follow ups: {follow_up} · {start} – {end}").format(
+    baseline=values.baseline, follow_up=values.follow_up, start=format_date(values.start_date, "long_day"),
+    end=format_date(values.end_date, "long_day")))
+page_link(INDICATORS, _("All indicators"), icon=":material/arrow_back:")
 show_notice()
 
 filters = indicator_filters(scope, context, values)
@@ -50,7 +52,7 @@ def saved(message: str) -> None:
 
 if context.is_admin:
     choices = read_scoped(question_choices, scope)
-    with st.expander("Edit this indicator", icon=":material/edit:"):
+    with st.expander(_("Edit this indicator"), icon=":material/edit:"):
         form = f"edit_indicator_{indicator_id}"
         draft = indicator_form(form, numeric_choices(choices, values.baseline_question_id,
                                                      values.follow_up_question_id), values)
@@ -62,20 +64,21 @@ if context.is_admin:
                 show_invalid(problem, INDICATOR_LABELS)
             else:
                 forget_form(form)
-                saved("Changes saved.")
-    if confirmed("delete_indicator", "Delete this indicator…", f"Delete “{values.name}”? Its poll data stays.",
-                 "Delete", icon=":material/delete:"):
+                saved(_("Changes saved."))
+    if confirmed("delete_indicator", _("Delete this indicator…"),
+                 _("Delete “{name}”? Its poll data stays.").format(name=values.name), _("Delete"),
+                 icon=":material/delete:"):
         with session_scope() as db:
             delete_indicator(db, scope.org_id, indicator_id)
         st.cache_data.clear()
-        notice(f"Indicator “{values.name}” deleted.", "success")
+        notice(_("Indicator “{name}” deleted.").format(name=values.name), "success")
         open_page(INDICATORS)
 
     if read_scoped(spoof_allowed, scope):
-        st.subheader("Spoof data", anchor=False)
-        st.caption("Made-up answers to show what an indicator will look like: one baseline poll date on the start "
-                   "date, then one follow-up poll date a day, each contact answering a whole number between the "
-                   "minimum and the maximum (both included). They appear in every chart of “All regions”.")
+        st.subheader(_("Spoof data"), anchor=False)
+        st.caption(_("Made-up answers to show what an indicator will look like: one baseline poll date on the start "
+                     "date, then one follow-up poll date a day, each contact answering a whole number between the "
+                     "minimum and the maximum (both included). They appear in every chart of “All regions”."))
         contacts = dict(read_scoped(contact_list, scope)[["contact_id", "Name"]].itertuples(index=False))
         made = spoof_form(f"spoof_{indicator_id}", choices, contacts, values)
         if made is not None:
@@ -86,9 +89,11 @@ if context.is_admin:
                 show_invalid(problem, SPOOF_LABELS)
             else:
                 forget_form(f"spoof_{indicator_id}")
-                saved(f"Spoof data made: {count:,} poll dates.")
-        if confirmed("clear_spoof", "Clear all spoof data…", "Are you sure that you want to delete all spoofed "
-                     "poll data for this organization?", "Clear all spoof data", icon=":material/delete_sweep:"):
+                saved(ngettext("Spoof data made: {count} poll date.", "Spoof data made: {count} poll dates.",
+                               count).format(count=f"{count:,}"))
+        if confirmed("clear_spoof", _("Clear all spoof data…"), _("Are you sure that you want to delete all spoofed "
+                     "poll data for this organization?"), _("Clear all spoof data"), icon=":material/delete_sweep:"):
             with session_scope() as db:
                 count = clear_spoof(db, scope.org_id)
-            saved(f"Spoof data cleared: {count:,} poll dates deleted.")
+            saved(ngettext("Spoof data cleared: {count} poll date deleted.",
+                           "Spoof data cleared: {count} poll dates deleted.", count).format(count=f"{count:,}"))

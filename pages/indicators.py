@@ -8,6 +8,7 @@ supervisors read them within their own regions (TracPro let supervisors edit the
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.i18n import _
 from tracpro.indicators.editing import Invalid, save_indicator
 from tracpro.queries.choices import question_choices
 from tracpro.queries.indicators import indicator_list
@@ -21,24 +22,24 @@ from tracpro.ui.navigation import INDICATOR
 
 context = require_signed_in()
 scope = require_scope()
-st.title("Recent indicators")
-st.caption("Each indicator compares a baseline (each contact's first answer in its term) with the sums of "
-           "the follow-up answers on each poll date of the term.")
+st.title(_("Recent indicators"))
+st.caption(_("Each indicator compares a baseline (each contact's first answer in its term) with the sums of "
+             "the follow-up answers on each poll date of the term."))
 show_notice()
 
 indicators = read_scoped(indicator_list, scope)
 if indicators:
     indicator_table(indicators)
 elif context.is_admin:
-    st.info("No indicators yet. Add the first one below.")
+    st.info(_("No indicators yet. Add the first one below."))
 else:
-    st.info("No indicators yet. An administrator of your organisation can add them.")
+    st.info(_("No indicators yet. An administrator of your organisation can add them."))
 
 if context.is_admin:
-    st.subheader("Add an indicator", anchor=False)
+    st.subheader(_("Add an indicator"), anchor=False)
     choices = numeric_choices(read_scoped(question_choices, scope))
     if not choices:
-        st.info("An indicator sums the answers to numeric questions, and no active poll has one yet.")
+        st.info(_("An indicator sums the answers to numeric questions, and no active poll has one yet."))
         st.stop()
     draft = indicator_form("add_indicator", choices)
     if draft is not None:
@@ -50,5 +51,5 @@ if context.is_admin:
         else:
             forget_form("add_indicator")
             st.cache_data.clear()
-            notice(f"Indicator “{draft.name.strip()}” added.", "success")
+            notice(_("Indicator “{name}” added.").format(name=draft.name.strip()), "success")
             open_page(INDICATOR, indicator=indicator_id)

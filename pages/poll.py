@@ -5,6 +5,7 @@ Filters live in the address; clicking a point of a chart opens that date with th
 
 import streamlit as st
 
+from tracpro.i18n import N_, _, ngettext
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.poll_charts import poll_over_time
 from tracpro.queries.pollruns import poll_dates, poll_header
@@ -18,34 +19,36 @@ from tracpro.ui.params import read_found, require_id, url_tabs
 from tracpro.ui.question_blocks import over_time
 from tracpro.ui.tables import day, pollrun_rows
 
-UNIVERSAL_ONLY = (
+UNIVERSAL_ONLY = N_(
     "Charts include only poll dates started in RapidPro. "
     "Choose a region in the sidebar to see regional poll dates too."
 )
+# The tabs as the address names them (?tab=dates); shown translated.
+CHARTS, DATES = N_("Charts"), N_("Dates")
 
 context = require_signed_in()
 scope = require_scope()
-poll_id = require_id("poll", "poll", POLLS, "All polls")
-poll = read_found(poll_header, scope, poll_id=poll_id, back_page=POLLS, back_label="All polls")
+poll_id = require_id("poll", "poll", POLLS, _("All polls"))
+poll = read_found(poll_header, scope, poll_id=poll_id, back_page=POLLS, back_label=_("All polls"))
 st.title(poll.name)
-page_link(START_POLL, "Start this poll", icon=":material/play_circle:", poll=poll_id)
-tabs = url_tabs(["Charts", "Dates", *map_tabs(scope)], key="poll_tab")
+page_link(START_POLL, _("Start this poll"), icon=":material/play_circle:", poll=poll_id)
+tabs = url_tabs([CHARTS, DATES, *map_tabs(scope)], key="poll_tab")
 
-with tabs["Charts"]:
-    filters = poll_filters(scope) if tabs["Charts"].open else None
+with tabs[CHARTS]:
+    filters = poll_filters(scope) if tabs[CHARTS].open else None
     if filters is not None:
         region = dict(context.region_names).get(scope.selected_region_id)
         if region is None:
-            st.caption(UNIVERSAL_ONLY)
+            st.caption(_(UNIVERSAL_ONLY))
         charts = read_scoped(poll_over_time, scope, poll_id=poll_id, filters=filters)
         if not charts.pollruns:
-            st.info("No poll dates in this period: widen the date range.")
+            st.info(_("No poll dates in this period: widen the date range."))
         else:
             dates = len(charts.pollruns)
-            st.caption(
-                f"{dates:,} poll date{'s' if dates != 1 else ''}, {day(charts.pollruns[0].day)} to "
-                f"{day(charts.pollruns[-1].day)}. Click a point of a chart to open that date."
-            )
+            st.caption(ngettext(
+                "{count} poll date, {first} to {last}. Click a point of a chart to open that date.",
+                "{count} poll dates, {first} to {last}. Click a point of a chart to open that date.", dates,
+            ).format(count=f"{dates:,}", first=day(charts.pollruns[0].day), last=day(charts.pollruns[-1].day)))
             for question in charts.questions:
                 clicked = over_time(question, filters.numeric, region)
                 if clicked is not None:
@@ -54,13 +57,14 @@ with tabs["Charts"]:
                     open_page(POLLRUN, pollrun=clicked, tab="participation" if rate else None,
                               **filter_params(filters))
 
-with tabs["Dates"]:
-    if tabs["Dates"].open:
+with tabs[DATES]:
+    if tabs[DATES].open:
         dates = read_scoped(poll_dates, scope, poll_id=poll_id)
         if dates.empty:
-            st.info("No dates yet for this poll. They appear with the sync after its first responses.")
+            st.info(_("No dates yet for this poll. They appear with the sync after its first responses."))
         else:
-            st.caption(f"{len(dates):,} date{'s' if len(dates) != 1 else ''}, newest first.")
+            st.caption(ngettext("{count} date, newest first.", "{count} dates, newest first.", len(dates)).format(
+                count=f"{len(dates):,}"))
             table, config = pollrun_rows(dates, with_poll=False)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")
 

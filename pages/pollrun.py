@@ -3,6 +3,7 @@ that date, who took part, and every response with its downloads."""
 
 import streamlit as st
 
+from tracpro.i18n import N_, _
 from tracpro.queries.participation import participation
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import pollrun_header
@@ -17,53 +18,63 @@ from tracpro.ui.maps import pollrun_map
 from tracpro.ui.navigation import POLL, POLLS
 from tracpro.ui.params import read_found, require_id, url_choice, url_tabs
 from tracpro.ui.question_blocks import on_date
-from tracpro.ui.tables import MOST_ROWS, NUMBER, day, participation_rows, response_rows
+from tracpro.ui.tables import MOST_ROWS, day, participation_config, participation_rows, response_rows
+
+# The tabs as the address names them (?tab=participation); shown translated.
+SUMMARY, PARTICIPATION, RESPONSES = N_("Summary"), N_("Participation"), N_("Responses")
 
 scope = require_scope()
-pollrun_id = require_id("pollrun", "poll date", POLLS, "All polls")
-header = read_found(pollrun_header, scope, pollrun_id=pollrun_id, back_page=POLLS, back_label="All polls")
+pollrun_id = require_id("pollrun", "poll date", POLLS, _("All polls"))
+header = read_found(pollrun_header, scope, pollrun_id=pollrun_id, back_page=POLLS, back_label=_("All polls"))
 st.title(f"{header.poll} ({day(header.day)})")
-st.caption(f"Region: {header.region} · Started by: {header.started_by}")
+st.caption(_("Region: {region} · Started by: {started_by}").format(region=header.region,
+                                                                    started_by=header.started_by))
 # Back to the poll with the filters it was left with (they travel in the address).
-page_link(POLL, f"All dates of {header.poll}", icon=":material/ballot:", poll=header.poll_id,
+page_link(POLL, _("All dates of {poll}").format(poll=header.poll), icon=":material/ballot:", poll=header.poll_id,
           **filter_params(lenient(st.query_params.to_dict())))
 pollrun_action_panel(scope, pollrun_id)  # message or restart its contacts; the actions' status
 filters = poll_filters(scope, with_dates=False)
-tabs = url_tabs(["Summary", "Participation", "Responses"], key="pollrun_tab")
+tabs = url_tabs([SUMMARY, PARTICIPATION, RESPONSES], key="pollrun_tab")
 
-with tabs["Summary"]:
-    if tabs["Summary"].open:
-        shape = url_choice("Categorical answers as", {"pie": "Pie", "bar": "Bars"}, param="chart",
+with tabs[SUMMARY]:
+    if tabs[SUMMARY].open:
+        shape = url_choice(_("Categorical answers as"), {"pie": _("Pie"), "bar": _("Bars")}, param="chart",
                            key="chart")
         for question in read_scoped(pollrun_summary, scope, pollrun_id=pollrun_id, filters=filters):
             on_date(question, bars=shape == "bar")
         pollrun_map(scope, header.poll_id, pollrun_id, filters)
 
-with tabs["Participation"]:
-    if tabs["Participation"].open:
-        group_by = url_choice("Group by", {"reporter_group": "Reporter group", "region": "Region"},
+with tabs[PARTICIPATION]:
+    if tabs[PARTICIPATION].open:
+        group_by = url_choice(_("Group by"), {"reporter_group": _("Reporter group"), "region": _("Region")},
                               param="group_by", key="group_by")
         counts = read_scoped(participation, scope, pollrun_id=pollrun_id, group_by=group_by, filters=filters)
         if not counts.total.total:
-            st.info("No responses yet on this date in the regions you see. They arrive with each sync.")
+            st.info(_("No responses yet on this date in the regions you see. They arrive with each sync."))
         else:
-            table = participation_rows(counts, "Region" if group_by == "region" else "Reporter group")
-            counted = ("No response", "Partial response", "Full response")
-            st.dataframe(table, hide_index=True, width="stretch", column_config=dict.fromkeys(counted, NUMBER))
-            st.caption(
+            label = "Region" if group_by == "region" else "Reporter group"
+            table = participation_rows(counts, label)
+            config = participation_config(label, _("Region") if group_by == "region" else _("Reporter group"))
+            st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+            st.caption(_(
                 "A contact in several reporter groups counts in each of them; the Total row counts each contact "
-                f"once. {counts.respondents:,} respondents, {counts.non_respondents:,} non-respondents."
-            )
+                "once. {respondents} respondents, {non_respondents} non-respondents."
+            ).format(respondents=f"{counts.respondents:,}", non_respondents=f"{counts.non_respondents:,}"))
 
-with tabs["Responses"]:
-    if tabs["Responses"].open:
+with tabs[RESPONSES]:
+    if tabs[RESPONSES].open:
         responses = read_scoped(pollrun_responses, scope, pollrun_id=pollrun_id, filters=filters)
         if responses.empty:
-            st.info("No responses yet for this date. New responses arrive with each sync.")
+            st.info(_("No responses yet for this date. New responses arrive with each sync."))
         else:
-            shown = f" (the newest {MOST_ROWS:,} below)" if len(responses) > MOST_ROWS else ""
-            st.caption(f"{len(responses):,} partial and complete responses{shown}, newest first. The downloads "
-                       "hold them all, and the superseded ones too, with each answer as it was given.")
+            count = f"{len(responses):,}"
+            if len(responses) > MOST_ROWS:
+                st.caption(_("{count} partial and complete responses (the newest {shown} below), newest first. "
+                             "The downloads hold them all, and the superseded ones too, with each answer as it "
+                             "was given.").format(count=count, shown=f"{MOST_ROWS:,}"))
+            else:
+                st.caption(_("{count} partial and complete responses, newest first. The downloads hold them all, "
+                             "and the superseded ones too, with each answer as it was given.").format(count=count))
             download_buttons(
                 lambda: read_scoped(responses_export, scope, pollrun_id=pollrun_id, filters=filters),
                 file_stem(header.poll, header.day),

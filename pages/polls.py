@@ -2,18 +2,21 @@
 
 import streamlit as st
 
+from tracpro.i18n import _, ngettext
 from tracpro.queries.pollruns import poll_list
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
 from tracpro.ui.tables import poll_rows
 
 scope = require_scope()
-st.title("Polls")
+st.title(_("Polls"))
 polls = read_scoped(poll_list, scope)
 if polls.empty:
-    st.info("No polls yet: an administrator chooses which RapidPro flows are polls.")
+    st.info(_("No polls yet: an administrator chooses which RapidPro flows are polls."))
     st.stop()
 
-st.caption(f"{len(polls):,} poll{'s' if len(polls) != 1 else ''}. Open a poll to see its charts and dates.")
+st.caption(ngettext("{count} poll. Open a poll to see its charts and dates.",
+                    "{count} polls. Open a poll to see its charts and dates.", len(polls)).format(
+    count=f"{len(polls):,}"))
 table, config = poll_rows(polls)
 st.dataframe(table, hide_index=True, column_config=config, width="stretch")

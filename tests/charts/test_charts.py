@@ -70,3 +70,20 @@ def test_word_clouds_are_pngs_and_the_same_words_draw_the_same_picture():
     assert word_cloud_png(words) == picture
     with pytest.raises(ValueError):
         word_cloud_png([])
+
+
+def test_word_clouds_draw_arabic_shaped_and_every_script_the_answers_use():
+    from fontTools.ttLib import TTFont
+    from PIL import ImageFont, features
+
+    from tracpro.charts.words import FONT
+
+    glyphs = TTFont(FONT).getBestCmap()
+    answers = "الماء نظيفة مدرسة école niño вода maji"
+    assert all(ord(char) in glyphs for char in answers if not char.isspace()), "the cloud's font lacks a glyph"
+    # Shaped, not letters side by side: lam + alef join into one ligature, narrower than the two apart.
+    assert features.check("raqm")
+    font = ImageFont.truetype(str(FONT), 80)
+    assert font.getlength("لا") < font.getlength("ل") + font.getlength("ا")
+    picture = Image.open(io.BytesIO(word_cloud_png([("الماء", 5), ("مدرسة", 3), ("вода", 2)]))).convert("L")
+    assert picture.getextrema()[0] < 128  # something dark was drawn on the white

@@ -6,10 +6,12 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from tracpro.i18n import _
+
 
 def ranking(table: pd.DataFrame, label: str) -> go.Figure:
     figure = px.bar(table, x="responses", y=label, orientation="h", text="responses",
-                    labels={"responses": "Responses", label: ""})
+                    labels={"responses": _("Responses"), label: ""})
     figure.update_traces(texttemplate="%{x:,}", marker_color="#1F49BF", hovertemplate="%{y}: %{x:,}<extra></extra>")
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(tickformat=",d")  # 1,500, not 1500
@@ -18,7 +20,7 @@ def ranking(table: pd.DataFrame, label: str) -> go.Figure:
 
 
 def over_time(table: pd.DataFrame, title: str) -> go.Figure:
-    figure = px.bar(table, x="day", y="responses", color="value", labels={"day": "", "responses": "Responses",
+    figure = px.bar(table, x="day", y="responses", color="value", labels={"day": "", "responses": _("Responses"),
                                                                          "value": title})
     figure.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.25),
                          barmode="stack")

@@ -15,10 +15,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tracpro.charts.colours import PALETTE, category_colours
+from tracpro.i18n import N_, _
 
 BASELINE_COLOUR = "#A7082C"
 FOLLOW_UP_COLOUR = "#1F49BF"
-MEASURES = {"sum": "Sum of responses", "average": "Average of responses", "response_rate": "Response rate (%)"}
+MEASURES = {"sum": N_("Sum of responses"), "average": N_("Average of responses"),
+            "response_rate": N_("Response rate (%)")}
 
 
 def _layout(figure: go.Figure, height: int) -> go.Figure:
@@ -36,14 +38,15 @@ def baseline_chart(days: Sequence[date], baseline: float, follow_up: Sequence[fl
                    *, height: int = 340) -> go.Figure:
     """The follow-up sums per date as an area, and the baseline (or goal) as a flat line."""
     days = list(days)
+    follow_up_name, baseline_name = _("Follow up"), _("Baseline")
     figure = go.Figure()
     figure.add_trace(go.Scatter(
-        x=days, y=list(follow_up), name="Follow up", mode="lines+markers", fill="tozeroy", cliponaxis=False,
-        line=dict(color=FOLLOW_UP_COLOUR), hovertemplate="%{y:,}<extra>Follow up</extra>",
+        x=days, y=list(follow_up), name=follow_up_name, mode="lines+markers", fill="tozeroy", cliponaxis=False,
+        line=dict(color=FOLLOW_UP_COLOUR), hovertemplate="%{y:,}<extra>" + follow_up_name + "</extra>",
     ))
     figure.add_trace(go.Scatter(
-        x=days, y=[baseline] * len(days), name="Baseline", mode="lines",
-        line=dict(color=BASELINE_COLOUR, dash="dash", width=2), hovertemplate="%{y:,}<extra>Baseline</extra>",
+        x=days, y=[baseline] * len(days), name=baseline_name, mode="lines",
+        line=dict(color=BASELINE_COLOUR, dash="dash", width=2), hovertemplate="%{y:,}<extra>" + baseline_name + "</extra>",
     ))
     figure.update_yaxes(title=y_axis_title or None, rangemode="tozero")
     if len(days) == 1:  # one date: a point, not a hairline area; show the date itself
@@ -59,14 +62,15 @@ def region_colours(regions: Sequence[str]) -> dict[str, str]:
 def numeric_comparison(points: pd.DataFrame, regions: Sequence[str], measure: str = "average") -> go.Figure:
     """One line per region of `measure` (sum, average or response_rate) on each date."""
     colours = region_colours(regions)
+    hover = _("{value} ({count} responses)").format(value="%{y:,}", count="%{customdata[0]:,}")
     figure = go.Figure()
     for region in colours:
         rows = points[points["region"] == region].sort_values("day")
         figure.add_trace(go.Scatter(
             x=rows["day"], y=rows[measure], name=region, mode="lines+markers", line=dict(color=colours[region]),
-            customdata=rows[["responses"]], hovertemplate="%{y:,} (%{customdata[0]:,} responses)<extra>%{fullData.name}</extra>",
+            customdata=rows[["responses"]], hovertemplate=hover + "<extra>%{fullData.name}</extra>",
         ))
-    figure.update_yaxes(title=MEASURES[measure], rangemode="tozero")
+    figure.update_yaxes(title=_(MEASURES[measure]), rangemode="tozero")
     return _layout(figure, 360)
 
 

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from tracpro.charts.colours import NO_DATA, category_colours
+from tracpro.i18n import N_, _
 
 MAP_CONFIG = {"topojsonURL": "/app/static/", "displayModeBar": False, "scrollZoom": False}
-NO_DATA_LABEL = "No data"
+NO_DATA_LABEL = N_("No data")
 
 
 def region_map(features: dict, regions: Sequence, categories: Sequence[str], numeric: bool) -> go.Figure:
@@ -29,14 +30,17 @@ def region_map(features: dict, regions: Sequence, categories: Sequence[str], num
         colour = NO_DATA if category == NO_DATA_LABEL else colours.get(category)
         hover = [
             f"<b>{r.name}</b><br>"
-            + (f"Average: {r.average:,.2f}<br>" if numeric and r.average is not None else "")
-            + (f"Category: {r.category}<br>" if r.category else "No data available for this region<br>")
-            + f"Answers: {r.answers:,}"
+            + (_("Average: {average}").format(average=f"{r.average:,.2f}") + "<br>"
+               if numeric and r.average is not None else "")
+            + (_("Category: {category}").format(category=r.category) if r.category
+               else _("No data available for this region")) + "<br>"
+            + _("Answers: {count}").format(count=f"{r.answers:,}")
             for r in members
         ]
         figure.add_trace(go.Choropleth(
             geojson=features, featureidkey="properties.region_id", locations=[str(r.region_id) for r in members],
-            z=[1] * len(members), colorscale=[[0, colour], [1, colour]], showscale=False, name=category,
+            z=[1] * len(members), colorscale=[[0, colour], [1, colour]], showscale=False,
+            name=_(NO_DATA_LABEL) if category == NO_DATA_LABEL else category,
             marker_line_color="white", marker_line_width=1, text=hover, hovertemplate="%{text}<extra></extra>",
             showlegend=True,
         ))

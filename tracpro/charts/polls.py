@@ -9,8 +9,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from tracpro.charts.colours import category_colours
+from tracpro.i18n import N_, _
 
-MEASURES = {"sum": "Sum of responses", "average": "Average of responses", "response-rate": "Response rate (%)"}
+MEASURES = {"sum": N_("Sum of responses"), "average": N_("Average of responses"),
+            "response-rate": N_("Response rate (%)")}
 _COLUMNS = {"sum": "sum", "average": "average", "response-rate": "response_rate"}
 
 
@@ -27,7 +29,7 @@ def numeric_over_time(points: pd.DataFrame, measure: str = "sum") -> go.Figure:
     """Area chart of one measure per date; one series per region when the data is split."""
     column = _COLUMNS[measure]
     figure = px.area(points, x="day", y=column, color="series", markers=True,
-                     labels={"day": "Date", column: MEASURES[measure], "series": ""},
+                     labels={"day": _("Date"), column: _(MEASURES[measure]), "series": ""},
                      custom_data=["pollrun_id"])
     figure.update_traces(hovertemplate="%{y:,}<extra>%{fullData.name}</extra>")
     if points["series"].nunique() == 1:
@@ -45,7 +47,7 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
             mode="lines+markers", line=dict(color=colours.get(category)), customdata=rows[["count", "pollrun_id"]],
             hovertemplate="%{y:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",
         ))
-    figure.update_yaxes(title="Percent", ticksuffix="%", range=[0, 100])
+    figure.update_yaxes(title=_("Percent"), ticksuffix="%", range=[0, 100])
     return _layout(figure)
 
 
@@ -70,5 +72,5 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str
     ))
     _layout(figure, height=max(200, 60 + 36 * len(labels)))  # before the axes: it clears the x title
     figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_xaxes(title="Responses", tickformat=",d", dtick=1 if max(counts, default=0) < 10 else None)
+    figure.update_xaxes(title=_("Responses"), tickformat=",d", dtick=1 if max(counts, default=0) < 10 else None)
     return figure

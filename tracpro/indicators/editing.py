@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import BaselineTerm, Poll, Question
 from tracpro.forms import REQUIRED, text_problem
+from tracpro.i18n import _
+
 NON_FIELD = "__all__"
 
 
@@ -49,11 +51,11 @@ def check_dates_and_questions(errors: dict[str, list[str]], start: date | None, 
     for field, value in (("start_date", start), ("end_date", end), ("baseline_question", baseline_id),
                          ("follow_up_question", follow_up_id)):
         if value is None:
-            errors.setdefault(field, []).append(REQUIRED)
+            errors.setdefault(field, []).append(_(REQUIRED))
     if start is not None and end is not None and start > end:
-        errors.setdefault(NON_FIELD, []).append("Start date should be before end date.")
+        errors.setdefault(NON_FIELD, []).append(_("Start date should be before end date."))
     if baseline_id is not None and baseline_id == follow_up_id:
-        errors.setdefault(NON_FIELD, []).append("Baseline and follow up questions should be different.")
+        errors.setdefault(NON_FIELD, []).append(_("Baseline and follow up questions should be different."))
 
 
 def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Question, Question]:
@@ -69,7 +71,8 @@ def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Quest
                                ("follow_up_question", data.follow_up_question_id)):
         question = org_question(session, org_id, question_id)
         if question_id is not None and question is None:
-            errors.setdefault(field, []).append("Select a valid choice. That choice is not one of the available choices.")
+            errors.setdefault(field, []).append(
+                _("Select a valid choice. That choice is not one of the available choices."))
         questions.append(question)
     if errors:
         raise Invalid(errors)

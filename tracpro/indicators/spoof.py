@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Answer, Contact, Org, PollRun, PollRunType, Response, ResponseStatus
+from tracpro.i18n import _
 from tracpro.indicators.editing import NON_FIELD, REQUIRED, Invalid, check_dates_and_questions, org_question
 
 MAX_DAYS = 366  # one spoofed pollrun a day: keep a typo from making thousands
@@ -40,33 +41,37 @@ class SpoofInput:
 def _validate(session: Session, org: Org, data: SpoofInput):
     errors: dict[str, list[str]] = {}
     if not org.show_spoof_data:
-        raise Invalid({NON_FIELD: ["This organization does not allow spoof data."]})
+        raise Invalid({NON_FIELD: [_("This organization does not allow spoof data.")]})
     check_dates_and_questions(errors, data.start_date, data.end_date, data.baseline_question_id,
                               data.follow_up_question_id)
-    for label, low, high in (("Baseline", data.baseline_minimum, data.baseline_maximum),
-                             ("Follow up", data.follow_up_minimum, data.follow_up_maximum)):
-        prefix = label.lower().replace(" ", "_")
+    bounds = (("baseline", data.baseline_minimum, data.baseline_maximum,
+               _("Baseline maximum should exceed or equal minimum.")),
+              ("follow_up", data.follow_up_minimum, data.follow_up_maximum,
+               _("Follow up maximum should exceed or equal minimum.")))
+    for prefix, low, high, reversed_bounds in bounds:
         for field, value in ((f"{prefix}_minimum", low), (f"{prefix}_maximum", high)):
             if value is None:
-                errors.setdefault(field, []).append(REQUIRED)
+                errors.setdefault(field, []).append(_(REQUIRED))
         if low is not None and high is not None and low > high:  # 0 is a bound like any other
-            errors.setdefault(NON_FIELD, []).append(f"{label} maximum should exceed or equal minimum.")
+            errors.setdefault(NON_FIELD, []).append(reversed_bounds)
     contacts = session.scalars(
         select(Contact).where(Contact.id.in_(data.contact_ids), Contact.org_id == org.id, Contact.is_active)
     ).all()
     if not data.contact_ids:
-        errors.setdefault("contacts", []).append(REQUIRED)
+        errors.setdefault("contacts", []).append(_(REQUIRED))
     elif len(contacts) != len(set(data.contact_ids)):
-        errors.setdefault("contacts", []).append("Select valid choices: some contacts are not active contacts of this organization.")
+        errors.setdefault("contacts", []).append(
+            _("Select valid choices: some contacts are not active contacts of this organization."))
     if data.start_date and data.end_date and (data.end_date - data.start_date).days >= MAX_DAYS:
-        errors.setdefault(NON_FIELD, []).append(f"Spoof data covers at most {MAX_DAYS} days.")
+        errors.setdefault(NON_FIELD, []).append(_("Spoof data covers at most {days} days.").format(days=MAX_DAYS))
     questions = [org_question(session, org.id, data.baseline_question_id),
                  org_question(session, org.id, data.follow_up_question_id)]
     for field, question_id, question in zip(("baseline_question", "follow_up_question"),
                                             (data.baseline_question_id, data.follow_up_question_id), questions,
                                             strict=True):
         if question_id is not None and question is None:
-            errors.setdefault(field, []).append("Select a valid choice. That choice is not one of the available choices.")
+            errors.setdefault(field, []).append(
+                _("Select a valid choice. That choice is not one of the available choices."))
     if errors:
         raise Invalid(errors)
     return contacts, questions

@@ -14,9 +14,26 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from tracpro.i18n import N_, _
+
 
 class FilterError(ValueError):
     """A filter value that cannot be used; the message is shown as is."""
+
+
+# Labels marked here, translated where they are read (`.label`, at render time).
+_DATE_RANGE_LABELS = {
+    "month": N_("Current month"),
+    "30-days": N_("Last 30 days"),
+    "60-days": N_("Last 60 days"),
+    "90-days": N_("Last 90 days"),
+    "6-months": N_("Last 6 months"),
+    "12-months": N_("Last 12 months"),
+    "custom": N_("Custom range"),
+}
+_NUMERIC_LABELS = {
+    "sum": N_("Sum of responses"), "average": N_("Average of responses"), "response-rate": N_("Response rate"),
+}
 
 
 class DateRange(enum.StrEnum):
@@ -30,15 +47,7 @@ class DateRange(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "month": "Current month",
-            "30-days": "Last 30 days",
-            "60-days": "Last 60 days",
-            "90-days": "Last 90 days",
-            "6-months": "Last 6 months",
-            "12-months": "Last 12 months",
-            "custom": "Custom range",
-        }[self.value]
+        return _(_DATE_RANGE_LABELS[self.value])
 
 
 class NumericDisplay(enum.StrEnum):
@@ -48,9 +57,7 @@ class NumericDisplay(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"sum": "Sum of responses", "average": "Average of responses", "response-rate": "Response rate"}[
-            self.value
-        ]
+        return _(_NUMERIC_LABELS[self.value])
 
 
 def _months_before(day: date, months: int) -> date:
@@ -77,9 +84,9 @@ def period_of(date_range: DateRange, today: date, start: date | None = None, end
     """The dates a preset stands for on `today` (a custom range keeps its own, validated)."""
     if date_range == DateRange.CUSTOM:
         if start is None and end is None:
-            raise FilterError("Please choose a start date or an end date.")
+            raise FilterError(_("Please choose a start date or an end date."))
         if start is not None and end is not None and start > end:
-            raise FilterError("End date must be after start date.")
+            raise FilterError(_("End date must be after start date."))
         return Period(start, end)
     if date_range == DateRange.MONTH:
         return Period(today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1]))
@@ -95,7 +102,7 @@ def _parse_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise FilterError("Please enter a valid date.") from error
+        raise FilterError(_("Please enter a valid date.")) from error
 
 
 @dataclass(frozen=True)
@@ -135,11 +142,13 @@ class PollFilters:
         try:
             date_range = DateRange(query.get("date_range", DateRange.MONTH.value))
         except ValueError as error:
-            raise FilterError(f"Select a valid choice. {query.get('date_range')} is not one of the available choices.") from error
+            raise FilterError(_("Select a valid choice. {value} is not one of the available choices.").format(
+                value=query.get("date_range"))) from error
         try:
             numeric = NumericDisplay(query.get("numeric", NumericDisplay.SUM.value))
         except ValueError as error:
-            raise FilterError(f"Select a valid choice. {query.get('numeric')} is not one of the available choices.") from error
+            raise FilterError(_("Select a valid choice. {value} is not one of the available choices.").format(
+                value=query.get("numeric"))) from error
         # Presets ignore any dates given with them, and their errors (T32).
         start = end = None
         if date_range == DateRange.CUSTOM:

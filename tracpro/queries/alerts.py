@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Poll, PollRun, Region, pollrun_region_counts
+from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.recent import total as summed
 from tracpro.queries.registry import read_model
@@ -23,11 +24,19 @@ MIN_PARTICIPANTS = 5  # fewer people make a rate too jumpy to judge
 MIN_HISTORY = 2
 DROP = 0.5  # flagged below half the usual rate
 
-ALERT_RULE = (
+_ALERT_RULE = N_(
     "A region is flagged when, on a poll's latest date, the share of its participants who answered "
-    f"is less than half of its average over that poll's previous {HISTORY} dates. Only regions with at least "
-    f"{MIN_PARTICIPANTS} participants on the latest date and on at least {MIN_HISTORY} earlier dates are judged."
+    "is less than half of its average over that poll's previous {history} dates. Only regions with at least "
+    "{participants} participants on the latest date and on at least {earlier} earlier dates are judged."
 )
+
+
+def alert_rule() -> str:
+    """The rule in the viewer's language (Home's caption)."""
+    return _(_ALERT_RULE).format(history=HISTORY, participants=MIN_PARTICIPANTS, earlier=MIN_HISTORY)
+
+
+ALERT_RULE = _ALERT_RULE.format(history=HISTORY, participants=MIN_PARTICIPANTS, earlier=MIN_HISTORY)  # in English
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ def participation_alerts(session: Session, scope: Scope) -> tuple[Alert, ...]:
         ).all()
         figures = {(pollrun, region): (total, answered) for pollrun, region, total, answered in rows}
         latest, earlier = recent[0], recent[1:]
-        for region in sorted({region for _, region in figures}):
+        for region in sorted({region for _pollrun, region in figures}):
             total, answered = figures.get((latest.id, region), (0, 0))
             habit = [100.0 * a / t for t, a in (figures.get((row.id, region), (0, 0)) for row in earlier)
                      if t >= MIN_PARTICIPANTS]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Question, QuestionType, Region
+from tracpro.i18n import _
 from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.poll_base import NotFound, charted_pollruns, org_today
@@ -40,7 +41,7 @@ def region_comparison(session: Session, scope: Scope, question_id: int, region_i
                       filters: PollFilters = PollFilters(), today: date | None = None) -> Comparison | None:
     question = session.get(Question, question_id)
     if question is None or question.org_id != scope.org_id or not question.poll.is_active:
-        raise NotFound("This question does not exist, or you may not see it.")
+        raise NotFound(_("This question does not exist, or you may not see it."))
     kind = {QuestionType.NUMERIC: "numeric", QuestionType.CATEGORICAL: "categorical"}.get(question.question_type)
     if kind is None:
         return None
@@ -57,7 +58,8 @@ def region_comparison(session: Session, scope: Scope, question_id: int, region_i
             visible &= scope.region_ids
         own = Scope(scope.org_id, visible, region_id, True)
         if kind == "numeric":
-            points, _ = numeric_points(session, own, question, pollruns, PollFilters(contact_fields=filters.contact_fields))
+            points, _series = numeric_points(session, own, question, pollruns,
+                                             PollFilters(contact_fields=filters.contact_fields))
             points = points.drop(columns=["series"])
         else:
             points = category_points(session, own, question, pollruns, filters)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Answer, BaselineTerm, Contact, PollRun, Question, Response
+from tracpro.i18n import _, format_date
 from tracpro.queries.poll_base import NotFound, field_filter, org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
@@ -51,7 +52,7 @@ class IndicatorData:
 def _require(session: Session, scope: Scope, indicator_id: int) -> BaselineTerm:
     indicator = session.get(BaselineTerm, indicator_id)
     if indicator is None or indicator.org_id != scope.org_id:
-        raise NotFound("This indicator does not exist.")
+        raise NotFound(_("This indicator does not exist."))
     return indicator
 
 
@@ -95,7 +96,7 @@ def _term(session, scope, question: Question, start: date, end: date, filters: I
 
 
 def _number(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".") if value == value else "n/a"
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value == value else _("n/a")
 
 
 @read_model
@@ -127,16 +128,16 @@ def indicator_data(session: Session, scope: Scope, indicator_id: int,
     mean = round(statistics.fmean(sums), 1)
     deviation = round(statistics.pstdev(sums), 1)
     rate = round(statistics.fmean(rates), 1)
-    title = f" ({indicator.y_axis_title})" if indicator.y_axis_title else ""
+    title = indicator.y_axis_title
     table = (
-        ("Dates", f"{start:%B %d, %Y} - {end:%B %d, %Y}"),
-        ("Baseline question", f"{indicator.baseline_poll.name}: {indicator.baseline_question.name}"),
-        (f"Baseline value{title}", _number(baseline)),
-        ("Baseline response rate (%)", "n/a" if baseline_rate is None else _number(baseline_rate)),
-        ("Follow up question", f"{indicator.follow_up_poll.name}: {indicator.follow_up_question.name}"),
-        (f"Follow up mean{title}", _number(mean)),
-        ("Follow up standard deviation", _number(deviation)),
-        ("Follow up response rate (%)", _number(rate)),
+        (_("Dates"), f"{format_date(start, 'long_day')} - {format_date(end, 'long_day')}"),
+        (_("Baseline question"), f"{indicator.baseline_poll.name}: {indicator.baseline_question.name}"),
+        (_("Baseline value ({title})").format(title=title) if title else _("Baseline value"), _number(baseline)),
+        (_("Baseline response rate (%)"), _("n/a") if baseline_rate is None else _number(baseline_rate)),
+        (_("Follow up question"), f"{indicator.follow_up_poll.name}: {indicator.follow_up_question.name}"),
+        (_("Follow up mean ({title})").format(title=title) if title else _("Follow up mean"), _number(mean)),
+        (_("Follow up standard deviation"), _number(deviation)),
+        (_("Follow up response rate (%)"), _number(rate)),
     )
     return IndicatorData(indicator.name, tuple(dates[p].astimezone(timezone).date() for p in pollruns), baseline,
                          baseline_rate, tuple(sums), mean, deviation, rate, table, indicator.y_axis_title)

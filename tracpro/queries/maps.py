@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Answer, Boundary, Question, QuestionType, Region
+from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.polls.rules import all_categories, categorize, natural_sort_key
 from tracpro.queries.poll_base import NotFound, charted_pollruns, counted_responses, org_today
@@ -61,7 +62,7 @@ def _level(session: Session, scope: Scope, parent_id: int | None) -> list[Region
     active = select(Region).where(Region.org_id == scope.org_id, Region.is_active)
     if parent_id is not None:
         if not scope.sees_region(parent_id):
-            raise NotFound("This region does not exist, or you may not see it.")
+            raise NotFound(_("This region does not exist, or you may not see it."))
         return list(session.scalars(active.where(Region.parent_id == parent_id).order_by(Region.name)))
     regions = list(session.scalars(active.order_by(Region.name)))
     visible = [r for r in regions if scope.sees_region(r.id)]
@@ -91,7 +92,7 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
     the question has no map (open-ended and other types) or no region of the level can be drawn."""
     question = session.get(Question, question_id)
     if question is None or question.org_id != scope.org_id or not question.poll.is_active:
-        raise NotFound("This question does not exist, or you may not see it.")
+        raise NotFound(_("This question does not exist, or you may not see it."))
     kind = {QuestionType.NUMERIC: "numeric", QuestionType.CATEGORICAL: "categorical"}.get(question.question_type)
     if kind is None:
         return None

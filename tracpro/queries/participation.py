@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import ReporterGroup, ResponseStatus, contact_reporter_groups
+from tracpro.i18n import N_, _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.poll_base import counted_responses
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
 
-NO_REPORTER_GROUP = "No reporter group"
+# A row label: translated when the table is made (the read-model cache is kept per language).
+NO_REPORTER_GROUP = N_("No reporter group")
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,14 @@ class Participation:
         return self.total.empty + self.total.partial
 
 
-def _rows(counts: list[tuple[str, ResponseStatus, int]]) -> tuple[ParticipationRow, ...]:
+def _rows(counts: list[tuple[str, ResponseStatus, int]], last: str | None = None) -> tuple[ParticipationRow, ...]:
+    """Rows by label, case-insensitively, the `last` label's row last."""
     table: dict[str, dict[str, int]] = {}
     for label, status, count in counts:
         table.setdefault(label, {})[status.value] = count
     return tuple(
         ParticipationRow(label, cells.get("empty", 0), cells.get("partial", 0), cells.get("complete", 0))
-        for label, cells in sorted(table.items(), key=lambda item: (item[0] == NO_REPORTER_GROUP, item[0].lower()))
+        for label, cells in sorted(table.items(), key=lambda item: (item[0] == last, item[0].lower()))
     )
 
 
@@ -79,6 +82,7 @@ def participation(
 ) -> Participation:
     total = response_counts(session, scope, pollrun_id, filters)
     responses = counted_responses(scope, [pollrun_id], filters.contact_fields).subquery()
+    no_group = _(NO_REPORTER_GROUP)
     if group_by == "region":
         label = responses.c.region_name
         query = select(label, responses.c.status, func.count()).group_by(label, responses.c.status)
@@ -89,11 +93,11 @@ def participation(
                                       ReporterGroup.is_active))
             .subquery()
         )
-        label = func.coalesce(groups.c.name, NO_REPORTER_GROUP)
+        label = func.coalesce(groups.c.name, no_group)
         query = (
             select(label, responses.c.status, func.count())
             .select_from(responses)
             .outerjoin(groups, groups.c.contact_id == responses.c.contact_id)
             .group_by(label, responses.c.status)
         )
-    return Participation(_rows(session.execute(query).all()), total)
+    return Participation(_rows(session.execute(query).all(), no_group), total)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Answer, Contact, Org, Poll, PollRun, Region, Response
+from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.visibility import pollrun_charted, response_counted
 
@@ -24,7 +25,7 @@ class NotFound(LookupError):
 def require_poll(session: Session, scope: Scope, poll_id: int) -> Poll:
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != scope.org_id or not poll.is_active:
-        raise NotFound("This poll does not exist, or you may not see it.")
+        raise NotFound(_("This poll does not exist, or you may not see it."))
     return poll
 
 

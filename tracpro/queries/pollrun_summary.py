@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Answer, PollRun, Question, QuestionType
+from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.polls.rules import natural_sort_key
 from tracpro.queries.poll_base import NotFound, counted_responses, question_numbers
@@ -45,7 +46,7 @@ class QuestionOnDate:
 def require_pollrun(session: Session, scope: Scope, pollrun_id: int) -> PollRun:
     pollrun = session.scalars(select(PollRun).where(PollRun.id == pollrun_id, pollrun_visible(scope))).first()
     if pollrun is None or not pollrun.poll.is_active:
-        raise NotFound("This poll date does not exist, or you may not see it.")
+        raise NotFound(_("This poll date does not exist, or you may not see it."))
     return pollrun
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Poll, PollRun, PollRunType, Question, Region, ResponseStatus, User
+from tracpro.i18n import _
 from tracpro.queries.poll_base import counted_responses, org_timezone, require_poll
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
@@ -46,11 +47,12 @@ def _listing(session: Session, scope: Scope, where, limit: int | None = None) ->
         )
     }
     timezone = org_timezone(session, scope)
+    everywhere = _("All")  # the region of universal pollruns (a label: the cache is kept per language)
     rows = []
     for pollrun in pollruns:
         count = counts.get(pollrun.id)
         rows.append([pollrun.id, pollrun.poll_id, pollrun.name, pollrun.conducted_on.astimezone(timezone).date(),
-                     pollrun.region or "All", count.participants if count else 0,
+                     pollrun.region or everywhere, count.participants if count else 0,
                      count.complete if count else 0, count.partial if count else 0])
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -125,7 +127,7 @@ def pollrun_header(session: Session, scope: Scope, pollrun_id: int) -> PollRunHe
     started_by = session.get(User, pollrun.started_by_id).name if pollrun.started_by_id else "RapidPro"
     return PollRunHeader(pollrun.id, pollrun.poll_id, pollrun.poll.name,
                          pollrun.conducted_on.astimezone(org_timezone(session, scope)).date(),
-                         pollrun.region.name if pollrun.region else "All", started_by, pollrun.pollrun_type)
+                         pollrun.region.name if pollrun.region else _("All"), started_by, pollrun.pollrun_type)
 
 
 def covers_region(session: Session, pollrun: PollRun, region_id: int) -> bool:

@@ -1,21 +1,27 @@
 """Downloads of a pollrun's responses: CSV as TracPro wrote it (tracpro-behaviour §6.3), and XLSX.
 
 The file is made only when the button is clicked (Streamlit's deferred download), from the
-export read model, so drawing the Responses tab costs nothing extra.
+export read model, so drawing the Responses tab costs nothing extra. It is made outside the page's
+run, so its words (the sheet's name, TracPro's own column headings) are translated beforehand.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
 from openpyxl.utils import get_column_letter
 
+from tracpro.i18n import N_, _
+
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The export's own columns, first in the file (tracpro.queries.responses); the questions keep their names.
+EXPORT_HEADINGS = {"Date": N_("Date"), "Name": N_("Name"), "URN": N_("URN"), "Region": N_("Region"),
+                   "Reporter groups": N_("Reporter groups")}
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
@@ -40,14 +46,24 @@ def file_stem(poll: str, day) -> str:
     return f"responses-{slug}-{day.isoformat()}"
 
 
+def _with_headings(table: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFrame:
+    """The export's own leading columns renamed (not a question that happens to share a name)."""
+    leading = len(headings)
+    names = [headings.get(name, name) if index < leading else name for index, name in enumerate(table.columns)]
+    return table.set_axis(names, axis=1)
+
+
 def download_buttons(make_table: Callable[[], pd.DataFrame], stem: str) -> None:
     """CSV and Excel buttons side by side; the table is read when a button is clicked."""
+    # Translated now, in the viewer's language: the files are made when clicked, outside this run.
+    headings = {name: _(heading) for name, heading in EXPORT_HEADINGS.items()}
+    sheet = _("Responses")
     with st.container(horizontal=True):
         st.download_button(
-            "Download CSV", lambda: csv_bytes(make_table()), file_name=f"{stem}.csv", mime=CSV_MIME,
-            icon=":material/download:", on_click="ignore",
+            _("Download CSV"), lambda: csv_bytes(_with_headings(make_table(), headings)), file_name=f"{stem}.csv",
+            mime=CSV_MIME, icon=":material/download:", on_click="ignore",
         )
         st.download_button(
-            "Download Excel", lambda: xlsx_bytes(make_table()), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
-            icon=":material/table_view:", on_click="ignore",
+            _("Download Excel"), lambda: xlsx_bytes(_with_headings(make_table(), headings), sheet),
+            file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:", on_click="ignore",
         )

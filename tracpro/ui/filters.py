@@ -16,6 +16,7 @@ from functools import partial
 import streamlit as st
 
 from tracpro.auth.scope import Scope
+from tracpro.i18n import _, format_date, ngettext
 from tracpro.polls.filters import DateRange, FilterError, NumericDisplay, PollFilters
 from tracpro.queries.fields import visible_fields
 from tracpro.ui.database import read_scoped
@@ -73,7 +74,7 @@ def _write(fields: tuple[tuple[str, str], ...], with_dates: bool) -> None:
             NumericDisplay(state.get(NUMERIC, current.numeric.value)), bool(state.get(SPLIT, current.split_regions)),
             current.contact_fields,
         )
-    filters = filters.with_contact_fields({key: state.get(field_key(key)) or "" for key, _ in fields})
+    filters = filters.with_contact_fields({key: state.get(field_key(key)) or "" for key, _label in fields})
     for name in [name for name in st.query_params if _is_filter_param(name)]:
         del st.query_params[name]
     st.query_params.update(filters.to_query())
@@ -92,43 +93,43 @@ def describe(filters: PollFilters, *, with_dates: bool = True, numeric: bool = T
     parts = []
     if with_dates:
         if filters.date_range == DateRange.CUSTOM:
-            start = f"{filters.start:%b %d, %Y}" if filters.start else "…"
-            end = f"{filters.end:%b %d, %Y}" if filters.end else "…"
+            start = format_date(filters.start) if filters.start else "…"
+            end = format_date(filters.end) if filters.end else "…"
             parts.append(f"{start} – {end}")
         else:
             parts.append(filters.date_range.label)
         if numeric:
             parts.append(filters.numeric.label)
         if split and filters.split_regions:
-            parts.append("split by region")
+            parts.append(_("split by region"))
     if filters.contact_fields:
         count = len(filters.contact_fields)
-        parts.append(f"{count} contact filter{'s' if count > 1 else ''}")
-    return " · ".join(parts) or "none"
+        parts.append(ngettext("{count} contact filter", "{count} contact filters", count).format(count=count))
+    return " · ".join(parts) or _("none")
 
 
 def _date_widgets(filters: PollFilters, write, numeric: bool, split: bool) -> None:
     ranges = list(DateRange)
     columns = st.columns(3)
     columns[0].selectbox(
-        "Date range", [r.value for r in ranges], index=ranges.index(filters.date_range),
+        _("Date range"), [r.value for r in ranges], index=ranges.index(filters.date_range),
         format_func=lambda value: DateRange(value).label, key=DATE_RANGE, on_change=write,
     )
     if st.session_state.get(DATE_RANGE, filters.date_range.value) == DateRange.CUSTOM.value:
-        for column, label, value, key in ((columns[1], "Start date", filters.start, START),
-                                          (columns[2], "End date", filters.end, END)):
+        for column, label, value, key in ((columns[1], _("Start date"), filters.start, START),
+                                          (columns[2], _("End date"), filters.end, END)):
             column.date_input(label, value=value, key=key, on_change=write, format="YYYY-MM-DD")
     displays = list(NumericDisplay)
     numeric_column, split_column = st.columns([2, 1], vertical_alignment="bottom")
     if numeric:
         numeric_column.selectbox(
-            "Numeric display", [d.value for d in displays], index=displays.index(filters.numeric),
+            _("Numeric display"), [d.value for d in displays], index=displays.index(filters.numeric),
             format_func=lambda value: NumericDisplay(value).label, key=NUMERIC, on_change=write,
         )
     if split:
         split_column.toggle(
-            "Split by region", value=filters.split_regions, key=SPLIT, on_change=write,
-            help="Numeric charts: one series for each region the respondents live in.",
+            _("Split by region"), value=filters.split_regions, key=SPLIT, on_change=write,
+            help=_("Numeric charts: one series for each region the respondents live in."),
         )
 
 
@@ -154,19 +155,20 @@ def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True,
             return filters
     shown = dict(filters.contact_fields)
     # The expander's label stays the same: a new label would be a new expander, closed again.
-    st.caption(f"Filters: {describe(filters, with_dates=with_dates, numeric=numeric, split=split)}")
-    with st.expander("Filters", icon=":material/filter_list:", expanded=error is not None):
+    st.caption(_("Filters: {filters}").format(
+        filters=describe(filters, with_dates=with_dates, numeric=numeric, split=split)))
+    with st.expander(_("Filters"), icon=":material/filter_list:", expanded=error is not None):
         write = partial(_write, fields, with_dates)
         if with_dates:
             _date_widgets(filters, write, numeric, split)
         columns = st.columns(min(len(fields), 3) or 1)
         for index, (key, label) in enumerate(fields):
             columns[index % len(columns)].text_input(
-                f"Contact: {label}", value=shown.get(key, ""), key=field_key(key), on_change=write,
-                help="Contacts whose field contains this text (any case).",
+                _("Contact: {field}").format(field=label), value=shown.get(key, ""), key=field_key(key),
+                on_change=write, help=_("Contacts whose field contains this text (any case)."),
             )
-        st.button("Clear filters", on_click=_clear, args=(with_dates,), icon=":material/filter_list_off:")
+        st.button(_("Clear filters"), on_click=_clear, args=(with_dates,), icon=":material/filter_list_off:")
     if error:
-        st.error(f"{error} Fix the filters above to see the data.")
+        st.error(_("{error} Fix the filters above to see the data.").format(error=error))
         return None
     return filters

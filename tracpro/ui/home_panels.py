@@ -7,13 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.auth.scope import Scope
-from tracpro.queries.alerts import ALERT_RULE, participation_alerts
+from tracpro.i18n import _
+from tracpro.queries.alerts import alert_rule, participation_alerts
 from tracpro.queries.indicators import featured_indicator
 from tracpro.ui.database import read_scoped
 from tracpro.ui.indicators import indicator_chart
 from tracpro.ui.links import link_column, page_link, page_url
 from tracpro.ui.navigation import INDICATOR, INDICATORS, POLL, POLLRUN
-from tracpro.ui.tables import NUMBER, day
+from tracpro.ui.tables import day, heading, number
 
 
 def featured_indicator_panel(scope: Scope) -> None:
@@ -21,22 +22,24 @@ def featured_indicator_panel(scope: Scope) -> None:
     if featured is None:
         return
     indicator_id, data = featured
-    st.subheader(f"Recent indicator: {data.name}", anchor=False)
-    st.caption(dict(data.table)["Dates"])
+    st.subheader(_("Recent indicator: {name}").format(name=data.name), anchor=False)
+    # The indicator's table labels its rows in the viewer's language (the read model's cache is kept per language).
+    table = dict(data.table)
+    st.caption(table.get(_("Dates"), table.get("Dates", "")))
     indicator_chart(data, height=260, key="home-indicator")
     link, all_link = st.columns(2)
     with link:
-        page_link(INDICATOR, "Open this indicator", icon=":material/trending_up:", indicator=indicator_id)
+        page_link(INDICATOR, _("Open this indicator"), icon=":material/trending_up:", indicator=indicator_id)
     with all_link:
-        page_link(INDICATORS, "All indicators", icon=":material/list:")
+        page_link(INDICATORS, _("All indicators"), icon=":material/list:")
 
 
 def alerts_panel(scope: Scope) -> None:
     alerts = read_scoped(participation_alerts, scope)
-    st.subheader("Participation alerts", anchor=False)
-    st.caption(ALERT_RULE)
+    st.subheader(_("Participation alerts"), anchor=False)
+    st.caption(alert_rule())
     if not alerts:
-        st.success("No region's participation dropped on the latest poll dates.")
+        st.success(_("No region's participation dropped on the latest poll dates."))
         return
     table = pd.DataFrame({
         "Poll": [page_url(POLL, alert.poll, poll=alert.poll_id) for alert in alerts],
@@ -48,6 +51,7 @@ def alerts_panel(scope: Scope) -> None:
         "Usually (%)": [alert.usual_rate for alert in alerts],
     })
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "Poll": link_column("Poll"), "Date": link_column("Date", help="Who took part on this date"),
-        "Participants": NUMBER, "Answered (%)": NUMBER, "Usually (%)": NUMBER,
+        "Poll": link_column(_("Poll")), "Date": link_column(_("Date"), help=_("Who took part on this date")),
+        "Region": heading(_("Region")), "Participants": number(_("Participants")),
+        "Answered (%)": number(_("Answered (%)")), "Usually (%)": number(_("Usually (%)")),
     })

@@ -10,34 +10,36 @@ from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
+from tracpro.i18n import N_, _
 from tracpro.indicators.editing import NON_FIELD, IndicatorInput, Invalid
 from tracpro.indicators.spoof import SpoofInput
 from tracpro.queries.choices import IndicatorValues, QuestionChoice
 from tracpro.ui.forms import show_errors
 
 INDICATOR_LABELS = {
-    "name": "Name", "start_date": "Start date", "end_date": "End date", "baseline_question": "Baseline question",
-    "follow_up_question": "Follow up question", "y_axis_title": "Y-axis title",
+    "name": N_("Name"), "start_date": N_("Start date"), "end_date": N_("End date"),
+    "baseline_question": N_("Baseline question"), "follow_up_question": N_("Follow up question"),
+    "y_axis_title": N_("Y-axis title"),
 }
 SPOOF_LABELS = {
-    "contacts": "Contacts", "start_date": "Start date", "end_date": "End date",
-    "baseline_question": "Baseline question", "follow_up_question": "Follow up question",
-    "baseline_minimum": "Baseline minimum", "baseline_maximum": "Baseline maximum",
-    "follow_up_minimum": "Follow up minimum", "follow_up_maximum": "Follow up maximum",
+    "contacts": N_("Contacts"), "start_date": N_("Start date"), "end_date": N_("End date"),
+    "baseline_question": N_("Baseline question"), "follow_up_question": N_("Follow up question"),
+    "baseline_minimum": N_("Baseline minimum"), "baseline_maximum": N_("Baseline maximum"),
+    "follow_up_minimum": N_("Follow up minimum"), "follow_up_maximum": N_("Follow up maximum"),
 }
 
 
 def show_invalid(problem: Invalid, labels: Mapping[str, str]) -> None:
     """The domain's errors, one line per field, labelled as on the form (form-wide ones first)."""
     show_errors({NON_FIELD if field == NON_FIELD else field: " ".join(messages)
-                 for field, messages in problem.errors.items()}, labels)
+                 for field, messages in problem.errors.items()}, {field: _(label) for field, label in labels.items()})
 
 
 def _question_select(label: str, choices: Sequence[QuestionChoice], chosen: int | None, key: str, help: str):
     labels = {choice.question_id: choice.label for choice in choices}
     ids = list(labels)
     return st.selectbox(label, ids, index=ids.index(chosen) if chosen in labels else None,
-                        format_func=labels.__getitem__, placeholder="Choose a question", key=key, help=help)
+                        format_func=labels.__getitem__, placeholder=_("Choose a question"), key=key, help=help)
 
 
 def numeric_choices(choices: Sequence[QuestionChoice], *keep: int | None) -> list[QuestionChoice]:
@@ -49,20 +51,20 @@ def indicator_form(key: str, choices: Sequence[QuestionChoice], values: Indicato
                    ) -> IndicatorInput | None:
     """Add an indicator (`values` None) or edit one; the input once submitted."""
     with st.form(key):
-        name = st.text_input("Name", value=values.name if values else "", key=f"{key}.name",
-                             help="For example: 2026 Term 3 Attendance for P3 Girls")
+        name = st.text_input(_("Name"), value=values.name if values else "", key=f"{key}.name",
+                             help=_("For example: 2026 Term 3 Attendance for P3 Girls"))
         start, end = st.columns(2)
-        start_date = start.date_input("Start date", value=values.start_date if values else None,
+        start_date = start.date_input(_("Start date"), value=values.start_date if values else None,
                                       key=f"{key}.start_date", format="YYYY-MM-DD")
-        end_date = end.date_input("End date", value=values.end_date if values else None, key=f"{key}.end_date",
+        end_date = end.date_input(_("End date"), value=values.end_date if values else None, key=f"{key}.end_date",
                                   format="YYYY-MM-DD")
-        baseline = _question_select("Baseline question", choices, values and values.baseline_question_id,
-                                    f"{key}.baseline_question", "Each contact's first answer in the term is summed.")
-        follow_up = _question_select("Follow up question", choices, values and values.follow_up_question_id,
-                                     f"{key}.follow_up_question", "Summed on each poll date of the term.")
-        y_axis_title = st.text_input("Y-axis title", value=values.y_axis_title if values else "",
-                                     key=f"{key}.y_axis_title", help="What the numbers count, e.g. Pupils")
-        submitted = st.form_submit_button("Save changes" if values else "Add indicator", type="primary",
+        baseline = _question_select(_("Baseline question"), choices, values and values.baseline_question_id,
+                                    f"{key}.baseline_question", _("Each contact's first answer in the term is summed."))
+        follow_up = _question_select(_("Follow up question"), choices, values and values.follow_up_question_id,
+                                     f"{key}.follow_up_question", _("Summed on each poll date of the term."))
+        y_axis_title = st.text_input(_("Y-axis title"), value=values.y_axis_title if values else "",
+                                     key=f"{key}.y_axis_title", help=_("What the numbers count, e.g. Pupils"))
+        submitted = st.form_submit_button(_("Save changes") if values else _("Add indicator"), type="primary",
                                           key=f"{key}.submit")
     if not submitted:
         return None
@@ -73,23 +75,23 @@ def spoof_form(key: str, choices: Sequence[QuestionChoice], contacts: Mapping[in
                values: IndicatorValues) -> SpoofInput | None:
     """Made-up answers for chosen contacts: one baseline date, then one follow-up date a day."""
     with st.form(key):
-        contact_ids = st.multiselect("Contacts", list(contacts), format_func=contacts.__getitem__,
-                                     key=f"{key}.contacts", placeholder="Choose contacts")
+        contact_ids = st.multiselect(_("Contacts"), list(contacts), format_func=contacts.__getitem__,
+                                     key=f"{key}.contacts", placeholder=_("Choose contacts"))
         start, end = st.columns(2)
-        start_date = start.date_input("Start date", value=values.start_date, key=f"{key}.start_date",
+        start_date = start.date_input(_("Start date"), value=values.start_date, key=f"{key}.start_date",
                                       format="YYYY-MM-DD")
-        end_date = end.date_input("End date", value=values.end_date, key=f"{key}.end_date", format="YYYY-MM-DD")
-        baseline = _question_select("Baseline question", choices, values.baseline_question_id,
-                                    f"{key}.baseline_question", "Answered once, on the start date.")
-        follow_up = _question_select("Follow up question", choices, values.follow_up_question_id,
-                                     f"{key}.follow_up_question", "Answered every day from start to end.")
+        end_date = end.date_input(_("End date"), value=values.end_date, key=f"{key}.end_date", format="YYYY-MM-DD")
+        baseline = _question_select(_("Baseline question"), choices, values.baseline_question_id,
+                                    f"{key}.baseline_question", _("Answered once, on the start date."))
+        follow_up = _question_select(_("Follow up question"), choices, values.follow_up_question_id,
+                                     f"{key}.follow_up_question", _("Answered every day from start to end."))
         bounds = {}
-        for prefix, label in (("baseline", "Baseline"), ("follow_up", "Follow up")):
+        for prefix in ("baseline", "follow_up"):
             low, high = st.columns(2)
             for column, end_name in ((low, "minimum"), (high, "maximum")):
-                bounds[f"{prefix}_{end_name}"] = column.number_input(
-                    f"{label} {end_name}", value=None, step=1, key=f"{key}.{prefix}_{end_name}")
-        submitted = st.form_submit_button("Make spoof data", type="primary", key=f"{key}.submit")
+                field = f"{prefix}_{end_name}"
+                bounds[field] = column.number_input(_(SPOOF_LABELS[field]), value=None, step=1, key=f"{key}.{field}")
+        submitted = st.form_submit_button(_("Make spoof data"), type="primary", key=f"{key}.submit")
     if not submitted:
         return None
     return SpoofInput(tuple(contact_ids), start_date, end_date, baseline, follow_up,
@@ -108,7 +110,7 @@ def confirmed(key: str, label: str, question: str, yes: str, *, icon: str | None
         return False
     st.warning(question)
     yes_column, no_column = st.columns(2)
-    no_column.button("Cancel", key=f"{key}.cancel", on_click=ask(False))
+    no_column.button(_("Cancel"), key=f"{key}.cancel", on_click=ask(False))
     if yes_column.button(yes, key=f"{key}.yes", type="primary"):
         st.session_state[asking] = False
         return True

@@ -7,6 +7,7 @@ import streamlit as st
 
 from tracpro.auth.scope import Scope
 from tracpro.charts.indicators import baseline_chart
+from tracpro.i18n import N_, _, format_date
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import IndicatorValues
 from tracpro.queries.fields import visible_fields
@@ -17,18 +18,20 @@ from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import INDICATOR
 from tracpro.ui.plots import PLOT_CONFIG, described
 
-NO_DATA = "No data to display for the current filters: no follow-up poll date falls between these dates."
+NO_DATA = N_("No data to display for the current filters: no follow-up poll date falls between these dates.")
 
 
 def indicator_table(indicators: tuple[tuple, ...]) -> None:
     """The org's indicators, newest first, each name a link to its page."""
     rows = [(page_url(INDICATOR, name, indicator=indicator_id), start, end, baseline, follow_up)
             for indicator_id, name, start, end, baseline, follow_up in indicators]
-    table = pd.DataFrame(rows, columns=["Name", "Start date", "End date", "Baseline question", "Follow up question"])
+    name_label, start_label, end_label = _("Name"), _("Start date"), _("End date")
+    table = pd.DataFrame(rows, columns=[name_label, start_label, end_label, _("Baseline question"),
+                                        _("Follow up question")])
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "Name": link_column("Name"),
-        "Start date": st.column_config.DateColumn(format="MMM D, YYYY"),
-        "End date": st.column_config.DateColumn(format="MMM D, YYYY"),
+        name_label: link_column(name_label),
+        start_label: st.column_config.DateColumn(format="MMM D, YYYY"),
+        end_label: st.column_config.DateColumn(format="MMM D, YYYY"),
     })
 
 
@@ -37,28 +40,29 @@ def indicator_filters(scope: Scope, context: Context, values: IndicatorValues) -
     key = f"indicator-{values.indicator_id}"
     regions = dict(context.region_names)
     fields = read_scoped(visible_fields, scope)
-    with st.expander("Filters", icon=":material/filter_list:"):
+    all_regions = _("All regions in view")
+    with st.expander(_("Filters"), icon=":material/filter_list:"):
         goal_column, region_column = st.columns(2)
         goal = goal_column.number_input(
-            "Goal", value=None, key=f"{key}.goal", placeholder="The baseline",
-            help="If given, this value is used instead of the baseline data.")
+            _("Goal"), value=None, key=f"{key}.goal", placeholder=_("The baseline"),
+            help=_("If given, this value is used instead of the baseline data."))
         region_id = region_column.selectbox(
-            "Contact region", [None, *regions], key=f"{key}.region",
-            format_func=lambda region: regions.get(region, "All regions in view"),
-            help="Only contacts whose own region is this one.")
+            _("Contact region"), [None, *regions], key=f"{key}.region",
+            format_func=lambda region: regions.get(region, all_regions),
+            help=_("Only contacts whose own region is this one."))
         start_column, end_column = st.columns(2)
-        start = start_column.date_input("Start date", value=values.start_date, key=f"{key}.start",
+        start = start_column.date_input(_("Start date"), value=values.start_date, key=f"{key}.start",
                                         format="YYYY-MM-DD")
-        end = end_column.date_input("End date", value=values.end_date, key=f"{key}.end", format="YYYY-MM-DD")
+        end = end_column.date_input(_("End date"), value=values.end_date, key=f"{key}.end", format="YYYY-MM-DD")
         texts = {}
         if fields:
             columns = st.columns(min(len(fields), 3))
             for index, (field, label) in enumerate(fields):
                 texts[field] = columns[index % len(columns)].text_input(
-                    f"Contact: {label}", key=f"{key}.contact_{field}",
-                    help="Contacts whose field contains this text (any case).")
+                    _("Contact: {field}").format(field=label), key=f"{key}.contact_{field}",
+                    help=_("Contacts whose field contains this text (any case)."))
     if start and end and start > end:
-        st.error("Start date should be before end date. Fix the filters above to see the data.")
+        st.error(_("Start date should be before end date. Fix the filters above to see the data."))
         return None
     return IndicatorFilters(goal=goal, region_id=region_id, start=start or None, end=end or None,
                             contact_fields=PollFilters().with_contact_fields(texts).contact_fields)
@@ -69,19 +73,21 @@ def indicator_chart(data: IndicatorData, *, height: int = 340, key: str | None =
     figure.update_layout(dragmode=False)
     figure.update_xaxes(fixedrange=True)
     figure.update_yaxes(fixedrange=True)
-    follow_ups = described([f"{day:%b %d}" for day in data.days], [round(value) for value in data.follow_up])
+    follow_ups = described([format_date(day, "day_month") for day in data.days], [round(value) for value in data.follow_up])
     st.plotly_chart(figure, config=PLOT_CONFIG, key=key,
-                    alt=f"{data.name}: baseline {data.baseline:,.1f}; follow-up sums by date: {follow_ups}")
+                    alt=_("{name}: baseline {baseline}; follow-up sums by date: {follow_ups}").format(
+                        name=data.name, baseline=f"{data.baseline:,.1f}", follow_ups=follow_ups))
 
 
 def indicator_result(data: IndicatorData | None) -> None:
     """The chart beside the summary table (one above the other on a phone)."""
     if data is None:
-        st.info(NO_DATA)
+        st.info(_(NO_DATA))
         return
     chart, table = st.columns([3, 2])
     with chart:
         indicator_chart(data, key="indicator-chart")
     with table:
         # A static table: its long values (dates, questions) wrap instead of being cut off.
-        st.table(pd.DataFrame(data.table, columns=["Summary", "Value"]), hide_index=True, border="horizontal")
+        st.table(pd.DataFrame(data.table, columns=[_("Summary"), _("Value")]), hide_index=True,
+                 border="horizontal")

@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tracpro.auth.scope import Scope
-from tracpro.charts.maps import MAP_CONFIG, region_map
+from tracpro.charts.maps import MAP_CONFIG, NO_DATA_LABEL, region_map
+from tracpro.i18n import N_, _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import map_available, question_choices
 from tracpro.queries.maps import MapData, map_data
@@ -24,11 +25,12 @@ from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
 from tracpro.ui.question_picker import pick_question
 
-MAP_TAB = "Map"
+MAP_TAB = N_("Map")
 
 
 def map_tabs(scope: Scope) -> list[str]:
-    """["Map"] when there is something to draw, to add to a page's tabs; else none."""
+    """[MAP_TAB] when there is something to draw, to add to a page's url_tabs (which shows it
+    translated and keeps `?tab=map` in every language); else none."""
     return [MAP_TAB] if read_scoped(map_available, scope) else []
 
 
@@ -45,7 +47,7 @@ def poll_map(scope: Scope, poll_id: int, tabs: Mapping[str, object]) -> None:
         filters = poll_filters(scope, numeric=False, split=False)  # a map shows averages or categories
         question = pick_question(_mappable(scope, poll_id), key=f"map-{poll_id}", poll_id=poll_id)
         if question is None:
-            st.info("This poll has no numeric or categorical question to map.")
+            st.info(_("This poll has no numeric or categorical question to map."))
         elif filters is not None:
             region_map_block(scope, question.question_id, key=f"map-{poll_id}", filters=filters)
 
@@ -54,10 +56,10 @@ def pollrun_map(scope: Scope, poll_id: int, pollrun_id: int, filters: PollFilter
     """A poll date's map, under its Summary, when a region in view has a boundary."""
     if not read_scoped(map_available, scope):
         return
-    st.subheader("Map", anchor=False)
+    st.subheader(_(MAP_TAB), anchor=False)
     question = pick_question(_mappable(scope, poll_id), key=f"map-pollrun-{pollrun_id}", poll_id=poll_id)
     if question is None:
-        st.info("This poll has no numeric or categorical question to map.")
+        st.info(_("This poll has no numeric or categorical question to map."))
         return
     region_map_block(scope, question.question_id, key=f"map-pollrun-{pollrun_id}", pollrun_id=pollrun_id,
                      filters=filters)
@@ -79,8 +81,10 @@ def _clicked_region(points: Sequence[Mapping], figure: go.Figure) -> int | None:
 
 def _result_table(data: MapData) -> pd.DataFrame:
     numeric = data.kind == "numeric"
-    rows = [(r.name, *((r.average,) if numeric else ()), r.category or "No data", r.answers) for r in data.regions]
-    columns = ["Region", *(["Average"] if numeric else []), "Most common" if not numeric else "Category", "Answers"]
+    no_data = _(NO_DATA_LABEL)
+    rows = [(r.name, *((r.average,) if numeric else ()), r.category or no_data, r.answers) for r in data.regions]
+    columns = [_("Region"), *([_("Average")] if numeric else []), _("Most common") if not numeric else _("Category"),
+               _("Answers")]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -108,25 +112,27 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
         data = read_scoped(map_data, scope, question_id=question_id, pollrun_id=pollrun_id, filters=filters)
     if path:
         where, back = st.columns([3, 1], vertical_alignment="center")
-        where.markdown("Sub-regions of **" + " › ".join(name for _, name in path) + "**")
-        back.button("Back up", key=f"{key}.back", icon=":material/arrow_upward:", on_click=go, args=(None,))
+        where.markdown(_("Sub-regions of **{path}**").format(path=" › ".join(name for _id, name in path)))
+        back.button(_("Back up"), key=f"{key}.back", icon=":material/arrow_upward:", on_click=go, args=(None,))
     if data is None:
-        st.info("None of these regions has a boundary to draw, so there is no map here.")
+        st.info(_("None of these regions has a boundary to draw, so there is no map here."))
         return
     figure = region_map(data.features, data.regions, data.categories, numeric=data.kind == "numeric")
-    what = "average and its category" if data.kind == "numeric" else "most common answer"
+    no_data = _("no data")
+    described = ", ".join(f"{r.name} {r.category or no_data}" for r in data.regions)
+    alt = (_("Map of each region's average and its category: {regions}") if data.kind == "numeric"
+           else _("Map of each region's most common answer: {regions}")).format(regions=described)
     state = st.plotly_chart(
         figure, config=MAP_CONFIG, key=f"{key}.figure.{moves}", on_select="rerun",
-        selection_mode="points", alt=f"Map of each region's {what}: "
-        + ", ".join(f"{r.name} {r.category or 'no data'}" for r in data.regions))
+        selection_mode="points", alt=alt)
     drillable = {r.region_id: r.name for r in data.regions if r.has_children}
     clicked = _clicked_region(state.selection.points if state else [], figure)
     if clicked in drillable:
         go((clicked, drillable[clicked]))
         st.rerun()
-    caption = "Hover over a region to see its numbers."
+    caption = _("Hover over a region to see its numbers.")
     if drillable:
-        caption += " Click a region to see its sub-regions."
+        caption += " " + _("Click a region to see its sub-regions.")
     st.caption(caption)
     if drillable:
         down_key = f"{key}.down.{moves}"
@@ -136,10 +142,10 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
             if chosen in drillable:
                 go((chosen, drillable[chosen]))
 
-        st.selectbox("Show sub-regions of …", list(drillable), index=None, format_func=drillable.__getitem__,
-                     key=down_key, on_change=down, placeholder="Choose a region")
+        st.selectbox(_("Show sub-regions of …"), list(drillable), index=None, format_func=drillable.__getitem__,
+                     key=down_key, on_change=down, placeholder=_("Choose a region"))
     st.dataframe(_result_table(data), hide_index=True, width="stretch",
-                 column_config={"Average": st.column_config.NumberColumn(format="%.2f"),
-                                "Answers": st.column_config.NumberColumn(format="localized")})
+                 column_config={_("Average"): st.column_config.NumberColumn(format="%.2f"),
+                                _("Answers"): st.column_config.NumberColumn(format="localized")})
     if data.without_boundary:
-        st.caption("Not on the map (no boundary): " + ", ".join(data.without_boundary) + ".")
+        st.caption(_("Not on the map (no boundary): {regions}.").format(regions=", ".join(data.without_boundary)))

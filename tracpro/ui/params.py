@@ -13,11 +13,26 @@ from typing import TypeVar
 import streamlit as st
 
 from tracpro.auth.scope import Scope
+from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import NotFound
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
 
 T = TypeVar("T")
+
+# What require_id says for each kind of object (whole sentences: words agree differently in each language).
+_NONE_CHOSEN = {
+    "poll": N_("No poll chosen: open one from the list."),
+    "poll date": N_("No poll date chosen: open one from the list."),
+    "contact": N_("No contact chosen: open one from the list."),
+    "indicator": N_("No indicator chosen: open one from the list."),
+}
+_NOT_FOUND = {
+    "poll": N_("This poll does not exist, or you may not see it."),
+    "poll date": N_("This poll date does not exist, or you may not see it."),
+    "contact": N_("This contact does not exist, or you may not see it."),
+    "indicator": N_("This indicator does not exist, or you may not see it."),
+}
 
 
 def id_param(name: str) -> int | None:
@@ -35,10 +50,14 @@ def _stop(message: str, back_page: str, back_label: str) -> None:
 def require_id(name: str, what: str, back_page: str, back_label: str) -> int:
     """The id of the object the page shows; stops the page when the address has none."""
     if name not in st.query_params:
-        _stop(f"No {what} chosen: open one from the list.", back_page, back_label)
+        message = _(_NONE_CHOSEN[what]) if what in _NONE_CHOSEN else _(
+            "No {what} chosen: open one from the list.").format(what=what)
+        _stop(message, back_page, back_label)
     value = id_param(name)
     if value is None:
-        _stop(f"This {what} does not exist, or you may not see it.", back_page, back_label)
+        message = _(_NOT_FOUND[what]) if what in _NOT_FOUND else _(
+            "This {what} does not exist, or you may not see it.").format(what=what)
+        _stop(message, back_page, back_label)
     return value
 
 
@@ -64,26 +83,31 @@ def _write_param(param: str, widget_key: str, default: str) -> None:
 def url_tabs(labels: Sequence[str], *, key: str, param: str = "tab") -> dict[str, object]:
     """Tabs whose choice lives in the address (`?tab=<label in lower case>`).
 
-    Only the open tab's content needs to run: each returned tab's `.open` says which it is.
+    `labels` are English labels marked with N_: they name the tabs in the address and in the
+    returned dict (so links like `tab="participation"` work in every language), and each tab
+    shows its label translated. Only the open tab's content needs to run: each returned tab's
+    `.open` says which it is.
     """
     values = {label.lower(): label for label in labels}
     chosen = values.get(st.query_params.get(param, "").lower(), labels[0])
+    shown = {label: _(label) for label in labels}
+    label_of = {text: label for label, text in shown.items()}
 
     def remember() -> None:
-        label = st.session_state[key]
+        label = label_of.get(st.session_state[key], labels[0])
         if label == labels[0]:
             st.query_params.pop(param, None)
         else:
             st.query_params[param] = label.lower()
 
-    tabs = st.tabs(list(labels), default=chosen, key=key, on_change=remember)
+    tabs = st.tabs([shown[label] for label in labels], default=shown[chosen], key=key, on_change=remember)
     return dict(zip(labels, tabs, strict=True))
 
 
 def url_choice(label: str, options: Mapping[str, str], *, param: str, key: str) -> str:
     """A one-of-a-few choice (segmented control) kept in the address; returns the option's value.
 
-    `options` maps values (as they appear in the address) to labels; the first is the default.
+    `options` maps values (as they appear in the address) to labels (translated); the first is the default.
     """
     values = list(options)
     wanted = st.query_params.get(param, values[0])

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from tracpro.i18n import _
 from tracpro.queries.choices import QuestionChoice
 
 
@@ -18,10 +19,10 @@ def pick_question(choices: Sequence[QuestionChoice], *, key: str, poll_id: int |
         if not polls:
             return None
         poll_column, question_column = st.columns(2)
-        poll_id = poll_column.selectbox("Poll", list(polls), format_func=polls.__getitem__, key=f"{key}.poll")
+        poll_id = poll_column.selectbox(_("Poll"), list(polls), format_func=polls.__getitem__, key=f"{key}.poll")
     questions = {choice.question_id: choice for choice in choices if choice.poll_id == poll_id}
     if not questions:
         return None
-    chosen = question_column.selectbox("Question", list(questions), format_func=lambda q: questions[q].name,
+    chosen = question_column.selectbox(_("Question"), list(questions), format_func=lambda q: questions[q].name,
                                   key=f"{key}.question.{poll_id}")
     return questions[chosen]

@@ -1,7 +1,8 @@
 """Read-model tables as pages show them: links to the objects, dates in words, thousands separated.
 
 Each function turns a read model's DataFrame into the one a page draws, with the column_config
-to draw it; the read model's ids become permalinks (tracpro.ui.links).
+to draw it; the read model's ids become permalinks (tracpro.ui.links). Columns keep their English
+names (code and tests look them up); the column_config gives each its heading in the viewer's language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from tracpro.i18n import _, format_date
 from tracpro.queries.contacts import language_name
 from tracpro.queries.participation import Participation
 from tracpro.ui.links import link_column, page_url
@@ -25,8 +27,23 @@ DAY_FORMAT = "%b %d, %Y"  # Nov 02, 2026
 DATETIME = st.column_config.DatetimeColumn(format="MMM DD, YYYY HH:mm")
 
 
+def number(label: str, **options) -> dict:
+    """NUMBER under a heading (already translated)."""
+    return st.column_config.NumberColumn(label, format="localized", **options)
+
+
+def datetime_column(label: str) -> dict:
+    """DATETIME under a heading (already translated)."""
+    return st.column_config.DatetimeColumn(label, format="MMM DD, YYYY HH:mm")
+
+
+def heading(label: str, **options) -> dict:
+    """A column shown as it is, under a heading (already translated)."""
+    return st.column_config.Column(label, **options)
+
+
 def day(value: date | None) -> str:
-    return f"{value:{DAY_FORMAT}}" if value else "Never"
+    return format_date(value) if value else _("Never")
 
 
 def responses_label(complete: int, partial: int) -> str:
@@ -53,10 +70,11 @@ def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.Dat
     if not with_poll:
         shown = shown.drop(columns="Poll")
     config = {
-        "Date": link_column("Date", help="Open this poll date"),
-        "Poll": link_column("Poll", help="Open the poll"),
-        "Participants": link_column("Participants", help="Everyone the poll reached: participation"),
-        "Responses": link_column("Responses", help="Complete responses (partial ones in brackets)"),
+        "Date": link_column(_("Date"), help=_("Open this poll date")),
+        "Poll": link_column(_("Poll"), help=_("Open the poll")),
+        "Region": heading(_("Region")),
+        "Participants": link_column(_("Participants"), help=_("Everyone the poll reached: participation")),
+        "Responses": link_column(_("Responses"), help=_("Complete responses (partial ones in brackets)")),
     }
     return shown, config
 
@@ -70,8 +88,9 @@ def poll_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
                   for row in table.itertuples()],
         "Last conducted": [day(value) for value in table["last_conducted"]],
     })
-    config = {"Poll": link_column("Poll"), "Questions": NUMBER,
-              "Dates": link_column("Dates", help="The poll's dates you may see")}
+    config = {"Poll": link_column(_("Poll")), "Questions": number(_("Questions")),
+              "Dates": link_column(_("Dates"), help=_("The poll's dates you may see")),
+              "Last conducted": heading(_("Last conducted"))}
     return shown, config
 
 
@@ -80,9 +99,10 @@ def contact_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     table = table.head(MOST_ROWS)
     shown = table.drop(columns="contact_id").copy()
     shown["Name"] = [page_url(CONTACT, row.Name, contact=row.contact_id) for row in table.itertuples()]
-    config = {"Name": link_column("Name")}
+    config = {"Name": link_column(_("Name")), "URN": heading(_("URN")),
+              "Reporter groups": heading(_("Reporter groups")), "Region": heading(_("Region"))}
     for column in shown.columns[4:]:  # "<poll> (<date>)": completed that poll date
-        config[column] = st.column_config.CheckboxColumn(column, help="Completed this poll date")
+        config[column] = st.column_config.CheckboxColumn(column, help=_("Completed this poll date"))
     return shown, config
 
 
@@ -92,17 +112,25 @@ def response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     table = table.head(MOST_ROWS)
     shown = table.drop(columns="contact_id").copy()
     shown["Contact"] = [page_url(CONTACT, row.Contact, contact=row.contact_id) for row in table.itertuples()]
-    return shown, {"Date": DATETIME, "Contact": link_column("Contact")}
+    return shown, {"Date": datetime_column(_("Date")), "Contact": link_column(_("Contact")),
+                   "Region": heading(_("Region")), "Reporter groups": heading(_("Reporter groups"))}
 
 
 def participation_rows(counts: Participation, label: str) -> pd.DataFrame:
     """TracPro's participation table, with the Total row (each contact once) last."""
-    rows = [*counts.rows, replace(counts.total, label="Total")]
+    rows = [*counts.rows, replace(counts.total, label=_("Total"))]
     return pd.DataFrame([
         {label: row.label, "No response": row.empty, "Partial response": row.partial,
          "Full response": row.complete, "Completion": row.completion}
         for row in rows
     ])
+
+
+def participation_config(label: str, shown_as: str) -> dict:
+    """The participation table's headings; `label` its first column, headed `shown_as` (translated)."""
+    return {label: heading(shown_as), "No response": number(_("No response")),
+            "Partial response": number(_("Partial response")), "Full response": number(_("Full response")),
+            "Completion": heading(_("Completion"))}
 
 
 def contact_response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -112,26 +140,31 @@ def contact_response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         "Poll": [page_url(POLL, row.Poll, poll=row.poll_id) for row in table.itertuples()],
         "Answers": [answers.replace("\n", " · ") for answers in table["Answers"]],
     })
-    answers = st.column_config.TextColumn("Answers", width="large", help="Categories, or the words of open answers")
-    return shown, {"Date": link_column("Date"), "Poll": link_column("Poll"), "Answers": answers}
+    answers = st.column_config.TextColumn(_("Answers"), width="large",
+                                          help=_("Categories, or the words of open answers"))
+    return shown, {"Date": link_column(_("Date")), "Poll": link_column(_("Poll")), "Answers": answers}
 
 
 def message_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     shown = table.copy()
+    opened = _("Open")
     shown["pollrun_id"] = [
-        page_url(POLLRUN, "Open", pollrun=int(pollrun)) if pd.notna(pollrun) else None
+        page_url(POLLRUN, opened, pollrun=int(pollrun)) if pd.notna(pollrun) else None
         for pollrun in table["pollrun_id"]
     ]
     shown = shown.rename(columns={"pollrun_id": "Poll date"})
-    return shown, {"Sent on": DATETIME, "Poll date": link_column("Poll date")}
+    return shown, {"Sent on": datetime_column(_("Sent on")), "Sent by": heading(_("Sent by")),
+                   "Poll date": link_column(_("Poll date")), "Recipients": heading(_("Recipients")),
+                   "Status": heading(_("Status")), "Text": heading(_("Text"))}
 
 
 def by_dimension(table: pd.DataFrame, dimension: str) -> tuple[pd.DataFrame, pd.DataFrame, date | None]:
     """responses_by's table for a chart (languages by name), its totals over all its days and on
     the latest one, and that latest day."""
     named = table.copy()
+    unknown = _("Unknown")
     if dimension == "language":
-        named["value"] = [language_name(code) if code != "unknown" else "Unknown" for code in named["value"]]
+        named["value"] = [language_name(code) if code != "unknown" else unknown for code in named["value"]]
     if named.empty:
         return named, pd.DataFrame(columns=["value", "Total", "Latest day"]), None
     latest = named["day"].max()
