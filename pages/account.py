@@ -1,31 +1,64 @@
-"""My account: change your own password (and, after an administrator set it, change it first)."""
+"""My account: your own language and password (and, after an administrator set the password,
+changing it first)."""
 
 import streamlit as st
 
-from tracpro.auth.users import FormErrors, change_own_password
+from tracpro.auth.users import FormErrors, change_own_password, set_own_language
 from tracpro.db import session_scope
+from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, resolve_language
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.forms import show_errors
+from tracpro.ui.language import choose_language
 from tracpro.ui.session import SESSION_ID, now
 
 context = require_signed_in(allow_forced_change=True)
 forced = context.user.must_change_password
 
-st.title("Change your password" if forced else "My account")
+
+def language_choice() -> None:
+    """The user's own UI language, or "" for the org's default; saved, the page redraws in it."""
+    default = LANGUAGES.get(context.org_language or DEFAULT_LANGUAGE, LANGUAGES[DEFAULT_LANGUAGE])
+    options = ["", *(code for code in (context.languages or LANGUAGES) if code in LANGUAGES)]
+    current = context.user.language or ""
+    st.subheader(_("Language"), anchor=False)
+    chosen = st.selectbox(
+        _("Language"),
+        options,
+        index=options.index(current) if current in options else 0,
+        # Languages are named in themselves: a French speaker looks for "Français".
+        format_func=lambda code: LANGUAGES[code] if code else _("Organisation default ({name})").format(name=default),
+        key="account.language",
+        label_visibility="collapsed",
+    )
+    if st.button(_("Save language"), key="account.save_language"):
+        try:
+            with session_scope() as db:
+                set_own_language(db, context.user.id, chosen or None)
+        except FormErrors as error:
+            show_errors(error.errors, {"language": _("Language")})
+        else:
+            # The notice is worded in the language the page is about to be drawn in.
+            choose_language(resolve_language(chosen or None, context.org_language, context.languages))
+            notice(_("Your language has been saved."), "success")
+            st.rerun()
+
+
+st.title(_("Change your password") if forced else _("My account"))
 show_notice()
 if forced:
-    st.info("Your administrator set your password. Choose a new one to continue.")
+    st.info(_("Your administrator set your password. Choose a new one to continue."))
 else:
     st.markdown(f"**{context.user.name}** · {context.user.login}")
-    st.subheader("Change your password")
+    language_choice()
+    st.subheader(_("Change your password"))
 
 with st.form("change_password", clear_on_submit=False):
-    current = st.text_input("Current password", type="password", key="account.current_password")
+    current = st.text_input(_("Current password"), type="password", key="account.current_password")
     password = st.text_input(
-        "New password", type="password", help="At least 8 characters.", key="account.password"
+        _("New password"), type="password", help=_("At least 8 characters."), key="account.password"
     )
-    confirmation = st.text_input("Confirm new password", type="password", key="account.confirm_password")
-    submitted = st.form_submit_button("Change password", type="primary", key="account.submit")
+    confirmation = st.text_input(_("Confirm new password"), type="password", key="account.confirm_password")
+    submitted = st.form_submit_button(_("Change password"), type="primary", key="account.submit")
 
 if submitted:
     try:
@@ -43,14 +76,14 @@ if submitted:
         show_errors(
             error.errors,
             {
-                "current_password": "Current password",
-                "password": "New password",
-                "confirm_password": "Confirm new password",
+                "current_password": _("Current password"),
+                "password": _("New password"),
+                "confirm_password": _("Confirm new password"),
             },
         )
     else:
         notice(
-            "Your password has been changed. You stay signed in here; other sessions were signed out.",
+            _("Your password has been changed. You stay signed in here; other sessions were signed out."),
             "success",
         )
         st.rerun()

@@ -4,21 +4,22 @@ how repeated answers count, which contact fields show, and its logo (tracpro-beh
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.i18n import _
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import current_settings, stored_connection
-from tracpro.orgs.settings import save_settings, test_connection
+from tracpro.orgs.settings import check_connection, save_settings
 from tracpro.ui.context import notice, require_org_admin, show_notice
-from tracpro.ui.forms import forget_form
+from tracpro.ui.forms import field_labels, forget_form
 from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form, show_invalid
 
 FORM = "org_settings"
 
-_, org_id = require_org_admin()
+_context, org_id = require_org_admin()
 with session_scope() as db:
     current = current_settings(db, org_id)
 
-st.title("Organization")
-st.caption(f"Settings of {current.name}, for all its users.")
+st.title(_("Organization"))
+st.caption(_("Settings of {org}, for all its users.").format(org=current.name))
 show_notice()
 
 submission = org_settings_form(FORM, current)
@@ -28,19 +29,19 @@ if submission is not None and submission.test_only:
         stored_host, stored_token = stored_connection(db, org_id)
     host = (draft.rapidpro_host or "").strip() or stored_host
     if not host:
-        st.error("Enter the RapidPro host first, such as https://app.rapidpro.io.")
+        st.error(_("Enter the RapidPro host first, such as https://app.rapidpro.io."))
     else:
-        with st.spinner(f"Asking {host} …"):
-            message = test_connection(host, draft.rapidpro_token or stored_token)
-        (st.success if message.startswith("Connected") else st.error)(message)
+        with st.spinner(_("Asking {host} …").format(host=host)):
+            connected, message = check_connection(host, draft.rapidpro_token or stored_token)
+        (st.success if connected else st.error)(message)
 elif submission is not None:
     try:
         with session_scope() as db:
             save_settings(db, org_id, submission.settings)
     except Invalid as invalid:
-        show_invalid(invalid.errors, ORG_LABELS)
+        show_invalid(invalid.errors, field_labels(ORG_LABELS))
     else:
         forget_form(FORM)  # the form starts again from what is now stored (the token field empty)
         st.cache_data.clear()  # names, timezone and visible fields show on every page
-        notice(f"Saved the settings of {submission.settings.name.strip()}.", "success")
+        notice(_("Saved the settings of {org}.").format(org=submission.settings.name.strip()), "success")
         st.rerun()

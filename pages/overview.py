@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from tracpro.i18n import _
 from tracpro.queries.database_summary import database_summary
 from tracpro.ui.context import require_superuser
 from tracpro.ui.database import read
@@ -10,32 +11,39 @@ from tracpro.ui.database import read
 require_superuser()
 summary = read(database_summary)
 
-st.title("Database")
-st.caption(f"PostgreSQL {summary.server_version} · database `{summary.database}`")
+st.title(_("Database"))
+st.caption(
+    _("PostgreSQL {version} · database `{database}`").format(
+        version=summary.server_version, database=summary.database
+    )
+)
 
 if summary.is_empty:
     st.info(
-        "The database is empty. Run `python3 run.py demo` to load the demo organisation "
-        "from the built-in RapidPro simulator, or `python sync_job.py` once an organisation is set up."
+        _(
+            "The database is empty. Run `python3 run.py demo` to load the demo organisation "
+            "from the built-in RapidPro simulator, or `python sync_job.py` once an organisation is set up."
+        )
     )
 
-st.subheader("What the database holds")
-counts = pd.DataFrame(summary.counts, columns=["Table", "Rows"])
+st.subheader(_("What the database holds"))
+# The labels are N_-marked constants of the read model (tracpro.queries.database_summary.COUNTED).
+counts = pd.DataFrame([(_(label), rows) for label, rows in summary.counts], columns=[_("Table"), _("Rows")])
 st.dataframe(
     counts,
     hide_index=True,
-    column_config={"Rows": st.column_config.NumberColumn(format="localized")},
+    column_config={_("Rows"): st.column_config.NumberColumn(format="localized")},
 )
 
 if summary.orgs:
-    st.subheader("Organisations")
+    st.subheader(_("Organisations"))
     st.dataframe(
         pd.DataFrame(
             [
-                (org.name, org.slug, org.timezone, "active" if org.is_active else "inactive")
+                (org.name, org.slug, org.timezone, _("active") if org.is_active else _("inactive"))
                 for org in summary.orgs
             ],
-            columns=["Name", "Slug", "Timezone", "Status"],
+            columns=[_("Name"), _("Slug"), _("Timezone"), _("Status")],
         ),
         hide_index=True,
     )

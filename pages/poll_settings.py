@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.i18n import _, ngettext
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import flow_choices, polls_for_edit
 from tracpro.orgs.polls import edit_poll
@@ -20,24 +21,25 @@ with session_scope() as db:
     flows = flow_choices(db, org_id)
     polls = polls_for_edit(db, org_id)
 
-st.title("Poll settings")
-st.caption("Which RapidPro flows TracPro tracks as polls, and what their questions are called here.")
+st.title(_("Poll settings"))
+st.caption(_("Which RapidPro flows TracPro tracks as polls, and what their questions are called here."))
 show_notice()
-choosing, editing = st.tabs(["Choose polls", "Edit a poll"])
+choosing, editing = st.tabs([_("Choose polls"), _("Edit a poll")])
 
 with choosing:
     if not flows:
-        st.info("No RapidPro flows yet. They are listed here after the next sync.")
-        page_link("pages/sync.py", "Sync now", icon=":material/sync:")
+        st.info(_("No RapidPro flows yet. They are listed here after the next sync."))
+        page_link("pages/sync.py", _("Sync now"), icon=":material/sync:")
     else:
-        labels = {flow.flow_uuid: flow.rapidpro_name + (" (archived)" if flow.is_archived else "") for flow in flows}
+        labels = {flow.flow_uuid: _("{name} (archived)").format(name=flow.rapidpro_name) if flow.is_archived
+                  else flow.rapidpro_name for flow in flows}
         with st.form("choose_polls"):
             chosen = st.multiselect(
-                "Flows tracked as polls", list(labels), default=[f.flow_uuid for f in flows if f.is_active],
+                _("Flows tracked as polls"), list(labels), default=[f.flow_uuid for f in flows if f.is_active],
                 format_func=labels.__getitem__, key="choose_polls.flows",
-                help="Responses are synced for these flows only; other flows stay in RapidPro.",
+                help=_("Responses are synced for these flows only; other flows stay in RapidPro."),
             )
-            submitted = st.form_submit_button("Save", type="primary", key="choose_polls.submit")
+            submitted = st.form_submit_button(_("Save"), type="primary", key="choose_polls.submit")
         if submitted:
             try:
                 with session_scope() as db:
@@ -47,27 +49,37 @@ with choosing:
                 st.error(str(error))
             else:
                 st.cache_data.clear()
-                notice(f"Now tracking {len(chosen)} flows as polls. A sync has been requested: their questions "
-                       "and responses arrive when it has run.", "success")
+                # English keeps its one wording for every count ("1 flows"); other languages have their forms.
+                tracking = ngettext(
+                    "Now tracking {count} flows as polls. A sync has been requested: their questions "
+                    "and responses arrive when it has run.",
+                    "Now tracking {count} flows as polls. A sync has been requested: their questions "
+                    "and responses arrive when it has run.",
+                    len(chosen),
+                )
+                notice(tracking.format(count=len(chosen)), "success")
                 st.rerun()
-        st.caption(f"{len(flows):,} flows in RapidPro as of the last sync.")
+        st.caption(
+            ngettext("{count} flows in RapidPro as of the last sync.", "{count} flows in RapidPro as of the last sync.",
+                     len(flows)).format(count=f"{len(flows):,}")
+        )
         st.dataframe(
             pd.DataFrame([(flow.rapidpro_name, flow.name if flow.name != flow.rapidpro_name else "",
-                           "Yes" if flow.is_active else "", flow.questions) for flow in flows],
-                         columns=["RapidPro flow", "Name in TracPro", "Poll", "Questions"]),
+                           _("Yes") if flow.is_active else "", flow.questions) for flow in flows],
+                         columns=[_("RapidPro flow"), _("Name in TracPro"), _("Poll"), _("Questions")]),
             hide_index=True, width="stretch",
         )
 
 with editing:
     by_id = {poll.id: poll for poll in polls}
     if not by_id:
-        st.info("No polls yet. Choose the flows to track on the “Choose polls” tab.")
+        st.info(_("No polls yet. Choose the flows to track on the “Choose polls” tab."))
         st.stop()
-    poll_id = st.selectbox("Poll", list(by_id), format_func=lambda i: by_id[i].name, key="edit_poll.poll")
+    poll_id = st.selectbox(_("Poll"), list(by_id), format_func=lambda i: by_id[i].name, key="edit_poll.poll")
     poll = by_id[poll_id]
     st.caption(
-        "Names you set here are kept when RapidPro's names change; clear a name (or set it back to "
-        "RapidPro's) to follow RapidPro again. A question type you choose is kept by every sync."
+        _("Names you set here are kept when RapidPro's names change; clear a name (or set it back to "
+          "RapidPro's) to follow RapidPro again. A question type you choose is kept by every sync.")
     )
     submitted = poll_edit_form(f"edit_poll_{poll.id}", poll)
     if submitted is not None:
@@ -76,10 +88,11 @@ with editing:
             with session_scope() as db:
                 saved = edit_poll(db, org_id, poll.id, name, questions).name
         except Invalid as invalid:
-            show_invalid(invalid.errors, {"name": "Poll name", "questions": "Questions"}
-                         | {f"question_{q.id}": f"Question “{q.rapidpro_name}”" for q in poll.questions})
+            show_invalid(invalid.errors, {"name": _("Poll name"), "questions": _("Questions")}
+                         | {f"question_{q.id}": _("Question “{name}”").format(name=q.rapidpro_name)
+                            for q in poll.questions})
         else:
             forget_form(f"edit_poll_{poll.id}")  # the form starts again from what is stored
             st.cache_data.clear()
-            notice(f"Saved “{saved}”.", "success")
+            notice(_("Saved “{name}”.").format(name=saved), "success")
             st.rerun()

@@ -5,13 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.i18n import _, ngettext
 from tracpro.orgs.choices import boundary_choices, group_choices, region_tree, tracked_reporter_groups
 from tracpro.orgs.tracking import choose_regions, stop_tracking_region, track_reporter_groups, update_region_tree
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import INDENT
 from tracpro.ui.settings_forms import region_place_form
 
-_, org_id = require_org_admin()
+_context, org_id = require_org_admin()
 with session_scope() as db:
     groups = group_choices(db, org_id)
     tree = region_tree(db, org_id)
@@ -25,32 +26,33 @@ def saved(message: str) -> None:
     st.rerun()
 
 
-st.title("Regions and groups")
-st.caption("Regions and reporter groups are RapidPro contact groups that TracPro tracks. "
-           "A contact belongs to the deepest region it is in, and to every reporter group it is in.")
+st.title(_("Regions and groups"))
+st.caption(_("Regions and reporter groups are RapidPro contact groups that TracPro tracks. "
+             "A contact belongs to the deepest region it is in, and to every reporter group it is in."))
 show_notice()
-regions_tab, groups_tab = st.tabs(["Regions", "Reporter groups"])
+regions_tab, groups_tab = st.tabs([_("Regions"), _("Reporter groups")])
 labels = {group.uuid: group.label for group in groups}
-NO_GROUPS = "No RapidPro groups yet. They are listed here to choose from after the next sync (see the Sync page)."
+NO_GROUPS = _("No RapidPro groups yet. They are listed here to choose from after the next sync (see the Sync page).")
+ACTIVE_CONTACTS = _("Active contacts")
 
 with regions_tab:
     if tree:
         st.dataframe(
             pd.DataFrame([(INDENT * row.depth + row.name, row.boundary_name or "–", row.contacts) for row in tree],
-                         columns=["Region", "Boundary", "Active contacts"]),
+                         columns=[_("Region"), _("Boundary"), ACTIVE_CONTACTS]),
             hide_index=True, width="stretch",
-            column_config={"Active contacts": st.column_config.NumberColumn(format="localized")},
+            column_config={ACTIVE_CONTACTS: st.column_config.NumberColumn(format="localized")},
         )
     if not groups:  # an empty choice would drop every region: nothing to choose until a sync lists groups
         st.info(NO_GROUPS)
     else:
         with st.form("choose_regions"):
             chosen = st.multiselect(
-                "Groups tracked as regions", list(labels), default=[r.uuid for r in tree if r.uuid in labels],
+                _("Groups tracked as regions"), list(labels), default=[r.uuid for r in tree if r.uuid in labels],
                 format_func=labels.__getitem__, key="choose_regions.groups",
-                help="Each contact belongs to one region: the deepest of these groups it is in.",
+                help=_("Each contact belongs to one region: the deepest of these groups it is in."),
             )
-            submitted = st.form_submit_button("Save regions", type="primary", key="choose_regions.submit")
+            submitted = st.form_submit_button(_("Save regions"), type="primary", key="choose_regions.submit")
         if submitted:
             try:
                 with session_scope() as db:
@@ -58,14 +60,20 @@ with regions_tab:
             except ValueError as error:
                 st.error(str(error))
             else:
-                moved = (f" Deactivated {', '.join(dropped)}: their sub-regions moved up to their parents."
-                         if dropped else "")
-                saved(f"Now tracking {len(chosen)} regions.{moved} New regions start at the top of the tree.")
+                # English keeps its one wording for every count ("1 regions"); other languages have their forms.
+                sentences = [ngettext("Now tracking {count} regions.", "Now tracking {count} regions.",
+                                      len(chosen)).format(count=len(chosen))]
+                if dropped:
+                    sentences.append(_("Deactivated {regions}: their sub-regions moved up to their parents.")
+                                     .format(regions=", ".join(dropped)))
+                sentences.append(_("New regions start at the top of the tree."))
+                saved(" ".join(sentences))
 
     if tree:
-        st.subheader("Parent and boundary", anchor=False)
+        st.subheader(_("Parent and boundary"), anchor=False)
         by_id = {row.id: row for row in tree}
-        region_id = st.selectbox("Region", list(by_id), format_func=lambda i: INDENT * by_id[i].depth + by_id[i].name,
+        region_id = st.selectbox(_("Region"), list(by_id),
+                                 format_func=lambda i: INDENT * by_id[i].depth + by_id[i].name,
                                  key="place_region.region")
         placed = region_place_form(f"place_region_{region_id}", by_id[region_id], tree, boundaries)
         if placed is not None:
@@ -78,45 +86,61 @@ with regions_tab:
             else:
                 saved(message)
 
-        st.subheader("Deactivate a region", anchor=False)
-        gone_id = st.selectbox("Region to deactivate", list(by_id), index=None, placeholder="Choose a region",
+        st.subheader(_("Deactivate a region"), anchor=False)
+        gone_id = st.selectbox(_("Region to deactivate"), list(by_id), index=None, placeholder=_("Choose a region"),
                                format_func=lambda i: INDENT * by_id[i].depth + by_id[i].name, key="deactivate.region")
         if gone_id is not None:
             gone = by_id[gone_id]
             children = [row.name for row in tree if row.parent_id == gone.id]
             parent = by_id[gone.parent_id].name if gone.parent_id in by_id else None
-            where = f"under {parent}" if parent else "at the top of the tree"
-            st.warning(
-                f"{gone.name} will no longer be tracked: its {gone.contacts:,} active contacts move to another "
-                "tracked region they are in, or leave TracPro's view. "
-                + (f"Its sub-regions ({', '.join(children)}) will move up {where}." if children else "")
-            )
-            if st.button(f"Deactivate {gone.name}", key="deactivate.submit"):
+            leaving = ngettext(
+                "{name} will no longer be tracked: its {count} active contacts move to another "
+                "tracked region they are in, or leave TracPro's view.",
+                "{name} will no longer be tracked: its {count} active contacts move to another "
+                "tracked region they are in, or leave TracPro's view.",
+                gone.contacts,
+            ).format(name=gone.name, count=f"{gone.contacts:,}")
+            if not children:
+                moving = ""
+            elif parent:
+                moving = _("Its sub-regions ({regions}) will move up under {parent}.").format(
+                    regions=", ".join(children), parent=parent)
+            else:
+                moving = _("Its sub-regions ({regions}) will move up at the top of the tree.").format(
+                    regions=", ".join(children))
+            st.warning(f"{leaving} {moving}")
+            if st.button(_("Deactivate {name}").format(name=gone.name), key="deactivate.submit"):
                 with session_scope() as db:
                     name, moved, new_parent = stop_tracking_region(db, org_id, gone.id)
-                where = f"under {new_parent}" if new_parent else "at the top of the tree"
-                saved(f"Deactivated {name}." + (f" Its sub-regions ({', '.join(moved)}) now sit {where}." if moved else ""))
+                done = _("Deactivated {name}.").format(name=name)
+                if moved and new_parent:
+                    done += " " + _("Its sub-regions ({regions}) now sit under {parent}.").format(
+                        regions=", ".join(moved), parent=new_parent)
+                elif moved:
+                    done += " " + _("Its sub-regions ({regions}) now sit at the top of the tree.").format(
+                        regions=", ".join(moved))
+                saved(done)
 
 with groups_tab:
     if not reporter_groups:
-        st.caption("No reporter groups tracked yet. Reporter groups let you compare, for example, teachers "
-                   "and health workers across regions.")
+        st.caption(_("No reporter groups tracked yet. Reporter groups let you compare, for example, teachers "
+                     "and health workers across regions."))
     else:
         st.dataframe(pd.DataFrame([(g.name, g.contacts) for g in reporter_groups],
-                                  columns=["Reporter group", "Active contacts"]),
+                                  columns=[_("Reporter group"), ACTIVE_CONTACTS]),
                      hide_index=True, width="stretch",
-                     column_config={"Active contacts": st.column_config.NumberColumn(format="localized")})
+                     column_config={ACTIVE_CONTACTS: st.column_config.NumberColumn(format="localized")})
     if not groups:
         st.info(NO_GROUPS)
         st.stop()
     with st.form("choose_reporter_groups"):
         chosen_groups = st.multiselect(
-            "Groups tracked as reporter groups", list(labels),
+            _("Groups tracked as reporter groups"), list(labels),
             default=[g.uuid for g in reporter_groups if g.uuid in labels],
             format_func=labels.__getitem__, key="choose_reporter_groups.groups",
-            help="A contact in no tracked region is not counted, whatever groups it is in.",
+            help=_("A contact in no tracked region is not counted, whatever groups it is in."),
         )
-        submitted_groups = st.form_submit_button("Save reporter groups", type="primary",
+        submitted_groups = st.form_submit_button(_("Save reporter groups"), type="primary",
                                                  key="choose_reporter_groups.submit")
     if submitted_groups:
         try:
@@ -125,4 +149,5 @@ with groups_tab:
         except ValueError as error:
             st.error(str(error))
         else:
-            saved(f"Now tracking {len(chosen_groups)} reporter groups.")
+            saved(ngettext("Now tracking {count} reporter groups.", "Now tracking {count} reporter groups.",
+                           len(chosen_groups)).format(count=len(chosen_groups)))

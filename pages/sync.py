@@ -6,6 +6,7 @@ import streamlit as st
 
 from tracpro.db import session_scope
 from tracpro.db.models import Role
+from tracpro.i18n import N_, _, ngettext
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.settings import parse_days
 from tracpro.queries.sync_status import sync_status
@@ -17,14 +18,21 @@ from tracpro.ui.tables import DATETIME
 
 REFRESH_SECONDS = 5
 WAITING = {"pending", "running"}
-STATUS_WORDS = {"pending": "Waiting", "running": "Running", "done": "Done", "failed": "Failed"}
+STATUS_WORDS = {"pending": N_("Waiting"), "running": N_("Running"), "done": N_("Done"), "failed": N_("Failed")}
+# The read model's columns (English, as the code looks them up), as the tables head them.
+REQUEST_COLUMNS = {"Asked at": N_("Asked at"), "By": N_("By"), "Older runs (days)": N_("Older runs (days)"),
+                   "Status": N_("Status"), "Outcome": N_("Outcome")}
+RESOURCE_COLUMNS = {"Resource": N_("Resource"), "Last success": N_("Last success"), "Created": N_("Created"),
+                    "Updated": N_("Updated"), "Deleted": N_("Deleted"), "Unchanged": N_("Unchanged"),
+                    "Malformed": N_("Malformed"), "Failures": N_("Failures"), "Last error": N_("Last error"),
+                    "Under way": N_("Under way")}
 
 context = require_role(Role.ADMIN)
 scope = require_scope()
 
-st.title("Sync")
-st.caption("TracPro reads RapidPro only through its sync job, which runs on a schedule (usually every 10 "
-           "minutes). Ask for a sync here to have the job run for this organisation on its next round.")
+st.title(_("Sync"))
+st.caption(_("TracPro reads RapidPro only through its sync job, which runs on a schedule (usually every 10 "
+             "minutes). Ask for a sync here to have the job run for this organisation on its next round."))
 show_notice()
 
 
@@ -32,31 +40,39 @@ def asked(days: int | None) -> None:
     with session_scope() as db:
         request_sync(db, scope.org_id, context.user.id, days)
     st.cache_data.clear()
-    what = f"A sync with the runs of the last {days:,} days" if days else "A sync"
-    notice(f"{what} has been requested. Its progress shows below.", "success")
+    if days:
+        # English keeps its one wording for every count ("1 days"); other languages have their forms.
+        message = ngettext(
+            "A sync with the runs of the last {count} days has been requested. Its progress shows below.",
+            "A sync with the runs of the last {count} days has been requested. Its progress shows below.",
+            days,
+        ).format(count=f"{days:,}")
+    else:
+        message = _("A sync has been requested. Its progress shows below.")
+    notice(message, "success")
     st.rerun()
 
 
 now_column, older_column = st.columns(2)
 with now_column:
-    st.subheader("Sync now", anchor=False)
-    st.caption("Contacts, groups, flows and new responses, from where the last sync stopped.")
-    if st.button("Sync now", type="primary", icon=":material/sync:", key="sync_now"):
+    st.subheader(_("Sync now"), anchor=False)
+    st.caption(_("Contacts, groups, flows and new responses, from where the last sync stopped."))
+    if st.button(_("Sync now"), type="primary", icon=":material/sync:", key="sync_now"):
         asked(None)
 with older_column:
-    st.subheader("Fetch older runs", anchor=False)
+    st.subheader(_("Fetch older runs"), anchor=False)
     with st.form("fetch_runs"):
         days_text = st.text_input(
-            "Days back", value="1", key="fetch_runs.days",
-            help="Only needed for responses from before a poll or region was chosen: "
-                 "how many days back to fetch the runs of the active polls.",
+            _("Days back"), value="1", key="fetch_runs.days",
+            help=_("Only needed for responses from before a poll or region was chosen: "
+                   "how many days back to fetch the runs of the active polls."),
         )
-        fetch = st.form_submit_button("Fetch older runs", key="fetch_runs.submit")
+        fetch = st.form_submit_button(_("Fetch older runs"), key="fetch_runs.submit")
     if fetch:
         try:
             days = parse_days(days_text)
         except Invalid as invalid:
-            show_invalid(invalid.errors, {"days": "Days back"})
+            show_invalid(invalid.errors, {"days": _("Days back")})
         else:
             asked(days)
 
@@ -71,29 +87,35 @@ def requests_and_status() -> None:
     still_waiting = bool(set(current.requests["Status"]) & WAITING)
     if waiting and not still_waiting:
         st.rerun(scope="app")  # the whole page again: it stops refreshing itself
-    st.subheader("Requests", anchor=False)
+    st.subheader(_("Requests"), anchor=False)
     if current.requests.empty:
-        st.info("No sync has been requested from this page yet.")
+        st.info(_("No sync has been requested from this page yet."))
     else:
         if still_waiting:
-            st.caption(f"Waiting for the sync job · this list refreshes every {REFRESH_SECONDS} seconds.")
-        st.dataframe(current.requests.assign(Status=current.requests["Status"].map(STATUS_WORDS)),
+            st.caption(_("Waiting for the sync job · this list refreshes every {seconds} seconds.")
+                       .format(seconds=REFRESH_SECONDS))
+        requests = current.requests.assign(Status=current.requests["Status"].map(lambda word: _(STATUS_WORDS[word])))
+        st.dataframe(requests.rename(columns={column: _(label) for column, label in REQUEST_COLUMNS.items()}),
                      hide_index=True, width="stretch",
-                     column_config={"Asked at": DATETIME})
+                     column_config={_(REQUEST_COLUMNS["Asked at"]): DATETIME})
 
-    st.subheader("Sync status", anchor=False)
+    st.subheader(_("Sync status"), anchor=False)
     if current.last_success is None and current.resources.empty:
-        st.info("This organisation has not been synced yet. Its first sync runs with the next round of the sync job.")
+        st.info(_("This organisation has not been synced yet. "
+                  "Its first sync runs with the next round of the sync job."))
         return
     last, failures = st.columns(2)
-    last.metric("Last complete sync", f"{current.last_success:%d %b %Y %H:%M}" if current.last_success else "Never")
-    failures.metric("Failures in a row", f"{current.failures:,}")
+    last.metric(_("Last complete sync"),
+                f"{current.last_success:%d %b %Y %H:%M}" if current.last_success else _("Never"))
+    failures.metric(_("Failures in a row"), f"{current.failures:,}")
     if current.last_error:
-        st.error(f"The last sync failed: {current.last_error}")
+        st.error(_("The last sync failed: {error}").format(error=current.last_error))
     if current.next_allowed is not None:
-        st.warning(f"After failures, the next sync of this organisation waits until {current.next_allowed:%d %b %Y %H:%M}.")
-    st.dataframe(current.resources, hide_index=True, width="stretch",
-                 column_config={"Last success": DATETIME})
+        st.warning(_("After failures, the next sync of this organisation waits until {time}.")
+                   .format(time=f"{current.next_allowed:%d %b %Y %H:%M}"))
+    st.dataframe(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
+                 hide_index=True, width="stretch",
+                 column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME})
 
 
 requests_and_status()

@@ -9,10 +9,17 @@ from tracpro.auth.members import org_members
 from tracpro.auth.users import FormErrors, actor_for, create_user, update_user
 from tracpro.db import session_scope
 from tracpro.db.models import Role, User
+from tracpro.i18n import N_, _
 from tracpro.ui.context import notice, require_role, show_notice
-from tracpro.ui.forms import forget_form, show_errors
+from tracpro.ui.forms import field_labels, forget_form, show_errors
 from tracpro.ui.session import now
 from tracpro.ui.user_forms import FIELD_LABELS, ROLE_LABELS, user_form
+
+# Whole sentences, one a role, so that each language words them its own way.
+CREATED = {
+    Role.SUPERVISOR: N_("New supervisor created: {email}."),
+    Role.ADMIN: N_("New administrator created: {email}."),
+}
 
 context = require_role(Role.ADMIN)
 org_id = context.access.org_id
@@ -20,10 +27,10 @@ with session_scope() as db:
     members = org_members(db, org_id)
     regions = region_options(db, org_id)
 
-st.title("Users")
-st.caption(f"Supervisors and administrators of {context.access.org_name}.")
+st.title(_("Users"))
+st.caption(_("Supervisors and administrators of {org}.").format(org=context.access.org_name))
 show_notice()
-listed, adding, editing = st.tabs(["All users", "Add a user", "Edit a user"])
+listed, adding, editing = st.tabs([_("All users"), _("Add a user"), _("Edit a user")])
 
 with listed:
     at = now()
@@ -33,13 +40,13 @@ with listed:
                 (
                     m.name,
                     m.email,
-                    ROLE_LABELS[m.role],
-                    "All regions" if m.role == Role.ADMIN else ", ".join(m.region_names),
+                    _(ROLE_LABELS[m.role]),
+                    _("All regions") if m.role == Role.ADMIN else ", ".join(m.region_names),
                     m.status(at),
                 )
                 for m in members
             ],
-            columns=["Name", "Email", "Role", "Regions", "Status"],
+            columns=[_("Name"), _("Email"), _("Role"), _("Regions"), _("Status")],
         ),
         hide_index=True,
         use_container_width=True,
@@ -52,30 +59,29 @@ with adding:
             with session_scope() as db:
                 create_user(db, org_id, draft, now())
         except FormErrors as error:
-            show_errors(error.errors, FIELD_LABELS)
+            show_errors(error.errors, field_labels(FIELD_LABELS))
         else:
             forget_form("add_user")
-            notice(
-                f"New {ROLE_LABELS[draft.role].lower()} created: {draft.email.strip().lower()}.", "success"
-            )
+            notice(_(CREATED[draft.role]).format(email=draft.email.strip().lower()), "success")
             st.rerun()
 
 with editing:
     by_id = {member.id: member for member in members}
     if not by_id:
-        st.info("This organisation has no users yet. Add one on the “Add a user” tab.")
+        st.info(_("This organisation has no users yet. Add one on the “Add a user” tab."))
         st.stop()
-    chosen = st.selectbox("User", list(by_id), format_func=lambda i: f"{by_id[i].name} — {by_id[i].email}")
+    chosen = st.selectbox(_("User"), list(by_id), format_func=lambda i: f"{by_id[i].name} — {by_id[i].email}")
     member = by_id[chosen]
     if member.locked_until is not None and member.locked_until > now():
         st.warning(
-            f"{member.name} is locked out until {lockout.until_text(member.locked_until)} "
-            "after too many failed sign-in attempts."
+            _("{name} is locked out until {time} after too many failed sign-in attempts.").format(
+                name=member.name, time=lockout.until_text(member.locked_until)
+            )
         )
-        if st.button("Unlock now", key=f"unlock_{member.id}"):
+        if st.button(_("Unlock now"), key=f"unlock_{member.id}"):
             with session_scope() as db:
                 lockout.unlock(db, db.get(User, member.id))
-            notice(f"{member.name} can sign in again.", "success")
+            notice(_("{name} can sign in again.").format(name=member.name), "success")
             st.rerun()
     draft = user_form(f"edit_user_{member.id}", regions, member)
     if draft is not None:
@@ -90,7 +96,7 @@ with editing:
                     now(),
                 )
         except FormErrors as error:
-            show_errors(error.errors, FIELD_LABELS)
+            show_errors(error.errors, field_labels(FIELD_LABELS))
         else:
-            notice(f"{draft.name.strip()} updated.", "success")
+            notice(_("{name} updated.").format(name=draft.name.strip()), "success")
             st.rerun()

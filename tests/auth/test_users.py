@@ -14,6 +14,7 @@ from tracpro.auth.users import (
     actor_for,
     change_own_password,
     create_user,
+    set_own_language,
     update_user,
 )
 from tracpro.db.models import Role
@@ -197,3 +198,24 @@ def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_session
     db.refresh(here), db.refresh(elsewhere)
     assert not user.must_change_password and check_password("new password", user.password_hash)
     assert here.revoked_at is None and elsewhere.revoked_at == NOW
+
+
+def test_a_user_chooses_their_own_language_or_the_orgs_default(db, org):
+    user = f.UserFactory(login="lang@example.org")
+    db.flush()
+    assert user.language is None  # the org's default until they choose
+    set_own_language(db, user.id, "fr")
+    db.refresh(user)
+    assert user.language == "fr"
+    set_own_language(db, user.id, None)  # back to the org's default
+    db.refresh(user)
+    assert user.language is None
+
+
+def test_a_language_tracpro_has_no_translation_for_is_refused_and_nothing_changes(db, org):
+    user = f.UserFactory(login="lang@example.org", language="es")
+    db.flush()
+    for code in ("xx", "", "FR", "fr-CA"):
+        assert _errors(lambda code=code: set_own_language(db, user.id, code)) == {"language": "Select a valid choice."}
+    db.refresh(user)
+    assert user.language == "es"

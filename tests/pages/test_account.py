@@ -8,6 +8,7 @@ from tests import factories as f
 from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, errors, page_titles, signed_in
 from tracpro.auth.passwords import check_password
 from tracpro.db.models import Role
+from tracpro.i18n import use_language
 
 
 def _fill(app, current: str, new: str, again: str):
@@ -73,3 +74,39 @@ def test_my_account_changes_the_password_after_checking_the_current_one(db):
     db.refresh(user)
     assert check_password("another password", user.password_hash)
     assert app.session_state["authentication_status"] is True  # still signed in here
+
+
+def test_choosing_a_language_redraws_my_account_in_it(db):
+    org = f.OrgFactory(language="en", available_languages=["en", "fr"])
+    user = f.MembershipFactory(
+        org=org, role=Role.SUPERVISOR, user__login="lea@example.org", regions=[f.RegionFactory(org=org)]
+    ).user
+    db.flush()
+    app = signed_in("lea@example.org")
+    app.switch_page("pages/account.py").run()
+    language = app.selectbox(key="account.language")
+    # The org's default first, then what the org offers, each language named in itself.
+    assert language.options == ["Organisation default (English)", "English", "Français"]
+    assert language.value == ""
+    language.set_value("fr")
+    app.button(key="account.save_language").click().run()
+    assert not app.exception, app.exception
+    db.refresh(user)
+    assert user.language == "fr"
+    assert app.title[0].value == "Mon compte"
+    assert app.success[0].value == "Votre langue a été enregistrée."
+    assert "Mon compte" in page_titles(app)
+    assert app.selectbox(key="account.language").value == "fr"
+
+    # AppTest words the chosen option with the page's format_func outside the session, in the
+    # test's own language: it must be the page's for the option to be found among the French ones.
+    use_language("fr")
+    try:
+        app.selectbox(key="account.language").set_value("")  # back to the org's default
+        app.button(key="account.save_language").click().run()
+    finally:
+        use_language("en")
+    assert not app.exception, app.exception
+    db.refresh(user)
+    assert user.language is None
+    assert app.title[0].value == "My account"

@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 
 from tracpro.config import Settings
+from tracpro.i18n import _
 
 SETTING = "TRACPRO_COOKIE_KEY"
 MIN_LENGTH = 32
@@ -26,11 +27,15 @@ _PLACEHOLDER_WORDS = re.compile(
     r"change[-_ ]?me|changeit|placeholder|replace[-_ ]?me|example|your[-_ ]?(cookie[-_ ]?)?key|xxxx"
 )
 
-HOW_TO_FIX = (
-    "set it in the environment or in .streamlit/secrets.toml to a random string of at least "
-    f"{MIN_LENGTH} characters, for example the output of "
-    '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
-)
+_KEY_COMMAND = '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+
+
+def how_to_fix() -> str:
+    """What the operator should do, in the viewer's language (the page shows the refusal)."""
+    return _(
+        "set it in the environment or in .streamlit/secrets.toml to a random string of at least "
+        "{length} characters, for example the output of {command}"
+    ).format(length=MIN_LENGTH, command=_KEY_COMMAND)
 
 
 class CookieKeyRefused(Exception):
@@ -40,14 +45,14 @@ class CookieKeyRefused(Exception):
 def problem_with(key: str | None) -> str | None:
     """Why `key` must not sign cookies, in a few words; None when it is fit for use."""
     if key is None or not key.strip():
-        return f"{SETTING} is not set"
+        return _("{setting} is not set").format(setting=SETTING)
     lowered = key.strip().lower()
     if lowered in _PLACEHOLDERS or _PLACEHOLDER_WORDS.search(lowered):
-        return f"{SETTING} is a placeholder"
+        return _("{setting} is a placeholder").format(setting=SETTING)
     if len(key) < MIN_LENGTH:
-        return f"{SETTING} is shorter than {MIN_LENGTH} characters"
+        return _("{setting} is shorter than {length} characters").format(setting=SETTING, length=MIN_LENGTH)
     if len(set(key)) < 8:
-        return f"{SETTING} repeats too few characters to be secret"
+        return _("{setting} repeats too few characters to be secret").format(setting=SETTING)
     return None
 
 
@@ -81,4 +86,6 @@ def resolve_cookie_key(settings: Settings) -> str:
         return settings.cookie_key.strip()
     if settings.demo_mode:
         return _demo_key(settings.data_dir)
-    raise CookieKeyRefused(f"TracPro cannot sign anyone in: {problem}; {HOW_TO_FIX}.")
+    raise CookieKeyRefused(
+        _("TracPro cannot sign anyone in: {problem}; {fix}.").format(problem=problem, fix=how_to_fix())
+    )

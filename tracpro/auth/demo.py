@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tracpro.auth.passwords import check_password, hash_password
 from tracpro.auth.users import find_by_login
 from tracpro.db.models import Membership, Org, Region, Role, User
+from tracpro.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class DemoLogin:
     @property
     def description(self) -> str:
         if self.role == Role.ADMIN:
-            return "administrator, all regions"
-        return f"supervisor of {', '.join(self.regions)}"
+            return _("administrator, all regions")
+        return _("supervisor of {regions}").format(regions=", ".join(self.regions))
 
 
 ADMIN = ("admin@demo.tracpro", "demo-admin-pass", "Ada Admin")

@@ -16,8 +16,10 @@ from tracpro.auth import sessions
 from tracpro.forms import REQUIRED
 from tracpro.auth.users import FormErrors
 from tracpro.db.models import Membership, Org, Region, Role, User
+from tracpro.i18n import N_, _
 
-ROLE_NAMES = {Role.ADMIN: "Administrator", Role.SUPERVISOR: "Supervisor"}
+# Translated where shown: `_(ROLE_NAMES[role])`.
+ROLE_NAMES = {Role.ADMIN: N_("Administrator"), Role.SUPERVISOR: N_("Supervisor")}
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Place:
 
     def __str__(self) -> str:
         regions = f": {', '.join(self.region_names)}" if self.role == Role.SUPERVISOR and self.region_names else ""
-        return f"{self.org_name} ({ROLE_NAMES[self.role]}{regions})"
+        return f"{self.org_name} ({_(ROLE_NAMES[self.role])}{regions})"
 
 
 @dataclass(frozen=True)
@@ -78,19 +80,19 @@ def give_role(session: Session, user_id: int, org_id: int, role: Role, region_id
     user = session.get(User, user_id)
     org = session.get(Org, org_id)
     if user is None:
-        errors["user"] = "This user does not exist."
+        errors["user"] = _("This user does not exist.")
     if org is None:
-        errors["org"] = "This organisation does not exist."
+        errors["org"] = _("This organisation does not exist.")
     regions: list[Region] = []
     if role == Role.SUPERVISOR and org is not None:
         if not region_ids:
-            errors["regions"] = REQUIRED
+            errors["regions"] = _(REQUIRED)
         else:
             regions = list(session.scalars(
                 select(Region).where(Region.org_id == org_id, Region.is_active, Region.id.in_(region_ids))
             ))
             if len(regions) != len(set(region_ids)):
-                errors["regions"] = "Choose regions of this organisation only."
+                errors["regions"] = _("Choose regions of this organisation only.")
     if errors:
         raise FormErrors(errors)
     membership = session.scalars(
@@ -110,9 +112,9 @@ def set_user_active(session: Session, actor_id: int, user_id: int, active: bool,
     """Deactivate (signing them out everywhere) or reactivate an account; not one's own."""
     user = session.get(User, user_id)
     if user is None:
-        raise FormErrors({"user": "This user does not exist."})
+        raise FormErrors({"user": _("This user does not exist.")})
     if user.id == actor_id and not active:
-        raise FormErrors({"user": "You can't deactivate your own account."})
+        raise FormErrors({"user": _("You can't deactivate your own account.")})
     if user.is_active and not active:
         sessions.revoke_all(session, user.id, now)
     user.is_active = active

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import User
+from tracpro.i18n import _
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -75,7 +76,7 @@ def until_text(locked_until: datetime) -> str:
 
 def locked_message(locked_until: datetime) -> str:
     """The words the login form shows."""
-    return (
-        f"Too many failed sign-in attempts. This account is locked until {until_text(locked_until)} — "
+    return _(
+        "Too many failed sign-in attempts. This account is locked until {time} — "
         "try again then or ask your administrator."
-    )
+    ).format(time=until_text(locked_until))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from tracpro.auth import lockout
 from tracpro.auth.users import FormErrors, UserDraft, create_user, find_by_login
 from tracpro.db.models import Membership, Org, Region, Role, User
+from tracpro.i18n import _
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,12 @@ class Member:
 
     def status(self, now: datetime) -> str:
         if not self.is_active:
-            return "Deactivated"
+            return _("Deactivated")
         if self.locked_until is not None and self.locked_until > now:
-            return f"Locked until {lockout.until_text(self.locked_until)}"
+            return _("Locked until {time}").format(time=lockout.until_text(self.locked_until))
         if self.must_change_password:
-            return "Must change password"
-        return "Active"
+            return _("Must change password")
+        return _("Active")
 
 
 def org_members(session: Session, org_id: int) -> list[Member]:

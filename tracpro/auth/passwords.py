@@ -12,13 +12,14 @@ from functools import cache
 import bcrypt
 
 from tracpro.forms import REQUIRED
+from tracpro.i18n import N_, _
 
 MIN_LENGTH = 8
 # bcrypt ignores everything after 72 bytes; longer passwords would silently share a hash.
 MAX_BYTES = 72
 ROUNDS = 12
 
-MISMATCH = "Passwords don't match."
+MISMATCH = N_("Passwords don't match.")
 
 
 def hash_password(password: str, rounds: int = ROUNDS) -> str:
@@ -45,14 +46,18 @@ def unmatchable_hash() -> str:
 def password_problem(password: str) -> str | None:
     """What is wrong with `password` as a new password, or None."""
     if not password:
-        return REQUIRED
+        return _(REQUIRED)
     if len(password) < MIN_LENGTH:
-        return f"Ensure this value has at least {MIN_LENGTH} characters (it has {len(password)})."
+        return _("Ensure this value has at least {limit} characters (it has {length}).").format(
+            limit=MIN_LENGTH, length=len(password)
+        )
     if len(password.encode()) > MAX_BYTES:
-        return f"Ensure this value has at most {MAX_BYTES} bytes (it has {len(password.encode())})."
+        return _("Ensure this value has at most {limit} bytes (it has {length}).").format(
+            limit=MAX_BYTES, length=len(password.encode())
+        )
     if password != password.strip():
         # The login form strips what is typed, so such a password could never be entered.
-        return "A password cannot start or end with a space."
+        return _("A password cannot start or end with a space.")
     return None
 
 
@@ -64,7 +69,7 @@ def new_password_errors(password: str, confirmation: str, *, required: bool = Tr
     if problem is not None:
         return {"password": problem}
     if not confirmation:
-        return {"confirm_password": REQUIRED}
+        return {"confirm_password": _(REQUIRED)}
     if password != confirmation:
-        return {"confirm_password": MISMATCH}
+        return {"confirm_password": _(MISMATCH)}
     return {}

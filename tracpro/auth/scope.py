@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Region, Role
+from tracpro.i18n import _
 from tracpro.orgs.regions import subtree_ids
 
 
@@ -81,7 +82,7 @@ def build_scope(
         if role == Role.ADMIN:
             return Scope(org_id, None, None, include_subregions)
         if not visible:
-            raise NoRegions("You don't have access to any regions. Contact your administrator.")
+            raise NoRegions(_("You don't have access to any regions. Contact your administrator."))
         selected_region_id = _first_region(session, visible)
     if include_subregions:
         region_ids = frozenset(subtree_ids(session, org_id, [selected_region_id])) & visible

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from tracpro.auth.access import org_choices
 from tracpro.auth.lockout import is_locked, locked_message
 from tracpro.db.models import User, UserSession
+from tracpro.i18n import N_, _
 
 COOKIE_NAME = "tracpro_session"
 LIFETIME = timedelta(days=3)
@@ -33,10 +34,11 @@ TOUCH_EVERY = timedelta(minutes=5)
 # Dead rows are kept a while for the record, then purged at the next sign-in.
 KEEP_DEAD_FOR = timedelta(days=30)
 
-SIGNED_OUT = "You have been signed out. Please sign in again."
-EXPIRED = "Your session has expired. Please sign in again."
-DEACTIVATED = "Your account has been deactivated. Ask your administrator if you need access again."
-NO_ORG = "Your account does not belong to any organisation. Ask your administrator to add you to one."
+# Refusals: marked here, translated when a session is refused (`_(SIGNED_OUT)`).
+SIGNED_OUT = N_("You have been signed out. Please sign in again.")
+EXPIRED = N_("Your session has expired. Please sign in again.")
+DEACTIVATED = N_("Your account has been deactivated. Ask your administrator if you need access again.")
+NO_ORG = N_("Your account does not belong to any organisation. Ask your administrator to add you to one.")
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,11 @@ def find_live(session: Session, token: str, now: datetime) -> UserSession | None
 def refusal_for(session: Session, user: User, now: datetime) -> str | None:
     """Why `user` may not be signed in right now, or None."""
     if not user.is_active:
-        return DEACTIVATED
+        return _(DEACTIVATED)
     if is_locked(user, now):
         return locked_message(user.locked_until)
     if not user.is_superuser and not org_choices(session, user.id, is_superuser=False):
-        return NO_ORG
+        return _(NO_ORG)
     return None
 
 
@@ -108,9 +110,9 @@ def check(session: Session, session_id: int | None, now: datetime) -> SessionChe
     """Whether session `session_id` still signs its user in; touches it when it does."""
     row = session.get(UserSession, session_id) if session_id is not None else None
     if row is None or row.revoked_at is not None:
-        return SessionCheck(None, SIGNED_OUT)
+        return SessionCheck(None, _(SIGNED_OUT))
     if row.expires_at <= now:
-        return SessionCheck(None, EXPIRED)
+        return SessionCheck(None, _(EXPIRED))
     user = row.user
     refusal = refusal_for(session, user, now)
     if refusal is not None:

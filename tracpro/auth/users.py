@@ -19,9 +19,10 @@ from tracpro.auth import lockout, sessions
 from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
 from tracpro.db.models import Membership, Region, Role, User
 from tracpro.forms import text_problem
+from tracpro.i18n import LANGUAGES, N_, _
 
-EMAIL_TAKEN = "Email address already taken."
-INVALID_EMAIL = "Enter a valid email address."
+EMAIL_TAKEN = N_("Email address already taken.")
+INVALID_EMAIL = N_("Enter a valid email address.")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 GENERAL = "__all__"  # errors about the form as a whole
 
@@ -61,13 +62,13 @@ def account_errors(session: Session, name: str, email: str, *, editing: User | N
         errors["name"] = problem
     login = normalise_login(email)
     if not login:
-        errors["email"] = REQUIRED
+        errors["email"] = _(REQUIRED)
     elif not _EMAIL.match(login) or len(login) > 254:
-        errors["email"] = INVALID_EMAIL
+        errors["email"] = _(INVALID_EMAIL)
     else:
         other = find_by_login(session, login)
         if other is not None and (editing is None or other.id != editing.id):
-            errors["email"] = EMAIL_TAKEN
+            errors["email"] = _(EMAIL_TAKEN)
     return errors
 
 
@@ -75,7 +76,7 @@ def _region_errors(session: Session, org_id: int, draft: UserDraft) -> dict[str,
     if draft.role == Role.ADMIN:
         return {}
     if not draft.region_ids:
-        return {"regions": REQUIRED}
+        return {"regions": _(REQUIRED)}
     known = set(
         session.scalars(
             select(Region.id).where(
@@ -84,7 +85,7 @@ def _region_errors(session: Session, org_id: int, draft: UserDraft) -> dict[str,
         )
     )
     if known != set(draft.region_ids):
-        return {"regions": "Choose regions of this organisation only."}
+        return {"regions": _("Choose regions of this organisation only.")}
     return {}
 
 
@@ -179,20 +180,20 @@ def update_user(
         select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id)
     ).one_or_none()
     if user is None or membership is None:
-        raise FormErrors({GENERAL: "This user is not a member of this organisation."})
+        raise FormErrors({GENERAL: _("This user is not a member of this organisation.")})
     login = normalise_login(draft.email)
     errors = account_errors(session, draft.name, draft.email, editing=user)
     errors |= _region_errors(session, org_id, draft)
     errors |= new_password_errors(draft.password, draft.confirm_password, required=False)
     if user.id == actor.id and not draft.is_active:
-        errors["is_active"] = "You can't deactivate your own account."
+        errors["is_active"] = _("You can't deactivate your own account.")
     if (
         user.id == actor.id
         and membership.role == Role.ADMIN
         and draft.role != Role.ADMIN
         and not actor.is_superuser
     ):
-        errors["role"] = "You can't remove your own administrator role."
+        errors["role"] = _("You can't remove your own administrator role.")
     account_changed = (
         draft.name.strip() != user.name
         or login != user.login
@@ -200,7 +201,7 @@ def update_user(
         or draft.is_active != user.is_active
     )
     if account_changed and not can_manage_account(session, actor, user):
-        errors[GENERAL] = (
+        errors[GENERAL] = _(
             "This person also works in another organisation, so only a superuser can change "
             "their name, email, password or status. You can still change their role and regions here."
         )
@@ -230,15 +231,28 @@ def change_own_password(
     """The user's own change: their current password first; other sessions end, this one stays."""
     user = session.get(User, user_id)
     if not current:
-        raise FormErrors({"current_password": REQUIRED})
+        raise FormErrors({"current_password": _(REQUIRED)})
     if user is None or not check_password(current, user.password_hash):
-        raise FormErrors({"current_password": "Your current password was entered incorrectly."})
+        raise FormErrors({"current_password": _("Your current password was entered incorrectly.")})
     errors = new_password_errors(password, confirmation)
     if not errors and password == current:
-        errors["password"] = "Choose a password different from your current one."
+        errors["password"] = _("Choose a password different from your current one.")
     if errors:
         raise FormErrors(errors)
     user.password_hash = hash_password(password)
     user.must_change_password = False
     sessions.revoke_all(session, user.id, now, keep=keep_session)
     session.flush()
+
+
+def set_own_language(session: Session, user_id: int, code: str | None) -> User:
+    """The user's own UI language (None: their org's default); raises FormErrors for a code
+    TracPro has no translation for, and then changes nothing."""
+    if code is not None and code not in LANGUAGES:
+        raise FormErrors({"language": _("Select a valid choice.")})
+    user = session.get(User, user_id)
+    if user is None:
+        raise FormErrors({GENERAL: _("This user does not exist.")})
+    user.language = code
+    session.flush()
+    return user

@@ -13,6 +13,7 @@ from tracpro.db.models import Poll, Question, QuestionType
 from tracpro.indicators.editing import Invalid
 from tracpro.sync.answers import recompute_values_to_use
 from tracpro.forms import text_problem
+from tracpro.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,16 @@ def _custom(name: str, rapidpro_name: str) -> str | None:
 def edit_poll(session: Session, org_id: int, poll_id: int, name: str, questions: list[QuestionEdit]) -> Poll:
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != org_id:
-        raise Invalid({"__all__": ["This poll does not exist."]})
+        raise Invalid({"__all__": [_("This poll does not exist.")]})
     own = {q.id: q for q in session.scalars(select(Question).where(Question.poll_id == poll.id))}
     errors: dict[str, list[str]] = {}
     if problem := text_problem(name, required=False, max_length=255):
         errors["name"] = [problem]
     for edit in questions:
         if edit.question_id not in own:
-            errors.setdefault("questions", []).append("A question of another poll cannot be edited here.")
+            errors.setdefault("questions", []).append(_("A question of another poll cannot be edited here."))
         elif edit.question_type not in {t.value for t in QuestionType}:
-            errors.setdefault(f"question_{edit.question_id}", []).append("Select a valid question type.")
+            errors.setdefault(f"question_{edit.question_id}", []).append(_("Select a valid question type."))
         elif problem := text_problem(edit.name, required=False, max_length=255):
             errors.setdefault(f"question_{edit.question_id}", []).append(problem)
     if errors:

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, text_problem
+from tracpro.i18n import _
 from tracpro.indicators.editing import Invalid
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
 from tracpro.sync.answers import recompute_values_to_use
 
+# Each language named in itself, never translated (a French speaker looks for "Français").
 UI_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
 LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml", "image/webp"}
 MAX_LOGO_BYTES = 500_000
@@ -47,36 +49,36 @@ def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[
     if message := text_problem(data.name, max_length=255):
         problem("name", message)
     if not data.timezone:
-        problem("timezone", REQUIRED)
+        problem("timezone", _(REQUIRED))
     elif data.timezone not in available_timezones():
-        problem("timezone", "Select a valid timezone.")
+        problem("timezone", _("Select a valid timezone."))
     if not data.available_languages or any(code not in UI_LANGUAGES for code in data.available_languages):
-        problem("available_languages", "Choose the languages from the list.")
+        problem("available_languages", _("Choose the languages from the list."))
     if data.language not in UI_LANGUAGES:
-        problem("language", REQUIRED if not data.language else "Select a valid choice.")
+        problem("language", _(REQUIRED) if not data.language else _("Select a valid choice."))
     elif data.language not in data.available_languages:
-        problem("language", "Default language must be one of the languages available for this organization.")
+        problem("language", _("Default language must be one of the languages available for this organization."))
     host = (data.rapidpro_host or "").strip()
     parsed = urlparse(host)
     if host and (text_problem(host) or parsed.scheme not in ("http", "https") or not parsed.netloc):
-        problem("rapidpro_host", "Enter a valid URL, such as https://app.rapidpro.io.")
+        problem("rapidpro_host", _("Enter a valid URL, such as https://app.rapidpro.io."))
     if data.rapidpro_token is not None and (message := text_problem(data.rapidpro_token, required=False,
                                                                      max_length=255)):
         problem("rapidpro_token", message)
     try:
         SameDayMode(data.sameday_mode)
     except ValueError:
-        problem("sameday_mode", "Select a valid choice.")
+        problem("sameday_mode", _("Select a valid choice."))
     known = set(session.scalars(select(DataField.key).where(DataField.org_id == org_id, DataField.is_active)))
     if set(data.visible_fields) - known:
-        problem("visible_fields", "Choose contact fields from the list.")
+        problem("visible_fields", _("Choose contact fields from the list."))
     if data.logo is not None:
         if data.logo_content_type not in LOGO_TYPES:
-            problem("logo", "The logo must be a PNG, JPEG, SVG or WebP image.")
+            problem("logo", _("The logo must be a PNG, JPEG, SVG or WebP image."))
         elif len(data.logo) > MAX_LOGO_BYTES:
-            problem("logo", f"The logo must be at most {MAX_LOGO_BYTES // 1000} KB.")
+            problem("logo", _("The logo must be at most {size} KB.").format(size=MAX_LOGO_BYTES // 1000))
         elif not _looks_like(data.logo, data.logo_content_type):
-            problem("logo", "This file is not a PNG, JPEG, SVG or WebP image, whatever its name says.")
+            problem("logo", _("This file is not a PNG, JPEG, SVG or WebP image, whatever its name says."))
     return errors
 
 
@@ -116,19 +118,21 @@ def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     return org
 
 
-def test_connection(host: str, token: str) -> str:
-    """A sentence saying whether RapidPro answers with this host and token."""
+def check_connection(host: str, token: str) -> tuple[bool, str]:
+    """Whether RapidPro answers with this host and token, and a sentence saying so."""
     try:
         workspace = RapidPro(host, token, RetryPolicy(attempts=1), timeout=15).workspace()
     except RapidProError as error:
-        return f"Not connected: {error}"
-    return f"Connected to the RapidPro workspace “{workspace.name}” ({workspace.timezone})."
+        return False, _("Not connected: {error}").format(error=error)
+    return True, _("Connected to the RapidPro workspace “{name}” ({timezone}).").format(
+        name=workspace.name, timezone=workspace.timezone
+    )
 
 
 def parse_days(text: str | int | None) -> int:
     """The "fetch older runs" number of days (T46): a whole number, 1 or more."""
     value = str(text if text is not None else "").strip()
     if not value.isdecimal() or int(value) < 1:
-        raise Invalid({"days": ["Enter a whole number of days, 1 or more."]})
+        raise Invalid({"days": [_("Enter a whole number of days, 1 or more.")]})
     return int(value)
 

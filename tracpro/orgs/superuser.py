@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, Membership, Org, Poll
 from tracpro.forms import REQUIRED, text_problem
+from tracpro.i18n import _
 from tracpro.indicators.editing import Invalid
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -53,16 +54,16 @@ def create_org(session: Session, draft: NewOrg) -> Org:
     if problem := text_problem(name, max_length=MAX_NAME):
         errors["name"] = [problem]
     if not slug:
-        errors["slug"] = [REQUIRED]
+        errors["slug"] = [_(REQUIRED)]
     elif not SLUG.match(slug):
-        errors["slug"] = ["Use lowercase letters, digits and hyphens (at most 64), such as “unicef-rwanda”."]
+        errors["slug"] = [_("Use lowercase letters, digits and hyphens (at most 64), such as “unicef-rwanda”.")]
     elif session.scalar(select(Org.id).where(Org.slug == slug)) is not None:
-        errors["slug"] = ["Another org already uses this short name."]
+        errors["slug"] = [_("Another org already uses this short name.")]
     if (draft.timezone or "") not in available_timezones():
-        errors["timezone"] = ["Select a valid timezone."]
+        errors["timezone"] = [_("Select a valid timezone.")]
     host = (draft.rapidpro_host or "").strip()
     if host and (text_problem(host) or not re.match(r"^https?://[^/\s]+", host)):
-        errors["rapidpro_host"] = ["Enter a valid URL, such as https://app.rapidpro.io."]
+        errors["rapidpro_host"] = [_("Enter a valid URL, such as https://app.rapidpro.io.")]
     if problem := text_problem(draft.rapidpro_token, required=False, max_length=255):
         errors["rapidpro_token"] = [problem]
     if errors:
@@ -77,7 +78,7 @@ def create_org(session: Session, draft: NewOrg) -> Org:
 def set_org_active(session: Session, org_id: int, active: bool) -> Org:
     org = session.get(Org, org_id)
     if org is None:
-        raise Invalid({"org": ["This org does not exist."]})
+        raise Invalid({"org": [_("This org does not exist.")]})
     org.is_active = active
     session.flush()
     return org

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Boundary, ContactGroup, Org, Poll, Region, ReporterGroup
+from tracpro.i18n import _
 from tracpro.orgs.regions import assign_contact_groups, deactivate_region
 
 
@@ -35,7 +36,9 @@ def _groups_by_uuid(session: Session, org_id: int, uuids: Iterable[str]) -> dict
     }
     missing = set(uuids) - set(groups)
     if missing:
-        raise ValueError(f"These groups are not in the org's RapidPro groups: {', '.join(sorted(missing))}.")
+        raise ValueError(
+            _("These groups are not in the org's RapidPro groups: {groups}.").format(groups=", ".join(sorted(missing)))
+        )
     return groups
 
 
@@ -43,11 +46,11 @@ def _check_tree(choices: Sequence[RegionChoice]) -> None:
     parents = {choice.uuid: choice.parent_uuid for choice in choices}
     for uuid, parent in parents.items():
         if parent is not None and parent not in parents:
-            raise ValueError("A region's parent must be one of the chosen regions, or none.")
+            raise ValueError(_("A region's parent must be one of the chosen regions, or none."))
         seen = {uuid}
         while parent is not None:
             if parent in seen:
-                raise ValueError("The regions' parents make a cycle.")
+                raise ValueError(_("The regions' parents make a cycle."))
             seen.add(parent)
             parent = parents[parent]
 
@@ -64,7 +67,7 @@ def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]
         )
     }
     if osm_ids - set(boundaries):
-        raise ValueError("A region's boundary must be one of the org's boundaries, or none.")
+        raise ValueError(_("A region's boundary must be one of the org's boundaries, or none."))
 
     existing = {region.uuid: region for region in session.scalars(select(Region).where(Region.org_id == org_id))}
     chosen = {choice.uuid for choice in choices}
@@ -106,7 +109,9 @@ def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -
     known = set(session.scalars(select(Poll.flow_uuid).where(Poll.org_id == org_id, Poll.flow_uuid.in_(flow_uuids))))
     unknown = set(flow_uuids) - known
     if unknown:
-        raise ValueError(f"These flows are not in the org's RapidPro flows: {', '.join(sorted(unknown))}.")
+        raise ValueError(
+            _("These flows are not in the org's RapidPro flows: {flows}.").format(flows=", ".join(sorted(unknown)))
+        )
     session.execute(
         update(Poll).where(Poll.org_id == org_id).values(is_active=Poll.flow_uuid.in_(list(flow_uuids)))
     )
@@ -119,41 +124,41 @@ def update_region_tree(session: Session, org_id: int, data: object) -> str:
     Returns the confirmation to show; raises ValueError with TracPro's message otherwise.
     """
     if data is None or data == "":
-        raise ValueError("No data was provided.")
+        raise ValueError(_("No data was provided."))
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except ValueError as error:
-            raise ValueError("Data must be valid JSON.") from error
+            raise ValueError(_("Data must be valid JSON.")) from error
     if not isinstance(data, dict):
-        raise ValueError("Data must map each region id to (parent id, boundary id).")
+        raise ValueError(_("Data must map each region id to (parent id, boundary id)."))
     if not all(isinstance(value, list | tuple) and len(value) == 2 for value in data.values()):
-        raise ValueError("All data values must be of the format (parent id, boundary id).")
+        raise ValueError(_("All data values must be of the format (parent id, boundary id)."))
     regions = {r.id: r for r in session.scalars(select(Region).where(Region.org_id == org_id, Region.is_active))}
     try:
         wanted = {int(key): (value[0], value[1]) for key, value in data.items()}
     except (TypeError, ValueError) as error:
-        raise ValueError("Data must map every active region of this org to its parent.") from error
+        raise ValueError(_("Data must map every active region of this org to its parent.")) from error
     if set(wanted) != set(regions):
-        raise ValueError("Data must map every active region of this org to its parent.")
+        raise ValueError(_("Data must map every active region of this org to its parent."))
     boundaries = set(session.scalars(select(Boundary.id).where(Boundary.org_id == org_id)))
     for parent, boundary in wanted.values():
         if parent is not None and parent not in regions:
-            raise ValueError("A region's parent must be a region of the same org, or none.")
+            raise ValueError(_("A region's parent must be a region of the same org, or none."))
         if boundary is not None and boundary not in boundaries:
-            raise ValueError("A region's boundary must be a boundary of the same org, or none.")
+            raise ValueError(_("A region's boundary must be a boundary of the same org, or none."))
     for region_id in wanted:  # no region may be its own ancestor
         seen, parent = {region_id}, wanted[region_id][0]
         while parent is not None:
             if parent in seen:
-                raise ValueError("A region cannot be inside one of its own sub-regions.")
+                raise ValueError(_("A region cannot be inside one of its own sub-regions."))
             seen.add(parent)
             parent = wanted[parent][0]
     for region_id, (parent, boundary) in wanted.items():
         regions[region_id].parent_id, regions[region_id].boundary_id = parent, boundary
     session.flush()
     assign_contact_groups(session, org_id)  # the deepest region of a contact may have changed
-    return f"{session.get(Org, org_id).name} regions have been updated."
+    return _("{org} regions have been updated.").format(org=session.get(Org, org_id).name)
 
 
 def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[str]:
@@ -194,7 +199,7 @@ def stop_tracking_region(session: Session, org_id: int, region_id: int) -> tuple
     """
     region = session.get(Region, region_id)
     if region is None or region.org_id != org_id or not region.is_active:
-        raise ValueError("This region does not exist or is already deactivated.")
+        raise ValueError(_("This region does not exist or is already deactivated."))
     children = sorted(session.scalars(select(Region.name).where(Region.parent_id == region.id, Region.is_active)),
                       key=str.lower)
     parent = session.get(Region, region.parent_id) if region.parent_id else None

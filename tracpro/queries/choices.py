@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import BaselineTerm, Org, Poll, Question, QuestionType, Region
+from tracpro.i18n import _
 from tracpro.queries.poll_base import NotFound
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
@@ -62,7 +63,7 @@ class IndicatorValues:
 def indicator_values(session: Session, scope: Scope, indicator_id: int) -> IndicatorValues:
     indicator = session.get(BaselineTerm, indicator_id)
     if indicator is None or indicator.org_id != scope.org_id:
-        raise NotFound("This indicator does not exist.")
+        raise NotFound(_("This indicator does not exist."))
     return IndicatorValues(
         indicator.id, indicator.name, indicator.start_date, indicator.end_date, indicator.baseline_question_id,
         indicator.follow_up_question_id, f"{indicator.baseline_poll.name}: {indicator.baseline_question.name}",

@@ -8,21 +8,22 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from tracpro.db import models
+from tracpro.i18n import N_
 
-# (label shown, model counted), in the order a reader meets them.
+# (label shown, model counted), in the order a reader meets them; the page translates the labels.
 COUNTED = (
-    ("Organisations", models.Org),
-    ("Users", models.User),
-    ("Regions", models.Region),
-    ("Reporter groups", models.ReporterGroup),
-    ("Contacts", models.Contact),
-    ("Polls", models.Poll),
-    ("Questions", models.Question),
-    ("Poll dates", models.PollRun),
-    ("Responses", models.Response),
-    ("Answers", models.Answer),
-    ("Messages sent", models.Message),
-    ("Inbox messages", models.InboxMessage),
+    (N_("Organisations"), models.Org),
+    (N_("Users"), models.User),
+    (N_("Regions"), models.Region),
+    (N_("Reporter groups"), models.ReporterGroup),
+    (N_("Contacts"), models.Contact),
+    (N_("Polls"), models.Poll),
+    (N_("Questions"), models.Question),
+    (N_("Poll dates"), models.PollRun),
+    (N_("Responses"), models.Response),
+    (N_("Answers"), models.Answer),
+    (N_("Messages sent"), models.Message),
+    (N_("Inbox messages"), models.InboxMessage),
 )
 
 

@@ -12,11 +12,27 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Poll, SyncRequest, SyncState, User
+from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.sync.state import ORG_RESOURCE
 
 COUNTS = ("created", "updated", "deleted", "unchanged", "malformed")
+# The resources the sync job walks (tracpro.sync.runner), as the page names them.
+RESOURCE_NAMES = {
+    "fields": N_("Fields"), "groups": N_("Groups"), "boundaries": N_("Boundaries"), "contacts": N_("Contacts"),
+    "flows": N_("Flows"), "summaries": N_("Summaries"), "inbox": N_("Inbox"), "outbox": N_("Outbox"),
+}
+
+
+def resource_name(resource: str, polls: dict[str, str]) -> str:
+    """A SyncState resource in words, in the viewer's language ("runs:<flow>": the poll's runs)."""
+    kind, _colon, flow = resource.partition(":")
+    if kind == "runs":
+        return _("Runs of {poll}").format(poll=polls.get(flow, flow))
+    if resource in RESOURCE_NAMES:
+        return _(RESOURCE_NAMES[resource])
+    return resource.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -44,8 +60,7 @@ def sync_status(session: Session, scope: Scope) -> OrgSyncStatus:
     for state in states:
         if state.resource == ORG_RESOURCE:
             continue
-        kind, _, flow = state.resource.partition(":")
-        name = f"Runs of {polls.get(flow, flow)}" if kind == "runs" else state.resource.replace("_", " ").capitalize()
+        name = resource_name(state.resource, polls)
         counts = state.last_counts or {}
         rows.append({"Resource": name, "Last success": local(state.last_success_at),
                      **{key.capitalize(): counts.get(key, 0) for key in COUNTS},

@@ -19,6 +19,7 @@ from tracpro.auth.access import OrgAccess, OrgChoice
 from tracpro.auth.scope import Scope
 from tracpro.auth.sessions import SignedInUser
 from tracpro.db.models import Role
+from tracpro.i18n import _
 
 CONTEXT = "tracpro_context"
 # A page asked for before app.py ran (see not_through_the_app): its url path and query parameters.
@@ -46,7 +47,7 @@ class Context:
 
 
 def notice(message: str, kind: str = "info") -> None:
-    """A message for the next page drawn (it survives st.rerun)."""
+    """A message for the next page drawn (it survives st.rerun); already in the viewer's language."""
     st.session_state[NOTICE] = (kind, message)
 
 
@@ -89,7 +90,7 @@ def not_through_the_app() -> NoReturn:
         st.switch_page("app.py")
     except StreamlitAPIException:  # app.py is not a page here (a page run on its own, in tests)
         pass
-    st.error("Please sign in to see this page.")
+    st.error(_("Please sign in to see this page."))
     st.stop()
 
 
@@ -99,7 +100,7 @@ def require_signed_in(*, allow_forced_change: bool = False) -> Context:
     if context is None:
         not_through_the_app()
     if context.user.must_change_password and not allow_forced_change:
-        st.warning("Please change your password before going on.")
+        st.warning(_("Please change your password before going on."))
         st.stop()
     return context
 
@@ -108,10 +109,10 @@ def require_role(role: Role) -> Context:
     """Stop the page unless the viewer holds `role` in the current org (superusers hold every role)."""
     context = require_signed_in()
     if role == Role.ADMIN and not context.is_admin:
-        st.error("Only administrators of this organisation can use this page.")
+        st.error(_("Only administrators of this organisation can use this page."))
         st.stop()
     if context.access is None and not context.user.is_superuser:
-        st.error("You are not a member of any organisation.")
+        st.error(_("You are not a member of any organisation."))
         st.stop()
     return context
 
@@ -121,7 +122,7 @@ def require_org_admin() -> tuple[Context, int]:
     what to do, when there is no org yet (a superuser before creating one). Returns the org's id too."""
     context = require_role(Role.ADMIN)
     if context.access is None:
-        st.info("There is no organisation yet. A superuser creates one on the Organizations page.")
+        st.info(_("There is no organisation yet. A superuser creates one on the Organizations page."))
         st.stop()
     return context, context.access.org_id
 
@@ -129,7 +130,7 @@ def require_org_admin() -> tuple[Context, int]:
 def require_superuser() -> Context:
     context = require_signed_in()
     if not context.user.is_superuser:
-        st.error("Only superusers can use this page.")
+        st.error(_("Only superusers can use this page."))
         st.stop()
     return context
 
@@ -141,6 +142,6 @@ def require_scope() -> Scope:
         st.warning(context.no_regions)
         st.stop()
     if context.scope is None:
-        st.info("There is no organisation yet. Run `python3 run.py demo` to load the demo organisation.")
+        st.info(_("There is no organisation yet. Run `python3 run.py demo` to load the demo organisation."))
         st.stop()
     return context.scope

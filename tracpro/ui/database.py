@@ -14,7 +14,7 @@ import streamlit as st
 
 from tracpro.auth.scope import Scope
 from tracpro.db import DatabaseUnavailable, ensure_ready, session_scope
-from tracpro.i18n import current_language
+from tracpro.i18n import _, current_language
 from tracpro.queries.registry import REGISTRY
 
 T = TypeVar("T")
@@ -25,7 +25,7 @@ def require_database() -> None:
     try:
         ensure_ready()
     except DatabaseUnavailable as error:
-        st.error(f"TracPro cannot reach its database. {error}")
+        st.error(_("TracPro cannot reach its database. {error}").format(error=error))
         st.stop()
 
 

@@ -8,12 +8,19 @@ import streamlit as st
 
 from tracpro.auth.access import RegionOption
 from tracpro.auth.users import GENERAL
+from tracpro.i18n import _
 
 INDENT = "\u00a0" * 4  # non-breaking spaces: dropdowns keep them, so the tree shows
 
 
+def field_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    """Fields' labels marked with N_ (a module's constant), in the viewer's language, for show_errors."""
+    return {name: _(label) for name, label in labels.items()}
+
+
 def show_errors(errors: Mapping[str, str], labels: Mapping[str, str]) -> None:
-    """One error line per field, labelled as on the form, the form-wide one first."""
+    """One error line per field, labelled as on the form, the form-wide one first. `labels` are
+    already in the viewer's language (see field_labels), as the messages are."""
     if GENERAL in errors:
         st.error(errors[GENERAL])
     for field, message in errors.items():
@@ -32,7 +39,7 @@ def region_multiselect(
         default=[region for region in default if region in labels],
         format_func=labels.__getitem__,
         key=key,
-        help="The user will automatically be granted access to sub-regions.",
+        help=_("The user will automatically be granted access to sub-regions."),
     )
 
 

@@ -17,13 +17,20 @@ from tracpro.auth import lockout, sessions
 from tracpro.auth.demo import present_demo_logins
 from tracpro.db import session_scope
 from tracpro.db.models import User
+from tracpro.i18n import N_, _, ngettext
 from tracpro.ui.context import forget_notice, show_notice
 from tracpro.ui.session import PENDING_COOKIE, SESSION_ID, Gate, now
 
-FIELDS = {"Form name": "Sign in", "Username": "Email", "Password": "Password", "Login": "Sign in"}
+# The library's form labels (its own keys), translated when the form is drawn: see fields().
+FIELDS = {"Form name": N_("Sign in"), "Username": N_("Email"), "Password": N_("Password"), "Login": N_("Sign in")}
 FORM_KEY = "tracpro_login"
-INCORRECT = "Incorrect email or password."
+INCORRECT = N_("Incorrect email or password.")
 _LAST_ERROR = "tracpro_login_error"
+
+
+def fields() -> dict[str, str]:
+    """The login form's labels in the viewer's language."""
+    return {name: _(label) for name, label in FIELDS.items()}
 
 
 def _record_failure(gate: Gate, login: str) -> str:
@@ -31,7 +38,7 @@ def _record_failure(gate: Gate, login: str) -> str:
     with session_scope() as db:
         user = db.get(User, gate.user_ids[login])
         if user is None:  # deleted since the form was drawn
-            return INCORRECT
+            return _(INCORRECT)
         if lockout.is_locked(user, at):
             return lockout.locked_message(user.locked_until)
         attempts = lockout.record_failure(db, user.id, at)
@@ -39,9 +46,12 @@ def _record_failure(gate: Gate, login: str) -> str:
         return lockout.locked_message(attempts.locked_until)
     left = lockout.MAX_FAILURES - attempts.failed
     if left <= 2:
-        attempts_left = f"{left} more failed attempt{'s' if left > 1 else ''}"
-        return f"{INCORRECT} {attempts_left} will lock this account for 15 minutes."
-    return INCORRECT
+        return ngettext(
+            "Incorrect email or password. {count} more failed attempt will lock this account for 15 minutes.",
+            "Incorrect email or password. {count} more failed attempts will lock this account for 15 minutes.",
+            left,
+        ).format(count=left)
+    return _(INCORRECT)
 
 
 def _finish_sign_in(gate: Gate, login: str) -> str | None:
@@ -49,7 +59,7 @@ def _finish_sign_in(gate: Gate, login: str) -> str | None:
     at = now()
     with session_scope() as db:
         user = db.get(User, gate.user_ids[login])
-        refusal = sessions.refusal_for(db, user, at) if user is not None else sessions.SIGNED_OUT
+        refusal = sessions.refusal_for(db, user, at) if user is not None else _(sessions.SIGNED_OUT)
         if refusal is not None:
             return refusal
         lockout.record_success(db, user, at)
@@ -71,8 +81,8 @@ def _demo_logins() -> None:
     with session_scope() as db:
         logins = present_demo_logins(db)
     if logins:
-        with st.expander("Demo accounts", expanded=True):
-            st.caption("Demo mode only. Sign in as:")
+        with st.expander(_("Demo accounts"), expanded=True):
+            st.caption(_("Demo mode only. Sign in as:"))
             # Code spans: copyable, and markdown does not turn the addresses into mail links.
             st.markdown(
                 "\n".join(
@@ -85,27 +95,29 @@ def render_login(gate: Gate) -> None:
     state = st.session_state
     with st.container(width=480):
         st.title("TracPro")
-        st.caption("Poll results from RapidPro, region by region.")
+        st.caption(_("Poll results from RapidPro, region by region."))
         # Kept until the next sign-in attempt: the cookie components' own reruns must not wipe it.
         show_notice(keep=True)
         if _nobody_can_sign_in():
             st.info(
-                "No one can sign in yet. Create the first account on the server with "
-                "`python -m tracpro createsuperuser`."
+                _(
+                    "No one can sign in yet. Create the first account on the server with "
+                    "`python -m tracpro createsuperuser`."
+                )
             )
         if state.get("authentication_status") is False:
             # The library leaves False in place after a failure; reset it so that False after the
             # call below means "a sign-in failed on this rerun".
             state["authentication_status"] = None
         try:
-            gate.authenticator.login(location="main", fields=FIELDS, key=FORM_KEY)
+            gate.authenticator.login(location="main", fields=fields(), key=FORM_KEY)
         except LoginError as error:
             st.error(str(error))
         if state.get("authentication_status") is not None:  # an attempt was made on this rerun
             forget_notice()
         if state.get("authentication_status") is True:
             login = state["username"]
-            refusal = _finish_sign_in(gate, login) if login in gate.user_ids else sessions.SIGNED_OUT
+            refusal = _finish_sign_in(gate, login) if login in gate.user_ids else _(sessions.SIGNED_OUT)
             if refusal is None:
                 state.pop(_LAST_ERROR, None)
                 st.rerun()
@@ -113,7 +125,7 @@ def render_login(gate: Gate) -> None:
             state[_LAST_ERROR] = refusal
         elif state.get("authentication_status") is False:
             tried = [login for login, entry in gate.entries.items() if entry.get("failed_login_attempts")]
-            state[_LAST_ERROR] = _record_failure(gate, tried[0]) if tried else INCORRECT
+            state[_LAST_ERROR] = _record_failure(gate, tried[0]) if tried else _(INCORRECT)
         if state.get(_LAST_ERROR):
             st.error(state[_LAST_ERROR])
         if gate.settings.demo_mode:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracpro.i18n import _
 from tracpro.ui.context import REQUESTED_PAGE, Context
 
 HOME = "pages/home.py"
@@ -24,24 +25,26 @@ LOGIN = "pages/login.py"
 
 
 def signed_out_pages() -> list[st.Page]:
-    return [st.Page(LOGIN, title="Sign in", icon=":material/login:", url_path="sign-in", default=True)]
+    return [st.Page(LOGIN, title=_("Sign in"), icon=":material/login:", url_path="sign-in", default=True)]
 
 
 def pages_for(context: Context) -> dict[str, list[st.Page]]:
-    """The viewer's pages in menu sections (the first, unnamed, holds Home and the account)."""
+    """The viewer's pages in menu sections (the first, unnamed, holds Home and the account).
+    Titles and section names are in the viewer's language; url paths come from the files."""
     if context.user.must_change_password:
         # Until the password is changed, this is the only page there is.
-        return {"": [st.Page(ACCOUNT, title="Change your password", icon=":material/key:", default=True)]}
-    sections = {"": [st.Page(HOME, title="Home", icon=":material/home:", default=True)]}
+        return {"": [st.Page(ACCOUNT, title=_("Change your password"), icon=":material/key:", default=True)]}
+    sections = {"": [st.Page(HOME, title=_("Home"), icon=":material/home:", default=True)]}
     if context.access is not None:
-        sections["Results"] = dashboard_pages() + indicator_pages()
-        sections["Messages and actions"] = action_pages()
-    sections[""].append(st.Page(ACCOUNT, title="My account", icon=":material/person:"))
+        sections[_("Results")] = dashboard_pages() + indicator_pages()
+        sections[_("Messages and actions")] = action_pages()
+    sections[""].append(st.Page(ACCOUNT, title=_("My account"), icon=":material/person:"))
     if context.is_admin and context.access is not None:
-        sections["Settings"] = [st.Page(USERS, title="Users", icon=":material/group:"), *settings_pages()]
+        sections[_("Settings")] = [st.Page(USERS, title=_("Users"), icon=":material/group:"), *settings_pages()]
     if context.user.is_superuser:
-        sections["Across organisations"] = [st.Page(DATABASE, title="Database", icon=":material/database:"),
-                                            *superuser_pages()]
+        sections[_("Across organisations")] = [
+            st.Page(DATABASE, title=_("Database"), icon=":material/database:"), *superuser_pages()
+        ]
     return sections
 
 
@@ -63,12 +66,12 @@ def dashboard_pages() -> list[st.Page]:
     """The org's data, for both roles. A poll, a poll date and a contact are not in the menu:
     they open from links and permalinks (their address carries which one, see tracpro.ui.links)."""
     return [
-        st.Page(POLLS, title="Polls", icon=":material/ballot:"),
-        st.Page(ACTIVITY, title="Activity", icon=":material/monitoring:"),
-        st.Page(CONTACTS, title="Contacts", icon=":material/contacts:"),
-        st.Page(POLL, title="Poll", icon=":material/ballot:", visibility="hidden"),
-        st.Page(POLLRUN, title="Poll date", icon=":material/event:", visibility="hidden"),
-        st.Page(CONTACT, title="Contact", icon=":material/person_pin:", visibility="hidden"),
+        st.Page(POLLS, title=_("Polls"), icon=":material/ballot:"),
+        st.Page(ACTIVITY, title=_("Activity"), icon=":material/monitoring:"),
+        st.Page(CONTACTS, title=_("Contacts"), icon=":material/contacts:"),
+        st.Page(POLL, title=_("Poll"), icon=":material/ballot:", visibility="hidden"),
+        st.Page(POLLRUN, title=_("Poll date"), icon=":material/event:", visibility="hidden"),
+        st.Page(CONTACT, title=_("Contact"), icon=":material/person_pin:", visibility="hidden"),
     ]
 
 
@@ -80,9 +83,9 @@ COMPARE = "pages/compare.py"
 def indicator_pages() -> list[st.Page]:
     """Recent indicators, region comparison (both roles); an indicator opens from the list."""
     return [
-        st.Page(INDICATORS, title="Indicators", icon=":material/trending_up:"),
-        st.Page(INDICATOR, title="Indicator", icon=":material/trending_up:", visibility="hidden"),
-        st.Page(COMPARE, title="Compare regions", icon=":material/compare_arrows:"),
+        st.Page(INDICATORS, title=_("Indicators"), icon=":material/trending_up:"),
+        st.Page(INDICATOR, title=_("Indicator"), icon=":material/trending_up:", visibility="hidden"),
+        st.Page(COMPARE, title=_("Compare regions"), icon=":material/compare_arrows:"),
     ]
 
 
@@ -97,27 +100,27 @@ def action_pages() -> list[st.Page]:
     """Inbox, message log and other pages that act on RapidPro (both roles, within their scope);
     starting a poll and adding or editing a contact open from links on Home, a poll and the contacts."""
     return [
-        st.Page(INBOX, title="Inbox", icon=":material/inbox:"),
-        st.Page(MESSAGES, title="Messages", icon=":material/outbox:"),
-        st.Page(START_POLL, title="Start a poll", icon=":material/play_circle:", visibility="hidden"),
-        st.Page(CONTACT_NEW, title="Add a contact", icon=":material/person_add:", visibility="hidden"),
-        st.Page(CONTACT_EDIT, title="Edit a contact", icon=":material/edit:", visibility="hidden"),
+        st.Page(INBOX, title=_("Inbox"), icon=":material/inbox:"),
+        st.Page(MESSAGES, title=_("Messages"), icon=":material/outbox:"),
+        st.Page(START_POLL, title=_("Start a poll"), icon=":material/play_circle:", visibility="hidden"),
+        st.Page(CONTACT_NEW, title=_("Add a contact"), icon=":material/person_add:", visibility="hidden"),
+        st.Page(CONTACT_EDIT, title=_("Edit a contact"), icon=":material/edit:", visibility="hidden"),
     ]
 
 
 def settings_pages() -> list[st.Page]:
     """The org's settings (administrators of the org; superusers)."""
     return [
-        st.Page("pages/organization.py", title="Organization", icon=":material/domain:"),
-        st.Page("pages/poll_settings.py", title="Poll settings", icon=":material/checklist:"),
-        st.Page("pages/regions.py", title="Regions and groups", icon=":material/account_tree:"),
-        st.Page("pages/sync.py", title="Sync", icon=":material/sync:"),
+        st.Page("pages/organization.py", title=_("Organization"), icon=":material/domain:"),
+        st.Page("pages/poll_settings.py", title=_("Poll settings"), icon=":material/checklist:"),
+        st.Page("pages/regions.py", title=_("Regions and groups"), icon=":material/account_tree:"),
+        st.Page("pages/sync.py", title=_("Sync"), icon=":material/sync:"),
     ]
 
 
 def superuser_pages() -> list[st.Page]:
     """Across orgs (superusers only)."""
     return [
-        st.Page("pages/organizations.py", title="Organizations", icon=":material/corporate_fare:"),
-        st.Page("pages/all_users.py", title="All users", icon=":material/manage_accounts:"),
+        st.Page("pages/organizations.py", title=_("Organizations"), icon=":material/corporate_fare:"),
+        st.Page("pages/all_users.py", title=_("All users"), icon=":material/manage_accounts:"),
     ]

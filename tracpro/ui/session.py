@@ -34,6 +34,7 @@ from tracpro.auth.sessions import COOKIE_NAME, SignedInUser
 from tracpro.config import Settings, SettingsError, load_settings
 from tracpro.db import session_scope
 from tracpro.db.models import User
+from tracpro.i18n import _
 from tracpro.ui.context import CONTEXT, not_through_the_app, notice
 
 SESSION_ID = "tracpro_session_id"
@@ -145,15 +146,15 @@ def sign_in() -> Gate:
     state, at = st.session_state, now()
     session_id = state.get(SESSION_ID)
     user: SignedInUser | None = None
-    ending = None
+    ending, kind = None, "warning"
     if state.pop(LOGOUT_REQUESTED, False):
         _end(session_id, at)
-        ending = "You are signed out."
+        ending, kind = _("You are signed out."), "info"
     elif state.get(_LIBRARY_STATUS) and session_id is not None:
         result = _check(session_id, at)
         user, ending = result.user, result.refusal
     elif state.get(_LIBRARY_STATUS):
-        ending = sessions.SIGNED_OUT  # the library's word alone is not enough: no server session
+        ending = _(sessions.SIGNED_OUT)  # the library's word alone is not enough: no server session
 
     entries, ids, live = {}, {}, None
     if user is None:
@@ -177,7 +178,7 @@ def sign_in() -> Gate:
         # The next person to sign in here starts afresh: no session, no org or region choices.
         for key in [key for key in state if key in (SESSION_ID, PENDING_COOKIE) or key.startswith(_CHOICES)]:
             state.pop(key, None)
-        notice(ending, "info" if ending == "You are signed out." else "warning")
+        notice(ending, kind)
     elif live is not None:
         try:
             authenticator.login(location="unrendered")

@@ -15,7 +15,7 @@ from tracpro.auth.access import RegionOption, org_access, org_choices, region_op
 from tracpro.auth.scope import NoRegions, build_scope, user_region_ids
 from tracpro.db import session_scope
 from tracpro.db.models import Org, Role, User
-from tracpro.i18n import resolve_language
+from tracpro.i18n import _, resolve_language
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
@@ -81,7 +81,7 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
 
 def _region_label(options: list[RegionOption]):
     labels = {option.id: INDENT * option.depth + option.name for option in options}
-    labels[ALL_REGIONS] = "All regions"
+    labels[ALL_REGIONS] = _("All regions")
     return labels.__getitem__
 
 
@@ -97,7 +97,7 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
                 state[ORG_WIDGET] = org_id
             names = {org.id: org.name for org in context.orgs}
             if len(names) > 1:
-                st.selectbox("Organisation", list(names), format_func=names.__getitem__, key=ORG_WIDGET)
+                st.selectbox(_("Organisation"), list(names), format_func=names.__getitem__, key=ORG_WIDGET)
             else:
                 st.markdown(f"**{context.access.org_name}**")
             if context.scope is not None:
@@ -109,27 +109,26 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
                     option.id for option in options
                 ]
                 st.selectbox(
-                    "Region",
+                    _("Region"),
                     choices,
                     format_func=_region_label(options),
                     key=key,
-                    help="You see data from the selected region.",
+                    help=_("You see data from the selected region."),
                 )
                 st.toggle(
-                    "Include sub-regions",
+                    _("Include sub-regions"),
                     key=SUBREGIONS_WIDGET,
                     disabled=context.scope.all_regions,
-                    help="Also show data from the regions inside the selected one.",
+                    help=_("Also show data from the regions inside the selected one."),
                 )
             elif context.no_regions:
-                st.caption("No regions are assigned to you in this organisation.")
+                st.caption(_("No regions are assigned to you in this organisation."))
         st.divider()
         role = (
-            "Superuser"
+            _("Superuser")
             if context.user.is_superuser
-            else ("Administrator" if context.is_admin else ("Supervisor" if context.access else ""))
+            else (_("Administrator") if context.is_admin else (_("Supervisor") if context.access else ""))
         )
-        st.caption(
-            f"Signed in as **{context.user.name}** ({context.user.login})" + (f" · {role}" if role else "")
-        )
-        st.button("Log out", key="tracpro_logout", on_click=request_logout, icon=":material/logout:")
+        signed_in = _("Signed in as **{name}** ({login})").format(name=context.user.name, login=context.user.login)
+        st.caption(signed_in + (f" · {role}" if role else ""))
+        st.button(_("Log out"), key="tracpro_logout", on_click=request_logout, icon=":material/logout:")

@@ -10,65 +10,71 @@ from tracpro.auth.access import RegionOption
 from tracpro.auth.members import Member
 from tracpro.auth.users import UserDraft
 from tracpro.db.models import Role
+from tracpro.i18n import N_, _
 from tracpro.ui.forms import region_multiselect
 
-ROLE_LABELS = {Role.SUPERVISOR: "Supervisor", Role.ADMIN: "Administrator"}
+# Marked here, translated where shown: `_(ROLE_LABELS[role])`, `field_labels(FIELD_LABELS)`.
+ROLE_LABELS = {Role.SUPERVISOR: N_("Supervisor"), Role.ADMIN: N_("Administrator")}
 FIELD_LABELS = {
-    "name": "Full name",
-    "email": "Email",
-    "role": "Role",
-    "regions": "Regions",
-    "password": "Password",
-    "confirm_password": "Confirm password",
-    "is_active": "Active",
+    "name": N_("Full name"),
+    "email": N_("Email"),
+    "role": N_("Role"),
+    "regions": N_("Regions"),
+    "password": N_("Password"),
+    "confirm_password": N_("Confirm password"),
+    "is_active": N_("Active"),
 }
+
+
+def _role_label(role: Role) -> str:
+    return _(ROLE_LABELS[role])
 
 
 def user_form(key: str, regions: Sequence[RegionOption], member: Member | None = None) -> UserDraft | None:
     """Draw the form (to add a user when `member` is None); the draft once it is submitted."""
     editing = member is not None
     with st.form(key):
-        name = st.text_input("Full name", value=member.name if editing else "", key=f"{key}.name")
+        name = st.text_input(_("Full name"), value=member.name if editing else "", key=f"{key}.name")
         email = st.text_input(
-            "Email",
+            _("Email"),
             value=member.email if editing else "",
-            help="The user signs in with it.",
+            help=_("The user signs in with it."),
             key=f"{key}.email",
         )
         roles = list(ROLE_LABELS)
         role = st.radio(
-            "Role",
+            _("Role"),
             roles,
             index=roles.index(member.role) if editing else 0,
-            format_func=ROLE_LABELS.__getitem__,
+            format_func=_role_label,
             horizontal=True,
-            help="Administrators see all regions and manage users.",
+            help=_("Administrators see all regions and manage users."),
             key=f"{key}.role",
         )
         region_ids = region_multiselect(
-            "Regions (supervisors)",
+            _("Regions (supervisors)"),
             regions,
             default=member.region_ids if editing else (),
             key=f"{key}.regions",
         )
         if editing:
-            st.caption("Leave the password empty to keep the current one.")
+            st.caption(_("Leave the password empty to keep the current one."))
         password = st.text_input(
-            "New password" if editing else "Password",
+            _("New password") if editing else _("Password"),
             type="password",
-            help="At least 8 characters. The user must change it at their next sign-in.",
+            help=_("At least 8 characters. The user must change it at their next sign-in."),
             key=f"{key}.password",
         )
-        confirmation = st.text_input("Confirm password", type="password", key=f"{key}.confirm_password")
+        confirmation = st.text_input(_("Confirm password"), type="password", key=f"{key}.confirm_password")
         is_active = (
             st.checkbox(
-                "Active", value=member.is_active, help="Disable to remove access.", key=f"{key}.is_active"
+                _("Active"), value=member.is_active, help=_("Disable to remove access."), key=f"{key}.is_active"
             )
             if editing
             else True
         )
         submitted = st.form_submit_button(
-            "Save changes" if editing else "Create user", type="primary", key=f"{key}.submit"
+            _("Save changes") if editing else _("Create user"), type="primary", key=f"{key}.submit"
         )
     if not submitted:
         return None
