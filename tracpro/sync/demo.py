@@ -22,6 +22,7 @@ from sqlalchemy import select
 from tracpro.auth.demo import ensure_demo_users
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
+from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from tracpro.orgs.tracking import RegionChoice, set_active_polls, track_regions, track_reporter_groups
 from tracpro.rapidpro import RapidPro
 from tracpro.simulator import Simulator
@@ -42,7 +43,10 @@ def configure_org(simulator: Simulator, slug: str = DEMO_SLUG, name: str | None 
     """Create or update the org `slug` on `simulator`, tracking what the dataset is made for."""
     workspace = simulator.dataset.workspace()
     with session_scope() as session:
-        org = session.scalar(select(Org).where(Org.slug == slug)) or Org(slug=slug)
+        org = session.scalar(select(Org).where(Org.slug == slug))
+        if org is None:
+            # The demo shows every UI language (English by default); an admin may narrow it later.
+            org = Org(slug=slug, language=DEFAULT_LANGUAGE, available_languages=list(LANGUAGES))
         org.name = name or org.name or workspace["name"]
         org.timezone = workspace.get("timezone") or "UTC"
         org.rapidpro_host, org.rapidpro_token, org.is_active = simulator.url, simulator.token, True
