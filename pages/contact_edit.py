@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tracpro.i18n import _
 from tracpro.queries.action_choices import contact_form_choices, contact_form_values
 from tracpro.ui.contact_form import contact_form, delete_section, save_contact
 from tracpro.ui.context import require_scope, require_signed_in, show_notice
@@ -12,12 +13,13 @@ from tracpro.ui.params import read_found, require_id
 
 context = require_signed_in()
 scope = require_scope()
-contact_id = require_id("contact", "contact", CONTACTS, "All contacts")
-values = read_found(contact_form_values, scope, contact_id=contact_id, back_page=CONTACTS, back_label="All contacts")
-st.title(f"Edit {values.name}")
+contact_id = require_id("contact", "contact", CONTACTS, _("All contacts"))
+values = read_found(contact_form_values, scope, contact_id=contact_id, back_page=CONTACTS,
+                    back_label=_("All contacts"))
+st.title(_("Edit {name}").format(name=values.name))
 show_notice()
-page_link(CONTACT, f"Back to {values.name}", icon=":material/arrow_back:", contact=contact_id)
-st.caption("Changes are sent to RapidPro as soon as you save.")
+page_link(CONTACT, _("Back to {name}").format(name=values.name), icon=":material/arrow_back:", contact=contact_id)
+st.caption(_("Changes are sent to RapidPro as soon as you save."))
 choices = read_scoped(contact_form_choices, scope)
 key = f"contact_edit_{contact_id}"
 data = contact_form(key, choices, values)

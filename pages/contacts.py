@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tracpro.i18n import _, ngettext
 from tracpro.queries.contacts import contact_count, contact_list
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
@@ -10,13 +11,13 @@ from tracpro.ui.navigation import CONTACT_NEW
 from tracpro.ui.tables import MOST_ROWS, contact_rows
 
 scope = require_scope()
-st.title("Contacts")
-st.caption(
+st.title(_("Contacts"))
+st.caption(_(
     "Contacts that are being tracked in TracPro. If you don't see someone here, make sure an administrator "
     "tracks their RapidPro groups as regions and reporter groups."
-)
+))
 show_notice()
-page_link(CONTACT_NEW, "Add a contact", icon=":material/person_add:")
+page_link(CONTACT_NEW, _("Add a contact"), icon=":material/person_add:")
 
 
 def remember_search() -> None:
@@ -28,18 +29,25 @@ def remember_search() -> None:
 
 
 search = st.text_input(
-    "Search", value=st.query_params.get("search", ""), key="contact_search", on_change=remember_search,
-    placeholder="Name or phone number", icon=":material/search:",
+    _("Search"), value=st.query_params.get("search", ""), key="contact_search", on_change=remember_search,
+    placeholder=_("Name or phone number"), icon=":material/search:",
 ).strip()
 contacts = read_scoped(contact_list, scope, search=search, limit=MOST_ROWS)
 if contacts.empty:
-    st.info(f"No contact matches “{search}”." if search else "No contacts yet in the regions you see. "
-            "They appear with the next sync.")
+    st.info(_("No contact matches “{search}”.").format(search=search) if search
+            else _("No contacts yet in the regions you see. They appear with the next sync."))
     st.stop()
 
 count, recent = read_scoped(contact_count, scope, search=search), len(contacts.columns) - 5  # beyond id, name, URN, groups and region
-completed = f"; the last {recent} columns: who completed the most recent poll dates" if recent > 0 else ""
-shown = f" (the first {MOST_ROWS:,} below: search to find the others)" if count > MOST_ROWS else ""
-st.caption(f"{count:,} contact{'s' if count != 1 else ''}{shown}{completed}.")
+summary = ngettext("{count} contact", "{count} contacts", count).format(count=f"{count:,}")
+if count > MOST_ROWS:
+    summary = _("{contacts} (the first {rows} below: search to find the others)").format(
+        contacts=summary, rows=f"{MOST_ROWS:,}")
+if recent > 0:
+    # English keeps "columns" for one column too; the other languages choose their own forms.
+    summary = ngettext("{contacts}; the last {count} columns: who completed the most recent poll dates",
+                       "{contacts}; the last {count} columns: who completed the most recent poll dates",
+                       recent).format(contacts=summary, count=recent)
+st.caption(f"{summary}.")
 table, config = contact_rows(contacts)
 st.dataframe(table, hide_index=True, column_config=config, width="stretch")

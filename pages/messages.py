@@ -3,6 +3,7 @@ actions asked of RapidPro (starts, messages, contact changes) with what became o
 
 import streamlit as st
 
+from tracpro.i18n import N_, _, ngettext
 from tracpro.queries.messages import message_log
 from tracpro.queries.outbox import recent_actions
 from tracpro.ui.action_tables import action_rows, message_log_rows
@@ -12,19 +13,23 @@ from tracpro.ui.params import url_tabs
 
 context = require_signed_in()
 scope = require_scope()
-st.title("Messages")
-actions_label = "Recent actions" if scope.all_regions else "My recent actions"
-tabs = url_tabs(["Sent messages", actions_label], key="messages_tab")
+st.title(_("Messages"))
+# English labels: url_tabs shows them translated and keeps the address the same in every language.
+sent_label = N_("Sent messages")
+actions_label = N_("Recent actions") if scope.all_regions else N_("My recent actions")
+tabs = url_tabs([sent_label, actions_label], key="messages_tab")
 
-with tabs["Sent messages"]:
-    if tabs["Sent messages"].open:
+with tabs[sent_label]:
+    if tabs[sent_label].open:
         log = read_scoped(message_log, scope)
         if log.empty:
-            st.info("TracPro has not sent any message to contacts in the regions you see. Send one from a poll "
-                    "date's page.")
+            st.info(_("TracPro has not sent any message to contacts in the regions you see. Send one from a poll "
+                      "date's page."))
         else:
-            st.caption(f"{len(log):,} message{'s' if len(log) != 1 else ''}, newest first. Recipients in view: "
-                       "the contacts of your regions who received it.")
+            st.caption(ngettext(
+                "{count} message, newest first. Recipients in view: the contacts of your regions who received it.",
+                "{count} messages, newest first. Recipients in view: the contacts of your regions who received it.",
+                len(log)).format(count=f"{len(log):,}"))
             table, config = message_log_rows(log)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")
 
@@ -32,9 +37,19 @@ with tabs[actions_label]:
     if tabs[actions_label].open:
         actions = read_scoped(recent_actions, scope, user_id=context.user.id)
         if actions.empty:
-            st.info("No actions yet. Starting a poll, sending a message or changing a contact shows here.")
+            st.info(_("No actions yet. Starting a poll, sending a message or changing a contact shows here."))
         else:
-            whose = "everyone's" if scope.all_regions else "yours"
-            st.caption(f"The newest {len(actions):,} actions ({whose}). Waiting ones are sent again with each sync.")
+            # English says "actions" for one too; the other languages choose their own forms.
+            if scope.all_regions:
+                caption = ngettext(
+                    "The newest {count} actions (everyone's). Waiting ones are sent again with each sync.",
+                    "The newest {count} actions (everyone's). Waiting ones are sent again with each sync.",
+                    len(actions))
+            else:
+                caption = ngettext(
+                    "The newest {count} actions (yours). Waiting ones are sent again with each sync.",
+                    "The newest {count} actions (yours). Waiting ones are sent again with each sync.",
+                    len(actions))
+            st.caption(caption.format(count=f"{len(actions):,}"))
             table, config = action_rows(actions)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")

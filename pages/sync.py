@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracpro.db import session_scope
 from tracpro.db.models import Role
-from tracpro.i18n import N_, _, ngettext
+from tracpro.i18n import N_, _, format_date, ngettext
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.settings import parse_days
 from tracpro.queries.sync_status import sync_status
@@ -106,13 +106,13 @@ def requests_and_status() -> None:
         return
     last, failures = st.columns(2)
     last.metric(_("Last complete sync"),
-                f"{current.last_success:%d %b %Y %H:%M}" if current.last_success else _("Never"))
+                format_date(current.last_success, "sync_moment") if current.last_success else _("Never"))
     failures.metric(_("Failures in a row"), f"{current.failures:,}")
     if current.last_error:
         st.error(_("The last sync failed: {error}").format(error=current.last_error))
     if current.next_allowed is not None:
         st.warning(_("After failures, the next sync of this organisation waits until {time}.")
-                   .format(time=f"{current.next_allowed:%d %b %Y %H:%M}"))
+                   .format(time=format_date(current.next_allowed, "sync_moment")))
     st.dataframe(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
                  hide_index=True, width="stretch",
                  column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME})

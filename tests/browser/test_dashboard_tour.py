@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.browser.pages import (
     DESKTOP,
     PHONE,
+    SIGN_IN_TITLE,
     full_page_screenshot,
     heading,
     scrolls_sideways,
@@ -33,6 +34,7 @@ from tracpro.auth.demo import SUPERVISORS
 from tracpro.auth.scope import build_scope
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Membership, User
+from tracpro.i18n import LANGUAGES, _, use_language
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import poll_dates, poll_list
 from tracpro.queries.responses import pollrun_responses
@@ -42,9 +44,11 @@ from tracpro.ui.tables import day
 pytestmark = pytest.mark.browser
 
 TOUR = ROOT / "test-artifacts" / "tour"
-LOGIN, PASSWORD, _ = SUPERVISORS[0]
+LOGIN, PASSWORD, _name = SUPERVISORS[0]
 POLL = "Water & Sanitation"  # the demo poll with a categorical, a numeric and an open question
 FILTERS = {"date_range": "90-days"}  # the demo's dates span its last 90 days
+TITLED = {"home", "polls", "activity", "contacts"}  # stops whose heading is a page title, not data
+POLLRUN_DAY: list = []  # the newest date of the poll, as the stops fixture found it
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def stops(demo_app) -> list[Stop]:
     finally:
         engine.dispose()
     pollrun = f"{POLL} ({day(newest.day)})"
+    POLLRUN_DAY[:] = [newest.day]
     open_questions = sum(question.kind == "open" for question in questions)
     charted = sum(question.kind == "bar" for question in questions)
     return [
@@ -181,3 +186,64 @@ def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport)
     finally:
         context.close()
     assert time.monotonic() - started < 120, "the tour of one size should take well under two minutes"
+
+
+def _in(code: str, message: str) -> str:
+    """`message` as the catalog of `code` words it (what the page must show)."""
+    use_language(code)
+    try:
+        return _(message)
+    finally:
+        use_language("en")
+
+
+def _choose_language(page, code: str) -> None:
+    """On My account, as the supervisor would: the Language box, their language, Save."""
+    page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + "/account")
+    wait_for_app(page)
+    heading(page, "My account")
+    page.get_by_test_id("stSelectbox").filter(has_text="Language").click()
+    page.get_by_role("option", name=LANGUAGES[code], exact=True).click()
+    page.get_by_role("button", name="Save language").click()
+    wait_for_app(page)
+    heading(page, _in(code, "My account"))
+
+
+@pytest.mark.parametrize(("code", "size", "viewport"), [("fr", "phone", PHONE), ("ar", "desktop", DESKTOP),
+                                                        ("ar", "phone", PHONE)])
+def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, viewport):
+    """The same tour after the supervisor chose French or Arabic: every heading in that language,
+    Arabic from right to left (sidebar on the right on a laptop), nothing scrolling sideways."""
+    phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
+    # The browser's language: the sign-in page speaks it before anyone is known.
+    context = browser.new_context(viewport=viewport, locale=code, **phone)
+    page = context.new_page()
+    try:
+        page.goto(demo_app.url)
+        wait_for_app(page)
+        heading(page, _in(code, SIGN_IN_TITLE))
+        page.get_by_role("textbox", name=_in(code, "Email")).fill(LOGIN)
+        page.get_by_role("textbox", name=_in(code, "Password")).fill(PASSWORD)
+        page.get_by_role("button", name=_in(code, "Sign in")).click()
+        heading(page, "Home")  # the org's language (English) until they choose their own
+        session_cookie(context)
+        _choose_language(page, code)
+        direction = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).direction")
+        assert direction == ("rtl" if code == "ar" else "ltr")
+        use_language(code)
+        try:
+            translated = [Stop(stop.name, stop.address, _(stop.title) if stop.name in TITLED else
+                               (f"{POLL} ({day(POLLRUN_DAY[0])})" if stop.name.startswith("pollrun") else stop.title),
+                               stop.charts, stop.clouds, stop.tables) for stop in stops]
+        finally:
+            use_language("en")
+        for stop in translated:
+            _visit(page, demo_app.url, stop, viewport, f"{code}-{size}")
+        if code == "ar" and size == "desktop":
+            sidebar = page.get_by_test_id("stSidebar").bounding_box()
+            assert sidebar["x"] > viewport["width"] / 2, "the Arabic sidebar should sit on the right"
+    finally:
+        with Session(make_engine(demo_app.database_url)) as session:  # back to the org's language
+            session.execute(update(User).where(User.login == LOGIN).values(language=None))
+            session.commit()
+        context.close()

@@ -15,13 +15,20 @@ from sqlalchemy.orm import Session
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, DataField, FieldType, Region, ReporterGroup
 from tracpro.forms import REQUIRED, text_problem
+from tracpro.i18n import N_, _
 
-INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
-SCHEMES = {"tel": "Phone", "twitter": "Twitter handle", "twitterid": "Twitter ID"}
-NOT_A_PHONE = ('This is not a valid phone number.  A valid phone number must include "+" and country code / region '
-               '(e.g. "+1" for North America).')
-BAD_HANDLE = ("This is not a valid Twitter handle.  A valid handle has only letters A-Z, numbers 0-9, and "
-              "underscores (_), and has up to 15 characters.")
+# Messages and labels shown on the contact form: marked here, translated where they are used.
+INVALID_CHOICE = N_("Select a valid choice. That choice is not one of the available choices.")
+SCHEMES = {"tel": N_("Phone"), "twitter": N_("Twitter handle"), "twitterid": N_("Twitter ID")}
+NOT_A_PHONE = N_('This is not a valid phone number.  A valid phone number must include "+" and country code / '
+                 'region (e.g. "+1" for North America).')
+BAD_HANDLE = N_("This is not a valid Twitter handle.  A valid handle has only letters A-Z, numbers 0-9, and "
+                "underscores (_), and has up to 15 characters.")
+TAKEN = {
+    "tel": N_("This phone number is already being used by another contact."),
+    "twitter": N_("This Twitter handle is already being used by another contact."),
+    "twitterid": N_("This Twitter ID is already being used by another contact."),
+}
 HANDLE = re.compile(r"^[a-zA-Z0-9_]{1,15}$")
 
 
@@ -48,22 +55,22 @@ def normalise_phone(text: str) -> str:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException as error:
         if error.error_type == phonenumbers.NumberParseException.TOO_LONG:
-            raise ValueError("The string supplied is too long to be a phone number.") from error
+            raise ValueError(_("The string supplied is too long to be a phone number.")) from error
         if error.error_type in (phonenumbers.NumberParseException.TOO_SHORT_NSN,
                                 phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD):
-            raise ValueError("The string supplied is too short to be a phone number.") from error
+            raise ValueError(_("The string supplied is too short to be a phone number.")) from error
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE and text.strip().startswith("+"):
-            raise ValueError("This phone number has an invalid country code.") from error
-        raise ValueError(NOT_A_PHONE) from error
+            raise ValueError(_("This phone number has an invalid country code.")) from error
+        raise ValueError(_(NOT_A_PHONE)) from error
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == phonenumbers.ValidationResult.TOO_SHORT:
-        raise ValueError("The string supplied is too short to be a phone number.")
+        raise ValueError(_("The string supplied is too short to be a phone number."))
     if reason == phonenumbers.ValidationResult.TOO_LONG:
-        raise ValueError("The string supplied is too long to be a phone number.")
+        raise ValueError(_("The string supplied is too long to be a phone number."))
     if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
-        raise ValueError("This phone number has an invalid country code.")
+        raise ValueError(_("This phone number has an invalid country code."))
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(NOT_A_PHONE)
+        raise ValueError(_(NOT_A_PHONE))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -76,20 +83,21 @@ def normalise_urn(scheme: str, path: str) -> tuple[str, str]:
     if scheme == "twitter":
         handle = path.removeprefix("@")
         if not HANDLE.match(handle):
-            raise ValueError(BAD_HANDLE)
+            raise ValueError(_(BAD_HANDLE))
         return f"twitter:{handle}", f"twitter:{handle.lower()}"
     if scheme == "twitterid":
         numeric, hash_, handle = path.partition("#")
         if not hash_:
-            raise ValueError("This is not a valid numeric ID.  The correct format is: <numeric id>#<Twitter handle>")
+            raise ValueError(_("This is not a valid numeric ID.  The correct format is: <numeric id>#<Twitter "
+                               "handle>"))
         if not numeric.isdigit():
-            raise ValueError("This is not a valid numeric ID.  A valid numeric ID has only numbers 0-9.")
+            raise ValueError(_("This is not a valid numeric ID.  A valid numeric ID has only numbers 0-9."))
         return f"twitterid:{numeric}#{handle}", f"twitterid:{numeric}"
-    raise ValueError(INVALID_CHOICE)
+    raise ValueError(_(INVALID_CHOICE))
 
 
 def _taken(session: Session, org_id: int, key: str, contact_id: int | None) -> bool:
-    scheme, _, rest = key.partition(":")
+    scheme, _colon, rest = key.partition(":")
     pattern = f"{key}#%" if scheme == "twitterid" else key
     query = select(Contact.id).where(Contact.org_id == org_id, Contact.is_active,
                                      Contact.urn.ilike(pattern) if scheme != "tel" else Contact.urn == key)
@@ -103,15 +111,15 @@ def _field_value(kind: FieldType, text: str) -> str:
         try:
             number = Decimal(text)
         except InvalidOperation as error:
-            raise ValueError("Enter a number.") from error
+            raise ValueError(_("Enter a number.")) from error
         if not number.is_finite():
-            raise ValueError("Enter a number.")
+            raise ValueError(_("Enter a number."))
         return format(number, "f")
     if kind == FieldType.DATETIME:
         try:
             return datetime.fromisoformat(text).isoformat()
         except ValueError as error:
-            raise ValueError("Enter a valid date/time.") from error
+            raise ValueError(_("Enter a valid date/time.")) from error
     if problem := text_problem(text, max_length=255):
         raise ValueError(problem)
     return text
@@ -130,42 +138,41 @@ def validate_contact(session: Session, scope: Scope, data: ContactInput, contact
         problem("name", message)
     clean["name"] = name
     if not data.urn_scheme or not (data.urn_path or "").strip():
-        problem("urn", REQUIRED)
+        problem("urn", _(REQUIRED))
     elif data.urn_scheme not in SCHEMES:
-        problem("urn", INVALID_CHOICE)
+        problem("urn", _(INVALID_CHOICE))
     else:
         try:
             clean["urn"], key = normalise_urn(data.urn_scheme, data.urn_path or "")
             if _taken(session, scope.org_id, key, contact_id):
-                label = {"tel": "phone number", "twitter": "Twitter handle", "twitterid": "Twitter ID"}
-                problem("urn", f"This {label[data.urn_scheme]} is already being used by another contact.")
+                problem("urn", _(TAKEN[data.urn_scheme]))
         except ValueError as error:
             problem("urn", str(error))
     region = session.get(Region, data.region_id) if data.region_id is not None else None
     if data.region_id is None:
-        problem("region", REQUIRED)
+        problem("region", _(REQUIRED))
     elif region is None or region.org_id != scope.org_id or not region.is_active or not scope.sees_region(region.id):
-        problem("region", INVALID_CHOICE)
+        problem("region", _(INVALID_CHOICE))
     clean["region_id"] = data.region_id
     groups = session.scalars(select(ReporterGroup).where(
         ReporterGroup.id.in_(data.reporter_group_ids), ReporterGroup.org_id == scope.org_id,
         ReporterGroup.is_active)).all()
     if not data.reporter_group_ids:
-        problem("groups", REQUIRED)
+        problem("groups", _(REQUIRED))
     elif len(groups) != len(set(data.reporter_group_ids)):
-        problem("groups", INVALID_CHOICE)
+        problem("groups", _(INVALID_CHOICE))
     clean["reporter_groups"] = list(groups)
     if not data.language:
-        problem("language", REQUIRED)
+        problem("language", _(REQUIRED))
     elif pycountry.languages.get(alpha_3=data.language) is None:
-        problem("language", INVALID_CHOICE)
+        problem("language", _(INVALID_CHOICE))
     clean["language"] = data.language
     visible = {f.key: f for f in session.scalars(select(DataField).where(
         DataField.org_id == scope.org_id, DataField.is_visible, DataField.is_active))}
     clean["fields"] = {}
     for key, text in data.fields.items():
         if key not in visible:
-            problem(key, "This field cannot be edited here.")
+            problem(key, _("This field cannot be edited here."))
             continue
         if (text or "").strip():
             try:
@@ -194,4 +201,4 @@ def search_languages(text: str, limit: int = 10) -> list[tuple[str, str]]:
         return 2 if any(word.startswith(text) for word in name.split()) else None
 
     ranked = [(rank(language), language.name, language.alpha_3) for language in pycountry.languages]
-    return [(code, name) for _, name, code in sorted(r for r in ranked if r[0] is not None)][:limit]
+    return [(code, name) for _rank, name, code in sorted(r for r in ranked if r[0] is not None)][:limit]

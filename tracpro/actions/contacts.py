@@ -16,6 +16,7 @@ from tracpro.actions.contact_validation import ContactInput, validate_contact
 from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, ContactGroup, OutboxAction, Region, ReporterGroup
+from tracpro.i18n import _
 from tracpro.orgs.regions import assign_contact_groups
 
 # A contact created in TracPro is "pending" (with a uuid of ours) until RapidPro accepts it and
@@ -66,7 +67,7 @@ def create_contact(session: Session, scope: Scope, user_id: int | None, data: Co
 def _visible_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None or contact.org_id != scope.org_id or not contact.is_active or not scope.sees_region(contact.region_id):
-        raise ActionRefused("This contact does not exist, or you may not see it.")
+        raise ActionRefused(_("This contact does not exist, or you may not see it."))
     return contact
 
 

@@ -23,6 +23,7 @@ from tracpro.db.models import (
 )
 from tracpro.outbox.handlers import MAX_CONTACTS
 from tracpro.forms import text_problem
+from tracpro.i18n import _
 
 MAX_LENGTH = 640
 STATUSES = {
@@ -35,9 +36,10 @@ STATUSES = {
 def _checked_text(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
-        raise ActionRefused("Please enter some message text.")
+        raise ActionRefused(_("Please enter some message text."))
     if len(text) > MAX_LENGTH:
-        raise ActionRefused(f"A message has at most {MAX_LENGTH} characters (this one has {len(text)}).")
+        raise ActionRefused(_("A message has at most {limit} characters (this one has {length}).").format(
+            limit=MAX_LENGTH, length=len(text)))
     if problem := text_problem(text, multiline=True):
         raise ActionRefused(problem)
     return text
@@ -54,7 +56,7 @@ def recipients(session: Session, scope: Scope, pollrun_id: int, audience: Audien
     """The distinct contacts in view whose active response in the pollrun fits the audience."""
     pollrun = session.get(PollRun, pollrun_id)
     if pollrun is None or pollrun.org_id != scope.org_id:
-        raise ActionRefused("This poll date does not exist, or you may not see it.")
+        raise ActionRefused(_("This poll date does not exist, or you may not see it."))
     return list(session.scalars(
         select(Contact).join(Response, Response.contact_id == Contact.id)
         .where(Response.pollrun_id == pollrun_id, Response.is_active, Response.status.in_(STATUSES[audience]),
@@ -83,10 +85,10 @@ def send_message(session: Session, scope: Scope, user_id: int, pollrun_id: int, 
                  text: str | None) -> tuple[Message, list[OutboxAction]]:
     text = _checked_text(text)
     if audience not in STATUSES:
-        raise ActionRefused("Choose who receives the message: all participants, respondents or non-respondents.")
+        raise ActionRefused(_("Choose who receives the message: all participants, respondents or non-respondents."))
     contacts = recipients(session, scope, pollrun_id, audience)
     if not contacts:
-        raise ActionRefused("No one in view fits this choice of recipients: nothing was sent.")
+        raise ActionRefused(_("No one in view fits this choice of recipients: nothing was sent."))
     return _store(session, scope, user_id, text, audience, contacts, pollrun_id)
 
 
@@ -96,5 +98,5 @@ def reply(session: Session, scope: Scope, user_id: int, contact_id: int, text: s
     text = _checked_text(text)
     contact = session.scalars(select(Contact).where(Contact.id == contact_id, *_visible_contacts(scope))).first()
     if contact is None:
-        raise ActionRefused("This contact does not exist, or you may not see it.")
+        raise ActionRefused(_("This contact does not exist, or you may not see it."))
     return _store(session, scope, user_id, text, Audience.CONTACT, [contact])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, Org, OutboxAction, Poll, PollRun, PollRunType, Region, Response, ResponseStatus
+from tracpro.i18n import _
 from tracpro.orgs.regions import subtree_ids
 from tracpro.outbox.handlers import MAX_CONTACTS
 
@@ -41,17 +42,17 @@ def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, regio
     """A regional pollrun (the region's own contacts) or a propagated one (its sub-regions' too)."""
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != scope.org_id or not poll.is_active:
-        raise ActionRefused("Choose one of the organization's polls.")
+        raise ActionRefused(_("Choose one of the organization's polls."))
     region = session.get(Region, region_id)
     if region is None or region.org_id != scope.org_id or not region.is_active or not scope.sees_region(region_id):
-        raise ActionRefused("Choose one of your regions to start the poll in.")
+        raise ActionRefused(_("Choose one of your regions to start the poll in."))
     regions = subtree_ids(session, scope.org_id, [region_id]) if propagate else {region_id}
     contacts = list(session.scalars(
         select(Contact.uuid).where(Contact.org_id == scope.org_id, Contact.is_active, Contact.region_id.in_(regions))
         .order_by(Contact.id)
     ))
     if not contacts:
-        raise ActionRefused(f"{region.name} has no active contacts to start the poll for.")
+        raise ActionRefused(_("{region} has no active contacts to start the poll for.").format(region=region.name))
     now = now or datetime.now(UTC)
     timezone = ZoneInfo(session.get(Org, scope.org_id).timezone)
     pollrun = PollRun(org_id=scope.org_id, poll_id=poll.id, region_id=region.id, started_by_id=user_id,
@@ -69,7 +70,7 @@ def restart_non_respondents(session: Session, scope: Scope, user_id: int, pollru
     """Start the flow again for the pollrun's contacts in view whose response is empty or partial."""
     pollrun = session.get(PollRun, pollrun_id)
     if pollrun is None or pollrun.org_id != scope.org_id or not pollrun.poll.is_active:
-        raise ActionRefused("This poll date does not exist, or you may not see it.")
+        raise ActionRefused(_("This poll date does not exist, or you may not see it."))
     contacts = list(session.scalars(
         select(Contact.uuid).join(Response, Response.contact_id == Contact.id)
         .where(Response.pollrun_id == pollrun.id, Response.is_active,
@@ -79,7 +80,7 @@ def restart_non_respondents(session: Session, scope: Scope, user_id: int, pollru
         .distinct().order_by(Contact.uuid)
     ))
     if not contacts:
-        raise ActionRefused("Everyone in view has answered this poll date: there is no one to restart.")
+        raise ActionRefused(_("Everyone in view has answered this poll date: there is no one to restart."))
     actions = flow_start_actions(scope.org_id, user_id, pollrun.poll.flow_uuid, pollrun.id, contacts)
     session.add_all(actions)
     session.flush()

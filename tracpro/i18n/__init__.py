@@ -91,16 +91,17 @@ _DATE_PATTERNS = {
     "long_day": ("%B %d, %Y", "d MMMM y"),
     "day_month": ("%b %d", "d MMM"),
     "moment": ("%b %d, %Y %H:%M", "d MMM y HH:mm"),
+    "sync_moment": ("%d %b %Y %H:%M", "d MMM y HH:mm"),
 }
 
 
 def format_date(moment: date | datetime, style: str = "day") -> str:
-    """`moment` in words in the current language: style day, long_day, day_month or moment."""
+    """`moment` in words in the current language, in one of _DATE_PATTERNS' styles."""
     english, pattern = _DATE_PATTERNS[style]
     language = current_language()
     if language == DEFAULT_LANGUAGE:
         return moment.strftime(english)
-    if style == "moment":
+    if style.endswith("moment"):
         return babel_dates.format_datetime(moment, pattern, locale=language)
     return babel_dates.format_date(moment, pattern, locale=language)
 

@@ -32,6 +32,7 @@ from tracpro.db.models import (
     Response,
     User,
 )
+from tracpro.i18n import _
 from tracpro.queries.contacts import require_contact
 from tracpro.queries.outbox import STATUS_WORDS, describe
 from tracpro.queries.poll_base import org_timezone
@@ -134,7 +135,7 @@ def contact_form_choices(session: Session, scope: Scope) -> ContactFormChoices:
 def contact_form_values(session: Session, scope: Scope, contact_id: int) -> ContactInput:
     """A contact in view as its edit form starts: what it holds now (visible fields only)."""
     contact = require_contact(session, scope, contact_id)
-    scheme, _, path = (contact.urn or "").partition(":")
+    scheme, _colon, path = (contact.urn or "").partition(":")
     visible = session.scalars(select(DataField.key).where(
         DataField.org_id == scope.org_id, DataField.is_visible, DataField.is_active)).all()
     return ContactInput(
@@ -184,7 +185,7 @@ def pollrun_actions(session: Session, scope: Scope, pollrun_id: int, user_id: in
     return pd.DataFrame(
         [[action.id, action.kind, len((action.payload or {}).get("contacts") or []),
           action.created_at.astimezone(timezone).replace(tzinfo=None), by or "", describe(action),
-          STATUS_WORDS[action.status], action.last_error or ""]
+          _(STATUS_WORDS[action.status]), action.last_error or ""]
          for action, by in session.execute(query).all()],
         columns=["action_id", "kind", "contacts", "Asked on", "Asked by", "Action", "Status", "RapidPro said"],
     )

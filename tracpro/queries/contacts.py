@@ -32,13 +32,15 @@ from tracpro.db.models import (
     contact_reporter_groups,
     message_recipients,
 )
+from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import NotFound, org_timezone
 from tracpro.queries.pollruns import recent_pollruns
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import in_scope
 
-URN_LABELS = {"tel": "Phone", "twitter": "Twitter handle", "twitterid": "Twitter ID", "whatsapp": "WhatsApp",
-              "telegram": "Telegram", "facebook": "Facebook", "mailto": "Email"}
+# Translated where they are read (the brand names stay as they are).
+URN_LABELS = {"tel": N_("Phone"), "twitter": N_("Twitter handle"), "twitterid": N_("Twitter ID"),
+              "whatsapp": "WhatsApp", "telegram": "Telegram", "facebook": "Facebook", "mailto": N_("Email")}
 
 
 def language_name(code: str | None) -> str:
@@ -53,7 +55,7 @@ def _visible(scope: Scope):
 def require_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
     contact = session.scalars(select(Contact).where(Contact.id == contact_id, _visible(scope))).first()
     if contact is None:
-        raise NotFound("This contact does not exist, or you may not see it.")
+        raise NotFound(_("This contact does not exist, or you may not see it."))
     return contact
 
 
@@ -123,14 +125,15 @@ class ContactDetail:
 @read_model
 def contact_detail(session: Session, scope: Scope, contact_id: int) -> ContactDetail:
     contact = require_contact(session, scope, contact_id)
-    scheme, _, path = (contact.urn or "").partition(":")
+    scheme, _colon, path = (contact.urn or "").partition(":")
     last = session.scalar(select(func.max(Response.updated_on)).where(Response.contact_id == contact.id))
     fields = session.execute(
         select(DataField.key, DataField.label).where(DataField.org_id == scope.org_id, DataField.is_visible,
                                                      DataField.is_active).order_by(DataField.label)
     ).all()
     return ContactDetail(
-        contact.id, str(contact), URN_LABELS.get(scheme, scheme.title()), path, contact.region.name,
+        contact.id, str(contact), _(URN_LABELS[scheme]) if scheme in URN_LABELS else scheme.title(), path,
+        contact.region.name,
         tuple(sorted(g.name for g in contact.reporter_groups if g.is_active)), language_name(contact.language),
         last.astimezone(org_timezone(session, scope)) if last else None,
         tuple((label.title(), contact.fields.get(key) or "-") for key, label in fields),
@@ -157,13 +160,13 @@ def contact_responses(session: Session, scope: Scope, contact_id: int) -> pd.Dat
         .order_by(Question.order, Question.id)
     ).all()
     lines: dict[int, list[str]] = {}
-    for response_id, _, name, kind, value, category in answers:
+    for response_id, _order, name, kind, value, category in answers:
         shown = value if kind == QuestionType.OPEN else (category or value)
         lines.setdefault(response_id, []).append(f"{len(lines.get(response_id, [])) + 1}. {name}: {shown}")
     timezone = org_timezone(session, scope)
     return pd.DataFrame(
         [[r.pollrun_id, r.updated_on.astimezone(timezone).replace(tzinfo=None), r.poll_id, r.poll,
-          "\n".join(lines.get(r.id, [])) or "No response"] for r in responses],
+          "\n".join(lines.get(r.id, [])) or _("No response")] for r in responses],
         columns=["pollrun_id", "Date", "poll_id", "Poll", "Answers"],
     )
 

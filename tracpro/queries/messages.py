@@ -14,16 +14,18 @@ from sqlalchemy.orm import Session, aliased
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Audience, Contact, InboxMessage, Message, Poll, PollRun, Region, User, message_recipients
+from tracpro.i18n import N_, _
 from tracpro.queries.contacts import require_contact
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import in_scope, region_filter
 
+# Translated where they are shown: _(AUDIENCE_LABELS[audience]).
 AUDIENCE_LABELS = {
-    Audience.ALL: "All participants",
-    Audience.RESPONDENTS: "Respondents",
-    Audience.NON_RESPONDENTS: "Non-respondents",
-    Audience.CONTACT: "One contact",
+    Audience.ALL: N_("All participants"),
+    Audience.RESPONDENTS: N_("Respondents"),
+    Audience.NON_RESPONDENTS: N_("Non-respondents"),
+    Audience.CONTACT: N_("One contact"),
 }
 
 
@@ -69,7 +71,7 @@ def message_log(session: Session, scope: Scope, limit: int = 500) -> pd.DataFram
     return pd.DataFrame(
         [[message_id, sent.astimezone(timezone).replace(tzinfo=None), by or "", pollrun_id,
           f"{poll_name or rapidpro_name} ({day.isoformat()})" if pollrun_id else "",
-          AUDIENCE_LABELS[audience], region or "All", count, status.value, text]
+          _(AUDIENCE_LABELS[audience]), region or _("All"), count, status.value, text]
          for message_id, sent, by, pollrun_id, poll_name, rapidpro_name, day, audience, region, count, status, text
          in rows],
         columns=["message_id", "Sent on", "Sent by", "pollrun_id", "Poll date", "Recipients", "Region",
@@ -99,7 +101,7 @@ def inbox(session: Session, scope: Scope, search: str = "") -> pd.DataFrame:
     ).all()
     timezone = org_timezone(session, scope)
     return pd.DataFrame(
-        [[m.contact_id, name or "", region or "", "Received" if m.direction == "in" else "Sent", m.text,
+        [[m.contact_id, name or "", region or "", _("Received") if m.direction == "in" else _("Sent"), m.text,
           m.created_on.astimezone(timezone).replace(tzinfo=None)] for m, name, region in rows],
         columns=["contact_id", "Contact", "Region", "Direction", "Text", "Created on"],
     )
@@ -122,9 +124,10 @@ def conversation(session: Session, scope: Scope, contact_id: int) -> pd.DataFram
                message_recipients.c.contact_id == contact_id)
     ).all()
     timezone = org_timezone(session, scope)
-    rows = [[on, "Received" if direction == "in" else "Sent from RapidPro", text, status or ""]
+    rows = [[on, _("Received") if direction == "in" else _("Sent from RapidPro"), text, status or ""]
             for on, direction, text, status in received]
-    rows += [[on, f"Reply by {by}" if by else "Reply", text, status.value] for on, by, text, status in replies]
+    rows += [[on, _("Reply by {name}").format(name=by) if by else _("Reply"), text, status.value]
+             for on, by, text, status in replies]
     rows.sort(key=lambda row: row[0], reverse=True)
     return pd.DataFrame(
         [[on.astimezone(timezone).replace(tzinfo=None), *rest] for on, *rest in rows],

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import OutboxAction, OutboxStatus, User
+from tracpro.i18n import N_, _, ngettext
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 
+# Translated where they are read: _(STATUS_WORDS[status]) (the read models are cached per language).
 STATUS_WORDS = {
-    OutboxStatus.PENDING: "Waiting for RapidPro",
-    OutboxStatus.SENDING: "Sending",
-    OutboxStatus.DONE: "Accepted by RapidPro",
-    OutboxStatus.FAILED: "Refused by RapidPro",
+    OutboxStatus.PENDING: N_("Waiting for RapidPro"),
+    OutboxStatus.SENDING: N_("Sending"),
+    OutboxStatus.DONE: N_("Accepted by RapidPro"),
+    OutboxStatus.FAILED: N_("Refused by RapidPro"),
 }
 
 
@@ -27,18 +29,20 @@ def describe(action: OutboxAction) -> str:
     """The action in a supervisor's words."""
     payload = action.payload or {}
     count = len(payload.get("contacts") or [])
-    people = f"{count} contact{'s' if count != 1 else ''}"
     match action.kind:
         case "start_flow":
-            return f"Start the poll for {people}"
+            return ngettext("Start the poll for {count} contact", "Start the poll for {count} contacts",
+                            count).format(count=count)
         case "send_broadcast":
-            return f"Send a message to {people}"
+            return ngettext("Send a message to {count} contact", "Send a message to {count} contacts",
+                            count).format(count=count)
         case "create_contact":
-            return f"Add the contact {(payload.get('contact') or {}).get('name') or ''}".rstrip()
+            return _("Add the contact {name}").format(name=(payload.get("contact") or {}).get("name") or "").rstrip()
         case "update_contact":
-            return f"Change the contact {(payload.get('contact') or {}).get('name') or ''}".rstrip()
+            return _("Change the contact {name}").format(
+                name=(payload.get("contact") or {}).get("name") or "").rstrip()
         case "delete_contact":
-            return f"Remove the contact {payload.get('name') or ''}".rstrip()
+            return _("Remove the contact {name}").format(name=payload.get("name") or "").rstrip()
     return action.kind.replace("_", " ").capitalize()
 
 
@@ -57,7 +61,7 @@ def recent_actions(session: Session, scope: Scope, user_id: int, limit: int = 10
     timezone = org_timezone(session, scope)
     return pd.DataFrame(
         [[action.id, action.created_at.astimezone(timezone).replace(tzinfo=None), by or "", describe(action),
-          STATUS_WORDS[action.status], action.attempts, action.last_error or ""]
+          _(STATUS_WORDS[action.status]), action.attempts, action.last_error or ""]
          for action, by in session.execute(query).all()],
         columns=["action_id", "Asked on", "Asked by", "Action", "Status", "Attempts", "RapidPro said"],
     )

@@ -16,9 +16,12 @@ from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_
 from tracpro.auth.scope import Scope
 from tracpro.db import session_scope
 from tracpro.db.models import Audience, OutboxStatus
+from tracpro.i18n import _, ngettext
 from tracpro.outbox import immediate
 from tracpro.queries.action_choices import RegionChoice, audience_counts, pollrun_actions, start_poll_choices
 from tracpro.queries.messages import AUDIENCE_LABELS
+from tracpro.queries.outbox import STATUS_WORDS
+from tracpro.ui.action_tables import with_headings
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped, read_scoped_live
 from tracpro.ui.forms import INDENT
@@ -40,13 +43,13 @@ def push_outcome(statuses: Mapping[int, OutboxStatus]) -> tuple[str, str]:
     """(notice kind, words) for what RapidPro did with the actions just tried."""
     found = set(statuses.values())
     if OutboxStatus.FAILED in found:
-        return "warning", "RapidPro refused it; the reason is in the list of actions on the Messages page"
+        return "warning", _("RapidPro refused it; the reason is in the list of actions on the Messages page")
     if found and found <= {OutboxStatus.DONE}:
-        return "success", "sent to RapidPro"
+        return "success", _("sent to RapidPro")
     if found and found <= {OutboxStatus.DONE, OutboxStatus.SENDING}:
         # The sync job claimed some of them first and is sending them now.
-        return "success", "being sent to RapidPro"
-    return "info", "RapidPro did not answer, so it will be sent with the next sync"
+        return "success", _("being sent to RapidPro")
+    return "info", _("RapidPro did not answer, so it will be sent with the next sync")
 
 
 def confirmed(key: str, question: str, action_label: str) -> bool:
@@ -55,7 +58,7 @@ def confirmed(key: str, question: str, action_label: str) -> bool:
         return False
     st.warning(question)
     go, back = st.columns(2)
-    if back.button("Cancel", key=f"{key}.cancel", width="stretch"):
+    if back.button(_("Cancel"), key=f"{key}.cancel", width="stretch"):
         del st.session_state[key]
         st.rerun()
     if go.button(action_label, key=f"{key}.confirm", type="primary", width="stretch"):
@@ -65,7 +68,7 @@ def confirmed(key: str, question: str, action_label: str) -> bool:
 
 
 def _people(count: int) -> str:
-    return f"{count:,} contact{'s' if count != 1 else ''}"
+    return ngettext("{count} contact", "{count} contacts", count).format(count=f"{count:,}")
 
 
 def _region_label(region: RegionChoice) -> str:
@@ -79,30 +82,32 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
     choices = read_scoped(start_poll_choices, scope)
     polls = dict(choices.polls)
     if not polls:
-        st.info("There is no active poll to start. An administrator chooses which RapidPro flows are polls.")
+        st.info(_("There is no active poll to start. An administrator chooses which RapidPro flows are polls."))
         return
     regions = {region.id: region for region in choices.regions}
     if poll_id not in polls:
-        poll_id = st.selectbox("Poll", list(polls), format_func=polls.__getitem__, key="start.poll")
+        poll_id = st.selectbox(_("Poll"), list(polls), format_func=polls.__getitem__, key="start.poll")
     else:
-        st.markdown(f"Poll: **{polls[poll_id]}**")
+        st.markdown(_("Poll: **{poll}**").format(poll=polls[poll_id]))
     region_ids = list(regions)
     default = region_ids.index(scope.selected_region_id) if scope.selected_region_id in regions else 0
-    region_id = st.selectbox("Region", region_ids, index=default, key="start.region",
+    region_id = st.selectbox(_("Region"), region_ids, index=default, key="start.region",
                              format_func=lambda rid: _region_label(regions[rid]),
-                             help="The regions you see. The poll goes to the contacts of the region you choose.")
+                             help=_("The regions you see. The poll goes to the contacts of the region you choose."))
     region = regions[region_id]
     propagate = False
     if region.has_subregions:
-        propagate = st.checkbox("Also start it in the sub-regions", value=True, key="start.propagate",
-                                help=f"Without them, only the {_people(region.contacts)} of {region.name} itself.")
+        propagate = st.checkbox(_("Also start it in the sub-regions"), value=True, key="start.propagate",
+                                help=_("Without them, only the {people} of {region} itself.").format(
+                                    people=_people(region.contacts), region=region.name))
     reached = region.contacts_below if propagate else region.contacts
-    where = f"{region.name} and its sub-regions" if propagate else region.name
-    st.caption(f"RapidPro starts the flow for the {_people(reached)} of {where}; their answers arrive with each sync.")
-    if not st.button(f"Start the poll for {_people(reached)}", type="primary", key="start.submit",
-                     disabled=reached == 0):
+    where = _("{region} and its sub-regions").format(region=region.name) if propagate else region.name
+    st.caption(_("RapidPro starts the flow for the {people} of {where}; their answers arrive with each sync.").format(
+        people=_people(reached), where=where))
+    if not st.button(_("Start the poll for {people}").format(people=_people(reached)), type="primary",
+                     key="start.submit", disabled=reached == 0):
         if reached == 0:
-            st.info(f"{where} has no active contacts: choose another region.")
+            st.info(_("{where} has no active contacts: choose another region.").format(where=where))
         return
     try:
         with session_scope() as db:
@@ -112,7 +117,8 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
         st.error(str(refusal))
         return
     kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
-    notice(f"Started {polls[poll_id]} for the {_people(reached)} of {where}: {outcome}.", kind)
+    notice(_("Started {poll} for the {people} of {where}: {outcome}.").format(
+        poll=polls[poll_id], people=_people(reached), where=where, outcome=outcome), kind)
     open_page(POLLRUN, pollrun=pollrun_id, tab="participation")
 
 
@@ -125,8 +131,9 @@ def _waiting_for_responses(scope: Scope, pollrun_id: int, started: int) -> None:
         if counts[Audience.ALL]:
             st.cache_data.clear()  # the page's other reads are cached from before the first response
             st.rerun(scope="app")
-        st.info(f"Waiting for responses: the poll was started for {_people(started)}. Responses arrive with "
-                "each sync; this page shows them as they come.", icon=":material/hourglass_top:")
+        st.info(_("Waiting for responses: the poll was started for {people}. Responses arrive with "
+                  "each sync; this page shows them as they come.").format(people=_people(started)),
+                icon=":material/hourglass_top:")
 
     waiting()
 
@@ -141,37 +148,40 @@ def pollrun_action_panel(scope: Scope, pollrun_id: int) -> None:
     if not counts[Audience.ALL] and not starts.empty:
         _waiting_for_responses(scope, pollrun_id, int(starts["contacts"].sum()))
     message, restart = st.columns(2)
-    with message.expander("Send a message", icon=":material/sms:"):
+    with message.expander(_("Send a message"), icon=":material/sms:"):
         message_form(scope, pollrun_id, counts)
-    with restart.expander("Restart non-respondents", icon=":material/replay:"):
+    with restart.expander(_("Restart non-respondents"), icon=":material/replay:"):
         restart_form(scope, pollrun_id, counts[Audience.NON_RESPONDENTS])
     if not actions.empty:
-        with st.expander(f"Actions on this date ({len(actions):,})", icon=":material/outbox:",
-                         expanded=bool((actions["Status"] != "Accepted by RapidPro").any())):
-            st.dataframe(actions.drop(columns=["action_id", "kind", "contacts"]), hide_index=True, width="stretch",
-                         column_config={"Asked on": DATETIME})
+        # The read model words the statuses in the viewer's language, as it is here.
+        accepted = _(STATUS_WORDS[OutboxStatus.DONE])
+        with st.expander(_("Actions on this date ({count})").format(count=f"{len(actions):,}"),
+                         icon=":material/outbox:", expanded=bool((actions["Status"] != accepted).any())):
+            table, config = with_headings(actions.drop(columns=["action_id", "kind", "contacts"]),
+                                          {"Asked on": DATETIME})
+            st.dataframe(table, hide_index=True, width="stretch", column_config=config)
 
 
 def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) -> None:
     context = require_signed_in()
     if not counts[Audience.ALL]:
-        st.caption("Nobody in the regions you see took part in this date yet: there is no one to message.")
+        st.caption(_("Nobody in the regions you see took part in this date yet: there is no one to message."))
         return
     confirm_key = f"message.confirm.{pollrun_id}"  # a review on one date is never sent on another
     sent = st.session_state.get("message.sent", 0)
     with st.form("pollrun_message"):
-        audience = st.radio("Recipients", AUDIENCES, key="message.audience",
-                            format_func=lambda a: f"{AUDIENCE_LABELS[a]} ({counts[a]:,})",
-                            help="Each contact counts once, whatever their reporter groups.")
+        audience = st.radio(_("Recipients"), AUDIENCES, key="message.audience",
+                            format_func=lambda a: f"{_(AUDIENCE_LABELS[a])} ({counts[a]:,})",
+                            help=_("Each contact counts once, whatever their reporter groups."))
         # A new key after each send: the box is empty again, while a cancelled review keeps its text.
-        text = st.text_area("Message", max_chars=MAX_LENGTH, key=f"message.text.{sent}",
-                            help=f"At most {MAX_LENGTH} characters; RapidPro sends it as SMS or on the "
-                                 "contact's channel.")
-        if st.form_submit_button("Review the message"):
+        text = st.text_area(_("Message"), max_chars=MAX_LENGTH, key=f"message.text.{sent}",
+                            help=_("At most {limit} characters; RapidPro sends it as SMS or on the "
+                                   "contact's channel.").format(limit=MAX_LENGTH))
+        if st.form_submit_button(_("Review the message")):
             if not text.strip():
-                st.error("Please enter some message text.")
+                st.error(_("Please enter some message text."))
             elif not counts[audience]:
-                st.error("No one in view fits this choice of recipients: choose others.")
+                st.error(_("No one in view fits this choice of recipients: choose others."))
             else:
                 st.session_state[confirm_key] = (audience, text.strip())
     pending = st.session_state.get(confirm_key)
@@ -179,8 +189,9 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
         return
     audience, text = pending
     people = _people(counts[audience])
-    if confirmed(confirm_key, f"Send “{text}” to {people} ({AUDIENCE_LABELS[audience].lower()})?",
-                 f"Send to {people}"):
+    question = _("Send “{text}” to {people} ({audience})?").format(
+        text=text, people=people, audience=_(AUDIENCE_LABELS[audience]).lower())
+    if confirmed(confirm_key, question, _("Send to {people}").format(people=people)):
         try:
             with session_scope() as db:
                 message, actions = send_message(db, scope, context.user.id, pollrun_id, audience, text)
@@ -190,21 +201,22 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
             return
         kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
         st.session_state["message.sent"] = sent + 1
-        notice(f"Message to {_people(count)}: {outcome}.", kind)
+        notice(_("Message to {people}: {outcome}.").format(people=_people(count), outcome=outcome), kind)
         st.rerun()
 
 
 def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
     context = require_signed_in()
     if not non_respondents:
-        st.caption("Everyone in the regions you see has answered this date: there is no one to restart.")
+        st.caption(_("Everyone in the regions you see has answered this date: there is no one to restart."))
         return
     people = _people(non_respondents)
-    st.caption(f"Start the flow again for the {people} whose response is empty or partial.")
+    st.caption(_("Start the flow again for the {people} whose response is empty or partial.").format(people=people))
     confirm_key = f"restart.confirm.{pollrun_id}"
-    if st.button("Restart…", key="restart.ask"):
+    if st.button(_("Restart…"), key="restart.ask"):
         st.session_state[confirm_key] = True
-    if confirmed(confirm_key, f"Start the poll again for {people}?", f"Restart for {people}"):
+    if confirmed(confirm_key, _("Start the poll again for {people}?").format(people=people),
+                 _("Restart for {people}").format(people=people)):
         try:
             with session_scope() as db:
                 action_ids = [action.id for action in restart_non_respondents(db, scope, context.user.id,
@@ -213,5 +225,5 @@ def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
             st.error(str(refusal))
             return
         kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
-        notice(f"Restarted the poll for {people}: {outcome}.", kind)
+        notice(_("Restarted the poll for {people}: {outcome}.").format(people=people, outcome=outcome), kind)
         st.rerun()

@@ -14,6 +14,7 @@ from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
 from tracpro.db import session_scope
 from tracpro.db.models import FieldType, OutboxStatus
+from tracpro.i18n import N_, _
 from tracpro.queries.action_choices import ContactFormChoices
 from tracpro.ui.action_forms import confirmed, push_now
 from tracpro.ui.context import notice
@@ -21,32 +22,34 @@ from tracpro.ui.forms import INDENT, forget_form, show_errors
 from tracpro.ui.links import open_page
 from tracpro.ui.navigation import CONTACT, CONTACTS
 
-LABELS = {"name": "Name", "urn": "Phone or handle", "region": "Region", "groups": "Reporter groups",
-          "language": "Language"}
+# Labels, hints and placeholders are marked here and translated where they are shown.
+LABELS = {"name": N_("Name"), "urn": N_("Phone or handle"), "region": N_("Region"), "groups": N_("Reporter groups"),
+          "language": N_("Language")}
 PATH_HINTS = {
-    "tel": ("+250 788 123 456", "With + and the country code."),
-    "twitter": ("handle", "Letters, numbers and _ only, up to 15 characters; without the @."),
-    "twitterid": ("123456789#handle", "The numeric Twitter ID, #, then the handle."),
+    "tel": ("+250 788 123 456", N_("With + and the country code.")),
+    "twitter": (N_("handle"), N_("Letters, numbers and _ only, up to 15 characters; without the @.")),
+    "twitterid": (N_("123456789#handle"), N_("The numeric Twitter ID, #, then the handle.")),
 }
-FIELD_HINTS = {FieldType.NUMBER: "A number.", FieldType.DATETIME: "A date, e.g. 2026-11-02 or 2026-11-02 14:30."}
+FIELD_HINTS = {FieldType.NUMBER: N_("A number."),
+               FieldType.DATETIME: N_("A date, e.g. 2026-11-02 or 2026-11-02 14:30.")}
 
 
 def _language_choice(key: str, choices: ContactFormChoices, current: str | None) -> str | None:
     """A language from a list that follows the search box; the chosen one stays on the list."""
     chosen_key = f"{key}.language_chosen"
     chosen = st.session_state.get(chosen_key, current or (choices.languages[0][0] if choices.languages else None))
-    search = st.text_input("Find a language", key=f"{key}.language_search", placeholder="Type a name, e.g. Kinyarwanda",
-                           icon=":material/search:")
+    search = st.text_input(_("Find a language"), key=f"{key}.language_search",
+                           placeholder=_("Type a name, e.g. Kinyarwanda"), icon=":material/search:")
     found = search_languages(search, limit=15) if search.strip() else list(choices.languages)
     names = dict(found)
     if chosen and chosen not in names:
         names = {chosen: dict(search_languages(chosen, limit=1)).get(chosen, chosen), **names}
     if not names:
-        st.caption(f"No language matches “{search}”.")
+        st.caption(_("No language matches “{search}”.").format(search=search))
         return chosen
     codes = list(names)
-    value = st.selectbox("Language", codes, index=codes.index(chosen) if chosen in codes else None,
-                         format_func=lambda code: f"{names[code]} ({code})", placeholder="Choose a language")
+    value = st.selectbox(_("Language"), codes, index=codes.index(chosen) if chosen in codes else None,
+                         format_func=lambda code: f"{names[code]} ({code})", placeholder=_("Choose a language"))
     st.session_state[chosen_key] = value
     return value
 
@@ -55,48 +58,50 @@ def contact_form(key: str, choices: ContactFormChoices, values: ContactInput | N
                  default_region_id: int | None = None) -> ContactInput | None:
     """Draw the form (empty when `values` is None); what was entered once Save is clicked."""
     values = values or ContactInput(region_id=default_region_id)
-    name = st.text_input("Name", value=values.name or "", max_chars=128, key=f"{key}.name")
+    name = st.text_input(_("Name"), value=values.name or "", max_chars=128, key=f"{key}.name")
     schemes = list(SCHEMES)
     scheme_column, path_column = st.columns([1, 2])
     scheme = scheme_column.selectbox(
-        "Contact by", schemes, index=schemes.index(values.urn_scheme) if values.urn_scheme in SCHEMES else 0,
-        format_func=SCHEMES.__getitem__, key=f"{key}.scheme")
+        _("Contact by"), schemes, index=schemes.index(values.urn_scheme) if values.urn_scheme in SCHEMES else 0,
+        format_func=lambda scheme: _(SCHEMES[scheme]), key=f"{key}.scheme")
     placeholder, hint = PATH_HINTS[scheme]
-    path = path_column.text_input(SCHEMES[scheme], value=values.urn_path or "", max_chars=32, key=f"{key}.path",
-                                  placeholder=placeholder, help=hint)
+    path = path_column.text_input(_(SCHEMES[scheme]), value=values.urn_path or "", max_chars=32, key=f"{key}.path",
+                                  placeholder=_(placeholder), help=_(hint))
     regions = {region_id: INDENT * depth + region for region_id, region, depth in choices.regions}
     region_ids = list(regions)
     region_id = st.selectbox(
-        "Region", region_ids, index=region_ids.index(values.region_id) if values.region_id in regions else None,
-        format_func=regions.__getitem__, key=f"{key}.region", placeholder="Choose a region",
-        help="The regions you see.")
+        _("Region"), region_ids, index=region_ids.index(values.region_id) if values.region_id in regions else None,
+        format_func=regions.__getitem__, key=f"{key}.region", placeholder=_("Choose a region"),
+        help=_("The regions you see."))
     groups = dict(choices.reporter_groups)
-    group_ids = st.multiselect("Reporter groups", list(groups), format_func=groups.__getitem__, key=f"{key}.groups",
+    group_ids = st.multiselect(_("Reporter groups"), list(groups), format_func=groups.__getitem__, key=f"{key}.groups",
                                default=[g for g in values.reporter_group_ids if g in groups])
     language = _language_choice(key, choices, values.language)
     fields = {}
     for field_key, label, kind in choices.fields:
         fields[field_key] = st.text_input(label.title(), value=values.fields.get(field_key, ""),
-                                          key=f"{key}.field.{field_key}", help=FIELD_HINTS.get(kind))
-    if not st.button("Save", type="primary", key=f"{key}.save"):
+                                          key=f"{key}.field.{field_key}",
+                                          help=_(FIELD_HINTS[kind]) if kind in FIELD_HINTS else None)
+    if not st.button(_("Save"), type="primary", key=f"{key}.save"):
         return None
     return ContactInput(name=name, urn_scheme=scheme, urn_path=path, region_id=region_id,
                         reporter_group_ids=tuple(group_ids), language=language, fields=fields)
 
 
 def _error_labels(choices: ContactFormChoices) -> dict[str, str]:
-    return {**LABELS, **{key: label.title() for key, label, _ in choices.fields}}
+    return {**{key: _(label) for key, label in LABELS.items()},
+            **{key: label.title() for key, label, _kind in choices.fields}}
 
 
 def _saved_words(status: OutboxStatus | None, what: str) -> tuple[str, str]:
     if status == OutboxStatus.DONE:
-        return "success", f"{what}; sent to RapidPro."
+        return "success", _("{what}; sent to RapidPro.").format(what=what)
     if status == OutboxStatus.SENDING:  # the sync job claimed it first and is sending it now
-        return "success", f"{what}; being sent to RapidPro."
+        return "success", _("{what}; being sent to RapidPro.").format(what=what)
     if status == OutboxStatus.FAILED:
-        return "warning", (f"{what} in TracPro, but RapidPro refused it, so it was undone. The reason is in the "
-                           "list of actions on the Messages page.")
-    return "info", f"{what}; RapidPro did not answer, so it will be sent with the next sync."
+        return "warning", _("{what} in TracPro, but RapidPro refused it, so it was undone. The reason is in the "
+                            "list of actions on the Messages page.").format(what=what)
+    return "info", _("{what}; RapidPro did not answer, so it will be sent with the next sync.").format(what=what)
 
 
 def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choices: ContactFormChoices,
@@ -119,7 +124,7 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
         return
     status = push_now(scope.org_id, [action_id]).get(action_id)
     forget_form(key)
-    kind, words = _saved_words(status, f"Saved {data.name.strip()}")
+    kind, words = _saved_words(status, _("Saved {name}").format(name=data.name.strip()))
     notice(words, kind)
     if status == OutboxStatus.FAILED and key == "contact_new":
         open_page(CONTACTS)  # RapidPro refused the new contact: it is not in TracPro either
@@ -128,12 +133,12 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
 
 def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> None:
     """Delete, after a confirmation: the contact leaves TracPro at once and RapidPro with the push."""
-    st.caption(f"Deleting {name} removes them from TracPro and from RapidPro.")
+    st.caption(_("Deleting {name} removes them from TracPro and from RapidPro.").format(name=name))
     confirm_key = f"contact_delete.{contact_id}"  # asked about one contact, never applied to another
-    if st.button("Delete this contact…", key="contact_delete.ask", icon=":material/delete:"):
+    if st.button(_("Delete this contact…"), key="contact_delete.ask", icon=":material/delete:"):
         st.session_state[confirm_key] = True
-    if not confirmed(confirm_key, f"Delete {name}? This cannot be undone from TracPro.",
-                     f"Delete {name}"):
+    if not confirmed(confirm_key, _("Delete {name}? This cannot be undone from TracPro.").format(name=name),
+                     _("Delete {name}").format(name=name)):
         return
     try:
         with session_scope() as db:
@@ -142,7 +147,7 @@ def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> No
         st.error(str(refusal))
         return
     status = push_now(scope.org_id, [action_id]).get(action_id)
-    kind, words = _saved_words(status, f"Deleted {name}")
+    kind, words = _saved_words(status, _("Deleted {name}").format(name=name))
     notice(words, kind)
     if status == OutboxStatus.FAILED:
         open_page(CONTACT, contact=contact_id)  # RapidPro kept the contact, and so does TracPro again

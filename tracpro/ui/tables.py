@@ -23,7 +23,6 @@ NUMBER = st.column_config.NumberColumn(format="localized")
 # A long table shows its first rows only: a browser table of tens of thousands of rows helps nobody
 # (the search and the downloads reach the rest).
 MOST_ROWS = 1_000
-DAY_FORMAT = "%b %d, %Y"  # Nov 02, 2026
 DATETIME = st.column_config.DatetimeColumn(format="MMM DD, YYYY HH:mm")
 
 
