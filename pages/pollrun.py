@@ -3,7 +3,7 @@ that date, who took part, and every response with its downloads."""
 
 import streamlit as st
 
-from tracpro.i18n import N_, _
+from tracpro.i18n import N_, _, isolated
 from tracpro.queries.participation import participation
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import pollrun_header
@@ -26,7 +26,7 @@ SUMMARY, PARTICIPATION, RESPONSES = N_("Summary"), N_("Participation"), N_("Resp
 scope = require_scope()
 pollrun_id = require_id("pollrun", "poll date", POLLS, _("All polls"))
 header = read_found(pollrun_header, scope, pollrun_id=pollrun_id, back_page=POLLS, back_label=_("All polls"))
-st.title(f"{header.poll} ({day(header.day)})")
+st.title(f"{isolated(header.poll)} ({day(header.day)})")
 st.caption(_("Region: {region} · Started by: {started_by}").format(region=header.region,
                                                                     started_by=header.started_by))
 # Back to the poll with the filters it was left with (they travel in the address).

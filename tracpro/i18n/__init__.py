@@ -106,12 +106,18 @@ def format_date(moment: date | datetime, style: str = "day") -> str:
     return babel_dates.format_date(moment, pattern, locale=language)
 
 
+def isolated(text: str) -> str:
+    """`text` (data: a poll's or a person's name) set apart from the sentence around it in a
+    right-to-left language, so its own direction cannot reorder the brackets and dates next to it."""
+    return f"\u2068{text}\u2069" if is_right_to_left() else text
+
+
 def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, translate later"
     """Marks a string for the catalogs without translating it (translated where it is shown)."""
     return message
 
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "is_right_to_left", "ngettext",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "is_right_to_left", "isolated", "ngettext",
     "resolve_language", "set_language_source", "use_language",
 ]

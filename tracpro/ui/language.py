@@ -48,17 +48,16 @@ def apply_direction() -> None:
         st.html(_RIGHT_TO_LEFT_CSS)
 
 
-# Streamlit has no right-to-left mode. Turning the app's containers around mirrors the layout
-# (sidebar on the right, text and form labels from the right); tables and charts are canvases
-# and SVG that place their own text, so they keep their direction and Arabic still reads right.
+# Streamlit has no right-to-left mode. The page's content and the sidebar's content read from
+# the right (text, form labels, tables' column order); the sidebar itself stays where Streamlit
+# puts it, because its phone drawer slides in from the left and, mirrored, would leave a sliver
+# of itself over the page. Charts are SVG that place their own text (Arabic still reads right).
 _RIGHT_TO_LEFT_CSS = """
 <style>
-.stApp { direction: rtl; }
-[data-testid="stSidebar"] { direction: rtl; }
+[data-testid="stMain"], [data-testid="stSidebarContent"] { direction: rtl; }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"],
 [data-testid="stHeading"], [data-testid="stAlertContainer"], [data-testid="stMetric"] { text-align: right; }
-/* Numbers, codes and the tables' grids stay left-to-right inside the mirrored page. */
-[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stPlotlyChart"], code,
-input[type="number"], input[type="password"] { direction: ltr; }
+/* Numbers, codes and passwords stay left-to-right inside the mirrored page. */
+code, input[type="number"], input[type="password"] { direction: ltr; }
 </style>
 """
