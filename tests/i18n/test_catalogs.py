@@ -140,3 +140,15 @@ def _untranslated_literals(path: Path) -> list[str]:
 def test_no_page_shows_a_string_that_is_not_translated():
     found = [line for source in UI_SOURCES for line in _untranslated_literals(ROOT / source)]
     assert not found, "wrap these in _() (tracpro.i18n):\n" + "\n".join(found)
+
+
+def test_contact_languages_are_named_in_the_viewers_language():
+    from tracpro.queries.contacts import language_name
+
+    use_language("fr")
+    try:
+        assert [language_name(code) for code in ("fra", "eng", "xyz-not-a-code")] == ["Français", "Anglais",
+                                                                                    "xyz-not-a-code"]
+    finally:
+        use_language("en")
+    assert language_name("fra") == "French"

@@ -5,8 +5,10 @@ A contact is visible when it is active and its region is in the scope; any other
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import pandas as pd
 import pycountry
@@ -32,7 +34,7 @@ from tracpro.db.models import (
     contact_reporter_groups,
     message_recipients,
 )
-from tracpro.i18n import N_, _
+from tracpro.i18n import N_, _, current_language
 from tracpro.queries.poll_base import NotFound, org_timezone
 from tracpro.queries.pollruns import recent_pollruns
 from tracpro.queries.registry import read_model
@@ -44,8 +46,17 @@ URN_LABELS = {"tel": N_("Phone"), "twitter": N_("Twitter handle"), "twitterid": 
 
 
 def language_name(code: str | None) -> str:
+    """A contact's language (ISO 639-3, as RapidPro stores it) named in the viewer's language,
+    through the ISO 639-3 catalogs pycountry ships ("fra" is "French", "français", "francés")."""
     found = pycountry.languages.get(alpha_3=code) if code else None
-    return found.name if found else (code or "")
+    if found is None:
+        return code or ""
+    return _iso639_names(current_language()).gettext(found.name)
+
+
+@cache
+def _iso639_names(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
 def _visible(scope: Scope):
