@@ -47,7 +47,6 @@ TOUR = ROOT / "test-artifacts" / "tour"
 LOGIN, PASSWORD, _name = SUPERVISORS[0]
 POLL = "Water & Sanitation"  # the demo poll with a categorical, a numeric and an open question
 FILTERS = {"date_range": "90-days"}  # the demo's dates span its last 90 days
-TITLED = {"home", "polls", "activity", "contacts"}  # stops whose heading is a page title, not data
 POLLRUN_DAY: list = []  # the newest date of the poll, as the stops fixture found it
 
 
@@ -59,6 +58,14 @@ class Stop:
     charts: int = 0  # at least this many plotly charts, each drawing something
     clouds: int = 0  # exactly this many word clouds
     tables: int = 0  # at least this many tables
+
+
+# Also on the tours in other languages: every other page a supervisor has, on a phone too.
+MORE_STOPS = [Stop("indicators", "indicators", "Recent indicators"), Stop("compare", "compare", "Compare regions"),
+              Stop("inbox", "inbox", "Inbox"), Stop("messages", "messages", "Messages"),
+              Stop("start-poll", "start_poll", "Start a poll"), Stop("add-contact", "contact_new", "Add a contact"),
+              Stop("account", "account", "My account")]
+TITLED = {"home", "polls", "activity", "contacts", *(stop.name for stop in MORE_STOPS)}  # headings that are titles
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +241,7 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
         try:
             translated = [Stop(stop.name, stop.address, _(stop.title) if stop.name in TITLED else
                                (f"{isolated(POLL)} ({day(POLLRUN_DAY[0])})" if stop.name.startswith("pollrun") else stop.title),
-                               stop.charts, stop.clouds, stop.tables) for stop in stops]
+                               stop.charts, stop.clouds, stop.tables) for stop in [*stops, *MORE_STOPS]]
         finally:
             use_language("en")
         for stop in translated:

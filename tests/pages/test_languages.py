@@ -3,6 +3,8 @@ menu, the headings and the sidebar; Arabic turns the page right to left; data st
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import update
 
@@ -100,3 +102,15 @@ def test_every_page_opens_in_each_language_with_its_data_unchanged(world, db, co
                "Summary", "Participation", "Responses", "Charts", "Dates", "Log out"}
     lines = {line.strip() for line in words.splitlines()}
     assert not (lines & {word for word in english if _in(code, word) != word})
+
+
+def test_charts_word_their_dates_and_numbers_in_the_users_language(world, db):
+    _speak(db, ADMIN, "fr")
+    app = open_page(ADMIN, "pages/poll.py", poll=world.poll_id)
+    configs = [json.loads(chart.proto.config) for chart in app.get("plotly_chart")]
+    assert configs and all(config["locale"] == "fr" for config in configs)
+    french = configs[0]["locales"]["fr"]["format"]
+    assert french["shortMonths"][8] == "sept." and french["days"][0] == "dimanche" and french["decimal"] == ","
+    _speak(db, ADMIN, None)  # English: plotly's own words, no locale sent
+    app = open_page(ADMIN, "pages/poll.py", poll=world.poll_id)
+    assert all("locale" not in json.loads(chart.proto.config) for chart in app.get("plotly_chart"))

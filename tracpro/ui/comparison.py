@@ -11,7 +11,7 @@ from tracpro.charts.indicators import MEASURES, categorical_comparison, numeric_
 from tracpro.i18n import _
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.comparison import Comparison
-from tracpro.ui.plots import PLOT_CONFIG
+from tracpro.ui.plots import plot_config
 
 COLUMNS = {NumericDisplay.SUM: "sum", NumericDisplay.AVERAGE: "average", NumericDisplay.RESPONSE_RATE: "response_rate"}
 
@@ -62,7 +62,7 @@ def comparison_view(comparison: Comparison | None, regions: Sequence[str], numer
             question=comparison.question)
         caption = _("Share of each answer per poll date; the table adds up the whole period.")
     with chart:
-        st.plotly_chart(_still(figure), config=PLOT_CONFIG, alt=alt, key="comparison-chart")
+        st.plotly_chart(_still(figure), config=plot_config(), alt=alt, key="comparison-chart")
     with table:
         frame = comparison_table(comparison, shown, measure)
         number = st.column_config.NumberColumn(format="localized")

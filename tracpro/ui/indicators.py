@@ -16,7 +16,7 @@ from tracpro.ui.context import Context
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import INDICATOR
-from tracpro.ui.plots import PLOT_CONFIG, described
+from tracpro.ui.plots import described, plot_config
 
 NO_DATA = N_("No data to display for the current filters: no follow-up poll date falls between these dates.")
 
@@ -74,7 +74,7 @@ def indicator_chart(data: IndicatorData, *, height: int = 340, key: str | None =
     figure.update_xaxes(fixedrange=True)
     figure.update_yaxes(fixedrange=True)
     follow_ups = described([format_date(day, "day_month") for day in data.days], [round(value) for value in data.follow_up])
-    st.plotly_chart(figure, config=PLOT_CONFIG, key=key,
+    st.plotly_chart(figure, config=plot_config(), key=key,
                     alt=_("{name}: baseline {baseline}; follow-up sums by date: {follow_ups}").format(
                         name=data.name, baseline=f"{data.baseline:,.1f}", follow_ups=follow_ups))
 

@@ -23,6 +23,7 @@ from tracpro.queries.maps import MapData, map_data
 from tracpro.queries.poll_base import NotFound
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
+from tracpro.ui.plots import plot_config
 from tracpro.ui.question_picker import pick_question
 
 MAP_TAB = N_("Map")
@@ -123,7 +124,7 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
     alt = (_("Map of each region's average and its category: {regions}") if data.kind == "numeric"
            else _("Map of each region's most common answer: {regions}")).format(regions=described)
     state = st.plotly_chart(
-        figure, config=MAP_CONFIG, key=f"{key}.figure.{moves}", on_select="rerun",
+        figure, config=plot_config(MAP_CONFIG), key=f"{key}.figure.{moves}", on_select="rerun",
         selection_mode="points", alt=alt)
     drillable = {r.region_id: r.name for r in data.regions if r.has_children}
     clicked = _clicked_region(state.selection.points if state else [], figure)

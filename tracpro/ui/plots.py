@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import plotly.graph_objects as go
+from babel.dates import get_day_names, get_month_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
 import streamlit as st
 
-from tracpro.i18n import current_language
+from tracpro.i18n import DEFAULT_LANGUAGE, current_language
 
 # No plotly mode bar: its zoom and pan tools do nothing on these still charts, and on a phone it
 # would sit over the first bar. (Streamlit's own toolbar still offers fullscreen.)
@@ -22,6 +25,29 @@ def _still(figure: go.Figure) -> go.Figure:
     figure.update_xaxes(fixedrange=True)
     figure.update_yaxes(fixedrange=True)
     return figure
+
+
+def plot_config(base: dict = PLOT_CONFIG) -> dict:
+    """`base` with the viewer's language for what plotly words itself: month and day names on
+    date axes, decimal and thousands marks (plotly.js takes a locale inline, config.locales)."""
+    code = current_language()
+    if code == DEFAULT_LANGUAGE:
+        return base
+    return {**base, "locale": code, "locales": {code: {"dictionary": {}, "format": _plotly_format(code)}}}
+
+
+@cache
+def _plotly_format(code: str) -> dict:
+    months, short_months = get_month_names("wide", locale=code), get_month_names("abbreviated", locale=code)
+    days, short_days = get_day_names("wide", locale=code), get_day_names("abbreviated", locale=code)
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
+    return {
+        "months": [months[m] for m in range(1, 13)], "shortMonths": [short_months[m] for m in range(1, 13)],
+        "days": [days[d] for d in sunday_first], "shortDays": [short_days[d] for d in sunday_first],
+        # Latin digits, as everywhere else in TracPro (Arabic included).
+        "decimal": get_decimal_symbol(code, numbering_system="latn"),
+        "thousands": get_group_symbol(code, numbering_system="latn"),
+    }
 
 
 # Kept as objects (not pickled copies), shared by every session: chart functions are pure, so the
@@ -50,9 +76,9 @@ def described(names, counts) -> str:
 def plot(figure: go.Figure, *, alt: str, key: str | None = None, clickable: bool = False) -> list[dict]:
     """Draw a figure; the points clicked, when it is clickable."""
     if not clickable:
-        st.plotly_chart(_still(figure), config=PLOT_CONFIG, key=key, alt=alt)
+        st.plotly_chart(_still(figure), config=plot_config(), key=key, alt=alt)
         return []
     state = st.plotly_chart(
-        _still(figure), config=PLOT_CONFIG, key=key, alt=alt, on_select="rerun", selection_mode="points"
+        _still(figure), config=plot_config(), key=key, alt=alt, on_select="rerun", selection_mode="points"
     )
     return list(state.selection.points) if state else []
