@@ -34,7 +34,7 @@ from tracpro.auth.demo import SUPERVISORS
 from tracpro.auth.scope import build_scope
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Membership, User
-from tracpro.i18n import LANGUAGES, _, isolated, use_language
+from tracpro.i18n import LANGUAGES, _, gettext_in, isolated, use_language
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import poll_dates, poll_list
 from tracpro.queries.responses import pollrun_responses
@@ -195,15 +195,6 @@ def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport)
     assert time.monotonic() - started < 120, "the tour of one size should take well under two minutes"
 
 
-def _in(code: str, message: str) -> str:
-    """`message` as the catalog of `code` words it (what the page must show)."""
-    use_language(code)
-    try:
-        return _(message)
-    finally:
-        use_language("en")
-
-
 def _choose_language(page, code: str) -> None:
     """On My account, as the supervisor would: the Language box, their language, Save."""
     page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + "/account")
@@ -213,7 +204,7 @@ def _choose_language(page, code: str) -> None:
     page.get_by_role("option", name=LANGUAGES[code], exact=True).click()
     page.get_by_role("button", name="Save language").click()
     wait_for_app(page)
-    heading(page, _in(code, "My account"))
+    heading(page, gettext_in(code, "My account"))
 
 
 @pytest.mark.parametrize(("code", "size", "viewport"), [("fr", "phone", PHONE), ("ar", "desktop", DESKTOP),
@@ -228,10 +219,10 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
     try:
         page.goto(demo_app.url)
         wait_for_app(page)
-        heading(page, _in(code, SIGN_IN_TITLE))
-        page.get_by_role("textbox", name=_in(code, "Email")).fill(LOGIN)
-        page.get_by_role("textbox", name=_in(code, "Password")).fill(PASSWORD)
-        page.get_by_role("button", name=_in(code, "Sign in")).click()
+        heading(page, gettext_in(code, SIGN_IN_TITLE))
+        page.get_by_role("textbox", name=gettext_in(code, "Email")).fill(LOGIN)
+        page.get_by_role("textbox", name=gettext_in(code, "Password")).fill(PASSWORD)
+        page.get_by_role("button", name=gettext_in(code, "Sign in")).click()
         heading(page, "Home")  # the org's language (English) until they choose their own
         session_cookie(context)
         _choose_language(page, code)

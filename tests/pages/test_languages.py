@@ -11,7 +11,7 @@ from sqlalchemy import update
 from tests.pages.app import open_page, page_titles, shown_text, signed_in
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
 from tracpro.db.models import Org, User
-from tracpro.i18n import _, use_language
+from tracpro.i18n import gettext_in
 
 LANGUAGES = ["fr", "es", "ar"]
 
@@ -29,14 +29,6 @@ def _speak(db, login: str, code: str | None) -> None:
     db.flush()
 
 
-def _in(code: str, message: str) -> str:
-    use_language(code)
-    try:
-        return _(message)
-    finally:
-        use_language("en")
-
-
 def _right_to_left(app) -> bool:
     return any("direction: rtl" in element.proto.body for element in app.get("html"))
 
@@ -46,10 +38,10 @@ def test_the_menu_and_the_sidebar_speak_the_users_language(world, db, code):
     _speak(db, ADMIN, code)
     app = signed_in(ADMIN)
     titles = page_titles(app)
-    assert titles[:2] == [_in(code, "Home"), _in(code, "My account")] and "Home" not in titles
-    assert app.title[0].value == _in(code, "Home")
-    assert app.sidebar.selectbox[0].label == _in(code, "Region")
-    assert app.sidebar.button[0].label == _in(code, "Log out")
+    assert titles[:2] == [gettext_in(code, "Home"), gettext_in(code, "My account")] and "Home" not in titles
+    assert app.title[0].value == gettext_in(code, "Home")
+    assert app.sidebar.selectbox[0].label == gettext_in(code, "Region")
+    assert app.sidebar.button[0].label == gettext_in(code, "Log out")
     assert _right_to_left(app) == (code == "ar")
 
 
@@ -101,7 +93,7 @@ def test_every_page_opens_in_each_language_with_its_data_unchanged(world, db, co
                "Users", "Organization", "Poll settings", "Regions and groups", "Sync", "My account", "Save",
                "Summary", "Participation", "Responses", "Charts", "Dates", "Log out"}
     lines = {line.strip() for line in words.splitlines()}
-    assert not (lines & {word for word in english if _in(code, word) != word})
+    assert not (lines & {word for word in english if gettext_in(code, word) != word})
 
 
 def test_charts_word_their_dates_and_numbers_in_the_users_language(world, db):

@@ -73,6 +73,12 @@ def _(message: str) -> str:
     return translation or message
 
 
+def gettext_in(code: str, message: str) -> str:
+    """`message` as the catalog of `code` words it, whatever the current language (tests, and
+    anything that must word a message for someone other than the viewer)."""
+    return catalog_for(code).get(message) or message if message else message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form for `count` in the current language (Arabic has six); fill `{count}` after."""
     language = current_language()
@@ -118,6 +124,6 @@ def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, tra
 
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "is_right_to_left", "isolated", "ngettext",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "gettext_in", "is_right_to_left", "isolated", "ngettext",
     "resolve_language", "set_language_source", "use_language",
 ]
