@@ -31,7 +31,10 @@ ARTIFACTS = ROOT / "test-artifacts" / "settings"
 PAGES = [("poll_settings", "Poll settings", None, "poll_settings"),
          ("poll_settings", "Poll settings", "Edit a poll", "poll_edit"),
          ("regions", "Regions and groups", None, "regions"),
-         ("regions", "Regions and groups", "Reporter groups", "reporter_groups")]
+         ("regions", "Regions and groups", "Reporter groups", "reporter_groups"),
+         ("users", "Users", None, "users"),
+         ("users", "Users", "Add a user", "user_add"),
+         ("users", "Users", "Edit a user", "user_edit")]
 
 
 def _screenshot(page, viewport: dict, name: str, size: str) -> None:

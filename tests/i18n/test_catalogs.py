@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracpro.i18n import _, ngettext, resolve_language, use_language
-from tracpro.i18n.catalogs import ROOT, TRANSLATED, catalog_for, extract, read_catalog, untranslated
+from tracpro.i18n.catalogs import CATALOGS, ROOT, catalog_for, extract, read_catalog, untranslated
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-zA-Z_][a-zA-Z0-9_]*)(?:[:!][^}]*)?\}(?!\})")
 
@@ -31,7 +31,7 @@ def test_the_sources_have_ui_strings_to_translate(template):
     assert {"Home", "Polls", "Sign in"} <= ids
 
 
-@pytest.mark.parametrize("code", TRANSLATED)
+@pytest.mark.parametrize("code", CATALOGS)
 def test_every_ui_string_is_translated(template, code):
     catalog = read_catalog(code)
     translated = {_key(message) for message in catalog if message.id} - set(untranslated(catalog))
@@ -40,7 +40,7 @@ def test_every_ui_string_is_translated(template, code):
                         f"(run `python -m tracpro.i18n update` and translate them): {missing[:20]}"
 
 
-@pytest.mark.parametrize("code", TRANSLATED)
+@pytest.mark.parametrize("code", CATALOGS)
 def test_translations_keep_their_placeholders(code):
     wrong = []
     for message in read_catalog(code):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracpro.i18n.catalogs import TRANSLATED, extract, read_catalog, untranslated, update
+from tracpro.i18n.catalogs import CATALOGS, extract, read_catalog, untranslated, update
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     template_ids = {message.id if isinstance(message.id, str) else message.id[0] for message in extract() if message.id}
     failed = False
-    for code in TRANSLATED:
+    for code in CATALOGS:
         catalog = read_catalog(code)
         known = {message.id if isinstance(message.id, str) else message.id[0] for message in catalog if message.id}
         missing = sorted(set(untranslated(catalog)) | (template_ids - known))

@@ -16,7 +16,10 @@ LOCALE_DIR = PACKAGE / "locale"
 ROOT = PACKAGE.parent.parent
 DOMAIN = "messages"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
-TRANSLATED = ("fr", "es", "ar")  # English is the source language: its catalog is the messages themselves
+TRANSLATED = ("fr", "es", "ar")
+# English is the source language: `update` fills its catalog with the messages themselves, and a
+# wording changed there (a product decision, not a code change) is what English speakers read.
+CATALOGS = ("en", *TRANSLATED)
 # Where UI strings live: the pages, the app and the whole package (validation messages, chart labels).
 SOURCES = ("app.py", "pages", "tracpro")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -52,7 +55,7 @@ class Translations:
 @cache
 def catalog_for(code: str) -> Translations:
     path = po_path(code)
-    if code not in TRANSLATED or not path.exists():
+    if code not in CATALOGS or not path.exists():
         return Translations()
     catalog = read_catalog(code)
     translations = Translations(plural_rule=_plural_rule(catalog.plural_expr))
@@ -109,7 +112,7 @@ def update() -> dict[str, int]:
     with TEMPLATE.open("wb") as handle:
         write_po(handle, template, width=100, omit_header=False, sort_output=True)
     missing = {}
-    for code in TRANSLATED:
+    for code in CATALOGS:
         path = po_path(code)
         if path.exists():
             with path.open("rb") as handle:
@@ -120,12 +123,25 @@ def update() -> dict[str, int]:
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         _standard_plurals(catalog, code)
+        if code == "en":
+            _fill_with_the_messages(catalog)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100, sort_output=True, ignore_obsolete=True)
         missing[code] = len(untranslated(catalog))
     catalog_for.cache_clear()
     return missing
+
+
+def _fill_with_the_messages(catalog: Catalog) -> None:
+    """English words each message as written in the code, unless someone reworded it here."""
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            message.string = message.string or message.id
+        elif not all(message.string):
+            message.string = (message.id[0], message.id[1])
 
 
 def untranslated(catalog: Catalog) -> list[str]:

@@ -39,7 +39,7 @@ def region_multiselect(
         default=[region for region in default if region in labels],
         format_func=labels.__getitem__,
         key=key,
-        help=_("The user will automatically be granted access to sub-regions."),
+        help=_("The user will automatically be granted access to sub-regions."), placeholder=_("Choose options")
     )
 
 

@@ -80,7 +80,7 @@ def org_settings_form(key: str, current: CurrentSettings) -> OrgSubmission | Non
         )
         languages = st.multiselect(
             _("Languages"), list(UI_LANGUAGES), default=[c for c in current.available_languages if c in UI_LANGUAGES],
-            format_func=UI_LANGUAGES.__getitem__, key=f"{key}.available_languages",
+            format_func=UI_LANGUAGES.__getitem__, key=f"{key}.available_languages", placeholder=_("Choose options")
         )
         language = st.selectbox(
             _("Default language"), list(UI_LANGUAGES), format_func=UI_LANGUAGES.__getitem__,
