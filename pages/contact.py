@@ -3,7 +3,7 @@ messages TracPro sent them."""
 
 import streamlit as st
 
-from tracpro.i18n import N_, _, format_date, ngettext
+from tracpro.i18n import N_, _, format_date, format_number, ngettext
 from tracpro.queries.contacts import contact_detail, contact_messages, contact_responses
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
@@ -38,7 +38,7 @@ with tabs[responses_tab]:
             # English says "responses" for one too; the other languages choose their own forms.
             st.caption(ngettext("{count} responses, newest first. Open a date to see everyone's answers.",
                                 "{count} responses, newest first. Open a date to see everyone's answers.",
-                                len(responses)).format(count=f"{len(responses):,}"))
+                                len(responses)).format(count=format_number(len(responses))))
             table, config = contact_response_rows(responses)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracpro.i18n import _, ngettext
+from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_count, contact_list
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
@@ -39,10 +39,10 @@ if contacts.empty:
     st.stop()
 
 count, recent = read_scoped(contact_count, scope, search=search), len(contacts.columns) - 5  # beyond id, name, URN, groups and region
-summary = ngettext("{count} contact", "{count} contacts", count).format(count=f"{count:,}")
+summary = ngettext("{count} contact", "{count} contacts", count).format(count=format_number(count))
 if count > MOST_ROWS:
     summary = _("{contacts} (the first {rows} below: search to find the others)").format(
-        contacts=summary, rows=f"{MOST_ROWS:,}")
+        contacts=summary, rows=format_number(MOST_ROWS))
 if recent > 0:
     # English keeps "columns" for one column too; the other languages choose their own forms.
     summary = ngettext("{contacts}; the last {count} columns: who completed the most recent poll dates",

@@ -3,7 +3,7 @@ poll dates and who answered most lately (refreshed every 30 s)."""
 
 import streamlit as st
 
-from tracpro.i18n import _
+from tracpro.i18n import _, format_number
 from tracpro.queries.activity import most_active
 from tracpro.queries.home import scope_summary
 from tracpro.queries.pollruns import recent_pollruns
@@ -34,10 +34,10 @@ st.markdown(_("Showing data from **{regions}**.").format(regions=in_view))
 
 summary = read_scoped(scope_summary, scope)
 contacts, active, groups, responses = st.columns(4)
-contacts.metric(_("Contacts"), f"{summary.contacts:,}")
-active.metric(_("Active contacts"), f"{summary.active_contacts:,}")
-groups.metric(_("Reporter groups"), f"{summary.reporter_groups:,}")
-responses.metric(_("Responses, last 30 days"), f"{summary.recent_responses:,}")
+contacts.metric(_("Contacts"), format_number(summary.contacts))
+active.metric(_("Active contacts"), format_number(summary.active_contacts))
+groups.metric(_("Reporter groups"), format_number(summary.reporter_groups))
+responses.metric(_("Responses, last 30 days"), format_number(summary.recent_responses))
 
 if summary.is_empty:
     if scope.all_regions:

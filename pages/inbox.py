@@ -3,7 +3,7 @@ text); ?contact=ID opens one conversation, with a reply box and each reply's del
 
 import streamlit as st
 
-from tracpro.i18n import _, ngettext
+from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_detail
 from tracpro.queries.messages import conversation, inbox
 from tracpro.ui.navigation import INBOX
@@ -25,7 +25,7 @@ if "contact" in st.query_params:
     messages = read_scoped(conversation, scope, contact_id=contact_id)
     st.caption(ngettext("{count} message, newest first. Replies are pending until RapidPro accepts them.",
                         "{count} messages, newest first. Replies are pending until RapidPro accepts them.",
-                        len(messages)).format(count=f"{len(messages):,}"))
+                        len(messages)).format(count=format_number(len(messages))))
     table, config = conversation_rows(messages)
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.stop()
@@ -41,6 +41,6 @@ if latest.empty:
     st.stop()
 st.caption(ngettext("{count} conversation. Open one to read it all and reply.",
                     "{count} conversations. Open one to read it all and reply.",
-                    len(latest)).format(count=f"{len(latest):,}"))
+                    len(latest)).format(count=format_number(len(latest))))
 table, config = inbox_rows(latest)
 st.dataframe(table, hide_index=True, column_config=config, width="stretch")

@@ -4,7 +4,7 @@ edit or delete it and, where the org allows it, make or clear spoof data (T31)."
 import streamlit as st
 
 from tracpro.db import session_scope
-from tracpro.i18n import _, format_date, ngettext
+from tracpro.i18n import _, format_date, format_number, ngettext
 from tracpro.indicators.editing import Invalid, delete_indicator, save_indicator
 from tracpro.indicators.spoof import clear_spoof, spoof
 from tracpro.queries.choices import indicator_values, question_choices, spoof_allowed
@@ -90,10 +90,10 @@ if context.is_admin:
             else:
                 forget_form(f"spoof_{indicator_id}")
                 saved(ngettext("Spoof data made: {count} poll date.", "Spoof data made: {count} poll dates.",
-                               count).format(count=f"{count:,}"))
+                               count).format(count=format_number(count)))
         if confirmed("clear_spoof", _("Clear all spoof data…"), _("Are you sure that you want to delete all spoofed "
                      "poll data for this organization?"), _("Clear all spoof data"), icon=":material/delete_sweep:"):
             with session_scope() as db:
                 count = clear_spoof(db, scope.org_id)
             saved(ngettext("Spoof data cleared: {count} poll date deleted.",
-                           "Spoof data cleared: {count} poll dates deleted.", count).format(count=f"{count:,}"))
+                           "Spoof data cleared: {count} poll dates deleted.", count).format(count=format_number(count)))

@@ -3,7 +3,7 @@ actions asked of RapidPro (starts, messages, contact changes) with what became o
 
 import streamlit as st
 
-from tracpro.i18n import N_, _, ngettext
+from tracpro.i18n import N_, _, format_number, ngettext
 from tracpro.queries.messages import message_log
 from tracpro.queries.outbox import recent_actions
 from tracpro.ui.action_tables import action_rows, message_log_rows
@@ -29,7 +29,7 @@ with tabs[sent_label]:
             st.caption(ngettext(
                 "{count} message, newest first. Recipients in view: the contacts of your regions who received it.",
                 "{count} messages, newest first. Recipients in view: the contacts of your regions who received it.",
-                len(log)).format(count=f"{len(log):,}"))
+                len(log)).format(count=format_number(len(log))))
             table, config = message_log_rows(log)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")
 
@@ -50,6 +50,6 @@ with tabs[actions_label]:
                     "The newest {count} actions (yours). Waiting ones are sent again with each sync.",
                     "The newest {count} actions (yours). Waiting ones are sent again with each sync.",
                     len(actions))
-            st.caption(caption.format(count=f"{len(actions):,}"))
+            st.caption(caption.format(count=format_number(len(actions))))
             table, config = action_rows(actions)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")

@@ -5,7 +5,7 @@ Filters live in the address; clicking a point of a chart opens that date with th
 
 import streamlit as st
 
-from tracpro.i18n import N_, _, ngettext
+from tracpro.i18n import N_, _, format_number, ngettext
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.poll_charts import poll_over_time
 from tracpro.queries.pollruns import poll_dates, poll_header
@@ -48,7 +48,7 @@ with tabs[CHARTS]:
             st.caption(ngettext(
                 "{count} poll date, {first} to {last}. Click a point of a chart to open that date.",
                 "{count} poll dates, {first} to {last}. Click a point of a chart to open that date.", dates,
-            ).format(count=f"{dates:,}", first=day(charts.pollruns[0].day), last=day(charts.pollruns[-1].day)))
+            ).format(count=format_number(dates), first=day(charts.pollruns[0].day), last=day(charts.pollruns[-1].day)))
             for question in charts.questions:
                 clicked = over_time(question, filters.numeric, region)
                 if clicked is not None:
@@ -64,7 +64,7 @@ with tabs[DATES]:
             st.info(_("No dates yet for this poll. They appear with the sync after its first responses."))
         else:
             st.caption(ngettext("{count} date, newest first.", "{count} dates, newest first.", len(dates)).format(
-                count=f"{len(dates):,}"))
+                count=format_number(len(dates))))
             table, config = pollrun_rows(dates, with_poll=False)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")
 

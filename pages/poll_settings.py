@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
-from tracpro.i18n import _, ngettext
+from tracpro.i18n import _, format_number, ngettext
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import flow_choices, polls_for_edit
 from tracpro.orgs.polls import edit_poll
@@ -61,7 +61,7 @@ with choosing:
                 st.rerun()
         st.caption(
             ngettext("{count} flows in RapidPro as of the last sync.", "{count} flows in RapidPro as of the last sync.",
-                     len(flows)).format(count=f"{len(flows):,}")
+                     len(flows)).format(count=format_number(len(flows)))
         )
         st.dataframe(
             pd.DataFrame([(flow.rapidpro_name, flow.name if flow.name != flow.rapidpro_name else "",

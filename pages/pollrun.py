@@ -3,7 +3,7 @@ that date, who took part, and every response with its downloads."""
 
 import streamlit as st
 
-from tracpro.i18n import N_, _, isolated
+from tracpro.i18n import N_, _, format_number, isolated
 from tracpro.queries.participation import participation
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import pollrun_header
@@ -59,7 +59,7 @@ with tabs[PARTICIPATION]:
             st.caption(_(
                 "A contact in several reporter groups counts in each of them; the Total row counts each contact "
                 "once. {respondents} respondents, {non_respondents} non-respondents."
-            ).format(respondents=f"{counts.respondents:,}", non_respondents=f"{counts.non_respondents:,}"))
+            ).format(respondents=format_number(counts.respondents), non_respondents=format_number(counts.non_respondents)))
 
 with tabs[RESPONSES]:
     if tabs[RESPONSES].open:
@@ -67,11 +67,11 @@ with tabs[RESPONSES]:
         if responses.empty:
             st.info(_("No responses yet for this date. New responses arrive with each sync."))
         else:
-            count = f"{len(responses):,}"
+            count = format_number(len(responses))
             if len(responses) > MOST_ROWS:
                 st.caption(_("{count} partial and complete responses (the newest {shown} below), newest first. "
                              "The downloads hold them all, and the superseded ones too, with each answer as it "
-                             "was given.").format(count=count, shown=f"{MOST_ROWS:,}"))
+                             "was given.").format(count=count, shown=format_number(MOST_ROWS)))
             else:
                 st.caption(_("{count} partial and complete responses, newest first. The downloads hold them all, "
                              "and the superseded ones too, with each answer as it was given.").format(count=count))

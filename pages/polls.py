@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracpro.i18n import _, ngettext
+from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.pollruns import poll_list
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
@@ -17,6 +17,6 @@ if polls.empty:
 
 st.caption(ngettext("{count} poll. Open a poll to see its charts and dates.",
                     "{count} polls. Open a poll to see its charts and dates.", len(polls)).format(
-    count=f"{len(polls):,}"))
+    count=format_number(len(polls))))
 table, config = poll_rows(polls)
 st.dataframe(table, hide_index=True, column_config=config, width="stretch")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
-from tracpro.i18n import _, ngettext
+from tracpro.i18n import _, format_number, ngettext
 from tracpro.orgs.choices import boundary_choices, group_choices, region_tree, tracked_reporter_groups
 from tracpro.orgs.tracking import choose_regions, stop_tracking_region, track_reporter_groups, update_region_tree
 from tracpro.ui.context import notice, require_org_admin, show_notice
@@ -99,7 +99,7 @@ with regions_tab:
                 "{name} will no longer be tracked: its {count} active contacts move to another "
                 "tracked region they are in, or leave TracPro's view.",
                 gone.contacts,
-            ).format(name=gone.name, count=f"{gone.contacts:,}")
+            ).format(name=gone.name, count=format_number(gone.contacts))
             if not children:
                 moving = ""
             elif parent:

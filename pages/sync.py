@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracpro.db import session_scope
 from tracpro.db.models import Role
-from tracpro.i18n import N_, _, format_date, ngettext
+from tracpro.i18n import N_, _, format_date, format_number, ngettext
 from tracpro.indicators.editing import Invalid
 from tracpro.orgs.settings import parse_days
 from tracpro.queries.sync_status import sync_status
@@ -46,7 +46,7 @@ def asked(days: int | None) -> None:
             "A sync with the runs of the last {count} days has been requested. Its progress shows below.",
             "A sync with the runs of the last {count} days has been requested. Its progress shows below.",
             days,
-        ).format(count=f"{days:,}")
+        ).format(count=format_number(days))
     else:
         message = _("A sync has been requested. Its progress shows below.")
     notice(message, "success")
@@ -107,7 +107,7 @@ def requests_and_status() -> None:
     last, failures = st.columns(2)
     last.metric(_("Last complete sync"),
                 format_date(current.last_success, "sync_moment") if current.last_success else _("Never"))
-    failures.metric(_("Failures in a row"), f"{current.failures:,}")
+    failures.metric(_("Failures in a row"), format_number(current.failures))
     if current.last_error:
         st.error(_("The last sync failed: {error}").format(error=current.last_error))
     if current.next_allowed is not None:

@@ -152,3 +152,18 @@ def test_contact_languages_are_named_in_the_viewers_language():
     finally:
         use_language("en")
     assert language_name("fra") == "French"
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("en", ["4,180", "1,234.5", "74.6", "12"]),          # as Python writes them: English pages unchanged
+    ("fr", ["4\u202f180", "1\u202f234,5", "74,6", "12"]),  # French marks, narrow no-break space
+    ("ar", ["4,180", "1,234.5", "74.6", "12"]),          # Latin digits, as the rest of the page
+])
+def test_numbers_are_written_with_the_languages_marks(code, expected):
+    from tracpro.i18n import format_number
+
+    use_language(code)
+    try:
+        assert [format_number(4180), format_number(1234.5), format_number(74.56, 1), format_number(12)] == expected
+    finally:
+        use_language("en")

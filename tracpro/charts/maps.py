@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from tracpro.charts.colours import NO_DATA, category_colours
-from tracpro.i18n import N_, _
+from tracpro.i18n import N_, _, format_number
 
 MAP_CONFIG = {"topojsonURL": "/app/static/", "displayModeBar": False, "scrollZoom": False}
 NO_DATA_LABEL = N_("No data")
@@ -30,11 +30,11 @@ def region_map(features: dict, regions: Sequence, categories: Sequence[str], num
         colour = NO_DATA if category == NO_DATA_LABEL else colours.get(category)
         hover = [
             f"<b>{r.name}</b><br>"
-            + (_("Average: {average}").format(average=f"{r.average:,.2f}") + "<br>"
+            + (_("Average: {average}").format(average=format_number(r.average, 2)) + "<br>"
                if numeric and r.average is not None else "")
             + (_("Category: {category}").format(category=r.category) if r.category
                else _("No data available for this region")) + "<br>"
-            + _("Answers: {count}").format(count=f"{r.answers:,}")
+            + _("Answers: {count}").format(count=format_number(r.answers))
             for r in members
         ]
         figure.add_trace(go.Choropleth(

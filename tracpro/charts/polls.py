@@ -9,7 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from tracpro.charts.colours import category_colours
-from tracpro.i18n import N_, _
+from tracpro.i18n import N_, _, format_number
 
 MEASURES = {"sum": N_("Sum of responses"), "average": N_("Average of responses"),
             "response-rate": N_("Response rate (%)")}
@@ -68,7 +68,7 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str
     bar_colours = ["#1F49BF"] * len(labels) if histogram else [colours[label] for label in labels]
     figure = go.Figure(go.Bar(
         x=list(counts), y=list(labels), orientation="h", marker=dict(color=bar_colours),
-        hovertemplate="%{y}: %{x:,}<extra></extra>", text=[f"{count:,}" for count in counts], textposition="auto",
+        hovertemplate="%{y}: %{x:,}<extra></extra>", text=[format_number(count) for count in counts], textposition="auto",
     ))
     _layout(figure, height=max(200, 60 + 36 * len(labels)))  # before the axes: it clears the x title
     figure.update_yaxes(autorange="reversed", title=None)

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 
 from tracpro.i18n.catalogs import catalog_for
 
@@ -112,6 +113,18 @@ def format_date(moment: date | datetime, style: str = "day") -> str:
     return babel_dates.format_date(moment, pattern, locale=language)
 
 
+def format_number(value: float, decimals: int | None = None) -> str:
+    """A count or a measure with the current language's marks ("4 180" in French, "1.234,5" in
+    Spanish), Latin digits everywhere; English as Python writes it ("4,180")."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return f"{value:,.{decimals}f}" if decimals is not None else f"{value:,}"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if decimals is None and not float(value).is_integer():
+        pattern = "#,##0.###"
+    return babel_numbers.format_decimal(value, format=pattern, locale=language, numbering_system="latn")
+
+
 def isolated(text: str) -> str:
     """`text` (data: a poll's or a person's name) set apart from the sentence around it in a
     right-to-left language, so its own direction cannot reorder the brackets and dates next to it."""
@@ -124,6 +137,6 @@ def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, tra
 
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "gettext_in", "is_right_to_left", "isolated", "ngettext",
+    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "format_number", "gettext_in", "is_right_to_left", "isolated", "ngettext",
     "resolve_language", "set_language_source", "use_language",
 ]

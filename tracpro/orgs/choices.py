@@ -27,6 +27,7 @@ from tracpro.db.models import (
     SameDayMode,
 )
 from tracpro.db.models.contacts import contact_reporter_groups
+from tracpro.i18n import format_number
 
 MASK = "•" * 8
 SHOWN_TOKEN_CHARACTERS = 4
@@ -149,7 +150,7 @@ class GroupChoice:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.contact_count:,})"
+        return f"{self.name} ({format_number(self.contact_count)})"
 
 
 def group_choices(session: Session, org_id: int) -> list[GroupChoice]:

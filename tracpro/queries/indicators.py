@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Answer, BaselineTerm, Contact, PollRun, Question, Response
-from tracpro.i18n import _, format_date
+from tracpro.i18n import _, format_date, format_number
 from tracpro.queries.poll_base import NotFound, field_filter, org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
@@ -96,7 +96,11 @@ def _term(session, scope, question: Question, start: date, end: date, filters: I
 
 
 def _number(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".") if value == value else _("n/a")
+    """One decimal at most, none when it is zero ("74", "74.5"), NaN as "n/a"."""
+    if value != value:
+        return _("n/a")
+    rounded = round(value, 1)
+    return format_number(int(rounded)) if rounded.is_integer() else format_number(rounded, 1)
 
 
 @read_model

@@ -16,7 +16,7 @@ from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_
 from tracpro.auth.scope import Scope
 from tracpro.db import session_scope
 from tracpro.db.models import Audience, OutboxStatus
-from tracpro.i18n import _, ngettext
+from tracpro.i18n import _, format_number, ngettext
 from tracpro.outbox import immediate
 from tracpro.queries.action_choices import RegionChoice, audience_counts, pollrun_actions, start_poll_choices
 from tracpro.queries.messages import AUDIENCE_LABELS
@@ -68,7 +68,7 @@ def confirmed(key: str, question: str, action_label: str) -> bool:
 
 
 def _people(count: int) -> str:
-    return ngettext("{count} contact", "{count} contacts", count).format(count=f"{count:,}")
+    return ngettext("{count} contact", "{count} contacts", count).format(count=format_number(count))
 
 
 def _region_label(region: RegionChoice) -> str:
@@ -155,7 +155,7 @@ def pollrun_action_panel(scope: Scope, pollrun_id: int) -> None:
     if not actions.empty:
         # The read model words the statuses in the viewer's language, as it is here.
         accepted = _(STATUS_WORDS[OutboxStatus.DONE])
-        with st.expander(_("Actions on this date ({count})").format(count=f"{len(actions):,}"),
+        with st.expander(_("Actions on this date ({count})").format(count=format_number(len(actions))),
                          icon=":material/outbox:", expanded=bool((actions["Status"] != accepted).any())):
             table, config = with_headings(actions.drop(columns=["action_id", "kind", "contacts"]),
                                           {"Asked on": DATETIME})
@@ -171,7 +171,7 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
     sent = st.session_state.get("message.sent", 0)
     with st.form("pollrun_message"):
         audience = st.radio(_("Recipients"), AUDIENCES, key="message.audience",
-                            format_func=lambda a: f"{_(AUDIENCE_LABELS[a])} ({counts[a]:,})",
+                            format_func=lambda a: f"{_(AUDIENCE_LABELS[a])} ({format_number(counts[a])})",
                             help=_("Each contact counts once, whatever their reporter groups."))
         # A new key after each send: the box is empty again, while a cancelled review keeps its text.
         text = st.text_area(_("Message"), max_chars=MAX_LENGTH, key=f"message.text.{sent}",

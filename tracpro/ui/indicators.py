@@ -7,7 +7,7 @@ import streamlit as st
 
 from tracpro.auth.scope import Scope
 from tracpro.charts.indicators import baseline_chart
-from tracpro.i18n import N_, _, format_date
+from tracpro.i18n import N_, _, format_date, format_number
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import IndicatorValues
 from tracpro.queries.fields import visible_fields
@@ -76,7 +76,7 @@ def indicator_chart(data: IndicatorData, *, height: int = 340, key: str | None =
     follow_ups = described([format_date(day, "day_month") for day in data.days], [round(value) for value in data.follow_up])
     st.plotly_chart(figure, config=plot_config(), key=key,
                     alt=_("{name}: baseline {baseline}; follow-up sums by date: {follow_ups}").format(
-                        name=data.name, baseline=f"{data.baseline:,.1f}", follow_ups=follow_ups))
+                        name=data.name, baseline=format_number(data.baseline, 1), follow_ups=follow_ups))
 
 
 def indicator_result(data: IndicatorData | None) -> None:

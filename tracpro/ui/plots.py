@@ -10,7 +10,7 @@ from babel.dates import get_day_names, get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 import streamlit as st
 
-from tracpro.i18n import DEFAULT_LANGUAGE, current_language
+from tracpro.i18n import DEFAULT_LANGUAGE, current_language, format_number
 
 # No plotly mode bar: its zoom and pan tools do nothing on these still charts, and on a phone it
 # would sit over the first bar. (Streamlit's own toolbar still offers fullscreen.)
@@ -70,7 +70,7 @@ def figure_of(chart: Callable[..., go.Figure], *arguments: object, **keywords: o
 
 def described(names, counts) -> str:
     """Labels and their counts in words, for a chart's text alternative: "Kwamata 1,670, Gigi 129"."""
-    return ", ".join(f"{name} {count:,}" for name, count in zip(names, counts, strict=True))
+    return ", ".join(f"{name} {format_number(count)}" for name, count in zip(names, counts, strict=True))
 
 
 def plot(figure: go.Figure, *, alt: str, key: str | None = None, clickable: bool = False) -> list[dict]:

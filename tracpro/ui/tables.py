@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from tracpro.i18n import _, format_date
+from tracpro.i18n import _, format_date, format_number
 from tracpro.queries.contacts import language_name
 from tracpro.queries.participation import Participation
 from tracpro.ui.links import link_column, page_url
@@ -47,7 +47,7 @@ def day(value: date | None) -> str:
 
 def responses_label(complete: int, partial: int) -> str:
     """TracPro's "C (P)": complete responses, then partial ones when there are any."""
-    return f"{complete:,} ({partial:,})" if partial else f"{complete:,}"
+    return f"{format_number(complete)} ({format_number(partial)})" if partial else format_number(complete)
 
 
 def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.DataFrame, dict]:
@@ -57,7 +57,7 @@ def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.Dat
         "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table.itertuples()],
         "Region": table["region"],
         "Participants": [
-            page_url(POLLRUN, f"{row.participants:,}", pollrun=row.pollrun_id, tab="participation")
+            page_url(POLLRUN, format_number(row.participants), pollrun=row.pollrun_id, tab="participation")
             for row in table.itertuples()
         ],
         "Responses": [
@@ -83,7 +83,7 @@ def poll_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     shown = pd.DataFrame({
         "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table.itertuples()],
         "Questions": table["questions"],
-        "Dates": [page_url(POLL, f"{row.dates:,}", poll=row.poll_id, tab="dates")
+        "Dates": [page_url(POLL, format_number(row.dates), poll=row.poll_id, tab="dates")
                   for row in table.itertuples()],
         "Last conducted": [day(value) for value in table["last_conducted"]],
     })
