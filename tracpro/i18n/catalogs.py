@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parent
@@ -97,8 +97,6 @@ def extract() -> Catalog:
 
 
 def _extract_file(path: Path):
-    from babel.messages.extract import extract_from_file
-
     for lineno, message, comments, context in extract_from_file(
         "python", str(path), keywords=KEYWORDS, comment_tags=("Translators:",),
     ):
