@@ -133,8 +133,16 @@ def _untranslated_literals(path: Path) -> list[str]:
         for candidate in candidates:
             text = _words(candidate)
             if text is not None:
-                found.append(f"{path.relative_to(ROOT)}:{candidate.lineno}: {text!r}")
+                found.append(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{candidate.lineno}: {text!r}")
     return found
+
+
+def test_the_check_finds_a_literal_shown_as_it_is(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('st.title("Hello there")\nst.button(_("Save"), help=f"Saves {x} now")\nst.caption("·")\n'
+                    'st.Page("p.py", title="Home")\nst.markdown("RapidPro")\n', encoding="utf-8")
+    found = _untranslated_literals(page)
+    assert [line.split(": ", 1)[1] for line in found] == ["'Hello there'", "'Saves  now'", "'Home'"]
 
 
 def test_no_page_shows_a_string_that_is_not_translated():
