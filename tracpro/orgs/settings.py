@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, text_problem
-from tracpro.i18n import _
+from tracpro.i18n import LANGUAGES, _
 from tracpro.indicators.editing import Invalid
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
 from tracpro.sync.answers import recompute_values_to_use
 
 # Each language named in itself, never translated (a French speaker looks for "Français").
-UI_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية"}
+UI_LANGUAGES = LANGUAGES  # the languages TracPro has catalogs for (tracpro.i18n)
 LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml", "image/webp"}
 MAX_LOGO_BYTES = 500_000
 
