@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from tests import factories as f
 from tests.queries import slow_paths
@@ -19,7 +20,7 @@ from tracpro.orgs.regions import subtree_ids
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.alerts import participation_alerts
 from tracpro.queries.home import scope_summary
-from tracpro.sync.summaries import refresh_summaries
+from tracpro.sync.summaries import refresh_if_changed, refresh_summaries
 
 NOW = f.NOW + timedelta(hours=20, minutes=15)  # 04:15 the next day in Kabul
 STATUSES = list(ResponseStatus)
@@ -123,3 +124,30 @@ def test_summaries_follow_the_last_refresh_not_later_writes(db):
     assert scope_summary(db, admin, now=NOW).recent_responses == before + 1
     assert refresh_summaries(db, org.id) > 0  # a second refresh rewrites the same rows
     assert scope_summary(db, admin, now=NOW).recent_responses == before + 1
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE contacts SET region_id = :south WHERE id = (SELECT min(id) FROM contacts WHERE org_id = :org "
+    "AND region_id = :north)",                                                  # a contact moved region
+    "UPDATE contacts SET language = 'zzz' WHERE id = (SELECT min(id) FROM contacts WHERE org_id = :org)",
+    "UPDATE responses SET is_active = NOT is_active WHERE id = (SELECT min(id) FROM responses WHERE org_id = :org)",
+    "DELETE FROM contact_reporter_groups WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = :org)",
+    "UPDATE orgs SET timezone = 'Pacific/Kiritimati' WHERE id = :org",
+])
+def test_a_pass_refreshes_when_an_input_changed_however_it_changed(db, change):
+    org, north, south = _random_org(db, 3)
+    assert refresh_if_changed(db, org.id) > 0  # never refreshed through here: refresh
+    assert refresh_if_changed(db, org.id) is None  # nothing changed: left alone
+    # Plain SQL, no updated_at touched: the fingerprint reads the columns themselves.
+    db.execute(text(change), {"org": org.id, "north": north.id, "south": south.id})
+    db.expire_all()
+    assert refresh_if_changed(db, org.id) is not None
+    scope = Scope(org.id, None)
+    for days in (1, 30):
+        fast, slow = most_active(db, scope, now=NOW, days=days), slow_paths.most_active(db, scope, now=NOW, days=days)
+        _same_frames(fast.regions, slow.regions)
+        _same_frames(fast.reporter_groups, slow.reporter_groups)
+    for dimension in ("language", "channel"):
+        _same_frames(responses_by(db, scope, dimension, now=NOW, days=90),
+                     slow_paths.responses_by(db, scope, dimension, now=NOW, days=90))
+    assert refresh_if_changed(db, org.id) is None

@@ -15,7 +15,13 @@ from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
 from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Question, QuestionType
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
 from tracpro.db.models.sessions import UserSession
-from tracpro.db.models.summaries import activity_days, activity_group_days, pollrun_region_counts, started_days
+from tracpro.db.models.summaries import (
+    activity_days,
+    activity_group_days,
+    pollrun_region_counts,
+    started_days,
+    summary_inputs,
+)
 from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncRequest, SyncRequestStatus, SyncState
 from tracpro.db.models.users import Membership, Role, User, membership_regions
 
@@ -59,5 +65,6 @@ __all__ = [
     "membership_regions",
     "pollrun_region_counts",
     "started_days",
+    "summary_inputs",
     "message_recipients",
 ]

@@ -15,7 +15,7 @@ INSERT … SELECT writes them.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, String, Table
 
 from tracpro.db.base import Base
 
@@ -69,4 +69,14 @@ started_days = Table(
     Column("day", Date, nullable=False),
     Column("responses", BigInteger, nullable=False),
     Index("ix_started_days_org_id_day", "org_id", "day"),
+)
+
+# What the summaries were last computed from (tracpro.sync.summaries.inputs_fingerprint): a pass
+# whose inputs are the same leaves them alone instead of rewriting millions of rows.
+summary_inputs = Table(
+    "summary_inputs",
+    Base.metadata,
+    Column("org_id", Integer, primary_key=True),
+    Column("fingerprint", String(200), nullable=False),
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
 )
