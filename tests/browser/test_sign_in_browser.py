@@ -103,6 +103,10 @@ def test_an_admin_manages_users(served_app, browser, screenshots):
     wait_for_app(page)
     sign_in(page, *ADMIN)
     heading(page, "Home")
+    # Signing in ends with the cookie component's answer and a rerun: a click on the menu while
+    # that rerun redraws it can be lost (seen under load), so let it settle first.
+    session_cookie(context)
+    wait_for_app(page)
     page.get_by_role("link", name="Users").click()
     heading(page, "Users")
     wait_for_app(page)
