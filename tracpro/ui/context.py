@@ -37,7 +37,6 @@ class Context:
     scope: Scope | None = None
     no_regions: str | None = None  # why a supervisor sees no data, when they have no region
     region_names: tuple[tuple[int, str], ...] = ()
-    language: str = "en"  # the UI language of this rerun (tracpro.ui.language)
     org_language: str | None = None  # the org's default, which "no choice of my own" means
     languages: tuple[str, ...] = ()  # the languages the org offers; empty: every UI language
 

@@ -31,10 +31,9 @@ def browser_language() -> str:
     return locale if locale in LANGUAGES else "en"
 
 
-def choose_language(code: str | None) -> str:
+def choose_language(code: str | None) -> None:
     """This session's language from now on (chosen before anything is drawn on a rerun)."""
     st.session_state[LANGUAGE] = code if code in LANGUAGES else "en"
-    return st.session_state[LANGUAGE]
 
 
 def session_language() -> str:

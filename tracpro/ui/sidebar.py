@@ -45,16 +45,18 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
     """This rerun's context; `minimal` (a forced password change) skips orgs and regions."""
     user = gate.user
     if minimal:
-        return Context(user, language=choose_language(resolve_language(user.language, None))), []
+        choose_language(resolve_language(user.language, None))
+        return Context(user), []
     with session_scope() as db:
         orgs = tuple(org_choices(db, user.id, is_superuser=user.is_superuser))
         if not orgs:
-            return Context(user, language=choose_language(resolve_language(user.language, None))), []
+            choose_language(resolve_language(user.language, None))
+            return Context(user), []
         org_id = _chosen(ORG_WIDGET, ORG_CHOSEN, [org.id for org in orgs], orgs[0].id)
         org = db.get(Org, org_id)
         offered = tuple(org.available_languages or ())
         # Chosen before anything below words a message (a refusal, a region's label).
-        language = choose_language(resolve_language(user.language, org.language, offered))
+        choose_language(resolve_language(user.language, org.language, offered))
         access = org_access(db, db.get(User, user.id), org_id)
         visible = None
         if access.role != Role.ADMIN:
@@ -76,7 +78,7 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
         except NoRegions as refusal:
             no_regions = str(refusal)
     names = tuple((option.id, option.name) for option in options)
-    return Context(user, orgs, access, scope, no_regions, names, language, org.language, offered), options
+    return Context(user, orgs, access, scope, no_regions, names, org.language, offered), options
 
 
 def _region_label(options: list[RegionOption]):
