@@ -77,7 +77,9 @@ def _(message: str) -> str:
 def gettext_in(code: str, message: str) -> str:
     """`message` as the catalog of `code` words it, whatever the current language (tests, and
     anything that must word a message for someone other than the viewer)."""
-    return catalog_for(code).get(message) or message if message else message
+    if not message:
+        return message
+    return catalog_for(code).get(message) or message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

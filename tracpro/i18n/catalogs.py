@@ -161,5 +161,6 @@ def read_catalog(code: str) -> Catalog:
 
 def _standard_plurals(catalog: Catalog, code: str) -> Catalog:
     if code in PLURAL_FORMS:
-        catalog._num_plurals, catalog._plural_expr = PLURAL_FORMS[code]  # Babel keeps them in these
+        count, expression = PLURAL_FORMS[code]
+        catalog.mime_headers = [("Plural-Forms", f"nplurals={count}; plural={expression};")]
     return catalog
