@@ -11,7 +11,7 @@ responses. Screenshots of every page go to test-artifacts/tour/<size>/<page>.png
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -207,6 +207,20 @@ def _choose_language(page, code: str) -> None:
     heading(page, gettext_in(code, "My account"))
 
 
+def _heading_in(code: str, stop: Stop) -> str:
+    """The heading `stop` shows in `code`: a page's title translated; a poll date's, its date
+    written that language's way; a poll's or a contact's name, as it is."""
+    use_language(code)
+    try:
+        if stop.name in TITLED:
+            return _(stop.title)
+        if stop.name.startswith("pollrun"):
+            return f"{isolated(POLL)} ({day(POLLRUN_DAY[0])})"
+        return stop.title
+    finally:
+        use_language("en")
+
+
 @pytest.mark.parametrize(("code", "size", "viewport"), [("fr", "phone", PHONE), ("ar", "desktop", DESKTOP),
                                                         ("ar", "phone", PHONE)])
 def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, viewport):
@@ -228,13 +242,7 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
         _choose_language(page, code)
         direction = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stMain]')).direction")
         assert direction == ("rtl" if code == "ar" else "ltr")
-        use_language(code)
-        try:
-            translated = [Stop(stop.name, stop.address, _(stop.title) if stop.name in TITLED else
-                               (f"{isolated(POLL)} ({day(POLLRUN_DAY[0])})" if stop.name.startswith("pollrun") else stop.title),
-                               stop.charts, stop.clouds, stop.tables) for stop in [*stops, *MORE_STOPS]]
-        finally:
-            use_language("en")
+        translated = [replace(stop, title=_heading_in(code, stop)) for stop in [*stops, *MORE_STOPS]]
         for stop in translated:
             _visit(page, demo_app.url, stop, viewport, f"{code}-{size}")
         # The last page's title: its words start at the right edge in Arabic, at the left otherwise.
@@ -247,7 +255,9 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
         }""")
         assert (right_gap < left_gap) == (code == "ar"), (right_gap, left_gap)
     finally:
-        with Session(make_engine(demo_app.database_url)) as session:  # back to the org's language
+        engine = make_engine(demo_app.database_url)
+        with Session(engine) as session:  # back to the org's language
             session.execute(update(User).where(User.login == LOGIN).values(language=None))
             session.commit()
+        engine.dispose()
         context.close()
