@@ -7,7 +7,8 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import Float, and_, cast, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
@@ -23,6 +24,9 @@ HISTORY = 4  # earlier dates a region's habit is taken from
 MIN_PARTICIPANTS = 5  # fewer people make a rate too jumpy to judge
 MIN_HISTORY = 2
 DROP = 0.5  # flagged below half the usual rate
+# The query's float comparison keeps a region within this relative margin of the line; Python
+# then judges it exactly.
+SLACK = 1e-9
 
 _ALERT_RULE = N_(
     "A region is flagged when, on a poll's latest date, the share of its participants who answered "
@@ -54,34 +58,65 @@ class Alert:
 @read_model
 def participation_alerts(session: Session, scope: Scope) -> tuple[Alert, ...]:
     """Participants are the counted responses (active ones, of active contacts in active regions
-    of the scope) of each pollrun, as of the last sync (the sync job's summaries count them)."""
+    of the scope) of each pollrun, as of the last sync (the sync job's summaries count them).
+
+    One query over every active poll: it keeps only the regions that may be flagged, in float
+    arithmetic with a hair of slack; Python then decides each with the rule's exact arithmetic
+    (fmean), so a rate sitting right on the line is judged as it always was."""
     timezone = org_timezone(session, scope)
     alerts = []
-    for poll_id, poll in session.execute(select(Poll.id, Poll.name).where(Poll.org_id == scope.org_id,
-                                                                          Poll.is_active)).all():
-        recent = session.execute(
-            select(PollRun.id, PollRun.conducted_on).where(PollRun.poll_id == poll_id, pollrun_visible(scope))
-            .order_by(PollRun.conducted_on.desc(), PollRun.id.desc()).limit(HISTORY + 1)
-        ).all()
-        if len(recent) < MIN_HISTORY + 1:
-            continue
-        counts = pollrun_region_counts.c
-        rows = session.execute(
-            select(counts.pollrun_id, Region.name, summed(counts.responses), summed(counts.answered))
-            .join(Region, and_(Region.id == counts.region_id, Region.is_active))
-            .where(in_scope(scope, counts.org_id, counts.region_id), counts.pollrun_id.in_([row.id for row in recent]))
-            .group_by(counts.pollrun_id, Region.name)
-        ).all()
-        figures = {(pollrun, region): (total, answered) for pollrun, region, total, answered in rows}
-        latest, earlier = recent[0], recent[1:]
-        for region in sorted({region for _pollrun, region in figures}):
-            total, answered = figures.get((latest.id, region), (0, 0))
-            habit = [100.0 * a / t for t, a in (figures.get((row.id, region), (0, 0)) for row in earlier)
-                     if t >= MIN_PARTICIPANTS]
-            if total < MIN_PARTICIPANTS or len(habit) < MIN_HISTORY:
-                continue
-            rate, usual = 100.0 * answered / total, statistics.fmean(habit)
-            if rate < DROP * usual:
-                alerts.append(Alert(poll_id, poll, latest.id, latest.conducted_on.astimezone(timezone).date(), region,
-                                    total, round(rate, 1), round(usual, 1)))
+    for candidate in session.execute(_candidates(scope)).all():
+        habit = [100.0 * answered / total for total, answered in zip(candidate.earlier_totals, candidate.earlier_answered)]
+        rate, usual = 100.0 * candidate.answered / candidate.total, statistics.fmean(habit)
+        if rate < DROP * usual:
+            alerts.append(Alert(candidate.poll_id, candidate.poll, candidate.pollrun_id,
+                                candidate.conducted_on.astimezone(timezone).date(), candidate.region,
+                                candidate.total, round(rate, 1), round(usual, 1)))
     return tuple(sorted(alerts, key=lambda alert: (alert.rate - alert.usual_rate, alert.poll, alert.region)))
+
+
+def _candidates(scope: Scope):
+    """Per active poll and region name: its figures on the poll's latest visible date and, for the
+    HISTORY dates before, those with enough participants; only where an alert is possible."""
+    newest_first = func.row_number().over(partition_by=PollRun.poll_id,
+                                          order_by=(PollRun.conducted_on.desc(), PollRun.id.desc()))
+    recent = (
+        select(PollRun.id, PollRun.poll_id, Poll.name.label("poll"), PollRun.conducted_on,
+               newest_first.label("position"))
+        .join(Poll, and_(Poll.id == PollRun.poll_id, Poll.org_id == scope.org_id, Poll.is_active))
+        .where(pollrun_visible(scope))
+        .subquery()
+    )
+    counts = pollrun_region_counts.c
+    figures = (
+        select(recent.c.poll_id, recent.c.poll, recent.c.id.label("pollrun_id"), recent.c.conducted_on,
+               recent.c.position, Region.name.label("region"),
+               summed(counts.responses).label("total"), summed(counts.answered).label("answered"))
+        .select_from(recent)
+        .join(pollrun_region_counts, counts.pollrun_id == recent.c.id)
+        .join(Region, and_(Region.id == counts.region_id, Region.is_active))
+        .where(recent.c.position <= HISTORY + 1, in_scope(scope, counts.org_id, counts.region_id))
+        .group_by(recent.c.poll_id, recent.c.poll, recent.c.id, recent.c.conducted_on, recent.c.position, Region.name)
+        .subquery()
+    )
+    latest, earlier = figures.c.position == 1, and_(figures.c.position > 1, figures.c.total >= MIN_PARTICIPANTS)
+
+    def on_latest(column):
+        return func.max(column).filter(latest)
+
+    def in_habit(column):
+        return func.array_agg(aggregate_order_by(column, figures.c.position)).filter(earlier)
+
+    rate = 100.0 * cast(figures.c.answered, Float) / figures.c.total
+    return (
+        select(figures.c.poll_id, figures.c.poll, figures.c.region,
+               on_latest(figures.c.pollrun_id).label("pollrun_id"), on_latest(figures.c.conducted_on).label("conducted_on"),
+               on_latest(figures.c.total).label("total"), on_latest(figures.c.answered).label("answered"),
+               in_habit(figures.c.total).label("earlier_totals"), in_habit(figures.c.answered).label("earlier_answered"))
+        .group_by(figures.c.poll_id, figures.c.poll, figures.c.region)
+        .having(and_(
+            on_latest(figures.c.total) >= MIN_PARTICIPANTS,
+            func.count().filter(earlier) >= MIN_HISTORY,
+            on_latest(rate) < DROP * func.avg(rate).filter(earlier) * (1 + SLACK),
+        ))
+    )
