@@ -60,6 +60,10 @@ def test_t39_the_inbox_shows_the_latest_message_per_contact_of_active_contacts_i
     assert inbox(db, data.scope("Kandahar"))["Text"].tolist() == ["Ann newest", "Bob's"]
     assert inbox(db, data.scope())["Text"].tolist() == ["Cat in Khost", "Ann newest", "Bob's"]
     assert inbox(db, data.scope(), search="bob")["Contact"].tolist() == ["Bob"]
+    newest = inbox(db, data.scope()).iloc[0]
+    assert newest["Contact"] == "Cat" and newest["Region"] == "Khost" and newest["Direction"] == "Received"
+    # Org-local wall time, as the page shows it (the org is in Asia/Kabul, UTC+04:30).
+    assert newest["Created on"] == (f.NOW + timedelta(hours=4, minutes=30)).replace(tzinfo=None)
 
 
 def test_t39_a_conversation_is_newest_first_with_replies_and_their_status(db, data, admin_user):
