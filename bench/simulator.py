@@ -4,8 +4,10 @@
     python -m bench.simulator --tier all               # demo, district, national (memory flatness)
     python -m bench.simulator --tier demo --all        # walk every run of the tier
 
-The simulator runs as its own process through the CLI (as a deployment would); its peak RSS
-is read from /proc/<pid>/status (VmHWM) after the walks.
+The simulator runs as its own process through the CLI (as a deployment would), rendering pages
+in its forked render process (`--no-render-process` to compare without); peak RSS of
+each is read from /proc/<pid>/status (VmHWM) after the walks (the render process shares most of
+its pages with the server).
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def _vm(pid: int, key: str) -> int:
     return 0
 
 
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(child) for child in f.read().split()]
+
+
 def raw_walk(url: str, limit: int | None) -> tuple[int, float, int]:
     """GET runs.json pages following ``next`` on one keep-alive connection, JSON-decoding each."""
     s = requests.Session()
@@ -64,12 +71,13 @@ def client_walk(url: str, limit: int) -> tuple[int, float]:
     return n, time.perf_counter() - started
 
 
-def bench(tier: str, runs: int | None, client_runs: int) -> dict:
+def bench(tier: str, runs: int | None, client_runs: int, render_process: bool = True) -> dict:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "tracpro.simulator", "--tier", tier, "--port", str(port),
-                             "--token", TOKEN, "--anchor", ANCHOR], stdout=subprocess.DEVNULL,
+                             "--token", TOKEN, "--anchor", ANCHOR,
+                             "--render-process" if render_process else "--no-render-process"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
         while True:
@@ -86,7 +94,9 @@ def bench(tier: str, runs: int | None, client_runs: int) -> dict:
         cn, csecs = client_walk(url, client_runs)
         return {"tier": tier, "ttfb_s": ttfb, "raw_runs": n, "raw_s": secs, "raw_runs_per_s": n / secs,
                 "pages": pages, "client_runs": cn, "client_runs_per_s": cn / csecs,
-                "peak_rss_mb": _vm(proc.pid, "VmHWM") / 1024}
+                "peak_rss_mb": _vm(proc.pid, "VmHWM") / 1024,
+                # The render process is forked from the server: much of its memory is the server's, shared.
+                "render_rss_mb": sum(_vm(child, "VmHWM") for child in _children(proc.pid)) / 1024}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -99,13 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=200_000, help="runs to stream over raw HTTP (default 200,000)")
     p.add_argument("--all", action="store_true", help="walk every run of the tier over raw HTTP")
     p.add_argument("--client-runs", type=int, default=50_000, help="runs to stream through temba_client")
+    p.add_argument("--render-process", action=argparse.BooleanOptionalAction, default=True,
+                   help="the simulator renders in a forked process (its CLI's default)")
     args = p.parse_args(argv)
     tiers = ["demo", "district", "national"] if args.tier == "all" else [args.tier]
-    print(f"{'tier':<9} {'TTFB':>7} {'raw runs':>9} {'raw runs/s':>11} {'client runs/s':>14} {'peak RSS':>9}")
+    print(f"{'tier':<9} {'TTFB':>7} {'raw runs':>9} {'raw runs/s':>11} {'client runs/s':>14} {'peak RSS':>9}"
+          f" {'render process':>15}")
     for tier in tiers:
-        r = bench(tier, None if args.all else args.runs, args.client_runs)
+        r = bench(tier, None if args.all else args.runs, args.client_runs, args.render_process)
         print(f"{r['tier']:<9} {r['ttfb_s']:>6.2f}s {r['raw_runs']:>9,} {r['raw_runs_per_s']:>11,.0f} "
-              f"{r['client_runs_per_s']:>14,.0f} {r['peak_rss_mb']:>7.1f}MB", flush=True)
+              f"{r['client_runs_per_s']:>14,.0f} {r['peak_rss_mb']:>7.1f}MB {r['render_rss_mb']:>13.1f}MB", flush=True)
     return 0
 
 
