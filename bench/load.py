@@ -1,9 +1,10 @@
 """How the app holds up under many people at once: concurrent sessions against one running app.
 
-    python -m bench.load --database-url URL --org SLUG [--sessions 50] [--seconds 60] [--think 0]
+    python -m bench.load --database-url URL --org SLUG [--sessions 50] [--seconds 60] [--think 0] [--processes 1]
 
 Starts `streamlit run app.py` on a free port over an org already synced (as it is deployed: one
-process), signs half the sessions in as the org's administrator and half as a supervisor of its
+process; `--processes N` starts N, each session staying on one as behind a load balancer with
+sticky sessions), signs half the sessions in as the org's administrator and half as a supervisor of its
 busiest district (the users bench/pages.py makes), and lets them all browse every page in turn
 for the given time, each waiting `--think` seconds (±50 %) between pages; 0 is the worst case,
 every session asking again as soon as its page is done. Prints pages served, pages/s, errors
@@ -36,7 +37,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,13 +136,14 @@ class LoadResults:
     seconds: float
     think: float
     visits: list[Visit]
-    memory_mb: float
-    peak_memory_mb: float
-    server_cpu_seconds: float  # while browsing
+    memory_mb: float  # all app processes together
+    peak_memory_mb: float  # the sum of each process's peak
+    server_cpu_seconds: float  # while browsing, all app processes together
+    processes: int = 1
 
 
 def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: float = 60,
-            think: float = 0.0) -> LoadResults:
+            think: float = 0.0, processes: int = 1) -> LoadResults:
     os.environ["DATABASE_URL"] = database_url
     from tracpro.db import ensure_ready, session_scope
 
@@ -155,17 +157,21 @@ def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: f
         minted = mint_sessions(db, [login for _, login in roles], cookie_key)
     browsers = [Browser(role, token) for (role, _), (token, _) in zip(roles, minted, strict=True)]
     try:
-        with tempfile.TemporaryDirectory(prefix="tracpro-load-") as workdir, \
-                app_server(database_url, cookie_key, Path(workdir)) as server:
-            warm_up(server.url)
-            started, cpu_before = time.monotonic(), cpu_seconds(server.pid)
-            visits = run_load(server.url, browsers, requests, seconds, think)
-            elapsed, cpu = time.monotonic() - started, cpu_seconds(server.pid) - cpu_before
-            rss, peak = memory_mb(server.pid)
+        with tempfile.TemporaryDirectory(prefix="tracpro-load-") as workdir, ExitStack() as servers:
+            started_servers = [servers.enter_context(app_server(database_url, cookie_key, Path(workdir) / str(number)))
+                               for number in range(processes)]
+            for server in started_servers:
+                warm_up(server.url)
+            pids = [server.pid for server in started_servers]
+            started, cpu_before = time.monotonic(), sum(map(cpu_seconds, pids))
+            visits = run_load([server.url for server in started_servers], browsers, requests, seconds, think)
+            elapsed, cpu = time.monotonic() - started, sum(map(cpu_seconds, pids)) - cpu_before
+            memory = [memory_mb(pid) for pid in pids]
     finally:
         with session_scope() as db:
             end_sessions(db, [session_id for _, session_id in minted])
-    return LoadResults([role for role, _ in roles], elapsed, think, visits, rss, peak, cpu)
+    return LoadResults([role for role, _ in roles], elapsed, think, visits, sum(rss for rss, _ in memory),
+                       sum(peak for _, peak in memory), cpu, processes)
 
 
 def _row(name: str, visits: list[Visit]) -> str:
@@ -181,17 +187,18 @@ def print_results(results: LoadResults) -> None:
     for role in results.roles:
         counts[role] += 1
     who = ", ".join(f"{number} {role}" for role, number in counts.items())
-    print(f"TracPro under load: {len(results.roles)} sessions ({who}), {os.cpu_count()} CPUs")
+    print(f"TracPro under load: {len(results.roles)} sessions ({who}), {results.processes} app process(es), "
+          f"{os.cpu_count()} CPUs")
     print(f"{'browsing for, seconds':<34}{results.seconds:>10.1f}")
     print(f"{'think time between pages, s':<34}{results.think:>10.1f}")
     print(f"{'pages served':<34}{len(visits):>10,}")
     print(f"{'pages per second':<34}{len(visits) / results.seconds:>10.1f}")
     print(f"{'errors':<34}{len(errors):>10,}")
-    # One Streamlit process runs its scripts under one GIL: near 100 % here, it is the bottleneck.
-    print(f"{'server CPU, % of one core':<34}{100 * results.server_cpu_seconds / results.seconds:>10.0f}")
-    print(f"{'server CPU per page, seconds':<34}{results.server_cpu_seconds / max(1, len(visits)):>10.3f}")
-    print(f"{'server memory at the end, MB':<34}{results.memory_mb:>10.0f}")
-    print(f"{'server peak memory, MB':<34}{results.peak_memory_mb:>10.0f}")
+    # One Streamlit process runs its scripts under one GIL: near 100 % per process, it is the bottleneck.
+    print(f"{'app CPU, % of one core':<34}{100 * results.server_cpu_seconds / results.seconds:>10.0f}")
+    print(f"{'app CPU per page, seconds':<34}{results.server_cpu_seconds / max(1, len(visits)):>10.3f}")
+    print(f"{'app memory at the end, MB':<34}{results.memory_mb:>10.0f}")
+    print(f"{'app peak memory, MB':<34}{results.peak_memory_mb:>10.0f}")
     print()
     print(f"{'page time, seconds':<30}{'pages':>7}{'errors':>7}{'median':>9}{'p95':>9}{'max':>9}")
     if visits:
@@ -216,11 +223,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=0.0, help="seconds between a session's pages")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="app processes, each session sticking to one (as behind a load balancer)")
     arguments = parser.parse_args()
     if not arguments.database_url:
         parser.error("give --database-url (or set DATABASE_URL) to an org already synced")
     print_results(measure(arguments.database_url, arguments.org, arguments.sessions, arguments.seconds,
-                          arguments.think))
+                          arguments.think, arguments.processes))
 
 
 if __name__ == "__main__":

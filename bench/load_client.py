@@ -162,15 +162,16 @@ def warm_up(base_url: str) -> Visit:
     return asyncio.run(visit())
 
 
-def run_load(base_url: str, browsers: list[Browser], requests: list[PageRequest], seconds: float,
+def run_load(base_urls: list[str], browsers: list[Browser], requests: list[PageRequest], seconds: float,
              think: float = 0.0) -> list[Visit]:
     """Every browser browsing at once for `seconds` (pages under way then are finished and counted).
-    Browser i starts at page i, so they do not all ask for the same page at the same moment."""
+    Browser i starts at page i, so they do not all ask for the same page at the same moment, and
+    stays on app server i mod len(base_urls), as a load balancer with sticky sessions would keep it."""
 
     async def together() -> list[Visit]:
         deadline = time.monotonic() + seconds
         each = await asyncio.gather(*(
-            browse(base_url, browser, requests, deadline, think, start=number, seed=number)
+            browse(base_urls[number % len(base_urls)], browser, requests, deadline, think, start=number, seed=number)
             for number, browser in enumerate(browsers)
         ))
         return [visit for visits in each for visit in visits]

@@ -71,7 +71,7 @@ def test_two_sessions_browse_every_page_without_an_error(loaded_app):
         ("Messages", "pages/messages.py", {}),
     ])
 
-    visits = run_load(loaded_app.url, [loaded_app.admin, loaded_app.supervisor], requests, seconds=5)
+    visits = run_load([loaded_app.url], [loaded_app.admin, loaded_app.supervisor], requests, seconds=5)
 
     assert [(visit.label, visit.role, visit.error) for visit in visits if visit.error] == []
     assert {visit.role for visit in visits} == {"admin", "supervisor"}
