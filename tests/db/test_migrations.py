@@ -100,3 +100,33 @@ def test_two_processes_upgrading_at_once_both_succeed(fresh_database):
             assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_the_activity_totals_start_from_the_per_poll_counts(fresh_database):
+    """Upgrading fills the totals from activity_days and activity_group_days: pages show the same
+    counts before the next sync has refreshed anything."""
+    engine = make_engine(fresh_database)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "5d1e8f3a9c47")
+            connection.execute(text(
+                "INSERT INTO activity_days (org_id, day, poll_id, region_id, language, channel, responses) VALUES "
+                "(1, '2026-11-20', 7, 3, 'eng', 'tel', 4), (1, '2026-11-20', 8, 3, 'fra', 'tel', 2), "
+                "(1, '2026-11-20', 7, 3, 'eng', 'whatsapp', 1), (1, '2026-11-21', 7, 5, 'unknown', 'none', 6)"))
+            connection.execute(text(
+                "INSERT INTO activity_group_days (org_id, day, poll_id, region_id, reporter_group_id, responses) "
+                "VALUES (1, '2026-11-20', 7, 3, 2, 4), (1, '2026-11-20', 8, 3, 2, 1)"))
+        upgrade_to_head(engine)
+        with engine.connect() as connection:
+            def rows(query: str) -> list[tuple]:
+                return [tuple(row) for row in connection.execute(text(query))]
+
+            assert rows("SELECT day::text, region_id, responses FROM activity_region_totals ORDER BY 1, 2") == [
+                ("2026-11-20", 3, 7), ("2026-11-21", 5, 6)]
+            assert rows("SELECT language, responses FROM activity_language_totals ORDER BY 1") == [
+                ("eng", 5), ("fra", 2), ("unknown", 6)]
+            assert rows("SELECT channel, responses FROM activity_channel_totals ORDER BY 1, 2") == [
+                ("none", 6), ("tel", 6), ("whatsapp", 1)]
+            assert rows("SELECT reporter_group_id, responses FROM activity_group_totals") == [(2, 5)]
+    finally:
+        engine.dispose()

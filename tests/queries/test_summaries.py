@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests import factories as f
 from tests.queries import slow_paths
 from tracpro.auth.scope import Scope
-from tracpro.db.models import PollRunType, ResponseStatus
+from tracpro.db.models import Poll, PollRunType, ResponseStatus
 from tracpro.orgs.regions import subtree_ids
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.alerts import participation_alerts
@@ -86,6 +86,10 @@ def _scopes(db, org, north, south):
     }
 
 
+def org_polls(db, org_id: int) -> list[Poll]:
+    return list(db.scalars(select(Poll).where(Poll.org_id == org_id)))
+
+
 def _same_frames(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True))
 
@@ -151,3 +155,38 @@ def test_a_pass_refreshes_when_an_input_changed_however_it_changed(db, change):
         _same_frames(responses_by(db, scope, dimension, now=NOW, days=90),
                      slow_paths.responses_by(db, scope, dimension, now=NOW, days=90))
     assert refresh_if_changed(db, org.id) is None
+
+
+def test_a_poll_deactivated_or_reactivated_after_the_refresh_shows_at_once(db):
+    """The totals count every poll; what an inactive poll holds is taken away when reading."""
+    org, north, south = _random_org(db, 5)
+    scope = Scope(org.id, None)
+
+    def same_as_the_slow_paths() -> int:
+        shown = 0
+        for days in (1, 7, 30):
+            fast = most_active(db, scope, now=NOW, days=days)
+            slow = slow_paths.most_active(db, scope, now=NOW, days=days)
+            _same_frames(fast.regions, slow.regions)
+            _same_frames(fast.reporter_groups, slow.reporter_groups)
+            shown += int(fast.regions["responses"].sum())
+        for dimension in ("language", "channel"):
+            fast = responses_by(db, scope, dimension, now=NOW, days=90)
+            _same_frames(fast, slow_paths.responses_by(db, scope, dimension, now=NOW, days=90))
+        return shown
+
+    before = same_as_the_slow_paths()
+    weekly = next(poll for poll in org_polls(db, org.id) if poll.rapidpro_name == "Weekly")
+    weekly.is_active = False
+    db.flush()
+    without_weekly = same_as_the_slow_paths()
+    assert 0 < without_weekly < before
+    retired = next(poll for poll in org_polls(db, org.id) if poll.rapidpro_name == "Retired")
+    weekly.is_active = retired.is_active = True
+    db.flush()
+    assert same_as_the_slow_paths() > before  # the retired poll's responses count again, weekly's too
+    for poll in org_polls(db, org.id):
+        poll.is_active = False
+    db.flush()
+    assert same_as_the_slow_paths() == 0
+    assert responses_by(db, scope, "language", now=NOW, days=90).empty  # all sums were zero: no rows

@@ -140,7 +140,13 @@ def test_the_sync_refreshes_the_summaries_home_and_activity_read(synced):
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM pollrun_region_counts r {demo}") == counted > 0
     started = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} WHERE r.is_active")
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM started_days r {demo}") == started
-    assert _scalar(database.engine, f"SELECT count(*) FROM activity_days r {demo}") > 0
+    answered = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
+                                        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL "
+                                        "AND r.status <> 'empty'")
+    for table in ("activity_days", "activity_region_totals", "activity_language_totals", "activity_channel_totals"):
+        assert _scalar(database.engine, f"SELECT sum(r.responses) FROM {table} r {demo}") == answered > 0, table
+    assert _scalar(database.engine, f"SELECT sum(r.responses) FROM activity_group_totals r {demo}") == _scalar(
+        database.engine, f"SELECT sum(r.responses) FROM activity_group_days r {demo}") > 0
 
 
 def test_killed_anywhere_and_run_again_it_ends_as_an_uninterrupted_run(database_server, simulator, synced):

@@ -13,12 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
-from tracpro.db.models import Region, ReporterGroup, activity_days, activity_group_days
-from tracpro.queries.recent import activity_rows, last_days, total
+from tracpro.db.models import (
+    Region,
+    ReporterGroup,
+    activity_channel_totals,
+    activity_days,
+    activity_group_days,
+    activity_group_totals,
+    activity_language_totals,
+    activity_region_totals,
+)
+from tracpro.queries.recent import active_poll_counts, last_days, total
 from tracpro.queries.registry import read_model
 
 
@@ -32,18 +41,18 @@ class MostActive:
 def most_active(session: Session, scope: Scope, now: datetime | None = None, days: int = 30, limit: int = 5
                 ) -> MostActive:
     first, last = last_days(session, scope, days, now)
-    responses = total(activity_days.c.responses)
+    counts = active_poll_counts(activity_region_totals, activity_days, scope, first, last)
+    responses = total(counts.c.responses)
     regions = session.execute(
-        activity_rows(activity_days, scope, first, last).add_columns(Region.name, responses)
-        .group_by(Region.name).order_by(responses.desc(), Region.name).limit(limit)
+        select(Region.name, responses).select_from(counts).join(Region, _active_region(counts))
+        .group_by(Region.name).having(responses > 0).order_by(responses.desc(), Region.name).limit(limit)
     ).all()
-    in_groups = total(activity_group_days.c.responses)
+    counts = active_poll_counts(activity_group_totals, activity_group_days, scope, first, last, "reporter_group_id")
+    in_groups = total(counts.c.responses)
     groups = session.execute(
-        activity_rows(activity_group_days, scope, first, last)
-        .join(ReporterGroup, and_(ReporterGroup.id == activity_group_days.c.reporter_group_id,
-                                  ReporterGroup.is_active))
-        .add_columns(ReporterGroup.name, in_groups)
-        .group_by(ReporterGroup.name).order_by(in_groups.desc(), ReporterGroup.name).limit(limit)
+        select(ReporterGroup.name, in_groups).select_from(counts).join(Region, _active_region(counts))
+        .join(ReporterGroup, and_(ReporterGroup.id == counts.c.reporter_group_id, ReporterGroup.is_active))
+        .group_by(ReporterGroup.name).having(in_groups > 0).order_by(in_groups.desc(), ReporterGroup.name).limit(limit)
     ).all()
     return MostActive(pd.DataFrame(regions, columns=["region", "responses"]),
                       pd.DataFrame(groups, columns=["reporter_group", "responses"]))
@@ -51,7 +60,7 @@ def most_active(session: Session, scope: Scope, now: datetime | None = None, day
 
 # The contact's language ("unknown" without one), or its channel: the scheme of its URN (tel,
 # whatsapp, telegram, twitter ...; "none" without a URN).
-DIMENSIONS = {"language": activity_days.c.language, "channel": activity_days.c.channel}
+DIMENSIONS = {"language": activity_language_totals, "channel": activity_channel_totals}
 
 
 @read_model
@@ -59,10 +68,15 @@ def responses_by(session: Session, scope: Scope, dimension: str = "language", no
                  days: int = 90) -> pd.DataFrame:
     """Answered responses per org-local day and per language or channel: day, value, responses."""
     first, last = last_days(session, scope, days, now)
-    day, value = activity_days.c.day, DIMENSIONS[dimension]
+    counts = active_poll_counts(DIMENSIONS[dimension], activity_days, scope, first, last, "day", dimension)
+    responses = total(counts.c.responses)
+    day, value = counts.c.day.label("day"), counts.c[dimension].label("value")
     rows = session.execute(
-        activity_rows(activity_days, scope, first, last)
-        .add_columns(day.label("day"), value.label("value"), total(activity_days.c.responses))
-        .group_by(day, value).order_by(day, value)
+        select(day, value, responses).select_from(counts).join(Region, _active_region(counts))
+        .group_by(day, value).having(responses > 0).order_by(day, value)
     ).all()
     return pd.DataFrame(rows, columns=["day", "value", "responses"])
+
+
+def _active_region(counts):
+    return and_(Region.id == counts.c.region_id, Region.is_active)

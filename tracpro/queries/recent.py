@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Select, Table, and_, cast, func, select
+from sqlalchemy import BigInteger, Select, Subquery, Table, cast, func, select, union_all
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
-from tracpro.db.models import Poll, Region
+from tracpro.db.models import Poll
 from tracpro.queries.poll_base import org_today
 from tracpro.queries.scope import in_scope
 
@@ -26,13 +26,18 @@ def total(column):
     return cast(func.sum(column), BigInteger)
 
 
-def activity_rows(table: Table, scope: Scope, first: date, last: date) -> Select:
-    """A summary table's rows in the scope, on days first..last, of active regions and polls;
-    add the columns to read."""
-    return (
-        select()
-        .select_from(table)
-        .join(Region, and_(Region.id == table.c.region_id, Region.is_active))
-        .join(Poll, and_(Poll.id == table.c.poll_id, Poll.is_active))
-        .where(in_scope(scope, table.c.org_id, table.c.region_id), table.c.day.between(first, last))
-    )
+def active_poll_counts(totals: Table, by_poll: Table, scope: Scope, first: date, last: date,
+                       *columns: str) -> Subquery:
+    """Activity counts of active polls in the scope on days first..last: the rows of `totals`
+    (every poll summed) less the rows `by_poll` holds of polls now inactive, so deactivating a
+    poll shows at once. A subquery of region_id, `columns` and responses (negative where taken
+    away): sum responses grouped by what you need, join Region for active regions only, and keep
+    sums above zero (what was all from inactive polls sums to nothing)."""
+    inactive_polls = select(Poll.id).where(Poll.org_id == scope.org_id, Poll.is_active.is_(False))
+
+    def rows(table: Table, sign: int, *where) -> Select:
+        return select(table.c.region_id, *(table.c[name] for name in columns),
+                      (sign * table.c.responses).label("responses")).where(
+            in_scope(scope, table.c.org_id, table.c.region_id), table.c.day.between(first, last), *where)
+
+    return union_all(rows(totals, 1), rows(by_poll, -1, by_poll.c.poll_id.in_(inactive_polls))).subquery()

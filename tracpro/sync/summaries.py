@@ -18,7 +18,7 @@ import time
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Date, and_, cast, delete, func, select, text
+from sqlalchemy import Date, Table, and_, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -29,8 +29,12 @@ from tracpro.db.models import (
     PollRun,
     Response,
     ResponseStatus,
+    activity_channel_totals,
     activity_days,
     activity_group_days,
+    activity_group_totals,
+    activity_language_totals,
+    activity_region_totals,
     contact_reporter_groups,
     pollrun_region_counts,
     started_days,
@@ -38,7 +42,8 @@ from tracpro.db.models import (
 )
 from tracpro.sync.engine import SyncContext
 
-SUMMARIES = (activity_days, activity_group_days, pollrun_region_counts, started_days)
+SUMMARIES = (activity_days, activity_group_days, activity_region_totals, activity_language_totals,
+             activity_channel_totals, activity_group_totals, pollrun_region_counts, started_days)
 
 
 def local_day(zone: str, moment):
@@ -66,6 +71,15 @@ def _counted(org_id: int):
     )
 
 
+def _totals(org_id: int, totals: Table, by_poll: Table, *split: str):
+    """INSERT … SELECT of the org's per-poll activity rows (written just before) summed over polls."""
+    key = [by_poll.c.org_id, by_poll.c.day, by_poll.c.region_id, *(by_poll.c[name] for name in split)]
+    return totals.insert().from_select(
+        [column.name for column in key] + ["responses"],
+        select(*key, func.sum(by_poll.c.responses)).where(by_poll.c.org_id == org_id).group_by(*key),
+    )
+
+
 def refresh_summaries(session: Session, org_id: int) -> int:
     """Replace the org's summary rows; returns how many rows were written."""
     zone = session.get(Org, org_id).timezone
@@ -90,6 +104,11 @@ def refresh_summaries(session: Session, org_id: int) -> int:
             .group_by(Response.org_id, PollRun.poll_id, Contact.region_id, updated_day,
                       contact_reporter_groups.c.reporter_group_id),
         ),
+        # After the two above, which they sum.
+        _totals(org_id, activity_region_totals, activity_days),
+        _totals(org_id, activity_language_totals, activity_days, "language"),
+        _totals(org_id, activity_channel_totals, activity_days, "channel"),
+        _totals(org_id, activity_group_totals, activity_group_days, "reporter_group_id"),
         pollrun_region_counts.insert().from_select(
             ["org_id", "pollrun_id", "region_id", "responses", "answered"],
             _counted(org_id)

@@ -16,8 +16,12 @@ from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Quest
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
 from tracpro.db.models.sessions import UserSession
 from tracpro.db.models.summaries import (
+    activity_channel_totals,
     activity_days,
     activity_group_days,
+    activity_group_totals,
+    activity_language_totals,
+    activity_region_totals,
     pollrun_region_counts,
     started_days,
     summary_inputs,
@@ -59,8 +63,12 @@ __all__ = [
     "SyncState",
     "User",
     "UserSession",
+    "activity_channel_totals",
     "activity_days",
     "activity_group_days",
+    "activity_group_totals",
+    "activity_language_totals",
+    "activity_region_totals",
     "contact_reporter_groups",
     "membership_regions",
     "pollrun_region_counts",
