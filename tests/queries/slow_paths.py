@@ -92,6 +92,13 @@ def recent_responses(session: Session, scope: Scope, now: datetime | None = None
     ).scalar_one()
 
 
+def reporter_groups_in_view(session: Session, scope: Scope) -> int:
+    """scope_summary's reporter_groups, object by object: active groups with an active member in scope."""
+    contacts = session.scalars(select(Contact).where(in_scope(scope, Contact.org_id, Contact.region_id),
+                                                     Contact.is_active)).all()
+    return len({group.id for contact in contacts for group in contact.reporter_groups if group.is_active})
+
+
 def participation_alerts(session: Session, scope: Scope) -> tuple[Alert, ...]:
     timezone = org_timezone(session, scope)
     alerts = []

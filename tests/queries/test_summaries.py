@@ -108,7 +108,9 @@ def test_summaries_answer_exactly_as_the_queries_over_responses(db, seed):
             for days in (2, 90):
                 fast = responses_by(db, scope, dimension, now=NOW, days=days)
                 _same_frames(fast, slow_paths.responses_by(db, scope, dimension, now=NOW, days=days))
-        assert scope_summary(db, scope, now=NOW).recent_responses == slow_paths.recent_responses(db, scope, now=NOW)
+        summary = scope_summary(db, scope, now=NOW)
+        assert summary.recent_responses == slow_paths.recent_responses(db, scope, now=NOW)
+        assert summary.reporter_groups == slow_paths.reporter_groups_in_view(db, scope), name
         assert participation_alerts(db, scope) == slow_paths.participation_alerts(db, scope), name
     # Not equal by both being empty:
     assert seen > 0
