@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
-import requests
 
-from .conftest import ANCHOR, TOKEN, raw_walk
+from .conftest import raw_walk
 
 PAGE = 250
 
@@ -112,70 +106,3 @@ def test_workspace_header_and_content_type(sim, http):
     assert r.headers["X-Temba-Workspace"] == sim.dataset.org.uuid
     assert r.headers["Content-Type"] == "application/json"
     assert http.get(sim.url + "/api/v2/workspace.json").json()["uuid"] == sim.dataset.org.uuid
-
-
-def test_the_cli_renders_in_a_process_of_its_own_and_serves_the_same_pages(sim, all_runs):
-    """`python -m tracpro.simulator` prefetches pages in a forked render process: what it serves
-    is what the in-process simulator (rendering in a thread) serves, and the process goes with it."""
-    port = _free_port()
-    cli = _serve_cli(port)
-    try:
-        renderers = _children(cli.pid)
-        assert len(renderers) == 1, "one render process, forked by the server"
-        http = requests.Session()
-        http.headers["Authorization"] = f"Token {TOKEN}"
-        url = f"http://127.0.0.1:{port}/api/v2"
-        assert raw_walk(http, url + "/runs.json") == all_runs
-        assert raw_walk(http, url + "/runs.json", {"paths": "false", "responded": "true"}) == raw_walk(
-            http, sim.url + "/api/v2/runs.json", {"paths": "false", "responded": "true"})
-        for endpoint in ("contacts", "messages"):
-            assert raw_walk(http, f"{url}/{endpoint}.json") == raw_walk(http, f"{sim.url}/api/v2/{endpoint}.json")
-    finally:
-        cli.terminate()
-        cli.wait(timeout=10)
-    for pid in renderers:
-        _wait_gone(pid)
-
-
-def test_a_render_process_does_not_outlive_a_killed_simulator():
-    cli = _serve_cli(_free_port())
-    renderers = _children(cli.pid)
-    assert renderers
-    cli.kill()
-    cli.wait(timeout=10)
-    for pid in renderers:
-        _wait_gone(pid)
-
-
-def _serve_cli(port: int) -> subprocess.Popen:
-    cli = subprocess.Popen(
-        [sys.executable, "-m", "tracpro.simulator", "--tier", "demo", "--seed", "7", "--anchor", ANCHOR.isoformat(),
-         "--port", str(port), "--token", TOKEN],
-        stdout=subprocess.PIPE, text=True,
-    )
-    assert "serving at" in cli.stdout.readline()
-    return cli
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as children:
-        return [int(child) for child in children.read().split()]
-
-
-def _wait_gone(pid: int, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                if stat.read().split(")")[1].split()[0] == "Z":  # exited, not yet reaped
-                    return
-        except FileNotFoundError:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"render process {pid} outlived the simulator")

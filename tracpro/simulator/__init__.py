@@ -31,19 +31,15 @@ class Simulator:
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
-    - ``render_process``: render the next page of a walk in a forked process (server.Prefetcher);
-      the CLI's default. Off in-process, where the caller (a test run) may have threads of its own.
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
                  anchor: dt.datetime | str | int | None = None, response_rate: float = 0.7,
-                 time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
-                 render_process: bool = False) -> None:
+                 time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self.anchor_us = _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
-        self.render_process = render_process
         self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
@@ -51,7 +47,7 @@ class Simulator:
     def start(self) -> "Simulator":
         """Serve in a background thread; returns once the socket is listening."""
         if self._server is None:
-            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults, self.render_process)
+            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults)
             self.port = self._server.server_address[1]
             self._thread = threading.Thread(target=self._server.serve_forever, name="rapidpro-simulator",
                                             kwargs={"poll_interval": 0.1}, daemon=True)
@@ -61,7 +57,7 @@ class Simulator:
     def serve_forever(self) -> None:
         """Serve in the calling thread (the CLI)."""
         if self._server is None:
-            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults, self.render_process)
+            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults)
             self.port = self._server.server_address[1]
         self._server.serve_forever(poll_interval=0.2)
 

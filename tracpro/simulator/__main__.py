@@ -21,8 +21,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--anchor", default=None, help="the dataset's now (ISO 8601); default today 00:00 UTC")
     p.add_argument("--response-rate", type=float, default=0.7)
     p.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
-    p.add_argument("--render-process", action=argparse.BooleanOptionalAction, default=True,
-                   help="render the next page of a walk in a forked process, on another core (default: on)")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -30,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = {k: getattr(args, k) for k in Faults().to_dict()}
     sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
-                    faults=Faults(**settings), render_process=args.render_process)
+                    faults=Faults(**settings))
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)

@@ -8,13 +8,10 @@ from the request's Host header, carrying every original param (sorted) plus ``cu
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import signal
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -39,37 +36,14 @@ class SimServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address, dataset, token: str, faults: Faults, render_process: bool = False) -> None:
+    def __init__(self, address, dataset, token: str, faults: Faults) -> None:
         super().__init__(address, Handler)
         self.dataset, self.token, self.faults = dataset, token, faults
-        self.prefetcher = Prefetcher(dataset, render_process)
+        self.prefetcher = Prefetcher(dataset)
 
     def server_close(self) -> None:
         super().server_close()
         self.prefetcher.close()
-
-
-# The dataset a render process answers from: its own copy, inherited at fork.
-_FORKED_DATASET = None
-
-
-def _adopt(dataset) -> None:
-    global _FORKED_DATASET
-    _FORKED_DATASET = dataset
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops this process
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    # A server killed outright (SIGKILL) cannot stop its render process, whose queue never
-    # closes (it holds both ends since the fork): it notices being orphaned instead.
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
-def _forked_page(name: str, params: dict):
-    return LISTS[name](_FORKED_DATASET, params)
 
 
 class Prefetcher:
@@ -78,34 +52,15 @@ class Prefetcher:
     Only while no write has happened (queries are then pure functions of their params, so a
     prefetched page is byte-identical to a fresh one).  At most a few pages are held, so
     memory stays flat whatever the tier.
-
-    With `render_process`, the next page is rendered in a process forked from this one (the
-    dataset is generated, so the child's copy answers exactly as this one while no write has
-    happened; pages written to are never prefetched): rendering then runs on another core than
-    serving, instead of taking turns with it under one interpreter lock. The fork happens here,
-    before the server starts its threads, so no lock is copied mid-use.
     """
 
     SLOTS = 4
 
-    def __init__(self, dataset, render_process: bool = False) -> None:
+    def __init__(self, dataset) -> None:
         self.ds = dataset
-        if render_process:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_adopt, initargs=(dataset,))
-            self.pool.submit(int).result()  # fork now, while this process runs one thread
-            self.render = self._forked
-        else:
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
-            self.render = self._threaded
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
         self.pending: OrderedDict[tuple, Future] = OrderedDict()
         self.lock = threading.Lock()
-
-    def _forked(self, name: str, params: dict) -> Future:
-        return self.pool.submit(_forked_page, name, params)
-
-    def _threaded(self, name: str, params: dict) -> Future:
-        return self.pool.submit(LISTS[name], self.ds, params)
 
     @staticmethod
     def key(name: str, params: dict) -> tuple:
@@ -121,7 +76,7 @@ class Prefetcher:
         if next_key is not None and name in ("runs", "contacts", "messages") and self.ds.state.pristine():
             nxt = dict(params, cursor=[pagination.encode_cursor(next_key)])
             with self.lock:
-                self.pending[self.key(name, nxt)] = self.render(name, nxt)
+                self.pending[self.key(name, nxt)] = self.pool.submit(fn, self.ds, nxt)
                 while len(self.pending) > self.SLOTS:
                     self.pending.popitem(last=False)
         return items, next_key
