@@ -87,7 +87,7 @@ def test_pages_that_are_not_the_supervisors_are_counted_as_errors(loaded_app):
         PageRequest("South's contact", "contact", (("contact", str(world.contacts["Sam South"])),)),
     ]
 
-    visits = run_load(loaded_app.url, [loaded_app.supervisor], requests, seconds=4)
+    visits = run_load([loaded_app.url], [loaded_app.supervisor], requests, seconds=4)
 
     errors = {visit.label: visit.error for visit in visits}
     assert set(errors) == {"Users", "Nowhere", "South's contact"}
