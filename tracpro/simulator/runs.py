@@ -28,7 +28,6 @@ class RunRenderer:
         self.mask48 = h(seed, "run-mask") & ((1 << 48) - 1)
         self.start_json = ['{"uuid":"%s"}' % w[4] if w[4] else "null" for w in schedule.waves]
         self.timeout_suffix = [timeout_value_suffix(f) if f.timeout else "" for f in self.flows]
-        self._templates: dict[tuple[int, int, int, bool], str] = {}  # (flow, mode, answers, paths) -> %-format
 
     def uuid(self, run_id: int, created_us: int) -> str:
         return self.uuids(np.array([run_id]), np.array([created_us]))[0]
@@ -86,54 +85,36 @@ class RunRenderer:
         if overrides:
             refs.update({c: j for c, j in overrides.items() if c in refs})
         slot_x = [((tl["x"] >> np.uint64(6 * i + 2)) % np.uint64(SLOTS)).astype(np.int64).tolist() for i in range(QMAX)]
-        flows, waves, starts = self.flows, self.sc.s_wave[b.s].tolist(), self.start_json
+        flows, waves = self.flows, self.sc.s_wave[b.s].tolist()
         uuids = self.uuids(b.ids, tl["created"])
-        templates = self._templates
         out = []
         for k, (rid, mode, fi, ans, c) in enumerate(zip(b.ids.tolist(), tl["mode"].tolist(), tl["flow"].tolist(),
                                                         tl["answered"].tolist(), tl["contact"].tolist())):
-            template = templates.get((fi, mode, ans, paths)) or self._template(fi, mode, ans, paths)
-            created, modified = created_s[k], mod_s[k]
+            f = flows[fi]
+            created = created_s[k]
+            pp = f.path_prefix
+            vals = []
             if mode == TIMEOUT:
-                middle = (created, modified, modified, modified) if paths else (modified, modified)
+                path = [pp[0], created, '"},', pp[-1], mod_s[k], '"}']
+                vals = [f.timeout_prefix, mod_s[k], self.timeout_suffix[fi], mod_s[k], '"}']
             elif mode == SINGLE:
-                middle = (created,) if paths else ()
-            elif ans == 0:
-                middle = (created,) if paths else ()
+                path = [pp[0], created, '"}']
             else:
-                slots, lang = flows[fi].value_slots, langs[k]
-                times = [t_s[i][k] for i in range(ans)]
-                answers = []
+                path = [pp[0], created, '"}']
+                lang = langs[k]
                 for i in range(ans):
-                    answers += (slots[i][lang][slot_x[i][k]], times[i])
-                middle = (created, *times, *answers) if paths else tuple(answers)
-            out.append(template % (rid, uuids[k], refs[c], starts[waves[k]], *middle, created, modified, modified))
+                    t = t_s[i][k]
+                    path += [",", pp[i + 1], t, '"}']
+                    if i:
+                        vals.append(",")
+                    vals += [f.value_slots[i][lang][slot_x[i][k]], t, '"}']
+            exit_type = EXIT_TYPES[mode]
+            out.append("".join([
+                '{"id":', str(rid), ',"uuid":"', uuids[k], '","flow":', f.ref_json,
+                ',"contact":', refs[c], ',"start":', self.start_json[waves[k]],
+                ',"responded":', "true" if RESPONDED[mode] else "false",
+                ',"path":', "[" + "".join(path) + "]" if paths else "null",
+                ',"values":{', "".join(vals), '},"created_on":"', created, '","modified_on":"', mod_s[k],
+                '","exited_on":', "null" if exit_type == "null" else '"' + mod_s[k] + '"',
+                ',"exit_type":', exit_type, "}"]))
         return out
-
-    def _template(self, fi: int, mode: int, ans: int, paths: bool) -> str:
-        """The %-format of a run of flow `fi` in `mode` with `ans` answers: its arguments are id,
-        uuid, contact, start, then the path's times (with `paths`), the values' fragments and
-        times, then created_on, modified_on and exited_on (the last ignored for runs not exited)."""
-        f = self.flows[fi]
-
-        def literal(text: str) -> str:
-            return text.replace("%", "%%")
-
-        nodes = [literal(prefix) for prefix in f.path_prefix]
-        if mode == TIMEOUT:
-            path = "[" + nodes[0] + '%s"},' + nodes[-1] + '%s"}]'
-            values = literal(f.timeout_prefix) + "%s" + literal(self.timeout_suffix[fi]) + '%s"}'
-        elif mode == SINGLE:
-            path, values = "[" + nodes[0] + '%s"}]', ""
-        else:
-            path = "[" + nodes[0] + '%s"}' + "".join("," + nodes[i + 1] + '%s"}' for i in range(ans)) + "]"
-            values = ",".join('%s%s"}' for _ in range(ans))
-        exit_type = EXIT_TYPES[mode]
-        template = "".join([
-            '{"id":%s,"uuid":"%s","flow":', literal(f.ref_json), ',"contact":%s,"start":%s,"responded":',
-            "true" if RESPONDED[mode] else "false", ',"path":', path if paths else "null",
-            ',"values":{', values, '},"created_on":"%s","modified_on":"%s","exited_on":',
-            # Not exited: the third time is still formatted, into nothing ("%.0s").
-            'null%.0s' if exit_type == "null" else '"%s"', ',"exit_type":', exit_type, "}"])
-        self._templates[(fi, mode, ans, paths)] = template
-        return template
