@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import requests
@@ -42,40 +43,44 @@ def _vm(pid: int, key: str) -> int:
     return 0
 
 
+def _walk(url: str, limit: int | None, page_of: Callable[[str], bytes]) -> tuple[int, float, int]:
+    """Follow runs.json's ``next`` links, JSON-decoding each page `page_of` fetches; (runs, seconds, pages)."""
+    nxt, n, pages, started = url + "/api/v2/runs.json", 0, 0, time.perf_counter()
+    while nxt and (limit is None or n < limit):
+        body = json.loads(page_of(nxt))
+        n += len(body["results"])
+        nxt = body["next"]
+        pages += 1
+    return n, time.perf_counter() - started, pages
+
+
 def lean_walk(url: str, limit: int | None) -> tuple[int, float, int]:
     """`raw_walk` with the standard library's HTTP client: each page read whole (it comes with a
-    Content-Length) and JSON-decoded, without requests' per-request machinery (hooks, cookies,
-    10 KB chunks joined again), which on this 2-core machine takes CPU from the server measured."""
+    Content-Length), without requests' per-request machinery (hooks, cookies, 10 KB chunks joined
+    again), which on this 2-core machine takes CPU from the server measured."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port)
     headers = {"Authorization": f"Token {TOKEN}"}
-    nxt, n, pages, started = url + "/api/v2/runs.json", 0, 0, time.perf_counter()
-    while nxt and (limit is None or n < limit):
-        address = urlsplit(nxt)
-        connection.request("GET", f"{address.path}?{address.query}" if address.query else address.path,
-                            headers=headers)
+
+    def page_of(address: str) -> bytes:
+        target = urlsplit(address)
+        connection.request("GET", f"{target.path}?{target.query}" if target.query else target.path, headers=headers)
         response = connection.getresponse()
         if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status} from {nxt}")
-        body = json.loads(response.read())
-        n += len(body["results"])
-        nxt = body["next"]
-        pages += 1
-    connection.close()
-    return n, time.perf_counter() - started, pages
+            raise RuntimeError(f"HTTP {response.status} from {address}")
+        return response.read()
+
+    try:
+        return _walk(url, limit, page_of)
+    finally:
+        connection.close()
 
 
 def raw_walk(url: str, limit: int | None) -> tuple[int, float, int]:
-    """GET runs.json pages following ``next`` on one keep-alive connection, JSON-decoding each."""
-    s = requests.Session()
-    s.headers["Authorization"] = f"Token {TOKEN}"
-    nxt, n, pages, started = url + "/api/v2/runs.json", 0, 0, time.perf_counter()
-    while nxt and (limit is None or n < limit):
-        body = json.loads(s.get(nxt).content)
-        n += len(body["results"])
-        nxt = body["next"]
-        pages += 1
-    return n, time.perf_counter() - started, pages
+    """GET runs.json pages following ``next`` on one keep-alive connection (requests), JSON-decoding each."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {TOKEN}"
+    return _walk(url, limit, lambda address: session.get(address).content)
 
 
 def client_walk(url: str, limit: int) -> tuple[int, float]:
