@@ -192,3 +192,20 @@ def test_a_poll_deactivated_or_reactivated_after_the_refresh_shows_at_once(db):
     db.flush()
     assert same_as_the_slow_paths() == 0
     assert responses_by(db, scope, "language", now=NOW, days=90).empty  # all sums were zero: no rows
+
+
+def test_reporter_groups_in_view_count_only_active_groups_with_an_active_member_in_scope(db):
+    org = f.OrgFactory()
+    north, south = f.RegionFactory(org=org, name="North"), f.RegionFactory(org=org, name="South")
+    teachers, nurses = f.ReporterGroupFactory(org=org, name="Teachers"), f.ReporterGroupFactory(org=org, name="Nurses")
+    retired = f.ReporterGroupFactory(org=org, name="Retired", is_active=False)
+    f.ContactFactory(org=org, region=north, reporter_groups=[teachers, retired])
+    f.ContactFactory(org=org, region=south, reporter_groups=[teachers, nurses])
+    f.ContactFactory(org=org, region=north, reporter_groups=[nurses], is_active=False)
+    db.flush()
+    counts = {name: scope_summary(db, scope, now=NOW).reporter_groups for name, scope in {
+        "admin": Scope(org.id, None),
+        "north": Scope(org.id, frozenset({north.id}), north.id, False),
+        "south": Scope(org.id, frozenset({south.id}), south.id, False),
+    }.items()}
+    assert counts == {"admin": 2, "north": 1, "south": 2}

@@ -20,7 +20,8 @@ from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, Strin
 from tracpro.db.base import Base
 
 # Answered (partial or complete) responses of active contacts with a region, per poll, region,
-# org-local day of the latest answer (`updated_on`), language and channel (Activity).
+# org-local day of the latest answer (`updated_on`), language and channel: what the totals below
+# are summed from, and read for the polls deactivated since.
 activity_days = Table(
     "activity_days",
     Base.metadata,
