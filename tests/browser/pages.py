@@ -30,6 +30,17 @@ def sign_in(page, login: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def signed_in_at_home(page, context) -> dict:
+    """After sign_in: Home is shown, the browser holds the login cookie, and the rerun the cookie
+    component asks for is over. Until then the first run's elements stay on the page beside the
+    rerun's (Streamlit keeps stale elements until a run ends): a link can be there twice, and a
+    click can land on one that is about to go."""
+    heading(page, "Home")
+    cookie = session_cookie(context)
+    wait_for_app(page)
+    return cookie
+
+
 def session_cookie(context, timeout_ms: int = 10_000):
     """The login cookie once the browser holds it (a component writes it just after sign-in)."""
     page = context.pages[0]

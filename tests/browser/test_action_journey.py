@@ -32,7 +32,7 @@ from tests.browser.pages import (
     PHONE,
     full_page_screenshot,
     heading,
-    session_cookie,
+    signed_in_at_home,
     sign_in,
     wait_for_app,
 )
@@ -180,8 +180,7 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         page.goto(url)
         wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
-        heading(page, "Home")
-        session_cookie(context)
+        signed_in_at_home(page, context)
 
         # Start a poll from Home, for the supervisor's region and its sub-regions.
         page.get_by_role("link", name="Start a poll").click()

@@ -25,7 +25,7 @@ from tests.browser.pages import (
     full_page_screenshot,
     heading,
     scrolls_sideways,
-    session_cookie,
+    signed_in_at_home,
     sign_in,
     wait_for_app,
 )
@@ -184,8 +184,7 @@ def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport)
         page.goto(demo_app.url)
         wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
-        heading(page, "Home")
-        session_cookie(context)  # permalinks open new sessions, signed in from this cookie
+        signed_in_at_home(page, context)  # permalinks open new sessions, signed in from this cookie
         for stop in stops:
             _visit(page, demo_app.url, stop, viewport, size)
         if size == "desktop":
@@ -237,8 +236,7 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
         page.get_by_role("textbox", name=gettext_in(code, "Email")).fill(LOGIN)
         page.get_by_role("textbox", name=gettext_in(code, "Password")).fill(PASSWORD)
         page.get_by_role("button", name=gettext_in(code, "Sign in")).click()
-        heading(page, "Home")  # the org's language (English) until they choose their own
-        session_cookie(context)
+        signed_in_at_home(page, context)  # the org's language (English) until they choose their own
         _choose_language(page, code)
         direction = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stMain]')).direction")
         assert direction == ("rtl" if code == "ar" else "ltr")

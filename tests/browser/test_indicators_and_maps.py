@@ -23,7 +23,7 @@ from tests.browser.pages import (
     full_page_screenshot,
     heading,
     scrolls_sideways,
-    session_cookie,
+    signed_in_at_home,
     sign_in,
     wait_for_app,
 )
@@ -117,8 +117,7 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
         page.goto(demo_app.url)
         wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
-        heading(page, "Home")
-        session_cookie(context)
+        signed_in_at_home(page, context)
 
         _open(page, f"{demo_app.url}/{addresses['indicator']}", INDICATOR_NAME)
         page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] g.trace path')]

@@ -16,7 +16,7 @@ from tests.browser.pages import (
     full_page_screenshot,
     heading,
     scrolls_sideways,
-    session_cookie,
+    signed_in_at_home,
     sign_in,
     wait_for_app,
 )
@@ -92,8 +92,7 @@ def test_an_admin_saves_the_organization_and_asks_for_a_sync(synced, browser, si
         page.goto(served_app.url)
         wait_for_app(page)
         sign_in(page, *ADMIN)
-        heading(page, "Home")
-        session_cookie(context)  # addresses opened below start new sessions, signed in from this cookie
+        signed_in_at_home(page, context)  # addresses opened below start new sessions, signed in from this cookie
 
         _open(page, served_app.url, "organization", "Organization")
         assert page.get_by_text("Current token: ••••••••").count() == 1

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.browser.conftest import ADMIN, SUPERVISOR
-from tests.browser.pages import DESKTOP, PHONE, SIGN_IN_TITLE, heading, session_cookie, sign_in, wait_for_app
+from tests.browser.pages import DESKTOP, PHONE, SIGN_IN_TITLE, heading, sign_in, signed_in_at_home, wait_for_app
 from tracpro.auth.sessions import token_hash
 from tracpro.db.connection import make_engine
 from tracpro.db.models import UserSession
@@ -47,9 +47,7 @@ def test_sign_in_reload_log_out_and_the_copied_cookie_is_refused(served_app, bro
     page.screenshot(path=str(screenshots / "login-desktop.png"), full_page=True)
 
     sign_in(page, *ADMIN)
-    heading(page, "Home")
-    wait_for_app(page)
-    cookie = session_cookie(context)
+    cookie = signed_in_at_home(page, context)
     row = server_session(served_app, cookie["value"])
     assert row is not None and row.revoked_at is None  # the cookie held is the one whose hash is stored
     page.screenshot(path=str(screenshots / "home-admin-desktop.png"), full_page=True)
@@ -102,11 +100,7 @@ def test_an_admin_manages_users(served_app, browser, screenshots):
     page.goto(served_app.url)
     wait_for_app(page)
     sign_in(page, *ADMIN)
-    heading(page, "Home")
-    # Signing in ends with the cookie component's answer and a rerun: a click on the menu while
-    # that rerun redraws it can be lost (seen under load), so let it settle first.
-    session_cookie(context)
-    wait_for_app(page)
+    signed_in_at_home(page, context)
     page.get_by_role("link", name="Users").click()
     heading(page, "Users")
     wait_for_app(page)
