@@ -3,12 +3,16 @@ without boundaries, non-numeric answers, drill-down and scope (tracpro-behaviour
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from tests import factories as f
 from tracpro.auth.scope import Scope
 from tracpro.db.models import QuestionType
 from tracpro.queries.maps import map_data
+from tracpro.orgs.regions import subtree_ids
+from tracpro.polls.rules import categorize, natural_sort_key
 from tracpro.queries.poll_base import NotFound
 
 RULES = [{"category": "1-5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
@@ -89,3 +93,101 @@ def test_open_questions_have_no_map_and_regions_without_data_are_kept(db, world)
     result = map_data(db, admin, world["number"].id, empty.id)
     assert {(r.name, r.average, r.category, r.answers) for r in result.regions} == {
         ("North", None, None, 0), ("South", None, None, 0)}
+
+
+def _random_map_org(db, seed: int):
+    """A three-level tree with boundaries, some regions closed, contacts here and there, and
+    answers with decimals, negatives, non-numbers and categories outside the rules."""
+    import random
+
+    rng = random.Random(seed)
+    org = f.OrgFactory()
+    country = f.RegionFactory(org=org, name="Country", boundary=f.BoundaryFactory(org=org, level=0))
+    tops = [f.RegionFactory(org=org, name=name, parent=country, boundary=f.BoundaryFactory(org=org))
+            for name in ("North", "South", "West")]
+    districts = [f.RegionFactory(org=org, name=f"{top.name} {n}", parent=top, is_active=n != 3,
+                                 boundary=f.BoundaryFactory(org=org, level=2))
+                 for top in tops for n in range(1, 4)]
+    contacts = [f.ContactFactory(org=org, region=rng.choice([country, *tops, *districts]),
+                                 is_active=rng.random() < 0.9) for _ in range(120)]
+    poll = f.PollFactory(org=org)
+    number = f.QuestionFactory(poll=poll, question_type=QuestionType.NUMERIC, rules=RULES,
+                               categories=["1-5", ">5", "Other"])
+    choice = f.QuestionFactory(poll=poll, question_type=QuestionType.CATEGORICAL,
+                               categories=["yes", "no", "Other"])
+    pollrun = f.PollRunFactory(poll=poll)
+    for contact in contacts:
+        if rng.random() < 0.2:
+            continue
+        response = f.ResponseFactory(pollrun=pollrun, contact=contact, is_active=rng.random() < 0.9)
+        value = rng.choice([f"{rng.randint(-20, 400) / 100}", str(rng.randint(0, 12)), "many", ""])
+        try:
+            parsed = float(value)
+        except ValueError:
+            parsed = None
+        f.AnswerFactory(response=response, question=number, value=value, value_number=parsed,
+                        category=categorize(parsed, RULES) if parsed is not None else "Other")
+        word = rng.choice(["yes", "no", "no", "maybe", "Later", None])
+        f.AnswerFactory(response=response, question=choice, value=word or "", category=word, value_number=None)
+    db.flush()
+    return org, country, tops, number, choice, pollrun
+
+
+def _map_reference(db, scope: Scope, question, pollrun, drawn):
+    """Answer by answer: each drawn region's answers from the counted responses in its subtree."""
+    from fractions import Fraction
+
+    from sqlalchemy import select
+
+    from tracpro.db.models import Answer
+
+    def top_of(region):
+        while region is not None and region.id not in drawn:
+            region = region.parent
+        return region
+
+    numbers, words = {}, {}
+    for answer in db.scalars(select(Answer).where(Answer.question_id == question.id)):
+        response, contact = answer.response, answer.response.contact
+        region = contact.region
+        if not (response.pollrun_id == pollrun.id and response.is_active and contact.is_active
+                and region is not None and region.is_active and scope.sees_region(region.id)):
+            continue
+        top = top_of(region)
+        if top is None or not top.is_active:
+            continue
+        if answer.value_to_use_number is not None:
+            numbers.setdefault(top.id, []).append(Fraction(repr(answer.value_to_use_number)))
+        if answer.category:
+            words.setdefault(top.id, Counter())[answer.category] += 1
+    return numbers, words
+
+
+@pytest.mark.parametrize("seed", [11, 2026])
+def test_each_region_holds_what_its_subtree_answered_on_random_data(db, seed):
+    org, country, tops, number, choice, pollrun = _random_map_org(db, seed)
+    north = tops[0]
+    scopes = [Scope(org.id, None), Scope(org.id, frozenset(subtree_ids(db, org.id, [north.id])), north.id)]
+    views_with_numbers, legends = 0, set()
+    for scope in scopes:
+        for drill in (None, north.id):
+            numeric = map_data(db, scope, number.id, pollrun.id, region_id=drill)
+            categorical = map_data(db, scope, choice.id, pollrun.id, region_id=drill)
+            drawn = {region.region_id for region in numeric.regions}
+            numbers, _ = _map_reference(db, scope, number, pollrun, drawn)
+            for region in numeric.regions:
+                values = numbers.get(region.region_id, [])
+                expected = round(float(sum(values) / len(values)), 2) if values else None
+                assert (region.answers, region.average) == (len(values), expected), region.name
+                assert region.category == (categorize(expected, RULES) if values else None)
+            views_with_numbers += any(numbers.get(region.region_id) for region in numeric.regions)
+            _, words = _map_reference(db, scope, choice, pollrun, drawn)
+            for region in categorical.regions:
+                counts = words.get(region.region_id, Counter())
+                best = min(counts.items(), key=lambda item: (-item[1], natural_sort_key(item[0])))[0] if counts else None
+                assert (region.answers, region.category) == (sum(counts.values()), best), region.name
+            extra = sorted({word for counts in words.values() for word in counts} - {"yes", "no"}, key=natural_sort_key)
+            assert categorical.categories == ("yes", "no", *extra, "Other")  # the legend: rules, then the rest
+            legends.add(categorical.categories)
+    assert views_with_numbers == 4  # the comparison saw numbers at both levels, for both scopes
+    assert ("yes", "no", "Later", "maybe", "Other") in legends
