@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Row, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
@@ -46,14 +46,16 @@ class MapData:
     parent_id: int | None  # the region whose children are drawn, None at the top
 
 
-def _level(session: Session, scope: Scope, parent_id: int | None) -> list[Region]:
-    """The regions drawn: the parent's children, or the top of what the scope sees."""
-    active = select(Region).where(Region.org_id == scope.org_id, Region.is_active)
+def _level(session: Session, scope: Scope, parent_id: int | None) -> list[Row]:
+    """The regions drawn (id, name, parent_id, boundary_id): the parent's children, or the top of
+    what the scope sees. Plain rows: at the top the whole tree is read (a few hundred regions)."""
+    active = (select(Region.id, Region.name, Region.parent_id, Region.boundary_id)
+              .where(Region.org_id == scope.org_id, Region.is_active))
     if parent_id is not None:
         if not scope.sees_region(parent_id):
             raise NotFound(_("This region does not exist, or you may not see it."))
-        return list(session.scalars(active.where(Region.parent_id == parent_id).order_by(Region.name)))
-    regions = list(session.scalars(active.order_by(Region.name)))
+        return list(session.execute(active.where(Region.parent_id == parent_id).order_by(Region.name)))
+    regions = list(session.execute(active.order_by(Region.name)))
     visible = [r for r in regions if scope.sees_region(r.id)]
     ids = {r.id for r in visible}
     tops = [r for r in visible if r.parent_id not in ids]
