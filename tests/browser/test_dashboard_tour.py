@@ -31,7 +31,8 @@ from tests.browser.pages import (
 )
 from tests.conftest import ROOT
 from tracpro.auth.demo import SUPERVISORS
-from tracpro.auth.scope import build_scope
+from tracpro.auth.access import region_options
+from tracpro.auth.scope import build_scope, user_region_ids
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Membership, User
 from tracpro.i18n import LANGUAGES, _, gettext_in, isolated, use_language
@@ -258,4 +259,39 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
             session.execute(update(User).where(User.login == LOGIN).values(language=None))
             session.commit()
         engine.dispose()
+        context.close()
+
+
+def test_the_region_chosen_in_the_sidebar_stays_after_a_reload(demo_app, browser):
+    """The sidebar's region goes into the address, so a reload (a new session) opens there too."""
+    engine = make_engine(demo_app.database_url)
+    try:
+        with Session(engine) as session:
+            user = session.scalars(select(User).where(User.login == LOGIN)).one()
+            membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+            visible = user_region_ids(session, membership.org_id, membership.role,
+                                      [region.id for region in membership.regions])
+            options = region_options(session, membership.org_id, visible)
+    finally:
+        engine.dispose()
+    below = next(option for option in options if option.depth == 1)  # a sub-region of their own
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(demo_app.url)
+        wait_for_app(page)
+        sign_in(page, LOGIN, PASSWORD)
+        signed_in_at_home(page, context)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
+        page.get_by_role("option", name=below.name).click()
+        page.wait_for_function(f"() => location.search.includes('region={below.id}')", timeout=20_000)
+        wait_for_app(page)
+        page.reload()
+        wait_for_app(page)
+        heading(page, "Home")
+        page.get_by_text(f"Showing data from {below.name}").wait_for()
+        assert f"region={below.id}" in page.url
+        full_page_screenshot(page, DESKTOP, TOUR / "desktop" / "home-after-reload-in-a-sub-region.png")
+    finally:
         context.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
-from tests.pages.app import signed_in
-from tracpro.db.models import Role
+from tests.pages.app import APP, signed_in, submit_login
+from tracpro.db.models import Org, Role
 from tracpro.ui.sidebar import SUBREGIONS_WIDGET, region_widget_key
 
 INDENT = "\u00a0" * 4
@@ -120,3 +121,55 @@ def test_the_region_chosen_in_each_org_is_kept_across_switches(orgs):
     app.sidebar.selectbox(key="tracpro_org").set_value(orgs.moe_id).run()
     app.sidebar.selectbox(key="tracpro_org").set_value(orgs.moh_id).run()
     assert app.sidebar.selectbox(key=region_widget_key(orgs.moh_id)).value == orgs.regions["Gicumbi"]
+
+
+def _open_at(address: dict[str, str], login: str) -> AppTest:
+    """A new session at an address with these query parameters (a link opened in a new tab)."""
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.query_params.update(address)
+    app.run()
+    return submit_login(app, login)
+
+
+def test_the_region_chosen_is_kept_in_the_address_and_a_new_session_opens_there(orgs):
+    app = signed_in("admin@example.org")
+    assert "region" not in app.query_params
+    app.sidebar.selectbox(key=region_widget_key(orgs.moh_id)).set_value(orgs.regions["North"]).run()
+    assert app.query_params["region"] == str(orgs.regions["North"]) and "subregions" not in app.query_params
+    app.sidebar.toggle(key=SUBREGIONS_WIDGET).set_value(False).run()
+    assert app.query_params["subregions"] == "0"
+
+    fresh = _open_at(dict(app.query_params), "admin@example.org")
+    assert fresh.sidebar.selectbox(key=region_widget_key(orgs.moh_id)).value == orgs.regions["North"]
+    assert fresh.sidebar.toggle(key=SUBREGIONS_WIDGET).value is False
+    assert _metric(fresh, "Contacts") == "2"  # North alone, as in the session the address came from
+    fresh.run()  # and it stays there on the next rerun
+    assert fresh.query_params["region"] == str(orgs.regions["North"])
+
+    app.sidebar.selectbox(key=region_widget_key(orgs.moh_id)).set_value(0).run()  # All regions
+    assert "region" not in app.query_params and "subregions" not in app.query_params
+    assert _metric(app, "Contacts") == "10"
+
+
+@pytest.mark.parametrize("region", ["South", "East", "999999", "north"])
+def test_an_address_with_a_region_the_user_may_not_see_opens_where_they_would_anyway(orgs, region):
+    address = {"region": str(orgs.regions.get(region, region))}
+    app = _open_at(address, "north@example.org")  # their first org is the Ministry of Education
+    app.sidebar.selectbox(key="tracpro_org").set_value(orgs.moh_id).run()
+    assert app.sidebar.selectbox(key=region_widget_key(orgs.moh_id)).value == orgs.regions["North"]
+    assert _metric(app, "Contacts") == "3"  # North and Gicumbi: nothing of South's 3 or East's 5
+    assert app.query_params.get("region") != address["region"]
+
+
+def test_the_links_of_a_table_carry_the_region(orgs, db):
+    poll = f.PollFactory(org=db.get(Org, orgs.moh_id), rapidpro_name="Water")
+    pollrun = f.PollRunFactory(poll=poll)
+    db.flush()
+    app = signed_in("admin@example.org")
+    app.sidebar.selectbox(key=region_widget_key(orgs.moh_id)).set_value(orgs.regions["North"]).run()
+    app.sidebar.toggle(key=SUBREGIONS_WIDGET).set_value(False).run()
+    (table,) = [frame.value for frame in app.dataframe]
+    links = [link for column in ("Date", "Poll", "Participants", "Responses") for link in table[column]]
+    region = f"region={orgs.regions['North']}"
+    assert links and all(region in link and "subregions=0" in link for link in links), links
+    assert f"pollrun={pollrun.id}" in table["Date"][0]

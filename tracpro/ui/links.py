@@ -3,6 +3,8 @@
 The page is the path (`poll`, `pollrun`, `contact` ... from the page's file name) and the rest
 is query parameters: `poll=ID`, `pollrun=ID`, `contact=ID`, `tab=...`, and the filters as
 PollFilters.to_query() writes them. Whoever opens an address sees it within their own scope.
+The links in tables open new tabs, so they carry the sidebar's region from the address
+(`region=ID`, `subregions=0`; tracpro.ui.sidebar keeps them there).
 
 Links are relative ("pollrun?pollrun=7"): every page sits at the app's top level, so they work
 behind any base URL. In tables (LinkColumn) the cell shows the label carried after "#", which
@@ -28,9 +30,15 @@ def _clean(params: Mapping[str, Any]) -> dict[str, str]:
     return {name: str(value) for name, value in params.items() if value not in (None, "")}
 
 
+# The sidebar's choice as tracpro.ui.sidebar writes it in the address.
+REGION_PARAMS = ("region", "subregions")
+
+
 def page_url(page: str, label: str | None = None, **params: Any) -> str:
-    """A relative link to `page` ("pages/poll.py") with these query parameters."""
-    query = urlencode(_clean(params))
+    """A relative link to `page` ("pages/poll.py") with these query parameters, and the sidebar's
+    region when the address holds one (a table's link opens a new session)."""
+    here = {name: st.query_params[name] for name in REGION_PARAMS if name in st.query_params}
+    query = urlencode(_clean({**params, **here}))
     url = Path(page).stem + (f"?{query}" if query else "")
     return url + (f"#{quote(label, safe='')}" if label else "")
 

@@ -5,6 +5,11 @@ The context is built before the widgets are drawn, from what the widgets held wh
 began; a choice that is no longer valid (a region taken away, an org left) falls back as
 tracpro.auth.scope says, and the widget is set to show what is really in use. Choices are
 kept per org in session state, so switching orgs and back restores the region chosen there.
+
+A region chosen in the sidebar is also kept in the address (?region=ID, and ?subregions=0 when
+sub-regions are left out), and the links of the app's tables carry it: a poll date opened in a
+new tab, a reload or a shared address shows the same region. A new session takes the address's
+choice when the user may see that region; otherwise the usual default.
 """
 
 from __future__ import annotations
@@ -19,11 +24,14 @@ from tracpro.i18n import _, resolve_language
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
+from tracpro.ui.links import REGION_PARAMS
 from tracpro.ui.session import Gate, request_logout
 
 ORG_WIDGET, ORG_CHOSEN = "tracpro_org", "tracpro_org_chosen"
 SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN = "tracpro_subregions", "tracpro_subregions_chosen"
 ALL_REGIONS = 0  # the selector's value for "All regions" (admins only); region ids start at 1
+REGION_PARAM, SUBREGIONS_PARAM = REGION_PARAMS
+REGION_CHOSEN = "tracpro_region_chosen"  # the user (or the address) chose a region this session
 
 
 def region_widget_key(org_id: int) -> str:
@@ -39,6 +47,32 @@ def _chosen(widget_key: str, kept_key: str, valid: list, fallback):
     state = st.session_state
     value = state.get(widget_key, state.get(kept_key, fallback))
     return value if value in valid else fallback
+
+
+def _address_region() -> int:
+    """The region the address carries, or ALL_REGIONS; _chosen checks the user may see it."""
+    value = st.query_params.get(REGION_PARAM, "")
+    return int(value) if value.isdigit() else ALL_REGIONS
+
+
+def _show_in_address(context: Context) -> None:
+    """Keep the region chosen (and sub-regions left out) in the address; nothing when the sidebar
+    shows what a new session would."""
+    scope, params = context.scope, st.query_params
+    if st.session_state.get(REGION_CHOSEN) and scope.selected_region_id:
+        if params.get(REGION_PARAM) != str(scope.selected_region_id):
+            params[REGION_PARAM] = str(scope.selected_region_id)
+    elif REGION_PARAM in params:
+        del params[REGION_PARAM]
+    if not scope.include_subregions and not scope.all_regions:
+        if params.get(SUBREGIONS_PARAM) != "0":
+            params[SUBREGIONS_PARAM] = "0"
+    elif SUBREGIONS_PARAM in params:
+        del params[SUBREGIONS_PARAM]
+
+
+def _mark_chosen() -> None:
+    st.session_state[REGION_CHOSEN] = True
 
 
 def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[RegionOption]]:
@@ -63,8 +97,12 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
             visible = user_region_ids(db, org_id, access.role, access.given_region_ids)
         options = region_options(db, org_id, visible)
         choices = ([ALL_REGIONS] if access.is_admin else []) + [option.id for option in options]
-        selected = _chosen(region_widget_key(org_id), _region_chosen_key(org_id), choices, ALL_REGIONS)
-        include = bool(_chosen(SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN, [True, False], True))
+        state, widget, kept = st.session_state, region_widget_key(org_id), _region_chosen_key(org_id)
+        if widget not in state and kept not in state and _address_region() in choices:
+            state[REGION_CHOSEN] = True  # a new session opened at an address with a region
+        selected = _chosen(widget, kept, choices, _address_region())
+        include = bool(_chosen(SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN, [True, False],
+                               st.query_params.get(SUBREGIONS_PARAM) != "0"))
         scope, no_regions = None, None
         try:
             scope = build_scope(
@@ -115,6 +153,7 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
                     choices,
                     format_func=_region_label(options),
                     key=key,
+                    on_change=_mark_chosen,
                     help=_("You see data from the selected region."),
                 )
                 st.toggle(
@@ -123,6 +162,7 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
                     disabled=context.scope.all_regions,
                     help=_("Also show data from the regions inside the selected one."),
                 )
+                _show_in_address(context)
             elif context.no_regions:
                 st.caption(_("No regions are assigned to you in this organisation."))
         st.divider()
