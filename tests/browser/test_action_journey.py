@@ -172,7 +172,6 @@ def _read(database_url: str, query):
 
 
 def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_contact(live_demo, browser):
-    started = time.monotonic()
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     url = live_demo.url
@@ -268,4 +267,3 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         raise
     finally:
         context.close()
-    assert time.monotonic() - started < 180, "the journey should take well under three minutes"

@@ -10,7 +10,6 @@ responses. Screenshots of every page go to test-artifacts/tour/<size>/<page>.png
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlparse
 
@@ -177,7 +176,6 @@ def _click_a_point_then_download(page, url: str, stop: Stop) -> None:
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport):
-    started = time.monotonic()
     phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
     context = browser.new_context(viewport=viewport, accept_downloads=True, **phone)
     page = context.new_page()
@@ -192,7 +190,6 @@ def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport)
             _click_a_point_then_download(page, demo_app.url, stops[2])
     finally:
         context.close()
-    assert time.monotonic() - started < 120, "the tour of one size should take well under two minutes"
 
 
 def _choose_language(page, code: str) -> None:
