@@ -15,7 +15,7 @@ from datetime import date
 from fractions import Fraction
 
 from sqlalchemy import Row, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Answer, Boundary, Question, QuestionType, Region
@@ -46,16 +46,21 @@ class MapData:
     parent_id: int | None  # the region whose children are drawn, None at the top
 
 
-def _level(session: Session, scope: Scope, parent_id: int | None) -> list[Row]:
-    """The regions drawn (id, name, parent_id, boundary_id): the parent's children, or the top of
-    what the scope sees. Plain rows: at the top the whole tree is read (a few hundred regions)."""
-    active = (select(Region.id, Region.name, Region.parent_id, Region.boundary_id)
-              .where(Region.org_id == scope.org_id, Region.is_active))
+def _regions(session: Session, scope: Scope) -> list[Row]:
+    """The org's active regions (id, name, parent_id, boundary_id) by name: a few hundred rows,
+    read once for the level drawn and which of its regions have children."""
+    return list(session.execute(
+        select(Region.id, Region.name, Region.parent_id, Region.boundary_id)
+        .where(Region.org_id == scope.org_id, Region.is_active).order_by(Region.name)
+    ))
+
+
+def _level(regions: list[Row], scope: Scope, parent_id: int | None) -> list[Row]:
+    """The regions drawn: the parent's children, or the top of what the scope sees."""
     if parent_id is not None:
         if not scope.sees_region(parent_id):
             raise NotFound(_("This region does not exist, or you may not see it."))
-        return list(session.execute(active.where(Region.parent_id == parent_id).order_by(Region.name)))
-    regions = list(session.execute(active.order_by(Region.name)))
+        return [r for r in regions if r.parent_id == parent_id]
     visible = [r for r in regions if scope.sees_region(r.id)]
     ids = {r.id for r in visible}
     tops = [r for r in visible if r.parent_id not in ids]
@@ -109,7 +114,8 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
              ) -> MapData | None:
     """The map of one question, on one date (pollrun_id) or over the filtered dates; None when
     the question has no map (open-ended and other types) or no region of the level can be drawn."""
-    question = session.get(Question, question_id)
+    # With its poll: require_pollrun below finds that poll loaded already.
+    question = session.get(Question, question_id, options=[joinedload(Question.poll)])
     if question is None or question.org_id != scope.org_id or not question.poll.is_active:
         raise NotFound(_("This question does not exist, or you may not see it."))
     kind = {QuestionType.NUMERIC: "numeric", QuestionType.CATEGORICAL: "categorical"}.get(question.question_type)
@@ -120,12 +126,12 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
     else:
         pollrun_ids = [p.id for p in charted_pollruns(session, scope, question.poll_id, filters,
                                                       today or org_today(session, scope))]
-    level = _level(session, scope, region_id)
+    regions = _regions(session, scope)
+    level = _level(regions, scope, region_id)
     drawn = [r for r in level if r.boundary_id is not None]
     if not drawn:
         return None
-    children = set(session.scalars(select(Region.parent_id).where(Region.parent_id.in_([r.id for r in drawn]),
-                                                                  Region.is_active)))
+    children = {r.parent_id for r in regions}
     number_counts: Counter = Counter()
     number_sums: dict[int, Fraction] = defaultdict(Fraction)
     categories: dict[int, Counter] = {r.id: Counter() for r in drawn}
