@@ -68,6 +68,12 @@ MORE_STOPS = [Stop("indicators", "indicators", "Recent indicators"), Stop("compa
 TITLED = {"home", "polls", "activity", "contacts", *(stop.name for stop in MORE_STOPS)}  # headings that are titles
 
 
+def _membership(session: Session) -> Membership:
+    """The touring supervisor's membership of the demo org."""
+    user = session.scalars(select(User).where(User.login == LOGIN)).one()
+    return session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+
+
 @pytest.fixture(scope="module")
 def stops(demo_app) -> list[Stop]:
     """The tour's stops, chosen as the supervisor would find them: the poll, its newest date, and a
@@ -75,8 +81,7 @@ def stops(demo_app) -> list[Stop]:
     engine = make_engine(demo_app.database_url)
     try:
         with Session(engine) as session:
-            user = session.scalars(select(User).where(User.login == LOGIN)).one()
-            membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+            membership = _membership(session)
             scope = build_scope(session, org_id=membership.org_id, role=membership.role,
                                 given_region_ids=[region.id for region in membership.regions], selected_region_id=None)
             polls = poll_list(session, scope)
@@ -264,8 +269,7 @@ def test_the_region_chosen_in_the_sidebar_stays_after_a_reload(demo_app, browser
     engine = make_engine(demo_app.database_url)
     try:
         with Session(engine) as session:
-            user = session.scalars(select(User).where(User.login == LOGIN)).one()
-            membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+            membership = _membership(session)
             visible = user_region_ids(session, membership.org_id, membership.role,
                                       [region.id for region in membership.regions])
             options = region_options(session, membership.org_id, visible)
