@@ -151,7 +151,7 @@ def test_the_region_chosen_is_kept_in_the_address_and_a_new_session_opens_there(
     assert _metric(app, "Contacts") == "10"
 
 
-@pytest.mark.parametrize("region", ["South", "East", "999999", "north"])
+@pytest.mark.parametrize("region", ["South", "East", "999999", "north", "²"])
 def test_an_address_with_a_region_the_user_may_not_see_opens_where_they_would_anyway(orgs, region):
     address = {"region": str(orgs.regions.get(region, region))}
     app = _open_at(address, "north@example.org")  # their first org is the Ministry of Education

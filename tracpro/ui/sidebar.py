@@ -52,7 +52,7 @@ def _chosen(widget_key: str, kept_key: str, valid: list, fallback):
 def _address_region() -> int:
     """The region the address carries, or ALL_REGIONS; _chosen checks the user may see it."""
     value = st.query_params.get(REGION_PARAM, "")
-    return int(value) if value.isdigit() else ALL_REGIONS
+    return int(value) if value.isdecimal() else ALL_REGIONS
 
 
 def _show_in_address(context: Context) -> None:
