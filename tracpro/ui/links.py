@@ -30,15 +30,16 @@ def _clean(params: Mapping[str, Any]) -> dict[str, str]:
     return {name: str(value) for name, value in params.items() if value not in (None, "")}
 
 
-# The sidebar's choice as tracpro.ui.sidebar writes it in the address.
-REGION_PARAMS = ("region", "subregions")
+# The query parameters of the sidebar's region, as tracpro.ui.sidebar last wrote them in the
+# address; kept in session state too, where a link reads them faster (a table makes up to a
+# thousand links, and st.query_params costs several times more per look).
+ADDRESS_REGION = "tracpro_address_region"
 
 
 def page_url(page: str, label: str | None = None, **params: Any) -> str:
     """A relative link to `page` ("pages/poll.py") with these query parameters, and the sidebar's
     region when the address holds one (a table's link opens a new session)."""
-    here = {name: st.query_params[name] for name in REGION_PARAMS if name in st.query_params}
-    query = urlencode(_clean({**params, **here}))
+    query = urlencode(_clean({**params, **st.session_state.get(ADDRESS_REGION, {})}))
     url = Path(page).stem + (f"?{query}" if query else "")
     return url + (f"#{quote(label, safe='')}" if label else "")
 

@@ -24,13 +24,13 @@ from tracpro.i18n import _, resolve_language
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
-from tracpro.ui.links import REGION_PARAMS
+from tracpro.ui.links import ADDRESS_REGION
 from tracpro.ui.session import Gate, request_logout
 
 ORG_WIDGET, ORG_CHOSEN = "tracpro_org", "tracpro_org_chosen"
 SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN = "tracpro_subregions", "tracpro_subregions_chosen"
 ALL_REGIONS = 0  # the selector's value for "All regions" (admins only); region ids start at 1
-REGION_PARAM, SUBREGIONS_PARAM = REGION_PARAMS
+REGION_PARAM, SUBREGIONS_PARAM = "region", "subregions"
 REGION_CHOSEN = "tracpro_region_chosen"  # the user (or the address) chose a region this session
 
 
@@ -56,19 +56,20 @@ def _address_region() -> int:
 
 
 def _show_in_address(context: Context) -> None:
-    """Keep the region chosen (and sub-regions left out) in the address; nothing when the sidebar
-    shows what a new session would."""
+    """Keep the region chosen (and sub-regions left out) in the address, and for page_url's links;
+    nothing when the sidebar shows what a new session would."""
     scope, params = context.scope, st.query_params
+    wanted = {}
     if st.session_state.get(REGION_CHOSEN) and scope.selected_region_id:
-        if params.get(REGION_PARAM) != str(scope.selected_region_id):
-            params[REGION_PARAM] = str(scope.selected_region_id)
-    elif REGION_PARAM in params:
-        del params[REGION_PARAM]
+        wanted[REGION_PARAM] = str(scope.selected_region_id)
     if not scope.include_subregions and not scope.all_regions:
-        if params.get(SUBREGIONS_PARAM) != "0":
-            params[SUBREGIONS_PARAM] = "0"
-    elif SUBREGIONS_PARAM in params:
-        del params[SUBREGIONS_PARAM]
+        wanted[SUBREGIONS_PARAM] = "0"
+    for name in (REGION_PARAM, SUBREGIONS_PARAM):
+        if name not in wanted:
+            params.pop(name, None)
+        elif params.get(name) != wanted[name]:  # set only when it changes: each set is sent to the browser
+            params[name] = wanted[name]
+    st.session_state[ADDRESS_REGION] = wanted
 
 
 def _mark_chosen() -> None:
@@ -98,9 +99,10 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
         options = region_options(db, org_id, visible)
         choices = ([ALL_REGIONS] if access.is_admin else []) + [option.id for option in options]
         state, widget, kept = st.session_state, region_widget_key(org_id), _region_chosen_key(org_id)
-        if widget not in state and kept not in state and _address_region() in choices:
+        in_address = _address_region()
+        if widget not in state and kept not in state and in_address in choices:
             state[REGION_CHOSEN] = True  # a new session opened at an address with a region
-        selected = _chosen(widget, kept, choices, _address_region())
+        selected = _chosen(widget, kept, choices, in_address)
         include = bool(_chosen(SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN, [True, False],
                                st.query_params.get(SUBREGIONS_PARAM) != "0"))
         scope, no_regions = None, None
