@@ -3,16 +3,19 @@ without boundaries, non-numeric answers, drill-down and scope (tracpro-behaviour
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from fractions import Fraction
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories as f
 from tracpro.auth.scope import Scope
-from tracpro.db.models import QuestionType
-from tracpro.queries.maps import map_data
+from tracpro.db.models import Answer, QuestionType
 from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.rules import categorize, natural_sort_key
+from tracpro.queries.maps import map_data
 from tracpro.queries.poll_base import NotFound
 
 RULES = [{"category": "1-5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
@@ -98,8 +101,6 @@ def test_open_questions_have_no_map_and_regions_without_data_are_kept(db, world)
 def _random_map_org(db, seed: int):
     """A three-level tree with boundaries, some regions closed, contacts here and there, and
     answers with decimals, negatives, non-numbers and categories outside the rules."""
-    import random
-
     rng = random.Random(seed)
     org = f.OrgFactory()
     country = f.RegionFactory(org=org, name="Country", boundary=f.BoundaryFactory(org=org, level=0))
@@ -135,11 +136,6 @@ def _random_map_org(db, seed: int):
 
 def _map_reference(db, scope: Scope, question, pollrun, drawn):
     """Answer by answer: each drawn region's answers from the counted responses in its subtree."""
-    from fractions import Fraction
-
-    from sqlalchemy import select
-
-    from tracpro.db.models import Answer
 
     def top_of(region):
         while region is not None and region.id not in drawn:
