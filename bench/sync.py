@@ -21,7 +21,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, time as day_start
+from datetime import UTC, datetime
+from datetime import time as day_start
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

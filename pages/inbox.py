@@ -6,12 +6,12 @@ import streamlit as st
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_detail
 from tracpro.queries.messages import conversation, inbox
-from tracpro.ui.navigation import INBOX
 from tracpro.ui.action_tables import conversation_rows, inbox_rows
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.inbox_reply import reply_form
 from tracpro.ui.links import page_link
+from tracpro.ui.navigation import INBOX
 from tracpro.ui.params import id_param, read_found
 
 scope = require_scope()

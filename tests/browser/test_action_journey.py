@@ -32,8 +32,8 @@ from tests.browser.pages import (
     PHONE,
     full_page_screenshot,
     heading,
-    signed_in_at_home,
     sign_in,
+    signed_in_at_home,
     wait_for_app,
 )
 from tests.conftest import ROOT

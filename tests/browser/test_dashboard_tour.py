@@ -24,13 +24,13 @@ from tests.browser.pages import (
     full_page_screenshot,
     heading,
     scrolls_sideways,
-    signed_in_at_home,
     sign_in,
+    signed_in_at_home,
     wait_for_app,
 )
 from tests.conftest import ROOT
-from tracpro.auth.demo import SUPERVISORS
 from tracpro.auth.access import region_options
+from tracpro.auth.demo import SUPERVISORS
 from tracpro.auth.scope import build_scope, user_region_ids
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Membership, User

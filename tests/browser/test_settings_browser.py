@@ -16,8 +16,8 @@ from tests.browser.pages import (
     full_page_screenshot,
     heading,
     scrolls_sideways,
-    signed_in_at_home,
     sign_in,
+    signed_in_at_home,
     wait_for_app,
 )
 from tests.conftest import ROOT

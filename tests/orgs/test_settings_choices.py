@@ -19,7 +19,13 @@ from tracpro.orgs.choices import (
     tracked_reporter_groups,
 )
 from tracpro.orgs.settings import OrgSettings, save_settings
-from tracpro.orgs.tracking import RegionChoice, choose_regions, stop_tracking_region, track_regions, track_reporter_groups
+from tracpro.orgs.tracking import (
+    RegionChoice,
+    choose_regions,
+    stop_tracking_region,
+    track_regions,
+    track_reporter_groups,
+)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from tests.pages.app import errors, open_page, shown_text
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
 from tracpro.actions.messages import recipients
 from tracpro.auth.scope import Scope
-from tracpro.ui.action_forms import push_outcome
 from tracpro.db.models import (
     Audience,
     Contact,
@@ -30,6 +29,7 @@ from tracpro.db.models import (
     ReporterGroup,
     User,
 )
+from tracpro.ui.action_forms import push_outcome
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 import time
 
 import PIL.Image
-
 import pytest
 from sqlalchemy import select
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 import io
 from datetime import date
 from urllib.parse import unquote
 
 import pandas as pd
+import plotly.graph_objects as go
 from openpyxl import load_workbook
 
 from tests.pages.app import link_labels
 from tracpro.polls.filters import DateRange, NumericDisplay, PollFilters
-from tracpro.ui.plots import figure_of
 from tracpro.ui.exports import csv_bytes, file_stem, xlsx_bytes
 from tracpro.ui.filters import describe, lenient
 from tracpro.ui.links import LABEL_PATTERN, filter_params, page_url, pollrun_of_point
+from tracpro.ui.plots import figure_of
 from tracpro.ui.tables import by_dimension, day, responses_label
 
 

@@ -12,7 +12,7 @@ from temba_client.v2 import TembaClient
 
 from tracpro.simulator import Simulator
 
-ANCHOR = dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)
+ANCHOR = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
 TOKEN = "test-token"
 # shared/ sits beside the repository (here and in CI's fresh clone).
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "rapidpro-fixtures"

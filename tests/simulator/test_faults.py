@@ -6,8 +6,7 @@ import time
 
 import pytest
 import requests
-from temba_client.exceptions import (TembaHttpError, TembaRateExceededError, TembaSerializationException,
-                                     TembaTokenError)
+from temba_client.exceptions import TembaHttpError, TembaRateExceededError, TembaSerializationException, TembaTokenError
 from temba_client.v2 import TembaClient
 
 from .conftest import TOKEN

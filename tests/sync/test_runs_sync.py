@@ -9,7 +9,16 @@ from sqlalchemy import delete, select
 
 from tests import factories as f
 from tests.sync.fake_rapidpro import T0, contact, group, run
-from tracpro.db.models import Answer, PollRun, SyncState, PollRunType, QuestionType, Response, ResponseStatus, SameDayMode
+from tracpro.db.models import (
+    Answer,
+    PollRun,
+    PollRunType,
+    QuestionType,
+    Response,
+    ResponseStatus,
+    SameDayMode,
+    SyncState,
+)
 from tracpro.sync.answers import recompute_values_to_use
 from tracpro.sync.runs import sync_runs
 

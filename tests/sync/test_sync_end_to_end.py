@@ -161,7 +161,7 @@ def test_killed_anywhere_and_run_again_it_ends_as_an_uninterrupted_run(database_
         responses_before_the_last_run = _scalar(database.engine, "SELECT count(*) FROM responses")
         result = database.sync_job("--org", "demo")
         assert result.returncode == 0, result.stderr
-        assert 0 < responses_before_the_last_run  # the kills did land mid-sync
+        assert responses_before_the_last_run > 0  # the kills did land mid-sync
         assert differences(canonical_dump(database.engine, "demo"), reference) == {}
 
 

@@ -21,9 +21,9 @@ from tracpro.db.models import (
     Response,
     ResponseStatus,
 )
-from tracpro.outbox.handlers import MAX_CONTACTS
 from tracpro.forms import text_problem
 from tracpro.i18n import _
+from tracpro.outbox.handlers import MAX_CONTACTS
 
 MAX_LENGTH = 640
 STATUSES = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Sequence
-
 from pathlib import Path
 
 import matplotlib

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import fasteners
@@ -79,7 +79,7 @@ def ensure_database(socket_dir: Path, database: str, lock_dir: Path) -> None:
             connection.close()
 
 
-@lru_cache(maxsize=None)
+@cache
 def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
     """The SQLAlchemy URL of `database` on the embedded server under `data_dir`, started on first use."""
     data_dir.mkdir(parents=True, exist_ok=True)

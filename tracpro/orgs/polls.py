@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Poll, Question, QuestionType
-from tracpro.indicators.editing import Invalid
-from tracpro.sync.answers import recompute_values_to_use
 from tracpro.forms import text_problem
 from tracpro.i18n import _
+from tracpro.indicators.editing import Invalid
+from tracpro.sync.answers import recompute_values_to_use
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from tracpro.queries.poll_base import NotFound, charted_pollruns, counted_respon
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
 
+
 @dataclass(frozen=True)
 class RegionResult:
     region_id: int

@@ -44,7 +44,7 @@ class Simulator:
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "Simulator":
+    def start(self) -> Simulator:
         """Serve in a background thread; returns once the socket is listening."""
         if self._server is None:
             self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults)
@@ -88,7 +88,7 @@ class Simulator:
             return [{k: v for k, v in refresh_start(self.dataset, d).items() if not k.startswith("_")}
                     for d in self.dataset.state.flow_starts]
 
-    def __enter__(self) -> "Simulator":
+    def __enter__(self) -> Simulator:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -15,8 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .hashing import (AffinePerm, h, low48_of, pick, scramble48, unit, unscramble48, uuid4_many, uuid4_str, vh,
-                      vscramble48)
+from .hashing import (
+    AffinePerm,
+    h,
+    low48_of,
+    pick,
+    scramble48,
+    unit,
+    unscramble48,
+    uuid4_many,
+    uuid4_str,
+    vh,
+    vscramble48,
+)
 from .regions import Org
 from .streams import StreamSet
 from .timefmt import DAY, MINUTE, US

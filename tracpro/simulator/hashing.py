@@ -19,7 +19,7 @@ _C1 = 0xBF58476D1CE4E5B9
 _C2 = 0x94D049BB133111EB
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tag(name: str) -> int:
     """A stable 32-bit number for a stream name (Python's hash() is salted per process)."""
     return zlib.crc32(name.encode())

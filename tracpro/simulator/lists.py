@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .pagination import ApiError, Empty, Key, bounds, flag, list_page, one, uuid_param
 from .timefmt import DAY, iso
 

@@ -37,7 +37,7 @@ class MessageTable:
         n = [tier.inbox_msgs, tier.flow_msgs, tier.sent_msgs]
         spans = [14 * DAY, 90 * DAY, 90 * DAY]
         t0 = [anchor_us - sp for sp in spans]
-        self.streams = StreamSet(seed, "messages", t0, [sp / US - 3 for sp in spans], n, [0, 0, 0], [lin], 
+        self.streams = StreamSet(seed, "messages", t0, [sp / US - 3 for sp in spans], n, [0, 0, 0], [lin],
                                  [0, n[0], n[0] + n[1]], anchor_us)
 
     def contact_of(self, ids: np.ndarray) -> np.ndarray:

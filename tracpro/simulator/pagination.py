@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import numpy as np

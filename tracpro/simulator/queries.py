@@ -11,8 +11,23 @@ import numpy as np
 
 from .contact_view import contact_dicts, membership
 from .messages import SENT_DELAY
-from .pagination import (PAGE, ApiError, Empty, Key, past, assemble, bounds, decode_cursor, dumps, encode_cursor,
-                         flag, merge, one, page_of, uuid_param)
+from .pagination import (
+    PAGE,
+    ApiError,
+    Empty,
+    Key,
+    assemble,
+    bounds,
+    decode_cursor,
+    dumps,
+    encode_cursor,
+    flag,
+    merge,
+    one,
+    page_of,
+    past,
+    uuid_param,
+)
 from .schedule import RESPONDED
 from .streams import Batch, Walker
 

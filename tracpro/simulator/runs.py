@@ -13,8 +13,19 @@ import numpy as np
 from .contacts import ContactTable, contact_refs, languages_of
 from .flows import SLOTS, FlowSpec, timeout_value_suffix
 from .hashing import h, low48_of, unscramble48, uuid7_many, vh, vscramble48
-from .schedule import (COMPLETE, EXIT_TYPES, INTERRUPTED, PARTIAL_EXP, PARTIAL_WAIT, REPEAT, RESPONDED, SILENT_EXP,
-                       SINGLE, TIMEOUT, Schedule)
+from .schedule import (
+    COMPLETE,
+    EXIT_TYPES,
+    INTERRUPTED,
+    PARTIAL_EXP,
+    PARTIAL_WAIT,
+    REPEAT,
+    RESPONDED,
+    SILENT_EXP,
+    SINGLE,
+    TIMEOUT,
+    Schedule,
+)
 from .streams import Batch
 from .timefmt import MINUTE, US, iso_many
 

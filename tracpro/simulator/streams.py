@@ -16,8 +16,8 @@ Memory is bounded by the window size, whatever the tier.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -146,11 +146,11 @@ class Batch:
     def __len__(self) -> int:
         return len(self.t)
 
-    def take(self, m: np.ndarray | slice) -> "Batch":
+    def take(self, m: np.ndarray | slice) -> Batch:
         return Batch(self.t[m], self.ids[m], self.s[m], self.r[m])
 
     @staticmethod
-    def concat(parts: list["Batch"]) -> "Batch":
+    def concat(parts: list[Batch]) -> Batch:
         if not parts:
             z = np.zeros(0, dtype=np.int64)
             return Batch(z, z, z, z)

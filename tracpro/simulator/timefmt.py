@@ -15,7 +15,7 @@ US = 1_000_000
 MINUTE = 60 * US
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
-UTC = dt.timezone.utc
+UTC = dt.UTC
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -17,8 +17,16 @@ from .schedule import PARTIAL_WAIT, SILENT_WAIT
 from .state import OverlayContact
 from .streams import Batch
 from .timefmt import iso
-from .validation import (Errors, check_language, check_list, check_urns, field_value, non_field, normalize_urn,
-                         require_object)
+from .validation import (
+    Errors,
+    check_language,
+    check_list,
+    check_urns,
+    field_value,
+    non_field,
+    normalize_urn,
+    require_object,
+)
 
 ACTIONS = ["add", "remove", "block", "unblock", "interrupt", "archive_messages", "delete"]
 

@@ -15,7 +15,6 @@ minute at the national tier), and a change made any way at all (the sync, a page
 from __future__ import annotations
 
 import time
-
 from datetime import UTC, datetime
 
 from sqlalchemy import Date, Table, and_, cast, delete, func, select, text

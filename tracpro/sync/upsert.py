@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Table, func, literal_column, or_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+
 @dataclass
 class Counts:
     created: int = 0

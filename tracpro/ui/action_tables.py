@@ -10,9 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.i18n import N_, _
-from tracpro.ui.navigation import INBOX
 from tracpro.ui.links import link_column, page_url
-from tracpro.ui.navigation import POLLRUN
+from tracpro.ui.navigation import INBOX, POLLRUN
 from tracpro.ui.tables import DATETIME, MOST_ROWS, NUMBER
 
 # The read models' column names, as headings.

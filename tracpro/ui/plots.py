@@ -6,9 +6,9 @@ from collections.abc import Callable
 from functools import cache
 
 import plotly.graph_objects as go
+import streamlit as st
 from babel.dates import get_day_names, get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
-import streamlit as st
 
 from tracpro.i18n import DEFAULT_LANGUAGE, current_language, format_number
 
