@@ -1,5 +1,5 @@
 """One indicator (?indicator=ID): its chart and summary under the filters chosen; administrators
-edit or delete it and, where the org allows it, make or clear spoof data (T31)."""
+edit or delete it and, where the org allows it, make or clear spoof data."""
 
 import streamlit as st
 

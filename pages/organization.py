@@ -1,5 +1,5 @@
 """Organization: an org's administrators edit its name, timezone, languages, RapidPro connection,
-how repeated answers count, which contact fields show, and its logo (tracpro-behaviour §1.3, T46)."""
+how repeated answers count, which contact fields show, and its logo."""
 
 import streamlit as st
 

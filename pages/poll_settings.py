@@ -1,4 +1,4 @@
-"""Poll settings: which RapidPro flows are polls (Select Flows, T26), and each poll's names,
+"""Poll settings: which RapidPro flows are polls (Select Flows), and each poll's names,
 question types and visibility (Poll edit). Names set here survive every sync."""
 
 import pandas as pd

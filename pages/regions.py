@@ -1,5 +1,5 @@
 """Regions and reporter groups: which RapidPro groups TracPro tracks as regions (their tree and map
-boundaries, T35; deactivating one, T37) and as reporter groups (tracpro-behaviour §1.3 Panels, Cohorts)."""
+boundaries; deactivating one) and as reporter groups (the original TracPro's panels and cohorts)."""
 
 import pandas as pd
 import streamlit as st

@@ -1,6 +1,6 @@
-"""Sync: an org's administrators ask for a sync now, or for older runs (Fetch past runs, T46), and
-see how the sync stands per RapidPro resource. The sync job honours the requests (ARCHITECTURE,
-"The sync job"); this page refreshes itself while one is waiting or under way."""
+"""Sync: an org's administrators ask for a sync now, or for older runs (Fetch past runs), and
+see how the sync stands per RapidPro resource. The sync job honours the requests on its next round;
+this page refreshes itself while one is waiting or under way."""
 
 import streamlit as st
 

@@ -1,4 +1,5 @@
-"""Checking a contact form the way TracPro did (tracpro-behaviour §1.3 Contacts, §3.14, T42)."""
+"""Checking a contact form the way the original TracPro did, with its messages: required fields, a region
+and groups the user may choose, phone numbers and Twitter handles that are valid and no other contact's."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Messages to a pollrun's participants and replies to inbox messages (tracpro-behaviour §3.13,
-T40; ARCHITECTURE decision 1: the recipients are distinct contacts).
+"""Messages to a pollrun's participants and replies to inbox messages. The recipients are distinct
+contacts: one in several reporter groups gets the message once.
 
 A message is stored with its recipients and one send_broadcast action per 100 of them; it is
 "sent" once RapidPro accepted every broadcast, "failed" as soon as it rejected one.

@@ -1,5 +1,5 @@
-"""Starting a poll for a region, and restarting its non-respondents (tracpro-behaviour §3.9,
-§3.13, T24; ARCHITECTURE decisions 3 and 4).
+"""Starting a poll for a region, and restarting its non-respondents (the contacts in view whose
+response is empty or partial; the original TracPro's restart never worked).
 
 Both store their RapidPro flow starts in the outbox, at most 100 contacts each, and return the
 actions so the page can try them at once; the sync job retries what is left. The pollrun of a

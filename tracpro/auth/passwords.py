@@ -1,7 +1,7 @@
 """Password hashing and the rules a new password must meet.
 
 Hashes are bcrypt, the format streamlit-authenticator checks at sign-in, so a hash made here
-is what the login form compares against. The messages are TracPro's own (tracpro-behaviour T45).
+is what the login form compares against. The messages are the original TracPro's, word for word.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The data a user may see in an org, as TracPro computes it (tracpro-behaviour §0, T36).
+"""The data a user may see in an org, as the original TracPro computed it.
 
 - A user's regions are the regions given to them plus all their active descendants; an
   admin's are all the org's active regions.

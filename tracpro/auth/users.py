@@ -1,4 +1,4 @@
-"""Creating and editing users, with TracPro's validation messages (tracpro-behaviour T45).
+"""Creating and editing users, with the original TracPro's validation messages.
 
 The email is the login, stored lower-case (a unique index on lower(login) backs this up).
 When someone other than the user sets a password, the user must choose a new one at their

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# TracPro's map palette (tracpro-behaviour §3.7), then a few more distinct ones.
+# The original TracPro's map palette, then a few more distinct ones.
 PALETTE = (
     "#1F49BF", "#FF8200", "#006837", "#A7082C", "#762a83", "#FFD100",
     "#94D192", "#92c5de", "#c2a5cf", "#F2A2B3", "#f7cca0", "#5f6b7a",

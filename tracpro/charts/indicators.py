@@ -1,4 +1,4 @@
-"""Indicator and region-comparison charts (tracpro-behaviour §3.11; comparison is ours).
+"""Indicator and region-comparison charts (the comparison is ours, not the original TracPro's).
 
 An indicator is an area of the follow-up sums per date under a flat baseline line. A comparison
 puts regions side by side over time: one line per region for numbers; for categories, one row

@@ -1,5 +1,5 @@
 """Creating, changing and deleting recent indicators (baseline vs follow-up), with TracPro's
-validation (tracpro-behaviour §1.3 "Recent Indicators", T30). Bad input raises `Invalid`
+validation messages. Bad input raises `Invalid`
 with every problem in words, and changes nothing."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def org_question(session: Session, org_id: int, question_id: int | None) -> Ques
 
 def check_dates_and_questions(errors: dict[str, list[str]], start: date | None, end: date | None,
                               baseline_id: int | None, follow_up_id: int | None) -> None:
-    """The checks indicators and spoof data share (T30)."""
+    """The checks indicators and spoof data share: all four given, the start not after the end, two questions."""
     for field, value in (("start_date", start), ("end_date", end), ("baseline_question", baseline_id),
                          ("follow_up_question", follow_up_id)):
         if value is None:

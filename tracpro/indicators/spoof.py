@@ -1,9 +1,9 @@
 """Spoof data for indicators: made-up baseline and follow-up answers to show what an indicator
-will look like (tracpro-behaviour §3.11 "Spoof data", T31). Only for orgs that allow it.
+will look like. Only for orgs that allow it.
 
 One spoofed pollrun of the baseline poll on the start date, then one of the follow-up poll per
 day from the start to the end date; each chosen contact gets a complete response and a random
-whole number in [minimum, maximum] — ARCHITECTURE decision 8: bounds of 0 are validated like
+whole number in [minimum, maximum]. Unlike the original TracPro, bounds of 0 are validated like
 any other, and the maximum can be drawn (TracPro's randrange never drew it).
 """
 

@@ -1,5 +1,5 @@
 """What the settings pages show and offer, read from what the last sync stored: pages never ask
-RapidPro (ARCHITECTURE, "The sync job is the only reader of RapidPro's data").
+RapidPro: only the sync job reads RapidPro's data.
 
 These are an org administrator's views of the org as a whole, not of a region, so they take
 the org id rather than a Scope; the pages that call them require the administrator role.

@@ -1,6 +1,6 @@
-"""Editing a poll's names and its questions' names, types and visibility (tracpro-behaviour §1.3
-"Poll edit"). A name equal to RapidPro's is stored as none, so it follows later renames there;
-a type chosen here is kept by every sync; answers follow a question's new type at once."""
+"""Editing a poll's names and its questions' names, types and visibility. A name equal to RapidPro's is
+stored as none, so it follows later renames there; a type chosen here is kept by every sync; answers
+follow a question's new type at once."""
 
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def assign_contact_groups(session: Session, org_id: int, contact_ids: Sequence[i
 
 
 def deactivate_region(session: Session, region: Region) -> None:
-    """Take a region out of the tree: its children move up to its parent (T37)."""
+    """Take a region out of the tree: its children move up to its parent."""
     session.execute(
         update(Region)
         .where(Region.org_id == region.org_id, Region.parent_id == region.id)

@@ -1,5 +1,5 @@
-"""An org's settings, as its administrators edit them (tracpro-behaviour §1.3 Organization
-admin, T46). Bad input raises Invalid with every problem in words and changes nothing."""
+"""An org's settings, as its administrators edit them. Bad input raises Invalid with every problem in
+words and changes nothing."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     session.execute(update(DataField).where(DataField.org_id == org_id)
                     .values(is_visible=DataField.key.in_(list(data.visible_fields))))
     session.flush()
-    if mode_changed:  # T22: every same-day group follows the new rule
+    if mode_changed:  # every same-day group of answers follows the new rule at once
         recompute_values_to_use(session, org_id)
     return org
 
@@ -130,7 +130,7 @@ def check_connection(host: str, token: str) -> tuple[bool, str]:
 
 
 def parse_days(text: str | int | None) -> int:
-    """The "fetch older runs" number of days (T46): a whole number, 1 or more."""
+    """The "fetch older runs" number of days: a whole number, 1 or more."""
     value = str(text if text is not None else "").strip()
     if not value.isdecimal() or int(value) < 1:
         raise Invalid({"days": [_("Enter a whole number of days, 1 or more.")]})

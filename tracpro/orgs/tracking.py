@@ -105,7 +105,7 @@ def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -
 
 
 def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -> None:
-    """The chosen flows become polls and every other flow of the org stops being one (T26)."""
+    """The chosen flows become polls and every other flow of the org stops being one."""
     known = set(session.scalars(select(Poll.flow_uuid).where(Poll.org_id == org_id, Poll.flow_uuid.in_(flow_uuids))))
     unknown = set(flow_uuids) - known
     if unknown:
@@ -118,7 +118,7 @@ def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -
 
 
 def update_region_tree(session: Session, org_id: int, data: object) -> str:
-    """Set every active region's parent and boundary at once (T35), from
+    """Set every active region's parent and boundary at once, from
     {region id: [parent id or None, boundary id or None]} (or the same as JSON text).
 
     Returns the confirmation to show; raises ValueError with TracPro's message otherwise.
@@ -165,7 +165,7 @@ def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[
     """Track exactly these groups as regions, keeping the tree of those already tracked.
 
     A region keeps its boundary, and its parent when that stays chosen; under a parent that is
-    dropped it moves up to the nearest chosen ancestor (T37). A newly chosen group, or one
+    dropped it moves up to the nearest chosen ancestor. A newly chosen group, or one
     chosen again, starts at the top (one chosen again with its old boundary). Returns the
     names of the regions dropped.
     """
@@ -192,7 +192,7 @@ def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[
 
 
 def stop_tracking_region(session: Session, org_id: int, region_id: int) -> tuple[str, list[str], str | None]:
-    """Deactivate one region (T37): its sub-regions move up to its parent and its contacts leave it.
+    """Deactivate one region: its sub-regions move up to its parent and its contacts leave it.
 
     Returns (its name, the names of the sub-regions moved, the name of their new parent or None
     for the top); raises ValueError for a region that is not an active region of the org.

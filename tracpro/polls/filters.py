@@ -1,4 +1,4 @@
-"""The filters of poll pages (tracpro-behaviour §3.15, T32, T33), as plain values.
+"""The filters of poll pages, as plain values.
 
 A `PollFilters` is frozen and hashable (part of cache keys), and travels in the URL's query
 parameters so a supervisor can share exactly what they see. Dates are the org's local dates;
@@ -149,7 +149,7 @@ class PollFilters:
         except ValueError as error:
             raise FilterError(_("Select a valid choice. {value} is not one of the available choices.").format(
                 value=query.get("numeric"))) from error
-        # Presets ignore any dates given with them, and their errors (T32).
+        # Presets ignore any dates given with them, and their errors.
         start = end = None
         if date_range == DateRange.CUSTOM:
             start, end = _parse_date(query.get("start")), _parse_date(query.get("end"))

@@ -1,4 +1,4 @@
-"""Numeric rules, categories and question types (tracpro-behaviour §3.1, §3.2).
+"""Numeric rules, categories and question types.
 
 A question's rules are stored in flow order as
 `{"category": "1 - 5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}}`,

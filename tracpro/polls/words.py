@@ -1,4 +1,4 @@
-"""Words of open answers, for word clouds (tracpro-behaviour §3.6, T7, T10).
+"""Words of open answers, for word clouds.
 
 Each answer's words are lower-cased, split on anything but letters, digits, apostrophes and
 hyphens, and stripped of one-letter words and of the stop words of the contact's language.

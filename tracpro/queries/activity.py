@@ -1,5 +1,5 @@
-"""Activity (tracpro-behaviour §3.10, ARCHITECTURE decision 5): who answered lately, within the
-user's scope, and how responses spread over languages and channels.
+"""Activity: who answered lately, within the user's scope (the original TracPro counted every region),
+and how responses spread over languages and channels.
 
 A response counts when it is active, answered (partial or complete), of an active poll, from an
 active contact in an active region of the scope, and its latest answer fell on one of the last

@@ -1,4 +1,4 @@
-"""Contacts as pages show them: the list (T41), one contact's details, responses and messages.
+"""Contacts as pages show them: the list, one contact's details, responses and messages.
 
 A contact is visible when it is active and its region is in the scope; any other is "not found".
 """

@@ -1,4 +1,4 @@
-"""Recent indicators: a baseline against follow-ups (tracpro-behaviour §3.11, §1.3).
+"""Recent indicators: a baseline against follow-ups.
 
 For the term's dates (the org's days, end included), in the scope and the filters:
 - follow-up: per follow-up pollrun the sum of the numbers answered, its average and response

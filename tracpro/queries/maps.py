@@ -1,4 +1,4 @@
-"""Maps of a question's results by region (tracpro-behaviour §3.7).
+"""Maps of a question's results by region.
 
 The map draws one level of the region tree: the top of what the user sees, or the children of
 a region clicked (drill-down). Each region drawn stands for its whole subtree: numeric

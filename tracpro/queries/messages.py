@@ -1,4 +1,4 @@
-"""The message log (what TracPro sent, T39) and the inbox (what contacts wrote, latest per contact).
+"""The message log (what TracPro sent) and the inbox (what contacts wrote, latest per contact).
 
 A sent message is in view when its sender had a region in view selected, or when it went to
 "all regions" and reached at least one contact in view; its recipient count is the contacts in

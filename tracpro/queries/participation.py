@@ -1,4 +1,4 @@
-"""PollRun detail, Participation tab (tracpro-behaviour §3.8, T18, ARCHITECTURE decision 1).
+"""PollRun detail, Participation tab.
 
 Rows by reporter group (a contact counts in each of its groups; contacts in none get a row of
 their own) or by the contact's own region; the Total row counts each contact once. Completion
@@ -68,7 +68,7 @@ def _rows(counts: list[tuple[str, ResponseStatus, int]], last: str | None = None
 @read_model
 def response_counts(session: Session, scope: Scope, pollrun_id: int, filters: PollFilters = PollFilters()
                     ) -> ParticipationRow:
-    """Empty, partial and complete responses of a pollrun in the scope (T18)."""
+    """Empty, partial and complete responses of a pollrun in the scope."""
     require_pollrun(session, scope, pollrun_id)
     responses = counted_responses(scope, [pollrun_id], filters.contact_fields).subquery()
     counts = session.execute(select(responses.c.status, func.count()).group_by(responses.c.status)).all()

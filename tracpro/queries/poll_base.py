@@ -1,5 +1,5 @@
 """SQL pieces the poll read models share: the org's clock, a poll's charted dates, the responses
-that count, contact-field filters, and the per-date numbers of a question (§3.4)."""
+that count, contact-field filters, and the per-date numbers of a question."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tracpro.queries.visibility import pollrun_charted, response_counted
 
 
 class NotFound(LookupError):
-    """Not in the user's org or scope: pages say "not found", never show it (decision 6)."""
+    """Not in the user's org or scope: pages say "not found", never show it."""
 
 
 def require_poll(session: Session, scope: Scope, poll_id: int) -> Poll:
@@ -94,7 +94,7 @@ def counted_responses(scope: Scope, pollrun_ids: Sequence[int], contact_fields=(
 
 @dataclass(frozen=True)
 class Numbers:
-    """A question's figures over a set of responses (tracpro-behaviour §3.4 `_summarize`)."""
+    """A question's figures over a set of responses: counts, sum, average, spread and response rate."""
 
     responses: int  # every counted response, whatever its status
     answers: int  # answers to the question, numbers or not

@@ -1,4 +1,4 @@
-"""Poll detail: each active question over the poll's dates (tracpro-behaviour §3.4, T9–T12).
+"""Poll detail: each active question over the poll's dates.
 
 - numeric: per date the sum, the average and the response rate of the values to use; one
   series for the question, or one per contact region (split);
@@ -33,7 +33,7 @@ from tracpro.queries.poll_base import (
 )
 from tracpro.queries.registry import read_model
 
-# Split words as tracpro-behaviour §3.6 does: on anything but letters, digits, _, ' and -.
+# Split words as tracpro.polls.words does: on anything but letters, digits, _, ' and -.
 WORD_SEPARATORS = r"[^[:alnum:]_'-]+"
 
 

@@ -1,4 +1,4 @@
-"""PollRun detail, Summary tab: each active question on one date (tracpro-behaviour §3.5, T13–T16).
+"""PollRun detail, Summary tab: each active question on one date.
 
 - categorical (and menu/keypad/recording): the count of each category, in natural order;
 - numeric: an automatic histogram of the numbers (ceil(√n) equal bins over [min, max], the last

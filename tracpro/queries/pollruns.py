@@ -1,4 +1,4 @@
-"""Lists of polls and their dates (tracpro-behaviour §1.3 Flows, Flow Runs, Dates; §3.9)."""
+"""Lists of polls and their dates (the poll list and a poll's Dates tab)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,8 @@ def pollrun_header(session: Session, scope: Scope, pollrun_id: int) -> PollRunHe
 
 
 def covers_region(session: Session, pollrun: PollRun, region_id: int) -> bool:
-    """Whether a pollrun is one of the region's own (sub-regions aside), §3.9 covers_region."""
+    """Whether a pollrun covers a region, sub-regions aside: it has no region, is the region's own, or was
+    propagated from one of the region's ancestors."""
     if pollrun.region_id is None or pollrun.region_id == region_id:
         return True
     if pollrun.pollrun_type != PROPAGATED:
@@ -145,7 +146,7 @@ def covers_region(session: Session, pollrun: PollRun, region_id: int) -> bool:
 
 
 def is_last_for_region(session: Session, pollrun: PollRun, region_id: int) -> bool:
-    """T19: the pollrun covers the region, and no later pollrun of its poll does."""
+    """Whether the pollrun is the region's last: it covers the region, and no later pollrun of its poll does."""
     if not covers_region(session, pollrun, region_id):
         return False
     later = session.scalars(

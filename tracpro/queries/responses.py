@@ -1,4 +1,4 @@
-"""PollRun detail, Responses tab and its download (tracpro-behaviour §1.3, §6.3).
+"""PollRun detail, Responses tab and its download.
 
 On the page: active partial and complete responses, newest first, each question's value to use
 ("--" when unanswered). In the download: the same responses plus the superseded ones, each

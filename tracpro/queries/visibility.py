@@ -1,4 +1,4 @@
-"""Which pollruns and responses a scope shows (tracpro-behaviour §3.9, ARCHITECTURE decision 6).
+"""Which pollruns and responses a scope shows; read models answer anything else with "not found".
 
 - Pollruns: with every region in view, all of the org's; with a region selected, those of the
   region itself, those propagated from one of its ancestors, the universal and spoofed ones,

@@ -1,6 +1,6 @@
-"""The value each answer is charted with ("value to use"), tracpro-behaviour §3.3.
+"""The value each answer is charted with ("value to use").
 
-For a numeric question, a contact's answers on one org-local day (ARCHITECTURE decision 2)
+For a numeric question, a contact's answers on one org-local day (the original used UTC days)
 form a group: with the org's "use last" mode every answer of the group uses the latest value;
 with "sum", the sum of the group's numbers (written "12.0", as TracPro did). Non-numeric
 answers, and answers to other question types, use their own value.

@@ -1,11 +1,11 @@
 """Flows and questions.
 
 Every flow is listed as a poll (inactive until an admin chooses it), except "Single Message"
-flows, which are not polls. A flow gone from RapidPro takes its poll with it (T26).
+flows, which are not polls. A flow gone from RapidPro takes its poll with it.
 
 For active polls, questions come from the flow definitions: result key, name, categories,
 ordered rules. The question type is guessed from the rules unless an admin chose it; names an
-admin customised are kept (T26). Questions gone from the definition are deleted (T25). When a
+admin customised are kept. Questions gone from the definition are deleted. When a
 question's type changes, its answers' values-to-use are recomputed.
 """
 

@@ -1,4 +1,4 @@
-"""Runs of active polls → pollruns, responses and answers (tracpro-behaviour §3.9, §3.12).
+"""Runs of active polls → pollruns, responses and answers.
 
 Per page of runs, in one transaction:
 - the pollrun: the one TracPro created for the run's flow start when there is one, else the

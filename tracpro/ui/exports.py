@@ -1,4 +1,4 @@
-"""Downloads of a pollrun's responses: CSV as TracPro wrote it (tracpro-behaviour §6.3), and XLSX.
+"""Downloads of a pollrun's responses: CSV with the original TracPro's columns and raw values, and XLSX.
 
 The file is made only when the button is clicked (Streamlit's deferred download), from the
 export read model, so drawing the Responses tab costs nothing extra. It is made outside the page's

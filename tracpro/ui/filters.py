@@ -1,4 +1,4 @@
-"""The poll filters as widgets, with the address as their memory (tracpro-behaviour §3.15).
+"""The poll filters as widgets, with the address as their memory.
 
 The filters are read from the query parameters (PollFilters.from_query) on every run; a widget
 that changes writes the new filters back (PollFilters.to_query), leaving the page's other

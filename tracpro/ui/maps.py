@@ -1,4 +1,4 @@
-"""Maps of a question by region (tracpro-behaviour §3.7): the poll page's Map tab and the map of
+"""Maps of a question by region: the poll page's Map tab and the map of
 a poll date's Summary, offered only where a region in view has a boundary.
 
 The map draws one level of the region tree. Clicking a region that has sub-regions draws them

@@ -1,7 +1,7 @@
 """What a page reads from its address: which object it shows, which tab, which view.
 
 An id that is missing, malformed, or names something outside the viewer's scope stops the page
-with a sentence and a way back, never a traceback (ARCHITECTURE decision 6). Tabs and view
+with a sentence and a way back, never a traceback. Tabs and view
 choices write themselves back into the address, so the address always says what is on screen.
 """
 

@@ -3,7 +3,8 @@
 Over time (the poll page) a numeric question is an area chart of the chosen measure, a
 categorical one a 100%-stacked chart, an open one a word cloud; clicking a point of a chart
 gives the pollrun it stands for. On one date (a pollrun's Summary) a categorical question is a
-pie (or bars), a numeric one a histogram, an open one a word cloud (ARCHITECTURE decision 7).
+pie (or bars), a numeric one a histogram, an open one a word cloud (a pie, as the original TracPro's
+documentation said; its code drew bars).
 """
 
 from __future__ import annotations

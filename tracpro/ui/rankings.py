@@ -1,4 +1,4 @@
-"""Most active regions and reporter groups (tracpro-behaviour §3.10, within the viewer's scope)."""
+"""Most active regions and reporter groups, counting only responses within the viewer's scope."""
 
 from __future__ import annotations
 
