@@ -1,5 +1,6 @@
-"""Starting polls, restarting non-respondents and messaging: what is stored for RapidPro (T24,
-T40, decisions 1, 3, 4), and what RapidPro (the simulator) makes of it."""
+"""Starting polls, restarting non-respondents and messaging: what is stored for RapidPro (flow starts
+and broadcasts of at most 100 contacts, each recipient once), and what RapidPro (the simulator)
+makes of it. See docs/behaviour.md, Starting polls and messaging."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def world(db):
             "contacts": contacts, "admin": Scope(org.id, None)}
 
 
-def test_t24_a_regional_start_sends_the_regions_contacts_in_batches_of_100(db, world):
+def test_a_regional_start_sends_the_regions_contacts_in_batches_of_100(db, world):
     pollrun, actions = start_poll(db, world["admin"], world["user"].id, world["poll"].id, world["north"].id,
                                   propagate=False, now=datetime(2026, 11, 2, 22, tzinfo=UTC))
     assert (pollrun.pollrun_type, pollrun.region_id, pollrun.started_by_id) == (
@@ -51,7 +52,7 @@ def test_t24_a_regional_start_sends_the_regions_contacts_in_batches_of_100(db, w
                for a in actions)
 
 
-def test_t24_one_contact_is_one_flow_start_and_propagating_reaches_sub_regions(db, world):
+def test_one_contact_is_one_flow_start_and_propagating_reaches_sub_regions(db, world):
     _, actions = start_poll(db, world["admin"], world["user"].id, world["poll"].id, world["gicumbi"].id,
                             propagate=False)
     assert [len(a.payload["contacts"]) for a in actions] == [3]
@@ -74,7 +75,7 @@ def _respond(pollrun, statuses):
         f.ResponseFactory(pollrun=pollrun, contact=contact, status=status)
 
 
-def test_decision_4_restarting_non_respondents_restarts_empty_and_partial_responses(db, world):
+def test_restarting_non_respondents_restarts_empty_and_partial_responses(db, world):
     pollrun = f.PollRunFactory(poll=world["poll"])
     north = world["contacts"]["north"]
     _respond(pollrun, [(north[0], E), (north[1], P), (north[2], C), (world["contacts"]["south"][0], E)])
@@ -84,7 +85,7 @@ def test_decision_4_restarting_non_respondents_restarts_empty_and_partial_respon
     assert sorted(action.payload["contacts"]) == sorted([north[0].uuid, north[1].uuid])  # not South's
 
 
-def test_decision_1_message_recipients_are_distinct_and_fit_the_audience(db, world):
+def test_message_recipients_are_distinct_and_fit_the_audience(db, world):
     pollrun = f.PollRunFactory(poll=world["poll"])
     north = world["contacts"]["north"]
     _respond(pollrun, [(north[0], E), (north[1], P), (north[2], C)])
@@ -107,7 +108,7 @@ def simulator():
 
 
 @pytest.mark.parametrize("count, calls", [(2, 1), (102, 2)])
-def test_t40_messages_go_out_in_broadcasts_of_100_and_are_then_sent(db, simulator, count, calls):
+def test_messages_go_out_in_broadcasts_of_100_and_are_then_sent(db, simulator, count, calls):
     org = f.OrgFactory()
     region = f.RegionFactory(org=org)
     pollrun = f.PollRunFactory(poll=f.PollFactory(org=org))
@@ -124,7 +125,7 @@ def test_t40_messages_go_out_in_broadcasts_of_100_and_are_then_sent(db, simulato
     assert db.get(Message, message.id).status == MessageStatus.SENT
 
 
-def test_t40_a_rejected_broadcast_fails_the_message_with_rapidpros_reason(db, simulator):
+def test_a_rejected_broadcast_fails_the_message_with_rapidpros_reason(db, simulator):
     org = f.OrgFactory()
     pollrun = f.PollRunFactory(poll=f.PollFactory(org=org))
     ghost = f.ContactFactory(org=org, region=f.RegionFactory(org=org), uuid="00000000-0000-4000-8000-00000000dead")

@@ -1,4 +1,5 @@
-"""Contact forms (T42) and contact changes pushed to RapidPro (the simulator)."""
+"""Contact forms, checked with the original TracPro's messages, and contact changes pushed to RapidPro
+(the simulator)."""
 
 from __future__ import annotations
 
@@ -42,14 +43,14 @@ def _form(world, **changes) -> ContactInput:
     return ContactInput(**{**values, **changes})
 
 
-def test_t42_an_empty_form_lists_every_required_field(db, world):
+def test_an_empty_form_lists_every_required_field(db, world):
     with pytest.raises(InvalidContact) as raised:
         validate_contact(db, world["sam"], ContactInput())
     assert raised.value.errors == {key: ["This field is required."]
                                    for key in ("name", "urn", "region", "groups", "language")}
 
 
-def test_t42_a_supervisor_cannot_put_a_contact_in_someone_elses_region(db, world):
+def test_a_supervisor_cannot_put_a_contact_in_someone_elses_region(db, world):
     with pytest.raises(InvalidContact) as raised:
         validate_contact(db, world["sam"], _form(world, region_id=world["kunar"].id))
     assert raised.value.errors == {"region": ["Select a valid choice. That choice is not one of the available choices."]}
@@ -69,7 +70,7 @@ def test_t42_a_supervisor_cannot_put_a_contact_in_someone_elses_region(db, world
         ("twitterid", "aaa123#handle", "This is not a valid numeric ID.  A valid numeric ID has only numbers 0-9."),
     ],
 )
-def test_t42_urns_are_checked(db, world, scheme, path, message):
+def test_urns_are_checked(db, world, scheme, path, message):
     with pytest.raises(InvalidContact) as raised:
         validate_contact(db, world["sam"], _form(world, urn_scheme=scheme, urn_path=path))
     assert raised.value.errors == {"urn": [message]}
@@ -85,7 +86,7 @@ def test_valid_input_is_normalised(db, world):
     assert raised.value.errors == {"age": ["Enter a number."]}
 
 
-def test_t42_language_lookup():
+def test_language_lookup():
     assert search_languages("eng", 10)[0] == ("eng", "English")
     assert ("kin", "Kinyarwanda") in search_languages("Kin", 10)
     assert len(search_languages("", 10)) == 10

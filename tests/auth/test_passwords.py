@@ -1,4 +1,4 @@
-"""Password hashing and the T45 validation messages."""
+"""Password hashing and the original TracPro's password messages."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_something_that_is_not_a_hash_matches_nothing():
         ("x" * 73, "Ensure this value has at most 72 bytes (it has 73)."),
     ],
 )
-def test_t45_password_messages(password, message):
+def test_password_messages(password, message):
     assert password_problem(password) == message
 
 

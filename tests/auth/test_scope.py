@@ -1,4 +1,4 @@
-"""The region scope: tracpro-behaviour §0 and T36."""
+"""The region scope (see docs/behaviour.md, Regions and scope)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_data_regions_follow_the_selected_region_and_the_subregion_switch(db, tr
     assert _names(only.region_ids, r) == {"Kenya"}
 
 
-def test_t36_data_regions_are_the_selection_intersected_with_the_users_regions(db, tree):
+def test_data_regions_are_the_selection_intersected_with_the_users_regions(db, tree):
     org, r = tree
     scope = build_scope(db, org_id=org.id, role=Role.SUPERVISOR, given_region_ids=[r["Nairobi"]],
                         selected_region_id=r["Nairobi"])

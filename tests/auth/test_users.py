@@ -1,4 +1,4 @@
-"""Creating and editing users (T45), and changing one's own password."""
+"""Creating and editing users (the original TracPro's messages), and changing one's own password."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _errors(call) -> dict[str, str]:
     return raised.value.errors
 
 
-def test_t45_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
+def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
     f.UserFactory(login="taken@example.org")
     db.flush()
     assert _errors(lambda: create_user(db, org.id, UserDraft("", "", Role.SUPERVISOR), NOW)) == {

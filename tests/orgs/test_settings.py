@@ -1,4 +1,4 @@
-"""Admin settings: T35 (region tree), T37 (deactivating regions), T46 (org settings, days),
+"""Admin settings: the region tree, deactivating regions, org settings and the days of older runs,
 and poll edits."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tracpro.orgs.tracking import RegionChoice, track_regions, update_region_tre
 
 @pytest.fixture
 def uganda(db):
-    """Uganda{Kampala{Makerere}, Entebbe} (T37's tree), in an org named Test."""
+    """Uganda{Kampala{Makerere}, Entebbe} (the original TracPro's test tree), in an org named Test."""
     org = f.OrgFactory(name="Test")
     groups = {name: f.ContactGroupFactory(org=org, name=name, uuid=str(n))
               for n, name in enumerate(["Uganda", "Kampala", "Makerere", "Entebbe"], start=1)}
@@ -35,7 +35,7 @@ def _parents(db, org) -> dict[str, str | None]:
     return {r.name: names.get(r.parent_id) for r in regions}
 
 
-def test_t37_deactivating_a_region_moves_its_children_up(db, uganda):
+def test_deactivating_a_region_moves_its_children_up(db, uganda):
     org, _, regions = uganda
     deactivate_region(db, regions["Kampala"])
     assert (regions["Kampala"].is_active, regions["Kampala"].parent_id) == (False, None)
@@ -44,7 +44,7 @@ def test_t37_deactivating_a_region_moves_its_children_up(db, uganda):
     assert _parents(db, org) == {"Makerere": None, "Entebbe": None}
 
 
-def test_t37_choosing_regions_again_drops_the_others_and_brings_back_the_chosen_at_the_top(db, uganda):
+def test_choosing_regions_again_drops_the_others_and_brings_back_the_chosen_at_the_top(db, uganda):
     org, _, _ = uganda
     track_regions(db, org.id, [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2")])
     assert "Entebbe" not in _parents(db, org)
@@ -58,7 +58,7 @@ def _tree(regions, **changes):
     return data
 
 
-def test_t35_valid_data_rebuilds_the_tree(db, uganda):
+def test_valid_data_rebuilds_the_region_tree(db, uganda):
     org, _, regions = uganda
     boundary = f.BoundaryFactory(org=org)
     data = _tree(regions, **{str(regions["Entebbe"].id): [regions["Kampala"].id, boundary.id]})
@@ -85,7 +85,7 @@ def test_t35_valid_data_rebuilds_the_tree(db, uganda):
          "A region cannot be inside one of its own sub-regions."),
     ],
 )
-def test_t35_bad_data_is_refused_with_a_reason_and_changes_nothing(db, uganda, make, message):
+def test_bad_region_tree_data_is_refused_with_a_reason_and_changes_nothing(db, uganda, make, message):
     org, _, regions = uganda
     before = _parents(db, org)
     with pytest.raises(ValueError) as raised:
@@ -110,7 +110,7 @@ def _settings(**changes) -> OrgSettings:
         ({"logo": b"x" * 10, "logo_content_type": "application/pdf"}, "logo", "The logo must be a PNG, JPEG, SVG or WebP image."),
     ],
 )
-def test_t46_org_settings_are_checked(db, changes, field, message):
+def test_org_settings_are_checked(db, changes, field, message):
     org = f.OrgFactory(name="Before")
     with pytest.raises(Invalid) as raised:
         save_settings(db, org.id, _settings(**changes))
@@ -133,12 +133,12 @@ def test_switching_the_same_day_mode_recomputes_values_to_use(db):
 
 
 @pytest.mark.parametrize("text", ["", "0", "zero", "1.1", "-2"])
-def test_t46_fetch_older_runs_needs_whole_days(text):
+def test_fetch_older_runs_needs_whole_days(text):
     with pytest.raises(Invalid, match="whole number of days"):
         parse_days(text)
 
 
-def test_t46_one_day_is_fine():
+def test_fetch_older_runs_takes_one_day():
     assert parse_days("1") == 1 and parse_days(30) == 30
 
 

@@ -1,5 +1,5 @@
 """What the settings pages read (tracpro.orgs.choices), choosing regions while keeping the tree,
-deactivating one region (T37), and the logo's content check."""
+deactivating one region (its sub-regions move up to its parent), and the logo's content check."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def test_choosing_regions_keeps_the_tree_and_moves_children_of_dropped_regions_u
     dropped = choose_regions(db, org.id, ["uganda", "makerere", "entebbe", "teachers"])
     assert dropped == ["Kampala"]
     assert _parents(db, org) == {"Uganda": None, "Makerere": "Uganda", "Entebbe": "Uganda", "Teachers": None}
-    # Kampala chosen again comes back at the top (T37), with its boundary.
+    # Kampala chosen again comes back at the top of the tree, with its boundary.
     choose_regions(db, org.id, ["uganda", "makerere", "entebbe", "teachers", "kampala"])
     assert _parents(db, org)["Kampala"] is None
     kampala = db.scalars(select(Region).where(Region.org_id == org.id, Region.uuid == "kampala")).one()
@@ -119,7 +119,7 @@ def test_choosing_regions_keeps_boundaries(db, uganda):
     assert kampala.boundary_id == boundary.id
 
 
-def test_t37_stopping_a_region_moves_its_children_up_and_reassigns_its_contacts(db, uganda):
+def test_stopping_a_region_moves_its_children_up_and_reassigns_its_contacts(db, uganda):
     org, _, contact = uganda
     makerere = db.scalars(select(Region).where(Region.org_id == org.id, Region.uuid == "makerere")).one()
     kampala = makerere.parent

@@ -1,5 +1,5 @@
 """The indicator pages: the list, one indicator's chart and summary under its filters, adding,
-editing and deleting (admins only), spoof data (T31), region comparison, and Home's indicator
+editing and deleting (admins only), spoof data, region comparison, and Home's indicator
 and participation alerts."""
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def test_spoof_data_is_offered_only_when_the_org_allows_it(db, world):
     assert "Spoof data" in [h.value for h in app.subheader]
 
 
-def test_t31_spoof_data_with_bounds_of_zero_then_clear_it(db, world):
+def test_spoof_data_with_bounds_of_zero_then_clear_it(db, world):
     db.get(Org, world.org_id).show_spoof_data = True
     db.flush()
     spoofed = PollRun.pollrun_type == PollRunType.SPOOFED

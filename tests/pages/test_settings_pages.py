@@ -266,7 +266,7 @@ def test_moving_a_region_and_giving_it_a_boundary(db, org):
     assert "Kampala District" in app.dataframe[0].value["Boundary"].tolist()
 
 
-def test_t35_a_region_inside_its_own_sub_region_is_refused(db, org):
+def test_a_region_inside_its_own_sub_region_is_refused(db, org):
     app = _open(REGIONS)
     uganda, makerere = _region_id(db, org, "Uganda"), _region_id(db, org, "Makerere")
     app.selectbox(key="place_region.region").set_value(uganda).run()
@@ -276,7 +276,7 @@ def test_t35_a_region_inside_its_own_sub_region_is_refused(db, org):
     assert _regions(db, org)["Uganda"] is None
 
 
-def test_t37_deactivating_a_region_says_where_its_sub_regions_go(db, org):
+def test_deactivating_a_region_says_where_its_sub_regions_go(db, org):
     app = _open(REGIONS)
     app.selectbox(key="deactivate.region").set_value(_region_id(db, org, "Kampala")).run()
     assert "Its sub-regions (Makerere) will move up under Uganda." in app.warning[0].value

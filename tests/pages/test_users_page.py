@@ -1,4 +1,4 @@
-"""The Users page: an org admin lists, adds, edits and deactivates the org's users (T45)."""
+"""The Users page: an org admin lists, adds, edits and deactivates the org's users."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_an_admin_editing_a_supervisor_chooses_among_the_orgs_regions(org):
         assert app.get_by_key(f"{form}.regions").options == ["Kandahar", "Khost", "Kunar"]
 
 
-def test_t45_adding_a_supervisor_reports_problems_in_tracpros_words(org):
+def test_adding_a_supervisor_reports_problems_in_tracpros_words(org):
     app = _users_page()
     _submit(app, "add_user", name="Mo", email="SAM@example.org", password="123", confirm_password="123")
     assert errors(app) == [

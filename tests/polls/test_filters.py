@@ -1,4 +1,4 @@
-"""Date-range and poll filters: T32, T33, and their trip through the URL."""
+"""Date-range and poll filters (see docs/behaviour.md, Filters), and their trip through the URL."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ TODAY = date(2016, 2, 15)
         (DateRange.MONTHS_12, date(2015, 2, 15), TODAY),
     ],
 )
-def test_t32_presets(date_range, start, end):
+def test_date_range_presets(date_range, start, end):
     assert period_of(date_range, TODAY) == Period(start, end)
 
 
-def test_t32_the_end_date_is_included_queries_stop_the_next_midnight():
+def test_the_end_date_is_included_queries_stop_the_next_midnight():
     kabul = ZoneInfo("Asia/Kabul")
     assert period_of(DateRange.MONTH, TODAY).bounds(kabul) == (
         datetime(2016, 2, 1, tzinfo=kabul),
@@ -49,18 +49,18 @@ def test_t32_the_end_date_is_included_queries_stop_the_next_midnight():
         ({"numeric": "median"}, "Select a valid choice. median is not one of the available choices."),
     ],
 )
-def test_t32_t33_bad_filters_say_why(query, message):
+def test_bad_filters_say_why(query, message):
     with pytest.raises(FilterError) as raised:
         PollFilters.from_query(query)
     assert str(raised.value) == message
 
 
-def test_t32_a_preset_ignores_dates_given_with_it():
+def test_a_preset_ignores_dates_given_with_it():
     filters = PollFilters.from_query({"date_range": "month", "start": "nonsense", "end": "2015-01-01"})
     assert (filters.start, filters.end) == (None, None)
 
 
-def test_t33_defaults():
+def test_filter_defaults():
     filters = PollFilters.from_query({})
     assert filters == PollFilters(DateRange.MONTH, None, None, NumericDisplay.SUM, False, ())
     assert filters.period(TODAY) == Period(date(2016, 2, 1), date(2016, 2, 29))

@@ -1,4 +1,5 @@
-"""Numeric rules, categories and question types: tracpro-behaviour §4 T1–T6, T8, T20."""
+"""Numeric rules, categories and question types, on the original TracPro's test cases (see
+docs/behaviour.md, Numeric rules and categories)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def _test(kind: str, *arguments) -> dict:
     return {"type": kind, "arguments": [a for a in arguments]}
 
 
-# T1: numeric rule tests, (test, value, expected).
-T1 = [
+# The original's numeric rule tests: (test, value, expected).
+NUMERIC_RULE_CASES = [
     *[(_test("has_number"), value, True) for value in ["1.234", "1", "0", "-1", "-1.23"]],
     *[(_test("has_number"), value, False) for value in [None, "asdf", "1.asdf", "asdf.1", "asdf1", "1asdf"]],
     (_test("has_number_between", "1", "2"), "1", True),
@@ -63,15 +64,15 @@ T1 = [
 ]
 
 
-@pytest.mark.parametrize("test, value, expected", T1)
-def test_t1_numeric_rule_tests(test, value, expected):
+@pytest.mark.parametrize("test, value, expected", NUMERIC_RULE_CASES)
+def test_numeric_rule_tests(test, value, expected):
     assert passes_test(value, test) is expected
 
 
 @pytest.mark.parametrize(
     "category, expected", [("cats", "cats"), ({"base": "base", "eng": "eng"}, "base"), ({"eng": "eng"}, "eng")]
 )
-def test_t2_category_names(category, expected):
+def test_category_names(category, expected):
     assert category_name(category) == expected
 
 
@@ -85,11 +86,11 @@ def test_t2_category_names(category, expected):
         (["a", "b"], ["apple", "a", None, ""], ["a", "b", "apple", "Other"]),
     ],
 )
-def test_t3_all_categories(rule_categories, answer_categories, expected):
+def test_all_categories(rule_categories, answer_categories, expected):
     assert all_categories(rule_categories, answer_categories) == expected
 
 
-def test_t4_categorize_takes_the_first_rule_that_passes():
+def test_categorize_takes_the_first_rule_that_passes():
     rules = [
         {"category": "dogs", "test": _test("has_number_between", "1", "3")},
         {"category": "cats", "test": _test("has_number")},
@@ -106,11 +107,11 @@ def test_t4_categorize_takes_the_first_rule_that_passes():
         (["has_number_between", "has_number_lt", "has_number_gt", "has_number_eq"], QuestionType.NUMERIC),
     ],
 )
-def test_t5_question_type_guess(kinds, expected):
+def test_question_type_guess(kinds, expected):
     assert guess_question_type([{"category": "x", "test": _test(kind)} for kind in kinds]) == expected
 
 
-def test_t6_an_average_between_ranges_is_other_unless_ranges_overlap():
+def test_an_average_between_ranges_is_other_unless_ranges_overlap():
     gappy = [
         {"category": "zero", "test": _test("has_number_eq", "0")},
         {"category": "1-4", "test": _test("has_number_between", "1", "4")},
@@ -125,7 +126,7 @@ def test_t6_an_average_between_ranges_is_other_unless_ranges_overlap():
     assert [categorize(value, overlapping) for value in ("4.5", "0.5", "4")] == ["5-10", "1-4", "1-4"]
 
 
-def test_t8_natural_sort():
+def test_natural_sort():
     values = ["11-20", "1-10", "<100", None, "Other", "21-999", "21-99"]
     assert sorted(values, key=natural_sort_key) == [None, "1-10", "11-20", "21-99", "21-999", "<100", "Other"]
 
@@ -134,7 +135,7 @@ def test_t8_natural_sort():
     "given, stored",
     [("1 - 5", "1 - 5"), ({"base": "Rain", "rwa": "Imvura"}, "Rain"), ({"eng": "Yes"}, "Yes"), ("All Responses", None)],
 )
-def test_t20_answer_categories(given, stored):
+def test_answer_categories(given, stored):
     assert answer_category(given) == stored
 
 

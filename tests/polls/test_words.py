@@ -1,4 +1,4 @@
-"""Word extraction for word clouds: T7 and the word counts of T10."""
+"""Word extraction for word clouds, by the contact's language, and word counts over answers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tracpro.polls.words import extract_words, stop_words_for, top_of_counts, to
         ("Well-being: a must!", None, ["well-being", "must"]),
     ],
 )
-def test_t7_words_by_the_contacts_language(text, language, words):
+def test_words_by_the_contacts_language(text, language, words):
     assert extract_words(text, language) == words
 
 
@@ -26,7 +26,7 @@ def test_stop_words_come_from_each_language_and_fall_back_for_swahili():
     assert stop_words_for("kin") == stop_words_for(None) == stop_words_for("xyz") == frozenset()
 
 
-def test_t10_word_counts_over_answers():
+def test_word_counts_over_answers():
     answers = [("It's very rainy", "eng"), ("rainy and rainy", "eng"), ("Sunny sunny", "eng")]
     assert top_words(answers) == [("rainy", 3), ("sunny", 2)]
 

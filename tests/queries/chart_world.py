@@ -1,4 +1,4 @@
-"""TracPro's PollChartTest fixture (tracpro-behaviour §4 C): regions Beta and Acme, one universal
+"""The original TracPro's chart test fixture: regions Beta and Acme, one universal
 pollrun, three complete responses to a categorical, an open and a numeric question."""
 
 from __future__ import annotations

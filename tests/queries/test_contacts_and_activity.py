@@ -1,4 +1,4 @@
-"""Contacts (T41 list part, detail, responses) and activity (§3.10, decision 5)."""
+"""Contacts (the list, details, responses) and activity, counted only within the user's scope."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def data(db):
     return build_data(db)
 
 
-def test_t41_the_contact_list_search_and_recent_participation(db, data):
+def test_the_contact_list_search_and_recent_participation(db, data):
     pollrun = f.PollRunFactory(poll=data.poll, conducted_on=datetime(2014, 12, 1, tzinfo=UTC),
                                conducted_date=datetime(2014, 12, 1).date())
     f.ResponseFactory(pollrun=pollrun, contact=data.contacts["Ann"], status=E)
@@ -46,7 +46,7 @@ def test_the_contact_list_is_cut_in_sql_and_counted_whole(db, data):
     assert contact_count(db, data.scope("Kandahar")) == 2
 
 
-def test_t41_contact_details_are_not_found_outside_the_scope_or_the_org(db, data):
+def test_contact_details_are_not_found_outside_the_scope_or_the_org(db, data):
     detail = contact_detail(db, data.scope("Kandahar"), data.contacts["Ann"].id)
     assert (detail.urn_label, detail.urn, detail.region, detail.language) == ("Phone", "1234", "Kandahar", "English")
     assert detail.reporter_groups == ("Farmers", "Teachers")
@@ -82,7 +82,7 @@ def test_most_active_counts_answered_responses_in_the_users_scope_only(db, data)
     assert everyone.reporter_groups.values.tolist() == [["Farmers", 2], ["Teachers", 2], ["Doctors", 1],
                                                         ["Kandahar", 1]]
     kandahar = most_active(db, data.scope("Kandahar"), now=now)
-    assert kandahar.regions.values.tolist() == [["Kandahar", 2]]  # decision 5: Khost is not counted
+    assert kandahar.regions.values.tolist() == [["Kandahar", 2]]  # Khost is out of scope: not counted
     assert kandahar.reporter_groups["responses"].sum() == 4  # Ann twice, Bob twice; Cat is out of scope
 
 

@@ -1,4 +1,4 @@
-"""Recent indicators: T30, T31, and the baseline computation (first answer per contact, per-date
+"""Recent indicators: validation, spoof data, and the baseline computation (first answer per contact, per-date
 sums, their mean and SD, goal, no follow-up dates)."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _input(baseline, follow, **changes):
         ({"name": "  "}, {"name": ["This field is required."]}),
     ],
 )
-def test_t30_indicator_validation(db, data, questions, changes, errors):
+def test_indicator_validation(db, data, questions, changes, errors):
     baseline, follow = questions
     if changes.get("follow_up_question_id") == "baseline":
         changes["follow_up_question_id"] = baseline.id
@@ -76,7 +76,7 @@ def _count(db, model) -> int:
     return db.scalar(select(func.count()).select_from(model))
 
 
-def test_t31_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions):
+def test_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions):
     data.unicef.show_spoof_data = True
     assert spoof(db, data.unicef.id, _spoof_input(data, questions), seed=1) == 3
     assert (_count(db, PollRun), _count(db, Response), _count(db, Answer)) == (3, 3, 3)
@@ -95,7 +95,7 @@ def test_t31_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, quest
         ({"follow_up_minimum": 5, "follow_up_maximum": 0}, "Follow up maximum should exceed or equal minimum."),
     ],
 )
-def test_t30_t31_spoof_bounds_including_zero(db, data, questions, changes, message):
+def test_spoof_bounds_including_zero(db, data, questions, changes, message):
     data.unicef.show_spoof_data = True
     with pytest.raises(Invalid) as raised:
         spoof(db, data.unicef.id, _spoof_input(data, questions, **changes))
@@ -103,7 +103,7 @@ def test_t30_t31_spoof_bounds_including_zero(db, data, questions, changes, messa
     assert _count(db, PollRun) == 0
 
 
-def test_t31_no_spoof_data_unless_the_org_allows_it(db, data, questions):
+def test_no_spoof_data_unless_the_org_allows_it(db, data, questions):
     with pytest.raises(Invalid, match="does not allow spoof data"):
         spoof(db, data.unicef.id, _spoof_input(data, questions))
 

@@ -1,5 +1,5 @@
 """Map data by region: numeric averages and their categories, most common categories, regions
-without boundaries, non-numeric answers, drill-down and scope (tracpro-behaviour §3.7)."""
+without boundaries, non-numeric answers, drill-down and scope."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""T39 (message log and inbox), a contact's conversation with its replies, and the action list."""
+"""The message log and the inbox, a contact's conversation with its replies, and the action list."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def data(db):
     return build_data(db)
 
 
-def test_t39_the_message_log_newest_first_and_by_selected_region(db, data):
+def test_the_message_log_newest_first_and_by_selected_region(db, data):
     pollrun = f.PollRunFactory(poll=data.poll)
     c = data.contacts
     f.MessageFactory(org=data.unicef, text="msg1", pollrun_id=pollrun.id, region_id=None,
@@ -47,7 +47,7 @@ def test_t39_the_message_log_newest_first_and_by_selected_region(db, data):
     assert message_log(db, data.scope("Kunar")).empty
 
 
-def test_t39_the_inbox_shows_the_latest_message_per_contact_of_active_contacts_in_view(db, data):
+def test_the_inbox_shows_the_latest_message_per_contact_of_active_contacts_in_view(db, data):
     c = data.contacts
     f.InboxMessageFactory(contact=c["Ann"], text="Ann older", created_on=f.NOW - timedelta(hours=3))
     f.InboxMessageFactory(contact=c["Ann"], text="Ann newest", created_on=f.NOW - timedelta(hours=1))
@@ -66,7 +66,7 @@ def test_t39_the_inbox_shows_the_latest_message_per_contact_of_active_contacts_i
     assert newest["Created on"] == (f.NOW + timedelta(hours=4, minutes=30)).replace(tzinfo=None)
 
 
-def test_t39_a_conversation_is_newest_first_with_replies_and_their_status(db, data, admin_user):
+def test_a_conversation_is_newest_first_with_replies_and_their_status(db, data, admin_user):
     ann = data.contacts["Ann"]
     f.InboxMessageFactory(contact=ann, text="older", created_on=f.NOW - timedelta(hours=3))
     f.InboxMessageFactory(contact=ann, text="newest", created_on=f.NOW - timedelta(hours=1))

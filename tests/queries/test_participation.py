@@ -1,4 +1,4 @@
-"""Participation: T18 and ARCHITECTURE decision 1 (distinct contacts in the total)."""
+"""Participation: counts by status as responses arrive, and a Total row that counts each contact once."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _counts(db, data, pollrun, *regions):
     return row.empty, row.partial, row.complete
 
 
-def test_t18_response_counts_as_responses_arrive(db, data):
+def test_response_counts_as_responses_arrive(db, data):
     pollrun = f.PollRunFactory(poll=data.poll)
     steps = [("Ann", E, (1, 0, 0), (1, 0, 0), (0, 0, 0), (0, 0, 0)),
              ("Bob", C, (1, 0, 1), (1, 0, 1), (0, 0, 0), (0, 0, 0)),

@@ -1,4 +1,5 @@
-"""Poll detail over time: T9, T10, T11, T12 (tracpro-behaviour §4 C)."""
+"""Poll detail over time, on the original TracPro's chart fixture (see docs/behaviour.md, Charts and
+summaries)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _block(result, key_name: str):
     return next(block for block in result.questions if block.name == key_name)
 
 
-def test_t9_categorical_counts_per_date(db, world):
+def test_categorical_counts_per_date(db, world):
     result = poll_over_time(db, world.admin, world.poll_id, today=TODAY)
     block = _block(result, "How many?")
     assert [p.day for p in result.pollruns] == [TODAY]
@@ -31,12 +32,12 @@ def test_t9_categorical_counts_per_date(db, world):
     assert block.points[["category", "count"]].values.tolist() == [["1 - 5", 2], ["6 - 10", 1]]
 
 
-def test_t10_word_cloud_over_every_answer(db, world):
+def test_word_cloud_over_every_answer(db, world):
     block = _block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "How is the weather?")
     assert (block.kind, block.words) == ("open", (("rainy", 3), ("sunny", 2)))
 
 
-def test_t11_numeric_sum_average_and_response_rate(db, world):
+def test_numeric_sum_average_and_response_rate(db, world):
     block = _block(poll_over_time(db, world.admin, world.poll_id, today=TODAY), "Number of sheep")
     assert block.points[["sum", "average", "response_rate"]].values.tolist() == [[15.0, 5.0, 100.0]]
     assert block.summary == Summary(5.0, 0.0, 100.0)
@@ -47,7 +48,7 @@ def test_t11_numeric_sum_average_and_response_rate(db, world):
     assert block.summary.response_rate == 66.7
 
 
-def test_t12_numeric_split_by_region(db, world):
+def test_numeric_split_by_region(db, world):
     split = PollFilters(split_regions=True)
     block = _block(poll_over_time(db, world.admin, world.poll_id, split, today=TODAY), "Number of sheep")
     table = block.points.set_index("series")[["sum", "average", "response_rate"]]

@@ -1,4 +1,5 @@
-"""One date of a poll: T13, T14, T15, T16."""
+"""One date of a poll: category counts, open answers' words, histograms of numbers (see
+docs/behaviour.md, Charts and summaries)."""
 
 from __future__ import annotations
 
@@ -22,29 +23,29 @@ def _by_name(blocks):
     return {block.name: block for block in blocks}
 
 
-def test_t13_categories_on_one_date(db, world):
+def test_categories_on_one_date(db, world):
     block = _by_name(pollrun_summary(db, world.admin, world.pollrun_id))["How many?"]
     assert (block.kind, block.categories, block.counts, block.categorical) == ("bar", ("1 - 5", "6 - 10"), (2, 1), True)
 
 
-def test_t14_open_answers_on_one_date(db, world):
+def test_open_answers_on_one_date(db, world):
     block = _by_name(pollrun_summary(db, world.admin, world.pollrun_id))["How is the weather?"]
     assert (block.kind, block.words[0], len(block.words), block.summary) == ("open", ("rainy", 3), 2, None)
 
 
-def test_t15_numbers_on_one_date_make_a_histogram(db, world):
+def test_numbers_on_one_date_make_a_histogram(db, world):
     block = _by_name(pollrun_summary(db, world.admin, world.pollrun_id))["Number of sheep"]
     assert (block.kind, block.categories, block.counts) == ("bar", ("3.0-5.5", "5.5-8.0"), (2, 1))
     assert block.summary == Summary(5.0, 2.2, 100.0)  # population SD of 4, 3, 8
 
 
-def test_t16_auto_categories():
+def test_auto_categories():
     assert histogram([(4.0, 1), (3.0, 1), (8.0, 1)]) == (("3.0-5.5", "5.5-8.0"), (2, 1))
     assert histogram([]) == ((), ())
     assert histogram([(4.0, 1), (3.0, 1), (8.0, 1), (10.2, 1)]) == (("3.0-6.6", "6.6-10.2"), (2, 2))
 
 
-def test_t16_numbers_of_a_numeric_question_count_whatever_their_category_and_text_does_not(db, world):
+def test_numbers_of_a_numeric_question_count_whatever_their_category_and_text_does_not(db, world):
     pollrun = db.get(models.PollRun, world.pollrun_id)
     question = db.get(models.Question, world.questions["q3"])
     region = db.get(models.Contact, db.get(models.Answer, world.answers[("c1", "q3")]).contact_id).region

@@ -1,4 +1,4 @@
-"""Poll and pollrun lists, the pollrun header, and T19 (last pollrun for a region)."""
+"""Poll and pollrun lists, the pollrun header, and which pollrun is the last for a region."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _pollrun(data, kind, region=None, hours=0):
                             conducted_on=moment, conducted_date=moment.date())
 
 
-def test_t19_last_pollrun_for_a_region(db, data):
+def test_last_pollrun_for_a_region(db, data):
     p1 = _pollrun(data, PollRunType.REGIONAL, "Kandahar", 1)
     p2 = _pollrun(data, PollRunType.UNIVERSAL, None, 2)
     p3 = _pollrun(data, PollRunType.REGIONAL, "Khost", 3)

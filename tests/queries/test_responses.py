@@ -1,4 +1,4 @@
-"""The Responses tab and its download (tracpro-behaviour §6.3)."""
+"""The Responses tab and its download (the original TracPro's CSV columns and raw values)."""
 
 from __future__ import annotations
 

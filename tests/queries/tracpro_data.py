@@ -1,4 +1,4 @@
-"""TracPro's standard test fixture DATA (tracpro-behaviour §4): UNICEF (Asia/Kabul) with panels
+"""The original TracPro's standard test fixture: UNICEF (Asia/Kabul) with panels
 Kandahar, Khost, Kunar and cohorts Farmers, Teachers, Doctors and Kandahar; Nyaruka with Kigali."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Filters and orderings behave as the real server documents them (§2, §5)."""
+"""Filters and orderings behave as RapidPro's API documentation and its server code say."""
 
 from __future__ import annotations
 

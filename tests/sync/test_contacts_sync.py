@@ -1,4 +1,5 @@
-"""Contacts from RapidPro: T43, T44 and the documented one-region rule."""
+"""Contacts from RapidPro: what a contact takes from its groups, changes and deletions, and the
+one-region rule (the deepest tracked region, then the first by name)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def _contact(db, uuid: str) -> Contact:
     return db.scalars(select(Contact).where(Contact.uuid == uuid)).one()
 
 
-def test_t43_a_contact_takes_its_region_groups_urn_language_and_fields(db, org, tracked, rapidpro, make_context):
+def test_a_contact_takes_its_region_groups_urn_language_and_fields(db, org, tracked, rapidpro, make_context):
     remote = contact("Ann", [DOCTORS, KANDAHAR], urns=["tel:123"], fields={"gender": "M"})
     rapidpro.data["contacts"] = [remote]
     sync_contacts(make_context())
@@ -52,7 +53,7 @@ def test_the_deepest_tracked_region_wins_then_the_first_by_name(db, org, tracked
     assert _contact(db, two_provinces["uuid"]).region.name == "Khost"
 
 
-def test_t44_changes_from_rapidpro(db, org, tracked, rapidpro, make_context):
+def test_contact_changes_from_rapidpro(db, org, tracked, rapidpro, make_context):
     ann = contact("Ann", [KANDAHAR, FARMERS], modified_on=T0)
     bob = contact("Bob", [KHOST], modified_on=T0)
     cat = contact("Cat", [KUNAR], modified_on=T0)

@@ -1,4 +1,4 @@
-"""Flows and questions from RapidPro: T25, T26 and T5's "an admin's type is kept"."""
+"""Flows and questions from RapidPro (see docs/behaviour.md, Sync), and an admin's question type kept."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _polls(db, org) -> dict[str, Poll]:
     return {poll.flow_uuid: poll for poll in db.scalars(select(Poll).where(Poll.org_id == org.id))}
 
 
-def test_t26_flows_become_inactive_polls_and_admins_choose_which(db, org, rapidpro, make_context):
+def test_flows_become_inactive_polls_and_admins_choose_which(db, org, rapidpro, make_context):
     rapidpro.data["flows"] = [flow(f"Flow {n}", uuid=str(n)) for n in range(4)]
     rapidpro.data["flows"].append(flow("Single Message (1234)"))
     sync_flows(make_context())
@@ -36,7 +36,7 @@ def test_t26_flows_become_inactive_polls_and_admins_choose_which(db, org, rapidp
     assert other_org_poll.is_active  # other orgs untouched
 
 
-def test_t26_a_custom_name_survives_a_rename_in_rapidpro_and_gone_flows_go(db, org, rapidpro, make_context):
+def test_a_custom_name_survives_a_rename_in_rapidpro_and_gone_flows_go(db, org, rapidpro, make_context):
     rapidpro.data["flows"] = [flow("Attendance", uuid="0")]
     sync_flows(make_context())
     poll = _polls(db, org)["0"]
@@ -51,7 +51,7 @@ def test_t26_a_custom_name_survives_a_rename_in_rapidpro_and_gone_flows_go(db, o
     assert _polls(db, org) == {}
 
 
-def test_t25_questions_follow_the_definition_of_each_active_poll(db, org, rapidpro, make_context):
+def test_questions_follow_the_definition_of_each_active_poll(db, org, rapidpro, make_context):
     wanted, other = flow("Farm Poll", uuid="F-001"), flow("Code Poll", uuid="F-002")
     rapidpro.data["flows"] = [wanted, other]
     sync_flows(make_context())

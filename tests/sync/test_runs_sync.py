@@ -1,4 +1,5 @@
-"""Runs → pollruns, responses and answers: §3.9, T20, T21, T22 and ARCHITECTURE decisions 2 and 3."""
+"""Runs → pollruns, responses and answers (see docs/behaviour.md: Poll dates, Responses and answers,
+Same-day answers)."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def test_a_later_run_supersedes_the_contacts_earlier_one_in_the_same_pollrun(db,
     assert active == {first["uuid"]: False, second["uuid"]: True}
 
 
-def test_t20_categories_and_numbers(db, org, poll, people, rapidpro, make_context):
+def test_answer_categories_and_numbers(db, org, poll, people, rapidpro, make_context):
     ann, _ = people
     rapidpro.data["runs"] = [
         run(FLOW, ann, {"sheep": ("4.00000", "1 - 5", T0), "weather": ("It's very rainy", "All Responses", T0)}),
@@ -128,7 +129,7 @@ def _same_day_runs(ann, first: str, second: str, key: str = "sheep", gap=timedel
     ]
 
 
-def test_t21_same_day_answers_are_summed_in_sum_mode(db, org, poll, people, rapidpro, make_context):
+def test_same_day_answers_are_summed_in_sum_mode(db, org, poll, people, rapidpro, make_context):
     ann, _ = people
     org.sameday_mode = SameDayMode.SUM
     rapidpro.data["runs"] = [
@@ -141,14 +142,14 @@ def test_t21_same_day_answers_are_summed_in_sum_mode(db, org, poll, people, rapi
     assert [row[2] for row in _answers(db, "phone")] == ["444-5555", "555-1212"]  # not numbers: not summed
 
 
-def test_t21_same_day_answers_use_the_last_in_use_last_mode(db, org, poll, people, rapidpro, make_context):
+def test_same_day_answers_use_the_last_in_use_last_mode(db, org, poll, people, rapidpro, make_context):
     ann, _ = people
     rapidpro.data["runs"] = _same_day_runs(ann, "4.0", "8.0", gap=timedelta(minutes=5))
     sync_runs(make_context())
     assert [row[2] for row in _answers(db, "sheep")] == ["8.0", "8.0"]
 
 
-def test_t22_switching_the_org_mode_recomputes_values(db, org, poll, people, rapidpro, make_context):
+def test_switching_the_org_mode_recomputes_values(db, org, poll, people, rapidpro, make_context):
     ann, _ = people
     rapidpro.data["runs"] = _same_day_runs(ann, "1.0", "3.0", gap=timedelta(minutes=1))
     sync_runs(make_context())
@@ -160,7 +161,7 @@ def test_t22_switching_the_org_mode_recomputes_values(db, org, poll, people, rap
         assert [row[2] for row in _answers(db, "sheep")] == [expected, expected]
 
 
-def test_decision_2_same_day_means_the_org_local_day(db, org, poll, people, rapidpro, make_context):
+def test_same_day_means_the_org_local_day(db, org, poll, people, rapidpro, make_context):
     ann, _ = people
     org.sameday_mode = SameDayMode.SUM
     # One UTC day, but 23:30 and 00:30 in Kabul: two days, so not summed.

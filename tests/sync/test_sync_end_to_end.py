@@ -78,7 +78,7 @@ def test_a_full_sync_stores_exactly_the_simulators_data(synced, simulator):
         stored = answers[(run["uuid"], key)]
         assert (stored[3], stored[5]) == (value["value"], answer_category(value["category"]))
 
-    # §3.9: one universal pollrun per poll per org-local day of the runs' creation.
+    # One universal pollrun per poll per org-local day of the runs' creation.
     zone = ZoneInfo(dataset.workspace()["timezone"])
     days = {(run["flow"]["uuid"], datetime.fromisoformat(run["created_on"]).astimezone(zone).date())
             for run in runs}
