@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from tracpro.auth.access import org_choices
 from tracpro.auth.lockout import is_locked, locked_message
 from tracpro.db.models import User, UserSession
+from tracpro.db.results import rowcount
 from tracpro.i18n import N_, _
 
 COOKIE_NAME = "tracpro_session"
@@ -137,12 +138,12 @@ def revoke_all(session: Session, user_id: int, now: datetime, *, keep: int | Non
     statement = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
     if keep is not None:
         statement = statement.where(UserSession.id != keep)
-    return session.execute(statement.values(revoked_at=now)).rowcount
+    return rowcount(session.execute(statement.values(revoked_at=now)))
 
 
 def purge(session: Session, now: datetime) -> int:
     """Delete sessions that ended more than KEEP_DEAD_FOR ago."""
     cutoff = now - KEEP_DEAD_FOR
-    return session.execute(
+    return rowcount(session.execute(
         delete(UserSession).where(or_(UserSession.expires_at < cutoff, UserSession.revoked_at < cutoff))
-    ).rowcount
+    ))

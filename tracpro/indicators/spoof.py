@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Answer, Contact, Org, PollRun, PollRunType, Response, ResponseStatus
+from tracpro.db.results import rowcount
 from tracpro.i18n import _
 from tracpro.indicators.editing import NON_FIELD, REQUIRED, Invalid, check_dates_and_questions, org_question
 
@@ -114,6 +115,6 @@ def spoof(session: Session, org_id: int, data: SpoofInput, seed: int | None = No
 
 def clear_spoof(session: Session, org_id: int) -> int:
     """Delete every spoofed pollrun of the org (their responses and answers go with them)."""
-    return session.execute(
+    return rowcount(session.execute(
         delete(PollRun).where(PollRun.org_id == org_id, PollRun.pollrun_type == PollRunType.SPOOFED)
-    ).rowcount
+    ))

@@ -20,6 +20,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Region
+from tracpro.db.results import rowcount
 
 # Active regions with their depth in the tree; the depth limit guards against a cycle.
 _TREE = """
@@ -85,7 +86,7 @@ def assign_contact_groups(session: Session, org_id: int, contact_ids: Sequence[i
     Returns how many contacts changed region or activity.
     """
     parameters = {"org": org_id, "ids": list(contact_ids) if contact_ids is not None else None}
-    changed = session.execute(_ASSIGN_REGIONS, parameters).rowcount
+    changed = rowcount(session.execute(_ASSIGN_REGIONS, parameters))
     session.execute(_REMOVE_LINKS, parameters)
     session.execute(_ADD_LINKS, parameters)
     return changed

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Org
+from tracpro.db.results import rowcount
 
 _RECOMPUTE = """
 WITH target AS (
@@ -90,4 +91,4 @@ def recompute_values_to_use(
         where, parameters["questions"] = "a.question_id = ANY(:questions)", list(question_ids)
     else:
         where = "TRUE"
-    return session.execute(text(_RECOMPUTE.format(where=where)), parameters).rowcount
+    return rowcount(session.execute(text(_RECOMPUTE.format(where=where)), parameters))

@@ -10,6 +10,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Boundary
+from tracpro.db.results import rowcount
 from tracpro.geometry import clockwise_rings
 from tracpro.sync.engine import SyncContext, sync_full_set
 from tracpro.sync.upsert import Counts, upsert
@@ -56,9 +57,9 @@ def sync_boundaries(ctx: SyncContext) -> Counts:
         counts = result.counts()
         counts.updated += len(only_relinked)
         counts.unchanged -= len(only_relinked)
-        counts.deleted = session.execute(
+        counts.deleted = rowcount(session.execute(
             delete(Boundary).where(Boundary.org_id == ctx.org_id, Boundary.osm_id.not_in([r["osm_id"] for r in rows]))
-        ).rowcount
+        ))
         return counts
 
     return sync_full_set(ctx, "boundaries", write)

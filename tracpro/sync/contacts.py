@@ -15,6 +15,7 @@ from sqlalchemy import any_, select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact
+from tracpro.db.results import rowcount
 from tracpro.orgs.regions import assign_contact_groups
 from tracpro.rapidpro import Page
 from tracpro.sync.engine import SyncContext, sync_pages
@@ -51,11 +52,11 @@ def write_deleted_contacts(session: Session, org_id: int, contacts: list[Any]) -
     """Deleted contacts keep their rows (and their past responses) but become inactive."""
     deleted = 0
     for contact in contacts:
-        deleted += session.execute(
+        deleted += rowcount(session.execute(
             update(Contact)
             .where(Contact.org_id == org_id, Contact.uuid == contact.uuid, Contact.rapidpro_status != "deleted")
             .values(rapidpro_status="deleted", is_active=False, modified_on=contact.modified_on)
-        ).rowcount
+        ))
     return Counts(deleted=deleted, unchanged=len(contacts) - deleted)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import DataField, FieldType
+from tracpro.db.results import rowcount
 from tracpro.sync.engine import SyncContext, sync_full_set
 from tracpro.sync.upsert import Counts, upsert
 
@@ -44,7 +45,7 @@ def sync_fields(ctx: SyncContext) -> Counts:
             .where(DataField.org_id == ctx.org_id, DataField.is_active, DataField.key.not_in([r["key"] for r in rows]))
             .values(is_active=False)
         )
-        counts.deleted = gone.rowcount
+        counts.deleted = rowcount(gone)
         return counts
 
     return sync_full_set(ctx, "fields", write)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Poll, Question
+from tracpro.db.results import rowcount
 from tracpro.polls.definitions import flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
 from tracpro.sync.answers import recompute_values_to_use
@@ -84,9 +85,9 @@ def _write_questions(session: Session, org_id: int, rows: list[dict[str, Any]], 
         upsert(session, Question.__table__, kept, key=("poll_id", "key"), update=keep_type).counts()
     )
     wanted = [(row["poll_id"], row["key"]) for row in rows]
-    counts.deleted = session.execute(
+    counts.deleted = rowcount(session.execute(
         delete(Question).where(Question.poll_id.in_(poll_ids), tuple_(Question.poll_id, Question.key).not_in(wanted or [(0, "")]))
-    ).rowcount
+    ))
     retyped = [
         question_id
         for question_id, question_type in session.execute(
@@ -105,9 +106,9 @@ def sync_flows(ctx: SyncContext) -> Counts:
 
     def write_polls(session: Session) -> Counts:
         counts = upsert(session, Poll.__table__, rows, key=("org_id", "flow_uuid")).counts()
-        counts.deleted = session.execute(
+        counts.deleted = rowcount(session.execute(
             delete(Poll).where(Poll.org_id == ctx.org_id, Poll.flow_uuid.not_in([row["flow_uuid"] for row in rows]))
-        ).rowcount
+        ))
         return counts
 
     counts = sync_full_set(ctx, "flows", write_polls)

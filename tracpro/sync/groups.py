@@ -9,6 +9,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import ContactGroup, Region, ReporterGroup
+from tracpro.db.results import rowcount
 from tracpro.orgs.regions import assign_contact_groups, deactivate_region
 from tracpro.sync.engine import SyncContext, sync_full_set
 from tracpro.sync.upsert import Counts, upsert
@@ -39,11 +40,11 @@ def _untrack_missing(session: Session, org_id: int, uuids: set[str]) -> int:
     ).all()
     for region in regions:
         deactivate_region(session, region)
-    groups = session.execute(
+    groups = rowcount(session.execute(
         update(ReporterGroup)
         .where(ReporterGroup.org_id == org_id, ReporterGroup.is_active, ReporterGroup.uuid.not_in(uuids))
         .values(is_active=False)
-    ).rowcount
+    ))
     if regions or groups:
         assign_contact_groups(session, org_id)
     return len(regions) + groups
@@ -55,11 +56,11 @@ def sync_groups(ctx: SyncContext) -> Counts:
 
     def write(session: Session) -> Counts:
         counts = upsert(session, ContactGroup.__table__, rows, key=("org_id", "uuid")).counts()
-        counts.deleted = session.execute(
+        counts.deleted = rowcount(session.execute(
             update(ContactGroup)
             .where(ContactGroup.org_id == ctx.org_id, ContactGroup.is_active, ContactGroup.uuid.not_in(uuids))
             .values(is_active=False)
-        ).rowcount
+        ))
         for table in ("regions", "reporter_groups"):
             session.execute(text(_RENAME.format(table=table)), {"org": ctx.org_id})
         _untrack_missing(session, ctx.org_id, uuids)

@@ -39,6 +39,7 @@ from tracpro.db.models import (
     started_days,
     summary_inputs,
 )
+from tracpro.db.results import rowcount
 from tracpro.sync.engine import SyncContext
 
 SUMMARIES = (activity_days, activity_group_days, activity_region_totals, activity_language_totals,
@@ -124,7 +125,7 @@ def refresh_summaries(session: Session, org_id: int) -> int:
             .group_by(Response.org_id, Contact.region_id, local_day(zone, Response.created_on)),
         ),
     ]
-    return sum(session.execute(statement).rowcount for statement in statements)
+    return sum(rowcount(session.execute(statement)) for statement in statements)
 
 
 # Order-independent sums of 32-bit hashes of every input row's summarised columns, with counts.
