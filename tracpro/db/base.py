@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     false,
     func,
     text,
@@ -46,6 +47,10 @@ class Base(DeclarativeBase):
         list[Any]: JSONB,
         list[str]: JSONB,
     }
+    if TYPE_CHECKING:
+        # Every model is declared with __tablename__, so it is mapped to a Table (never a join or a
+        # subquery, which SQLAlchemy's general FromClause type allows); the sync's upserts insert into it.
+        __table__: ClassVar[Table]
 
 
 def str_enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
