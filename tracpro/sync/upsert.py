@@ -81,7 +81,7 @@ def upsert(
     returned = [table.c[name] for name in (returning or key)]
     statement = insert(table)
     excluded = statement.excluded
-    set_ = {column: excluded[column] for column in update}
+    set_: dict[str, ColumnElement[Any]] = {column: excluded[column] for column in update}
     if "updated_at" in table.c and "updated_at" not in set_:
         # ON CONFLICT DO UPDATE does not run Column.onupdate: say it here.
         set_["updated_at"] = func.now()
@@ -94,10 +94,10 @@ def upsert(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key), index_where=index_where)
-    statement = statement.returning(*returned, literal_column("xmax = 0").label("inserted"))
+    returning_statement = statement.returning(*returned, literal_column("xmax = 0").label("inserted"))
     # One statement, many parameter sets: SQLAlchemy compiles it once and sends the rows in
     # multi-row batches ("insertmanyvalues"), RETURNING included.
-    for row in session.execute(statement, rows).all():
+    for row in session.execute(returning_statement, rows).all():
         value = tuple(row[:-1]) if len(returned) > 1 else row[0]
         (result.created if row[-1] else result.updated).append(value)
     result.unchanged = len(rows) - len(result.created) - len(result.updated)
