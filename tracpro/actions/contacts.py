@@ -103,7 +103,7 @@ def _sync_groups(session: Session, contact: Contact) -> None:
     are derived from), keeping the groups TracPro does not track (an opt-out list, say)."""
     tracked = set(session.scalars(select(Region.uuid).where(Region.org_id == contact.org_id)))
     tracked |= set(session.scalars(select(ReporterGroup.uuid).where(ReporterGroup.org_id == contact.org_id)))
-    region = session.get(Region, contact.region_id)
+    region = session.get_one(Region, contact.region_id)
     kept = [uuid_ for uuid_ in contact.group_uuids if uuid_ not in tracked]
     contact.group_uuids = sorted({*kept, region.uuid, *(g.uuid for g in contact.reporter_groups)})
     session.flush()

@@ -54,7 +54,7 @@ def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, regio
     if not contacts:
         raise ActionRefused(_("{region} has no active contacts to start the poll for.").format(region=region.name))
     now = now or datetime.now(UTC)
-    timezone = ZoneInfo(session.get(Org, scope.org_id).timezone)
+    timezone = ZoneInfo(session.get_one(Org, scope.org_id).timezone)
     pollrun = PollRun(org_id=scope.org_id, poll_id=poll.id, region_id=region.id, started_by_id=user_id,
                       pollrun_type=PollRunType.PROPAGATED if propagate else PollRunType.REGIONAL,
                       conducted_on=now, conducted_date=now.astimezone(timezone).date())

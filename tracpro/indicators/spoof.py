@@ -100,7 +100,7 @@ def _spoofed_pollrun(session, org, question, contacts, day: date, low: int, high
 def spoof(session: Session, org_id: int, data: SpoofInput, seed: int | None = None,
           now: datetime | None = None) -> int:
     """Make the spoof data; returns how many pollruns were made."""
-    org = session.get(Org, org_id)
+    org = session.get_one(Org, org_id)
     contacts, (baseline, follow_up) = _validate(session, org, data)
     chance, now = random.Random(seed), now or datetime.now(UTC)
     _spoofed_pollrun(session, org, baseline, contacts, data.start_date, data.baseline_minimum,

@@ -66,7 +66,7 @@ class CurrentSettings:
 
 
 def current_settings(session: Session, org_id: int) -> CurrentSettings:
-    org = session.get(Org, org_id)
+    org = session.get_one(Org, org_id)
     fields = session.execute(
         select(DataField.key, DataField.label, DataField.is_visible)
         .where(DataField.org_id == org_id, DataField.is_active)
@@ -81,7 +81,7 @@ def current_settings(session: Session, org_id: int) -> CurrentSettings:
 
 def stored_connection(session: Session, org_id: int) -> tuple[str, str]:
     """The org's RapidPro host and token, for testing the connection on the server side only."""
-    org = session.get(Org, org_id)
+    org = session.get_one(Org, org_id)
     return org.rapidpro_host, org.rapidpro_token
 
 

@@ -158,7 +158,7 @@ def update_region_tree(session: Session, org_id: int, data: object) -> str:
         regions[region_id].parent_id, regions[region_id].boundary_id = parent, boundary
     session.flush()
     assign_contact_groups(session, org_id)  # the deepest region of a contact may have changed
-    return _("{org} regions have been updated.").format(org=session.get(Org, org_id).name)
+    return _("{org} regions have been updated.").format(org=session.get_one(Org, org_id).name)
 
 
 def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[str]:

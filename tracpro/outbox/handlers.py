@@ -124,7 +124,7 @@ def _update_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
 def _restore_contact(session: Session, action: OutboxAction) -> None:
     """RapidPro refused the change: the contact shows what RapidPro still has."""
     before = action.payload["before"]
-    contact = session.get(Contact, action.payload["contact_id"])
+    contact = session.get_one(Contact, action.payload["contact_id"])
     contact.name, contact.urn, contact.language = before["name"], before["urn"], before["language"]
     contact.fields, contact.group_uuids, contact.region_id = before["fields"], before["group_uuids"], before["region_id"]
     contact.reporter_groups = list(session.scalars(

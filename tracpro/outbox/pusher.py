@@ -66,7 +66,7 @@ def _claim(action_id: int, now: datetime) -> tuple[OutboxAction, bool] | None:
 
 def _finish(action_id: int, now: datetime, status: OutboxStatus, *, result=None, error=None) -> None:
     with session_scope() as session:
-        action = session.get(OutboxAction, action_id)
+        action = session.get_one(OutboxAction, action_id)
         action.status = status
         action.updated_at = now
         if result is not None:

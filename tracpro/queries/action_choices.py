@@ -123,7 +123,7 @@ def contact_form_choices(session: Session, scope: Scope) -> ContactFormChoices:
         .order_by(func.lower(DataField.label), DataField.key)
     ).all()
     languages = []
-    for code in session.get(Org, scope.org_id).available_languages or []:
+    for code in session.get_one(Org, scope.org_id).available_languages or []:
         language = pycountry.languages.get(alpha_2=code.split("-")[0].split("_")[0].lower())
         if language is not None and hasattr(language, "alpha_3"):
             languages.append((language.alpha_3, language.name))

@@ -73,7 +73,7 @@ def indicator_values(session: Session, scope: Scope, indicator_id: int) -> Indic
 
 @read_model(region_independent=True)
 def spoof_allowed(session: Session, scope: Scope) -> bool:
-    return bool(session.get(Org, scope.org_id).show_spoof_data)
+    return bool(session.get_one(Org, scope.org_id).show_spoof_data)
 
 
 # Region-independent in the leak test's sense: it reads regions' boundaries, never a region's

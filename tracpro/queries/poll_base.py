@@ -33,7 +33,7 @@ def org_timezone(session: Session, scope: Scope) -> ZoneInfo:
     """The org's timezone; UTC while the stored name is one this machine's tz database no longer
     knows (the Organization page asks an admin to choose again), so pages keep working."""
     try:
-        return ZoneInfo(session.get(Org, scope.org_id).timezone)
+        return ZoneInfo(session.get_one(Org, scope.org_id).timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 

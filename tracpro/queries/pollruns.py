@@ -124,7 +124,7 @@ class PollRunHeader:
 @read_model
 def pollrun_header(session: Session, scope: Scope, pollrun_id: int) -> PollRunHeader:
     pollrun = require_pollrun(session, scope, pollrun_id)
-    started_by = session.get(User, pollrun.started_by_id).name if pollrun.started_by_id else "RapidPro"
+    started_by = session.get_one(User, pollrun.started_by_id).name if pollrun.started_by_id else "RapidPro"
     return PollRunHeader(pollrun.id, pollrun.poll_id, pollrun.poll.name,
                          pollrun.conducted_on.astimezone(org_timezone(session, scope)).date(),
                          pollrun.region.name if pollrun.region else _("All"), started_by, pollrun.pollrun_type)

@@ -62,7 +62,7 @@ _IN_GROUPS = """(a.question_id, a.contact_id, a.submitted_date) IN (
 
 
 def _mode(session: Session, org_id: int) -> str:
-    return session.get(Org, org_id).sameday_mode.value
+    return session.get_one(Org, org_id).sameday_mode.value
 
 
 def recompute_values_to_use(

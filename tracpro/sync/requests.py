@@ -51,7 +51,7 @@ def honour_requests(run: Callable[[int, int | None], tuple[bool, str]]) -> int:
         except Exception as error:  # the request must not stay "running" for ever
             succeeded, message = False, f"{type(error).__name__}: {error}"
         with session_scope() as session:
-            request = session.get(SyncRequest, request_id)
+            request = session.get_one(SyncRequest, request_id)
             request.status = SyncRequestStatus.DONE if succeeded else SyncRequestStatus.FAILED
             request.finished_at, request.message = datetime.now(UTC), message
         handled += 1

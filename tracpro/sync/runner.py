@@ -100,7 +100,7 @@ def sync_org(
 ) -> OrgOutcome:
     """Sync one org unless another job holds it or it is backing off (`force` ignores backoff)."""
     with session_scope() as session:
-        org = session.get(Org, org_id)
+        org = session.get_one(Org, org_id)
         slug, host, token = org.slug, org.rapidpro_host, org.rapidpro_token
         timezone, mode = ZoneInfo(org.timezone), org.sameday_mode
     with sync_state.org_lock(org_id) as acquired:

@@ -27,7 +27,7 @@ def _day_of(org: Org, day: date | None) -> tuple[date, datetime, datetime]:
 def snapshot(org_id: int, day: date | None = None) -> tuple[date, pd.DataFrame]:
     """The rows of the org's responses updated on `day` (org-local), one per answer."""
     with session_scope() as session:
-        org = session.get(Org, org_id)
+        org = session.get_one(Org, org_id)
         day, start, end = _day_of(org, day)
         zone = ZoneInfo(org.timezone)
         pollrun_region, contact_region = Region.__table__.alias(), Region.__table__.alias()
@@ -75,4 +75,4 @@ def export_org(org_id: int, directory: Path, day: date | None = None) -> tuple[P
 
 def _slug(org_id: int) -> str:
     with session_scope() as session:
-        return session.get(Org, org_id).slug
+        return session.get_one(Org, org_id).slug

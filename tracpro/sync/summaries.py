@@ -82,7 +82,7 @@ def _totals(org_id: int, totals: Table, by_poll: Table, *split: str):
 
 def refresh_summaries(session: Session, org_id: int) -> int:
     """Replace the org's summary rows; returns how many rows were written."""
-    zone = session.get(Org, org_id).timezone
+    zone = session.get_one(Org, org_id).timezone
     for table in SUMMARIES:
         session.execute(delete(table).where(table.c.org_id == org_id))
     answered = Response.status != ResponseStatus.EMPTY
