@@ -65,9 +65,7 @@ def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[
     if data.rapidpro_token is not None and (message := text_problem(data.rapidpro_token, required=False,
                                                                      max_length=255)):
         problem("rapidpro_token", message)
-    try:
-        SameDayMode(data.sameday_mode)
-    except ValueError:
+    if data.sameday_mode not in {mode.value for mode in SameDayMode}:
         problem("sameday_mode", _("Select a valid choice."))
     known = set(session.scalars(select(DataField.key).where(DataField.org_id == org_id, DataField.is_active)))
     if set(data.visible_fields) - known:
@@ -98,7 +96,10 @@ def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     errors = validate_settings(session, org_id, data)
     if errors:
         raise Invalid(errors)
-    org = session.get(Org, org_id)
+    # validate_settings refused a missing name, timezone, language or same-day mode.
+    assert data.name is not None and data.timezone is not None and data.language is not None
+    assert data.sameday_mode is not None
+    org = session.get_one(Org, org_id)
     mode_changed = org.sameday_mode != SameDayMode(data.sameday_mode)
     org.name, org.timezone, org.language = data.name.strip(), data.timezone, data.language
     org.available_languages = list(data.available_languages)
