@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, select, update
+from sqlalchemy import any_, literal, select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact
@@ -76,7 +76,8 @@ def ensure_contacts(
     wanted = uuids - ids.keys()
     if wanted:
         found = dict(session.execute(
-            select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid == any_(list(wanted)))
+            select(Contact.uuid, Contact.id)
+            .where(Contact.org_id == org_id, Contact.uuid == any_(literal(list(wanted))))
         ).all())
         if len(known) + len(found) > _KNOWN_CONTACTS_MAX:
             known.clear()  # bounded memory at any tier: reading again is only slower
@@ -88,7 +89,8 @@ def ensure_contacts(
         upsert(session, Contact.__table__, rows, key=("org_id", "uuid"), update=())
         ids.update(
             session.execute(
-                select(Contact.uuid, Contact.id).where(Contact.org_id == org_id, Contact.uuid == any_(list(missing)))
+                select(Contact.uuid, Contact.id)
+                .where(Contact.org_id == org_id, Contact.uuid == any_(literal(list(missing))))
             ).all()
         )
     return ids

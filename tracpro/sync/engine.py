@@ -92,6 +92,7 @@ def sync_pages(
             start_after = after
         if sync_state.begin_pass(state, ctx.now, start_after):
             log.info("org=%s resource=%s resuming the pass under way", ctx.slug, resource)
+        assert state.pass_started_at is not None  # begin_pass started a pass or kept the one under way
         window = (state.pass_after, state.pass_started_at, state.resume_cursor)
 
     pass_after, pass_before, cursor = window

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import any_, delete, select, text, tuple_
+from sqlalchemy import any_, delete, literal, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -125,7 +125,7 @@ def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]
     if unchanged:  # rows the upsert left alone return nothing: read their ids
         responses.update(session.execute(
             select(Response.run_uuid, Response.id).where(
-                Response.org_id == ctx.org_id, Response.run_uuid == any_(unchanged)
+                Response.org_id == ctx.org_id, Response.run_uuid == any_(literal(unchanged))
             )
         ).all())
     _supersede(session, {(row["pollrun_id"], row["contact_id"]) for row in response_rows})
@@ -242,8 +242,8 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
         def fetch(after_: datetime | None, before: datetime, cursor: str | None, flow=flow_uuid) -> Iterator[Page]:
             return ctx.rapidpro.pages("runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True)
 
-        total.add(
-            sync_pages(ctx, f"runs:{flow_uuid}", fetch,
-                       lambda s, page, p=poll_id: _write_page(s, ctx, p, page, pages_written), after=after)
-        )
+        def write(session: Session, page: Page, poll: int = poll_id) -> Counts:
+            return _write_page(session, ctx, poll, page, pages_written)
+
+        total.add(sync_pages(ctx, f"runs:{flow_uuid}", fetch, write, after=after))
     return total
