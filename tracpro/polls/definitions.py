@@ -64,7 +64,8 @@ def _legacy_test(test: dict[str, Any]) -> dict[str, Any]:
         arguments = [category_name(test["test"])]
     else:
         arguments = []
-    return {"type": LEGACY_TEST_TYPES.get(kind, kind), "arguments": [str(a) for a in arguments if a is not None]}
+    kind = LEGACY_TEST_TYPES.get(kind, kind) if isinstance(kind, str) else kind
+    return {"type": kind, "arguments": [str(a) for a in arguments if a is not None]}
 
 
 def _legacy_results(definition: dict[str, Any]):

@@ -19,6 +19,8 @@ _TYPE_ALIASES = {"numeric": FieldType.NUMBER}
 def field_type(value: str | None) -> FieldType:
     if value in _TYPE_ALIASES:
         return _TYPE_ALIASES[value]
+    if value is None:
+        return FieldType.TEXT
     try:
         return FieldType(value)
     except ValueError:

@@ -123,8 +123,8 @@ def sync_flows(ctx: SyncContext) -> Counts:
         question_rows = [
             row
             for definition in definitions
-            if flow_uuid(definition) in with_questions
-            for row in _question_rows(ctx.org_id, with_questions[flow_uuid(definition)], definition)
+            if (uuid := flow_uuid(definition)) in with_questions
+            for row in _question_rows(ctx.org_id, with_questions[uuid], definition)
         ]
         return _write_questions(session, ctx.org_id, question_rows, list(with_questions.values()))
 

@@ -24,8 +24,8 @@ class Progress:
         self.bars = sys.stderr.isatty() if bars is None else bars
 
     @contextmanager
-    def bar(self, org_slug: str, resource: str) -> Iterator[Callable[[int], None]]:
-        """Yields `advance(items)`, called after each page."""
+    def bar(self, org_slug: str, resource: str) -> Iterator[Callable[[int], object]]:
+        """Yields `advance(items)`, called after each page (what it returns is ignored)."""
         if not self.bars:
             yield lambda items: None
             return
