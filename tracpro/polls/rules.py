@@ -82,8 +82,9 @@ def passes_test(value: Any, test: dict[str, Any]) -> bool:
         return False
     if kind == "has_number":
         return True
-    arguments = _arguments(test)
-    if any(argument is None for argument in arguments) or not arguments:
+    parsed = _arguments(test)
+    arguments = [argument for argument in parsed if argument is not None]
+    if len(arguments) < len(parsed) or not arguments:
         return False
     if kind == "has_number_between":
         if len(arguments) != 2:
@@ -100,8 +101,8 @@ def passes_test(value: Any, test: dict[str, Any]) -> bool:
     }[kind]
 
 
-def categorize(value: Any, rules: Sequence[dict[str, Any]]) -> str:
-    """The category of the first rule `value` passes, else "Other"."""
+def categorize(value: Any, rules: Sequence[dict[str, Any]]) -> str | None:
+    """The category of the first rule `value` passes (None if that rule names none), else "Other"."""
     for rule in rules:
         if passes_test(value, rule.get("test", {})):
             return category_name(rule.get("category"))
