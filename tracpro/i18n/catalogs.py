@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,7 @@ class Translations:
 
     messages: dict[str, str] = field(default_factory=dict)
     plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    plural_rule: object = None
+    plural_rule: Callable[[int], int] | None = None
 
     def get(self, message: str) -> str | None:
         return self.messages.get(message)
@@ -63,14 +64,14 @@ def catalog_for(code: str) -> Translations:
         if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, tuple | list):
-            if all(message.string):
+            if isinstance(message.string, tuple | list) and all(message.string):
                 translations.plurals[message.id[0]] = tuple(message.string)
-        elif message.string:
+        elif isinstance(message.string, str) and message.string:
             translations.messages[message.id] = message.string
     return translations
 
 
-def _plural_rule(expression: str):
+def _plural_rule(expression: str) -> Callable[[int], int]:
     """gettext's C plural expression (Arabic: `n==0 ? 0 : n==1 ? 1 : ...`) as a function of n."""
     return gettext.c2py(expression)
 
@@ -138,7 +139,7 @@ def _fill_with_the_messages(catalog: Catalog) -> None:
             continue
         if isinstance(message.id, str):
             message.string = message.string or message.id
-        elif not all(message.string):
+        elif isinstance(message.string, tuple | list) and not all(message.string):
             message.string = (message.id[0], message.id[1])
 
 
