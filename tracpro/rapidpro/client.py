@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -192,6 +192,11 @@ class RapidPro:
             return float(error.retry_after)
         return min(self.retry.base_wait * 2 ** (state.attempt_number - 1), self.retry.max_wait)
 
+    @staticmethod
+    def _log_retry(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("RapidPro call failed (%s: %s); retry %d", type(error).__name__, error, state.attempt_number)
+
     def _call(self, function, *args: Any, writes: bool = False, **kwargs: Any) -> Any:
         retry_on = (lambda e: isinstance(e, TembaRateExceededError)) if writes else _is_transient
         retrying = Retrying(
@@ -199,12 +204,7 @@ class RapidPro:
             wait=self._wait,
             stop=stop_after_attempt(self.retry.attempts),
             reraise=True,
-            before_sleep=lambda state: log.warning(
-                "RapidPro call failed (%s: %s); retry %d",
-                type(state.outcome.exception()).__name__,
-                state.outcome.exception(),
-                state.attempt_number,
-            ),
+            before_sleep=self._log_retry,
         )
         token = _timeout.set(self.timeout)
         try:
@@ -236,7 +236,9 @@ class RapidPro:
         if resume_cursor:
             params["cursor"] = resume_cursor
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapidpro-fetch") as fetcher:
-            pending = fetcher.submit(self._fetch_page, resource, query.clazz, query.url, params)
+            pending: Future[tuple[Page, str | None, bool]] | None = fetcher.submit(
+                self._fetch_page, resource, query.clazz, query.url, params
+            )
             while pending is not None:
                 page, next_url, empty = pending.result()
                 pending = None if empty or not next_url else fetcher.submit(
@@ -244,7 +246,9 @@ class RapidPro:
                 )
                 yield page
 
-    def _fetch_page(self, resource: str, clazz: type, url: str, params: dict[str, Any]) -> tuple[Page, str | None, bool]:
+    def _fetch_page(
+        self, resource: str, clazz: type[temba_client.serialization.TembaObject], url: str, params: dict[str, Any]
+    ) -> tuple[Page, str | None, bool]:
         response = self._call(self._client._request, "get", url, params=params)
         results = response.get("results") or []
         items, malformed = [], []
