@@ -83,6 +83,7 @@ def resolve_cookie_key(settings: Settings) -> str:
     """The key to sign cookies with; raises CookieKeyRefused outside demo mode when unfit."""
     problem = problem_with(settings.cookie_key)
     if problem is None:
+        assert settings.cookie_key is not None  # problem_with refuses a missing key
         return settings.cookie_key.strip()
     if settings.demo_mode:
         return _demo_key(settings.data_dir)

@@ -99,7 +99,7 @@ def give_role(session: Session, user_id: int, org_id: int, role: Role, region_id
         select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id)
     ).one_or_none()
     created = membership is None
-    if created:
+    if membership is None:
         membership = Membership(user_id=user_id, org_id=org_id, role=role)
         session.add(membership)
     membership.role = role

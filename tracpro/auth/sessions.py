@@ -101,6 +101,7 @@ def refusal_for(session: Session, user: User, now: datetime) -> str | None:
     if not user.is_active:
         return _(DEACTIVATED)
     if is_locked(user, now):
+        assert user.locked_until is not None  # a locked account is locked until some time
         return locked_message(user.locked_until)
     if not user.is_superuser and not org_choices(session, user.id, is_superuser=False):
         return _(NO_ORG)

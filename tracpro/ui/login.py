@@ -40,6 +40,7 @@ def _record_failure(gate: Gate, login: str) -> str:
         if user is None:  # deleted since the form was drawn
             return _(INCORRECT)
         if lockout.is_locked(user, at):
+            assert user.locked_until is not None  # a locked account is locked until some time
             return lockout.locked_message(user.locked_until)
         attempts = lockout.record_failure(db, user.id, at)
     if attempts.locked_until is not None:
@@ -59,7 +60,9 @@ def _finish_sign_in(gate: Gate, login: str) -> str | None:
     at = now()
     with session_scope() as db:
         user = db.get(User, gate.user_ids[login])
-        refusal = sessions.refusal_for(db, user, at) if user is not None else _(sessions.SIGNED_OUT)
+        if user is None:  # deleted since the form was drawn
+            return _(sessions.SIGNED_OUT)
+        refusal = sessions.refusal_for(db, user, at)
         if refusal is not None:
             return refusal
         lockout.record_success(db, user, at)
