@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 import streamlit as st
@@ -65,7 +66,7 @@ def forget_notice() -> None:
 
 def _running_page() -> Path | None:
     """The file of the page in pages/ that is running (found on the call stack), if any."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         path = Path(frame.f_code.co_filename)
         if path.parent.name == "pages" and path.suffix == ".py":

@@ -8,7 +8,7 @@ shorter one, for parts of a page that refresh themselves).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import streamlit as st
 
@@ -77,11 +77,14 @@ def read_scoped(read_model: Callable[..., T], scope: Scope, **parameters: object
     The scope is part of the cache key (st.cache_data is shared by every user of the process),
     and only registered read models may be called: those are the ones the leak test covers.
     """
-    return _read_scoped(_registered_name(read_model), scope, tuple(sorted(parameters.items())), current_language())
+    # The cache returns what the read model returned; its own type cannot say so.
+    return cast(
+        T, _read_scoped(_registered_name(read_model), scope, tuple(sorted(parameters.items())), current_language())
+    )
 
 
 def read_scoped_live(read_model: Callable[..., T], scope: Scope, **parameters: object) -> T:
     """`read_scoped` for what refreshes itself: cached for LIVE_TTL_SECONDS only, still per scope."""
-    return _read_scoped_live(
+    return cast(T, _read_scoped_live(
         _registered_name(read_model), scope, tuple(sorted(parameters.items())), current_language()
-    )
+    ))

@@ -156,7 +156,9 @@ def sign_in() -> Gate:
     elif state.get(_LIBRARY_STATUS):
         ending = _(sessions.SIGNED_OUT)  # the library's word alone is not enough: no server session
 
-    entries, ids, live = {}, {}, None
+    entries: dict[str, dict[str, Any]] = {}
+    ids: dict[str, int] = {}
+    live = None
     if user is None:
         entries, ids = _login_credentials(at)
         live = None if ending else _live_cookie_session(at)
