@@ -17,7 +17,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracpro.auth.access import RegionOption, org_access, org_choices, region_options
-from tracpro.auth.scope import NoRegions, build_scope, user_region_ids
+from tracpro.auth.scope import NoRegions, Scope, build_scope, user_region_ids
 from tracpro.db import session_scope
 from tracpro.db.models import Org, Role, User
 from tracpro.i18n import _, resolve_language
@@ -55,10 +55,10 @@ def _address_region() -> int:
     return int(value) if value.isdecimal() else ALL_REGIONS
 
 
-def _show_in_address(context: Context) -> None:
+def _show_in_address(scope: Scope) -> None:
     """Keep the region chosen (and sub-regions left out) in the address, and for page_url's links;
     nothing when the sidebar shows what a new session would."""
-    scope, params = context.scope, st.query_params
+    params = st.query_params
     wanted = {}
     if st.session_state.get(REGION_CHOSEN) and scope.selected_region_id:
         wanted[REGION_PARAM] = str(scope.selected_region_id)
@@ -79,6 +79,7 @@ def _mark_chosen() -> None:
 def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[RegionOption]]:
     """This rerun's context; `minimal` (a forced password change) skips orgs and regions."""
     user = gate.user
+    assert user is not None  # app.py builds a context for a signed-in user only
     if minimal:
         choose_language(resolve_language(user.language, None))
         return Context(user), []
@@ -88,11 +89,13 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
             choose_language(resolve_language(user.language, None))
             return Context(user), []
         org_id = _chosen(ORG_WIDGET, ORG_CHOSEN, [org.id for org in orgs], orgs[0].id)
-        org = db.get(Org, org_id)
+        org = db.get_one(Org, org_id)
         offered = tuple(org.available_languages or ())
         # Chosen before anything below words a message (a refusal, a region's label).
         choose_language(resolve_language(user.language, org.language, offered))
-        access = org_access(db, db.get(User, user.id), org_id)
+        access = org_access(db, db.get_one(User, user.id), org_id)
+        if access is None:  # the org or the membership ended since org_choices read them
+            return Context(user), []
         visible = None
         if access.role != Role.ADMIN:
             visible = user_region_ids(db, org_id, access.role, access.given_region_ids)
@@ -164,7 +167,7 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
                     disabled=context.scope.all_regions,
                     help=_("Also show data from the regions inside the selected one."),
                 )
-                _show_in_address(context)
+                _show_in_address(context.scope)
             elif context.no_regions:
                 st.caption(_("No regions are assigned to you in this organisation."))
         st.divider()
