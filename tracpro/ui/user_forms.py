@@ -32,12 +32,11 @@ def _role_label(role: Role) -> str:
 
 def user_form(key: str, regions: Sequence[RegionOption], member: Member | None = None) -> UserDraft | None:
     """Draw the form (to add a user when `member` is None); the draft once it is submitted."""
-    editing = member is not None
     with st.form(key):
-        name = st.text_input(_("Full name"), value=member.name if editing else "", key=f"{key}.name")
+        name = st.text_input(_("Full name"), value=member.name if member is not None else "", key=f"{key}.name")
         email = st.text_input(
             _("Email"),
-            value=member.email if editing else "",
+            value=member.email if member is not None else "",
             help=_("The user signs in with it."),
             key=f"{key}.email",
         )
@@ -45,7 +44,7 @@ def user_form(key: str, regions: Sequence[RegionOption], member: Member | None =
         role = st.radio(
             _("Role"),
             roles,
-            index=roles.index(member.role) if editing else 0,
+            index=roles.index(member.role) if member is not None else 0,
             format_func=_role_label,
             horizontal=True,
             help=_("Administrators see all regions and manage users."),
@@ -54,13 +53,13 @@ def user_form(key: str, regions: Sequence[RegionOption], member: Member | None =
         region_ids = region_multiselect(
             _("Regions (supervisors)"),
             regions,
-            default=member.region_ids if editing else (),
+            default=member.region_ids if member is not None else (),
             key=f"{key}.regions",
         )
-        if editing:
+        if member is not None:
             st.caption(_("Leave the password empty to keep the current one."))
         password = st.text_input(
-            _("New password") if editing else _("Password"),
+            _("New password") if member is not None else _("Password"),
             type="password",
             help=_("At least 8 characters. The user must change it at their next sign-in."),
             key=f"{key}.password",
@@ -70,11 +69,11 @@ def user_form(key: str, regions: Sequence[RegionOption], member: Member | None =
             st.checkbox(
                 _("Active"), value=member.is_active, help=_("Disable to remove access."), key=f"{key}.is_active"
             )
-            if editing
+            if member is not None
             else True
         )
         submitted = st.form_submit_button(
-            _("Save changes") if editing else _("Create user"), type="primary", key=f"{key}.submit"
+            _("Save changes") if member is not None else _("Create user"), type="primary", key=f"{key}.submit"
         )
     if not submitted:
         return None
