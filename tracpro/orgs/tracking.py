@@ -75,10 +75,10 @@ def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]
         if region.is_active and region.uuid not in chosen:
             deactivate_region(session, region)
     for choice in choices:
-        region = existing.get(choice.uuid)
-        if region is None:
-            region = existing[choice.uuid] = Region(org_id=org_id, uuid=choice.uuid)
-            session.add(region)
+        if choice.uuid not in existing:
+            existing[choice.uuid] = Region(org_id=org_id, uuid=choice.uuid)
+            session.add(existing[choice.uuid])
+        region = existing[choice.uuid]
         region.name = groups[choice.uuid].name
         region.is_active = True
     session.flush()
@@ -93,8 +93,8 @@ def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]
 def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -> None:
     groups = _groups_by_uuid(session, org_id, uuids)
     existing = {group.uuid: group for group in session.scalars(select(ReporterGroup).where(ReporterGroup.org_id == org_id))}
-    for uuid, group in existing.items():
-        group.is_active = uuid in groups
+    for uuid, tracked in existing.items():
+        tracked.is_active = uuid in groups
     for uuid, group in groups.items():
         if uuid not in existing:
             session.add(ReporterGroup(org_id=org_id, uuid=uuid, name=group.name))
@@ -170,7 +170,8 @@ def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[
     names of the regions dropped.
     """
     current = {r.uuid: r for r in session.scalars(select(Region).where(Region.org_id == org_id, Region.is_active))}
-    by_id = {region.id: region for region in current.values()}
+    # Looked up by parent_id, which is None at the top.
+    by_id: dict[int | None, Region] = {region.id: region for region in current.values()}
     chosen = set(uuids)
     boundary_osm = dict(session.execute(  # a region chosen again gets its boundary back
         select(Region.uuid, Boundary.osm_id).join(Boundary, Boundary.id == Region.boundary_id)
