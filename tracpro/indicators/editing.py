@@ -66,7 +66,7 @@ def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Quest
         errors.setdefault("y_axis_title", []).append(problem)
     check_dates_and_questions(errors, data.start_date, data.end_date, data.baseline_question_id,
                               data.follow_up_question_id)
-    questions = []
+    questions: list[Question | None] = []
     for field, question_id in (("baseline_question", data.baseline_question_id),
                                ("follow_up_question", data.follow_up_question_id)):
         question = org_question(session, org_id, question_id)
@@ -76,13 +76,18 @@ def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Quest
         questions.append(question)
     if errors:
         raise Invalid(errors)
-    return questions[0], questions[1]
+    baseline, follow_up = questions
+    # check_dates_and_questions required both questions, and each was found.
+    assert baseline is not None and follow_up is not None
+    return baseline, follow_up
 
 
 def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicator_id: int | None = None
                    ) -> BaselineTerm:
     """Create an indicator, or change the org's indicator `indicator_id`."""
     baseline, follow_up = validate(session, org_id, data)
+    # validate refused a missing name or date.
+    assert data.name is not None and data.start_date is not None and data.end_date is not None
     if indicator_id is None:
         indicator = BaselineTerm(org_id=org_id)
         session.add(indicator)

@@ -102,6 +102,10 @@ def spoof(session: Session, org_id: int, data: SpoofInput, seed: int | None = No
     """Make the spoof data; returns how many pollruns were made."""
     org = session.get_one(Org, org_id)
     contacts, (baseline, follow_up) = _validate(session, org, data)
+    # _validate refused missing dates and bounds.
+    assert data.start_date is not None and data.end_date is not None
+    assert data.baseline_minimum is not None and data.baseline_maximum is not None
+    assert data.follow_up_minimum is not None and data.follow_up_maximum is not None
     chance, now = random.Random(seed), now or datetime.now(UTC)
     _spoofed_pollrun(session, org, baseline, contacts, data.start_date, data.baseline_minimum,
                      data.baseline_maximum, chance, now)
