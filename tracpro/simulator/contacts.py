@@ -231,7 +231,7 @@ class ContactTable:
             region = r.parent if r.parent is not None else -1
         from .timefmt import iso_local
 
-        reg = int(self.created_us([i])[0]) + (x % (3 * 86400)) * US
+        reg = int(self.created_us(np.array([i]))[0]) + (x % (3 * 86400)) * US
         size = 1 + (x >> 8) % 9
         household = None if (x >> 12) % 5 == 0 else (f"{size}.5" if (x >> 16) % 10 == 0 else str(size))
         name = self.name(i, int(a.lang[k]))

@@ -138,8 +138,8 @@ class Dataset:
         st = self.state
         with st.lock:
             if urn in st.urn_owner:
-                i = st.urn_owner[urn]
-                return None if st.contacts[i].deleted else i
+                owner = st.urn_owner[urn]
+                return None if st.contacts[owner].deleted else owner
             i = self.ct.index_of_urn(urn)
             if i is not None and i in st.contacts:
                 return None  # an overlay contact whose URNs no longer include it

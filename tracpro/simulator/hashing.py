@@ -33,7 +33,7 @@ def mix(x: int) -> int:
     return x ^ (x >> 31)
 
 
-def vmix(x: np.ndarray) -> np.ndarray:
+def vmix(x: np.ndarray | np.unsignedinteger) -> np.ndarray:
     """splitmix64 finaliser on a uint64 array (wraps modulo 2**64 like the scalar form)."""
     x = np.atleast_1d(x).astype(np.uint64, copy=True)
     with np.errstate(over="ignore"):

@@ -117,7 +117,7 @@ def list_page(rows: list[tuple[Key, dict]], p: dict, desc: bool, numeric: bool =
 def merge(gen: list[tuple[Key, int]], over: list[tuple[Key, str]], desc: bool,
           limit: int = PAGE + 1) -> list[tuple[Key, int | str]]:
     """Merge generated (key, batch position) and overlay (key, json) items in walk order."""
-    both = gen + over
+    both: list[tuple[Key, int | str]] = [*gen, *over]
     both.sort(key=lambda r: r[0], reverse=desc)
     return both[:limit]
 

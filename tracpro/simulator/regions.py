@@ -105,7 +105,7 @@ class Org:
         prev_level: list[int] = []
         for level, count in enumerate(counts, start=1):
             if level == 1:
-                parents = [None] * count
+                parents: list[int | None] = [None] * count
             else:
                 # Only two thirds of the parents get children at the ward level, so some
                 # districts are leaves; the others share the children round-robin.
@@ -182,7 +182,7 @@ class Org:
     def boundaries(self) -> list[dict]:
         """Every boundary, ordered by osm_id as a string (the server's ordering)."""
         self.ensure_geometry()
-        items = [{"osm_id": self.country_osm, "name": COUNTRY, "parent": None, "level": 0, "aliases": [],
+        items: list[dict] = [{"osm_id": self.country_osm, "name": COUNTRY, "parent": None, "level": 0, "aliases": [],
                   "geometry": {"type": "MultiPolygon", "coordinates": self.country_geometry}}]
         for r in self.regions:
             parent = ({"osm_id": self.regions[r.parent].osm_id, "name": self.regions[r.parent].name}

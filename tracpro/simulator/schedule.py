@@ -29,7 +29,7 @@ import numpy as np
 
 from .flows import FlowSpec
 from .hashing import AffinePerm, h, uid
-from .streams import StreamSet
+from .streams import Curve, StreamSet
 from .tiers import Tier
 from .timefmt import DAY, HOUR, MINUTE
 
@@ -42,7 +42,7 @@ EXIT_TYPES = ['"completed"', '"completed"', '"expired"', "null", '"expired"', "n
               '"interrupted"', '"completed"']
 EXIT_NAMES = ["completed", "completed", "expired", None, "expired", None, "completed", "interrupted", "completed"]
 
-CURVES = [
+CURVES: list[Curve] = [
     # COMPLETE: most answer within hours; a tail answers days later (late answers, < 7 days).
     ([0, .05, .3, .55, .75, .88, .95, .985, 1], [60, 300, 1800, 7200, 28800, 86400, 259200, 432000, 600000]),
     ([0, 1], [120, 10800]),  # REPEAT, from send + 4h

@@ -133,6 +133,7 @@ def post_contact(ds, params: dict, body) -> tuple[int, dict]:
                 "created_on": iso(now), "modified_on": iso(now), "last_seen_on": None, "blocked": False,
                 "stopped": False}, now)
         else:
+            assert index is not None  # not created: found by its uuid or urn
             oc = _overlay_copy(ds, index)
         if "name" in body:
             oc.data["name"] = name
@@ -225,6 +226,7 @@ def _act(ds, index: int, action: str, group: int | None) -> None:
         return
     oc = _overlay_copy(ds, index)
     if action == "add":
+        assert group is not None  # an "add" without a known group was refused
         oc.groups.add(group)
     elif action == "remove":
         oc.groups.discard(group)
