@@ -68,7 +68,9 @@ def numeric_comparison(points: pd.DataFrame, regions: Sequence[str], measure: st
         rows = points[points["region"] == region].sort_values("day")
         figure.add_trace(go.Scatter(
             x=rows["day"], y=rows[measure], name=region, mode="lines+markers", line=dict(color=colours[region]),
-            customdata=rows[["responses"]], hovertemplate=hover + "<extra>%{fullData.name}</extra>",
+            hovertemplate=hover + "<extra>%{fullData.name}</extra>",
+            # plotly-stubs allow numbers only as customdata; plotly takes any table.
+            customdata=rows[["responses"]],  # type: ignore[arg-type]
         ))
     figure.update_yaxes(title=_(MEASURES[measure]), rangemode="tozero")
     return _layout(figure, 360)
@@ -90,7 +92,9 @@ def categorical_comparison(points: pd.DataFrame, regions: Sequence[str], categor
                       for day, count in zip(rows["day"], rows["count"], strict=True)]
             figure.add_trace(go.Bar(
                 x=rows["day"], y=shares, name=str(category), marker_color=colours[category],
-                legendgroup=str(category), showlegend=row == 1, customdata=rows[["count"]],
+                legendgroup=str(category), showlegend=row == 1,
+                # plotly-stubs allow numbers only as customdata; plotly takes any table.
+                customdata=rows[["count"]],  # type: ignore[arg-type]
                 hovertemplate="%{y:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",
             ), row=row, col=1)
         figure.update_yaxes(range=[0, 100], ticksuffix="%", row=row, col=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import pandas as pd
 import plotly.express as px
@@ -44,7 +45,10 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
     for category, rows in points.groupby("category", sort=False, dropna=False):
         figure.add_trace(go.Scatter(
             x=rows["day"], y=rows["count"], name=str(category), stackgroup="one", groupnorm="percent",
-            mode="lines+markers", line=dict(color=colours.get(category)), customdata=rows[["count", "pollrun_id"]],
+            # The category column holds names, None where an answer has none.
+            mode="lines+markers", line=dict(color=colours.get(cast("str | None", category))),
+            # plotly-stubs allow numbers only as customdata; plotly takes any table.
+            customdata=rows[["count", "pollrun_id"]],  # type: ignore[arg-type]
             hovertemplate="%{y:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",
         ))
     figure.update_yaxes(title=_("Percent"), ticksuffix="%", range=[0, 100])
@@ -67,7 +71,9 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str
     colours = category_colours([*order, *labels])
     bar_colours = ["#1F49BF"] * len(labels) if histogram else [colours[label] for label in labels]
     figure = go.Figure(go.Bar(
-        x=list(counts), y=list(labels), orientation="h", marker=dict(color=bar_colours),
+        x=list(counts), orientation="h", marker=dict(color=bar_colours),
+        # plotly-stubs allow numbers only as y; plotly puts category names on a horizontal bar's axis.
+        y=list(labels),  # type: ignore[arg-type]
         hovertemplate="%{y}: %{x:,}<extra></extra>", text=[format_number(count) for count in counts], textposition="auto",
     ))
     _layout(figure, height=max(200, 60 + 36 * len(labels)))  # before the axes: it clears the x title
