@@ -13,8 +13,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
@@ -62,7 +64,7 @@ class _Term:
     responses: dict[int, int]  # per pollrun, answered or not
     contacts: int  # distinct contacts with a response
     dates: dict[int, datetime]  # conducted_on per pollrun
-    timezone: object
+    timezone: ZoneInfo
 
 
 def _term(session, scope, question: Question, start: date, end: date, filters: IndicatorFilters) -> _Term:
@@ -124,7 +126,7 @@ def indicator_data(session: Session, scope: Scope, indicator_id: int,
         baseline, baseline_rate = float(filters.goal), None
     else:
         base = _term(session, scope, indicator.baseline_question, start, end, filters)
-        first: dict[int, tuple] = {}  # each contact's first baseline answer in the term
+        first: dict[int, Row[Any]] = {}  # each contact's first baseline answer in the term
         for row in sorted(base.answers, key=lambda row: (row.contact_id, row.submitted_on)):
             first.setdefault(row.contact_id, row)
         baseline = float(sum(row.value_to_use_number for row in first.values() if row.value_to_use_number is not None))

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +25,7 @@ from tracpro.polls.filters import PollFilters
 from tracpro.polls.rules import natural_sort_key
 from tracpro.polls.words import top_of_counts
 from tracpro.queries.poll_base import (
+    Numbers,
     PollrunRef,
     charted_pollruns,
     counted_responses,
@@ -88,7 +90,11 @@ def numeric_points(session, scope, question, pollruns, filters) -> tuple[pd.Data
     if filters.split_regions:
         by_region = question_numbers(session, scope, question.id, ids, filters.contact_fields, by_region=True)
         regions = sorted({key[1] for key in by_region}, key=str.lower)
-        series = [(region, lambda p, r=region: by_region.get((p, r))) for region in regions]
+
+        def figures_in(region: str) -> Callable[[int], Numbers | None]:
+            return lambda pollrun_id: by_region.get((pollrun_id, region))
+
+        series = [(region, figures_in(region)) for region in regions]
     else:
         series = [(question.name, lambda p: overall.get((p,)))]
     for name, figures_of in series:
