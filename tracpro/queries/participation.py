@@ -7,9 +7,11 @@ is the floor of complete / all, as TracPro showed it ("66%").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
@@ -54,7 +56,7 @@ class Participation:
         return self.total.empty + self.total.partial
 
 
-def _rows(counts: list[tuple[str, ResponseStatus, int]], last: str | None = None) -> tuple[ParticipationRow, ...]:
+def _rows(counts: Sequence[tuple[str, ResponseStatus, int]], last: str | None = None) -> tuple[ParticipationRow, ...]:
     """Rows by label, case-insensitively, the `last` label's row last."""
     table: dict[str, dict[str, int]] = {}
     for label, status, count in counts:
@@ -84,7 +86,7 @@ def participation(
     responses = counted_responses(scope, [pollrun_id], filters.contact_fields).subquery()
     no_group = _(NO_REPORTER_GROUP)
     if group_by == "region":
-        label = responses.c.region_name
+        label: ColumnElement[Any] = responses.c.region_name
         query = select(label, responses.c.status, func.count()).group_by(label, responses.c.status)
     else:
         groups = (

@@ -61,7 +61,7 @@ def _answers(session, response_ids, poll_id, column) -> tuple[list[str], dict[tu
         select(Question.id, Question.name).where(Question.poll_id == poll_id, Question.is_active)
         .order_by(Question.order, Question.id)
     ).all()
-    names = {}
+    names: dict[int, str] = {}
     for question_id, name in questions:
         label = name
         while label in names.values():  # two questions may share a name; columns may not
