@@ -156,9 +156,9 @@ def audience_counts(session: Session, scope: Scope, pollrun_id: int) -> dict[Aud
     if scope.region_ids is not None:
         conditions.append(Contact.region_id.in_(sorted(scope.region_ids)))
     return {
-        audience: session.scalar(
+        audience: session.execute(
             select(func.count(func.distinct(Contact.id))).join(Response, Response.contact_id == Contact.id)
-            .where(*conditions, Response.status.in_(statuses)))
+            .where(*conditions, Response.status.in_(statuses))).scalar_one()
         for audience, statuses in STATUSES.items()
     }
 

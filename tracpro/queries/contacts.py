@@ -81,7 +81,7 @@ def _listed(scope: Scope, search: str):
 
 @read_model
 def contact_count(session: Session, scope: Scope, search: str = "") -> int:
-    return session.scalar(select(func.count()).select_from(Contact).where(_listed(scope, search)))
+    return session.execute(select(func.count()).select_from(Contact).where(_listed(scope, search))).scalar_one()
 
 
 @read_model
@@ -142,6 +142,7 @@ def contact_detail(session: Session, scope: Scope, contact_id: int) -> ContactDe
         select(DataField.key, DataField.label).where(DataField.org_id == scope.org_id, DataField.is_visible,
                                                      DataField.is_active).order_by(DataField.label)
     ).all()
+    assert contact.region is not None  # an active contact is in a tracked region (Contact.region_id)
     return ContactDetail(
         contact.id, str(contact), _(URN_LABELS[scheme]) if scheme in URN_LABELS else scheme.title(), path,
         contact.region.name,

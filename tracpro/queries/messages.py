@@ -7,6 +7,8 @@ view only, so a supervisor never learns how many people of other regions were me
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -127,7 +129,7 @@ def conversation(session: Session, scope: Scope, contact_id: int) -> pd.DataFram
                message_recipients.c.contact_id == contact_id)
     ).all()
     timezone = org_timezone(session, scope)
-    rows = [[on, _("Received") if direction == "in" else _("Sent from RapidPro"), text, status or ""]
+    rows: list[list[Any]] = [[on, _("Received") if direction == "in" else _("Sent from RapidPro"), text, status or ""]
             for on, direction, text, status in received]
     rows += [[on, _("Reply by {name}").format(name=by) if by else _("Reply"), text, status.value]
              for on, by, text, status in replies]
