@@ -12,7 +12,7 @@ import streamlit as st
 from tracpro.i18n import N_, _
 from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import INBOX, POLLRUN
-from tracpro.ui.tables import DATETIME, MOST_ROWS, NUMBER
+from tracpro.ui.tables import DATETIME, MOST_ROWS, NUMBER, table_rows
 
 # The read models' column names, as headings.
 HEADINGS = {
@@ -69,7 +69,7 @@ def inbox_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     table = table.head(MOST_ROWS)
     shown = table.drop(columns="contact_id").copy()
     shown["Contact"] = [page_url(INBOX, row.Contact or _("(no name)"), contact=row.contact_id)
-                        for row in table.itertuples()]
+                        for row in table_rows(table)]
     return with_headings(shown, {"Contact": link_column(_("Contact"), help=_("Open the conversation")),
                                  "Created on": DATETIME})
 

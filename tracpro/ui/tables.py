@@ -7,8 +7,10 @@ names (code and tests look them up); the column_config gives each its heading in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +21,10 @@ from tracpro.queries.participation import Participation
 from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import CONTACT, POLL, POLLRUN
 
+if TYPE_CHECKING:
+    # What st.column_config's columns return; streamlit does not export the name.
+    from streamlit.elements.lib.column_types import ColumnConfig
+
 NUMBER = st.column_config.NumberColumn(format="localized")
 # A long table shows its first rows only: a browser table of tens of thousands of rows helps nobody
 # (the search and the downloads reach the rest).
@@ -26,17 +32,23 @@ MOST_ROWS = 1_000
 DATETIME = st.column_config.DatetimeColumn(format="MMM DD, YYYY HH:mm")
 
 
-def number(label: str, **options) -> dict:
+def table_rows(table: pd.DataFrame) -> Iterator[Any]:
+    """The table's rows as named tuples (DataFrame.itertuples). Their fields have the types of the
+    read model that made the table, which pandas cannot know: its stubs type each field as any scalar."""
+    return table.itertuples()
+
+
+def number(label: str, **options) -> ColumnConfig:
     """NUMBER under a heading (already translated)."""
     return st.column_config.NumberColumn(label, format="localized", **options)
 
 
-def datetime_column(label: str) -> dict:
+def datetime_column(label: str) -> ColumnConfig:
     """DATETIME under a heading (already translated)."""
     return st.column_config.DatetimeColumn(label, format="MMM DD, YYYY HH:mm")
 
 
-def heading(label: str, **options) -> dict:
+def heading(label: str, **options) -> ColumnConfig:
     """A column shown as it is, under a heading (already translated)."""
     return st.column_config.Column(label, **options)
 
@@ -53,17 +65,17 @@ def responses_label(complete: int, partial: int) -> str:
 def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.DataFrame, dict]:
     """Poll dates (recent_pollruns, poll_dates): date and poll as links, participants, responses."""
     shown = pd.DataFrame({
-        "Date": [page_url(POLLRUN, day(row.day), pollrun=row.pollrun_id) for row in table.itertuples()],
-        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table.itertuples()],
+        "Date": [page_url(POLLRUN, day(row.day), pollrun=row.pollrun_id) for row in table_rows(table)],
+        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table_rows(table)],
         "Region": table["region"],
         "Participants": [
             page_url(POLLRUN, format_number(row.participants), pollrun=row.pollrun_id, tab="participation")
-            for row in table.itertuples()
+            for row in table_rows(table)
         ],
         "Responses": [
             page_url(POLLRUN, responses_label(row.complete, row.partial), pollrun=row.pollrun_id,
                      tab="responses")
-            for row in table.itertuples()
+            for row in table_rows(table)
         ],
     })
     if not with_poll:
@@ -81,10 +93,10 @@ def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.Dat
 def poll_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The poll list: name as a link, questions, dates, last conducted."""
     shown = pd.DataFrame({
-        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table.itertuples()],
+        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table_rows(table)],
         "Questions": table["questions"],
         "Dates": [page_url(POLL, format_number(row.dates), poll=row.poll_id, tab="dates")
-                  for row in table.itertuples()],
+                  for row in table_rows(table)],
         "Last conducted": [day(value) for value in table["last_conducted"]],
     })
     config = {"Poll": link_column(_("Poll")), "Questions": number(_("Questions")),
@@ -97,7 +109,7 @@ def contact_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The contact list (its first MOST_ROWS): name as a link; completed-poll columns as ticks."""
     table = table.head(MOST_ROWS)
     shown = table.drop(columns="contact_id").copy()
-    shown["Name"] = [page_url(CONTACT, row.Name, contact=row.contact_id) for row in table.itertuples()]
+    shown["Name"] = [page_url(CONTACT, row.Name, contact=row.contact_id) for row in table_rows(table)]
     config = {"Name": link_column(_("Name")), "URN": heading(_("URN")),
               "Reporter groups": heading(_("Reporter groups")), "Region": heading(_("Region"))}
     for column in shown.columns[4:]:  # "<poll> (<date>)": completed that poll date
@@ -110,7 +122,7 @@ def response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     org's timezone."""
     table = table.head(MOST_ROWS)
     shown = table.drop(columns="contact_id").copy()
-    shown["Contact"] = [page_url(CONTACT, row.Contact, contact=row.contact_id) for row in table.itertuples()]
+    shown["Contact"] = [page_url(CONTACT, row.Contact, contact=row.contact_id) for row in table_rows(table)]
     return shown, {"Date": datetime_column(_("Date")), "Contact": link_column(_("Contact")),
                    "Region": heading(_("Region")), "Reporter groups": heading(_("Reporter groups"))}
 
@@ -135,8 +147,8 @@ def participation_config(label: str, shown_as: str) -> dict:
 def contact_response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """A contact's responses: the date (a link to that poll date), the poll, the answers on one line."""
     shown = pd.DataFrame({
-        "Date": [page_url(POLLRUN, day(row.Date), pollrun=row.pollrun_id) for row in table.itertuples()],
-        "Poll": [page_url(POLL, row.Poll, poll=row.poll_id) for row in table.itertuples()],
+        "Date": [page_url(POLLRUN, day(row.Date), pollrun=row.pollrun_id) for row in table_rows(table)],
+        "Poll": [page_url(POLL, row.Poll, poll=row.poll_id) for row in table_rows(table)],
         "Answers": [answers.replace("\n", " · ") for answers in table["Answers"]],
     })
     answers = st.column_config.TextColumn(_("Answers"), width="large",
@@ -167,7 +179,9 @@ def by_dimension(table: pd.DataFrame, dimension: str) -> tuple[pd.DataFrame, pd.
     if named.empty:
         return named, pd.DataFrame(columns=["value", "Total", "Latest day"]), None
     latest = named["day"].max()
-    totals = named.groupby("value", as_index=False)["responses"].sum().rename(columns={"responses": "Total"})
+    # With as_index=False the sum is a DataFrame; pandas-stubs say it is a Series.
+    summed = cast(pd.DataFrame, named.groupby("value", as_index=False)["responses"].sum())
+    totals = summed.rename(columns={"responses": "Total"})
     last = named[named["day"] == latest].groupby("value")["responses"].sum()
     totals["Latest day"] = [int(last.get(value, 0)) for value in totals["value"]]
     totals = totals.sort_values(["Total", "value"], ascending=[False, True]).reset_index(drop=True)
