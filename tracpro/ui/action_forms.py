@@ -85,7 +85,7 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
         st.info(_("There is no active poll to start. An administrator chooses which RapidPro flows are polls."))
         return
     regions = {region.id: region for region in choices.regions}
-    if poll_id not in polls:
+    if poll_id is None or poll_id not in polls:
         poll_id = st.selectbox(_("Poll"), list(polls), format_func=polls.__getitem__, key="start.poll")
     else:
         st.markdown(_("Poll: **{poll}**").format(poll=polls[poll_id]))

@@ -124,7 +124,7 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
         return
     status = push_now(scope.org_id, [action_id]).get(action_id)
     forget_form(key)
-    kind, words = _saved_words(status, _("Saved {name}").format(name=data.name.strip()))
+    kind, words = _saved_words(status, _("Saved {name}").format(name=(data.name or "").strip()))
     notice(words, kind)
     if status == OutboxStatus.FAILED and key == "contact_new":
         open_page(CONTACTS)  # RapidPro refused the new contact: it is not in TracPro either

@@ -58,10 +58,12 @@ def indicator_form(key: str, choices: Sequence[QuestionChoice], values: Indicato
                                       key=f"{key}.start_date", format="YYYY-MM-DD")
         end_date = end.date_input(_("End date"), value=values.end_date if values else None, key=f"{key}.end_date",
                                   format="YYYY-MM-DD")
-        baseline = _question_select(_("Baseline question"), choices, values and values.baseline_question_id,
-                                    f"{key}.baseline_question", _("Each contact's first answer in the term is summed."))
-        follow_up = _question_select(_("Follow up question"), choices, values and values.follow_up_question_id,
-                                     f"{key}.follow_up_question", _("Summed on each poll date of the term."))
+        baseline = _question_select(_("Baseline question"), choices,
+                                    values.baseline_question_id if values else None, f"{key}.baseline_question",
+                                    _("Each contact's first answer in the term is summed."))
+        follow_up = _question_select(_("Follow up question"), choices,
+                                     values.follow_up_question_id if values else None, f"{key}.follow_up_question",
+                                     _("Summed on each poll date of the term."))
         y_axis_title = st.text_input(_("Y-axis title"), value=values.y_axis_title if values else "",
                                      key=f"{key}.y_axis_title", help=_("What the numbers count, e.g. Pupils"))
         submitted = st.form_submit_button(_("Save changes") if values else _("Add indicator"), type="primary",

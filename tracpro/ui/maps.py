@@ -9,6 +9,7 @@ The map draws one level of the region tree. Clicking a region that has sub-regio
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +27,10 @@ from tracpro.ui.filters import poll_filters
 from tracpro.ui.plots import plot_config
 from tracpro.ui.question_picker import pick_question
 
+if TYPE_CHECKING:
+    # What st.tabs returns; streamlit does not export the name.
+    from streamlit.elements.lib.mutable_tab_container import TabContainer
+
 MAP_TAB = N_("Map")
 
 
@@ -40,7 +45,7 @@ def _mappable(scope: Scope, poll_id: int):
                                                                                                    "categorical")]
 
 
-def poll_map(scope: Scope, poll_id: int, tabs: Mapping[str, object]) -> None:
+def poll_map(scope: Scope, poll_id: int, tabs: Mapping[str, TabContainer]) -> None:
     """The poll page's Map tab (if it has one): a question over the filtered dates, by region."""
     if MAP_TAB not in tabs or not tabs[MAP_TAB].open:
         return
@@ -128,7 +133,7 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
         selection_mode="points", alt=alt)
     drillable = {r.region_id: r.name for r in data.regions if r.has_children}
     clicked = _clicked_region(state.selection.points if state else [], figure)
-    if clicked in drillable:
+    if clicked is not None and clicked in drillable:
         go((clicked, drillable[clicked]))
         st.rerun()
     caption = _("Hover over a region to see its numbers.")
@@ -140,7 +145,7 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
 
         def down() -> None:
             chosen = st.session_state.get(down_key)
-            if chosen in drillable:
+            if chosen is not None and chosen in drillable:
                 go((chosen, drillable[chosen]))
 
         st.selectbox(_("Show sub-regions of …"), list(drillable), index=None, format_func=drillable.__getitem__,

@@ -8,7 +8,7 @@ choices write themselves back into the address, so the address always says what 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import streamlit as st
 
@@ -41,7 +41,7 @@ def id_param(name: str) -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
-def _stop(message: str, back_page: str, back_label: str) -> None:
+def _stop(message: str, back_page: str, back_label: str) -> NoReturn:
     st.error(message)
     page_link(back_page, back_label, icon=":material/arrow_back:")
     st.stop()
