@@ -7,8 +7,8 @@ import pytest
 
 from tests import factories as f
 from tracpro.auth.directory import all_users, give_role, set_user_active
-from tracpro.auth.users import FormErrors
 from tracpro.db.models import Membership, Role, User, UserSession
+from tracpro.forms import FormErrors
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_supervisor_needs_active_regions_of_that_org(db, world, regions, messa
     region_ids = {"old": (old.id,), "foreign": (f.RegionFactory(org=health).id,)}.get(regions, regions)
     with pytest.raises(FormErrors) as raised:
         give_role(db, ann.id, water.id, Role.SUPERVISOR, region_ids)
-    assert raised.value.errors == {"regions": message}
+    assert raised.value.errors == {"regions": [message]}
     assert db.query(Membership).filter_by(user_id=ann.id, org_id=water.id).count() == 0
 
 
@@ -68,5 +68,5 @@ def test_nobody_deactivates_themselves(db, world):
     *_, ann = world
     with pytest.raises(FormErrors) as raised:
         set_user_active(db, ann.id, ann.id, False, f.NOW)
-    assert raised.value.errors == {"user": "You can't deactivate your own account."}
+    assert raised.value.errors == {"user": ["You can't deactivate your own account."]}
     assert db.get(User, ann.id).is_active

@@ -13,9 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracpro.auth import sessions
-from tracpro.auth.users import FormErrors
 from tracpro.db.models import Membership, Org, Region, Role, User
-from tracpro.forms import REQUIRED
+from tracpro.forms import REQUIRED, FormErrors
 from tracpro.i18n import N_, _
 
 # Translated where shown: `_(ROLE_NAMES[role])`.

@@ -18,23 +18,12 @@ from sqlalchemy.orm import Session
 from tracpro.auth import lockout, sessions
 from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
 from tracpro.db.models import Membership, Region, Role, User
-from tracpro.forms import text_problem
+from tracpro.forms import GENERAL, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, N_, _
 
 EMAIL_TAKEN = N_("Email address already taken.")
 INVALID_EMAIL = N_("Enter a valid email address.")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-GENERAL = "__all__"  # errors about the form as a whole
-
-
-class FormErrors(Exception):
-    """Validation failed; `errors` maps a field name (or GENERAL) to one message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
-
-
 @dataclass(frozen=True)
 class UserDraft:
     """What a user form submits."""

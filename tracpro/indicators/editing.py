@@ -1,5 +1,5 @@
 """Creating, changing and deleting recent indicators (baseline vs follow-up), with TracPro's
-validation (tracpro-behaviour §1.3 "Recent Indicators", T30). Bad input raises `Invalid`
+validation (tracpro-behaviour §1.3 "Recent Indicators", T30). Bad input raises `FormErrors`
 with every problem in words, and changes nothing."""
 
 from __future__ import annotations
@@ -11,18 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import BaselineTerm, Poll, Question
-from tracpro.forms import REQUIRED, text_problem
+from tracpro.forms import GENERAL, REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
-
-NON_FIELD = "__all__"
-
-
-class Invalid(ValueError):
-    """Problems with a form, by field ("__all__" for the form as a whole)."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(message for messages in errors.values() for message in messages))
 
 
 @dataclass(frozen=True)
@@ -53,9 +43,9 @@ def check_dates_and_questions(errors: dict[str, list[str]], start: date | None, 
         if value is None:
             errors.setdefault(field, []).append(_(REQUIRED))
     if start is not None and end is not None and start > end:
-        errors.setdefault(NON_FIELD, []).append(_("Start date should be before end date."))
+        errors.setdefault(GENERAL, []).append(_("Start date should be before end date."))
     if baseline_id is not None and baseline_id == follow_up_id:
-        errors.setdefault(NON_FIELD, []).append(_("Baseline and follow up questions should be different."))
+        errors.setdefault(GENERAL, []).append(_("Baseline and follow up questions should be different."))
 
 
 def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Question, Question]:
@@ -75,7 +65,7 @@ def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Quest
                 _("Select a valid choice. That choice is not one of the available choices."))
         questions.append(question)
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     return questions[0], questions[1]
 
 

@@ -1,9 +1,9 @@
 """An org's settings, as its administrators edit them (tracpro-behaviour §1.3 Organization
-admin, T46). Bad input raises Invalid with every problem in words and changes nothing."""
+admin, T46). Bad input raises FormErrors with every problem in words and changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlparse
 from zoneinfo import available_timezones
 
@@ -11,9 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import DataField, Org, SameDayMode
-from tracpro.forms import REQUIRED, text_problem
+from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
-from tracpro.indicators.editing import Invalid
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
 from tracpro.sync.answers import recompute_values_to_use
 
@@ -37,11 +36,10 @@ class OrgSettings:
     logo: bytes | None = None  # None keeps the current logo
     logo_content_type: str | None = None
     remove_logo: bool = False
-    extra_errors: dict[str, list[str]] = field(default_factory=dict)
 
 
 def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {key: list(value) for key, value in data.extra_errors.items()}
+    errors: dict[str, list[str]] = {}
 
     def problem(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
@@ -97,7 +95,7 @@ def _looks_like(content: bytes, content_type: str) -> bool:
 def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     errors = validate_settings(session, org_id, data)
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     org = session.get(Org, org_id)
     mode_changed = org.sameday_mode != SameDayMode(data.sameday_mode)
     org.name, org.timezone, org.language = data.name.strip(), data.timezone, data.language
@@ -133,6 +131,6 @@ def parse_days(text: str | int | None) -> int:
     """The "fetch older runs" number of days (T46): a whole number, 1 or more."""
     value = str(text if text is not None else "").strip()
     if not value.isdecimal() or int(value) < 1:
-        raise Invalid({"days": [_("Enter a whole number of days, 1 or more.")]})
+        raise FormErrors({"days": [_("Enter a whole number of days, 1 or more.")]})
     return int(value)
 
