@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.auth.scope import NotFound
 from tracpro.db.models import BaselineTerm, Poll, Question
 from tracpro.forms import GENERAL, REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
@@ -90,7 +91,7 @@ def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicato
 def require_indicator(session: Session, org_id: int, indicator_id: int) -> BaselineTerm:
     indicator = session.get(BaselineTerm, indicator_id)
     if indicator is None or indicator.org_id != org_id:
-        raise LookupError("This indicator does not exist.")
+        raise NotFound(_("This indicator does not exist."))
     return indicator
 
 

@@ -14,13 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.charts.maps import MAP_CONFIG, NO_DATA_LABEL, region_map
 from tracpro.i18n import N_, _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import map_available, question_choices
 from tracpro.queries.maps import MapData, map_data
-from tracpro.queries.poll_base import NotFound
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
 from tracpro.ui.plots import plot_config
