@@ -10,7 +10,7 @@ from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, resolve_language
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.forms import show_form_errors
 from tracpro.ui.language import choose_language
-from tracpro.ui.session import SESSION_ID, now
+from tracpro.ui.signin import LOGIN_ID, now
 
 context = require_signed_in(allow_forced_change=True)
 forced = context.user.must_change_password
@@ -71,7 +71,7 @@ if submitted:
                 password,
                 confirmation,
                 now(),
-                keep_session=st.session_state.get(SESSION_ID),
+                keep_login=st.session_state.get(LOGIN_ID),
             )
     except FormErrors as error:
         show_form_errors(

@@ -14,7 +14,7 @@ from tracpro.i18n import N_, _
 from tracpro.orgs.superuser import org_overview
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, region_multiselect, show_form_errors
-from tracpro.ui.session import now
+from tracpro.ui.signin import now
 
 LABELS = {"user": N_("User"), "org": N_("Organization"), "regions": N_("Regions")}
 # After a role is given: (whether they just joined the org, the role) -> the whole sentence.

@@ -7,7 +7,7 @@ import pytest
 
 from tests import factories as f
 from tracpro.auth.directory import all_users, give_role, set_user_active
-from tracpro.db.models import Membership, Role, User, UserSession
+from tracpro.db.models import LoginRecord, Membership, Role, User
 from tracpro.forms import FormErrors
 
 
@@ -55,11 +55,11 @@ def test_a_supervisor_needs_active_regions_of_that_org(db, world, regions, messa
 
 def test_deactivating_signs_out_everywhere_and_reactivating_lets_back_in(db, world):
     *_, ann = world
-    live = f.UserSessionFactory(user=ann)
+    live = f.LoginRecordFactory(user=ann)
     admin = f.UserFactory(is_superuser=True)
     set_user_active(db, admin.id, ann.id, False, f.NOW)
     db.expire_all()
-    assert not db.get(User, ann.id).is_active and db.get(UserSession, live.id).revoked_at == f.NOW
+    assert not db.get(User, ann.id).is_active and db.get(LoginRecord, live.id).revoked_at == f.NOW
     set_user_active(db, admin.id, ann.id, True, f.NOW)
     assert db.get(User, ann.id).is_active
 

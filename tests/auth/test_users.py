@@ -97,12 +97,12 @@ def test_regions_must_belong_to_the_org(db, org):
     }
 
 
-def test_setting_a_password_forces_a_change_ends_sessions_and_unlocks(db, org):
+def test_setting_a_password_forces_a_change_signs_out_everywhere_and_unlocks(db, org):
     admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
     member = f.MembershipFactory(org=org, role=Role.ADMIN)
     target = member.user
     target.locked_until, target.failed_login_count = NOW, 5
-    live = f.UserSessionFactory(user=target)
+    live = f.LoginRecordFactory(user=target)
     db.flush()
     draft = UserDraft(target.name, target.login, Role.ADMIN, (), "new password", "new password")
     update_user(db, org.id, target.id, draft, actor_for(db, admin.id, False), NOW)
@@ -112,10 +112,10 @@ def test_setting_a_password_forces_a_change_ends_sessions_and_unlocks(db, org):
     assert live.revoked_at == NOW
 
 
-def test_deactivating_ends_the_users_sessions(db, org):
+def test_deactivating_signs_the_user_out_everywhere(db, org):
     admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
     target = f.MembershipFactory(org=org, role=Role.ADMIN).user
-    live = f.UserSessionFactory(user=target)
+    live = f.LoginRecordFactory(user=target)
     db.flush()
     update_user(
         db,
@@ -176,13 +176,13 @@ def test_an_org_admin_cannot_change_the_account_of_someone_working_in_another_or
     assert not shared.is_active
 
 
-def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_session(db, org):
+def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_login(db, org):
     user = f.MembershipFactory(org=org, role=Role.ADMIN, user__must_change_password=True).user
-    here, elsewhere = f.UserSessionFactory(user=user), f.UserSessionFactory(user=user)
+    here, elsewhere = f.LoginRecordFactory(user=user), f.LoginRecordFactory(user=user)
     db.flush()
 
     def change(current: str, new: str, again: str) -> None:
-        change_own_password(db, user.id, current, new, again, NOW, keep_session=here.id)
+        change_own_password(db, user.id, current, new, again, NOW, keep_login=here.id)
 
     assert _errors(lambda: change("wrong", "new password", "new password")) == {
         "current_password": ["Your current password was entered incorrectly."]

@@ -3,7 +3,7 @@ a poll date's Summary, offered only where a region in view has a boundary.
 
 The map draws one level of the region tree. Clicking a region that has sub-regions draws them
 (a plotly selection event); "Show sub-regions of …" does the same without a mouse, and
-"Back up" returns a level. The levels walked down are kept in session state, per map.
+"Back up" returns a level. The levels walked down are kept in Streamlit's session state, per map.
 """
 
 from __future__ import annotations
