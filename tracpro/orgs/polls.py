@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import Poll, Question, QuestionType
 from tracpro.forms import GENERAL, FormErrors, text_problem
 from tracpro.i18n import _
-from tracpro.sync.answers import recompute_values_to_use
 
 
 @dataclass(frozen=True)

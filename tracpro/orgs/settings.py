@@ -10,11 +10,11 @@ from zoneinfo import available_timezones
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
-from tracpro.sync.answers import recompute_values_to_use
 
 # Each language named in itself, never translated (a French speaker looks for "Français").
 UI_LANGUAGES = LANGUAGES  # the languages TracPro has catalogs for (tracpro.i18n)

@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
+from tracpro.db.upsert import upsert
 from tracpro.rapidpro import MissingInRapidPro, RapidPro
-from tracpro.sync.upsert import upsert
 
 # RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
 MAX_CONTACTS = 100

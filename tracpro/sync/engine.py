@@ -22,8 +22,8 @@ from tracpro.db.connection import session_scope
 from tracpro.db.models import SameDayMode
 from tracpro.rapidpro import MissingInRapidPro, Page, RapidPro
 from tracpro.sync import state as sync_state
+from tracpro.sync.counts import Counts
 from tracpro.sync.progress import Progress
-from tracpro.sync.upsert import Counts
 
 log = logging.getLogger("tracpro.sync")
 
