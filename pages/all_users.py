@@ -5,12 +5,12 @@ of an org; this page connects them to more."""
 import pandas as pd
 import streamlit as st
 
-from tracpro.auth.access import region_options
 from tracpro.auth.directory import ROLE_NAMES, all_users, give_role, set_user_active
 from tracpro.db import session_scope
 from tracpro.db.models import Role
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
+from tracpro.orgs.region_tree import region_options
 from tracpro.orgs.superuser import org_overview
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, region_multiselect, show_form_errors

@@ -4,13 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.auth import lockout
-from tracpro.auth.access import region_options
 from tracpro.auth.members import org_members
 from tracpro.auth.users import actor_for, create_user, update_user
 from tracpro.db import session_scope
 from tracpro.db.models import Role, User
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
+from tracpro.orgs.region_tree import region_options
 from tracpro.ui.context import notice, require_role, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
 from tracpro.ui.signin import now

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from tracpro.auth.access import RegionOption
 from tracpro.forms import GENERAL, FormErrors
 from tracpro.i18n import _
+from tracpro.orgs.region_tree import RegionOption
 
 INDENT = "\u00a0" * 4  # non-breaking spaces: dropdowns keep them, so the tree shows
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracpro.auth.access import RegionOption, org_access, org_choices, region_options
+from tracpro.auth.access import org_access, org_choices
 from tracpro.auth.scope import NoRegions, build_scope, user_region_ids
 from tracpro.db import session_scope
 from tracpro.db.models import Org, Role, User
 from tracpro.i18n import _, resolve_language
+from tracpro.orgs.region_tree import RegionOption, region_options
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
