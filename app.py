@@ -10,10 +10,10 @@ from pathlib import Path
 import streamlit as st
 
 from tracpro.ui.database import require_database
-from tracpro.ui.language import apply_direction, choose_language, session_language
+from tracpro.ui.language import apply_direction, choose_language, tab_language
 from tracpro.ui.navigation import pages_for, resume_requested_page, signed_out_pages
-from tracpro.ui.session import forget_rerun, sign_in
 from tracpro.ui.sidebar import build_context, render_sidebar
+from tracpro.ui.signin import forget_rerun, sign_in
 from tracpro.ui.style import apply_style
 
 # A local file: a material icon here would make every browser fetch it from Google's font servers.
@@ -21,7 +21,7 @@ FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="TracPro", page_icon=str(FAVICON), layout="wide")
 apply_style()
 # Until someone is signed in (and then until their org is known) the language is the last one used.
-choose_language(session_language())
+choose_language(tab_language())
 require_database()
 
 try:

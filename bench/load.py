@@ -18,8 +18,8 @@ run, the database reads, serialising every element); only the drawing is left ou
 happens on the user's own machine, not the server. A page's time is from the request to the
 server's `script_finished`, which is when a browser has every element to draw.
 
-Sign-in is real: each session gets a server session minted in the database, as the sign-in form
-makes them (tracpro.auth.sessions), and sends its cookie on the websocket's handshake; the app
+Sign-in is real: each session gets a login record minted in the database, as the sign-in form
+makes them (tracpro.auth.logins), and sends its cookie on the websocket's handshake; the app
 checks it as it checks any browser's. They are revoked at the end. The server runs with the
 app's settings but the file watcher off (as in the browser tests: nothing to reload). XSRF
 protection stays on; Streamlit checks its token on the websocket only to read st.login's cookie,
@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from bench.load_client import Browser, PageRequest, Visit, run_load, warm_up  # noqa: E402
 from bench.pages import ADMIN, SUPERVISOR, Timings, bench_users, page_addresses  # noqa: E402
 from bench.sync import free_port  # noqa: E402
-from tracpro.auth import sessions  # noqa: E402
+from tracpro.auth import logins  # noqa: E402
 from tracpro.db.models import User  # noqa: E402
 from tracpro.ui.serve import wait_until_healthy  # noqa: E402
 
@@ -107,22 +107,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def mint_sessions(db: Session, logins: list[str], cookie_key: str) -> list[tuple[str, int]]:
-    """A live server session for each login, as the sign-in form makes one: (cookie value, id)."""
+def mint_login_records(db: Session, user_logins: list[str], cookie_key: str) -> list[tuple[str, int]]:
+    """A live login record for each user's login, as the sign-in form makes one: (cookie value, id)."""
     at = datetime.now(UTC)
-    rows = db.execute(select(User.login, User.id).where(User.login.in_(set(logins))))
+    rows = db.execute(select(User.login, User.id).where(User.login.in_(set(user_logins))))
     user_ids = {login: user_id for login, user_id in rows}
     minted = []
-    for login in logins:
-        token = sessions.issue_token(login, cookie_key, at + sessions.LIFETIME)
-        minted.append((token, sessions.start(db, user_ids[login], token, at).id))
+    for login in user_logins:
+        token = logins.issue_token(login, cookie_key, at + logins.LIFETIME)
+        minted.append((token, logins.start(db, user_ids[login], token, at).id))
     return minted
 
 
-def end_sessions(db: Session, session_ids: list[int]) -> None:
+def end_login_records(db: Session, login_ids: list[int]) -> None:
     at = datetime.now(UTC)
-    for session_id in session_ids:
-        sessions.revoke(db, session_id, at)
+    for login_id in login_ids:
+        logins.revoke(db, login_id, at)
 
 
 def page_requests(addresses: list[tuple[str, str, dict[str, str]]]) -> list[PageRequest]:
@@ -155,7 +155,7 @@ def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: f
     roles = [("admin", ADMIN) if number % 2 == 0 else (f"supervisor of {district}", SUPERVISOR)
              for number in range(count)]
     with session_scope() as db:
-        minted = mint_sessions(db, [login for _, login in roles], cookie_key)
+        minted = mint_login_records(db, [login for _, login in roles], cookie_key)
     browsers = [Browser(role, token) for (role, _), (token, _) in zip(roles, minted, strict=True)]
     try:
         with tempfile.TemporaryDirectory(prefix="tracpro-load-") as workdir, ExitStack() as servers:
@@ -170,7 +170,7 @@ def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: f
             memory = [memory_mb(pid) for pid in pids]
     finally:
         with session_scope() as db:
-            end_sessions(db, [session_id for _, session_id in minted])
+            end_login_records(db, [login_id for _, login_id in minted])
     return LoadResults([role for role, _ in roles], elapsed, think, visits, sum(rss for rss, _ in memory),
                        sum(peak for _, peak in memory), cpu, processes)
 

@@ -33,7 +33,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from tracpro.auth.sessions import COOKIE_NAME
+from tracpro.auth.logins import COOKIE_NAME
 
 PAGE_TIMEOUT = 120.0
 

@@ -3,13 +3,14 @@ changing it first)."""
 
 import streamlit as st
 
-from tracpro.auth.users import FormErrors, change_own_password, set_own_language
+from tracpro.auth.users import change_own_password, set_own_language
 from tracpro.db import session_scope
+from tracpro.forms import FormErrors
 from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, resolve_language
 from tracpro.ui.context import notice, require_signed_in, show_notice
-from tracpro.ui.forms import show_errors
+from tracpro.ui.forms import show_form_errors
 from tracpro.ui.language import choose_language
-from tracpro.ui.session import SESSION_ID, now
+from tracpro.ui.signin import LOGIN_ID, now
 
 context = require_signed_in(allow_forced_change=True)
 forced = context.user.must_change_password
@@ -35,7 +36,7 @@ def language_choice() -> None:
             with session_scope() as db:
                 set_own_language(db, context.user.id, chosen or None)
         except FormErrors as error:
-            show_errors(error.errors, {"language": _("Language")})
+            show_form_errors(error, {"language": _("Language")})
         else:
             # The notice is worded in the language the page is about to be drawn in.
             choose_language(resolve_language(chosen or None, context.org_language, context.languages))
@@ -70,11 +71,11 @@ if submitted:
                 password,
                 confirmation,
                 now(),
-                keep_session=st.session_state.get(SESSION_ID),
+                keep_login=st.session_state.get(LOGIN_ID),
             )
     except FormErrors as error:
-        show_errors(
-            error.errors,
+        show_form_errors(
+            error,
             {
                 "current_password": _("Current password"),
                 "password": _("New password"),

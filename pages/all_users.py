@@ -5,16 +5,16 @@ of an org; this page connects them to more."""
 import pandas as pd
 import streamlit as st
 
-from tracpro.auth.access import region_options
 from tracpro.auth.directory import ROLE_NAMES, all_users, give_role, set_user_active
-from tracpro.auth.users import FormErrors
 from tracpro.db import session_scope
 from tracpro.db.models import Role
+from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
+from tracpro.orgs.region_tree import region_options
 from tracpro.orgs.superuser import org_overview
 from tracpro.ui.context import notice, require_superuser, show_notice
-from tracpro.ui.forms import field_labels, region_multiselect, show_errors
-from tracpro.ui.session import now
+from tracpro.ui.forms import field_labels, region_multiselect, show_form_errors
+from tracpro.ui.signin import now
 
 LABELS = {"user": N_("User"), "org": N_("Organization"), "regions": N_("Regions")}
 # After a role is given: (whether they just joined the org, the role) -> the whole sentence.
@@ -65,7 +65,7 @@ with giving:
                 with session_scope() as db:
                     added = give_role(db, user_id, org_id, role, tuple(region_ids))
             except FormErrors as error:
-                show_errors(error.errors, field_labels(LABELS))
+                show_form_errors(error, field_labels(LABELS))
             else:
                 notice(_(GIVEN[added, role]).format(name=by_id[user_id].name, org=org_names[org_id]), "success")
                 st.rerun()
@@ -82,7 +82,7 @@ with status:
             with session_scope() as db:
                 set_user_active(db, context.user.id, target, not active, now())
         except FormErrors as error:
-            show_errors(error.errors, field_labels(LABELS))
+            show_form_errors(error, field_labels(LABELS))
         else:
             done = _("{name} is deactivated.") if active else _("{name} is active again.")
             notice(done.format(name=by_id[target].name), "success")

@@ -13,7 +13,7 @@ from tracpro.ui.home_panels import alerts_panel, featured_indicator_panel
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import POLLS, START_POLL
 from tracpro.ui.rankings import most_active_charts
-from tracpro.ui.session import still_signed_in
+from tracpro.ui.signin import still_signed_in
 from tracpro.ui.tables import pollrun_rows
 
 context = require_signed_in()

@@ -4,22 +4,22 @@ edit or delete it and, where the org allows it, make or clear spoof data."""
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.forms import FormErrors
 from tracpro.i18n import _, format_date, format_number, ngettext
-from tracpro.indicators.editing import Invalid, delete_indicator, save_indicator
+from tracpro.indicators.editing import delete_indicator, save_indicator
 from tracpro.indicators.spoof import clear_spoof, spoof
 from tracpro.queries.choices import indicator_values, question_choices, spoof_allowed
 from tracpro.queries.contacts import contact_list
 from tracpro.queries.indicators import indicator_data
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
-from tracpro.ui.forms import forget_form
+from tracpro.ui.forms import field_labels, forget_form, show_form_errors
 from tracpro.ui.indicator_forms import (
     INDICATOR_LABELS,
     SPOOF_LABELS,
     confirmed,
     indicator_form,
     numeric_choices,
-    show_invalid,
     spoof_form,
 )
 from tracpro.ui.indicators import indicator_filters, indicator_result
@@ -60,8 +60,8 @@ if context.is_admin:
             try:
                 with session_scope() as db:
                     save_indicator(db, scope.org_id, draft, indicator_id)
-            except Invalid as problem:
-                show_invalid(problem, INDICATOR_LABELS)
+            except FormErrors as refusal:
+                show_form_errors(refusal, field_labels(INDICATOR_LABELS))
             else:
                 forget_form(form)
                 saved(_("Changes saved."))
@@ -85,8 +85,8 @@ if context.is_admin:
             try:
                 with session_scope() as db:
                     count = spoof(db, scope.org_id, made)
-            except Invalid as problem:
-                show_invalid(problem, SPOOF_LABELS)
+            except FormErrors as refusal:
+                show_form_errors(refusal, field_labels(SPOOF_LABELS))
             else:
                 forget_form(f"spoof_{indicator_id}")
                 saved(ngettext("Spoof data made: {count} poll date.", "Spoof data made: {count} poll dates.",

@@ -8,14 +8,15 @@ supervisors read them within their own regions (TracPro let supervisors edit the
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.forms import FormErrors
 from tracpro.i18n import _
-from tracpro.indicators.editing import Invalid, save_indicator
+from tracpro.indicators.editing import save_indicator
 from tracpro.queries.choices import question_choices
 from tracpro.queries.indicators import indicator_list
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
-from tracpro.ui.forms import forget_form
-from tracpro.ui.indicator_forms import INDICATOR_LABELS, indicator_form, numeric_choices, show_invalid
+from tracpro.ui.forms import field_labels, forget_form, show_form_errors
+from tracpro.ui.indicator_forms import INDICATOR_LABELS, indicator_form, numeric_choices
 from tracpro.ui.indicators import indicator_table
 from tracpro.ui.links import open_page
 from tracpro.ui.navigation import INDICATOR
@@ -46,8 +47,8 @@ if context.is_admin:
         try:
             with session_scope() as db:
                 indicator_id = save_indicator(db, scope.org_id, draft).id
-        except Invalid as problem:
-            show_invalid(problem, INDICATOR_LABELS)
+        except FormErrors as refusal:
+            show_form_errors(refusal, field_labels(INDICATOR_LABELS))
         else:
             forget_form("add_indicator")
             st.cache_data.clear()

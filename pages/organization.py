@@ -4,13 +4,13 @@ how repeated answers count, which contact fields show, and its logo."""
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.forms import FormErrors
 from tracpro.i18n import _
-from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import current_settings, stored_connection
 from tracpro.orgs.settings import check_connection, save_settings
 from tracpro.ui.context import notice, require_org_admin, show_notice
-from tracpro.ui.forms import field_labels, forget_form
-from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form, show_invalid
+from tracpro.ui.forms import field_labels, forget_form, show_form_errors
+from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form
 
 FORM = "org_settings"
 
@@ -38,8 +38,8 @@ elif submission is not None:
     try:
         with session_scope() as db:
             save_settings(db, org_id, submission.settings)
-    except Invalid as invalid:
-        show_invalid(invalid.errors, field_labels(ORG_LABELS))
+    except FormErrors as refusal:
+        show_form_errors(refusal, field_labels(ORG_LABELS))
     else:
         forget_form(FORM)  # the form starts again from what is now stored (the token field empty)
         st.cache_data.clear()  # names, timezone and visible fields show on every page

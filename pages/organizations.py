@@ -4,12 +4,12 @@ reactivating one (its data stays; its users lose it from their list and the sync
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
-from tracpro.indicators.editing import Invalid
 from tracpro.orgs.superuser import NewOrg, create_org, org_overview, set_org_active
 from tracpro.ui.context import notice, require_superuser, show_notice
-from tracpro.ui.forms import field_labels, forget_form
-from tracpro.ui.settings_forms import TIMEZONES, show_invalid
+from tracpro.ui.forms import field_labels, forget_form, show_form_errors
+from tracpro.ui.settings_forms import TIMEZONES
 
 NEW_ORG_LABELS = {"name": N_("Name"), "slug": N_("Short name"), "timezone": N_("Timezone"),
                   "rapidpro_host": N_("RapidPro host"), "rapidpro_token": N_("RapidPro API token")}
@@ -70,8 +70,8 @@ with creating:
         try:
             with session_scope() as db:
                 created = create_org(db, NewOrg(name, slug, timezone, host, token)).name
-        except Invalid as invalid:
-            show_invalid(invalid.errors, field_labels(NEW_ORG_LABELS))
+        except FormErrors as refusal:
+            show_form_errors(refusal, field_labels(NEW_ORG_LABELS))
         else:
             forget_form("new_org")
             st.cache_data.clear()

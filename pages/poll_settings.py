@@ -5,16 +5,16 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.db import session_scope
+from tracpro.forms import FormErrors
 from tracpro.i18n import _, format_number, ngettext
-from tracpro.indicators.editing import Invalid
 from tracpro.orgs.choices import flow_choices, polls_for_edit
 from tracpro.orgs.polls import edit_poll
 from tracpro.orgs.tracking import set_active_polls
 from tracpro.sync.requests import request_sync
 from tracpro.ui.context import notice, require_org_admin, show_notice
-from tracpro.ui.forms import forget_form
+from tracpro.ui.forms import forget_form, show_form_errors
 from tracpro.ui.links import page_link
-from tracpro.ui.settings_forms import poll_edit_form, show_invalid
+from tracpro.ui.settings_forms import poll_edit_form
 
 context, org_id = require_org_admin()
 with session_scope() as db:
@@ -87,10 +87,10 @@ with editing:
         try:
             with session_scope() as db:
                 saved = edit_poll(db, org_id, poll.id, name, questions).name
-        except Invalid as invalid:
-            show_invalid(invalid.errors, {"name": _("Poll name"), "questions": _("Questions")}
-                         | {f"question_{q.id}": _("Question “{name}”").format(name=q.rapidpro_name)
-                            for q in poll.questions})
+        except FormErrors as refusal:
+            show_form_errors(refusal, {"name": _("Poll name"), "questions": _("Questions")}
+                             | {f"question_{q.id}": _("Question “{name}”").format(name=q.rapidpro_name)
+                                for q in poll.questions})
         else:
             forget_form(f"edit_poll_{poll.id}")  # the form starts again from what is stored
             st.cache_data.clear()

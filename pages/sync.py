@@ -6,14 +6,14 @@ import streamlit as st
 
 from tracpro.db import session_scope
 from tracpro.db.models import Role
+from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _, format_date, format_number, ngettext
-from tracpro.indicators.editing import Invalid
 from tracpro.orgs.settings import parse_days
 from tracpro.queries.sync_status import sync_status
 from tracpro.sync.requests import request_sync
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
 from tracpro.ui.database import read_scoped_live
-from tracpro.ui.settings_forms import show_invalid
+from tracpro.ui.forms import show_form_errors
 from tracpro.ui.tables import DATETIME
 
 REFRESH_SECONDS = 5
@@ -71,8 +71,8 @@ with older_column:
     if fetch:
         try:
             days = parse_days(days_text)
-        except Invalid as invalid:
-            show_invalid(invalid.errors, {"days": _("Days back")})
+        except FormErrors as refusal:
+            show_form_errors(refusal, {"days": _("Days back")})
         else:
             asked(days)
 

@@ -4,15 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.auth import lockout
-from tracpro.auth.access import region_options
 from tracpro.auth.members import org_members
-from tracpro.auth.users import FormErrors, actor_for, create_user, update_user
+from tracpro.auth.users import actor_for, create_user, update_user
 from tracpro.db import session_scope
 from tracpro.db.models import Role, User
+from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
+from tracpro.orgs.region_tree import region_options
 from tracpro.ui.context import notice, require_role, show_notice
-from tracpro.ui.forms import field_labels, forget_form, show_errors
-from tracpro.ui.session import now
+from tracpro.ui.forms import field_labels, forget_form, show_form_errors
+from tracpro.ui.signin import now
 from tracpro.ui.user_forms import FIELD_LABELS, ROLE_LABELS, user_form
 
 # Whole sentences, one a role, so that each language words them its own way.
@@ -59,7 +60,7 @@ with adding:
             with session_scope() as db:
                 create_user(db, org_id, draft, now())
         except FormErrors as error:
-            show_errors(error.errors, field_labels(FIELD_LABELS))
+            show_form_errors(error, field_labels(FIELD_LABELS))
         else:
             forget_form("add_user")
             notice(_(CREATED[draft.role]).format(email=draft.email.strip().lower()), "success")
@@ -96,7 +97,7 @@ with editing:
                     now(),
                 )
         except FormErrors as error:
-            show_errors(error.errors, field_labels(FIELD_LABELS))
+            show_form_errors(error, field_labels(FIELD_LABELS))
         else:
             notice(_("{name} updated.").format(name=draft.name.strip()), "success")
             st.rerun()

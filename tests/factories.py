@@ -105,11 +105,11 @@ class MembershipFactory(Factory):
     role = models.Role.SUPERVISOR
 
 
-class UserSessionFactory(Factory):
-    """A live server-side session; `token` (not stored) is the cookie value it was issued for."""
+class LoginRecordFactory(Factory):
+    """A live login record; `token` (not stored) is the cookie value it was issued for."""
 
     class Meta:
-        model = models.UserSession
+        model = models.LoginRecord
 
     class Params:
         token = factory.Sequence(lambda n: f"test-cookie-{n}-{uuid.uuid4().hex}")

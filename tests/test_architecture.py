@@ -1,4 +1,27 @@
-"""Conventions of the code base, checked rather than remembered (see ../shared/STYLE.md)."""
+"""Conventions of the code base, checked rather than remembered (see ../shared/STYLE.md).
+
+The packages stand in layers, lowest first; a module may import its own package and the packages
+of the layers below its own, never a package of its own layer or above:
+
+1. config, i18n, geometry, rapidpro, simulator: standalone, none imports another part of TracPro.
+   rapidpro is the client (the one place temba_client is used), simulator the local RapidPro.
+2. db, forms, charts: the schema and its sessions; the error every form raises; figures drawn
+   from plain data (never from the database).
+3. polls, answers: poll semantics without the database; the answers' value rule, applied in SQL.
+4. orgs: what an org tracks (its region tree, groups, polls) and its settings.
+5. auth: users, roles, and the scope built over the org's region tree (NotFound lives beside it).
+6. indicators, outbox: indicator editing (scoped); actions stored first and pushed to RapidPro.
+7. actions: what users ask RapidPro to do, written to the outbox.
+8. sync: RapidPro read into the database, the outbox pushed, the demo set up.
+9. queries: the read models, over everything written below (the sync's state and the actions'
+   choices included).
+10. ui: the Streamlit helpers.
+11. pages, app.py, sync_job.py, run.py, `python -m tracpro`: the edges; nothing imports them.
+
+Why: a change low down reaches everything above it, so the lower a module, the fewer reasons
+it should have to change; an import back up would make a low module change with a high one (the
+org's settings with the sync, say) and ties the two into one, which is how cycles start.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +41,78 @@ PYTHON_FILES = sorted(
     if not {".venv", "tests", "bench"} & set(path.relative_to(ROOT).parts)
     and "migrations" not in path.parts
 )
+
+
+# The order described in the module docstring, lowest first (package names without "tracpro.").
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("config", "i18n", "geometry", "rapidpro", "simulator", "tracpro"),
+    ("db", "forms", "charts"),
+    ("polls", "answers"),
+    ("orgs",),
+    ("auth",),
+    ("indicators", "outbox"),
+    ("actions",),
+    ("sync",),
+    ("queries",),
+    ("ui",),
+    ("pages", "app", "sync_job", "run", "__main__"),
+)
+LAYER_OF = {package: number for number, packages in enumerate(LAYERS, start=1) for package in packages}
+EDGES = {"pages", "app", "sync_job", "run"}  # the edges outside the tracpro package
+LAYERED_FILES = sorted(
+    path for path in ROOT.rglob("*.py") if not {".venv", "tests", "bench"} & set(path.relative_to(ROOT).parts)
+)
+
+
+def _package_of_file(relative: Path) -> str:
+    """The package a file belongs to, as named in LAYERS: tracpro/orgs/polls.py -> "orgs",
+    tracpro/forms.py -> "forms", pages/home.py -> "pages", app.py -> "app"."""
+    parts = relative.with_suffix("").parts
+    if parts[0] != "tracpro":
+        return parts[0]
+    return "tracpro" if parts[1:] == ("__init__",) else parts[1]
+
+
+def _package_of_module(module: str) -> str | None:
+    """The package an imported module belongs to, as named in LAYERS; None for other libraries."""
+    parts = module.split(".")
+    if parts[0] == "tracpro":
+        return parts[1] if len(parts) > 1 else "tracpro"
+    return parts[0] if parts[0] in EDGES else None
+
+
+def _absolute(relative: Path, node: ast.ImportFrom) -> str:
+    """The module a `from . import x` names, resolved against the importing file's place."""
+    if node.level == 0:
+        return node.module or ""
+    base = list(relative.with_suffix("").parts[:-node.level])
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def back_arrows(relative: Path, source: str) -> list[str]:
+    """Every import in `source` (the file at `relative`) of a package from its own layer or
+    above, each named with its line and the two layers."""
+    package = _package_of_file(relative)
+    found = []
+    for node in ast.walk(ast.parse(source, filename=str(relative))):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(relative, node)
+            # `from tracpro import sync` imports the package named, not tracpro's __init__.
+            modules = [f"{base}.{alias.name}" for alias in node.names] if base == "tracpro" else [base]
+        else:
+            continue
+        for module in modules:
+            target = _package_of_module(module)
+            if target is None or target == package:
+                continue
+            if LAYER_OF.get(target, 0) >= LAYER_OF[package]:
+                found.append(
+                    f"{relative}:{node.lineno} imports {module}: {target} (layer {LAYER_OF.get(target)}) is not "
+                    f"below {package} (layer {LAYER_OF[package]})"
+                )
+    return found
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -111,3 +206,25 @@ def test_comments_and_names_need_no_document_outside_the_repository():
     found = [f"{path.relative_to(ROOT)}:{line}: {text}" for path in OUR_SOURCES
              for line, text in _outside_references(path.read_text(encoding="utf-8"))]
     assert found == []
+def test_every_package_has_a_layer():
+    unplaced = {_package_of_file(path.relative_to(ROOT)) for path in LAYERED_FILES} - set(LAYER_OF)
+    assert unplaced == set(), f"place these packages in LAYERS (tests/test_architecture.py): {sorted(unplaced)}"
+def test_no_module_imports_a_package_from_its_own_layer_or_above():
+    found = [
+        arrow
+        for path in LAYERED_FILES
+        for arrow in back_arrows(path.relative_to(ROOT), path.read_text())
+    ]
+    assert found == [], "imports that run back up the layers:\n" + "\n".join(found)
+@pytest.mark.parametrize(("file", "source"), [
+    ("tracpro/orgs/settings.py", "from tracpro.sync.counts import Counts"),
+    ("tracpro/outbox/handlers.py", "def later():\n    import tracpro.sync.runner"),
+    ("tracpro/db/upsert.py", "from tracpro.forms import FormErrors"),  # a sibling in the same layer
+    ("tracpro/simulator/server.py", "from .. import db"),
+    ("tracpro/polls/rules.py", "from tracpro import orgs"),
+])
+def test_the_layer_check_names_an_import_that_runs_back_up(file, source):
+    assert len(back_arrows(Path(file), source)) == 1
+def test_the_layer_check_lets_imports_run_down():
+    assert back_arrows(Path("tracpro/sync/runs.py"), "from tracpro.answers import recompute_values_to_use\n"
+                       "from tracpro.db.upsert import upsert\nfrom .counts import Counts\nimport sqlalchemy") == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.orm import Session
 
-from bench.load import app_server, mint_sessions, page_requests
+from bench.load import app_server, mint_login_records, page_requests
 from bench.load_client import Browser, PageRequest, run_load, warm_up
 from tests import factories as f
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, Dashboard, build_dashboard
@@ -44,7 +44,7 @@ def loaded_app(database_server, tmp_path_factory) -> Iterator[LoadedApp]:
             f.use_session(session)
             try:
                 world = build_dashboard(session)
-                (admin, _), (supervisor, _) = mint_sessions(session, [ADMIN, SUPERVISOR], COOKIE_KEY)
+                (admin, _), (supervisor, _) = mint_login_records(session, [ADMIN, SUPERVISOR], COOKIE_KEY)
                 session.commit()
             finally:
                 f.use_session(None)

@@ -13,13 +13,13 @@ from tracpro.actions.contact_validation import (
     BAD_HANDLE,
     NOT_A_PHONE,
     ContactInput,
-    InvalidContact,
     search_languages,
     validate_contact,
 )
 from tracpro.actions.contacts import create_contact, delete_contact, update_contact
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, FieldType, OutboxStatus
+from tracpro.forms import FormErrors
 from tracpro.outbox.pusher import push_pending
 from tracpro.rapidpro import RapidPro
 from tracpro.simulator import Simulator
@@ -44,16 +44,18 @@ def _form(world, **changes) -> ContactInput:
 
 
 def test_an_empty_form_lists_every_required_field(db, world):
-    with pytest.raises(InvalidContact) as raised:
+    with pytest.raises(FormErrors) as raised:
         validate_contact(db, world["sam"], ContactInput())
     assert raised.value.errors == {key: ["This field is required."]
                                    for key in ("name", "urn", "region", "groups", "language")}
 
 
 def test_a_supervisor_cannot_put_a_contact_in_someone_elses_region(db, world):
-    with pytest.raises(InvalidContact) as raised:
+    with pytest.raises(FormErrors) as raised:
         validate_contact(db, world["sam"], _form(world, region_id=world["kunar"].id))
-    assert raised.value.errors == {"region": ["Select a valid choice. That choice is not one of the available choices."]}
+    assert raised.value.errors == {
+        "region": ["Select a valid choice. That choice is not one of the available choices."]
+    }
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,7 @@ def test_a_supervisor_cannot_put_a_contact_in_someone_elses_region(db, world):
     ],
 )
 def test_urns_are_checked(db, world, scheme, path, message):
-    with pytest.raises(InvalidContact) as raised:
+    with pytest.raises(FormErrors) as raised:
         validate_contact(db, world["sam"], _form(world, urn_scheme=scheme, urn_path=path))
     assert raised.value.errors == {"urn": [message]}
 
@@ -81,7 +83,7 @@ def test_valid_input_is_normalised(db, world):
     assert (clean["urn"], clean["fields"]) == ("tel:+250788123456", {"age": "34"})
     assert validate_contact(db, world["sam"], _form(world, urn_path="+19102223333"),
                             contact_id=world["existing"].id)["urn"] == "tel:+19102223333"  # its own number
-    with pytest.raises(InvalidContact) as raised:
+    with pytest.raises(FormErrors) as raised:
         validate_contact(db, world["sam"], _form(world, fields={"age": "old"}))
     assert raised.value.errors == {"age": ["Enter a number."]}
 

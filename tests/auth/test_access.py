@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tests import factories as f
-from tracpro.auth.access import org_access, org_choices, region_options
+from tracpro.auth.access import org_access, org_choices
 from tracpro.db.models import Role
+from tracpro.orgs.region_tree import region_options
 
 
 def test_members_switch_between_their_active_orgs_and_superusers_between_all(db):

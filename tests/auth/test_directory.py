@@ -7,8 +7,8 @@ import pytest
 
 from tests import factories as f
 from tracpro.auth.directory import all_users, give_role, set_user_active
-from tracpro.auth.users import FormErrors
-from tracpro.db.models import Membership, Role, User, UserSession
+from tracpro.db.models import LoginRecord, Membership, Role, User
+from tracpro.forms import FormErrors
 
 
 @pytest.fixture
@@ -49,17 +49,17 @@ def test_a_supervisor_needs_active_regions_of_that_org(db, world, regions, messa
     region_ids = {"old": (old.id,), "foreign": (f.RegionFactory(org=health).id,)}.get(regions, regions)
     with pytest.raises(FormErrors) as raised:
         give_role(db, ann.id, water.id, Role.SUPERVISOR, region_ids)
-    assert raised.value.errors == {"regions": message}
+    assert raised.value.errors == {"regions": [message]}
     assert db.query(Membership).filter_by(user_id=ann.id, org_id=water.id).count() == 0
 
 
 def test_deactivating_signs_out_everywhere_and_reactivating_lets_back_in(db, world):
     *_, ann = world
-    live = f.UserSessionFactory(user=ann)
+    live = f.LoginRecordFactory(user=ann)
     admin = f.UserFactory(is_superuser=True)
     set_user_active(db, admin.id, ann.id, False, f.NOW)
     db.expire_all()
-    assert not db.get(User, ann.id).is_active and db.get(UserSession, live.id).revoked_at == f.NOW
+    assert not db.get(User, ann.id).is_active and db.get(LoginRecord, live.id).revoked_at == f.NOW
     set_user_active(db, admin.id, ann.id, True, f.NOW)
     assert db.get(User, ann.id).is_active
 
@@ -68,5 +68,5 @@ def test_nobody_deactivates_themselves(db, world):
     *_, ann = world
     with pytest.raises(FormErrors) as raised:
         set_user_active(db, ann.id, ann.id, False, f.NOW)
-    assert raised.value.errors == {"user": "You can't deactivate your own account."}
+    assert raised.value.errors == {"user": ["You can't deactivate your own account."]}
     assert db.get(User, ann.id).is_active

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tracpro.auth import users
 from tracpro.auth.passwords import check_password
 from tracpro.auth.users import (
     Actor,
-    FormErrors,
     UserDraft,
     actor_for,
     change_own_password,
@@ -18,6 +16,7 @@ from tracpro.auth.users import (
     update_user,
 )
 from tracpro.db.models import Role
+from tracpro.forms import GENERAL, FormErrors
 
 NOW = f.NOW
 
@@ -29,7 +28,7 @@ def org(db):
     return org
 
 
-def _errors(call) -> dict[str, str]:
+def _errors(call) -> dict[str, list[str]]:
     with pytest.raises(FormErrors) as raised:
         call()
     return raised.value.errors
@@ -39,10 +38,10 @@ def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
     f.UserFactory(login="taken@example.org")
     db.flush()
     assert _errors(lambda: create_user(db, org.id, UserDraft("", "", Role.SUPERVISOR), NOW)) == {
-        "name": "This field is required.",
-        "email": "This field is required.",
-        "regions": "This field is required.",
-        "password": "This field is required.",
+        "name": ["This field is required."],
+        "email": ["This field is required."],
+        "regions": ["This field is required."],
+        "password": ["This field is required."],
     }
     region = f.RegionFactory(org=org)
     db.flush()
@@ -50,7 +49,7 @@ def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
         lambda: create_user(
             db, org.id, UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "123", "123"), NOW
         )
-    ) == {"password": "Ensure this value has at least 8 characters (it has 3)."}
+    ) == {"password": ["Ensure this value has at least 8 characters (it has 3)."]}
     assert _errors(
         lambda: create_user(
             db,
@@ -58,7 +57,7 @@ def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
             UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "password1", "password2"),
             NOW,
         )
-    ) == {"confirm_password": "Passwords don't match."}
+    ) == {"confirm_password": ["Passwords don't match."]}
     assert _errors(
         lambda: create_user(
             db,
@@ -66,12 +65,12 @@ def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
             UserDraft("Mo", " Taken@Example.org ", Role.SUPERVISOR, (region.id,), "password1", "password1"),
             NOW,
         )
-    ) == {"email": "Email address already taken."}
+    ) == {"email": ["Email address already taken."]}
     assert _errors(
         lambda: create_user(
             db, org.id, UserDraft("Mo", "not-an-address", Role.ADMIN, (), "password1", "password1"), NOW
         )
-    ) == {"email": "Enter a valid email address."}
+    ) == {"email": ["Enter a valid email address."]}
 
 
 def test_a_new_user_signs_in_with_the_lower_case_email_and_must_change_the_password(db, org):
@@ -94,16 +93,16 @@ def test_regions_must_belong_to_the_org(db, org):
     db.flush()
     draft = UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (foreign.id,), "password1", "password1")
     assert _errors(lambda: create_user(db, org.id, draft, NOW)) == {
-        "regions": "Choose regions of this organisation only."
+        "regions": ["Choose regions of this organisation only."]
     }
 
 
-def test_setting_a_password_forces_a_change_ends_sessions_and_unlocks(db, org):
+def test_setting_a_password_forces_a_change_signs_out_everywhere_and_unlocks(db, org):
     admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
     member = f.MembershipFactory(org=org, role=Role.ADMIN)
     target = member.user
     target.locked_until, target.failed_login_count = NOW, 5
-    live = f.UserSessionFactory(user=target)
+    live = f.LoginRecordFactory(user=target)
     db.flush()
     draft = UserDraft(target.name, target.login, Role.ADMIN, (), "new password", "new password")
     update_user(db, org.id, target.id, draft, actor_for(db, admin.id, False), NOW)
@@ -113,10 +112,10 @@ def test_setting_a_password_forces_a_change_ends_sessions_and_unlocks(db, org):
     assert live.revoked_at == NOW
 
 
-def test_deactivating_ends_the_users_sessions(db, org):
+def test_deactivating_signs_the_user_out_everywhere(db, org):
     admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
     target = f.MembershipFactory(org=org, role=Role.ADMIN).user
-    live = f.UserSessionFactory(user=target)
+    live = f.LoginRecordFactory(user=target)
     db.flush()
     update_user(
         db,
@@ -146,8 +145,8 @@ def test_admins_cannot_lock_themselves_out(db, org):
         )
     )
     assert errors == {
-        "is_active": "You can't deactivate your own account.",
-        "role": "You can't remove your own administrator role.",
+        "is_active": ["You can't deactivate your own account."],
+        "role": ["You can't remove your own administrator role."],
     }
 
 
@@ -160,7 +159,7 @@ def test_an_org_admin_cannot_change_the_account_of_someone_working_in_another_or
     db.flush()
     actor = actor_for(db, admin.id, False)
     draft = UserDraft(shared.name, shared.login, Role.SUPERVISOR, (region.id,), is_active=False)
-    assert users.GENERAL in _errors(lambda: update_user(db, org.id, shared.id, draft, actor, NOW))
+    assert GENERAL in _errors(lambda: update_user(db, org.id, shared.id, draft, actor, NOW))
     # ... but may still change what they do in this org.
     draft = UserDraft(shared.name, shared.login, Role.SUPERVISOR, (other_region.id,))
     update_user(db, org.id, shared.id, draft, actor, NOW)
@@ -177,22 +176,22 @@ def test_an_org_admin_cannot_change_the_account_of_someone_working_in_another_or
     assert not shared.is_active
 
 
-def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_session(db, org):
+def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_login(db, org):
     user = f.MembershipFactory(org=org, role=Role.ADMIN, user__must_change_password=True).user
-    here, elsewhere = f.UserSessionFactory(user=user), f.UserSessionFactory(user=user)
+    here, elsewhere = f.LoginRecordFactory(user=user), f.LoginRecordFactory(user=user)
     db.flush()
 
     def change(current: str, new: str, again: str) -> None:
-        change_own_password(db, user.id, current, new, again, NOW, keep_session=here.id)
+        change_own_password(db, user.id, current, new, again, NOW, keep_login=here.id)
 
     assert _errors(lambda: change("wrong", "new password", "new password")) == {
-        "current_password": "Your current password was entered incorrectly."
+        "current_password": ["Your current password was entered incorrectly."]
     }
     assert _errors(lambda: change(f.PASSWORD, f.PASSWORD, f.PASSWORD)) == {
-        "password": "Choose a password different from your current one."
+        "password": ["Choose a password different from your current one."]
     }
     assert _errors(lambda: change(f.PASSWORD, "short", "short")) == {
-        "password": "Ensure this value has at least 8 characters (it has 5)."
+        "password": ["Ensure this value has at least 8 characters (it has 5)."]
     }
     change(f.PASSWORD, "new password", "new password")
     db.refresh(here), db.refresh(elsewhere)
@@ -216,6 +215,7 @@ def test_a_language_tracpro_has_no_translation_for_is_refused_and_nothing_change
     user = f.UserFactory(login="lang@example.org", language="es")
     db.flush()
     for code in ("xx", "", "FR", "fr-CA"):
-        assert _errors(lambda code=code: set_own_language(db, user.id, code)) == {"language": "Select a valid choice."}
+        refused = _errors(lambda code=code: set_own_language(db, user.id, code))
+        assert refused == {"language": ["Select a valid choice."]}
     db.refresh(user)
     assert user.language == "es"

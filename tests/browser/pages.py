@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracpro.auth.sessions import COOKIE_NAME
+from tracpro.auth.logins import COOKIE_NAME
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

@@ -29,12 +29,12 @@ from tests.browser.pages import (
     wait_for_app,
 )
 from tests.conftest import ROOT
-from tracpro.auth.access import region_options
 from tracpro.auth.demo import SUPERVISORS
 from tracpro.auth.scope import build_scope, user_region_ids
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Membership, User
 from tracpro.i18n import LANGUAGES, _, gettext_in, isolated, use_language
+from tracpro.orgs.region_tree import region_options
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import poll_dates, poll_list
 from tracpro.queries.responses import pollrun_responses

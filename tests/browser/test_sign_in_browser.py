@@ -8,19 +8,19 @@ from sqlalchemy import select
 
 from tests.browser.conftest import ADMIN, SUPERVISOR
 from tests.browser.pages import DESKTOP, PHONE, SIGN_IN_TITLE, heading, sign_in, signed_in_at_home, wait_for_app
-from tracpro.auth.sessions import token_hash
+from tracpro.auth.logins import token_hash
 from tracpro.db.connection import make_engine
-from tracpro.db.models import UserSession
+from tracpro.db.models import LoginRecord
 
 pytestmark = pytest.mark.browser
 
 
-def server_session(served_app, cookie_value: str) -> UserSession | None:
+def server_session(served_app, cookie_value: str) -> LoginRecord | None:
     engine = make_engine(served_app.database_url)
     try:
         with engine.connect() as connection:
             row = connection.execute(
-                select(UserSession).where(UserSession.token_hash == token_hash(cookie_value))
+                select(LoginRecord).where(LoginRecord.token_hash == token_hash(cookie_value))
             ).one_or_none()
     finally:
         engine.dispose()

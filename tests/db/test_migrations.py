@@ -130,3 +130,27 @@ def test_the_activity_totals_start_from_the_per_poll_counts(fresh_database):
             assert rows("SELECT reporter_group_id, responses FROM activity_group_totals") == [(2, 5)]
     finally:
         engine.dispose()
+
+
+def test_the_login_records_keep_everyone_signed_in(fresh_database):
+    """user_sessions is renamed login_records with its rows: nobody is signed out by the upgrade,
+    and new rows still get ids after the old ones."""
+    engine = make_engine(fresh_database)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "b3e6f0a2c918")
+            connection.execute(text(
+                "INSERT INTO users (login, name, password_hash) VALUES ('sam@example.org', 'Sam', 'x')"))
+            connection.execute(text(
+                "INSERT INTO user_sessions (user_id, token_hash, expires_at) "
+                "SELECT id, repeat('a', 64), '2026-11-23 10:00+00' FROM users"))
+        upgrade_to_head(engine)
+        with engine.begin() as connection:
+            assert "user_sessions" not in _tables(engine)
+            assert connection.execute(text("SELECT token_hash FROM login_records")).scalar_one() == "a" * 64
+            new_id = connection.execute(text(
+                "INSERT INTO login_records (user_id, token_hash, expires_at) "
+                "SELECT id, repeat('b', 64), '2026-11-23 10:00+00' FROM users RETURNING id")).scalar_one()
+            assert new_id == 2
+    finally:
+        engine.dispose()

@@ -17,13 +17,14 @@ from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.queries.tracpro_data import build_data
-from tracpro.actions.contact_validation import ContactInput, InvalidContact
+from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import create_contact
 from tracpro.actions.messages import reply
 from tracpro.actions.polls import ActionRefused
-from tracpro.auth.users import FormErrors, UserDraft, create_user
+from tracpro.auth.users import UserDraft, create_user
 from tracpro.db.models import BaselineTerm, Contact, DataField, FieldType, Message, OutboxAction, Role, User
-from tracpro.indicators.editing import IndicatorInput, Invalid, save_indicator
+from tracpro.forms import FormErrors
+from tracpro.indicators.editing import IndicatorInput, save_indicator
 from tracpro.orgs.polls import QuestionEdit, edit_poll
 from tracpro.orgs.settings import OrgSettings, parse_days, save_settings
 
@@ -59,7 +60,7 @@ def attempt(db, action, refusals):
 
 def messages_of(refusal) -> list[str]:
     errors = refusal.errors if hasattr(refusal, "errors") else {"": [str(refusal)]}
-    return [message for value in errors.values() for message in ([value] if isinstance(value, str) else value)]
+    return [message for messages in errors.values() for message in messages]
 
 
 @FORM
@@ -84,7 +85,7 @@ def test_contact_form(db, data, name, scheme, path, region, groups, language, ag
     group_ids = tuple(data.groups[g].id if isinstance(g, str) else g for g in groups)
     before = counts(db, Contact, OutboxAction)
     draft = ContactInput(name, scheme, path, region_id, group_ids, language, {"age": age})
-    contact, refusal = attempt(db, lambda: create_contact(db, scope, None, draft)[0], (InvalidContact,))
+    contact, refusal = attempt(db, lambda: create_contact(db, scope, None, draft)[0], (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, Contact, OutboxAction) == before
@@ -123,7 +124,7 @@ def test_indicator_form(db, data, name, title, start, end, baseline, follow_up):
 
     draft = IndicatorInput(name, start, end, question(baseline), question(follow_up), title)
     before = counts(db, BaselineTerm)
-    indicator, refusal = attempt(db, lambda: save_indicator(db, data.unicef.id, draft), (Invalid,))
+    indicator, refusal = attempt(db, lambda: save_indicator(db, data.unicef.id, draft), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, BaselineTerm) == before
@@ -147,7 +148,7 @@ def test_org_settings_form(db, data, name, timezone, language, languages, host, 
         # Read before attempt() rolls the savepoint back: afterwards the fields are as they were.
         return set(db.scalars(select(DataField.key).where(DataField.org_id == org.id, DataField.is_visible)))
 
-    shown, refusal = attempt(db, save_and_read_visible_fields, (Invalid,))
+    shown, refusal = attempt(db, save_and_read_visible_fields, (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         db.refresh(org)
@@ -180,7 +181,7 @@ def test_new_supervisor_form(db, data, name, email, password, regions):
 def test_poll_edit_form(db, data, name, question_name, question_type, question_id):
     qid = data.questions[question_id].id if isinstance(question_id, str) else question_id
     edits = [QuestionEdit(qid, question_name, question_type, True)]
-    poll, refusal = attempt(db, lambda: edit_poll(db, data.unicef.id, data.poll.id, name, edits), (Invalid,))
+    poll, refusal = attempt(db, lambda: edit_poll(db, data.unicef.id, data.poll.id, name, edits), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         db.refresh(data.poll)
@@ -197,7 +198,7 @@ def test_poll_edit_form(db, data, name, question_name, question_type, question_i
 def test_fetch_older_runs_days(text):
     try:
         days = parse_days(text)
-    except Invalid as refusal:
+    except FormErrors as refusal:
         assert refusal.errors == {"days": ["Enter a whole number of days, 1 or more."]}
     else:
         assert days >= 1 and days == int(text.strip())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tracpro.db.models import Answer, QuestionType, Region, SameDayMode
-from tracpro.indicators.editing import Invalid
+from tracpro.forms import FormErrors
 from tracpro.orgs.polls import QuestionEdit, edit_poll
 from tracpro.orgs.regions import deactivate_region
 from tracpro.orgs.settings import OrgSettings, parse_days, save_settings
@@ -112,7 +112,7 @@ def _settings(**changes) -> OrgSettings:
 )
 def test_org_settings_are_checked(db, changes, field, message):
     org = f.OrgFactory(name="Before")
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(FormErrors) as raised:
         save_settings(db, org.id, _settings(**changes))
     assert raised.value.errors[field] == [message]
     assert db.get(type(org), org.id).name == "Before"
@@ -134,7 +134,7 @@ def test_switching_the_same_day_mode_recomputes_values_to_use(db):
 
 @pytest.mark.parametrize("text", ["", "0", "zero", "1.1", "-2"])
 def test_fetch_older_runs_needs_whole_days(text):
-    with pytest.raises(Invalid, match="whole number of days"):
+    with pytest.raises(FormErrors, match="whole number of days"):
         parse_days(text)
 
 
@@ -154,5 +154,5 @@ def test_poll_edits_keep_custom_names_and_types_and_recompute_answers(db):
             question.is_active) == ("Livestock", None, QuestionType.NUMERIC, True, False)
     # Now numeric, its answers follow the org's same-day rule ("use last": its own value here).
     assert db.scalars(select(Answer.value_to_use).where(Answer.question_id == question.id)).one() == "4"
-    with pytest.raises(Invalid):
+    with pytest.raises(FormErrors):
         edit_poll(db, poll.org_id, poll.id, "x", [QuestionEdit(f.QuestionFactory().id, "y", "open", True)])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tracpro.db.models import Contact, Region
-from tracpro.indicators.editing import Invalid
+from tracpro.forms import FormErrors
 from tracpro.orgs.choices import (
     current_settings,
     flow_choices,
@@ -149,7 +149,7 @@ def test_a_logo_must_be_the_image_it_claims_to_be(db, content, content_type):
     org = f.OrgFactory()
     settings = OrgSettings("Org", "UTC", "en", ("en",), "", None, "use_last", logo=content,
                            logo_content_type=content_type)
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(FormErrors) as raised:
         save_settings(db, org.id, settings)
     assert raised.value.errors == {"logo": ["This file is not a PNG, JPEG, SVG or WebP image, whatever its name says."]}
     assert db.get(type(org), org.id).logo is None

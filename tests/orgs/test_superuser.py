@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tracpro.auth.access import org_choices
 from tracpro.db.models import Membership, Org, Role
-from tracpro.forms import REQUIRED
-from tracpro.indicators.editing import Invalid
+from tracpro.forms import REQUIRED, FormErrors
 from tracpro.orgs.superuser import SLUG, NewOrg, create_org, org_overview, set_org_active
 
 
@@ -28,7 +27,7 @@ def test_a_new_org_is_created_active_with_its_rapidpro_connection(db):
 def test_every_problem_is_named_and_nothing_is_created(db):
     f.OrgFactory(slug="taken")
     before = db.scalar(select(func.count()).select_from(Org))
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(FormErrors) as refused:
         create_org(db, NewOrg("", "Not A Slug!", "Mars/Olympus", "ftp:/nowhere", "x" * 300))
     assert refused.value.errors == {
         "name": [REQUIRED],
@@ -37,7 +36,7 @@ def test_every_problem_is_named_and_nothing_is_created(db):
         "rapidpro_host": ["Enter a valid URL, such as https://app.rapidpro.io."],
         "rapidpro_token": ["Ensure this value has at most 255 characters (it has 300)."],
     }
-    with pytest.raises(Invalid) as duplicate:
+    with pytest.raises(FormErrors) as duplicate:
         create_org(db, NewOrg("Another", "taken"))
     assert duplicate.value.errors == {"slug": ["Another org already uses this short name."]}
     assert db.scalar(select(func.count()).select_from(Org)) == before
@@ -55,7 +54,7 @@ def test_a_deactivated_org_leaves_its_members_org_lists_and_comes_back(db):
     assert db.scalar(select(func.count()).select_from(Membership).where(Membership.org_id == org.id)) == 1
     set_org_active(db, org.id, True)
     assert [choice.id for choice in org_choices(db, user.id, is_superuser=False)] == [org.id]
-    with pytest.raises(Invalid):
+    with pytest.raises(FormErrors):
         set_org_active(db, 10**9, False)
 
 
@@ -67,7 +66,7 @@ def test_any_input_either_creates_a_valid_org_or_names_its_problems(db, name, sl
     nested = db.begin_nested()
     try:
         org = create_org(db, NewOrg(name, slug, timezone))
-    except Invalid as refused:
+    except FormErrors as refused:
         assert refused.errors and all(messages for messages in refused.errors.values())
     else:
         assert org.name == name.strip() and 0 < len(org.name) <= 255 and org.slug == slug.strip()

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from tests import factories as f
 from tests.conftest import ROOT
 from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, SUPERUSER, errors, page_titles, signed_in
-from tracpro.auth.sessions import SignedInUser
+from tracpro.auth.logins import SignedInUser
 from tracpro.db.models import Role
 from tracpro.ui.context import CONTEXT, REQUESTED_PAGE, Context
 

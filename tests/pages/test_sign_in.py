@@ -1,4 +1,4 @@
-"""Signing in and out through app.py: the form, wrong passwords, the lockout, the server session."""
+"""Signing in and out through app.py: the form, wrong passwords, the lockout, the login record."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.pages.app import APP, errors, on_sign_in_page, open_app, page_titles, signed_in, submit_login
-from tracpro.auth.sessions import NO_ORG, token_hash
-from tracpro.db.models import Role, User, UserSession
-from tracpro.ui.session import SESSION_ID
+from tracpro.auth.logins import NO_ORG, token_hash
+from tracpro.db.models import LoginRecord, Role, User
+from tracpro.ui.signin import LOGIN_ID
 
 
 def _supervisor(db, login="ann@example.org", **user_fields) -> User:
@@ -80,13 +80,13 @@ def test_the_fifth_failure_locks_the_account_and_says_until_when(db):
     assert user.failed_login_count == 5
 
 
-def test_the_right_password_opens_home_and_starts_a_server_session(db):
+def test_the_right_password_opens_home_and_stores_a_login_record(db):
     user = _supervisor(db, failed_login_count=3)
     app = signed_in("ANN@example.org ")  # logins are compared case-insensitively
     assert app.title[0].value == "Home" and not errors(app)
     db.refresh(user)
     assert (user.failed_login_count, user.last_login_at is not None) == (0, True)
-    row = db.get(UserSession, app.session_state[SESSION_ID])
+    row = db.get(LoginRecord, app.session_state[LOGIN_ID])
     assert row.user_id == user.id and row.revoked_at is None
     token = app.session_state["tracpro_pending_cookie"][0]
     assert row.token_hash == token_hash(token)  # the cookie the browser gets is the one stored
@@ -97,15 +97,15 @@ def test_a_deactivated_user_cannot_sign_in(db):
     assert errors(submit_login(open_app(), "ann@example.org")) == ["Incorrect email or password."]
 
 
-def test_logging_out_revokes_the_server_session(db):
+def test_logging_out_revokes_the_login_record(db):
     _supervisor(db)
     app = signed_in("ann@example.org")
-    session_id = app.session_state[SESSION_ID]
+    login_id = app.session_state[LOGIN_ID]
     app.sidebar.button(key="tracpro_logout").click().run()
     assert on_sign_in_page(app)
     assert app.info[0].value == "You are signed out."
     assert page_titles(app) == ["Sign in"]
-    assert db.get(UserSession, session_id).revoked_at is not None
+    assert db.get(LoginRecord, login_id).revoked_at is not None
 
 
 def test_a_user_deactivated_while_signed_in_is_out_at_the_next_rerun(db):
@@ -130,10 +130,10 @@ def test_someone_removed_from_their_only_org_is_out_at_the_next_rerun(db):
     assert errors(submit_login(app, "ann@example.org")) == [NO_ORG]  # and cannot sign in again
 
 
-def test_a_session_revoked_elsewhere_ends_here_too(db):
+def test_a_login_revoked_elsewhere_ends_here_too(db):
     _supervisor(db)
     app = signed_in("ann@example.org")
-    for row in db.scalars(select(UserSession)):
+    for row in db.scalars(select(LoginRecord)):
         row.revoked_at = f.NOW
     db.flush()
     app.run()
@@ -142,7 +142,7 @@ def test_a_session_revoked_elsewhere_ends_here_too(db):
 
 
 def test_the_librarys_word_alone_does_not_sign_anyone_in(db):
-    """Session state saying "authenticated" without a server session is not trusted."""
+    """Streamlit's session state saying "authenticated" without a login record is not trusted."""
     _supervisor(db)
     app = AppTest.from_file(APP, default_timeout=30)
     app.session_state["authentication_status"] = True
@@ -179,17 +179,17 @@ def _fragment_check() -> None:
     """What Home's self-refreshing fragment asks before redrawing (app.py does not run then)."""
     import streamlit as st
 
-    from tracpro.ui.session import SESSION_ID, still_signed_in
+    from tracpro.ui.signin import LOGIN_ID, still_signed_in
 
-    st.session_state[SESSION_ID] = st.session_state["given_session"]
+    st.session_state[LOGIN_ID] = st.session_state["given_session"]
     st.write("signed in" if still_signed_in() else "signed out")
 
 
 def test_a_self_refreshing_part_of_a_page_notices_a_deactivation(db):
     user = _supervisor(db)
-    session_id = signed_in("ann@example.org").session_state[SESSION_ID]
+    login_id = signed_in("ann@example.org").session_state[LOGIN_ID]
     fragment = AppTest.from_function(_fragment_check, default_timeout=30)
-    fragment.session_state["given_session"] = session_id
+    fragment.session_state["given_session"] = login_id
     assert fragment.run().markdown[0].value == "signed in"
     user.is_active = False
     db.flush()

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 from tests import factories as f
 from tests.conftest import ROOT
 from tests.pages.app import errors, signed_in
-from tracpro.auth.sessions import SignedInUser
-from tracpro.db.models import Membership, Org, Role, User, UserSession
+from tracpro.auth.logins import SignedInUser
+from tracpro.db.models import LoginRecord, Membership, Org, Role, User
 from tracpro.ui.context import CONTEXT, Context
 
 ROOT_LOGIN, ADMIN = "root@example.org", "richard@example.org"
@@ -139,14 +139,14 @@ def test_giving_a_user_a_supervisor_role_in_another_org(db, world):
 
 def test_deactivating_a_user_signs_them_out(db, world):
     sam = db.scalars(select(User).where(User.login == "sam@example.org")).one()
-    live = f.UserSessionFactory(user=sam)
+    live = f.LoginRecordFactory(user=sam)
     db.flush()
     app = _open(USERS)
     app.selectbox(key="user_status.user").set_value(sam.id).run()
     app.button(key="user_status.submit").click().run()
     assert app.success[0].value == "Sam is deactivated."
     db.expire_all()
-    assert not db.get(User, sam.id).is_active and db.get(UserSession, live.id).revoked_at is not None
+    assert not db.get(User, sam.id).is_active and db.get(LoginRecord, live.id).revoked_at is not None
 
 
 def test_a_superuser_cannot_deactivate_themselves(db, world):

@@ -8,10 +8,10 @@ import pytest
 
 from tests import factories as f
 from tests.queries.tracpro_data import build_data
+from tracpro.auth.scope import NotFound
 from tracpro.db.models import ResponseStatus
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.contacts import contact_count, contact_detail, contact_list, contact_responses
-from tracpro.queries.poll_base import NotFound
 from tracpro.sync.summaries import refresh_summaries
 
 E, P, C = ResponseStatus.EMPTY, ResponseStatus.PARTIAL, ResponseStatus.COMPLETE

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tests.queries.tracpro_data import build_data
 from tracpro.db.models import Answer, PollRun, PollRunType, Response
-from tracpro.indicators.editing import IndicatorInput, Invalid, save_indicator
+from tracpro.forms import FormErrors
+from tracpro.indicators.editing import IndicatorInput, save_indicator
 from tracpro.indicators.spoof import SpoofInput, clear_spoof, spoof
 from tracpro.queries.indicators import IndicatorFilters, featured_indicator, indicator_data, indicator_list
 
@@ -50,7 +51,7 @@ def test_indicator_validation(db, data, questions, changes, errors):
     baseline, follow = questions
     if changes.get("follow_up_question_id") == "baseline":
         changes["follow_up_question_id"] = baseline.id
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(FormErrors) as raised:
         save_indicator(db, data.unicef.id, _input(baseline, follow, **changes))
     assert raised.value.errors == errors
     assert indicator_list(db, data.scope()) == ()  # nothing was saved
@@ -59,7 +60,7 @@ def test_indicator_validation(db, data, questions, changes, errors):
 def test_a_question_of_another_org_is_refused(db, data, questions):
     baseline, _ = questions
     foreign = f.QuestionFactory()
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(FormErrors) as raised:
         save_indicator(db, data.unicef.id, _input(baseline, foreign))
     assert list(raised.value.errors) == ["follow_up_question"]
 
@@ -97,14 +98,14 @@ def test_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions
 )
 def test_spoof_bounds_including_zero(db, data, questions, changes, message):
     data.unicef.show_spoof_data = True
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(FormErrors) as raised:
         spoof(db, data.unicef.id, _spoof_input(data, questions, **changes))
     assert message in raised.value.errors["__all__"]
     assert _count(db, PollRun) == 0
 
 
 def test_no_spoof_data_unless_the_org_allows_it(db, data, questions):
-    with pytest.raises(Invalid, match="does not allow spoof data"):
+    with pytest.raises(FormErrors, match="does not allow spoof data"):
         spoof(db, data.unicef.id, _spoof_input(data, questions))
 
 

@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, QuestionType
 from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.rules import categorize, natural_sort_key
 from tracpro.queries.maps import map_data
-from tracpro.queries.poll_base import NotFound
 
 RULES = [{"category": "1-5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
          {"category": ">5", "test": {"type": "has_number_gt", "arguments": ["5"]}}]

@@ -8,10 +8,10 @@ import pytest
 
 from tests import factories as f
 from tests.queries.tracpro_data import build_data
+from tracpro.auth.scope import NotFound
 from tracpro.db.models import Audience, MessageStatus, OutboxStatus
 from tracpro.queries.messages import conversation, inbox, message_log
 from tracpro.queries.outbox import recent_actions
-from tracpro.queries.poll_base import NotFound
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 
 from tests import factories as f
 from tests.queries.chart_world import build_chart_world
+from tracpro.auth.scope import NotFound
 from tracpro.db.models import Answer
 from tracpro.polls.filters import PollFilters
-from tracpro.queries.poll_base import NotFound
 from tracpro.queries.poll_charts import Summary, poll_over_time
 
 TODAY = f.NOW.date()

@@ -7,9 +7,8 @@ import pytest
 
 from tests import factories as f
 from tests.queries.chart_world import build_chart_world
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db import models
-from tracpro.queries.poll_base import NotFound
 from tracpro.queries.poll_charts import Summary
 from tracpro.queries.pollrun_summary import histogram, pollrun_summary
 

@@ -8,8 +8,8 @@ import pytest
 
 from tests import factories as f
 from tests.queries.tracpro_data import build_data
+from tracpro.auth.scope import NotFound
 from tracpro.db.models import PollRunType, ResponseStatus
-from tracpro.queries.poll_base import NotFound
 from tracpro.queries.pollruns import is_last_for_region, poll_dates, poll_list, pollrun_header, recent_pollruns
 
 

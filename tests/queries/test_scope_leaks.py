@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 
 import tracpro.queries
 from tests.queries.world import World, build_world, remove_south
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Contact
-from tracpro.queries.poll_base import NotFound
 from tracpro.queries.registry import REGISTRY, ReadModel, read_model
 from tracpro.queries.scope import in_scope
 

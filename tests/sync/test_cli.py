@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
+from tracpro.sync.counts import Counts
 from tracpro.sync.progress import Progress
-from tracpro.sync.upsert import Counts
 
 
 def _run(*arguments: str, database_url: str) -> subprocess.CompletedProcess:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from tests import factories as f
 from tests.sync.fake_rapidpro import T0, contact, group, run
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import (
     Answer,
     PollRun,
@@ -20,7 +21,6 @@ from tracpro.db.models import (
     SameDayMode,
     SyncState,
 )
-from tracpro.sync.answers import recompute_values_to_use
 from tracpro.sync.runs import sync_runs
 
 KANDAHAR = group("Kandahar", "G-001")

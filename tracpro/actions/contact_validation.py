@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, DataField, FieldType, Region, ReporterGroup
-from tracpro.forms import REQUIRED, text_problem
+from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import N_, _
 
 # Messages and labels shown on the contact form: marked here, translated where they are used.
@@ -42,12 +42,6 @@ class ContactInput:
     reporter_group_ids: tuple[int, ...] = ()
     language: str | None = None  # ISO 639-3
     fields: dict[str, str] = field(default_factory=dict)  # visible fields only, as typed
-
-
-class InvalidContact(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
 def normalise_phone(text: str) -> str:
@@ -127,7 +121,7 @@ def _field_value(kind: FieldType, text: str) -> str:
 
 
 def validate_contact(session: Session, scope: Scope, data: ContactInput, contact_id: int | None = None) -> dict:
-    """Clean values for a contact, or InvalidContact with every problem by field."""
+    """Clean values for a contact, or FormErrors with every problem by field."""
     errors: dict[str, list[str]] = {}
     clean: dict = {}
 
@@ -183,7 +177,7 @@ def validate_contact(session: Session, scope: Scope, data: ContactInput, contact
         else:
             clean["fields"][key] = None
     if errors:
-        raise InvalidContact(errors)
+        raise FormErrors(errors)
     return clean
 
 

@@ -18,8 +18,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tracpro.auth.members import add_member
-from tracpro.auth.users import GENERAL, FormErrors, create_superuser, find_by_login
+from tracpro.auth.users import create_superuser, find_by_login
 from tracpro.db.models import Role
+from tracpro.forms import GENERAL, FormErrors
 
 LABELS = {
     "name": "Name",
@@ -35,9 +36,9 @@ class CommandError(Exception):
     """The command cannot go on; `str()` is one sentence for the person at the terminal."""
 
 
-def _sentence(errors: dict[str, str]) -> str:
-    field, message = next(iter(errors.items()))
-    return message if field == GENERAL else f"{LABELS.get(field, field)}: {message}"
+def _sentence(errors: dict[str, list[str]]) -> str:
+    field, messages = next(iter(errors.items()))
+    return messages[0] if field == GENERAL else f"{LABELS.get(field, field)}: {messages[0]}"
 
 
 def _interactive() -> bool:

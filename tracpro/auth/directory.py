@@ -12,10 +12,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracpro.auth import sessions
-from tracpro.auth.users import FormErrors
+from tracpro.auth import logins
 from tracpro.db.models import Membership, Org, Region, Role, User
-from tracpro.forms import REQUIRED
+from tracpro.forms import REQUIRED, FormErrors
 from tracpro.i18n import N_, _
 
 # Translated where shown: `_(ROLE_NAMES[role])`.
@@ -116,7 +115,7 @@ def set_user_active(session: Session, actor_id: int, user_id: int, active: bool,
     if user.id == actor_id and not active:
         raise FormErrors({"user": _("You can't deactivate your own account.")})
     if user.is_active and not active:
-        sessions.revoke_all(session, user.id, now)
+        logins.revoke_all(session, user.id, now)
     user.is_active = active
     session.flush()
     return user

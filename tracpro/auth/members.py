@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracpro.auth import lockout
-from tracpro.auth.users import FormErrors, UserDraft, create_user, find_by_login
+from tracpro.auth.users import UserDraft, create_user, find_by_login
 from tracpro.db.models import Membership, Org, Region, Role, User
+from tracpro.forms import FormErrors
 from tracpro.i18n import _
 
 

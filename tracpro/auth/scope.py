@@ -28,6 +28,12 @@ class NoRegions(Exception):
     """A supervisor with no active region may see no data at all."""
 
 
+class NotFound(LookupError):
+    """What was asked for is not in the user's org or scope, or does not exist: the two are told
+    apart to nobody, so a page says "not found" and shows nothing. `str()` is that
+    sentence, in the user's language. Raised by read models and by writes alike."""
+
+
 @dataclass(frozen=True)
 class Scope:
     org_id: int

@@ -2,8 +2,8 @@
 
 The email is the login, stored lower-case (a unique index on lower(login) backs this up).
 When someone other than the user sets a password, the user must choose a new one at their
-next sign-in. Deactivating a user, changing their email or setting their password ends their
-sessions everywhere.
+next sign-in. Deactivating a user, changing their email or setting their password signs them
+out everywhere (their login records are revoked).
 """
 
 from __future__ import annotations
@@ -15,26 +15,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth import lockout, sessions
+from tracpro.auth import lockout, logins
 from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
 from tracpro.db.models import Membership, Region, Role, User
-from tracpro.forms import text_problem
+from tracpro.forms import GENERAL, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, N_, _
 
 EMAIL_TAKEN = N_("Email address already taken.")
 INVALID_EMAIL = N_("Enter a valid email address.")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-GENERAL = "__all__"  # errors about the form as a whole
-
-
-class FormErrors(Exception):
-    """Validation failed; `errors` maps a field name (or GENERAL) to one message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
-
-
 @dataclass(frozen=True)
 class UserDraft:
     """What a user form submits."""
@@ -97,11 +86,11 @@ def _set_regions(session: Session, membership: Membership, draft: UserDraft) -> 
 def set_password(
     session: Session, user: User, password: str, now: datetime, *, by_someone_else: bool
 ) -> None:
-    """Store a new password; ends the user's sessions and any lock."""
+    """Store a new password; signs the user out everywhere and ends any lock."""
     user.password_hash = hash_password(password)
     user.must_change_password = by_someone_else
     lockout.unlock(session, user)
-    sessions.revoke_all(session, user.id, now)
+    logins.revoke_all(session, user.id, now)
 
 
 def create_user(session: Session, org_id: int, draft: UserDraft, now: datetime) -> User:
@@ -208,7 +197,7 @@ def update_user(
     if errors:
         raise FormErrors(errors)
     if login != user.login or (user.is_active and not draft.is_active):
-        sessions.revoke_all(session, user.id, now)
+        logins.revoke_all(session, user.id, now)
     user.name, user.login, user.email, user.is_active = draft.name.strip(), login, login, draft.is_active
     membership.role = draft.role
     _set_regions(session, membership, draft)
@@ -226,9 +215,9 @@ def change_own_password(
     confirmation: str,
     now: datetime,
     *,
-    keep_session: int | None,
+    keep_login: int | None,
 ) -> None:
-    """The user's own change: their current password first; other sessions end, this one stays."""
+    """The user's own change: their current password first; their other logins end, `keep_login` stays."""
     user = session.get(User, user_id)
     if not current:
         raise FormErrors({"current_password": _(REQUIRED)})
@@ -241,7 +230,7 @@ def change_own_password(
         raise FormErrors(errors)
     user.password_hash = hash_password(password)
     user.must_change_password = False
-    sessions.revoke_all(session, user.id, now, keep=keep_session)
+    logins.revoke_all(session, user.id, now, keep=keep_login)
     session.flush()
 
 

@@ -1,9 +1,9 @@
 """Translations: every string a person reads goes through `_` (or `ngettext`), looked up in the
 gettext catalog of the viewer's language.
 
-The language is not a global: each Streamlit session has its own, and a sync job or a test has
+The language is not a global: each browser tab has its own, and a sync job or a test has
 none (English). The UI registers where to find it (`set_language_source`, tracpro.ui.language);
-`use_language` sets it for code outside a session (the CLI, tests). A string needed before it can
+`use_language` sets it for code outside the UI (the CLI, tests). A string needed before it can
 be translated (a module-level constant) is marked with `N_` and translated where it is shown:
 `_(TITLE)`.
 
@@ -34,13 +34,13 @@ _language_source: Callable[[], str | None] | None = None
 
 
 def set_language_source(source: Callable[[], str | None] | None) -> None:
-    """Where the current language comes from when there is one (the UI: the session's choice)."""
+    """Where the current language comes from when there is one (the UI: the tab's choice)."""
     global _language_source
     _language_source = source
 
 
 def use_language(code: str) -> None:
-    """The language for this thread or task, outside a UI session (CLI, tests)."""
+    """The language for this thread or task, outside the UI (CLI, tests)."""
     _language.set(code if code in LANGUAGES else DEFAULT_LANGUAGE)
 
 

@@ -1,5 +1,5 @@
 """Creating, changing and deleting recent indicators (baseline vs follow-up), with TracPro's
-validation messages. Bad input raises `Invalid`
+validation messages. Bad input raises `FormErrors`
 with every problem in words, and changes nothing."""
 
 from __future__ import annotations
@@ -10,19 +10,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.auth.scope import NotFound
 from tracpro.db.models import BaselineTerm, Poll, Question
-from tracpro.forms import REQUIRED, text_problem
+from tracpro.forms import GENERAL, REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
-
-NON_FIELD = "__all__"
-
-
-class Invalid(ValueError):
-    """Problems with a form, by field ("__all__" for the form as a whole)."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(message for messages in errors.values() for message in messages))
 
 
 @dataclass(frozen=True)
@@ -53,9 +44,9 @@ def check_dates_and_questions(errors: dict[str, list[str]], start: date | None, 
         if value is None:
             errors.setdefault(field, []).append(_(REQUIRED))
     if start is not None and end is not None and start > end:
-        errors.setdefault(NON_FIELD, []).append(_("Start date should be before end date."))
+        errors.setdefault(GENERAL, []).append(_("Start date should be before end date."))
     if baseline_id is not None and baseline_id == follow_up_id:
-        errors.setdefault(NON_FIELD, []).append(_("Baseline and follow up questions should be different."))
+        errors.setdefault(GENERAL, []).append(_("Baseline and follow up questions should be different."))
 
 
 def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Question, Question]:
@@ -75,7 +66,7 @@ def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Quest
                 _("Select a valid choice. That choice is not one of the available choices."))
         questions.append(question)
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     baseline, follow_up = questions
     # check_dates_and_questions required both questions, and each was found.
     assert baseline is not None and follow_up is not None
@@ -105,7 +96,7 @@ def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicato
 def require_indicator(session: Session, org_id: int, indicator_id: int) -> BaselineTerm:
     indicator = session.get(BaselineTerm, indicator_id)
     if indicator is None or indicator.org_id != org_id:
-        raise LookupError("This indicator does not exist.")
+        raise NotFound(_("This indicator does not exist."))
     return indicator
 
 

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Answer, Contact, Org, PollRun, PollRunType, Response, ResponseStatus
 from tracpro.db.results import rowcount
+from tracpro.forms import GENERAL, REQUIRED, FormErrors
 from tracpro.i18n import _
-from tracpro.indicators.editing import NON_FIELD, REQUIRED, Invalid, check_dates_and_questions, org_question
+from tracpro.indicators.editing import check_dates_and_questions, org_question
 
 MAX_DAYS = 366  # one spoofed pollrun a day: keep a typo from making thousands
 
@@ -42,7 +43,7 @@ class SpoofInput:
 def _validate(session: Session, org: Org, data: SpoofInput):
     errors: dict[str, list[str]] = {}
     if not org.show_spoof_data:
-        raise Invalid({NON_FIELD: [_("This organization does not allow spoof data.")]})
+        raise FormErrors({GENERAL: [_("This organization does not allow spoof data.")]})
     check_dates_and_questions(errors, data.start_date, data.end_date, data.baseline_question_id,
                               data.follow_up_question_id)
     bounds = (("baseline", data.baseline_minimum, data.baseline_maximum,
@@ -54,7 +55,7 @@ def _validate(session: Session, org: Org, data: SpoofInput):
             if value is None:
                 errors.setdefault(field, []).append(_(REQUIRED))
         if low is not None and high is not None and low > high:  # 0 is a bound like any other
-            errors.setdefault(NON_FIELD, []).append(reversed_bounds)
+            errors.setdefault(GENERAL, []).append(reversed_bounds)
     contacts = session.scalars(
         select(Contact).where(Contact.id.in_(data.contact_ids), Contact.org_id == org.id, Contact.is_active)
     ).all()
@@ -64,7 +65,7 @@ def _validate(session: Session, org: Org, data: SpoofInput):
         errors.setdefault("contacts", []).append(
             _("Select valid choices: some contacts are not active contacts of this organization."))
     if data.start_date and data.end_date and (data.end_date - data.start_date).days >= MAX_DAYS:
-        errors.setdefault(NON_FIELD, []).append(_("Spoof data covers at most {days} days.").format(days=MAX_DAYS))
+        errors.setdefault(GENERAL, []).append(_("Spoof data covers at most {days} days.").format(days=MAX_DAYS))
     questions = [org_question(session, org.id, data.baseline_question_id),
                  org_question(session, org.id, data.follow_up_question_id)]
     for field, question_id, question in zip(("baseline_question", "follow_up_question"),
@@ -74,7 +75,7 @@ def _validate(session: Session, org: Org, data: SpoofInput):
             errors.setdefault(field, []).append(
                 _("Select a valid choice. That choice is not one of the available choices."))
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     return contacts, questions
 
 

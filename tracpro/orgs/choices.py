@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.access import region_options
 from tracpro.db.models import (
     Boundary,
     Contact,
@@ -28,6 +27,7 @@ from tracpro.db.models import (
 )
 from tracpro.db.models.contacts import contact_reporter_groups
 from tracpro.i18n import format_number
+from tracpro.orgs.region_tree import region_options
 
 MASK = "•" * 8
 SHOWN_TOKEN_CHARACTERS = 4

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import Poll, Question, QuestionType
-from tracpro.forms import text_problem
+from tracpro.forms import GENERAL, FormErrors, text_problem
 from tracpro.i18n import _
-from tracpro.indicators.editing import Invalid
-from tracpro.sync.answers import recompute_values_to_use
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def _custom(name: str, rapidpro_name: str) -> str | None:
 def edit_poll(session: Session, org_id: int, poll_id: int, name: str, questions: list[QuestionEdit]) -> Poll:
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != org_id:
-        raise Invalid({"__all__": [_("This poll does not exist.")]})
+        raise FormErrors({GENERAL: [_("This poll does not exist.")]})
     own = {q.id: q for q in session.scalars(select(Question).where(Question.poll_id == poll.id))}
     errors: dict[str, list[str]] = {}
     if problem := text_problem(name, required=False, max_length=255):
@@ -45,7 +44,7 @@ def edit_poll(session: Session, org_id: int, poll_id: int, name: str, questions:
         elif problem := text_problem(edit.name, required=False, max_length=255):
             errors.setdefault(f"question_{edit.question_id}", []).append(problem)
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     poll.custom_name = _custom(name, poll.rapidpro_name)
     retyped = []
     for edit in questions:

@@ -1,21 +1,20 @@
-"""An org's settings, as its administrators edit them. Bad input raises Invalid with every problem in
+"""An org's settings, as its administrators edit them. Bad input raises FormErrors with every problem in
 words and changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlparse
 from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import DataField, Org, SameDayMode
-from tracpro.forms import REQUIRED, text_problem
+from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
-from tracpro.indicators.editing import Invalid
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
-from tracpro.sync.answers import recompute_values_to_use
 
 # Each language named in itself, never translated (a French speaker looks for "Français").
 UI_LANGUAGES = LANGUAGES  # the languages TracPro has catalogs for (tracpro.i18n)
@@ -37,11 +36,10 @@ class OrgSettings:
     logo: bytes | None = None  # None keeps the current logo
     logo_content_type: str | None = None
     remove_logo: bool = False
-    extra_errors: dict[str, list[str]] = field(default_factory=dict)
 
 
 def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {key: list(value) for key, value in data.extra_errors.items()}
+    errors: dict[str, list[str]] = {}
 
     def problem(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
@@ -95,7 +93,7 @@ def _looks_like(content: bytes, content_type: str) -> bool:
 def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     errors = validate_settings(session, org_id, data)
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     # validate_settings refused a missing name, timezone, language or same-day mode.
     assert data.name is not None and data.timezone is not None and data.language is not None
     assert data.sameday_mode is not None
@@ -134,6 +132,6 @@ def parse_days(text: str | int | None) -> int:
     """The "fetch older runs" number of days: a whole number, 1 or more."""
     value = str(text if text is not None else "").strip()
     if not value.isdecimal() or int(value) < 1:
-        raise Invalid({"days": [_("Enter a whole number of days, 1 or more.")]})
+        raise FormErrors({"days": [_("Enter a whole number of days, 1 or more.")]})
     return int(value)
 

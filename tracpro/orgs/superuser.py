@@ -15,9 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, Membership, Org, Poll
-from tracpro.forms import REQUIRED, text_problem
+from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
-from tracpro.indicators.editing import Invalid
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_NAME = 255
@@ -48,7 +47,7 @@ def org_overview(session: Session) -> pd.DataFrame:
 
 
 def create_org(session: Session, draft: NewOrg) -> Org:
-    """A new, active org; raises Invalid with every problem in words and creates nothing."""
+    """A new, active org; raises FormErrors with every problem in words and creates nothing."""
     errors: dict[str, list[str]] = {}
     name, slug = (draft.name or "").strip(), (draft.slug or "").strip()
     if problem := text_problem(name, max_length=MAX_NAME):
@@ -67,7 +66,7 @@ def create_org(session: Session, draft: NewOrg) -> Org:
     if problem := text_problem(draft.rapidpro_token, required=False, max_length=255):
         errors["rapidpro_token"] = [problem]
     if errors:
-        raise Invalid(errors)
+        raise FormErrors(errors)
     org = Org(name=name, slug=slug, timezone=draft.timezone, rapidpro_host=host,
               rapidpro_token=(draft.rapidpro_token or "").strip(), available_languages=["en"], language="en")
     session.add(org)
@@ -78,7 +77,7 @@ def create_org(session: Session, draft: NewOrg) -> Org:
 def set_org_active(session: Session, org_id: int, active: bool) -> Org:
     org = session.get(Org, org_id)
     if org is None:
-        raise Invalid({"org": [_("This org does not exist.")]})
+        raise FormErrors({"org": [_("This org does not exist.")]})
     org.is_active = active
     session.flush()
     return org

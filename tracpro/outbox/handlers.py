@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
-from tracpro.rapidpro import NotFound, RapidPro
-from tracpro.sync.upsert import upsert
+from tracpro.db.upsert import upsert
+from tracpro.rapidpro import MissingInRapidPro, RapidPro
 
 # RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
 MAX_CONTACTS = 100
@@ -134,7 +134,7 @@ def _restore_contact(session: Session, action: OutboxAction) -> None:
 def _delete_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
     try:
         rapidpro.delete_contact(action.payload["uuid"])
-    except NotFound:
+    except MissingInRapidPro:
         pass  # already gone from RapidPro: the deletion is done
     return {}
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.messages import STATUSES
-from tracpro.auth.access import region_options
 from tracpro.auth.scope import Scope
 from tracpro.db.models import (
     Audience,
@@ -33,6 +32,7 @@ from tracpro.db.models import (
     User,
 )
 from tracpro.i18n import _
+from tracpro.orgs.region_tree import region_options
 from tracpro.queries.contacts import require_contact
 from tracpro.queries.outbox import STATUS_WORDS, describe
 from tracpro.queries.poll_base import org_timezone

@@ -10,10 +10,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import BaselineTerm, Org, Poll, Question, QuestionType, Region
 from tracpro.i18n import _
-from tracpro.queries.poll_base import NotFound
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
 

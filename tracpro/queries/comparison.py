@@ -14,12 +14,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Question, QuestionType, Region
 from tracpro.i18n import _
 from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.filters import PollFilters
-from tracpro.queries.poll_base import NotFound, charted_pollruns, org_today
+from tracpro.queries.poll_base import charted_pollruns, org_today
 from tracpro.queries.poll_charts import category_points, numeric_points
 from tracpro.queries.registry import read_model
 

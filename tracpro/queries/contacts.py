@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import (
     Answer,
     Contact,
@@ -35,7 +35,7 @@ from tracpro.db.models import (
     message_recipients,
 )
 from tracpro.i18n import N_, _, current_language
-from tracpro.queries.poll_base import NotFound, org_timezone
+from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.pollruns import recent_pollruns
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import in_scope

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, BaselineTerm, Contact, PollRun, Question, Response
 from tracpro.i18n import _, format_date, format_number
-from tracpro.queries.poll_base import NotFound, field_filter, org_timezone
+from tracpro.queries.poll_base import field_filter, org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
 from tracpro.queries.visibility import pollrun_charted

@@ -17,12 +17,12 @@ from fractions import Fraction
 from sqlalchemy import Row, func, literal, select
 from sqlalchemy.orm import Session, joinedload
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, Boundary, Question, QuestionType, Region
 from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.polls.rules import all_categories, categorize, natural_sort_key
-from tracpro.queries.poll_base import NotFound, charted_pollruns, counted_responses, org_today
+from tracpro.queries.poll_base import charted_pollruns, counted_responses, org_today
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
 

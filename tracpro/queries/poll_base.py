@@ -11,15 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, Contact, Org, Poll, PollRun, Region, Response
 from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.visibility import pollrun_charted, response_counted
-
-
-class NotFound(LookupError):
-    """Not in the user's org or scope: pages say "not found", never show it."""
 
 
 def require_poll(session: Session, scope: Scope, poll_id: int) -> Poll:

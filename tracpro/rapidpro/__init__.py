@@ -1,7 +1,7 @@
 """RapidPro, as TracPro reaches it: through temba_client over HTTP, built in one place."""
 
 from tracpro.rapidpro.client import (
-    NotFound,
+    MissingInRapidPro,
     Page,
     RapidPro,
     RapidProError,
@@ -12,7 +12,7 @@ from tracpro.rapidpro.client import (
 )
 
 __all__ = [
-    "NotFound",
+    "MissingInRapidPro",
     "Page",
     "RapidPro",
     "RapidProError",

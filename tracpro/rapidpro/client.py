@@ -100,8 +100,8 @@ class RequestRejected(RapidProError):
         super().__init__(f"RapidPro rejected the request: {describe_errors(errors)}")
 
 
-class NotFound(RapidProError):
-    pass
+class MissingInRapidPro(RapidProError):
+    """RapidPro answered 404: it has no such object (deleted there, say), or no longer knows a cursor."""
 
 
 class Unavailable(RapidProError):
@@ -145,7 +145,7 @@ def _translate(error: BaseException) -> RapidProError:
     if isinstance(error, TembaBadRequestError):
         return RequestRejected(error.errors)
     if isinstance(error, TembaNoSuchObjectError):
-        return NotFound("RapidPro has no such object (HTTP 404).")
+        return MissingInRapidPro("RapidPro has no such object (HTTP 404).")
     if isinstance(error, TembaRateExceededError):
         return Unavailable("RapidPro kept throttling requests (HTTP 429); the sync will try again later.")
     if isinstance(error, TembaConnectionError):

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Boundary
 from tracpro.db.results import rowcount
+from tracpro.db.upsert import upsert
 from tracpro.geometry import clockwise_rings
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
-from tracpro.sync.upsert import Counts, upsert
 
 
 def boundary_row(org_id: int, boundary: Any) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def sync_boundaries(ctx: SyncContext) -> Counts:
         relinked = set(session.execute(_LINK_PARENTS, {"org": ctx.org_id, "links": json.dumps(links)}).scalars())
         # A boundary whose only change is its parent is updated too.
         only_relinked = relinked - set(result.created) - set(result.updated)
-        counts = result.counts()
+        counts = Counts.of(result)
         counts.updated += len(only_relinked)
         counts.unchanged -= len(only_relinked)
         counts.deleted = rowcount(session.execute(

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact
 from tracpro.db.results import rowcount
+from tracpro.db.upsert import upsert
 from tracpro.orgs.regions import assign_contact_groups
 from tracpro.rapidpro import Page
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
-from tracpro.sync.upsert import Counts, upsert
 
 
 def contact_row(org_id: int, contact: Any) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def write_contacts(session: Session, org_id: int, contacts: list[Any]) -> Counts
     changed = result.created + result.updated
     if changed:
         assign_contact_groups(session, org_id, changed)
-    return result.counts()
+    return Counts.of(result)
 
 
 def write_deleted_contacts(session: Session, org_id: int, contacts: list[Any]) -> Counts:

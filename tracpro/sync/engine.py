@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.connection import session_scope
 from tracpro.db.models import SameDayMode
-from tracpro.rapidpro import NotFound, Page, RapidPro
+from tracpro.rapidpro import MissingInRapidPro, Page, RapidPro
 from tracpro.sync import state as sync_state
+from tracpro.sync.counts import Counts
 from tracpro.sync.progress import Progress
-from tracpro.sync.upsert import Counts
 
 log = logging.getLogger("tracpro.sync")
 
@@ -100,7 +100,7 @@ def sync_pages(
         try:
             pages = fetch(pass_after, pass_before, cursor)
             first = next(pages, None)
-        except NotFound:
+        except MissingInRapidPro:
             if cursor is None:
                 raise
             # RapidPro no longer knows the cursor: walk the pass's window again from its start.

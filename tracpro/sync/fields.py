@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import DataField, FieldType
 from tracpro.db.results import rowcount
+from tracpro.db.upsert import upsert
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
-from tracpro.sync.upsert import Counts, upsert
 
 # Older RapidPro servers call the number type "numeric" (in `value_type`).
 _TYPE_ALIASES = {"numeric": FieldType.NUMBER}
@@ -41,7 +42,7 @@ def sync_fields(ctx: SyncContext) -> Counts:
     rows = [field_row(ctx.org_id, field) for field in ctx.rapidpro.all("fields")]
 
     def write(session: Session) -> Counts:
-        counts = upsert(session, DataField.__table__, rows, key=("org_id", "key")).counts()
+        counts = Counts.of(upsert(session, DataField.__table__, rows, key=("org_id", "key")))
         gone = session.execute(
             update(DataField)
             .where(DataField.org_id == ctx.org_id, DataField.is_active, DataField.key.not_in([r["key"] for r in rows]))

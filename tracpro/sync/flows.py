@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Poll, Question
 from tracpro.db.results import rowcount
+from tracpro.db.upsert import upsert
 from tracpro.polls.definitions import flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
-from tracpro.sync.answers import recompute_values_to_use
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
-from tracpro.sync.upsert import Counts, upsert
 
 SINGLE_MESSAGE_PREFIX = "Single Message"
 # Definitions are asked for a few flows at a time to keep each export small.
@@ -81,8 +82,8 @@ def _write_questions(session: Session, org_id: int, rows: list[dict[str, Any]], 
     result = upsert(session, Question.__table__, guessed, key=("poll_id", "key"), returning=("id",))
     # An admin's type stays: those rows update everything but their type.
     keep_type = [column for column in (kept[0] if kept else {}) if column != "question_type"]
-    counts = result.counts().add(
-        upsert(session, Question.__table__, kept, key=("poll_id", "key"), update=keep_type).counts()
+    counts = Counts.of(result).add(
+        Counts.of(upsert(session, Question.__table__, kept, key=("poll_id", "key"), update=keep_type))
     )
     wanted = [(row["poll_id"], row["key"]) for row in rows]
     counts.deleted = rowcount(session.execute(
@@ -105,7 +106,7 @@ def sync_flows(ctx: SyncContext) -> Counts:
     rows = [poll_row(ctx.org_id, flow) for flow in flows]
 
     def write_polls(session: Session) -> Counts:
-        counts = upsert(session, Poll.__table__, rows, key=("org_id", "flow_uuid")).counts()
+        counts = Counts.of(upsert(session, Poll.__table__, rows, key=("org_id", "flow_uuid")))
         counts.deleted = rowcount(session.execute(
             delete(Poll).where(Poll.org_id == ctx.org_id, Poll.flow_uuid.not_in([row["flow_uuid"] for row in rows]))
         ))

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import ContactGroup, Region, ReporterGroup
 from tracpro.db.results import rowcount
+from tracpro.db.upsert import upsert
 from tracpro.orgs.regions import assign_contact_groups, deactivate_region
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
-from tracpro.sync.upsert import Counts, upsert
 
 
 def group_row(org_id: int, group: Any) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def sync_groups(ctx: SyncContext) -> Counts:
     uuids = {row["uuid"] for row in rows}
 
     def write(session: Session) -> Counts:
-        counts = upsert(session, ContactGroup.__table__, rows, key=("org_id", "uuid")).counts()
+        counts = Counts.of(upsert(session, ContactGroup.__table__, rows, key=("org_id", "uuid")))
         counts.deleted = rowcount(session.execute(
             update(ContactGroup)
             .where(ContactGroup.org_id == ctx.org_id, ContactGroup.is_active, ContactGroup.uuid.not_in(uuids))

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Direction, InboxMessage
+from tracpro.db.upsert import upsert
 from tracpro.sync.contacts import ensure_contacts
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
-from tracpro.sync.upsert import Counts, upsert
 
 INBOX_DAYS = 7
 
@@ -44,6 +45,6 @@ def sync_inbox(ctx: SyncContext) -> Counts:
     def write(session: Session) -> Counts:
         contacts = ensure_contacts(session, ctx.org_id, {message.contact.uuid for message in messages}, ctx.contact_ids)
         rows = [message_row(ctx.org_id, contacts[message.contact.uuid], message) for message in messages]
-        return upsert(session, InboxMessage.__table__, rows, key=("org_id", "uuid")).counts()
+        return Counts.of(upsert(session, InboxMessage.__table__, rows, key=("org_id", "uuid")))
 
     return sync_full_set(ctx, "inbox", write)

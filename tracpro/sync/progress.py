@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from tqdm import tqdm
 
-from tracpro.sync.upsert import Counts
+from tracpro.sync.counts import Counts
 
 log = logging.getLogger("tracpro.sync")
 

@@ -22,6 +22,7 @@ from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
 from tracpro.sync import state as sync_state
 from tracpro.sync.boundaries import sync_boundaries
 from tracpro.sync.contacts import sync_contacts
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext
 from tracpro.sync.fields import sync_fields
 from tracpro.sync.flows import sync_flows
@@ -30,7 +31,6 @@ from tracpro.sync.inbox import sync_inbox
 from tracpro.sync.progress import Progress
 from tracpro.sync.runs import sync_runs
 from tracpro.sync.summaries import sync_summaries
-from tracpro.sync.upsert import Counts
 
 log = logging.getLogger("tracpro.sync")
 

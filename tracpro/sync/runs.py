@@ -8,7 +8,7 @@ Per page of runs, in one transaction:
   else empty; updated_on is its latest value's time;
 - superseding: of one contact's responses in one pollrun only the latest created stays active;
 - answers: one per question the run has a value for, with category and number, and then the
-  same-day values-to-use of every group the page touched (tracpro.sync.answers).
+  same-day values-to-use of every group the page touched (tracpro.answers).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import any_, delete, literal, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from tracpro.answers import recompute_values_to_use
 from tracpro.db.connection import session_scope
 from tracpro.db.models import (
     Answer,
@@ -33,12 +34,12 @@ from tracpro.db.models import (
     Response,
     ResponseStatus,
 )
+from tracpro.db.upsert import upsert
 from tracpro.polls.rules import answer_category, as_decimal
 from tracpro.rapidpro import Page
-from tracpro.sync.answers import recompute_values_to_use
 from tracpro.sync.contacts import ensure_contacts
+from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
-from tracpro.sync.upsert import Counts, upsert
 
 _UNIVERSAL = PollRun.pollrun_type == PollRunType.UNIVERSAL
 
@@ -119,7 +120,7 @@ def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]
     written = upsert(
         session, Response.__table__, response_rows, key=("org_id", "run_uuid"), returning=("run_uuid", "id")
     )
-    counts = written.counts()
+    counts = Counts.of(written)
     responses = dict(written.created + written.updated)
     unchanged = [run.uuid for run in runs if run.uuid not in responses]
     if unchanged:  # rows the upsert left alone return nothing: read their ids

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.connection import SessionFactory, get_engine
 from tracpro.db.models import SyncState
-from tracpro.sync.upsert import Counts
+from tracpro.sync.counts import Counts
 
 ORG_RESOURCE = "org"  # the row holding the org-level outcome and backoff
 BACKOFF_START = timedelta(minutes=30)

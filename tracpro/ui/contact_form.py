@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracpro.actions.contact_validation import SCHEMES, ContactInput, InvalidContact, search_languages
+from tracpro.actions.contact_validation import SCHEMES, ContactInput, search_languages
 from tracpro.actions.contacts import create_contact, delete_contact, update_contact
 from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
 from tracpro.db import session_scope
 from tracpro.db.models import FieldType, OutboxStatus
+from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.queries.action_choices import ContactFormChoices
 from tracpro.ui.action_forms import confirmed, push_now
 from tracpro.ui.context import notice
-from tracpro.ui.forms import INDENT, forget_form, show_errors
+from tracpro.ui.forms import INDENT, forget_form, show_form_errors
 from tracpro.ui.links import open_page
 from tracpro.ui.navigation import CONTACT, CONTACTS
 
@@ -115,9 +116,8 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
             else:
                 action = update_contact(db, scope, user_id, contact_id, data)
             action_id = action.id
-    except InvalidContact as invalid:
-        show_errors({field: " ".join(messages) for field, messages in invalid.errors.items()},
-                    _error_labels(choices))
+    except FormErrors as refusal:
+        show_form_errors(refusal, _error_labels(choices))
         return
     except ActionRefused as refusal:
         st.error(str(refusal))

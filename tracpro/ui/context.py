@@ -1,8 +1,8 @@
 """What pages may know about the viewer on this rerun, and what they require of it.
 
-app.py builds the Context once per rerun (tracpro.ui.sidebar) and keeps it in session state
-for that rerun only; pages then ask for what they need. Each page checks for itself, even
-though navigation never offers a page to someone who may not use it.
+app.py builds the Context once per rerun (tracpro.ui.sidebar) and keeps it in Streamlit's
+session state for that rerun only; pages then ask for what they need. Each page checks for
+itself, even though navigation never offers a page to someone who may not use it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from tracpro.auth.access import OrgAccess, OrgChoice
+from tracpro.auth.logins import SignedInUser
 from tracpro.auth.scope import Scope
-from tracpro.auth.sessions import SignedInUser
 from tracpro.db.models import Role
 from tracpro.i18n import _
 
@@ -78,7 +78,7 @@ def _running_page() -> Path | None:
 def not_through_the_app() -> NoReturn:
     """A page is running without app.py having run first, and so without anyone signed in.
 
-    This happens on a fresh server: until some session has called st.navigation, Streamlit
+    This happens on a fresh server: until some tab has called st.navigation, Streamlit
     serves a page URL (/users) straight from the pages/ folder (its legacy multipage mode).
     Going through app.py fixes that for the whole process; the page asked for, with its query
     parameters, is remembered so app.py opens it (tracpro.ui.navigation.resume_requested_page).

@@ -30,7 +30,7 @@ def require_database() -> None:
 
 
 def read(read_model: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """Run a read model in a session of its own."""
+    """Run a read model in a database session of its own."""
     with session_scope() as session:
         return read_model(session, *args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Form helpers shared by pages: errors shown by field, and the region tree as a multiselect."""
+"""Form helpers shared by pages: a refused form's errors shown by field, and the region tree as a multiselect."""
 
 from __future__ import annotations
 
@@ -6,26 +6,29 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from tracpro.auth.access import RegionOption
-from tracpro.auth.users import GENERAL
+from tracpro.forms import GENERAL, FormErrors
 from tracpro.i18n import _
+from tracpro.orgs.region_tree import RegionOption
 
 INDENT = "\u00a0" * 4  # non-breaking spaces: dropdowns keep them, so the tree shows
 
 
 def field_labels(labels: Mapping[str, str]) -> dict[str, str]:
-    """Fields' labels marked with N_ (a module's constant), in the viewer's language, for show_errors."""
+    """Fields' labels marked with N_ (a module's constant), in the viewer's language, for show_form_errors."""
     return {name: _(label) for name, label in labels.items()}
 
 
-def show_errors(errors: Mapping[str, str], labels: Mapping[str, str]) -> None:
-    """One error line per field, labelled as on the form, the form-wide one first. `labels` are
-    already in the viewer's language (see field_labels), as the messages are."""
+def show_form_errors(refusal: FormErrors, labels: Mapping[str, str]) -> None:
+    """Every problem of a refused form, where the page shows it (beside the form): the form-wide
+    line first, then one line per field, labelled as on the form, its messages side by side.
+    `labels` are already in the viewer's language (see field_labels), as the messages are; a field
+    without a label is named by its key."""
+    errors = refusal.errors
     if GENERAL in errors:
-        st.error(errors[GENERAL])
-    for field, message in errors.items():
+        st.error(" ".join(errors[GENERAL]))
+    for field, messages in errors.items():
         if field != GENERAL:
-            st.error(f"**{labels.get(field, field)}**: {message}")
+            st.error(f"**{labels.get(field, field)}**: {' '.join(messages)}")
 
 
 def region_multiselect(

@@ -1,7 +1,8 @@
 """The forms of the indicator pages: an indicator (add or edit), spoof data, and "are you sure?".
 
 Each form returns what was submitted, as the domain's input (tracpro.indicators); the page
-stores it and shows the domain's errors (Invalid) with `show_invalid`, by field.
+stores it and shows the domain's FormErrors with tracpro.ui.forms.show_form_errors, labelled by
+`field_labels(INDICATOR_LABELS)` or `field_labels(SPOOF_LABELS)`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 import streamlit as st
 
 from tracpro.i18n import N_, _
-from tracpro.indicators.editing import NON_FIELD, IndicatorInput, Invalid
+from tracpro.indicators.editing import IndicatorInput
 from tracpro.indicators.spoof import SpoofInput
 from tracpro.queries.choices import IndicatorValues, QuestionChoice
-from tracpro.ui.forms import show_errors
 
 INDICATOR_LABELS = {
     "name": N_("Name"), "start_date": N_("Start date"), "end_date": N_("End date"),
@@ -27,12 +27,6 @@ SPOOF_LABELS = {
     "baseline_minimum": N_("Baseline minimum"), "baseline_maximum": N_("Baseline maximum"),
     "follow_up_minimum": N_("Follow up minimum"), "follow_up_maximum": N_("Follow up maximum"),
 }
-
-
-def show_invalid(problem: Invalid, labels: Mapping[str, str]) -> None:
-    """The domain's errors, one line per field, labelled as on the form (form-wide ones first)."""
-    show_errors({NON_FIELD if field == NON_FIELD else field: " ".join(messages)
-                 for field, messages in problem.errors.items()}, {field: _(label) for field, label in labels.items()})
 
 
 def _question_select(label: str, choices: Sequence[QuestionChoice], chosen: int | None, key: str, help: str):

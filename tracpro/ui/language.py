@@ -1,4 +1,5 @@
-"""The session's UI language: chosen once per rerun in app.py, read by tracpro.i18n's `_` everywhere.
+"""The browser tab's UI language: chosen once per rerun in app.py, kept in Streamlit's session state,
+read by tracpro.i18n's `_` everywhere.
 
 Signed in, it is the user's own choice, else their org's default (tracpro.i18n.resolve_language).
 Before signing in there is no user yet: the browser's language when TracPro has it, else English.
@@ -15,14 +16,14 @@ from tracpro.i18n import LANGUAGES, is_right_to_left, set_language_source
 LANGUAGE = "tracpro_language"
 
 
-def _session_language() -> str | None:
-    # Outside a script run (the sync job, a read model called from a test) there is no session.
+def _tab_language() -> str | None:
+    # Outside a script run (the sync job, a read model called from a test) there is no tab.
     if get_script_run_ctx(suppress_warning=True) is None:
         return None
     return st.session_state.get(LANGUAGE)
 
 
-set_language_source(_session_language)
+set_language_source(_tab_language)
 
 
 def browser_language() -> str:
@@ -32,12 +33,12 @@ def browser_language() -> str:
 
 
 def choose_language(code: str | None) -> None:
-    """This session's language from now on (chosen before anything is drawn on a rerun)."""
+    """This tab's language from now on (chosen before anything is drawn on a rerun)."""
     st.session_state[LANGUAGE] = code if code in LANGUAGES else "en"
 
 
-def session_language() -> str:
-    """The language this session used last (the browser's before anyone signed in)."""
+def tab_language() -> str:
+    """The language this tab used last (the browser's before anyone signed in)."""
     return st.session_state.get(LANGUAGE) or browser_language()
 
 

@@ -31,14 +31,14 @@ def _clean(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 # The query parameters of the sidebar's region, as tracpro.ui.sidebar last wrote them in the
-# address; kept in session state too, where a link reads them faster (a table makes up to a
-# thousand links, and st.query_params costs several times more per look).
+# address; kept in Streamlit's session state too, where a link reads them faster (a table makes
+# up to a thousand links, and st.query_params costs several times more per look).
 ADDRESS_REGION = "tracpro_address_region"
 
 
 def page_url(page: str, label: str | None = None, **params: Any) -> str:
     """A relative link to `page` ("pages/poll.py") with these query parameters, and the sidebar's
-    region when the address holds one (a table's link opens a new session)."""
+    region when the address holds one (a table's link opens a new tab)."""
     query = urlencode(_clean({**params, **st.session_state.get(ADDRESS_REGION, {})}))
     url = Path(page).stem + (f"?{query}" if query else "")
     return url + (f"#{quote(label, safe='')}" if label else "")
@@ -50,7 +50,7 @@ def link_column(label: str, **options: Any):
 
 
 def page_link(page: str, label: str, *, icon: str | None = None, **params: Any) -> None:
-    """A link to another page of the app, opened in the same session (the sidebar's choices stay)."""
+    """A link to another page of the app, opened in the same tab (the sidebar's choices stay)."""
     st.page_link(page, label=label, icon=icon, query_params=_clean(params))
 
 

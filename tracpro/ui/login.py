@@ -1,8 +1,8 @@
 """The sign-in page: streamlit-authenticator's form, and what TracPro adds around it.
 
 After the library has checked a password, this module does what the library does not:
-failures are counted in PostgreSQL (tracpro.auth.lockout) and a success gets a server-side
-session and the cookie for it (tracpro.auth.sessions). The library tells us which account was
+failures are counted in PostgreSQL (tracpro.auth.lockout) and a success gets a login record
+and the cookie for it (tracpro.auth.logins). The library tells us which account was
 tried only through the credential entry it marks with `failed_login_attempts`; a login that
 is no account at all leaves no mark, and there is nothing to count.
 """
@@ -13,13 +13,13 @@ import streamlit as st
 from sqlalchemy import exists, select
 from streamlit_authenticator.utilities import LoginError
 
-from tracpro.auth import lockout, sessions
+from tracpro.auth import lockout, logins
 from tracpro.auth.demo import present_demo_logins
 from tracpro.db import session_scope
 from tracpro.db.models import User
 from tracpro.i18n import N_, _, ngettext
 from tracpro.ui.context import forget_notice, show_notice
-from tracpro.ui.session import PENDING_COOKIE, SESSION_ID, Gate, now
+from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate, now
 
 # The library's form labels (its own keys), translated when the form is drawn: see fields().
 FIELDS = {"Form name": N_("Sign in"), "Username": N_("Email"), "Password": N_("Password"), "Login": N_("Sign in")}
@@ -56,21 +56,21 @@ def _record_failure(gate: Gate, login: str) -> str:
 
 
 def _finish_sign_in(gate: Gate, login: str) -> str | None:
-    """Start the server session and queue its cookie; the refusal when the user may not enter."""
+    """Store the login record and queue its cookie; the refusal when the user may not enter."""
     at = now()
     with session_scope() as db:
         user = db.get(User, gate.user_ids[login])
         if user is None:  # deleted since the form was drawn
-            return _(sessions.SIGNED_OUT)
-        refusal = sessions.refusal_for(db, user, at)
+            return _(logins.SIGNED_OUT)
+        refusal = logins.refusal_for(db, user, at)
         if refusal is not None:
             return refusal
         lockout.record_success(db, user, at)
-        token = sessions.issue_token(user.login, gate.cookie_key, at + sessions.LIFETIME)
-        row = sessions.start(db, user.id, token, at)
-        sessions.purge(db, at)
-    # Only once the session is committed does this browser session point to it.
-    st.session_state[SESSION_ID] = row.id
+        token = logins.issue_token(user.login, gate.cookie_key, at + logins.LIFETIME)
+        row = logins.start(db, user.id, token, at)
+        logins.purge(db, at)
+    # Only once the login record is committed does this tab point to it.
+    st.session_state[LOGIN_ID] = row.id
     st.session_state[PENDING_COOKIE] = (token, row.expires_at)
     return None
 
@@ -120,7 +120,7 @@ def render_login(gate: Gate) -> None:
             forget_notice()
         if state.get("authentication_status") is True:
             login = state["username"]
-            refusal = _finish_sign_in(gate, login) if login in gate.user_ids else _(sessions.SIGNED_OUT)
+            refusal = _finish_sign_in(gate, login) if login in gate.user_ids else _(logins.SIGNED_OUT)
             if refusal is None:
                 state.pop(_LAST_ERROR, None)
                 st.rerun()

@@ -3,7 +3,7 @@ a poll date's Summary, offered only where a region in view has a boundary.
 
 The map draws one level of the region tree. Clicking a region that has sub-regions draws them
 (a plotly selection event); "Show sub-regions of …" does the same without a mouse, and
-"Back up" returns a level. The levels walked down are kept in session state, per map.
+"Back up" returns a level. The levels walked down are kept in Streamlit's session state, per map.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.charts.maps import MAP_CONFIG, NO_DATA_LABEL, region_map
 from tracpro.i18n import N_, _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import map_available, question_choices
 from tracpro.queries.maps import MapData, map_data
-from tracpro.queries.poll_base import NotFound
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
 from tracpro.ui.plots import plot_config

@@ -1,6 +1,6 @@
 """Which pages a viewer has: a page they may not use is never registered, so it cannot be opened.
 
-Every page checks again for itself (tracpro.ui.session.require_*): this list decides what is
+Every page checks again for itself (tracpro.ui.context.require_*): this list decides what is
 shown, the page decides what is allowed.
 """
 

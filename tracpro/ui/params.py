@@ -12,9 +12,8 @@ from typing import NoReturn, TypeVar
 
 import streamlit as st
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import NotFound, Scope
 from tracpro.i18n import N_, _
-from tracpro.queries.poll_base import NotFound
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
 

@@ -2,7 +2,7 @@
 Streamlit's legacy pages/ mode off from the start.
 
 A plain `streamlit run app.py` serves the very first page address after a start straight from
-the pages/ folder (Streamlit's first multipage mode), until some session has called
+the pages/ folder (Streamlit's first multipage mode), until some browser tab has called
 st.navigation; TracPro's pages then send the viewer through app.py
 (tracpro.ui.context.not_through_the_app). Turning that mode off before the server starts
 means no address is ever served that way. The two commands (run.py) start the app like this.

@@ -5,7 +5,7 @@ Each draws its widgets and returns what was submitted as the domain's input; the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
@@ -16,7 +16,7 @@ from tracpro.i18n import N_, _
 from tracpro.orgs.choices import BoundaryChoice, CurrentSettings, PollForEdit, RegionRow
 from tracpro.orgs.polls import QuestionEdit
 from tracpro.orgs.settings import MAX_LOGO_BYTES, UI_LANGUAGES, OrgSettings
-from tracpro.ui.forms import INDENT, show_errors
+from tracpro.ui.forms import INDENT
 
 # Labels marked here and translated where shown (`_(SAMEDAY_LABELS[mode])`, `field_labels(ORG_LABELS)`).
 ORG_LABELS = {
@@ -44,12 +44,6 @@ QUESTION_TYPE_LABELS = {
 }
 LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "svg", "webp"]
 TIMEZONES = sorted(available_timezones())
-
-
-def show_invalid(errors: Mapping[str, Sequence[str]], labels: Mapping[str, str]) -> None:
-    """The domain's Invalid errors (several messages a field) as the form's error lines; `labels`
-    in the viewer's language (tracpro.ui.forms.field_labels)."""
-    show_errors({name: " ".join(messages) for name, messages in errors.items()}, labels)
 
 
 def show_logo(logo: bytes | None, content_type: str | None, *, caption: str) -> None:

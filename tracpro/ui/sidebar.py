@@ -4,34 +4,35 @@ the rerun's Context it decides, the Scope included.
 The context is built before the widgets are drawn, from what the widgets held when the rerun
 began; a choice that is no longer valid (a region taken away, an org left) falls back as
 tracpro.auth.scope says, and the widget is set to show what is really in use. Choices are
-kept per org in session state, so switching orgs and back restores the region chosen there.
+kept per org in Streamlit's session state, so switching orgs and back restores the region chosen there.
 
 A region chosen in the sidebar is also kept in the address (?region=ID, and ?subregions=0 when
 sub-regions are left out), and the links of the app's tables carry it: a poll date opened in a
-new tab, a reload or a shared address shows the same region. A new session takes the address's
-choice when the user may see that region; otherwise the usual default.
+new tab, a reload or a shared address shows the same region. A newly opened tab takes the
+address's choice when the user may see that region; otherwise the usual default.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from tracpro.auth.access import RegionOption, org_access, org_choices, region_options
+from tracpro.auth.access import org_access, org_choices
 from tracpro.auth.scope import NoRegions, Scope, build_scope, user_region_ids
 from tracpro.db import session_scope
 from tracpro.db.models import Org, Role, User
 from tracpro.i18n import _, resolve_language
+from tracpro.orgs.region_tree import RegionOption, region_options
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
 from tracpro.ui.links import ADDRESS_REGION
-from tracpro.ui.session import Gate, request_logout
+from tracpro.ui.signin import Gate, request_logout
 
 ORG_WIDGET, ORG_CHOSEN = "tracpro_org", "tracpro_org_chosen"
 SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN = "tracpro_subregions", "tracpro_subregions_chosen"
 ALL_REGIONS = 0  # the selector's value for "All regions" (admins only); region ids start at 1
 REGION_PARAM, SUBREGIONS_PARAM = "region", "subregions"
-REGION_CHOSEN = "tracpro_region_chosen"  # the user (or the address) chose a region this session
+REGION_CHOSEN = "tracpro_region_chosen"  # the user (or the address) chose a region in this tab
 
 
 def region_widget_key(org_id: int) -> str:
@@ -57,7 +58,7 @@ def _address_region() -> int:
 
 def _show_in_address(scope: Scope) -> None:
     """Keep the region chosen (and sub-regions left out) in the address, and for page_url's links;
-    nothing when the sidebar shows what a new session would."""
+    nothing when the sidebar shows what a newly opened tab would."""
     params = st.query_params
     wanted = {}
     if st.session_state.get(REGION_CHOSEN) and scope.selected_region_id:
@@ -104,7 +105,7 @@ def build_context(gate: Gate, *, minimal: bool = False) -> tuple[Context, list[R
         state, widget, kept = st.session_state, region_widget_key(org_id), _region_chosen_key(org_id)
         in_address = _address_region()
         if widget not in state and kept not in state and in_address in choices:
-            state[REGION_CHOSEN] = True  # a new session opened at an address with a region
+            state[REGION_CHOSEN] = True  # a tab newly opened at an address with a region
         selected = _chosen(widget, kept, choices, in_address)
         include = bool(_chosen(SUBREGIONS_WIDGET, SUBREGIONS_CHOSEN, [True, False],
                                st.query_params.get(SUBREGIONS_PARAM) != "0"))

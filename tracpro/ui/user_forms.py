@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from tracpro.auth.access import RegionOption
 from tracpro.auth.members import Member
 from tracpro.auth.users import UserDraft
 from tracpro.db.models import Role
 from tracpro.i18n import N_, _
+from tracpro.orgs.region_tree import RegionOption
 from tracpro.ui.forms import region_multiselect
 
 # Marked here, translated where shown: `_(ROLE_LABELS[role])`, `field_labels(FIELD_LABELS)`.

@@ -3,6 +3,7 @@
 from tracpro.db.models.baseline import BaselineTerm
 from tracpro.db.models.contacts import Contact, contact_reporter_groups
 from tracpro.db.models.groups import Boundary, ContactGroup, Region, ReporterGroup
+from tracpro.db.models.logins import LoginRecord
 from tracpro.db.models.messages import (
     Audience,
     Direction,
@@ -14,7 +15,6 @@ from tracpro.db.models.messages import (
 from tracpro.db.models.orgs import DataField, FieldType, Org, SameDayMode
 from tracpro.db.models.polls import FlowStart, Poll, PollRun, PollRunType, Question, QuestionType
 from tracpro.db.models.responses import Answer, Response, ResponseStatus
-from tracpro.db.models.sessions import UserSession
 from tracpro.db.models.summaries import (
     activity_channel_totals,
     activity_days,
@@ -41,6 +41,7 @@ __all__ = [
     "FieldType",
     "FlowStart",
     "InboxMessage",
+    "LoginRecord",
     "Membership",
     "Role",
     "Message",
@@ -62,7 +63,6 @@ __all__ = [
     "SyncRequestStatus",
     "SyncState",
     "User",
-    "UserSession",
     "activity_channel_totals",
     "activity_days",
     "activity_group_days",

@@ -1,4 +1,4 @@
-"""Server-side sign-in sessions: what makes a login cookie worth something.
+"""Login records: what makes a login cookie worth something.
 
 streamlit-authenticator's cookie is a signed token that stays valid until it expires, logout
 or not. TracPro therefore keeps one row per issued cookie, keyed by a hash of its exact value:
@@ -17,8 +17,8 @@ from tracpro.db.base import Base, bigintpk, created_at
 from tracpro.db.models.users import User
 
 
-class UserSession(Base):
-    __tablename__ = "user_sessions"
+class LoginRecord(Base):
+    __tablename__ = "login_records"
 
     id: Mapped[bigintpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -32,4 +32,4 @@ class UserSession(Base):
     user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
-        return f"<UserSession {self.id} of user {self.user_id}>"
+        return f"<LoginRecord {self.id} of user {self.user_id}>"

@@ -8,6 +8,10 @@ answers, and answers to other question types, use their own value.
 One SQL statement does it, for the groups a page of runs touched, for questions whose type
 changed, or for a whole org when its mode changes. It writes only answers whose value to use
 actually changes.
+
+The rule is poll semantics, but applied in the database, so it lives here rather than in
+tracpro.polls (which never touches the database): just above tracpro.db, where both the sync
+(new answers) and the org's settings (a new mode, a question's new type) may call it.
 """
 
 from __future__ import annotations

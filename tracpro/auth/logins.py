@@ -1,4 +1,4 @@
-"""Server-side sessions behind the login cookie (see tracpro.db.models.sessions for why).
+"""Login records: the server-side row behind each login cookie (see tracpro.db.models.logins for why).
 
 TracPro issues the cookie itself, in the format streamlit-authenticator reads back (an HS256
 token holding `username` and `exp_date`, plus a random nonce so no two are alike), and stores
@@ -7,8 +7,10 @@ a hash of the exact value. A cookie then signs someone in only while:
 - its hash is a row that is neither revoked nor expired, and
 - the row's user is active, not locked, and still belongs to an org (superusers need none).
 
-The same check runs on every rerun of a signed-in session, so logging out elsewhere,
+The same check runs on every rerun of a signed-in browser tab, so logging out elsewhere,
 deactivation, a lock or removal from the last org take effect at the next click.
+
+Functions here take the database session as `session` and a login record's id as `login_id`.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.access import org_choices
 from tracpro.auth.lockout import is_locked, locked_message
-from tracpro.db.models import User, UserSession
+from tracpro.db.models import LoginRecord, User
 from tracpro.db.results import rowcount
 from tracpro.i18n import N_, _
 
+# The cookie's name is older than the word "login record": changing it would sign everyone out at
+# the upgrade (browsers would no longer send the cookie they hold), so it stays as it is.
 COOKIE_NAME = "tracpro_session"
 LIFETIME = timedelta(days=3)
 # last_seen_at is written at most this often: a write per click would be wasted work.
@@ -35,7 +39,8 @@ TOUCH_EVERY = timedelta(minutes=5)
 # Dead rows are kept a while for the record, then purged at the next sign-in.
 KEEP_DEAD_FOR = timedelta(days=30)
 
-# Refusals: marked here, translated when a session is refused (`_(SIGNED_OUT)`).
+# Refusals: marked here, translated when a login is refused (`_(SIGNED_OUT)`). The words users read
+# keep saying "session", as they always have.
 SIGNED_OUT = N_("You have been signed out. Please sign in again.")
 EXPIRED = N_("Your session has expired. Please sign in again.")
 DEACTIVATED = N_("Your account has been deactivated. Ask your administrator if you need access again.")
@@ -55,9 +60,9 @@ class SignedInUser:
 
 
 @dataclass(frozen=True)
-class SessionCheck:
+class LoginCheck:
     user: SignedInUser | None
-    # Why the session no longer signs anyone in: one sentence for the login page.
+    # Why the login no longer signs anyone in: one sentence for the login page.
     refusal: str | None = None
 
 
@@ -71,9 +76,9 @@ def issue_token(login: str, cookie_key: str, expires_at: datetime) -> str:
     return jwt.encode(payload, cookie_key, algorithm="HS256")
 
 
-def start(session: Session, user_id: int, token: str, now: datetime) -> UserSession:
+def start(session: Session, user_id: int, token: str, now: datetime) -> LoginRecord:
     """Record a freshly issued cookie; it lives for LIFETIME."""
-    row = UserSession(
+    row = LoginRecord(
         user_id=user_id,
         token_hash=token_hash(token),
         created_at=now,
@@ -85,13 +90,13 @@ def start(session: Session, user_id: int, token: str, now: datetime) -> UserSess
     return row
 
 
-def find_live(session: Session, token: str, now: datetime) -> UserSession | None:
-    """The unrevoked, unexpired session this exact cookie value was issued for."""
+def find_live(session: Session, token: str, now: datetime) -> LoginRecord | None:
+    """The unrevoked, unexpired login record this exact cookie value was issued for."""
     return session.scalars(
-        select(UserSession).where(
-            UserSession.token_hash == token_hash(token),
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
+        select(LoginRecord).where(
+            LoginRecord.token_hash == token_hash(token),
+            LoginRecord.revoked_at.is_(None),
+            LoginRecord.expires_at > now,
         )
     ).one_or_none()
 
@@ -108,43 +113,43 @@ def refusal_for(session: Session, user: User, now: datetime) -> str | None:
     return None
 
 
-def check(session: Session, session_id: int | None, now: datetime) -> SessionCheck:
-    """Whether session `session_id` still signs its user in; touches it when it does."""
-    row = session.get(UserSession, session_id) if session_id is not None else None
+def check(session: Session, login_id: int | None, now: datetime) -> LoginCheck:
+    """Whether login record `login_id` still signs its user in; touches it when it does."""
+    row = session.get(LoginRecord, login_id) if login_id is not None else None
     if row is None or row.revoked_at is not None:
-        return SessionCheck(None, _(SIGNED_OUT))
+        return LoginCheck(None, _(SIGNED_OUT))
     if row.expires_at <= now:
-        return SessionCheck(None, _(EXPIRED))
+        return LoginCheck(None, _(EXPIRED))
     user = row.user
     refusal = refusal_for(session, user, now)
     if refusal is not None:
-        return SessionCheck(None, refusal)
+        return LoginCheck(None, refusal)
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
-    return SessionCheck(
+    return LoginCheck(
         SignedInUser(user.id, user.login, user.name, user.is_superuser, user.must_change_password, user.language)
     )
 
 
-def revoke(session: Session, session_id: int, now: datetime) -> None:
+def revoke(session: Session, login_id: int, now: datetime) -> None:
     session.execute(
-        update(UserSession)
-        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
+        update(LoginRecord)
+        .where(LoginRecord.id == login_id, LoginRecord.revoked_at.is_(None))
         .values(revoked_at=now)
     )
 
 
 def revoke_all(session: Session, user_id: int, now: datetime, *, keep: int | None = None) -> int:
-    """Sign the user out everywhere (but in session `keep`); returns how many sessions ended."""
-    statement = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    """Sign the user out everywhere (but with login record `keep`); returns how many logins ended."""
+    statement = update(LoginRecord).where(LoginRecord.user_id == user_id, LoginRecord.revoked_at.is_(None))
     if keep is not None:
-        statement = statement.where(UserSession.id != keep)
+        statement = statement.where(LoginRecord.id != keep)
     return rowcount(session.execute(statement.values(revoked_at=now)))
 
 
 def purge(session: Session, now: datetime) -> int:
-    """Delete sessions that ended more than KEEP_DEAD_FOR ago."""
+    """Delete login records that ended more than KEEP_DEAD_FOR ago."""
     cutoff = now - KEEP_DEAD_FOR
     return rowcount(session.execute(
-        delete(UserSession).where(or_(UserSession.expires_at < cutoff, UserSession.revoked_at < cutoff))
+        delete(LoginRecord).where(or_(LoginRecord.expires_at < cutoff, LoginRecord.revoked_at < cutoff))
     ))

@@ -1,13 +1,14 @@
-"""Who is signed in, decided once at the top of every rerun.
+"""The sign-in gate: who is signed in, decided once at the top of every rerun, and kept in
+Streamlit's session state (the login record's id under LOGIN_ID).
 
 `sign_in()` runs in app.py before anything else is drawn. It trusts streamlit-authenticator
-for the login form and the cookie's signature, and TracPro's `user_sessions` table for
-everything else (tracpro.auth.sessions):
+for the login form and the cookie's signature, and TracPro's login records (the
+`login_records` table, tracpro.auth.logins) for everything else:
 
-- A signed-in session is re-checked against the database on every rerun; logout elsewhere,
-  deactivation, a lock or removal from the last org end it here, with a sentence saying why.
+- A signed-in browser tab is re-checked against the database on every rerun; logout elsewhere,
+  deactivation, a lock or removal from the last org end its login here, with a sentence saying why.
 - Before the library may re-sign someone in from the cookie (on reload), the cookie's exact
-  value must be a live server session; otherwise the library is told the session logged out
+  value must be a live login record; otherwise the library is told the user logged out
   (its `logout` flag), so it ignores the cookie, and the stale cookie is deleted.
 - The library never writes the cookie itself (cookie_expiry_days=0): TracPro issues it after
   a form login, so the value the browser holds is the one whose hash was stored.
@@ -26,18 +27,18 @@ import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
-from tracpro.auth import sessions
+from tracpro.auth import logins
 from tracpro.auth.cookie_key import CookieKeyRefused, resolve_cookie_key
 from tracpro.auth.lockout import is_locked
+from tracpro.auth.logins import COOKIE_NAME, SignedInUser
 from tracpro.auth.passwords import unmatchable_hash
-from tracpro.auth.sessions import COOKIE_NAME, SignedInUser
 from tracpro.config import Settings, SettingsError, load_settings
 from tracpro.db import session_scope
 from tracpro.db.models import User
 from tracpro.i18n import _
 from tracpro.ui.context import CONTEXT, not_through_the_app, notice
 
-SESSION_ID = "tracpro_session_id"
+LOGIN_ID = "tracpro_login_id"  # the id of this tab's login record
 PENDING_COOKIE = "tracpro_pending_cookie"
 COOKIE_SET = "tracpro_cookie_set"  # the cookie component's answer: True once the browser holds it
 LOGOUT_REQUESTED = "tracpro_logout_requested"
@@ -95,36 +96,36 @@ def _login_credentials(at: datetime) -> tuple[dict[str, dict[str, Any]], dict[st
 
 
 def _cookie_token() -> str | None:
-    """The login cookie the browser sent when this session connected (fixed for the session)."""
+    """The login cookie the browser sent when this tab connected (fixed until it reconnects)."""
     token = st.context.cookies.get(COOKIE_NAME)
     # Outside a browser (AppTest) the client is a stand-in whose cookies are not strings.
     return token if isinstance(token, str) and token else None
 
 
-def _live_cookie_session(at: datetime) -> int | None:
-    """The server session of the cookie this browser sent, if it is live and its user may sign in."""
+def _live_cookie_login(at: datetime) -> int | None:
+    """The login record of the cookie this browser sent, if it is live and its user may sign in."""
     token = _cookie_token()
     if token is None:
         return None
     with session_scope() as db:
-        row = sessions.find_live(db, token, at)
-        if row is None or sessions.refusal_for(db, row.user, at) is not None:
+        row = logins.find_live(db, token, at)
+        if row is None or logins.refusal_for(db, row.user, at) is not None:
             return None
         return row.id
 
 
-def _check(session_id: int, at: datetime) -> sessions.SessionCheck:
+def _check(login_id: int, at: datetime) -> logins.LoginCheck:
     with session_scope() as db:
-        result = sessions.check(db, session_id, at)
+        result = logins.check(db, login_id, at)
         if result.user is None:
-            sessions.revoke(db, session_id, at)
+            logins.revoke(db, login_id, at)
         return result
 
 
-def _end(session_id: int | None, at: datetime) -> None:
-    if session_id is not None:
+def _end(login_id: int | None, at: datetime) -> None:
+    if login_id is not None:
         with session_scope() as db:
-            sessions.revoke(db, session_id, at)
+            logins.revoke(db, login_id, at)
 
 
 def _write_pending_cookie(authenticator: stauth.Authenticate) -> None:
@@ -144,25 +145,25 @@ def sign_in() -> Gate:
     """Decide who is signed in on this rerun (see the module docstring); stops on a bad key."""
     settings, cookie_key = _settings_and_key()
     state, at = st.session_state, now()
-    session_id = state.get(SESSION_ID)
+    login_id = state.get(LOGIN_ID)
     user: SignedInUser | None = None
     ending, kind = None, "warning"
     if state.pop(LOGOUT_REQUESTED, False):
-        _end(session_id, at)
+        _end(login_id, at)
         ending, kind = _("You are signed out."), "info"
-    elif state.get(_LIBRARY_STATUS) and session_id is not None:
-        result = _check(session_id, at)
+    elif state.get(_LIBRARY_STATUS) and login_id is not None:
+        result = _check(login_id, at)
         user, ending = result.user, result.refusal
     elif state.get(_LIBRARY_STATUS):
-        ending = _(sessions.SIGNED_OUT)  # the library's word alone is not enough: no server session
+        ending = _(logins.SIGNED_OUT)  # the library's word alone is not enough: no login record
 
     entries: dict[str, dict[str, Any]] = {}
     ids: dict[str, int] = {}
     live = None
     if user is None:
         entries, ids = _login_credentials(at)
-        live = None if ending else _live_cookie_session(at)
-        # The library re-signs in from the cookie unless told the session logged out.
+        live = None if ending else _live_cookie_login(at)
+        # The library re-signs in from the cookie unless told the user logged out.
         state["logout"] = live is None
     authenticator = stauth.Authenticate(
         {"usernames": entries},
@@ -177,8 +178,8 @@ def sign_in() -> Gate:
     if ending:
         if state.get(_LIBRARY_STATUS):
             authenticator.logout(location="unrendered")  # clears the library's state, deletes the cookie
-        # The next person to sign in here starts afresh: no session, no org or region choices.
-        for key in [key for key in state if key in (SESSION_ID, PENDING_COOKIE) or key.startswith(_CHOICES)]:
+        # The next person to sign in here starts afresh: no login record, no org or region choices.
+        for key in [key for key in state if key in (LOGIN_ID, PENDING_COOKIE) or key.startswith(_CHOICES)]:
             state.pop(key, None)
         notice(ending, kind)
     elif live is not None:
@@ -187,11 +188,11 @@ def sign_in() -> Gate:
         except LoginError:  # the token's login is not an active account: treat as signed out
             state["logout"] = True
         if state.get(_LIBRARY_STATUS):
-            state[SESSION_ID] = live
+            state[LOGIN_ID] = live
             user = _check(live, at).user
             if user is None:  # changed since the cookie was looked up a moment ago
                 authenticator.logout(location="unrendered")
-                state.pop(SESSION_ID, None)
+                state.pop(LOGIN_ID, None)
     elif user is None and _cookie_token() is not None:
         authenticator.cookie_controller.delete_cookie()  # a stale cookie: the browser may as well drop it
     if user is not None and PENDING_COOKIE in state:
@@ -202,13 +203,13 @@ def sign_in() -> Gate:
 
 
 def still_signed_in() -> bool:
-    """For a fragment rerunning on its own (app.py does not run then): whether this session's
+    """For a fragment rerunning on its own (app.py does not run then): whether this tab's
     sign-in still holds. When it does not, the caller reruns the whole app, which signs out."""
-    session_id = st.session_state.get(SESSION_ID)
-    if session_id is None:
+    login_id = st.session_state.get(LOGIN_ID)
+    if login_id is None:
         return False
     with session_scope() as db:
-        return sessions.check(db, session_id, now()).user is not None
+        return logins.check(db, login_id, now()).user is not None
 
 
 def forget_rerun() -> None:

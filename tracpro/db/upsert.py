@@ -1,7 +1,7 @@
-"""Bulk writes for the sync: INSERT … ON CONFLICT that touches only rows that really change.
+"""Bulk writes: INSERT … ON CONFLICT that touches only rows that really change.
 
-A second sync of unchanged data therefore updates nothing (and its counts say so), which is
-how idempotency is checked.
+The sync writes through it, so a second sync of unchanged data updates nothing (and its counts
+say so), which is how idempotency is checked; the outbox records what RapidPro accepted with it.
 """
 
 from __future__ import annotations
@@ -16,42 +16,12 @@ from sqlalchemy.orm import Session
 
 
 @dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    malformed: int = 0
-
-    def add(self, other: Counts) -> Counts:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
-
-    def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any] | None) -> Counts:
-        values = values or {}
-        return cls(**{name: int(values.get(name, 0)) for name in cls.__dataclass_fields__})
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated + self.deleted
-
-    def __str__(self) -> str:
-        return " ".join(f"{name}={value}" for name, value in self.as_dict().items())
-
-
-@dataclass
 class Upserted:
+    """What one upsert did, row by row."""
+
     created: list[Any] = field(default_factory=list)  # the `returning` values of inserted rows
     updated: list[Any] = field(default_factory=list)  # ... of rows that differed and were updated
     unchanged: int = 0
-
-    def counts(self) -> Counts:
-        return Counts(created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
 
 
 def _deduplicate(rows: Sequence[dict[str, Any]], key: Sequence[str]) -> list[dict[str, Any]]:
