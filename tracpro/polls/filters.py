@@ -80,14 +80,19 @@ class Period:
         return start, end
 
 
+def _custom_period(start: date | None, end: date | None) -> Period:
+    """A custom range: at least one end given, and the start not after the end."""
+    if start is None and end is None:
+        raise FilterError(_("Please choose a start date or an end date."))
+    if start is not None and end is not None and start > end:
+        raise FilterError(_("End date must be after start date."))
+    return Period(start, end)
+
+
 def period_of(date_range: DateRange, today: date, start: date | None = None, end: date | None = None) -> Period:
     """The dates a preset stands for on `today` (a custom range keeps its own, validated)."""
     if date_range == DateRange.CUSTOM:
-        if start is None and end is None:
-            raise FilterError(_("Please choose a start date or an end date."))
-        if start is not None and end is not None and start > end:
-            raise FilterError(_("End date must be after start date."))
-        return Period(start, end)
+        return _custom_period(start, end)
     if date_range == DateRange.MONTH:
         return Period(today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1]))
     if date_range in (DateRange.MONTHS_6, DateRange.MONTHS_12):
@@ -153,7 +158,7 @@ class PollFilters:
         start = end = None
         if date_range == DateRange.CUSTOM:
             start, end = _parse_date(query.get("start")), _parse_date(query.get("end"))
-            period_of(date_range, date.today(), start, end)  # validates
+            _custom_period(start, end)  # validates: a custom range does not depend on the day
         filters = cls(date_range, start, end, numeric, query.get("split_regions") in ("1", "true", "on"))
         fields = {key.removeprefix("contact_"): value for key, value in query.items() if key.startswith("contact_")}
         return filters.with_contact_fields(fields)
