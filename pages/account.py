@@ -7,10 +7,11 @@ from tracpro.auth.users import change_own_password, set_own_language
 from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, resolve_language
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.forms import show_form_errors
 from tracpro.ui.language import choose_language
-from tracpro.ui.signin import LOGIN_ID, now
+from tracpro.ui.signin import LOGIN_ID
 
 context = require_signed_in(allow_forced_change=True)
 forced = context.user.must_change_password

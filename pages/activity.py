@@ -5,6 +5,7 @@ import streamlit as st
 from tracpro.charts.activity import over_time
 from tracpro.i18n import N_, _
 from tracpro.queries.activity import most_active, responses_by
+from tracpro.ui.clock import today
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
 from tracpro.ui.plots import described, figure_of, plot
@@ -24,12 +25,13 @@ DIMENSIONS = {
 scope = require_scope()
 st.title(_("Activity"))
 st.caption(_("Partial and complete responses to active polls, from the regions you see."))
-most_active_charts(read_scoped(most_active, scope))
+org_today = today(scope)
+most_active_charts(read_scoped(most_active, scope, today=org_today))
 
 for dimension, (label, title, explained) in DIMENSIONS.items():
     label, title = _(label), _(title)
     st.subheader(title, anchor=False)
-    responses = read_scoped(responses_by, scope, dimension=dimension, days=DAYS)
+    responses = read_scoped(responses_by, scope, dimension=dimension, today=org_today, days=DAYS)
     daily, totals, latest = by_dimension(responses, dimension)
     if daily.empty:
         st.info(_("No responses in the last {days} days.").format(days=DAYS))

@@ -12,9 +12,9 @@ from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
 from tracpro.orgs.superuser import org_overview
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, region_multiselect, show_form_errors
-from tracpro.ui.signin import now
 
 LABELS = {"user": N_("User"), "org": N_("Organization"), "regions": N_("Regions")}
 # After a role is given: (whether they just joined the org, the role) -> the whole sentence.

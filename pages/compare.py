@@ -5,6 +5,7 @@ import streamlit as st
 from tracpro.i18n import _
 from tracpro.queries.choices import question_choices
 from tracpro.queries.comparison import MAX_REGIONS, region_comparison
+from tracpro.ui.clock import today
 from tracpro.ui.comparison import comparison_view
 from tracpro.ui.context import require_scope, require_signed_in
 from tracpro.ui.database import read_scoped
@@ -32,5 +33,5 @@ if len(chosen) < 2:
     st.info(_("Choose 2 to {max} regions to compare.").format(max=MAX_REGIONS))
 elif filters is not None:
     comparison = read_scoped(region_comparison, scope, question_id=question.question_id, region_ids=tuple(chosen),
-                             filters=filters)
+                             filters=filters, today=today(scope))
     comparison_view(comparison, [regions[region] for region in chosen], filters.numeric)

@@ -7,6 +7,7 @@ from tracpro.i18n import _, format_number
 from tracpro.queries.activity import most_active
 from tracpro.queries.home import scope_summary
 from tracpro.queries.pollruns import recent_pollruns
+from tracpro.ui.clock import today
 from tracpro.ui.context import require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped, read_scoped_live
 from tracpro.ui.home_panels import alerts_panel, featured_indicator_panel
@@ -32,7 +33,7 @@ else:
     in_view = names[scope.selected_region_id]
 st.markdown(_("Showing data from **{regions}**.").format(regions=in_view))
 
-summary = read_scoped(scope_summary, scope)
+summary = read_scoped(scope_summary, scope, today=today(scope))
 contacts, active, groups, responses = st.columns(4)
 contacts.metric(_("Contacts"), format_number(summary.contacts))
 active.metric(_("Active contacts"), format_number(summary.active_contacts))
@@ -67,7 +68,7 @@ def recent_activity() -> None:
         st.dataframe(table, hide_index=True, column_config=config, width="stretch")
         page_link(POLLS, _("All polls"), icon=":material/ballot:")
     page_link(START_POLL, _("Start a poll"), icon=":material/play_circle:")
-    most_active_charts(read_scoped(most_active, scope))
+    most_active_charts(read_scoped(most_active, scope, today=today(scope)))
 
 
 if not summary.is_empty:

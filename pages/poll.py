@@ -9,6 +9,7 @@ from tracpro.i18n import N_, _, format_number, ngettext
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.poll_charts import poll_over_time
 from tracpro.queries.pollruns import poll_dates, poll_header
+from tracpro.ui.clock import today
 from tracpro.ui.context import require_scope, require_signed_in
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
@@ -40,7 +41,7 @@ with tabs[CHARTS]:
         region = dict(context.region_names).get(scope.selected_region_id)
         if region is None:
             st.caption(_(UNIVERSAL_ONLY))
-        charts = read_scoped(poll_over_time, scope, poll_id=poll_id, filters=filters)
+        charts = read_scoped(poll_over_time, scope, poll_id=poll_id, filters=filters, today=today(scope))
         if not charts.pollruns:
             st.info(_("No poll dates in this period: widen the date range."))
         else:

@@ -11,9 +11,9 @@ from tracpro.db.models import Role, User
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_role, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
-from tracpro.ui.signin import now
 from tracpro.ui.user_forms import FIELD_LABELS, ROLE_LABELS, user_form
 
 # Whole sentences, one a role, so that each language words them its own way.

@@ -8,7 +8,7 @@ Same windows as the read models: the last N org-local days including today.
 from __future__ import annotations
 
 import statistics
-from datetime import datetime
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, func, select
@@ -27,9 +27,9 @@ from tracpro.queries.visibility import pollrun_visible, response_counted
 from tracpro.sync.summaries import channel_of, language_of, local_day
 
 
-def _recent(session: Session, scope: Scope, now: datetime | None, days: int):
+def _recent(session: Session, scope: Scope, today: date, days: int):
     """Counted, answered responses of active polls whose latest answer fell in the window."""
-    first, last = last_days(session, scope, days, now)
+    first, last = last_days(today, days)
     zone = org_timezone(session, scope).key
     return (
         select(Response.id, local_day(zone, Response.updated_on).label("day"), Contact.id.label("contact_id"),
@@ -44,9 +44,8 @@ def _recent(session: Session, scope: Scope, now: datetime | None, days: int):
     )
 
 
-def most_active(session: Session, scope: Scope, now: datetime | None = None, days: int = 30, limit: int = 5
-                ) -> MostActive:
-    recent = _recent(session, scope, now, days)
+def most_active(session: Session, scope: Scope, *, today: date, days: int = 30, limit: int = 5) -> MostActive:
+    recent = _recent(session, scope, today, days)
     regions = session.execute(
         select(recent.c.region, func.count()).group_by(recent.c.region)
         .order_by(func.count().desc(), recent.c.region).limit(limit)
@@ -68,9 +67,9 @@ DIMENSIONS = {
 }
 
 
-def responses_by(session: Session, scope: Scope, dimension: str = "language", now: datetime | None = None,
+def responses_by(session: Session, scope: Scope, dimension: str = "language", *, today: date,
                  days: int = 90) -> pd.DataFrame:
-    recent = _recent(session, scope, now, days)
+    recent = _recent(session, scope, today, days)
     value = DIMENSIONS[dimension](recent)
     rows = session.execute(
         select(recent.c.day, value.label("value"), func.count()).group_by(recent.c.day, value)
@@ -79,9 +78,9 @@ def responses_by(session: Session, scope: Scope, dimension: str = "language", no
     return pd.DataFrame(rows, columns=["day", "value", "responses"])
 
 
-def recent_responses(session: Session, scope: Scope, now: datetime | None = None) -> int:
+def recent_responses(session: Session, scope: Scope, *, today: date) -> int:
     """scope_summary's recent_responses: active responses of contacts in scope started in the window."""
-    first, last = last_days(session, scope, RECENT_DAYS, now)
+    first, last = last_days(today, RECENT_DAYS)
     zone = org_timezone(session, scope).key
     return session.execute(
         select(func.count())

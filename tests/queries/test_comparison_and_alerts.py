@@ -22,17 +22,17 @@ def world(db):
 
 def test_regions_compared_side_by_side_each_standing_for_its_subtree(db, world):
     admin = Scope(world.org_id, None)
-    result = region_comparison(db, admin, world.question_id, (world.north_id, world.south_id), today=world.parameters()["now"].date())
+    result = region_comparison(db, admin, world.question_id, (world.north_id, world.south_id), today=world.today)
     assert result.kind == "numeric"
     figures = result.points.groupby("region")[["sum", "responses"]].sum()
     assert figures.loc["North"].tolist() == [7.0, 2]  # North 3 + Gicumbi 4
     assert figures.loc["South"].tolist() == [16.0, 2]  # 9 + 7
     supervisor = Scope(world.org_id, frozenset({world.north_id, world.gicumbi_id}), world.north_id)
     mine = region_comparison(db, supervisor, world.question_id, (world.north_id, world.south_id),
-                             today=world.parameters()["now"].date())
+                             today=world.today)
     assert set(mine.points["region"]) == {"North"}  # South is not theirs to compare
     categorical = region_comparison(db, admin, world.question_ids["categorical"], (world.north_id,),
-                                    today=world.parameters()["now"].date())
+                                    today=world.today)
     assert categorical.points.groupby("category")["count"].sum().to_dict() == {"no": 1, "yes": 1}
 
 

@@ -17,6 +17,7 @@ from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.rules import categorize, natural_sort_key
 from tracpro.queries.maps import map_data
 
+TODAY = f.NOW.date()  # the org's day the filters would count back from; these maps are of one date
 RULES = [{"category": "1-5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
          {"category": ">5", "test": {"type": "has_number_gt", "arguments": ["5"]}}]
 
@@ -53,7 +54,7 @@ def _by_name(result):
 
 def test_numeric_averages_over_each_subtree_and_their_categories(db, world):
     admin = Scope(world["org"].id, None)
-    result = map_data(db, admin, world["number"].id, world["pollrun"].id)
+    result = map_data(db, admin, world["number"].id, world["pollrun"].id, today=TODAY)
     regions = _by_name(result)
     assert sorted(regions) == ["North", "South"]  # the country's children that can be drawn
     assert (regions["North"].average, regions["North"].category, regions["North"].answers) == (5.5, ">5", 2)
@@ -65,14 +66,15 @@ def test_numeric_averages_over_each_subtree_and_their_categories(db, world):
 
 
 def test_categorical_shows_the_most_common_category_ties_in_natural_order(db, world):
-    result = _by_name(map_data(db, Scope(world["org"].id, None), world["choice"].id, world["pollrun"].id))
+    result = _by_name(map_data(db, Scope(world["org"].id, None), world["choice"].id, world["pollrun"].id, today=TODAY))
     assert (result["North"].category, result["North"].answers) == ("yes", 3)
     assert result["South"].category == "no"  # one "no", one "yes": the first in natural order
 
 
 def test_drilling_down_draws_a_regions_children(db, world):
     north = world["regions"]["North"]
-    result = map_data(db, Scope(world["org"].id, None), world["number"].id, world["pollrun"].id, region_id=north.id)
+    result = map_data(db, Scope(world["org"].id, None), world["number"].id, world["pollrun"].id, region_id=north.id,
+                      today=TODAY)
     assert [r.name for r in result.regions] == ["Gicumbi"] and result.regions[0].average == 3.0
     assert result.without_boundary == ("Musanze",)
 
@@ -80,19 +82,19 @@ def test_drilling_down_draws_a_regions_children(db, world):
 def test_a_supervisor_sees_their_own_regions_only(db, world):
     regions = world["regions"]
     south = Scope(world["org"].id, frozenset({regions["South"].id}), regions["South"].id)
-    result = map_data(db, south, world["number"].id, world["pollrun"].id)
+    result = map_data(db, south, world["number"].id, world["pollrun"].id, today=TODAY)
     assert [r.name for r in result.regions] == ["South"]
     with pytest.raises(NotFound):
-        map_data(db, south, world["number"].id, world["pollrun"].id, region_id=regions["North"].id)
+        map_data(db, south, world["number"].id, world["pollrun"].id, region_id=regions["North"].id, today=TODAY)
 
 
 def test_open_questions_have_no_map_and_regions_without_data_are_kept(db, world):
     admin = Scope(world["org"].id, None)
-    assert map_data(db, admin, world["words"].id, world["pollrun"].id) is None
+    assert map_data(db, admin, world["words"].id, world["pollrun"].id, today=TODAY) is None
     empty = f.PollRunFactory(poll=world["number"].poll, conducted_on=f.NOW.replace(year=2025),
                              conducted_date=f.NOW.replace(year=2025).date())
     db.flush()
-    result = map_data(db, admin, world["number"].id, empty.id)
+    result = map_data(db, admin, world["number"].id, empty.id, today=TODAY)
     assert {(r.name, r.average, r.category, r.answers) for r in result.regions} == {
         ("North", None, None, 0), ("South", None, None, 0)}
 
@@ -166,8 +168,8 @@ def test_each_region_holds_what_its_subtree_answered_on_random_data(db, seed):
     views_with_numbers, legends = 0, set()
     for scope in scopes:
         for drill in (None, north.id):
-            numeric = map_data(db, scope, number.id, pollrun.id, region_id=drill)
-            categorical = map_data(db, scope, choice.id, pollrun.id, region_id=drill)
+            numeric = map_data(db, scope, number.id, pollrun.id, region_id=drill, today=TODAY)
+            categorical = map_data(db, scope, choice.id, pollrun.id, region_id=drill, today=TODAY)
             drawn = {region.region_id for region in numeric.regions}
             numbers, _ = _map_reference(db, scope, number, pollrun, drawn)
             for region in numeric.regions:

@@ -6,7 +6,7 @@ without a region, language or URN, and superseded responses."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -20,9 +20,11 @@ from tracpro.orgs.regions import subtree_ids
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.alerts import participation_alerts
 from tracpro.queries.home import scope_summary
+from tracpro.queries.poll_base import org_today
 from tracpro.sync.summaries import refresh_if_changed, refresh_summaries
 
 NOW = f.NOW + timedelta(hours=20, minutes=15)  # 04:15 the next day in Kabul
+TODAY = date(2026, 11, 3)  # NOW's day in Kabul: the read models' windows end on it
 STATUSES = list(ResponseStatus)
 
 
@@ -100,36 +102,38 @@ def test_summaries_answer_exactly_as_the_queries_over_responses(db, seed):
     seen = 0
     for name, scope in _scopes(db, org, north, south).items():
         for days in (1, 7, 30):
-            fast, slow = most_active(db, scope, now=NOW, days=days), slow_paths.most_active(db, scope, now=NOW, days=days)
+            fast = most_active(db, scope, today=TODAY, days=days)
+            slow = slow_paths.most_active(db, scope, today=TODAY, days=days)
             _same_frames(fast.regions, slow.regions)
             _same_frames(fast.reporter_groups, slow.reporter_groups)
             seen += int(slow.regions["responses"].sum())
         for dimension in ("language", "channel"):
             for days in (2, 90):
-                fast = responses_by(db, scope, dimension, now=NOW, days=days)
-                _same_frames(fast, slow_paths.responses_by(db, scope, dimension, now=NOW, days=days))
-        summary = scope_summary(db, scope, now=NOW)
-        assert summary.recent_responses == slow_paths.recent_responses(db, scope, now=NOW)
+                fast = responses_by(db, scope, dimension, today=TODAY, days=days)
+                _same_frames(fast, slow_paths.responses_by(db, scope, dimension, today=TODAY, days=days))
+        summary = scope_summary(db, scope, today=TODAY)
+        assert summary.recent_responses == slow_paths.recent_responses(db, scope, today=TODAY)
         assert summary.reporter_groups == slow_paths.reporter_groups_in_view(db, scope), name
         assert participation_alerts(db, scope) == slow_paths.participation_alerts(db, scope), name
     # Not equal by both being empty:
     assert seen > 0
+    assert org_today(db, Scope(org.id, None), NOW) == TODAY
     assert participation_alerts(db, Scope(org.id, None)), "the drop in South is flagged"
-    assert scope_summary(db, Scope(org.id, None), now=NOW).recent_responses > 0
+    assert scope_summary(db, Scope(org.id, None), today=TODAY).recent_responses > 0
 
 
 def test_summaries_follow_the_last_refresh_not_later_writes(db):
     org, north, south = _random_org(db, 1)
     admin = Scope(org.id, None)
-    before = scope_summary(db, admin, now=NOW).recent_responses
+    before = scope_summary(db, admin, today=TODAY).recent_responses
     f.ResponseFactory(pollrun=f.PollRunFactory(org_id=org.id, poll=f.PollFactory(org=org), conducted_on=NOW),
                       contact=f.ContactFactory(org=org, region=north), created_on=NOW, updated_on=NOW)
     db.flush()
-    assert scope_summary(db, admin, now=NOW).recent_responses == before
+    assert scope_summary(db, admin, today=TODAY).recent_responses == before
     refresh_summaries(db, org.id)
-    assert scope_summary(db, admin, now=NOW).recent_responses == before + 1
+    assert scope_summary(db, admin, today=TODAY).recent_responses == before + 1
     assert refresh_summaries(db, org.id) > 0  # a second refresh rewrites the same rows
-    assert scope_summary(db, admin, now=NOW).recent_responses == before + 1
+    assert scope_summary(db, admin, today=TODAY).recent_responses == before + 1
 
 
 @pytest.mark.parametrize("change", [
@@ -150,12 +154,13 @@ def test_a_pass_refreshes_when_an_input_changed_however_it_changed(db, change):
     assert refresh_if_changed(db, org.id) is not None
     scope = Scope(org.id, None)
     for days in (1, 30):
-        fast, slow = most_active(db, scope, now=NOW, days=days), slow_paths.most_active(db, scope, now=NOW, days=days)
+        fast = most_active(db, scope, today=TODAY, days=days)
+        slow = slow_paths.most_active(db, scope, today=TODAY, days=days)
         _same_frames(fast.regions, slow.regions)
         _same_frames(fast.reporter_groups, slow.reporter_groups)
     for dimension in ("language", "channel"):
-        _same_frames(responses_by(db, scope, dimension, now=NOW, days=90),
-                     slow_paths.responses_by(db, scope, dimension, now=NOW, days=90))
+        _same_frames(responses_by(db, scope, dimension, today=TODAY, days=90),
+                     slow_paths.responses_by(db, scope, dimension, today=TODAY, days=90))
     assert refresh_if_changed(db, org.id) is None
 
 
@@ -167,14 +172,14 @@ def test_a_poll_deactivated_or_reactivated_after_the_refresh_shows_at_once(db):
     def same_as_the_slow_paths() -> int:
         shown = 0
         for days in (1, 7, 30):
-            fast = most_active(db, scope, now=NOW, days=days)
-            slow = slow_paths.most_active(db, scope, now=NOW, days=days)
+            fast = most_active(db, scope, today=TODAY, days=days)
+            slow = slow_paths.most_active(db, scope, today=TODAY, days=days)
             _same_frames(fast.regions, slow.regions)
             _same_frames(fast.reporter_groups, slow.reporter_groups)
             shown += int(fast.regions["responses"].sum())
         for dimension in ("language", "channel"):
-            fast = responses_by(db, scope, dimension, now=NOW, days=90)
-            _same_frames(fast, slow_paths.responses_by(db, scope, dimension, now=NOW, days=90))
+            fast = responses_by(db, scope, dimension, today=TODAY, days=90)
+            _same_frames(fast, slow_paths.responses_by(db, scope, dimension, today=TODAY, days=90))
         return shown
 
     before = same_as_the_slow_paths()
@@ -191,7 +196,7 @@ def test_a_poll_deactivated_or_reactivated_after_the_refresh_shows_at_once(db):
         poll.is_active = False
     db.flush()
     assert same_as_the_slow_paths() == 0
-    assert responses_by(db, scope, "language", now=NOW, days=90).empty  # all sums were zero: no rows
+    assert responses_by(db, scope, "language", today=TODAY, days=90).empty  # all sums were zero: no rows
 
 
 def test_reporter_groups_in_view_count_only_active_groups_with_an_active_member_in_scope(db):
@@ -203,7 +208,7 @@ def test_reporter_groups_in_view_count_only_active_groups_with_an_active_member_
     f.ContactFactory(org=org, region=south, reporter_groups=[teachers, nurses])
     f.ContactFactory(org=org, region=north, reporter_groups=[nurses], is_active=False)
     db.flush()
-    counts = {name: scope_summary(db, scope, now=NOW).reporter_groups for name, scope in {
+    counts = {name: scope_summary(db, scope, today=TODAY).reporter_groups for name, scope in {
         "admin": Scope(org.id, None),
         "north": Scope(org.id, frozenset({north.id}), north.id, False),
         "south": Scope(org.id, frozenset({south.id}), south.id, False),

@@ -10,7 +10,7 @@ active contact in an active region of the scope, and its latest answer fell on o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, select
@@ -38,9 +38,9 @@ class MostActive:
 
 
 @read_model
-def most_active(session: Session, scope: Scope, now: datetime | None = None, days: int = 30, limit: int = 5
-                ) -> MostActive:
-    first, last = last_days(session, scope, days, now)
+def most_active(session: Session, scope: Scope, *, today: date, days: int = 30, limit: int = 5) -> MostActive:
+    """The regions and reporter groups with the most responses on the last `days` days to `today`."""
+    first, last = last_days(today, days)
     counts = active_poll_counts(activity_region_totals, activity_days, scope, first, last)
     responses = total(counts.c.responses)
     regions = session.execute(
@@ -64,10 +64,11 @@ DIMENSIONS = {"language": activity_language_totals, "channel": activity_channel_
 
 
 @read_model
-def responses_by(session: Session, scope: Scope, dimension: str = "language", now: datetime | None = None,
+def responses_by(session: Session, scope: Scope, dimension: str = "language", *, today: date,
                  days: int = 90) -> pd.DataFrame:
-    """Answered responses per org-local day and per language or channel: day, value, responses."""
-    first, last = last_days(session, scope, days, now)
+    """Answered responses per org-local day and per language or channel: day, value, responses;
+    over the last `days` days to `today`."""
+    first, last = last_days(today, days)
     counts = active_poll_counts(DIMENSIONS[dimension], activity_days, scope, first, last, "day", dimension)
     responses = total(counts.c.responses)
     day, value = counts.c.day.label("day"), counts.c[dimension].label("value")

@@ -19,7 +19,7 @@ from tracpro.db.models import Question, QuestionType, Region
 from tracpro.i18n import _
 from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.filters import PollFilters
-from tracpro.queries.poll_base import charted_pollruns, org_today
+from tracpro.queries.poll_base import charted_pollruns
 from tracpro.queries.poll_charts import category_points, numeric_points
 from tracpro.queries.registry import read_model
 
@@ -38,7 +38,7 @@ class Comparison:
 
 @read_model
 def region_comparison(session: Session, scope: Scope, question_id: int, region_ids: tuple[int, ...] = (),
-                      filters: PollFilters = PollFilters(), today: date | None = None) -> Comparison | None:
+                      filters: PollFilters = PollFilters(), *, today: date) -> Comparison | None:
     question = session.get(Question, question_id)
     if question is None or question.org_id != scope.org_id or not question.poll.is_active:
         raise NotFound(_("This question does not exist, or you may not see it."))
@@ -48,7 +48,7 @@ def region_comparison(session: Session, scope: Scope, question_id: int, region_i
     chosen = [region_id for region_id in dict.fromkeys(region_ids) if scope.sees_region(region_id)][:MAX_REGIONS]
     regions = {r.id: r.name for r in session.scalars(
         select(Region).where(Region.id.in_(chosen), Region.org_id == scope.org_id, Region.is_active))}
-    pollruns = charted_pollruns(session, scope, question.poll_id, filters, today or org_today(session, scope))
+    pollruns = charted_pollruns(session, scope, question.poll_id, filters, today)
     frames = []
     for region_id in chosen:
         if region_id not in regions:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -33,8 +33,8 @@ class ScopeSummary:
 
 
 @read_model
-def scope_summary(session: Session, scope: Scope, now: datetime | None = None) -> ScopeSummary:
-    first, last = last_days(session, scope, RECENT_DAYS, now)
+def scope_summary(session: Session, scope: Scope, *, today: date) -> ScopeSummary:
+    first, last = last_days(today, RECENT_DAYS)
     scoped = in_scope(scope, Contact.org_id, Contact.region_id)
     contacts = select(func.count()).select_from(Contact).where(scoped).scalar_subquery()
     active = select(func.count()).select_from(Contact).where(scoped, Contact.is_active).scalar_subquery()

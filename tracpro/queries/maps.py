@@ -22,7 +22,7 @@ from tracpro.db.models import Answer, Boundary, Question, QuestionType, Region
 from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.polls.rules import all_categories, categorize, natural_sort_key
-from tracpro.queries.poll_base import charted_pollruns, counted_responses, org_today
+from tracpro.queries.poll_base import charted_pollruns, counted_responses
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
 
@@ -111,10 +111,11 @@ def _answers_by_top(session, scope, question_id, pollrun_ids, contact_fields, to
 
 @read_model
 def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int | None = None,
-             filters: PollFilters = PollFilters(), region_id: int | None = None, today: date | None = None
+             filters: PollFilters = PollFilters(), region_id: int | None = None, *, today: date
              ) -> MapData | None:
-    """The map of one question, on one date (pollrun_id) or over the filtered dates; None when
-    the question has no map (open-ended and other types) or no region of the level can be drawn."""
+    """The map of one question, on one date (pollrun_id) or over the filtered dates, which count back
+    from `today` (the org's); None when the question has no map (open-ended and other types) or no
+    region of the level can be drawn."""
     # With its poll: require_pollrun below finds that poll loaded already.
     question = session.get(Question, question_id, options=[joinedload(Question.poll)])
     if question is None or question.org_id != scope.org_id or not question.poll.is_active:
@@ -126,7 +127,7 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
         pollrun_ids = [require_pollrun(session, scope, pollrun_id).id]
     else:
         pollrun_ids = [p.id for p in charted_pollruns(session, scope, question.poll_id, filters,
-                                                      today or org_today(session, scope))]
+                                                      today)]
     regions = _regions(session, scope)
     level = _level(regions, scope, region_id)
     drawn = [r for r in level if r.boundary_id is not None]

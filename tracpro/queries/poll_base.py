@@ -34,8 +34,9 @@ def org_timezone(session: Session, scope: Scope) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def org_today(session: Session, scope: Scope, now: datetime | None = None) -> date:
-    return (now or datetime.now(ZoneInfo("UTC"))).astimezone(org_timezone(session, scope)).date()
+def org_today(session: Session, scope: Scope, now: datetime) -> date:
+    """The org's local date at the moment `now`: what read models windowed by dates take as `today`."""
+    return now.astimezone(org_timezone(session, scope)).date()
 
 
 def field_filter(contact_fields: Sequence[tuple[str, str]]) -> ColumnElement[bool]:

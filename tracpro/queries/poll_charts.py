@@ -29,7 +29,6 @@ from tracpro.queries.poll_base import (
     PollrunRef,
     charted_pollruns,
     counted_responses,
-    org_today,
     question_numbers,
     require_poll,
 )
@@ -155,10 +154,11 @@ def open_words(session: Session, scope: Scope, question_id: int, pollrun_ids, co
 
 @read_model
 def poll_over_time(
-    session: Session, scope: Scope, poll_id: int, filters: PollFilters = PollFilters(), today: date | None = None
+    session: Session, scope: Scope, poll_id: int, filters: PollFilters = PollFilters(), *, today: date
 ) -> PollOverTime:
+    """Each active question of the poll over its charted dates; the filters' dates count back from `today`."""
     require_poll(session, scope, poll_id)
-    pollruns = charted_pollruns(session, scope, poll_id, filters, today or org_today(session, scope))
+    pollruns = charted_pollruns(session, scope, poll_id, filters, today)
     questions = session.scalars(
         select(Question).where(Question.poll_id == poll_id, Question.is_active).order_by(Question.order, Question.id)
     ).all()

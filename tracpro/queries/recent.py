@@ -4,20 +4,17 @@ including today", never "now minus N×24 hours": then the summaries answer it ex
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import BigInteger, Select, Subquery, Table, cast, func, select, union_all
-from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Poll
-from tracpro.queries.poll_base import org_today
 from tracpro.queries.scope import in_scope
 
 
-def last_days(session: Session, scope: Scope, days: int, now: datetime | None = None) -> tuple[date, date]:
-    """The first and last of the last `days` org-local days, today (at `now`) included."""
-    today = org_today(session, scope, now)
+def last_days(today: date, days: int) -> tuple[date, date]:
+    """The first and last of the last `days` org-local days, `today` (the org's) included."""
     return today - timedelta(days=days - 1), today
 
 

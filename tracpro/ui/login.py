@@ -18,8 +18,9 @@ from tracpro.auth.demo import present_demo_logins
 from tracpro.db import session_scope
 from tracpro.db.models import User
 from tracpro.i18n import N_, _, ngettext
+from tracpro.ui.clock import now
 from tracpro.ui.context import forget_notice, show_notice
-from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate, now
+from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
 
 # The library's form labels (its own keys), translated when the form is drawn: see fields().
 FIELDS = {"Form name": N_("Sign in"), "Username": N_("Email"), "Password": N_("Password"), "Login": N_("Sign in")}

@@ -21,6 +21,7 @@ from tracpro.i18n import N_, _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import map_available, question_choices
 from tracpro.queries.maps import MapData, map_data
+from tracpro.ui.clock import today
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
 from tracpro.ui.plots import plot_config
@@ -108,13 +109,14 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
             path.append(down_to)
         st.session_state[moves_key] = moves + 1
 
-    parent = path[-1][0] if path else None
+    parent, day = path[-1][0] if path else None, today(scope)
     try:
         data = read_scoped(map_data, scope, question_id=question_id, pollrun_id=pollrun_id, filters=filters,
-                           region_id=parent)
+                           region_id=parent, today=day)
     except NotFound:  # the sidebar's region changed under a walked-down map: start again at the top
         path.clear()
-        data = read_scoped(map_data, scope, question_id=question_id, pollrun_id=pollrun_id, filters=filters)
+        data = read_scoped(map_data, scope, question_id=question_id, pollrun_id=pollrun_id, filters=filters,
+                           today=day)
     if path:
         where, back = st.columns([3, 1], vertical_alignment="center")
         where.markdown(_("Sub-regions of **{path}**").format(path=" › ".join(name for _id, name in path)))

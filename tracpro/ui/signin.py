@@ -19,7 +19,7 @@ Pages then ask tracpro.ui.context for what they need (`require_signed_in`, `requ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import streamlit as st
@@ -36,6 +36,7 @@ from tracpro.config import Settings, SettingsError, load_settings
 from tracpro.db import session_scope
 from tracpro.db.models import User
 from tracpro.i18n import _
+from tracpro.ui.clock import now
 from tracpro.ui.context import CONTEXT, not_through_the_app, notice
 
 LOGIN_ID = "tracpro_login_id"  # the id of this tab's login record
@@ -45,10 +46,6 @@ LOGOUT_REQUESTED = "tracpro_logout_requested"
 GATE = "tracpro_gate"
 _LIBRARY_STATUS = "authentication_status"
 _CHOICES = ("tracpro_org", "tracpro_region", "tracpro_subregions")  # the sidebar's keys
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
