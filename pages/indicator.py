@@ -11,6 +11,7 @@ from tracpro.indicators.spoof import clear_spoof, spoof
 from tracpro.queries.choices import indicator_values, question_choices, spoof_allowed
 from tracpro.queries.contacts import contact_list
 from tracpro.queries.indicators import indicator_data
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
@@ -84,7 +85,7 @@ if context.is_admin:
         if made is not None:
             try:
                 with session_scope() as db:
-                    count = spoof(db, scope.org_id, made)
+                    count = spoof(db, scope.org_id, made, now())
             except FormErrors as refusal:
                 show_form_errors(refusal, field_labels(SPOOF_LABELS))
             else:

@@ -54,10 +54,10 @@ def test_a_regional_start_sends_the_regions_contacts_in_batches_of_100(db, world
 
 def test_one_contact_is_one_flow_start_and_propagating_reaches_sub_regions(db, world):
     _, actions = start_poll(db, world["admin"], world["user"].id, world["poll"].id, world["gicumbi"].id,
-                            propagate=False)
+                            propagate=False, now=f.NOW)
     assert [len(a.payload["contacts"]) for a in actions] == [3]
     pollrun, actions = start_poll(db, world["admin"], world["user"].id, world["poll"].id, world["north"].id,
-                                  propagate=True)
+                                  propagate=True, now=f.NOW)
     assert pollrun.pollrun_type == PollRunType.PROPAGATED
     assert sum(len(a.payload["contacts"]) for a in actions) == 153
 
@@ -65,9 +65,9 @@ def test_one_contact_is_one_flow_start_and_propagating_reaches_sub_regions(db, w
 def test_a_supervisor_cannot_start_a_poll_outside_their_regions(db, world):
     south = Scope(world["org"].id, frozenset({world["south"].id}), world["south"].id)
     with pytest.raises(ActionRefused, match="one of your regions"):
-        start_poll(db, south, world["user"].id, world["poll"].id, world["north"].id, propagate=True)
+        start_poll(db, south, world["user"].id, world["poll"].id, world["north"].id, propagate=True, now=f.NOW)
     with pytest.raises(ActionRefused, match="polls"):
-        start_poll(db, south, world["user"].id, f.PollFactory().id, world["south"].id, propagate=False)
+        start_poll(db, south, world["user"].id, f.PollFactory().id, world["south"].id, propagate=False, now=f.NOW)
 
 
 def _respond(pollrun, statuses):
@@ -119,7 +119,7 @@ def test_messages_go_out_in_broadcasts_of_100_and_are_then_sent(db, simulator, c
     before = len(simulator.broadcasts)
     message, actions = send_message(db, Scope(org.id, None), None, pollrun.id, Audience.RESPONDENTS, "Thank you!")
     assert len(actions) == calls and message.status == MessageStatus.PENDING
-    pushed = push_pending(RapidPro(simulator.url, "messages-token"), org.id, datetime.now(UTC))
+    pushed = push_pending(RapidPro(simulator.url, "messages-token"), org.id, f.NOW)
     assert pushed.done == calls and len(simulator.broadcasts) - before == calls
     db.expire_all()
     assert db.get(Message, message.id).status == MessageStatus.SENT
@@ -132,7 +132,7 @@ def test_a_rejected_broadcast_fails_the_message_with_rapidpros_reason(db, simula
     f.ResponseFactory(pollrun=pollrun, contact=ghost, status=C)
     db.flush()
     message, (action,) = send_message(db, Scope(org.id, None), None, pollrun.id, Audience.ALL, "Hello")
-    push_pending(RapidPro(simulator.url, "messages-token", RetryPolicy(attempts=1)), org.id, datetime.now(UTC))
+    push_pending(RapidPro(simulator.url, "messages-token", RetryPolicy(attempts=1)), org.id, f.NOW)
     db.expire_all()
     assert db.get(Message, message.id).status == MessageStatus.FAILED
     failed = db.get(type(action), action.id)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -118,9 +116,9 @@ def _remote(simulator, uuid):
 
 
 def test_a_new_contact_reaches_rapidpro_and_takes_its_uuid(db, world, simulator, on_rapidpro):
-    contact, action = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 001"))
+    contact, action = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 001"), f.NOW)
     assert contact.rapidpro_status == "pending" and contact.is_active  # in TracPro at once
-    assert push_pending(on_rapidpro, world["org"].id, datetime.now(UTC)).done == 1
+    assert push_pending(on_rapidpro, world["org"].id, f.NOW).done == 1
     db.expire_all()
     contact = db.get(Contact, contact.id)
     assert contact.rapidpro_status == "active"
@@ -131,11 +129,11 @@ def test_a_new_contact_reaches_rapidpro_and_takes_its_uuid(db, world, simulator,
 
 
 def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulator, on_rapidpro):
-    contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 002"))
-    push_pending(on_rapidpro, world["org"].id, datetime.now(UTC))
+    contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 002"), f.NOW)
+    push_pending(on_rapidpro, world["org"].id, f.NOW)
     db.expire_all()
     update_contact(db, world["sam"], None, contact.id, _form(world, name="Ann Smith", urn_path="+250 788 555 002"))
-    push_pending(on_rapidpro, world["org"].id, datetime.now(UTC))
+    push_pending(on_rapidpro, world["org"].id, f.NOW)
     db.expire_all()
     assert _remote(simulator, db.get(Contact, contact.id).uuid)["name"] == "Ann Smith"
 
@@ -143,7 +141,7 @@ def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulat
     taken = next(c for c in simulator.dataset.iter_contacts()
                  if c["urns"] and c["urns"][0].startswith("tel:") and not c["urns"][0].startswith("tel:+250788555"))
     action = update_contact(db, world["sam"], None, contact.id, _form(world, name="Ann", urn_path=taken["urns"][0][4:]))
-    push_pending(on_rapidpro, world["org"].id, datetime.now(UTC))
+    push_pending(on_rapidpro, world["org"].id, f.NOW)
     db.expire_all()
     assert db.get(type(action), action.id).status == OutboxStatus.FAILED
     assert "URN belongs to another contact" in db.get(type(action), action.id).last_error
@@ -152,12 +150,12 @@ def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulat
 
 
 def test_a_deleted_contact_is_deleted_in_rapidpro(db, world, simulator, on_rapidpro):
-    contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 003"))
-    push_pending(on_rapidpro, world["org"].id, datetime.now(UTC))
+    contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 003"), f.NOW)
+    push_pending(on_rapidpro, world["org"].id, f.NOW)
     db.expire_all()
     uuid = db.get(Contact, contact.id).uuid
     delete_contact(db, world["sam"], None, contact.id)
-    assert push_pending(on_rapidpro, world["org"].id, datetime.now(UTC)).done == 1
+    assert push_pending(on_rapidpro, world["org"].id, f.NOW).done == 1
     assert _remote(simulator, uuid) is None
     assert uuid in {c["uuid"] for c in simulator.dataset.iter_contacts(deleted=True)}
     assert db.scalars(select(Contact.is_active).where(Contact.id == contact.id)).one() is False

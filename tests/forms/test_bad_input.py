@@ -85,7 +85,7 @@ def test_contact_form(db, data, name, scheme, path, region, groups, language, ag
     group_ids = tuple(data.groups[g].id if isinstance(g, str) else g for g in groups)
     before = counts(db, Contact, OutboxAction)
     draft = ContactInput(name, scheme, path, region_id, group_ids, language, {"age": age})
-    contact, refusal = attempt(db, lambda: create_contact(db, scope, None, draft)[0], (FormErrors,))
+    contact, refusal = attempt(db, lambda: create_contact(db, scope, None, draft, f.NOW)[0], (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, Contact, OutboxAction) == before

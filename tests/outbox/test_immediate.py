@@ -34,7 +34,7 @@ def test_accepted_and_refused_actions_are_settled_at_once(db, simulator):
     accepted = f.OutboxActionFactory(org=org, kind="send_broadcast", payload={"text": "Hi", "contacts": [contact["uuid"]]})
     refused = f.OutboxActionFactory(org=org, kind="send_broadcast", payload={"text": "", "contacts": [contact["uuid"]]})
     db.flush()
-    statuses = try_now(org.id, [accepted.id, refused.id])
+    statuses = try_now(org.id, [accepted.id, refused.id], f.NOW)
     assert statuses == {accepted.id: OutboxStatus.DONE, refused.id: OutboxStatus.FAILED}
     db.expire_all()
     assert "text" in db.get(OutboxAction, refused.id).last_error
@@ -45,7 +45,7 @@ def test_when_rapidpro_does_not_answer_the_actions_stay_pending_and_only_the_fir
     actions = [f.OutboxActionFactory(org=org, payload={"text": "Hi", "contacts": ["C-1"]}) for _ in range(3)]
     db.flush()
     started = time.monotonic()
-    statuses = try_now(org.id, [action.id for action in actions])
+    statuses = try_now(org.id, [action.id for action in actions], f.NOW)
     assert time.monotonic() - started < 10
     assert set(statuses.values()) == {OutboxStatus.PENDING}
     db.expire_all()
@@ -57,4 +57,4 @@ def test_an_org_without_a_token_leaves_its_actions_pending(db):
     org = f.OrgFactory(rapidpro_host="", rapidpro_token="")
     action = f.OutboxActionFactory(org=org)
     db.flush()
-    assert try_now(org.id, [action.id]) == {action.id: OutboxStatus.PENDING}
+    assert try_now(org.id, [action.id], f.NOW) == {action.id: OutboxStatus.PENDING}

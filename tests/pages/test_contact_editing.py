@@ -103,7 +103,7 @@ def test_bad_input_shows_each_problem_and_stores_nothing(db, world):
 
 def test_editing_a_contact_changes_it_and_says_it_reached_rapidpro(db, world, monkeypatch):
     # About the page's notice only: RapidPro accepting the change is tested in tests/outbox.
-    monkeypatch.setattr(immediate, "try_now", lambda org_id, ids: dict.fromkeys(ids, OutboxStatus.DONE))
+    monkeypatch.setattr(immediate, "try_now", lambda org_id, ids, now: dict.fromkeys(ids, OutboxStatus.DONE))
     nina = world.contacts["Nina North"]
     app = open_page(SUPERVISOR, "pages/contact_edit.py", contact=nina)
     key = f"contact_edit_{nina}"

@@ -79,7 +79,7 @@ def _count(db, model) -> int:
 
 def test_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions):
     data.unicef.show_spoof_data = True
-    assert spoof(db, data.unicef.id, _spoof_input(data, questions), seed=1) == 3
+    assert spoof(db, data.unicef.id, _spoof_input(data, questions), f.NOW, seed=1) == 3
     assert (_count(db, PollRun), _count(db, Response), _count(db, Answer)) == (3, 3, 3)
     values = sorted(float(v) for v in db.scalars(select(Answer.value)))
     assert 10 <= values[0] <= values[1] <= 20 and 30 <= values[2] <= 40
@@ -99,14 +99,14 @@ def test_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions
 def test_spoof_bounds_including_zero(db, data, questions, changes, message):
     data.unicef.show_spoof_data = True
     with pytest.raises(FormErrors) as raised:
-        spoof(db, data.unicef.id, _spoof_input(data, questions, **changes))
+        spoof(db, data.unicef.id, _spoof_input(data, questions, **changes), f.NOW)
     assert message in raised.value.errors["__all__"]
     assert _count(db, PollRun) == 0
 
 
 def test_no_spoof_data_unless_the_org_allows_it(db, data, questions):
     with pytest.raises(FormErrors, match="does not allow spoof data"):
-        spoof(db, data.unicef.id, _spoof_input(data, questions))
+        spoof(db, data.unicef.id, _spoof_input(data, questions), f.NOW)
 
 
 def _answer(db, question, contact, value, moment, pollrun):

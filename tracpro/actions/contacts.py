@@ -7,7 +7,7 @@ RapidPro refuses it, so a refused change does not linger as if it had happened.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,12 +47,13 @@ def _apply(contact: Contact, clean: dict) -> None:
     contact.fields = {**contact.fields, **clean["fields"]}
 
 
-def create_contact(session: Session, scope: Scope, user_id: int | None, data: ContactInput
+def create_contact(session: Session, scope: Scope, user_id: int | None, data: ContactInput, now: datetime
                    ) -> tuple[Contact, OutboxAction]:
+    """The contact, in TracPro from `now` on, and the action that creates it in RapidPro."""
     clean = validate_contact(session, scope, data)
     contact = Contact(org_id=scope.org_id, uuid=str(uuid.uuid4()), created_by_id=user_id,
                       fields={}, group_uuids=[], rapidpro_status=PENDING, is_active=True,
-                      created_on=datetime.now(UTC), modified_on=datetime.now(UTC))
+                      created_on=now, modified_on=now)
     _apply(contact, clean)
     session.add(contact)
     session.flush()

@@ -9,7 +9,7 @@ start exists at once; runs whose `start` is one of its flow starts join it as th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -38,8 +38,9 @@ def flow_start_actions(org_id: int, user_id: int | None, flow_uuid: str, pollrun
 
 
 def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, region_id: int, propagate: bool,
-               now: datetime | None = None) -> tuple[PollRun, list[OutboxAction]]:
-    """A regional pollrun (the region's own contacts) or a propagated one (its sub-regions' too)."""
+               now: datetime) -> tuple[PollRun, list[OutboxAction]]:
+    """A regional pollrun (the region's own contacts) or a propagated one (its sub-regions' too),
+    conducted `now`."""
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != scope.org_id or not poll.is_active:
         raise ActionRefused(_("Choose one of the organization's polls."))
@@ -53,7 +54,6 @@ def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, regio
     ))
     if not contacts:
         raise ActionRefused(_("{region} has no active contacts to start the poll for.").format(region=region.name))
-    now = now or datetime.now(UTC)
     timezone = ZoneInfo(session.get_one(Org, scope.org_id).timezone)
     pollrun = PollRun(org_id=scope.org_id, poll_id=poll.id, region_id=region.id, started_by_id=user_id,
                       pollrun_type=PollRunType.PROPAGATED if propagate else PollRunType.REGIONAL,

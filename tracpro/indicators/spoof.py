@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -98,16 +98,15 @@ def _spoofed_pollrun(session, org, question, contacts, day: date, low: int, high
     return pollrun
 
 
-def spoof(session: Session, org_id: int, data: SpoofInput, seed: int | None = None,
-          now: datetime | None = None) -> int:
-    """Make the spoof data; returns how many pollruns were made."""
+def spoof(session: Session, org_id: int, data: SpoofInput, now: datetime, seed: int | None = None) -> int:
+    """Make the spoof data, each day's at `now`'s time of day; returns how many pollruns were made."""
     org = session.get_one(Org, org_id)
     contacts, (baseline, follow_up) = _validate(session, org, data)
     # _validate refused missing dates and bounds.
     assert data.start_date is not None and data.end_date is not None
     assert data.baseline_minimum is not None and data.baseline_maximum is not None
     assert data.follow_up_minimum is not None and data.follow_up_maximum is not None
-    chance, now = random.Random(seed), now or datetime.now(UTC)
+    chance = random.Random(seed)
     _spoofed_pollrun(session, org, baseline, contacts, data.start_date, data.baseline_minimum,
                      data.baseline_maximum, chance, now)
     days = (data.end_date - data.start_date).days + 1

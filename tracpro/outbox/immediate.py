@@ -8,7 +8,7 @@ nor refused stays pending, and the sync job retries it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -26,14 +26,14 @@ def _statuses(action_ids: Sequence[int]) -> dict[int, OutboxStatus]:
                                     .where(OutboxAction.id.in_(list(action_ids)))).all())
 
 
-def try_now(org_id: int, action_ids: Sequence[int], now: datetime | None = None) -> dict[int, OutboxStatus]:
-    """Push the org's actions `action_ids` (stored and committed already); their statuses after."""
+def try_now(org_id: int, action_ids: Sequence[int], now: datetime) -> dict[int, OutboxStatus]:
+    """Push the org's actions `action_ids` (stored and committed already) at `now`; their statuses after."""
     with session_scope() as session:
         org = session.get(Org, org_id)
         host, token = (org.rapidpro_host, org.rapidpro_token) if org is not None else ("", "")
     if host and token:
         rapidpro = RapidPro(host, token, RetryPolicy(attempts=1), timeout=IMMEDIATE_TIMEOUT_SECONDS)
         for action_id in action_ids:
-            if push_action(rapidpro, action_id, now or datetime.now(UTC)) == OutboxStatus.PENDING:
+            if push_action(rapidpro, action_id, now) == OutboxStatus.PENDING:
                 break  # RapidPro is not answering: the sync job will send the rest
     return _statuses(action_ids)

@@ -22,6 +22,7 @@ from tracpro.queries.action_choices import RegionChoice, audience_counts, pollru
 from tracpro.queries.messages import AUDIENCE_LABELS
 from tracpro.queries.outbox import STATUS_WORDS
 from tracpro.ui.action_tables import with_headings
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped, read_scoped_live
 from tracpro.ui.forms import INDENT
@@ -34,7 +35,7 @@ AUDIENCES = (Audience.ALL, Audience.RESPONDENTS, Audience.NON_RESPONDENTS)
 
 def push_now(org_id: int, action_ids: Sequence[int]) -> dict[int, OutboxStatus]:
     """Try the stored actions at once, then drop every cached read so pages show the change."""
-    statuses = immediate.try_now(org_id, list(action_ids))
+    statuses = immediate.try_now(org_id, list(action_ids), now())
     st.cache_data.clear()
     return statuses
 
@@ -111,7 +112,7 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
         return
     try:
         with session_scope() as db:
-            pollrun, actions = start_poll(db, scope, context.user.id, poll_id, region_id, propagate)
+            pollrun, actions = start_poll(db, scope, context.user.id, poll_id, region_id, propagate, now())
             pollrun_id, action_ids = pollrun.id, [action.id for action in actions]
     except ActionRefused as refusal:
         st.error(str(refusal))

@@ -18,6 +18,7 @@ from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.queries.action_choices import ContactFormChoices
 from tracpro.ui.action_forms import confirmed, push_now
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice
 from tracpro.ui.forms import INDENT, forget_form, show_form_errors
 from tracpro.ui.links import open_page
@@ -111,7 +112,7 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
     try:
         with session_scope() as db:
             if contact_id is None:
-                contact, action = create_contact(db, scope, user_id, data)
+                contact, action = create_contact(db, scope, user_id, data, now())
                 contact_id = contact.id
             else:
                 action = update_contact(db, scope, user_id, contact_id, data)
