@@ -10,9 +10,11 @@ import pytest
 import requests
 from temba_client.v2 import TembaClient
 
+from tests.clock import ticking_from
 from tracpro.simulator import Simulator
 
 ANCHOR = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+SERVING_FROM = ANCHOR + dt.timedelta(hours=9)  # the writing simulator's clock starts here
 TOKEN = "test-token"
 # shared/ sits beside the repository (here and in CI's fresh clone).
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "rapidpro-fixtures"
@@ -27,8 +29,10 @@ def sim():
 
 @pytest.fixture
 def wsim():
-    """A fresh demo simulator for tests that write (fast time: 600 simulated s per real s)."""
-    with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, time_scale=600.0, response_rate=0.8) as s:
+    """A fresh demo simulator for tests that write (fast time: 600 simulated s per real s), on a
+    clock of its own that starts the morning after its dataset's anchor."""
+    with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, time_scale=600.0, response_rate=0.8,
+                   clock=ticking_from(SERVING_FROM)) as s:
         yield s
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 import requests
 from temba_client.exceptions import TembaBadRequestError, TembaNoSuchObjectError
 from temba_client.v2 import TembaClient
 
-from .conftest import TOKEN
+from .conftest import SERVING_FROM, TOKEN
 
 
 @pytest.fixture
@@ -44,6 +45,12 @@ def test_create_update_delete_contact(wsim, wclient):
     with pytest.raises(TembaBadRequestError) as e:
         wclient.update_contact(c.uuid, name="zombie")
     assert e.value.errors == {"non_field_errors": ["Deleted contacts can't be modified."]}
+
+
+def test_writes_are_dated_by_the_simulators_clock(wsim, wclient):
+    before = wsim.now()
+    c = wclient.create_contact(name="On time", urns=["tel:+250788000333"])
+    assert SERVING_FROM <= before <= c.modified_on <= wsim.now() < SERVING_FROM + timedelta(minutes=5)
 
 
 def test_updating_a_generated_contact_moves_it_to_the_top(wsim, wclient):

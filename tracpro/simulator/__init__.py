@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 
 from .dataset import Dataset
 from .faults import Faults
 from .server import SimServer
 from .tiers import TIERS, get_tier
-from .timefmt import default_anchor, parse_param, to_us
+from .timefmt import default_anchor, from_us, parse_param, to_us, wall_clock_us
 
 __all__ = ["Simulator", "Faults", "Dataset", "TIERS"]
 
@@ -27,7 +28,9 @@ class Simulator:
 
     - ``tier``: "demo" | "district" | "national"; ``seed``: the dataset's seed.
     - ``anchor``: the dataset's "now" (datetime, ISO string or int µs); the history covers the
-      ~90 days before it.  Default: today 00:00 UTC.  Every generated timestamp is <= anchor.
+      ~90 days before it.  Default: today 00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
+    - ``clock``: what the simulator takes the time from (an aware datetime each call), for what
+      happens while it serves: writes, and the runs of flow starts.  Default: the wall clock.
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
@@ -35,12 +38,14 @@ class Simulator:
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
                  anchor: dt.datetime | str | int | None = None, response_rate: float = 0.7,
-                 time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None) -> None:
+                 time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
-        self.anchor_us = _anchor(anchor)
+        self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
+        self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
-        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale)
+        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -69,6 +74,10 @@ class Simulator:
                 self._thread.join(timeout=5)
             self._server = self._thread = None
 
+    def now(self) -> dt.datetime:
+        """The time by the simulator's clock: RapidPro's "now"."""
+        return from_us(self._clock_us())
+
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
@@ -96,8 +105,6 @@ class Simulator:
 
 
 def _anchor(value) -> int:
-    if value is None:
-        return default_anchor()
     if isinstance(value, int):
         return value
     if isinstance(value, dt.datetime):

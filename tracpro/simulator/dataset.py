@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from .schedule import Schedule
 from .state import State
 from .streams import Walker
 from .tiers import Tier
+from .timefmt import wall_clock_us
 
 
 class Dataset:
@@ -43,7 +44,7 @@ class Dataset:
     """
 
     def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
-                 time_scale: float = 60.0) -> None:
+                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us) -> None:
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
         self.response_rate, self.time_scale = response_rate, time_scale
         self.org = Org(seed, tier, anchor_us)
@@ -55,7 +56,7 @@ class Dataset:
         self.msgs = MessageTable(seed, self.org, self.ct, self.flows, anchor_us)
         self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
         self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
-        self.state = State(first_new_index=self.ct.total)
+        self.state = State(first_new_index=self.ct.total, clock_us=clock_us)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None

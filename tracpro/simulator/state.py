@@ -5,17 +5,18 @@ generated one is masked.  Contacts are keyed by their index (generated contacts 
 created ones get new indices past the generated range), so runs keep pointing at them.
 Runs produced by flow starts carry their whole future (created after a short delay, answers
 a few simulated minutes apart, then completed, left partial or expired) and are shown as
-they stand at the moment of the request -- real wall-clock times.
+they stand at the moment of the request, by the simulator's clock (the wall clock unless the
+simulator was given one).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .timefmt import US, iso
+from .timefmt import iso
 
 
 @dataclass
@@ -82,8 +83,9 @@ class OverlayRun:
 class State:
     """Thread-safe overlay of writes; `lock` guards every mutation."""
 
-    def __init__(self, first_new_index: int) -> None:
+    def __init__(self, first_new_index: int, clock_us: Callable[[], int]) -> None:
         self.lock = threading.RLock()
+        self._clock_us = clock_us
         self.contacts: dict[int, OverlayContact] = {}
         self.by_uuid: dict[str, int] = {}
         self.urn_owner: dict[str, int] = {}
@@ -98,9 +100,9 @@ class State:
         self.counter = 0
 
     def now(self) -> int:
-        """Wall-clock µs, strictly increasing across calls (every write bumps modified_on)."""
+        """The clock's µs, strictly increasing across calls (every write bumps modified_on)."""
         with self.lock:
-            t = max(int(time.time() * US), self._last_us + 1)
+            t = max(self._clock_us(), self._last_us + 1)
             self._last_us = t
             return t
 

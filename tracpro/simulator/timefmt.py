@@ -8,6 +8,7 @@ relies on).  Formatting is vectorised because a page of runs holds ~2,000 timest
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import numpy as np
 
@@ -87,7 +88,11 @@ def parse_param(text: str) -> int | None:
     return to_us(parsed)
 
 
-def default_anchor() -> int:
-    """Today at 00:00 UTC: the same day and seed give the same data."""
-    today = dt.datetime.now(UTC).date()
-    return to_us(dt.datetime(today.year, today.month, today.day, tzinfo=UTC))
+def wall_clock_us() -> int:
+    """The simulator's clock unless it is given one: it plays RapidPro's server, whose time is its own."""
+    return time.time_ns() // 1000
+
+
+def default_anchor(now_us: int) -> int:
+    """00:00 UTC of the day `now_us` falls on: the same day and seed give the same data."""
+    return now_us - now_us % DAY
