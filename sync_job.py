@@ -13,6 +13,8 @@ make from the settings pages ("Sync now", "Fetch older runs").
 Exit status: 0 when every org synced; 1 when an org failed (or is backing off after failures);
 3 when an org was skipped because another sync job is syncing it; 2 when the job cannot run
 at all (database unreachable, unknown org).
+
+This is where the sync job reads the wall clock (`now`); everything it calls is handed the time.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import argparse
 import logging
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tracpro.db import DatabaseUnavailable, ensure_ready
@@ -52,6 +54,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return arguments
 
 
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 def exit_status(outcomes: list[OrgOutcome]) -> int:
     statuses = {outcome.status for outcome in outcomes}
     if statuses & {OrgStatus.FAILED, OrgStatus.BACKING_OFF}:
@@ -76,15 +82,15 @@ def honour() -> int:
     """Run the admins' pending sync requests; how many there were."""
 
     def run(org_id: int, days: int | None) -> tuple[bool, str]:
-        outcome = sync_org(org_id, days=days, force=True)
+        outcome = sync_org(org_id, days=days, force=True, clock=now)
         return outcome.status == OrgStatus.SYNCED, summarise(outcome)
 
-    return honour_requests(run)
+    return honour_requests(run, now)
 
 
 def export(arguments: argparse.Namespace) -> int:
     for org_id in orgs_to_sync(arguments.org):
-        csv, parquet, rows = export_org(org_id, arguments.export, arguments.date)
+        csv, parquet, rows = export_org(org_id, arguments.export, now(), arguments.date)
         print(f"{csv} and {parquet.name}: {rows:,} rows", flush=True)
     return 0
 
@@ -102,7 +108,7 @@ def run_once(arguments: argparse.Namespace, org_ids: list[int]) -> int:
     outcomes = []
     for org_id in org_ids:
         force = arguments.force or arguments.org is not None or arguments.demo
-        outcomes.append(sync_org(org_id, days=arguments.days, force=force))
+        outcomes.append(sync_org(org_id, days=arguments.days, force=force, clock=now))
     for outcome in outcomes:
         print(summarise(outcome), flush=True)
     if not outcomes:
@@ -133,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.demo:
         from tracpro.sync.demo import DemoEnvironment
 
-        demo = DemoEnvironment.start()
+        demo = DemoEnvironment.start(now())
         arguments.org = demo.slug
     try:
         while True:

@@ -139,7 +139,7 @@ def synced_tier(tier: str, seed: int = 1, keep: bool = False) -> Iterator[tuple[
             engine = make_engine(url)
             upgrade_to_head(engine)
             SessionFactory.configure(bind=engine)
-            configure_org(described, "bench")
+            configure_org(described, datetime.now(UTC), "bench")
 
             first_seconds, first_mb, log = run_job(url, "--org", "bench")
             again_seconds, _, again_log = run_job(url, "--org", "bench")

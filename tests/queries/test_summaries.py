@@ -146,12 +146,12 @@ def test_summaries_follow_the_last_refresh_not_later_writes(db):
 ])
 def test_a_pass_refreshes_when_an_input_changed_however_it_changed(db, change):
     org, north, south = _random_org(db, 3)
-    assert refresh_if_changed(db, org.id) > 0  # never refreshed through here: refresh
-    assert refresh_if_changed(db, org.id) is None  # nothing changed: left alone
+    assert refresh_if_changed(db, org.id, NOW) > 0  # never refreshed through here: refresh
+    assert refresh_if_changed(db, org.id, NOW) is None  # nothing changed: left alone
     # Plain SQL, no updated_at touched: the fingerprint reads the columns themselves.
     db.execute(text(change), {"org": org.id, "north": north.id, "south": south.id})
     db.expire_all()
-    assert refresh_if_changed(db, org.id) is not None
+    assert refresh_if_changed(db, org.id, NOW) is not None
     scope = Scope(org.id, None)
     for days in (1, 30):
         fast = most_active(db, scope, today=TODAY, days=days)
@@ -161,7 +161,7 @@ def test_a_pass_refreshes_when_an_input_changed_however_it_changed(db, change):
     for dimension in ("language", "channel"):
         _same_frames(responses_by(db, scope, dimension, today=TODAY, days=90),
                      slow_paths.responses_by(db, scope, dimension, today=TODAY, days=90))
-    assert refresh_if_changed(db, org.id) is None
+    assert refresh_if_changed(db, org.id, NOW) is None
 
 
 def test_a_poll_deactivated_or_reactivated_after_the_refresh_shows_at_once(db):

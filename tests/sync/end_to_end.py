@@ -65,14 +65,15 @@ def _interruptible() -> None:
 @contextmanager
 def database_with_org(server: DatabaseServer, simulator: Simulator, slug: str = "demo") -> Iterator[SyncedDatabase]:
     """A new database holding one org on `simulator`, set up as the demo is: nothing synced yet
-    but the lists an admin chooses from, and the choices made."""
+    but the lists an admin chooses from, and the choices made (at the simulator's time, which the
+    sync job's own clock follows)."""
     name = server.create_database("tracpro_e2e")
     url = server.url(name)
     engine = make_engine(url)
     try:
         upgrade_to_head(engine)
         with sessions_on(engine):
-            configure_org(simulator, slug)
+            configure_org(simulator, simulator.now(), slug)
         yield SyncedDatabase(name, url, engine)
     finally:
         engine.dispose()

@@ -28,13 +28,14 @@ def test_requests_are_run_once_each_and_closed_with_the_outcome(db, connection):
         runs.append((org_id, days))
         return org_id == org.id, f"ran {org_id} {days}"
 
-    assert honour_requests(run) == 3
+    assert honour_requests(run, lambda: f.NOW) == 3
     assert runs == [(org.id, None), (org.id, 30), (other.id, None)]
     db.expire_all()
     statuses = {(r.org_id, r.days): (r.status, r.message) for r in db.scalars(select(SyncRequest))}
     assert statuses[(other.id, None)] == (SyncRequestStatus.FAILED, f"ran {other.id} None")
     assert statuses[(org.id, 30)][0] == SyncRequestStatus.DONE
-    assert honour_requests(run) == 0
+    assert {(r.started_at, r.finished_at) for r in db.scalars(select(SyncRequest))} == {(f.NOW, f.NOW)}
+    assert honour_requests(run, lambda: f.NOW) == 0
 
 
 def test_the_status_page_names_resources_counts_errors_and_requests(db):
@@ -64,11 +65,13 @@ def test_the_snapshot_has_one_row_per_answer_of_the_days_responses(db, tmp_path)
     f.ResponseFactory(pollrun=answer.response.pollrun, contact__org_id=answer.org_id, contact__org=None,
                       updated_on=day - timedelta(days=2))  # another day: not in the snapshot
     db.flush()
-    when, table = snapshot(answer.org_id, day.date())
+    when, table = snapshot(answer.org_id, f.NOW, day.date())
     assert when == day.date() and len(table) == 1
     assert table.loc[0, ["question_key", "value", "status"]].tolist() == ["sheep", "4", "complete"]
     assert table.loc[0, "updated_on"] == "2026-11-02T12:00:00+02:00"  # the org's time
-    csv, parquet, rows = export_org(answer.org_id, tmp_path, day.date())
+    just_after_midnight = datetime(2026, 11, 2, 22, 30, tzinfo=UTC)  # 00:30 on Nov 3 in Kigali
+    assert snapshot(answer.org_id, just_after_midnight)[0] == day.date()  # by default the org's yesterday
+    csv, parquet, rows = export_org(answer.org_id, tmp_path, f.NOW, day.date())
     assert rows == 1 and csv.name.endswith("-responses-2026-11-02.csv")
     assert pd.read_csv(csv)["question_key"].tolist() == ["sheep"]
     assert pd.read_parquet(parquet).columns.tolist() == table.columns.tolist()

@@ -73,7 +73,7 @@ def test_one_org_failing_does_not_stop_another(db, org):
     other.rapidpro_token = "other-token"
     db.flush()
     outcomes = [
-        sync_org(org_id, connect=lambda host, token, retry: connections.get(token, healthy))
+        sync_org(org_id, clock=lambda: T0, connect=lambda host, token, retry: connections.get(token, healthy))
         for org_id in (org.id, other.id)
     ]
     assert [outcome.status for outcome in outcomes] == [OrgStatus.FAILED, OrgStatus.SYNCED]

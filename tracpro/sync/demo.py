@@ -5,8 +5,9 @@ it, syncs the lists an admin chooses from (fields, groups, boundaries, flows), c
 regions with their tree and boundaries, the reporter groups and the polls, and then the sync
 job syncs the org like any other.
 
-The demo data is anchored on the day the demo org was first set up, so syncing it again on a
-later day finds the same runs instead of moving every date (delete the data folder for fresh dates).
+The demo data is anchored on the day the demo org was first set up (its `created_at`, written from
+the job's clock), so syncing it again on a later day finds the same runs instead of moving every
+date (delete the data folder for fresh dates).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tracpro.auth.demo import ensure_demo_users
 from tracpro.db.connection import session_scope
@@ -39,14 +41,14 @@ DEMO_SLUG = "demo"
 DEMO_SEED = 2026
 
 
-def configure_org(simulator: Simulator, slug: str = DEMO_SLUG, name: str | None = None) -> int:
-    """Create or update the org `slug` on `simulator`, tracking what the dataset is made for."""
+def configure_org(simulator: Simulator, now: datetime, slug: str = DEMO_SLUG, name: str | None = None) -> int:
+    """Create or update the org `slug` on `simulator` at `now`, tracking what the dataset is made for."""
     workspace = simulator.dataset.workspace()
     with session_scope() as session:
         org = session.scalar(select(Org).where(Org.slug == slug))
         if org is None:
             # The demo shows every UI language (English by default); an admin may narrow it later.
-            org = Org(slug=slug, language=DEFAULT_LANGUAGE, available_languages=list(LANGUAGES))
+            org = Org(slug=slug, language=DEFAULT_LANGUAGE, available_languages=list(LANGUAGES), created_at=now)
         org.name = name or org.name or workspace["name"]
         org.timezone = workspace.get("timezone") or "UTC"
         org.rapidpro_host, org.rapidpro_token, org.is_active = simulator.url, simulator.token, True
@@ -55,7 +57,7 @@ def configure_org(simulator: Simulator, slug: str = DEMO_SLUG, name: str | None 
         org_id, mode = org.id, org.sameday_mode
 
     context = SyncContext(org_id, slug, ZoneInfo(workspace.get("timezone") or "UTC"), mode,
-                          RapidPro(simulator.url, simulator.token), datetime.now(UTC), Progress())
+                          RapidPro(simulator.url, simulator.token), now, Progress())
     for sync_list in (sync_fields, sync_groups, sync_boundaries, sync_flows):
         sync_list(context)
 
@@ -71,11 +73,14 @@ def configure_org(simulator: Simulator, slug: str = DEMO_SLUG, name: str | None 
     return org_id
 
 
-def _anchor(slug: str) -> datetime | None:
-    """Midnight UTC of the day the demo org was created, if it exists."""
-    with session_scope() as session:
-        created = session.scalar(select(Org.created_at).where(Org.slug == slug))
-    return datetime.combine(created.astimezone(UTC).date(), time(), UTC) if created else None
+def demo_anchor(session: Session, slug: str = DEMO_SLUG) -> datetime | None:
+    """The demo data's "now": midnight UTC of the day the demo org was created, if it exists."""
+    created = session.scalar(select(Org.created_at).where(Org.slug == slug))
+    return _midnight(created) if created else None
+
+
+def _midnight(moment: datetime) -> datetime:
+    return datetime.combine(moment.astimezone(UTC).date(), time(), UTC)
 
 
 @dataclass
@@ -84,11 +89,14 @@ class DemoEnvironment:
     simulator: Simulator
 
     @classmethod
-    def start(cls, slug: str = DEMO_SLUG) -> DemoEnvironment:
-        simulator = Simulator(tier="demo", seed=DEMO_SEED, token=secrets.token_hex(20), anchor=_anchor(slug))
+    def start(cls, now: datetime, slug: str = DEMO_SLUG) -> DemoEnvironment:
+        """The simulator, serving, and the demo org set up on it; a new org's data is anchored on `now`'s day."""
+        with session_scope() as session:
+            anchor = demo_anchor(session, slug) or _midnight(now)
+        simulator = Simulator(tier="demo", seed=DEMO_SEED, token=secrets.token_hex(20), anchor=anchor)
         simulator.start()
         log.info("demo RapidPro simulator serving at %s", simulator.url)
-        org_id = configure_org(simulator, slug, name="TracPro Demo")
+        org_id = configure_org(simulator, now, slug, name="TracPro Demo")
         _announce_demo_users(org_id)
         return cls(slug, simulator)
 

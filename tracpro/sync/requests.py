@@ -5,7 +5,7 @@ with the sync's outcome in words, which the settings page shows."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ def request_sync(session: Session, org_id: int, user_id: int | None, days: int |
     return request
 
 
-def _claim() -> tuple[int, int, int | None] | None:
+def _claim(now: datetime) -> tuple[int, int, int | None] | None:
     with session_scope() as session:
         request = session.scalars(
             select(SyncRequest).where(SyncRequest.status == PENDING).order_by(SyncRequest.id)
@@ -37,14 +37,15 @@ def _claim() -> tuple[int, int, int | None] | None:
         ).first()
         if request is None:
             return None
-        request.status, request.started_at = RUNNING, datetime.now(UTC)
+        request.status, request.started_at = RUNNING, now
         return request.id, request.org_id, request.days
 
 
-def honour_requests(run: Callable[[int, int | None], tuple[bool, str]]) -> int:
-    """Run every pending request with `run(org_id, days) -> (succeeded, message)`; returns how many."""
+def honour_requests(run: Callable[[int, int | None], tuple[bool, str]], clock: Callable[[], datetime]) -> int:
+    """Run every pending request with `run(org_id, days) -> (succeeded, message)`; returns how many.
+    Each is dated from `clock()` when it starts and when it finishes."""
     handled = 0
-    while (claimed := _claim()) is not None:
+    while (claimed := _claim(clock())) is not None:
         request_id, org_id, days = claimed
         try:
             succeeded, message = run(org_id, days)
@@ -53,7 +54,7 @@ def honour_requests(run: Callable[[int, int | None], tuple[bool, str]]) -> int:
         with session_scope() as session:
             request = session.get_one(SyncRequest, request_id)
             request.status = SyncRequestStatus.DONE if succeeded else SyncRequestStatus.FAILED
-            request.finished_at, request.message = datetime.now(UTC), message
+            request.finished_at, request.message = clock(), message
         handled += 1
     return handled
 

@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -50,10 +50,6 @@ class OrgOutcome:
     counts: dict[str, Counts] = field(default_factory=dict)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _stages(ctx: SyncContext, days: int | None) -> list[tuple[str, Callable[[], object]]]:
     older = ctx.now - timedelta(days=days) if days else None
     return [
@@ -93,12 +89,13 @@ def sync_org(
     *,
     days: int | None = None,
     force: bool = False,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Callable[[], datetime],
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
     connect: Callable[..., RapidPro] | None = None,
 ) -> OrgOutcome:
-    """Sync one org unless another job holds it or it is backing off (`force` ignores backoff)."""
+    """Sync one org unless another job holds it or it is backing off (`force` ignores backoff).
+    `clock()` dates the pass (RapidPro is asked for what changed up to it) and its outcome."""
     with session_scope() as session:
         org = session.get_one(Org, org_id)
         slug, host, token = org.slug, org.rapidpro_host, org.rapidpro_token

@@ -1,5 +1,6 @@
-"""The nightly snapshot: each org's responses of one org-local day (yesterday by default), one
-row per answer, as CSV and as Parquet, for analysts and archives. Times are the org's."""
+"""The nightly snapshot: each org's responses of one org-local day (by default the day before
+the org's day at `now`), one row per answer, as CSV and as Parquet, for analysts and archives.
+Times are the org's."""
 
 from __future__ import annotations
 
@@ -18,17 +19,18 @@ COLUMNS = ["org", "poll", "flow_uuid", "poll_date", "pollrun_type", "pollrun_reg
            "question", "value", "category", "value_to_use", "submitted_on"]
 
 
-def _day_of(org: Org, day: date | None) -> tuple[date, datetime, datetime]:
+def _day_of(org: Org, now: datetime, day: date | None) -> tuple[date, datetime, datetime]:
     zone = ZoneInfo(org.timezone)
-    day = day or (datetime.now(zone).date() - timedelta(days=1))
+    day = day or (now.astimezone(zone).date() - timedelta(days=1))
     return day, datetime.combine(day, time(), zone), datetime.combine(day + timedelta(days=1), time(), zone)
 
 
-def snapshot(org_id: int, day: date | None = None) -> tuple[date, pd.DataFrame]:
-    """The rows of the org's responses updated on `day` (org-local), one per answer."""
+def snapshot(org_id: int, now: datetime, day: date | None = None) -> tuple[date, pd.DataFrame]:
+    """The rows of the org's responses updated on `day` (org-local; yesterday at `now` by default), one
+    per answer."""
     with session_scope() as session:
         org = session.get_one(Org, org_id)
-        day, start, end = _day_of(org, day)
+        day, start, end = _day_of(org, now, day)
         zone = ZoneInfo(org.timezone)
         pollrun_region, contact_region = Region.__table__.alias(), Region.__table__.alias()
         rows = session.execute(
@@ -61,9 +63,10 @@ def snapshot(org_id: int, day: date | None = None) -> tuple[date, pd.DataFrame]:
     return day, table
 
 
-def export_org(org_id: int, directory: Path, day: date | None = None) -> tuple[Path, Path, int]:
-    """Write the org's snapshot as <dir>/<slug>/<slug>-responses-<day>.csv and .parquet."""
-    day, table = snapshot(org_id, day)
+def export_org(org_id: int, directory: Path, now: datetime, day: date | None = None) -> tuple[Path, Path, int]:
+    """Write the org's snapshot (as `snapshot` chooses its day) as <dir>/<slug>/<slug>-responses-<day>.csv
+    and .parquet."""
+    day, table = snapshot(org_id, now, day)
     slug = table["org"].iloc[0] if len(table) else _slug(org_id)
     folder = directory / slug
     folder.mkdir(parents=True, exist_ok=True)

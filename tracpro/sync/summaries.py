@@ -15,7 +15,7 @@ minute at the national tier), and a change made any way at all (the sync, a page
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Date, Table, and_, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -148,8 +148,9 @@ def inputs_fingerprint(session: Session, org_id: int) -> str:
     return session.execute(_FINGERPRINT, {"org": org_id}).scalar_one()
 
 
-def refresh_if_changed(session: Session, org_id: int) -> int | None:
-    """refresh_summaries when the inputs changed since the last refresh; None when they did not."""
+def refresh_if_changed(session: Session, org_id: int, now: datetime) -> int | None:
+    """refresh_summaries when the inputs changed since the last refresh (which is then dated `now`);
+    None when they did not."""
     fingerprint = inputs_fingerprint(session, org_id)
     last = session.execute(
         select(summary_inputs.c.fingerprint).where(summary_inputs.c.org_id == org_id)
@@ -157,7 +158,7 @@ def refresh_if_changed(session: Session, org_id: int) -> int | None:
     if last == fingerprint:
         return None
     rows = refresh_summaries(session, org_id)
-    statement = insert(summary_inputs).values(org_id=org_id, fingerprint=fingerprint, refreshed_at=datetime.now(UTC))
+    statement = insert(summary_inputs).values(org_id=org_id, fingerprint=fingerprint, refreshed_at=now)
     session.execute(statement.on_conflict_do_update(
         index_elements=["org_id"], set_={"fingerprint": fingerprint, "refreshed_at": statement.excluded.refreshed_at}))
     return rows
@@ -167,7 +168,7 @@ def sync_summaries(ctx: SyncContext) -> int | None:
     """The sync job's stage: refresh the org's summaries in one transaction, if their inputs changed."""
     started = time.monotonic()
     with session_scope() as session:
-        rows = refresh_if_changed(session, ctx.org_id)
+        rows = refresh_if_changed(session, ctx.org_id, ctx.now)
     outcome = "unchanged" if rows is None else f"rows={rows}"
     ctx.progress.finished(ctx.slug, "summaries", outcome, time.monotonic() - started)
     return rows
