@@ -10,7 +10,7 @@ world map, served from static/). Screenshots go to test-artifacts/indicators/<si
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
@@ -36,6 +36,8 @@ from tracpro.indicators.editing import IndicatorInput, save_indicator
 from tracpro.polls.filters import DateRange, PollFilters
 from tracpro.queries.choices import question_choices
 from tracpro.queries.maps import map_data
+from tracpro.queries.poll_base import org_today
+from tracpro.sync.demo import demo_anchor
 from tracpro.ui.links import page_url
 
 pytestmark = pytest.mark.browser
@@ -61,12 +63,14 @@ def addresses(demo_app) -> dict[str, str]:
             numeric = [choice for choice in question_choices(session, scope) if choice.kind == "numeric"]
             assert len(numeric) >= 2, "the demo needs two numeric questions for an indicator"
             baseline, follow_up = numeric[0], numeric[1]
-            today = date.today()
+            # The demo is dated back from the day the sync job built it, which the app, serving it that day,
+            # takes as today too: the test asks the database rather than reading a clock of its own.
+            today = org_today(session, scope, demo_anchor(session))
             indicator = save_indicator(session, org_id, IndicatorInput(
                 INDICATOR_NAME, today - timedelta(days=90), today, baseline.question_id, follow_up.question_id,
                 "Answers"))
             session.commit()
-            drawn = map_data(session, scope, follow_up.question_id, filters=PollFilters(DateRange.DAYS_90))
+            drawn = map_data(session, scope, follow_up.question_id, filters=PollFilters(DateRange.DAYS_90), today=today)
             assert drawn is not None and any(region.has_children for region in drawn.regions)
             return {
                 "indicator": page_url("indicator", indicator=indicator.id),

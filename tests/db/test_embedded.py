@@ -14,13 +14,14 @@ from tests.conftest import ROOT
 from tracpro.db.embedded import embedded_database_url
 
 # Waits for a common start time, starts (or joins) the server, and reports which cluster it reached.
+# The start time is on the monotonic clock: no date, and on Linux one clock for every process.
 JOIN_AND_REPORT = """
 import json, sys, time
 from pathlib import Path
 from sqlalchemy import create_engine, text
 from tracpro.db.embedded import embedded_database_url
 start_at = float(sys.argv[2])
-while time.time() < start_at:
+while time.monotonic() < start_at:
     time.sleep(0.001)
 engine = create_engine(embedded_database_url(Path(sys.argv[1])))
 with engine.connect() as connection:
@@ -43,7 +44,7 @@ def _spawn(data_dir, start_at: float) -> subprocess.Popen:
 
 @pytest.mark.slow
 def test_two_processes_starting_a_new_embedded_server_at_once_share_one_cluster(private_dir):
-    start_at = time.time() + 1.5  # both interpreters are up by then
+    start_at = time.monotonic() + 1.5  # both interpreters are up by then
     processes = [_spawn(private_dir, start_at) for _ in range(2)]
     outputs = [process.communicate(timeout=120) for process in processes]
     assert [process.returncode for process in processes] == [0, 0], outputs
@@ -63,7 +64,7 @@ def test_a_process_leaving_does_not_stop_the_server_for_the_one_still_using_it(p
         identity = "SELECT system_identifier::text, pg_postmaster_start_time()::text FROM pg_control_system()"
         with engine.connect() as connection:
             ours = list(connection.execute(text(identity)).one())
-        visitor = _spawn(private_dir, time.time())
+        visitor = _spawn(private_dir, time.monotonic())
         stdout, stderr = visitor.communicate(timeout=120)
         assert visitor.returncode == 0, stderr
         assert json.loads(stdout)[:2] == ours  # the visitor joined our server

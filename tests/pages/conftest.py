@@ -1,8 +1,12 @@
-"""Every AppTest here runs with a proper cookie key and demo mode off, whatever the machine has."""
+"""Every AppTest here runs with a proper cookie key and demo mode off, whatever the machine has,
+and at one fixed moment, whatever the date."""
 
 from __future__ import annotations
 
 import pytest
+import time_machine
+
+from tests import factories as f
 
 COOKIE_KEY = "test-cookie-key-4f9c2a7e1b8d6053-abcdefghijklmnop"
 
@@ -12,6 +16,15 @@ def _app_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACPRO_COOKIE_KEY", COOKIE_KEY)
     monkeypatch.setenv("TRACPRO_DEMO", "0")
     monkeypatch.setenv("TRACPRO_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    """The pages run their scripts in this process and read the app's clock (tracpro.ui.clock), the
+    sign-in included: it starts at the factories' NOW, and ticks on from there (Streamlit times its
+    runs). The data the pages show is dated from the same NOW (tests/pages/dashboard_world.py)."""
+    with time_machine.travel(f.NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

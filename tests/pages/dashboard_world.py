@@ -1,4 +1,5 @@
-"""A small org for the dashboard pages, dated from now so that "Last 30 days" holds it.
+"""A small org for the dashboard pages, dated from just before the pages' clock (which
+tests/pages/conftest.py fixes at the factories' NOW), so that "Last 30 days" holds it.
 
 Ministry of Health (Africa/Kigali): North {Gicumbi} and South under Country. An admin, and a
 supervisor of North. One poll, "Attendance", with a numeric, a categorical and an open
@@ -15,7 +16,7 @@ South's own contact, Sam South (South, Teachers), answered too: admins see him, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tests import factories as f
 from tracpro.db.models import PollRunType, QuestionType, ResponseStatus, Role
@@ -49,7 +50,7 @@ def _respond(org, pollrun, contact, status, answers, when):
 
 
 def build_dashboard(db) -> Dashboard:
-    now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    now = f.NOW - timedelta(minutes=30)
     org = f.OrgFactory(name="Ministry of Health", timezone="Africa/Kigali")
     country = f.RegionFactory(org=org, name="Country")
     north = f.RegionFactory(org=org, name="North", parent=country)

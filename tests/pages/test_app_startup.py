@@ -13,11 +13,12 @@ from sqlalchemy import make_url
 from tests.conftest import ROOT
 from tests.pages.conftest import COOKIE_KEY
 
+# Waits for a common start time (on the monotonic clock: on Linux one clock for every process).
 RENDER_APP = """
 import sys, time
 from streamlit.testing.v1 import AppTest
 start_at = float(sys.argv[1])
-while time.time() < start_at:
+while time.monotonic() < start_at:
     time.sleep(0.001)
 app = AppTest.from_file("app.py", default_timeout=120).run()
 assert not app.exception, app.exception
@@ -33,7 +34,7 @@ def test_two_apps_starting_together_on_a_fresh_embedded_database(private_dir):
     environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
     environment["TRACPRO_DATA_DIR"] = str(private_dir)
     environment["TRACPRO_COOKIE_KEY"] = COOKIE_KEY
-    start_at = time.time() + 2
+    start_at = time.monotonic() + 2
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", RENDER_APP, str(start_at)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -168,7 +169,8 @@ def test_a_poll_date_with_no_answers_yet_says_so(world, db):
     from tests import factories as f
     from tracpro.db.models import Poll
 
-    empty = f.PollRunFactory(poll=db.get(Poll, world.poll_id))
+    # On a day of its own: the world has a universal date on NOW's day already.
+    empty = f.PollRunFactory(poll=db.get(Poll, world.poll_id), conducted_on=f.NOW - timedelta(days=3))
     db.flush()
     app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=empty.id, tab="responses")
     assert "No responses yet for this date. New responses arrive with each sync." in shown_text(app)
