@@ -228,3 +228,78 @@ def test_the_layer_check_names_an_import_that_runs_back_up(file, source):
 def test_the_layer_check_lets_imports_run_down():
     assert back_arrows(Path("tracpro/sync/runs.py"), "from tracpro.answers import recompute_values_to_use\n"
                        "from tracpro.db.upsert import upsert\nfrom .counts import Counts\nimport sqlalchemy") == []
+
+
+# Reading the wall clock, however it is imported (`datetime.now`, `dt.date.today`, `from time import time`).
+WALL_CLOCK = {
+    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
+    "time.time", "time.time_ns", "pandas.Timestamp.now", "pandas.Timestamp.utcnow", "pandas.Timestamp.today",
+}
+# The only modules that read it: the app's clock (pages take `now` and the org's `today` from it), the
+# sync job's entry, the account commands run in a terminal, and the simulator, which plays RapidPro's
+# server and so keeps its own time. Everything else takes `now`/`today` from its caller.
+CLOCK_EDGES = {"tracpro/ui/clock.py", "sync_job.py", "tracpro/auth/commands.py", "tracpro/simulator/timefmt.py"}
+TEST_FILES = sorted((ROOT / "tests").rglob("*.py"))
+
+
+def _imported_names(tree: ast.Module) -> dict[str, str]:
+    """Each name a module's imports bind, with the dotted name it stands for."""
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bound = alias.asname or alias.name.partition(".")[0]
+                names[bound] = alias.name if alias.asname else bound
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def _dotted(node: ast.expr) -> tuple[str, list[str]] | None:
+    attributes = []
+    while isinstance(node, ast.Attribute):
+        attributes.insert(0, node.attr)
+        node = node.value
+    return (node.id, attributes) if isinstance(node, ast.Name) else None
+
+
+def _wall_clock_reads(path: Path) -> list[str]:
+    """Where the file reads the wall clock, as "line: name", called or passed on (default_factory=datetime.now)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    imported = _imported_names(tree)
+    reads = []
+    for node in ast.walk(tree):
+        dotted = _dotted(node) if isinstance(node, ast.Attribute | ast.Name) else None
+        if dotted is not None and dotted[0] in imported:
+            name = ".".join([imported[dotted[0]], *dotted[1]])
+            if name in WALL_CLOCK:
+                reads.append((node.lineno, name))
+    return [f"{line}: {name}" for line, name in sorted(reads)]
+
+
+def _readers(paths: list[Path]) -> dict[str, list[str]]:
+    return {str(path.relative_to(ROOT)): reads for path in paths if (reads := _wall_clock_reads(path))}
+
+
+def test_only_the_edges_read_the_wall_clock():
+    readers = _readers(PYTHON_FILES)
+    assert {name: reads for name, reads in readers.items() if name not in CLOCK_EDGES} == {}
+    assert set(readers) == CLOCK_EDGES  # and the list names no former edge
+
+
+def test_no_test_reads_the_wall_clock():
+    """Tests fix their instants (time.monotonic for a deadline is fine: it is no date)."""
+    assert _readers(TEST_FILES) == {}
+
+
+def test_the_wall_clock_check_sees_every_spelling(tmp_path):
+    module = tmp_path / "spellings.py"
+    module.write_text("import datetime as dt\nimport time\nfrom time import time as seconds\n"
+                      "from datetime import date, datetime\nimport pandas as pd\n"
+                      "dt.datetime.now()\ndate.today()\nf = datetime.utcnow\ntime.time()\nseconds()\n"
+                      "pd.Timestamp.now()\ntime.monotonic()\nfunc.now()\nstate.now()\n")
+    assert _wall_clock_reads(module) == [
+        "6: datetime.datetime.now", "7: datetime.date.today", "8: datetime.datetime.utcnow", "9: time.time",
+        "10: time.time", "11: pandas.Timestamp.now",
+    ]
