@@ -1,15 +1,17 @@
-"""How each kind of outbox action is sent to RapidPro, and how a send that may have happened
-before a crash is recognised afterwards (so that nothing is sent twice).
+"""How each kind of outbox action is sent to RapidPro, and how a send that may have been carried
+out (its answer lost, or its push cut off) is recognised in RapidPro afterwards, so that nothing
+is sent twice.
 
 A handler's `send` returns what RapidPro answered (stored as the action's result); its
-`find_sent` looks in RapidPro for the action having been carried out already.
+`find_sent` looks in RapidPro for the action having been carried out already: its result, or
+None when RapidPro certainly does not have it. Updates and deletions come out the same however
+often they are sent, so theirs finds nothing and they are sent again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
 from tracpro.db.upsert import upsert
+from tracpro.outbox.lookup import SentLookup
 from tracpro.rapidpro import MissingInRapidPro, RapidPro
 
 # RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
@@ -26,27 +29,31 @@ MAX_CONTACTS = 100
 @dataclass(frozen=True)
 class Handler:
     send: Callable[[RapidPro, OutboxAction], dict[str, Any]]
-    find_sent: Callable[[RapidPro, OutboxAction, datetime], dict[str, Any] | None]
+    find_sent: Callable[[SentLookup, OutboxAction], dict[str, Any] | None]
     # Bookkeeping in TracPro once RapidPro accepted (or rejected) the action, in the same
     # transaction as the action's new status.
     on_done: Callable[[Session, OutboxAction], None] = lambda session, action: None
     on_failed: Callable[[Session, OutboxAction], None] = lambda session, action: None
 
 
+def _start_params(action: OutboxAction) -> dict[str, Any]:
+    """What a start carries of its action (RapidPro lists a start's params with it): the action's
+    id, and the reference no other TracPro's action shares (actions stored before it had none)."""
+    ref = action.payload.get("ref")
+    return {"tracpro_action": action.id, **({"tracpro_ref": ref} if ref else {})}
+
+
 def _start_flow(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
     payload = action.payload
-    # The action id travels in the start's params, so a start made just before a crash is found again.
-    start = rapidpro.start_flow(payload["flow"], payload["contacts"], params={"tracpro_action": action.id})
+    start = rapidpro.start_flow(payload["flow"], payload["contacts"], params=_start_params(action))
     return {"flow_start_uuid": start.uuid}
 
 
-def _find_flow_start(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
-    for page in rapidpro.pages("flow_starts"):
-        for start in page.items:
-            if (start.params or {}).get("tracpro_action") == action.id:
-                return {"flow_start_uuid": start.uuid}
-            if start.created_on and start.created_on < since:
-                return None  # newest first: older starts cannot be ours
+def _find_flow_start(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
+    params = _start_params(action)
+    for start in lookup.flow_starts(since=action.created_at):
+        if start.flow == action.payload["flow"] and all(start.params.get(k) == v for k, v in params.items()):
+            return {"flow_start_uuid": start.uuid}
     return None
 
 
@@ -67,13 +74,14 @@ def _send_broadcast(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
     return {"broadcast_uuid": broadcast.uuid}
 
 
-def _find_broadcast(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
-    wanted = set(action.payload["contacts"])
-    for broadcast in rapidpro.all("broadcasts", after=since):
-        texts = broadcast.text.values() if isinstance(broadcast.text, dict) else [broadcast.text]
-        if action.payload["text"] in texts and {contact.uuid for contact in broadcast.contacts or []} == wanted:
-            return {"broadcast_uuid": broadcast.uuid}
-    return None
+def _find_broadcast(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
+    """A broadcast carries nothing of TracPro's own, so it is matched on its text and its contacts,
+    and on not being another action's already (a message sent twice on purpose is two broadcasts)."""
+    text, contacts = action.payload["text"].strip(), frozenset(action.payload["contacts"])
+    alike = [b.uuid for b in lookup.broadcasts(since=action.created_at) if text in b.texts and b.contacts == contacts]
+    taken = lookup.taken_broadcasts(alike)
+    free = [uuid for uuid in alike if uuid not in taken]
+    return {"broadcast_uuid": free[-1]} if free else None  # listed newest first: the oldest
 
 
 def _message_status(session: Session, action: OutboxAction) -> None:
@@ -98,10 +106,10 @@ def _create_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
     return {"uuid": rapidpro.create_contact(action.payload["contact"]).uuid}
 
 
-def _find_contact(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
-    """A contact created just before a crash is found again by its URN."""
+def _find_contact(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
+    """A contact whose creation's answer was lost is found by its URN (no other contact can have it)."""
     urn = action.payload["contact"]["urns"][0]
-    for contact in rapidpro.all("contacts", urn=urn):
+    for contact in lookup.rapidpro.all("contacts", urn=urn):
         return {"uuid": contact.uuid}
     return None
 
@@ -144,15 +152,15 @@ def _reactivate_contact(session: Session, action: OutboxAction) -> None:
                     .values(is_active=True, rapidpro_status="active"))
 
 
-def _never_sent(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> None:
+def _send_again(lookup: SentLookup, action: OutboxAction) -> None:
     """Updates and deletions are the same however often they are sent: just send again."""
     return None
 
 
 HANDLERS: dict[str, Handler] = {
     "create_contact": Handler(_create_contact, _find_contact, _record_contact_uuid, _drop_refused_contact),
-    "update_contact": Handler(_update_contact, _never_sent, on_failed=_restore_contact),
-    "delete_contact": Handler(_delete_contact, _never_sent, on_failed=_reactivate_contact),
+    "update_contact": Handler(_update_contact, _send_again, on_failed=_restore_contact),
+    "delete_contact": Handler(_delete_contact, _send_again, on_failed=_reactivate_contact),
     "start_flow": Handler(_start_flow, _find_flow_start, _record_flow_start),
     "send_broadcast": Handler(_send_broadcast, _find_broadcast, _message_status, _message_status),
 }

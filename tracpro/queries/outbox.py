@@ -20,6 +20,7 @@ from tracpro.queries.registry import read_model
 STATUS_WORDS = {
     OutboxStatus.PENDING: N_("Waiting for RapidPro"),
     OutboxStatus.SENDING: N_("Sending"),
+    OutboxStatus.MAYBE_SENT: N_("Sent, not yet confirmed by RapidPro"),
     OutboxStatus.DONE: N_("Accepted by RapidPro"),
     OutboxStatus.FAILED: N_("Refused by RapidPro"),
 }
