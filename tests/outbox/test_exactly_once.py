@@ -162,3 +162,34 @@ def test_once_rapidpro_stops_answering_the_other_actions_wait_for_the_next_push(
     assert [len(_broadcasts(simulator, f"Batch {k}")) for k in range(3)] == [1, 1, 1]
     assert (pushed.maybe_sent, pushed.waiting, attempts) == (1, 2, [1, 0, 0])
     assert {_reload(db, a).status for a in actions} == {OutboxStatus.DONE}
+
+
+def _delete_in_rapidpro(simulator, uuids: list[str]) -> None:
+    for uuid in uuids:
+        _rapidpro(simulator).delete_contact(uuid)
+
+
+def test_contacts_deleted_in_rapidpro_are_left_out_of_a_message_and_the_rest_get_it(db, org, simulator, faults, live):
+    text, contacts = "Meeting at the health centre.", live[200:300]
+    _delete_in_rapidpro(simulator, [contacts[10], contacts[70]])
+    f.ContactFactory(org=org, uuid=contacts[10], name="Grace Uwase")  # as TracPro last synced it
+    action = _action(db, org, "send_broadcast", text=text, contacts=contacts)
+    assert push_action(_rapidpro(simulator), action.id, NOW) == OutboxStatus.DONE
+    (sent,) = _broadcasts(simulator, text)
+    assert {c["uuid"] for c in sent["contacts"]} == set(contacts) - {contacts[10], contacts[70]}
+    done = _reload(db, action)
+    assert done.payload["dropped"] == [contacts[10], contacts[70]] and len(done.payload["contacts"]) == 98
+    assert done.last_error == ("Sent without 2 contact(s) RapidPro no longer has (deleted there): "
+                               f"Grace Uwase, {contacts[70]}")
+
+
+def test_a_poll_start_leaves_out_a_contact_deleted_in_rapidpro(db, org, simulator, faults, live):
+    flow = simulator.dataset.poll_flow_uuids[1]
+    pollrun = f.PollRunFactory(poll=f.PollFactory(org=org, flow_uuid=flow))
+    contacts = live[300:400]
+    _delete_in_rapidpro(simulator, [contacts[0]])
+    action = _action(db, org, "start_flow", flow=flow, contacts=contacts, pollrun_id=pollrun.id, ref="ref-dropped")
+    assert push_action(_rapidpro(simulator), action.id, NOW) == OutboxStatus.DONE
+    (start,) = [s for s in simulator.flow_starts if s["params"].get("tracpro_ref") == "ref-dropped"]
+    assert len(start["contacts"]) == 99
+    assert db.scalars(select(FlowStart.contact_count).where(FlowStart.uuid == start["uuid"])).one() == 99

@@ -10,6 +10,7 @@ often they are sent, so theirs finds nothing and they are sent again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +21,12 @@ from sqlalchemy.orm import Session
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
 from tracpro.db.upsert import upsert
 from tracpro.outbox.lookup import SentLookup
-from tracpro.rapidpro import MissingInRapidPro, RapidPro
+from tracpro.rapidpro import MissingInRapidPro, RapidPro, RequestRejected
 
 # RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
 MAX_CONTACTS = 100
+# RapidPro's refusal of a list naming a contact it does not have (unknown, or deleted there).
+NO_SUCH_CONTACT = re.compile(r"^No such object: (?P<uuid>.+)$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,54 @@ class Handler:
     on_failed: Callable[[Session, OutboxAction], None] = lambda session, action: None
 
 
+def _missing_contact(refusal: RequestRejected, contacts: list[str]) -> str | None:
+    """The contact RapidPro refused the call for, when that is its only complaint."""
+    errors = refusal.errors
+    if not isinstance(errors, dict) or set(errors) != {"contacts"} or not isinstance(errors["contacts"], list):
+        return None
+    for message in errors["contacts"]:
+        found = NO_SUCH_CONTACT.match(str(message))
+        if found and found["uuid"] in contacts:
+            return found["uuid"]
+    return None
+
+
+def _to_present_contacts(action: OutboxAction, send: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
+    """Send to the action's contacts those RapidPro still has.
+
+    RapidPro refuses a whole flow start or broadcast for one contact it no longer has (deleted
+    there since our last sync), naming only the first such contact, and acts on nothing. Each
+    named contact is left out, recorded in the payload's "dropped" (which the pusher stores
+    whatever happens next), and the rest sent again, until RapidPro accepts the call.
+    """
+    while True:
+        contacts = list(action.payload["contacts"])
+        try:
+            return send(contacts)
+        except RequestRejected as refusal:
+            missing = _missing_contact(refusal, contacts)
+            if missing is None:
+                raise
+            left = [uuid for uuid in contacts if uuid != missing]
+            action.payload = {**action.payload, "contacts": left,
+                              "dropped": [*action.payload.get("dropped", []), missing]}
+            if not left:
+                raise RequestRejected({"contacts": ["None of these contacts is in RapidPro any more (deleted "
+                                                    "there): nothing was sent."]}) from refusal
+
+
+def dropped_note(session: Session, action: OutboxAction) -> str | None:
+    """What an accepted send left out, in words for the list of actions: the contacts by name (as
+    TracPro last had them), or by RapidPro's id when TracPro has no name for one."""
+    dropped = action.payload.get("dropped") or []
+    if not dropped:
+        return None
+    names = dict(session.execute(select(Contact.uuid, Contact.name)
+                                 .where(Contact.org_id == action.org_id, Contact.uuid.in_(dropped))).all())
+    return (f"Sent without {len(dropped)} contact(s) RapidPro no longer has (deleted there): "
+            + ", ".join(names.get(uuid) or uuid for uuid in dropped))
+
+
 def _start_params(action: OutboxAction) -> dict[str, Any]:
     """What a start carries of its action (RapidPro lists a start's params with it): the action's
     id, and the reference no other TracPro's action shares (actions stored before it had none)."""
@@ -44,9 +95,12 @@ def _start_params(action: OutboxAction) -> dict[str, Any]:
 
 
 def _start_flow(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    payload = action.payload
-    start = rapidpro.start_flow(payload["flow"], payload["contacts"], params=_start_params(action))
-    return {"flow_start_uuid": start.uuid}
+    flow, params = action.payload["flow"], _start_params(action)
+
+    def start(contacts: list[str]) -> dict[str, Any]:
+        return {"flow_start_uuid": rapidpro.start_flow(flow, contacts, params=params).uuid}
+
+    return _to_present_contacts(action, start)
 
 
 def _find_flow_start(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
@@ -70,8 +124,9 @@ def _record_flow_start(session: Session, action: OutboxAction) -> None:
 
 
 def _send_broadcast(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    broadcast = rapidpro.send_broadcast(action.payload["text"], action.payload["contacts"])
-    return {"broadcast_uuid": broadcast.uuid}
+    text = action.payload["text"]
+    return _to_present_contacts(
+        action, lambda contacts: {"broadcast_uuid": rapidpro.send_broadcast(text, contacts).uuid})
 
 
 def _find_broadcast(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:

@@ -2,7 +2,8 @@
 
 Each action moves pending → sending → one of these, each step committed on its own:
 - RapidPro accepts → done, with its answer as the result.
-- RapidPro rejects (400) → failed, with RapidPro's reason in words; never retried.
+- RapidPro rejects (400) → failed, with RapidPro's reason in words; never retried. (A send
+  refused for a contact RapidPro no longer has goes without it first: see handlers.)
 - RapidPro certainly did not act (throttled, or no connection could be made) → pending again,
   retried after a backoff.
 - RapidPro may have acted and its answer was lost (a timeout once the request was sent, a
@@ -26,7 +27,7 @@ from sqlalchemy import or_, select
 
 from tracpro.db.connection import session_scope
 from tracpro.db.models import OutboxAction, OutboxStatus
-from tracpro.outbox.handlers import HANDLERS
+from tracpro.outbox.handlers import HANDLERS, dropped_note
 from tracpro.outbox.lookup import SentLookup
 from tracpro.rapidpro import MissingInRapidPro, OutcomeUnknown, RapidPro, RapidProError, RequestRejected
 
@@ -84,12 +85,14 @@ def _backoff(attempts: int) -> timedelta:
 
 def _finish(sent: OutboxAction, now: datetime, status: OutboxStatus, *, result: dict[str, Any] | None = None,
             error: str | None = None) -> OutboxStatus:
-    """Store the outcome of pushing `sent` (the claimed copy), with the handler's bookkeeping in
-    the same transaction."""
+    """Store the outcome of pushing `sent` (the claimed copy, whose payload the send may have
+    narrowed), with the handler's bookkeeping in the same transaction."""
     with session_scope() as session:
         action = session.get_one(OutboxAction, sent.id)
         action.status = status
         action.updated_at = now
+        if sent.payload != action.payload:
+            action.payload = sent.payload
         if result is not None:
             action.result = result
         action.last_error = error
@@ -97,6 +100,7 @@ def _finish(sent: OutboxAction, now: datetime, status: OutboxStatus, *, result: 
         session.flush()  # the hooks below read the action's new status
         if status == OutboxStatus.DONE:
             action.completed_at = now
+            action.last_error = dropped_note(session, action)
             if handler:
                 handler.on_done(session, action)
         elif status == OutboxStatus.FAILED and handler:
