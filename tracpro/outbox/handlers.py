@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
 from tracpro.db.upsert import upsert
+from tracpro.outbox.contact_edits import change_of, contact_update
 from tracpro.outbox.lookup import SentLookup
 from tracpro.rapidpro import MissingInRapidPro, RapidPro, RequestRejected
 
@@ -180,18 +181,26 @@ def _drop_refused_contact(session: Session, action: OutboxAction) -> None:
 
 
 def _update_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    rapidpro.update_contact(action.payload["uuid"], action.payload["contact"])
-    return {"uuid": action.payload["uuid"]}
+    payload = action.payload
+    body = contact_update(rapidpro, payload["uuid"], change_of(payload))
+    if body:
+        rapidpro.update_contact(payload["uuid"], body)
+    return {"uuid": payload["uuid"]}
 
 
 def _restore_contact(session: Session, action: OutboxAction) -> None:
-    """RapidPro refused the change: the contact shows what RapidPro still has."""
+    """RapidPro refused the change: what it changed shows what RapidPro still has."""
     before = action.payload["before"]
     contact = session.get_one(Contact, action.payload["contact_id"])
-    contact.name, contact.urn, contact.language = before["name"], before["urn"], before["language"]
-    contact.fields, contact.group_uuids, contact.region_id = before["fields"], before["group_uuids"], before["region_id"]
-    contact.reporter_groups = list(session.scalars(
-        select(ReporterGroup).where(ReporterGroup.id.in_(before["reporter_group_ids"]))))
+    for name in ("name", "urn", "language"):
+        if name in before:
+            setattr(contact, name, before[name])
+    if "fields" in before:
+        contact.fields = {**contact.fields, **before["fields"]}
+    if "group_uuids" in before:
+        contact.group_uuids, contact.region_id = before["group_uuids"], before["region_id"]
+        contact.reporter_groups = list(session.scalars(
+            select(ReporterGroup).where(ReporterGroup.id.in_(before["reporter_group_ids"]))))
 
 
 def _delete_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
