@@ -99,7 +99,9 @@ def test_a_rejected_action_fails_with_rapidpros_reason_and_is_not_retried(db, wo
     assert push_action(rapidpro, action.id, NOW) == OutboxStatus.FAILED
     action = _reload(db, action)
     assert action.status == OutboxStatus.FAILED
-    assert action.last_error == "RapidPro rejected the request: flow: No such object: 00000000-0000-4000-8000-000000000000"
+    assert (
+        action.last_error == "RapidPro rejected the request: flow: No such object: 00000000-0000-4000-8000-000000000000"
+    )
     assert push_pending(rapidpro, org.id, NOW + timedelta(days=1)).failed == 0  # never tried again
 
 

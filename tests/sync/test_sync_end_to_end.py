@@ -135,14 +135,20 @@ def test_a_second_sync_with_nothing_new_changes_nothing(synced):
 def test_the_sync_refreshes_the_summaries_home_and_activity_read(synced):
     database, _, _ = synced
     demo = "JOIN orgs o ON o.id = r.org_id AND o.slug = 'demo'"
-    counted = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
-                                       "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL")
+    counted = _scalar(
+        database.engine,
+        f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
+        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL",
+    )
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM pollrun_region_counts r {demo}") == counted > 0
     started = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} WHERE r.is_active")
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM started_days r {demo}") == started
-    answered = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
-                                        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL "
-                                        "AND r.status <> 'empty'")
+    answered = _scalar(
+        database.engine,
+        f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
+        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL "
+        "AND r.status <> 'empty'",
+    )
     for table in ("activity_days", "activity_region_totals", "activity_language_totals", "activity_channel_totals"):
         assert _scalar(database.engine, f"SELECT sum(r.responses) FROM {table} r {demo}") == answered > 0, table
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM activity_group_totals r {demo}") == _scalar(

@@ -114,7 +114,9 @@ def describe_errors(errors: Any) -> str:
         parts = []
         for key, value in errors.items():
             inner = describe_errors(value)
-            parts.append(inner if key in ("non_field_errors", "detail", "details") or key.isdigit() else f"{key}: {inner}")
+            parts.append(
+                inner if key in ("non_field_errors", "detail", "details") or key.isdigit() else f"{key}: {inner}"
+            )
         return "; ".join(parts)
     if isinstance(errors, list | tuple):
         return "; ".join(describe_errors(item) for item in errors)

@@ -115,7 +115,7 @@ def history_broadcasts(seed: int, org: Org, anchor_us: int) -> list[dict]:
 def history_flow_starts(seed: int, org: Org, schedule: Schedule) -> list[dict]:
     """The flow starts behind the waves whose runs carry ``start`` (newest last)."""
     out: list[dict] = []
-    for w, (fi, week, start, n, start_uuid) in enumerate(schedule.waves):
+    for w, (fi, _week, start, n, start_uuid) in enumerate(schedule.waves):
         if not start_uuid:
             continue
         f = schedule.flows[fi]

@@ -69,7 +69,9 @@ class Org:
         base = anchor_us - 400 * DAY
         groups: list[Group] = []
         for r in self.regions:
-            groups.append(Group(r.group_uuid, r.name, None, False, base + len(groups) * HOUR, len(groups) + 1, "region"))
+            groups.append(
+                Group(r.group_uuid, r.name, None, False, base + len(groups) * HOUR, len(groups) + 1, "region")
+            )
         self.reporter_groups = []
         for k in range(tier.reporter_groups):
             g = Group(uid(seed, "reporter", k), REPORTER_GROUPS[k], None, False, base + len(groups) * HOUR,
@@ -160,8 +162,8 @@ class Org:
         parents = [[0 if r.parent is None else pos[r.parent] for r in lvl] for lvl in by_level if lvl]
         country, per_level = tile(self.seed, self.tier.grid, parents)
         self.country_geometry = country
-        for lvl, coords in zip(by_level, per_level):
-            for r, c in zip(lvl, coords):
+        for lvl, coords in zip(by_level, per_level, strict=True):
+            for r, c in zip(lvl, coords, strict=True):
                 r.geometry = c
         self._geometry_done = True
 

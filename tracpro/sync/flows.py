@@ -86,9 +86,13 @@ def _write_questions(session: Session, org_id: int, rows: list[dict[str, Any]], 
         Counts.of(upsert(session, Question.__table__, kept, key=("poll_id", "key"), update=keep_type))
     )
     wanted = [(row["poll_id"], row["key"]) for row in rows]
-    counts.deleted = rowcount(session.execute(
-        delete(Question).where(Question.poll_id.in_(poll_ids), tuple_(Question.poll_id, Question.key).not_in(wanted or [(0, "")]))
-    ))
+    counts.deleted = rowcount(
+        session.execute(
+            delete(Question).where(
+                Question.poll_id.in_(poll_ids), tuple_(Question.poll_id, Question.key).not_in(wanted or [(0, "")])
+            )
+        )
+    )
     retyped = [
         question_id
         for question_id, question_type in session.execute(
