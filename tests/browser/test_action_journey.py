@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from tests.browser.pages import (
     wait_for_app,
 )
 from tests.conftest import ROOT
+from tests.process_output import OutputLines
 from tracpro.auth.demo import SUPERVISORS
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Contact, InboxMessage, Message, MessageStatus, Org, PollRun, Region
@@ -52,45 +52,24 @@ SENT = "(?:sent|being sent) to RapidPro"
 RESPONDENTS = re.compile(r"[\d,]+ respondents, [\d,]+ non-respondents")  # the participation tab's caption
 
 
-class SyncRounds:
-    """The rounds of a `sync_job.py --loop` job, counted from its stdout as it prints them: each round
-    ends with its summary line ("demo: synced (...)"), after the actions it pushed."""
-
-    def __init__(self, stdout) -> None:
-        self.count, self.lines, self.ended = 0, [], False
-        self._changed = threading.Condition()
-        threading.Thread(target=self._read, args=(stdout,), daemon=True).start()
-
-    def _read(self, stdout) -> None:
-        for line in stdout:
-            with self._changed:
-                self.lines.append(line)
-                self.count += line.startswith("demo: ")
-                self._changed.notify_all()
-        with self._changed:
-            self.ended = True
-            self._changed.notify_all()
-
-    def wait_for(self, rounds: int, seconds: float = 300) -> None:
-        """Until the job has ended `rounds` rounds since it started."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.count >= rounds or self.ended, timeout=seconds)
-            assert self.count >= rounds, f"the sync job did not end round {rounds}:\n" + "".join(self.lines)
+def _round_ended(line: str) -> bool:
+    """Each round of the sync loop ends with its summary line, after the actions it pushed."""
+    return line.startswith("demo: ")
 
 
 @dataclass
 class LiveDemo:
     url: str
     database_url: str
-    rounds: SyncRounds
+    sync_output: OutputLines  # the looping sync job's stdout
 
     def within_rounds(self, rounds: int, condition, failure: str) -> None:
         """Until `condition()` holds: now, or after one of the sync loop's next `rounds` rounds."""
-        start = self.rounds.count
+        start = self.sync_output.count(_round_ended)
         for waited in range(1, rounds + 1):
             if condition():
                 return
-            self.rounds.wait_for(start + waited)
+            assert self.sync_output.wait_for(_round_ended, count=start + waited), "the sync loop ended"
         assert condition(), failure
 
 
@@ -106,13 +85,13 @@ def live_demo(database_server, tmp_path_factory) -> Iterator[LiveDemo]:
     with (log_dir / "sync.log").open("w") as sync_log:
         sync = subprocess.Popen([sys.executable, "sync_job.py", "--demo", "--loop", str(SYNC_SECONDS)], cwd=ROOT,
                                 env=environment, stdout=subprocess.PIPE, stderr=sync_log, text=True, bufsize=1)
-    rounds = SyncRounds(sync.stdout)
+    output = OutputLines(sync.stdout)
     try:
-        rounds.wait_for(1)  # the first round's summary, as run.py waits for it
-        summary = next(line for line in rounds.lines if line.startswith("demo: "))
-        assert summary.startswith("demo: synced"), "".join(rounds.lines) + (log_dir / "sync.log").read_text()
+        output.wait_for(_round_ended)  # the first round's summary, as run.py waits for it
+        summary = next((line for line in output.lines if _round_ended(line)), "")
+        assert summary.startswith("demo: synced"), "".join(output.lines) + (log_dir / "sync.log").read_text()
         with _streamlit(database_url, log_dir, data_dir, TRACPRO_DEMO="1") as url:
-            yield LiveDemo(url, database_url, rounds)
+            yield LiveDemo(url, database_url, output)
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for log in ("streamlit.log", "sync.log"):
@@ -131,21 +110,10 @@ def _screenshot(page, viewport: dict, name: str) -> None:
 
 
 def _open(page, address: str, title: str) -> None:
-    """Open a permalink in a new session, as a bookmark would.
-
-    Under load, a new session sometimes starts on Home instead of the page its address names
-    (seen with the shared sign-in, not with these pages); that one case is tried once more so the
-    journey tests the actions, and the log of the server is kept in test-artifacts/actions.
-    """
-    for attempt in range(2):
-        page.goto(address)
-        wanted = page.get_by_role("heading", name=title, exact=True)
-        home = page.get_by_role("heading", name="Home", exact=True)
-        expect(wanted.or_(home).first).to_be_visible()
-        wait_for_app(page)
-        if wanted.count() or attempt:
-            break
+    """Open a permalink in a new session, as a bookmark would."""
+    page.goto(address)
     heading(page, title)
+    wait_for_app(page)
     _no_exception(page)
 
 
