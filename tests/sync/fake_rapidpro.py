@@ -13,6 +13,7 @@ from typing import Any
 from temba_client.v2 import types
 
 from tracpro.rapidpro import Page, RapidProError
+from tracpro.rapidpro.client import Message
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -23,7 +24,7 @@ _TYPES = {
     "contacts": types.Contact,
     "flows": types.Flow,
     "runs": types.Run,
-    "messages": types.Message,
+    "messages": Message,
     "broadcasts": types.Broadcast,
     "flow_starts": types.FlowStart,
 }

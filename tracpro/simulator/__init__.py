@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .dataset import Dataset
 from .faults import Faults
@@ -34,18 +34,25 @@ class Simulator:
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
+    - ``flows``: flows to serve beside the generated ones -- exports (``{"flows": [...]}``),
+      single definitions, or paths to export files (given.py); ``sim.dataset.given_flow_uuids``.
+    - ``flow_runs``: their runs: how many to generate per given flow, or the run dicts to serve.
+    - ``message_shape``: "current" (the hosted server's messages, with ``uuid``) or "v9" (a
+      self-hosted v9 server's: an integer ``id``, no ``uuid``, no ``quick_replies``).
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
                  anchor: dt.datetime | str | int | None = None, response_rate: float = 0.7,
                  time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, flows: Iterable = (),
+                 flow_runs: int | list[dict] = 20, message_shape: str = "current") -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
-        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us)
+        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
+                               flows=flows, flow_runs=flow_runs, message_shape=message_shape)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 

@@ -25,12 +25,12 @@ def flows(ds, p: dict) -> tuple[list[str], Key | None]:
     rows = []
     for f in ds.flows:
         modified = f.created_us + DAY
-        if (uuid and f.uuid != uuid) or (ftype and ftype != "message") or not lo <= modified <= hi:
+        if (uuid and f.uuid != uuid) or (ftype and ftype != f.api_type) or not lo <= modified <= hi:
             continue
         if archived is not None and flag(p, "archived"):
             continue
         rows.append(((f.created_us, f.index + 1), {
-            "uuid": f.uuid, "name": f.name, "type": "message", "archived": False, "labels": f.labels,
+            "uuid": f.uuid, "name": f.name, "type": f.api_type, "archived": False, "labels": f.labels,
             "expires": f.expires, "runs": counts[f.index], "results": f.results, "parent_refs": [],
             "created_on": iso(f.created_us), "modified_on": iso(modified)}))
     return list_page(rows, p, desc=True)

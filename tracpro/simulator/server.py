@@ -16,11 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import lists, pagination, queries, sends, writes
+from .dataset import serve_messages
 from .faults import Faults
 from .pagination import ApiError
 
 LISTS = {
-    "runs": queries.runs, "contacts": queries.contacts, "messages": queries.messages, "flows": lists.flows,
+    "runs": queries.runs, "contacts": queries.contacts, "messages": serve_messages, "flows": lists.flows,
     "groups": lists.groups, "fields": lists.fields, "boundaries": lists.boundaries,
     "broadcasts": lists.broadcasts, "flow_starts": lists.flow_starts,
 }
@@ -205,7 +206,7 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v for k, v in params.items() if k != "cursor"}
         query["cursor"] = [pagination.encode_cursor(key)]
         # The server is bound to a (str, port) address; typeshed's type of it allows a bytes host too.
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]  # type: ignore[str-bytes-safe]
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
 
     def _send(self, status: int, data, headers: dict | None = None) -> None:
