@@ -17,6 +17,7 @@ from .contact_view import contact_dicts, group_counts
 from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
 from .messages import MessageTable, history_broadcasts, history_flow_starts
+from .reevaluation import Reevaluations
 from .regions import Org
 from .runs import RunRenderer
 from .schedule import Schedule
@@ -44,7 +45,8 @@ class Dataset:
     """
 
     def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
-                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us) -> None:
+                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us,
+                 reevaluate_every: float | None = None) -> None:
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
         self.response_rate, self.time_scale = response_rate, time_scale
         self.org = Org(seed, tier, anchor_us)
@@ -57,6 +59,7 @@ class Dataset:
         self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
         self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
         self.state = State(first_new_index=self.ct.total, clock_us=clock_us)
+        self.reevaluations = Reevaluations(self, clock_us, reevaluate_every)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None
@@ -128,6 +131,12 @@ class Dataset:
         g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
         return None if g is None else self.org.groups.index(g)
 
+    def contacts_group_index(self, ref: str) -> int | None:
+        """The group ``contacts.json?group=`` means: its UUID, or its exact name (RapidPro matches
+        the name case-sensitively there, unlike groups.json's ``name=``)."""
+        g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
+        return None if g is None or (g.uuid != ref and g.name != ref) else self.org.groups.index(g)
+
     def contact_index_by_uuid(self, uuid: str) -> int | None:
         st = self.state
         if uuid in st.by_uuid:
@@ -185,6 +194,7 @@ class Dataset:
         return [json.loads(j) for j in lists.flows(self, {})[0]]
 
     def groups(self) -> list[dict]:
+        self.reevaluations.catch_up()
         return [json.loads(j) for j in lists.groups(self, {})[0]]
 
     def fields(self) -> list[dict]:
@@ -200,6 +210,7 @@ class Dataset:
         return [json.loads(j) for j in lists.flow_starts(self, {})[0]]
 
     def iter_contacts(self, deleted: bool = False, group: str | None = None) -> Iterator[dict]:
+        self.reevaluations.catch_up()
         params = {"deleted": ["1" if deleted else "0"]}
         if group:
             params["group"] = [group]

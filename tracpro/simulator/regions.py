@@ -197,9 +197,10 @@ class Org:
                 "usages": {"flows": 0, "groups": 1 if f.key == "age" else 0, "campaign_events": 0},
                 "agent_access": "view", "label": f.name, "value_type": value_type}
 
-    def group_dict(self, g: Group, count: int) -> dict:
-        return {"uuid": g.uuid, "name": g.name, "query": g.query, "status": "ready", "system": g.system,
-                "count": count}
+    def group_dict(self, g: Group, count: int, status: str = "ready", query: str | None = None) -> dict:
+        """groups.json's item; ``query`` is the one saved last (the group's own when None)."""
+        return {"uuid": g.uuid, "name": g.name, "query": query if query is not None else g.query, "status": status,
+                "system": g.system, "count": count}
 
 
 def dumps(value) -> str:
