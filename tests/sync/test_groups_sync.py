@@ -1,5 +1,5 @@
 """RapidPro groups: one left out of groups.json (RapidPro re-initializing a smart group, or the
-group gone)."""
+group gone), and the members of tracked groups checked against RapidPro's counts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests import factories as f
 from tests.sync.fake_rapidpro import T0, contact, group
 from tracpro.db.models import Contact, ContactGroup, Region, ReporterGroup
 from tracpro.orgs.tracking import RegionChoice, track_regions, track_reporter_groups
 from tracpro.sync.contacts import sync_contacts
+from tracpro.sync.counts import Counts
 from tracpro.sync.groups import Absence, sync_groups
 
 PROVINCE, DISTRICT = group("Kandahar", "G-001", count=2), group("Arghandab", "G-002", count=1)
@@ -98,3 +100,63 @@ def test_the_absence_rule_can_be_set(db, org, tracked, rapidpro, make_context, m
     assert _state(db, org)["G-001"] == (True, None)
     sync_groups(make_context(T0 + timedelta(minutes=2)))
     assert _state(db, org)["G-001"] == (False, None)
+
+
+def _members(db, org, uuid: str) -> list[str]:
+    db.expire_all()
+    group_ = db.scalars(select(ReporterGroup).where(ReporterGroup.org_id == org.id, ReporterGroup.uuid == uuid)).one()
+    return sorted(c.name for c in db.scalars(select(Contact).where(Contact.reporter_groups.contains(group_))))
+
+
+def _pass(context) -> Counts:
+    """The stages a pass runs for groups and their members; returns the group members' counts."""
+    from tracpro.sync.group_members import sync_group_members
+
+    sync_groups(context)
+    sync_contacts(context)
+    return sync_group_members(context)
+
+
+def _walked(rapidpro) -> list[str]:
+    return [filters["group"] for resource, filters in rapidpro.calls if resource == "contacts" and filters.get("group")]
+
+
+def test_a_tracked_group_whose_count_disagrees_is_walked_and_edits_on_their_way_are_left_alone(
+    db, org, tracked, rapidpro, make_context
+):
+    ann, bob = tracked
+    later = T0 + timedelta(seconds=90)
+    dan = contact("Dan", [], modified_on=later)
+    eve = contact("Eve", [FARMERS], modified_on=later)
+    gus = contact("Gus", [], modified_on=later)
+    rapidpro.data["contacts"] += [dan, eve, gus]
+    farmers = dict(FARMERS, count=3)
+    rapidpro.data["groups"] = [PROVINCE, DISTRICT, farmers, OPT_OUTS]
+    _pass(make_context(T0 + timedelta(minutes=2)))
+    assert _walked(rapidpro) == []  # every count agrees with the members held: nothing to read
+    assert _members(db, org, "G-005") == ["Ann", "Bob", "Eve"]
+
+    # Farmers changes and no contact's modified_on moves: Ann and Eve leave, Dan, Gus and Cat (new
+    # to us) join; Ann has an edit of hers on its way to RapidPro.
+    for person, groups in ((ann, [PROVINCE, DISTRICT]), (eve, []), (dan, [FARMERS]), (gus, [FARMERS])):
+        person["groups"] = [{"uuid": g["uuid"], "name": g["name"]} for g in groups]
+    rapidpro.data["contacts"].append(contact("Cat", [FARMERS], modified_on=T0 - timedelta(days=1)))
+    farmers["count"] = 4
+    ann_id = db.scalars(select(Contact.id).where(Contact.uuid == ann["uuid"])).one()
+    f.OutboxActionFactory(org=org, kind="update_contact", payload={"contact_id": ann_id})
+    db.flush()
+    counts = _pass(make_context(T0 + timedelta(minutes=3)))
+    assert _walked(rapidpro) == ["G-005"]
+    assert counts.created == 1 and _members(db, org, "G-005") == ["Ann", "Bob", "Cat", "Dan", "Gus"]
+
+    # Agreed on: the next pass reads nothing.
+    _pass(make_context(T0 + timedelta(minutes=4)))
+    assert _walked(rapidpro) == ["G-005"]
+
+
+def test_a_group_rapidpro_re_evaluated_is_walked_once_it_is_ready(db, org, tracked, rapidpro, make_context):
+    for minutes, status in ((2, "ready"), (3, "evaluating"), (4, "ready"), (5, "ready")):
+        rapidpro.data["groups"] = [PROVINCE, DISTRICT, dict(FARMERS, status=status), OPT_OUTS]
+        _pass(make_context(T0 + timedelta(minutes=minutes)))
+        assert _walked(rapidpro) == ([] if minutes < 4 else ["G-005"])
+    assert _group(db, "G-005").members_stale is False
