@@ -63,13 +63,14 @@ class Org:
         self.seed, self.tier, self.anchor = seed, tier, anchor_us
         self.uuid = uid(seed, "org")
         self.name = "TracPro Demo" if tier.name == "demo" else f"TracPro {tier.name.title()} Simulation"
-        self.country_osm = "1714%02d" % (seed % 100)  # never collides with the region prefixes
+        self.country_osm = f"1714{seed % 100:02d}"  # never collides with the region prefixes
         self.regions = self._regions()
         self._geometry_done = False
         base = anchor_us - 400 * DAY
         groups: list[Group] = []
         for r in self.regions:
-            groups.append(Group(r.group_uuid, r.name, None, False, base + len(groups) * HOUR, len(groups) + 1, "region"))
+            groups.append(Group(r.group_uuid, r.name, None, False, base + len(groups) * HOUR, len(groups) + 1,
+                                "region"))
         self.reporter_groups = []
         for k in range(tier.reporter_groups):
             g = Group(uid(seed, "reporter", k), REPORTER_GROUPS[k], None, False, base + len(groups) * HOUR,
@@ -160,8 +161,8 @@ class Org:
         parents = [[0 if r.parent is None else pos[r.parent] for r in lvl] for lvl in by_level if lvl]
         country, per_level = tile(self.seed, self.tier.grid, parents)
         self.country_geometry = country
-        for lvl, coords in zip(by_level, per_level):
-            for r, c in zip(lvl, coords):
+        for lvl, coords in zip(by_level, per_level, strict=False):  # an empty level has no coordinates
+            for r, c in zip(lvl, coords, strict=True):
                 r.geometry = c
         self._geometry_done = True
 

@@ -220,8 +220,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         query = {k: v for k, v in params.items() if k != "cursor"}
         query["cursor"] = [pagination.encode_cursor(key)]
-        # The server is bound to a (str, port) address; typeshed's type of it allows a bytes host too.
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]  # type: ignore[str-bytes-safe]
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
 
     def _send(self, status: int, data, headers: dict | None = None) -> None:
