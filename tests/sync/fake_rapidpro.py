@@ -112,6 +112,9 @@ class FakeRapidPro:
         items = self.deleted_contacts if filters.get("deleted") else self.data[resource]
         if resource == "runs" and filters.get("flow"):
             items = [item for item in items if item["flow"]["uuid"] == filters["flow"]]
+        if resource == "contacts" and filters.get("group"):
+            # RapidPro's group filter: the group's uuid, or its exact name.
+            items = [item for item in items if any(filters["group"] in (g["uuid"], g["name"]) for g in item["groups"])]
         stamp = "created_on" if resource == "messages" else "modified_on"
         if filters.get("after") is not None:
             items = [item for item in items if item[stamp] >= iso(filters["after"])]

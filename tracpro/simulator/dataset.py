@@ -18,6 +18,7 @@ from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
 from .given import given_specs, read_definitions, runs_of_given_flows
 from .messages import MessageTable, as_v9, history_broadcasts, history_flow_starts
+from .reevaluation import Reevaluations
 from .regions import Org
 from .runs import RunRenderer
 from .schedule import Schedule
@@ -49,7 +50,8 @@ class Dataset:
 
     def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
                  time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us,
-                 flows: Iterable = (), flow_runs: int | list[dict] = 20, message_shape: str = "current") -> None:
+                 flows: Iterable = (), flow_runs: int | list[dict] = 20, message_shape: str = "current",
+                 reevaluate_every: float | None = None) -> None:
         if message_shape not in MESSAGE_SHAPES:
             raise ValueError(f"message_shape must be one of {', '.join(MESSAGE_SHAPES)}")
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
@@ -71,6 +73,7 @@ class Dataset:
         self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
         self.state = State(first_new_index=self.ct.total, clock_us=clock_us)
         self.state.given_runs.update(runs_of_given_flows(self, given, flow_runs))
+        self.reevaluations = Reevaluations(self, clock_us, reevaluate_every)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None
@@ -153,6 +156,12 @@ class Dataset:
         g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
         return None if g is None else self.org.groups.index(g)
 
+    def contacts_group_index(self, ref: str) -> int | None:
+        """The group ``contacts.json?group=`` means: its UUID, or its exact name (RapidPro matches
+        the name case-sensitively there, unlike groups.json's ``name=``)."""
+        g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
+        return None if g is None or (g.uuid != ref and g.name != ref) else self.org.groups.index(g)
+
     def contact_index_by_uuid(self, uuid: str) -> int | None:
         st = self.state
         if uuid in st.by_uuid:
@@ -210,6 +219,7 @@ class Dataset:
         return [json.loads(j) for j in lists.flows(self, {})[0]]
 
     def groups(self) -> list[dict]:
+        self.reevaluations.catch_up()
         return [json.loads(j) for j in lists.groups(self, {})[0]]
 
     def fields(self) -> list[dict]:
@@ -225,6 +235,7 @@ class Dataset:
         return [json.loads(j) for j in lists.flow_starts(self, {})[0]]
 
     def iter_contacts(self, deleted: bool = False, group: str | None = None) -> Iterator[dict]:
+        self.reevaluations.catch_up()
         params = {"deleted": ["1" if deleted else "0"]}
         if group:
             params["group"] = [group]

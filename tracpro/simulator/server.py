@@ -157,6 +157,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, name: str, path: str, params: dict, body) -> None:
         ds = self.server.dataset
+        ds.reevaluations.catch_up()  # mailroom's batches committed since the last request
         if method == "GET" and name in LISTS:
             items, next_key = self.server.prefetcher.get(name, params)
             items = self.server.faults.malform(name, items)
@@ -194,11 +195,26 @@ class Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError) as e:
                 raise ApiError(400, {"detail": str(e)}) from None
             self._send(200, faults.to_dict())
+        elif path == "/_control/groups" and method == "POST":
+            self._reevaluate(body or {})
+            self._send(200, {"detail": "Group query saved."})
         elif path == "/_control/reset" and method == "POST":
             faults.reset()
             self._send(200, faults.to_dict())
         else:
             raise ApiError(404, {"detail": "Not found."})
+
+    def _reevaluate(self, body) -> None:
+        """``{"group": uuid or name, "initializing": s, "evaluating": s, "join": [contact uuids],
+        "leave": [...], "query": text, "touch_contacts": bool}``: see Reevaluations.start."""
+        known = {"group", "initializing", "evaluating", "join", "leave", "query", "touch_contacts"}
+        if not isinstance(body, dict) or "group" not in body or set(body) - known:
+            raise ApiError(400, {"detail": "expected an object with group and any of " + ", ".join(sorted(known))})
+        options = {k: v for k, v in body.items() if k != "group"}
+        try:
+            self.server.dataset.reevaluations.start(str(body["group"]), **options)
+        except (TypeError, ValueError) as e:
+            raise ApiError(400, {"detail": str(e)}) from None
 
     def _next_url(self, path: str, params: dict, key) -> str | None:
         if key is None:
