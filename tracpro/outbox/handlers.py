@@ -10,6 +10,7 @@ often they are sent, so theirs finds nothing and they are sent again.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -204,10 +205,8 @@ def _restore_contact(session: Session, action: OutboxAction) -> None:
 
 
 def _delete_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    try:
+    with contextlib.suppress(MissingInRapidPro):  # already gone from RapidPro: the deletion is done
         rapidpro.delete_contact(action.payload["uuid"])
-    except MissingInRapidPro:
-        pass  # already gone from RapidPro: the deletion is done
     return {}
 
 

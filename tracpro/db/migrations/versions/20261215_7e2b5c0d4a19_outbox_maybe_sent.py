@@ -1,7 +1,7 @@
 """outbox maybe sent: an action whose answer from RapidPro was lost is "maybe_sent"
 
 Revision ID: 7e2b5c0d4a19
-Revises: 4c1a9e2f7b63
+Revises: 82a5b673a4a2
 Create Date: 2026-12-15 09:00:00.000000
 
 The status column widens to the new value's length and its CHECK constraint admits it. No row
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '7e2b5c0d4a19'
-down_revision: str | None = '4c1a9e2f7b63'
+down_revision: str | None = '82a5b673a4a2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
