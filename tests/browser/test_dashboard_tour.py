@@ -283,8 +283,8 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
         for stop in translated:
             _visit(page, demo_app.url, stop, viewport, f"{code}-{size}")
         # The last page's title: its words start at the right edge in Arabic, at the left otherwise.
-        right_gap, left_gap = page.evaluate("""() => {
-            const heading = document.querySelector('[data-testid=stMain] h1');
+        title = heading(page, translated[-1].title)  # waited for: a rerun may be redrawing it
+        right_gap, left_gap = title.evaluate("""heading => {
             const words = document.createRange();
             words.selectNodeContents(heading);
             const text = words.getBoundingClientRect(), box = heading.getBoundingClientRect();
