@@ -12,3 +12,13 @@ def ticking_from(start: datetime) -> Callable[[], datetime]:
     for code that also waits on its clock (the simulator's flow starts answer over time)."""
     origin = time.monotonic()
     return lambda: start + timedelta(seconds=time.monotonic() - origin)
+
+
+class SetClock:
+    """A clock that reads `at` until the test moves it: for waiting on RapidPro's time without sleeping."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at

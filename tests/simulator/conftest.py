@@ -30,9 +30,10 @@ def sim():
 @pytest.fixture
 def wsim():
     """A fresh demo simulator for tests that write (fast time: 600 simulated s per real s), on a
-    clock of its own that starts the morning after its dataset's anchor."""
+    clock of its own that starts the morning after its dataset's anchor.  Its writes show at once
+    (no late commits): these tests read back what they wrote; test_replica.py covers the lag."""
     with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, time_scale=600.0, response_rate=0.8,
-                   clock=ticking_from(SERVING_FROM)) as s:
+                   clock=ticking_from(SERVING_FROM), commit_delay=0) as s:
         yield s
 
 

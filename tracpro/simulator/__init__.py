@@ -34,18 +34,30 @@ class Simulator:
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
+
+    RapidPro's own behaviours, each on by default and switchable off for a focused test:
+
+    - ``commit_delay``: late commits.  A record stamped ``modified_on = t`` shows in the API only
+      once the clock passes ``t`` plus its transaction's delay (deterministic per seed and ``t``,
+      long-tailed, at most this many seconds); 0 shows every write at once.
+    - ``ties``: batches written in one transaction share one ``modified_on`` (a start's runs 25
+      at a time, bulk contact updates).
+    - ``drf_cursor``: Django REST framework's cursor (a ``modified_on`` position plus an offset,
+      with its skip when a tied item changes between pages); False: a keyset cursor that never skips.
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
                  anchor: dt.datetime | str | int | None = None, response_rate: float = 0.7,
                  time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, commit_delay: float = 5.0, ties: bool = True,
+                 drf_cursor: bool = True) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
-        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us)
+        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
+                               commit_delay=commit_delay, ties=ties, drf_cursor=drf_cursor)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 

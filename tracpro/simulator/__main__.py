@@ -21,6 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--anchor", default=None, help="the dataset's now (ISO 8601); default today 00:00 UTC")
     p.add_argument("--response-rate", type=float, default=0.7)
     p.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
+    real = p.add_argument_group("RapidPro's behaviours (on by default)")
+    real.add_argument("--commit-delay", type=float, default=5.0,
+                      help="longest delay, seconds, before a write shows in the API (late commits); 0: none")
+    real.add_argument("--no-ties", dest="ties", action="store_false",
+                      help="every record its own modified_on (no batches sharing one)")
+    real.add_argument("--keyset-cursor", dest="drf_cursor", action="store_false",
+                      help="page with a keyset cursor that never skips, instead of DRF's position + offset")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -28,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = {k: getattr(args, k) for k in Faults().to_dict()}
     sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
-                    faults=Faults(**settings))
+                    faults=Faults(**settings), commit_delay=args.commit_delay, ties=args.ties,
+                    drf_cursor=args.drf_cursor)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)

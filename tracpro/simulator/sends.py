@@ -1,6 +1,8 @@
 """Sends: broadcasts and flow starts (POST), recorded and acted out over simulated time.
 
-A flow start gives every started contact a run (created a few simulated seconds later);
+A flow start gives every started contact a run (created a few simulated seconds later; with ties
+on, 25 contacts a batch, each batch's runs sharing one created_on and modified_on as mailroom's
+one transaction per batch gives them);
 with probability ``response_rate`` the contact answers, one question every few simulated
 minutes, finishing or stopping part-way; the others wait until the flow's expiry.
 ``time_scale`` divides every delay, and run timestamps are the real times things appear.
@@ -15,6 +17,7 @@ import numpy as np
 from .contact_view import membership
 from .flows import SLOTS
 from .hashing import h, uid, uuid7_str
+from .schedule import START_BATCH
 from .state import OverlayRun
 from .timefmt import US, iso
 from .validation import Errors, check_list, check_urns, non_field, require_object, to_bool
@@ -148,9 +151,12 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
                             or (i < ds.ct.live and ds.schedule.runs_of_contact(i, spec.index))):
             continue
         targets.append(i)
-    for i in targets:
+    for k, i in enumerate(targets):
         rng = random.Random(h(ds.seed, "start-run", sid, i))
         created = now + int((5 + rng.random() * 55) / scale * US)
+        if ds.ties:
+            batch = random.Random(h(ds.seed, "start-batch", sid, k // START_BATCH))
+            created = now + int((5 + batch.random() * 55) / scale * US)
         answers = []
         nq = len(spec.questions)
         complete = True
