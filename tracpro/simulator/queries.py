@@ -146,7 +146,7 @@ def contacts(ds, p: dict, view: View) -> Page:
         lo, hi = bounds(p)
         group = None
         if one(p, "group") is not None:
-            group = ds.group_index(one(p, "group"))
+            group = ds.contacts_group_index(one(p, "group"))
             if group is None:
                 raise Empty()
         urn = one(p, "urn")
