@@ -65,3 +65,19 @@ def test_a_starts_runs_and_a_bulk_actions_contacts_share_one_modified_on_per_tra
         assert all(run.created_on == run.modified_on for run in runs)
         added = client.get_contacts(after=SERVING_FROM).all()
         assert len(added) == 30 and len({c.modified_on for c in added}) == (1 if ties else 30)
+
+
+@pytest.mark.parametrize("ties", [True, False])
+def test_a_reevaluated_groups_members_share_one_modified_on_per_batch_of_100(ties):
+    clock = SetClock(SERVING_FROM)
+    with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, clock=clock, commit_delay=0, ties=ties,
+                   reevaluate_every=None) as sim:
+        region = sim.dataset.region_plan[0][0]
+        joining = [c["uuid"] for c in sim.dataset.iter_contacts()
+                   if c["status"] == "active" and region not in {g["uuid"] for g in c["groups"]}][:250]
+        sim.reevaluate_group(region, join=joining, initializing=1, evaluating=1)
+        clock.at += timedelta(seconds=5)  # mailroom's three batches done
+
+        joined = TembaClient(sim.url, TOKEN).get_contacts(after=SERVING_FROM).all()
+        sizes = sorted(Counter(c.modified_on for c in joined).values())
+        assert sizes == ([50, 100, 100] if ties else [1] * 250)
