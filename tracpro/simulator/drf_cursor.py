@@ -34,7 +34,12 @@ class Cursor:
 
 
 class InvalidCursor(Exception):
-    pass
+    """DRF cannot read the cursor: RapidPro answers 404 "Invalid cursor"."""
+
+
+class InvalidPosition(Exception):
+    """The cursor reads, but its position is no value of the ordering's field: DRF hands it to the
+    queryset filter, where Django's ValidationError escapes DRF's handler (RapidPro answers 500)."""
 
 
 def position_text(value: Position) -> str:
@@ -43,13 +48,13 @@ def position_text(value: Position) -> str:
 
 
 def position_value(text: str, numeric: bool) -> Position:
-    """The typed position a cursor's text stands for (raises InvalidCursor when it stands for none)."""
+    """The typed position a cursor's text stands for (raises InvalidPosition when it stands for none)."""
     if not numeric:
         return text
     try:
         return to_us(dt.datetime.fromisoformat(text))  # naive: UTC, Django's current timezone on RapidPro
     except ValueError:
-        raise InvalidCursor(text) from None
+        raise InvalidPosition(text) from None
 
 
 def decode(encoded: str, offset_cutoff: int) -> Cursor:

@@ -38,9 +38,15 @@ V = TypeVar("V")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, body: dict) -> None:
+    """An error response: a JSON body, or a text one (RapidPro's plain 500 page)."""
+
+    def __init__(self, status: int, body: dict | str) -> None:
         super().__init__(status, body)
         self.status, self.body = status, body
+
+
+# temba.api.support.temba_exception_handler's answer to an exception DRF does not handle.
+SERVER_ERROR = "Server Error. Site administrators have been notified."
 
 
 class Empty(Exception):
@@ -128,6 +134,8 @@ class Pager:
                 value = None if position is None else drf_cursor.position_value(position, numeric)
             except drf_cursor.InvalidCursor:
                 raise ApiError(404, {"detail": "Invalid cursor"}) from None
+            except drf_cursor.InvalidPosition:
+                raise ApiError(500, SERVER_ERROR) from None
             # A reverse cursor (a "previous" link) walks the other way, strictly past its position.
             self.desc = desc != self.cursor.reverse
             self.key = None if value is None else (value, NEG if self.desc else POS)

@@ -138,7 +138,10 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self._api(method, name, parts.path, params, body)
         except ApiError as e:
-            self._send(e.status, e.body)
+            if isinstance(e.body, str):
+                self._send_raw(e.status, e.body.encode(), content_type="text/html; charset=utf-8")
+            else:
+                self._send(e.status, e.body)
         except _BadJson as e:
             self._send(400, {"detail": f"JSON parse error - {e}"})
 
@@ -234,11 +237,12 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, data, headers: dict | None = None) -> None:
         self._send_raw(status, json.dumps(data, ensure_ascii=True).encode(), headers)
 
-    def _send_raw(self, status: int, body: bytes, headers: dict | None = None) -> None:
+    def _send_raw(self, status: int, body: bytes, headers: dict | None = None,
+                  content_type: str = "application/json") -> None:
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
                  f"X-Temba-Workspace: {self.server.dataset.org.uuid}", f"Content-Length: {len(body)}"]
         if status != 204:
-            lines.append("Content-Type: application/json")
+            lines.append(f"Content-Type: {content_type}")
         for k, v in (headers or {}).items():
             lines.append(f"{k}: {v}")
         if self.close_connection:
