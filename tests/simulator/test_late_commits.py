@@ -89,3 +89,25 @@ def test_a_started_run_shows_each_answer_only_once_its_commit_shows():
         (shown,) = served()
         assert (shown.responded, shown.modified_on) == (True, answered)
 
+
+
+@pytest.mark.parametrize("commit_delay", [5.0, 0])
+def test_a_posted_flow_start_and_broadcast_are_listed_only_once_their_commits_show(commit_delay):
+    clock = SetClock(SERVING_FROM)
+    with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, clock=clock, response_rate=0.0,
+                   commit_delay=commit_delay) as sim:
+        client = TembaClient(sim.url, TOKEN)
+        contact = next(c for c in sim.dataset.iter_contacts() if c["status"] == "active")
+        start = client.create_flow_start(sim.dataset.poll_flow_uuids[0], contacts=[contact["uuid"]])
+        broadcast = client.create_broadcast("Late commits", contacts=[contact["uuid"]])
+
+        def listed() -> tuple[bool, bool, bool]:
+            return (start.uuid in {s.uuid for s in client.get_flow_starts().all()},
+                    broadcast.uuid in {b.uuid for b in client.get_broadcasts(after=SERVING_FROM).all()},
+                    "Late commits" in {m.text for m in client.get_messages(after=SERVING_FROM).all()})
+
+        # A lookup right after the POST (the outbox's, after a timeout) reads the replica.
+        assert listed() == ((False, False, False) if commit_delay else (True, True, True))
+        assert start.uuid in {s["uuid"] for s in sim.dataset.flow_starts()}  # RapidPro has made it
+        clock.at += LONGEST + timedelta(seconds=1)
+        assert listed() == (True, True, True)

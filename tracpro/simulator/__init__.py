@@ -128,11 +128,12 @@ class Simulator:
     @property
     def flow_starts(self) -> list[dict]:
         """Flow starts POSTed to this simulator, as API dicts as they stand now (oldest first)."""
-        from .sends import refresh_start
+        from .sends import start_as_seen
 
+        view = self.dataset.truth_view()
         with self.dataset.state.lock:
-            return [{k: v for k, v in refresh_start(self.dataset, d).items() if not k.startswith("_")}
-                    for d in self.dataset.state.flow_starts]
+            seen = [start_as_seen(d, view) for d in self.dataset.state.flow_starts]
+        return [{k: v for k, v in d.items() if not k.startswith("_")} for d in seen if d is not None]
 
     def __enter__(self) -> Simulator:
         return self.start()

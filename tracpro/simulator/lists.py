@@ -85,7 +85,7 @@ def broadcasts(ds, p: dict, view: View) -> Page:
     with ds.state.lock:
         everything = ds.hist_broadcasts + list(ds.state.broadcasts)
     rows = [((d["_t"], d["id"]), {k: v for k, v in d.items() if not k.startswith("_")}) for d in everything
-            if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi]
+            if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi and view.shows(d["_t"])]
     return list_page(rows, p, view, desc=True)
 
 
@@ -95,10 +95,11 @@ def flow_starts(ds, p: dict, view: View) -> Page:
         lo, hi = bounds(p)
     except Empty:
         return Page([])
-    from .sends import refresh_start
+    from .sends import start_as_seen
 
     with ds.state.lock:
-        everything = ds.hist_starts + [refresh_start(ds, d) for d in ds.state.flow_starts]
+        seen = [start_as_seen(d, view) for d in ds.state.flow_starts]
+    everything = [d for d in ds.hist_starts if view.shows(d["_t"])] + [d for d in seen if d is not None]
     rows = [((d["_t"], d["id"]), {k: v for k, v in d.items() if not k.startswith("_")}) for d in everything
             if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi]
     return list_page(rows, p, view, desc=not flag(p, "reverse"))

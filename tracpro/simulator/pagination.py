@@ -106,6 +106,10 @@ class View:
     replica: Replica | None = None
     drf: bool = True
 
+    def shows(self, t: int) -> bool:
+        """Whether a row a transaction stamped ``t`` has reached the replica this request reads."""
+        return self.replica is None or self.replica.shows_one(t, self.now)
+
 
 @dataclass
 class Page:

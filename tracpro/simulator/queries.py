@@ -225,7 +225,7 @@ def messages(ds, p: dict, view: View) -> Page:
         archived = dict(st.archived)
         over = [((t + shift, i), dumps(d)) for t, i, d in st.messages
                 if folder in (None, "sent") and lo <= t <= hi and pager.past((t + shift, i))
-                and (uuid is None or d["uuid"] == uuid)]
+                and (uuid is None or d["uuid"] == uuid) and view.shows(t)]
     arch_idx = np.array(sorted(archived), dtype=np.int64)
     arch_t = np.array([archived[i] for i in sorted(archived)], dtype=np.int64)
 
@@ -247,7 +247,7 @@ def messages(ds, p: dict, view: View) -> Page:
     w = ds.walker(("messages", folder), lambda: Walker(ds.msgs.streams, sel))
     need_keep = uuid is not None or (len(arch_idx) and folder in ("inbox", "flows", "archived")) or folder == "archived"
     key = None if pager.key is None else (pager.key[0] - shift, pager.key[1])
-    batch = w.fetch(lo, hi, key, pager.desc, pager.want, keep if need_keep else None)
+    batch = w.fetch(lo, hi, key, pager.desc, pager.want, _all([keep if need_keep else None, _visible(view, w)]))
     shifted = Batch(batch.t + shift, batch.ids, batch.s, batch.r)
     return _page(pager, shifted, over,
                  lambda b: ds.msgs.render(Batch(b.t - shift, b.ids, b.s, b.r), archived))

@@ -17,6 +17,7 @@ import numpy as np
 from .contact_view import membership
 from .flows import SLOTS
 from .hashing import h, uid, uuid7_str
+from .pagination import View
 from .schedule import START_BATCH
 from .state import OverlayRun
 from .timefmt import US, iso
@@ -180,16 +181,18 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
          "contacts": [{"uuid": ds.contact_dict(i)["uuid"], "name": ds.contact_dict(i)["name"]} for i in contacts],
          "params": params, "created_on": iso(now), "modified_on": iso(now), "extra": params,
          "restart_participants": restart, "exclude_active": exclude_active,
-         "_t": now, "_runs_at": runs_at, "_total": len(targets)}
+         "_t": now, "_created": now, "_runs_at": runs_at, "_total": len(targets)}
     st.flow_starts.append(d)
     return {k: v for k, v in d.items() if not k.startswith("_")}
 
 
-def refresh_start(ds, d: dict) -> dict:
-    """A recorded flow start as it stands now: completed once all its runs exist."""
-    if ds.state.now() >= d["_runs_at"] and d["status"] != "completed":
-        d.update(status="completed", progress={"total": d["_total"], "started": d["_total"]},
-                 modified_on=iso(d["_runs_at"]), _t=d["_runs_at"])
-    return d
-
-
+def start_as_seen(d: dict, view: View) -> dict | None:
+    """A recorded flow start as a request sees it: None until its creation's commit shows, then
+    pending, then completed once all its runs exist and mailroom's update of it shows."""
+    if not view.shows(d["_created"]):
+        return None
+    if view.now < d["_runs_at"] or not view.shows(d["_runs_at"]):
+        return d
+    total = d["_total"]
+    return dict(d, status="completed", progress={"total": total, "started": total},
+                modified_on=iso(d["_runs_at"]), _t=d["_runs_at"])
