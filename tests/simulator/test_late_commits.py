@@ -70,7 +70,7 @@ def test_a_started_run_shows_each_answer_only_once_its_commit_shows():
         contact = next(c for c in sim.dataset.iter_contacts() if c["status"] == "active")
         client.create_flow_start(flow, contacts=[contact["uuid"]])
         (run,) = sim.dataset.state.runs  # the run the start made, with its future
-        created, answered = from_us(run.created_us), from_us(run.answers[0][0])
+        created, answered = from_us(run.first_us), from_us(run.answers[0][0])  # as its transactions stamped
         assert answered - created > LONGEST  # answers come minutes apart at this time scale
 
         def served():

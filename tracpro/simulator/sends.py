@@ -1,8 +1,8 @@
 """Sends: broadcasts and flow starts (POST), recorded and acted out over simulated time.
 
 A flow start gives every started contact a run (created a few simulated seconds later; with ties
-on, 25 contacts a batch, each batch's runs sharing one created_on and modified_on as mailroom's
-one transaction per batch gives them);
+on, 25 contacts a batch, each batch's runs sharing one modified_on, the NOW() of mailroom's one
+transaction per batch, their created_on a little earlier, as the flow engine made each run);
 with probability ``response_rate`` the contact answers, one question every few simulated
 minutes, finishing or stopping part-way; the others wait until the flow's expiry.
 ``time_scale`` divides every delay, and run timestamps are the real times things appear.
@@ -23,6 +23,8 @@ from .state import OverlayRun
 from .timefmt import US, iso
 from .validation import Errors, check_list, check_urns, non_field, require_object, to_bool
 from .writes import post_contact
+
+ENGINE_S = 0.02  # the flow engine's time to start one contact's run, seconds
 
 
 def _recipients(ds, errors: Errors, body: dict) -> tuple[list[int], list[int], list[str]]:
@@ -155,9 +157,12 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
     for k, i in enumerate(targets):
         rng = random.Random(h(ds.seed, "start-run", sid, i))
         created = now + int((5 + rng.random() * 55) / scale * US)
+        inserted = None
         if ds.ties:
+            # The batch's transaction stamps its runs at one instant, just after the engine made them.
             batch = random.Random(h(ds.seed, "start-batch", sid, k // START_BATCH))
-            created = now + int((5 + batch.random() * 55) / scale * US)
+            inserted = now + int((5 + batch.random() * 55) / scale * US)
+            created = inserted - int((START_BATCH - k % START_BATCH) * ENGINE_S / scale * US)
         answers = []
         nq = len(spec.questions)
         complete = True
@@ -173,8 +178,8 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
         rid = 2_000_000_000 + st.next_id()
         st.runs.append(OverlayRun(rid, uuid7_str(created // 1000, h(ds.seed, "orun", rid), rid), spec.index, i,
                                   start_uuid, created, answers, complete,
-                                  created + int(spec.expires * 60 / scale * US)))
-        runs_at = max(runs_at, created)
+                                  created + int(spec.expires * 60 / scale * US), inserted_us=inserted))
+        runs_at = max(runs_at, created if inserted is None else inserted)
     d = {"uuid": start_uuid, "id": 500 + sid, "flow": spec.ref, "status": "pending",
          "progress": {"total": -1, "started": 0},
          "groups": [{"uuid": ds.org.groups[g].uuid, "name": ds.org.groups[g].name} for g in groups],

@@ -51,12 +51,19 @@ class OverlayRun:
     complete: bool  # answers every question (else stays partial / silent)
     expire_us: int
     interrupted_us: int | None = None
+    # When the transaction that inserted the run stamped it (its first modified_on): the run's own
+    # created_on is a little earlier, taken as the flow engine made the run; None: the same instant.
+    inserted_us: int | None = None
+
+    @property
+    def first_us(self) -> int:
+        return self.created_us if self.inserted_us is None else self.inserted_us
 
     def visible_snapshot(self, now: int, ds, replica: Replica | None) -> tuple[int, dict] | None:
         """The run as the API shows it at ``now``: its latest version whose commit is visible."""
         if replica is None:
             return self.snapshot(now, ds)
-        events = [self.created_us, *(t for t, _ in self.answers), self.expire_us]
+        events = [self.first_us, *(t for t, _ in self.answers), self.expire_us]
         if self.interrupted_us is not None:
             events.append(self.interrupted_us)
         for t in sorted((t for t in set(events) if t <= now), reverse=True):
@@ -67,7 +74,7 @@ class OverlayRun:
 
     def snapshot(self, now: int, ds) -> tuple[int, dict] | None:
         """(modified_on µs, API dict) as the run stands at ``now``; None before it exists."""
-        if now < self.created_us:
+        if now < self.first_us:
             return None
         f = ds.flows[self.flow]
         end = self.interrupted_us if self.interrupted_us is not None else None
@@ -83,7 +90,7 @@ class OverlayRun:
             _, value, category = f.slot_options[qi][lang][slot]
             values[q.key] = {"name": q.name, "value": value, "category": category, "node": f.node_uuids[qi],
                              "time": iso(t)}
-        modified = max([self.created_us] + [t for t, _ in done])
+        modified = max([self.first_us] + [t for t, _ in done])
         exit_type, exited = None, None
         if end is not None and now >= end:
             exit_type, exited, modified = "interrupted", end, max(modified, end)
