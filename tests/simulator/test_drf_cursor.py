@@ -104,17 +104,43 @@ def test_a_tied_contact_modified_mid_walk_makes_the_walk_skip_one_it_never_serve
         assert missing == {group[2]}  # the first of the group the walk had not reached
 
 
-def _straddle(contacts: list[dict]) -> tuple[int, list[str]]:
-    """Where to start a walk so its first page ends with two contacts of a tie group of three or
-    more: (start index, the group's uuids)."""
+@pytest.mark.parametrize("drf_cursor, lost", [(True, 1), (False, 0)])
+def test_of_a_start_batchs_tied_runs_one_interrupted_mid_walk_makes_the_walk_skip_another(drf_cursor, lost):
+    clock = SetClock(SERVING_FROM)
+    with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, clock=clock, drf_cursor=drf_cursor,
+                   reevaluate_every=None) as sim:
+        client = TembaClient(sim.url, TOKEN)
+        flow = sim.dataset.poll_flow_uuids[0]
+        oldest_first = list(reversed(list(sim.dataset.iter_runs(flow=flow))))
+        start, group = _straddle(oldest_first, waiting=True)  # runs of one start batch, still waiting
+        since = datetime.fromisoformat(oldest_first[start]["modified_on"].replace("Z", "+00:00"))
+
+        pages = client.get_runs(flow=flow, after=since, reverse=True).iterfetches()
+        first = next(pages)
+        assert [r.uuid for r in first[-2:]] == group[:2]  # the page ends inside the tie group
+        contact = next(r.contact.uuid for r in first if r.uuid == group[0])
+        client.bulk_interrupt_contacts([contact])  # a served run of the group is modified ...
+        clock.at += timedelta(seconds=6)  # ... and that commit has reached the replica
+        served = {r.uuid for r in first} | {r.uuid for page in pages for r in page}
+
+    missing = {r["uuid"] for r in oldest_first[start:]} - served
+    assert len(missing) == lost
+    if lost:
+        assert missing == {group[2]}  # never served, though it never changed
+
+
+def _straddle(items: list[dict], waiting: bool = False) -> tuple[int, list[str]]:
+    """Where to start a walk so its first page ends with two items of a tie group of three or more
+    (``waiting``: runs not exited yet): (start index, the group's uuids)."""
     k = 0
-    for _, tied in groupby(contacts, key=lambda c: c["modified_on"]):
-        group = [c["uuid"] for c in tied]
+    for _, tied in groupby(items, key=lambda c: c["modified_on"]):
+        group = [c for c in tied]
         start = k - (PAGE - 2)
-        if len(group) >= 3 and start > 0 and contacts[start - 1]["modified_on"] != contacts[start]["modified_on"]:
-            return start, group
+        if (len(group) >= 3 and start > 0 and items[start - 1]["modified_on"] != items[start]["modified_on"]
+                and not (waiting and any(c["exit_type"] for c in group))):
+            return start, [c["uuid"] for c in group]
         k += len(group)
-    raise AssertionError("no tie group of three contacts to straddle a page boundary")
+    raise AssertionError("no tie group of three to straddle a page boundary")
 
 
 def test_garbage_cursors_are_404_like_drfs_and_a_position_that_is_no_date_a_server_error(sim):

@@ -111,3 +111,27 @@ def test_a_posted_flow_start_and_broadcast_are_listed_only_once_their_commits_sh
         assert start.uuid in {s["uuid"] for s in sim.dataset.flow_starts()}  # RapidPro has made it
         clock.at += LONGEST + timedelta(seconds=1)
         assert listed() == (True, True, True)
+
+
+@pytest.mark.parametrize("commit_delay", [5.0, 0])
+def test_a_run_stamped_just_before_a_pass_starts_is_missed_by_both_passes_when_the_watermark_is_that_start(
+        commit_delay):
+    clock = SetClock(SERVING_FROM)
+    with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, clock=clock, time_scale=1.0,
+                   response_rate=0.0, commit_delay=commit_delay, reevaluate_every=None) as sim:
+        client = TembaClient(sim.url, TOKEN)
+        flow = sim.dataset.poll_flow_uuids[0]
+        contact = next(c for c in sim.dataset.iter_contacts() if c["status"] == "active")
+        client.create_flow_start(flow, contacts=[contact["uuid"]])
+        (run,) = sim.dataset.state.runs
+        pass_start = from_us(run.first_us) + timedelta(milliseconds=1)  # mailroom's NOW() was just before
+
+        def fetched(after: datetime) -> bool:
+            return run.uuid in {r.uuid for r in client.get_runs(flow=flow, after=after).all()}
+
+        clock.at = pass_start
+        in_first_pass = fetched(SERVING_FROM)
+        clock.at = pass_start + timedelta(minutes=5)
+        in_second_pass = fetched(pass_start)  # the next pass asks for what changed since this one started
+        assert (in_first_pass, in_second_pass) == ((False, False) if commit_delay else (True, False))
+        assert fetched(pass_start - LONGEST)  # a watermark less the longest delay finds it
