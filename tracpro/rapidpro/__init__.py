@@ -2,6 +2,7 @@
 
 from tracpro.rapidpro.client import (
     MissingInRapidPro,
+    OutcomeUnknown,
     Page,
     RapidPro,
     RapidProError,
@@ -13,6 +14,7 @@ from tracpro.rapidpro.client import (
 
 __all__ = [
     "MissingInRapidPro",
+    "OutcomeUnknown",
     "Page",
     "RapidPro",
     "RapidProError",
