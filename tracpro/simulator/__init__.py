@@ -44,6 +44,16 @@ class Simulator:
     - ``flow_runs``: their runs: how many to generate per given flow, or the run dicts to serve.
     - ``message_shape``: "current" (the hosted server's messages, with ``uuid``) or "v9" (a
       self-hosted v9 server's: an integer ``id``, no ``uuid``, no ``quick_replies``).
+
+    RapidPro's own behaviours, each on by default and switchable off for a focused test:
+
+    - ``commit_delay``: late commits.  A record stamped ``modified_on = t`` shows in the API only
+      once the clock passes ``t`` plus its transaction's delay (deterministic per seed and ``t``,
+      long-tailed, at most this many seconds); 0 shows every write at once.
+    - ``ties``: batches written in one transaction share one ``modified_on`` (a start's runs 25
+      at a time, bulk contact updates).
+    - ``drf_cursor``: Django REST framework's cursor (a ``modified_on`` position plus an offset,
+      with its skip when a tied item changes between pages); False: a keyset cursor that never skips.
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
@@ -51,7 +61,8 @@ class Simulator:
                  time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
                  clock: Callable[[], dt.datetime] | None = None, flows: Iterable = (),
                  flow_runs: int | list[dict] = 20, message_shape: str = "current",
-                 reevaluate_every: float | None = DEFAULT_REEVALUATE_EVERY) -> None:
+                 reevaluate_every: float | None = DEFAULT_REEVALUATE_EVERY,
+                 commit_delay: float = 5.0, ties: bool = True, drf_cursor: bool = True) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
@@ -59,7 +70,8 @@ class Simulator:
         self.faults = faults or Faults()
         self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
                                flows=flows, flow_runs=flow_runs, message_shape=message_shape,
-                               reevaluate_every=reevaluate_every)
+                               reevaluate_every=reevaluate_every,
+                               commit_delay=commit_delay, ties=ties, drf_cursor=drf_cursor)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -116,11 +128,12 @@ class Simulator:
     @property
     def flow_starts(self) -> list[dict]:
         """Flow starts POSTed to this simulator, as API dicts as they stand now (oldest first)."""
-        from .sends import refresh_start
+        from .sends import start_as_seen
 
+        view = self.dataset.truth_view()
         with self.dataset.state.lock:
-            return [{k: v for k, v in refresh_start(self.dataset, d).items() if not k.startswith("_")}
-                    for d in self.dataset.state.flow_starts]
+            seen = [start_as_seen(d, view) for d in self.dataset.state.flow_starts]
+        return [{k: v for k, v in d.items() if not k.startswith("_")} for d in seen if d is not None]
 
     def __enter__(self) -> Simulator:
         return self.start()

@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="v9: messages as a self-hosted v9 server gives them (id, no uuid)")
     p.add_argument("--reevaluate-every", type=float, default=DEFAULT_REEVALUATE_EVERY, metavar="SECONDS",
                    help="the smart group's query is saved again this often (initializing, evaluating, ready); 0: never")
+    real = p.add_argument_group("RapidPro's behaviours (on by default)")
+    real.add_argument("--commit-delay", type=float, default=5.0,
+                      help="longest delay, seconds, before a write shows in the API (late commits); 0: none")
+    real.add_argument("--no-ties", dest="ties", action="store_false",
+                      help="every record its own modified_on (no batches sharing one)")
+    real.add_argument("--keyset-cursor", dest="drf_cursor", action="store_false",
+                      help="page with a keyset cursor that never skips, instead of DRF's position + offset")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -36,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
                     faults=Faults(**settings), flows=args.flows, flow_runs=args.flow_runs,
-                    message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None)
+                    message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None,
+                    commit_delay=args.commit_delay, ties=args.ties, drf_cursor=args.drf_cursor)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)

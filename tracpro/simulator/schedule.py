@@ -19,6 +19,10 @@ INTERRUPTED    answered some, then interrupted                             inter
 SINGLE         the "Single Message" flow: one message, no question         completed
 =============  ==========================================================  ===========
 
+With ties on, the runs a start creates and nothing has touched since (SINGLE, SILENT_WAIT) share
+one ``modified_on`` per batch of ``START_BATCH`` ranks, as mailroom commits each batch of a start
+in one transaction; answers, expiries and timeouts are each a transaction of their own.
+
 REPEAT runs reuse the contacts of the earliest COMPLETE ranks (who finished within minutes
 of the send), four hours later, so both runs fall on the same org-local day.
 """
@@ -51,12 +55,14 @@ CURVES: list[Curve] = [
     ([0, 1], [1800, 172800]),  # INTERRUPTED
 ]
 REPEAT_OFFSET = 4 * HOUR
+START_BATCH = 25  # contacts per start batch (mailroom's FlowStartBatchSize)
 
 
 class Schedule:
     """All generated runs of a dataset, as one StreamSet plus per-stream descriptions."""
 
-    def __init__(self, seed: int, tier: Tier, flows: list[FlowSpec], live: int, anchor_us: int) -> None:
+    def __init__(self, seed: int, tier: Tier, flows: list[FlowSpec], live: int, anchor_us: int,
+                 ties: bool = True) -> None:
         self.seed, self.flows, self.anchor = seed, flows, anchor_us
         first_week = anchor_us - 91 * DAY
         waves = []  # (flow index, week, start µs, n, start uuid or None)
@@ -112,7 +118,9 @@ class Schedule:
         self.s_wave, self.s_mode, t0, self.s_send, n, self.s_koff, curve = arr.T
         self.s_flow = np.array([waves[w][0] for w in self.s_wave], dtype=np.int64)
         base_id = np.concatenate([[0], np.cumsum(n)[:-1]])
-        self.streams = StreamSet(seed, "runs", t0, np.ones(len(rows)), n, curve, CURVES, base_id, anchor_us)
+        batched = np.isin(self.s_mode, [SINGLE, SILENT_WAIT]) & ties
+        self.streams = StreamSet(seed, "runs", t0, np.ones(len(rows)), n, curve, CURVES, base_id, anchor_us,
+                                 block=np.where(batched, START_BATCH, 1), tied=batched.astype(np.float64))
         self.base_id = base_id
         self.total = int(self.streams.n_eff.sum())
 

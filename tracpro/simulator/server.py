@@ -1,8 +1,9 @@
 """The HTTP face: routing, auth, envelopes, faults, the control endpoint.
 
 HTTP/1.1 with keep-alive; each response goes out in a single write (headers and body
-together, so Nagle's algorithm never stalls a page).  ``next`` links are absolute, built
-from the request's Host header, carrying every original param (sorted) plus ``cursor``.
+together, so Nagle's algorithm never stalls a page).  ``next`` and ``previous`` links are
+absolute, built from the request's Host header, carrying every original param (sorted) plus
+``cursor``, as DRF builds them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import lists, pagination, queries, sends, writes
+from . import lists, queries, sends, writes
 from .dataset import serve_messages
 from .faults import Faults, LostAnswer
-from .pagination import ApiError
+from .pagination import ApiError, Page
 
 LISTS = {
     "runs": queries.runs, "contacts": queries.contacts, "messages": serve_messages, "flows": lists.flows,
@@ -51,9 +52,9 @@ class SimServer(ThreadingHTTPServer):
 class Prefetcher:
     """Computes the next page of a walk while the client digests the current one.
 
-    Only while no write has happened (queries are then pure functions of their params, so a
-    prefetched page is byte-identical to a fresh one).  At most a few pages are held, so
-    memory stays flat whatever the tier.
+    Only while no write has happened and every generated record is past the replica's lag
+    (queries are then pure functions of their params, so a prefetched page is byte-identical to
+    a fresh one).  At most a few pages are held, so memory stays flat whatever the tier.
     """
 
     SLOTS = 4
@@ -68,20 +69,24 @@ class Prefetcher:
     def key(name: str, params: dict) -> tuple:
         return name, tuple(sorted((k, tuple(v)) for k, v in params.items()))
 
-    def get(self, name: str, params: dict):
+    def get(self, name: str, params: dict) -> Page:
         fn = LISTS[name]
-        if not self.ds.state.pristine():
-            return fn(self.ds, params)
+        view = self.ds.api_view()
+        if not self._pure(view.now):
+            return fn(self.ds, params, view)
         with self.lock:
             fut = self.pending.pop(self.key(name, params), None)
-        items, next_key = fut.result() if fut is not None else fn(self.ds, params)
-        if next_key is not None and name in ("runs", "contacts", "messages") and self.ds.state.pristine():
-            nxt = dict(params, cursor=[pagination.encode_cursor(next_key)])
+        page = fut.result() if fut is not None else fn(self.ds, params, view)
+        if page.next is not None and name in ("runs", "contacts", "messages") and self._pure(view.now):
+            nxt = dict(params, cursor=[page.next])
             with self.lock:
-                self.pending[self.key(name, nxt)] = self.pool.submit(fn, self.ds, nxt)
+                self.pending[self.key(name, nxt)] = self.pool.submit(fn, self.ds, nxt, view)
                 while len(self.pending) > self.SLOTS:
                     self.pending.popitem(last=False)
-        return items, next_key
+        return page
+
+    def _pure(self, now: int) -> bool:
+        return self.ds.state.pristine() and self.ds.settled(now)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -138,7 +143,10 @@ class Handler(BaseHTTPRequestHandler):
                 self._lost = self.server.faults.lose_answer()
             self._api(method, name, parts.path, params, body)
         except ApiError as e:
-            self._send(e.status, e.body)
+            if isinstance(e.body, str):
+                self._send_raw(e.status, e.body.encode(), content_type="text/html; charset=utf-8")
+            else:
+                self._send(e.status, e.body)
         except _BadJson as e:
             self._send(400, {"detail": f"JSON parse error - {e}"})
 
@@ -164,10 +172,11 @@ class Handler(BaseHTTPRequestHandler):
         ds = self.server.dataset
         ds.reevaluations.catch_up()  # mailroom's batches committed since the last request
         if method == "GET" and name in LISTS:
-            items, next_key = self.server.prefetcher.get(name, params)
-            items = self.server.faults.malform(name, items)
-            nxt = self._next_url(path, params, next_key)
-            payload = ('{"next":' + json.dumps(nxt) + ',"previous":null,"results":[' + ",".join(items) + "]}")
+            page = self.server.prefetcher.get(name, params)
+            items = self.server.faults.malform(name, page.items)
+            nxt, previous = self._link(path, params, page.next), self._link(path, params, page.previous)
+            payload = ('{"next":' + json.dumps(nxt) + ',"previous":' + json.dumps(previous) + ',"results":['
+                       + ",".join(items) + "]}")
             self._send_raw(200, payload.encode())
         elif method == "GET" and name in SINGLE:
             self._send(200, ds.org.workspace() if name != "definitions" else lists.definitions(ds, params))
@@ -221,11 +230,11 @@ class Handler(BaseHTTPRequestHandler):
         except (TypeError, ValueError) as e:
             raise ApiError(400, {"detail": str(e)}) from None
 
-    def _next_url(self, path: str, params: dict, key) -> str | None:
-        if key is None:
+    def _link(self, path: str, params: dict, cursor: str | None) -> str | None:
+        if cursor is None:
             return None
         query = {k: v for k, v in params.items() if k != "cursor"}
-        query["cursor"] = [pagination.encode_cursor(key)]
+        query["cursor"] = [cursor]
         # The server is bound to a (str, port) address; typeshed's type of it allows a bytes host too.
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
@@ -233,14 +242,15 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, data, headers: dict | None = None) -> None:
         self._send_raw(status, json.dumps(data, ensure_ascii=True).encode(), headers)
 
-    def _send_raw(self, status: int, body: bytes, headers: dict | None = None) -> None:
+    def _send_raw(self, status: int, body: bytes, headers: dict | None = None,
+                  content_type: str = "application/json") -> None:
         if self._lost is not None:
             self._lose_answer(self._lost)
             return
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
                  f"X-Temba-Workspace: {self.server.dataset.org.uuid}", f"Content-Length: {len(body)}"]
         if status != 204:
-            lines.append("Content-Type: application/json")
+            lines.append(f"Content-Type: {content_type}")
         for k, v in (headers or {}).items():
             lines.append(f"{k}: {v}")
         if self.close_connection:
