@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
+from .archives import RETENTION_DAYS
 from .dataset import Dataset
 from .faults import Faults
 from .server import SimServer
@@ -28,24 +29,30 @@ class Simulator:
 
     - ``tier``: "demo" | "district" | "national"; ``seed``: the dataset's seed.
     - ``anchor``: the dataset's "now" (datetime, ISO string or int µs); the history covers the
-      ~90 days before it.  Default: today 00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
+      ~125 days before it (the last ~90 in runs.json, the rest in archives).  Default: today
+      00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
     - ``clock``: what the simulator takes the time from (an aware datetime each call), for what
       happens while it serves: writes, and the runs of flow starts.  Default: the wall clock.
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
+    - ``retention_days``: RapidPro's retention (rp-archiver's, 90 days by default): runs and
+      messages older than that, as of the anchor's day, have left runs.json and messages.json for
+      archives.json.  None: no archiver, everything stays in the lists.
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
                  anchor: dt.datetime | str | int | None = None, response_rate: float = 0.7,
                  time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None,
+                 retention_days: int | None = RETENTION_DAYS) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
-        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us)
+        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
+                               retention_days)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 

@@ -8,6 +8,7 @@ import sys
 import threading
 
 from . import Faults, Simulator
+from .archives import RETENTION_DAYS
 from .tiers import TIERS
 
 
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--anchor", default=None, help="the dataset's now (ISO 8601); default today 00:00 UTC")
     p.add_argument("--response-rate", type=float, default=0.7)
     p.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
+    p.add_argument("--retention-days", type=int, default=RETENTION_DAYS,
+                   help="runs and messages older than this leave the lists for archives.json (0: never)")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -28,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = {k: getattr(args, k) for k in Faults().to_dict()}
     sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
-                    faults=Faults(**settings))
+                    faults=Faults(**settings), retention_days=args.retention_days or None)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)

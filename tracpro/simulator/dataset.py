@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from . import lists, pagination, queries
+from .archives import RETENTION_DAYS, Archives
 from .contact_view import contact_dicts, group_counts
 from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
@@ -40,11 +41,14 @@ class Dataset:
     - ``iter_contacts(deleted=False)``, ``iter_runs(flow=None)``, ``iter_messages(folder=None)``,
       ``flows()``, ``groups()``, ``fields()``, ``boundaries()``, ``broadcasts()``,
       ``flow_starts()``, ``workspace()``: API dicts in API order.
+    - ``iter_archived_runs(flow=None)``: the records of the run archives (runs older than the
+      retention, which runs.json no longer serves), oldest archive first.
     - ``counts()``: sizes of the generated dataset (contacts, runs, answers, messages).
     """
 
     def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
-                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us) -> None:
+                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us,
+                 retention_days: int | None = RETENTION_DAYS) -> None:
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
         self.response_rate, self.time_scale = response_rate, time_scale
         self.org = Org(seed, tier, anchor_us)
@@ -57,6 +61,7 @@ class Dataset:
         self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
         self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
         self.state = State(first_new_index=self.ct.total, clock_us=clock_us)
+        self.archives = Archives(self, retention_days)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None
@@ -210,6 +215,11 @@ class Dataset:
         if responded:
             params["responded"] = ["1"]
         yield from self._walk(queries.runs, params)
+
+    def iter_archived_runs(self, flow: str | None = None) -> Iterator[dict]:
+        for record in self.archives.records("run"):
+            if flow is None or record["flow"]["uuid"] == flow:
+                yield record
 
     def iter_messages(self, folder: str | None = None) -> Iterator[dict]:
         yield from self._walk(queries.messages, {"folder": [folder]} if folder else {})

@@ -41,6 +41,7 @@ def runs(ds, p: dict) -> tuple[list[str], Key | None]:
     try:
         flow_uuid, run_uuid = uuid_param(p, "flow"), uuid_param(p, "uuid")
         lo, hi = bounds(p)
+        lo = max(lo, ds.archives.horizon)  # older runs are only in archives
         cursor = decode_cursor(p)
         flow = None
         if flow_uuid is not None:
@@ -175,6 +176,7 @@ def messages(ds, p: dict) -> tuple[list[str], Key | None]:
     try:
         uuid = uuid_param(p, "uuid")
         lo, hi = bounds(p)
+        lo = max(lo, ds.archives.horizon)  # older messages are only in archives
         cursor = decode_cursor(p)
         if folder not in FOLDERS:
             raise Empty()
