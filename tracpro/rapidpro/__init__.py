@@ -1,6 +1,7 @@
 """RapidPro, as TracPro reaches it: through temba_client over HTTP, built in one place."""
 
 from tracpro.rapidpro.client import (
+    LinkRefused,
     MissingInRapidPro,
     Page,
     RapidPro,
@@ -12,6 +13,7 @@ from tracpro.rapidpro.client import (
 )
 
 __all__ = [
+    "LinkRefused",
     "MissingInRapidPro",
     "Page",
     "RapidPro",
