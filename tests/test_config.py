@@ -46,3 +46,16 @@ def test_the_rapidpro_timeout_is_a_positive_number_of_seconds(tmp_path):
     for bad in ("soon", "0", "-3"):
         with pytest.raises(SettingsError, match="TRACPRO_RAPIDPRO_TIMEOUT"):
             load_settings(environ={"TRACPRO_RAPIDPRO_TIMEOUT": bad}, secrets_path=absent)
+
+
+def test_when_a_group_left_out_of_groups_json_counts_as_gone(tmp_path):
+    absent = tmp_path / "absent.toml"
+    settings = load_settings(environ={}, secrets_path=absent)
+    assert (settings.group_gone_passes, settings.group_gone_after) == (3, 3600.0)
+    settings = load_settings(environ={"TRACPRO_GROUP_GONE_PASSES": "5", "TRACPRO_GROUP_GONE_SECONDS": "600"},
+                             secrets_path=absent)
+    assert (settings.group_gone_passes, settings.group_gone_after) == (5, 600.0)
+    for name, bad in (("TRACPRO_GROUP_GONE_PASSES", "0"), ("TRACPRO_GROUP_GONE_PASSES", "2.5"),
+                      ("TRACPRO_GROUP_GONE_SECONDS", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(environ={name: bad}, secrets_path=absent)

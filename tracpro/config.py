@@ -31,6 +31,11 @@ class Settings:
     demo_mode: bool
     # How long to wait for RapidPro to answer one request, in seconds.
     rapidpro_timeout: float = 120.0
+    # A group RapidPro leaves out of groups.json is taken as gone (its region or reporter group no
+    # longer tracked) once it has been left out of this many sync passes in a row, over at least
+    # this many seconds: RapidPro also leaves out a smart group while it re-initializes it.
+    group_gone_passes: int = 3
+    group_gone_after: float = 3600.0
     # Signs login cookies (TRACPRO_COOKIE_KEY). Checked by tracpro.auth.cookie_key, which refuses
     # placeholders outside demo mode; kept out of repr so it never reaches a log line.
     cookie_key: str | None = field(default=None, repr=False)
@@ -64,16 +69,28 @@ def _as_bool(value: str | None) -> bool:
     return value is not None and value.lower() in {"1", "true", "yes", "on"}
 
 
-def _as_seconds(value: str | None, default: float) -> float:
+def _as_seconds(value: str | None, default: float, name: str = "TRACPRO_RAPIDPRO_TIMEOUT") -> float:
     if value is None:
         return default
     try:
         seconds = float(value)
     except ValueError as error:
-        raise SettingsError(f"TRACPRO_RAPIDPRO_TIMEOUT must be a number of seconds, not '{value}'.") from error
+        raise SettingsError(f"{name} must be a number of seconds, not '{value}'.") from error
     if seconds <= 0:
-        raise SettingsError("TRACPRO_RAPIDPRO_TIMEOUT must be more than 0 seconds.")
+        raise SettingsError(f"{name} must be more than 0 seconds.")
     return seconds
+
+
+def _as_count(value: str | None, default: int, name: str) -> int:
+    if value is None:
+        return default
+    try:
+        count = int(value)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number, not '{value}'.") from error
+    if count < 1:
+        raise SettingsError(f"{name} must be at least 1.")
+    return count
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
@@ -86,4 +103,8 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
         rapidpro_timeout=_as_seconds(_lookup("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets), default=120.0),
+        group_gone_passes=_as_count(_lookup("TRACPRO_GROUP_GONE_PASSES", environ, secrets), 3,
+                                    "TRACPRO_GROUP_GONE_PASSES"),
+        group_gone_after=_as_seconds(_lookup("TRACPRO_GROUP_GONE_SECONDS", environ, secrets), 3600.0,
+                                     "TRACPRO_GROUP_GONE_SECONDS"),
     )

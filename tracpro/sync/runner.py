@@ -1,6 +1,6 @@
-"""One sync pass per org, in order: fields → groups → boundaries → contacts → flows (and
-questions) → runs → summaries → inbox → outbox. Orgs are independent: one failing backs off (30 minutes,
-doubling, at most a day) while the others sync."""
+"""One sync pass per org, in order: fields → groups → boundaries → contacts → group members → flows
+(and questions) → runs → summaries → inbox → outbox. Orgs are independent: one failing backs off (30
+minutes, doubling, at most a day) while the others sync."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext
 from tracpro.sync.fields import sync_fields
 from tracpro.sync.flows import sync_flows
+from tracpro.sync.group_members import sync_group_members
 from tracpro.sync.groups import sync_groups
 from tracpro.sync.inbox import sync_inbox
 from tracpro.sync.progress import Progress
@@ -57,6 +58,8 @@ def _stages(ctx: SyncContext, days: int | None) -> list[tuple[str, Callable[[], 
         ("groups", lambda: sync_groups(ctx)),
         ("boundaries", lambda: sync_boundaries(ctx)),
         ("contacts", lambda: sync_contacts(ctx)),
+        # Tracked groups whose members may be off (a smart group re-evaluated, a count that disagrees).
+        ("group_members", lambda: sync_group_members(ctx)),
         ("flows", lambda: sync_flows(ctx)),
         ("runs", lambda: sync_runs(ctx, after=older)),
         # Home's and Activity's counts, recomputed from what contacts and runs just wrote.

@@ -290,7 +290,9 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
     total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
         def fetch(after_: datetime | None, before: datetime, cursor: str | None, flow=flow_uuid) -> Iterator[Page]:
-            return ctx.rapidpro.pages("runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True)
+            return ctx.rapidpro.pages(
+                "runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True
+            )
 
         def write(session: Session, page: Page, poll: int = poll_id) -> Counts:
             return _write_page(session, ctx, poll, page, pages_written)
