@@ -44,7 +44,7 @@ def test_runs_and_messages_past_the_retention_left_the_lists(sim, all_runs):
     # Together they are the whole history, each run once.
     assert len(archived) + len(all_runs) == sim.dataset.counts()["runs"]
     assert not {run["uuid"] for run in all_runs} & {record["uuid"] for record in archived}
-    assert len(archived) > 20_000  # weeks of history: every poll's runs of five weekly waves
+    assert len(archived) > 8_000  # weeks of history: every flow's runs of two weekly waves
 
 
 def test_archives_are_listed_as_rapidpro_lists_them(listed):

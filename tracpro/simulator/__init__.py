@@ -32,7 +32,7 @@ class Simulator:
 
     - ``tier``: "demo" | "district" | "national"; ``seed``: the dataset's seed.
     - ``anchor``: the dataset's "now" (datetime, ISO string or int µs); the history covers the
-      ~125 days before it (the last ~90 in runs.json, the rest in archives).  Default: today
+      ~105 days before it (the last ~90 in runs.json, the rest in archives).  Default: today
       00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
     - ``clock``: what the simulator takes the time from (an aware datetime each call), for what
       happens while it serves: writes, and the runs of flow starts.  Default: the wall clock.

@@ -1,6 +1,6 @@
 """When runs happen: weekly waves of each flow, split into cohorts, as rank streams.
 
-Every flow is sent weekly (13 waves over the ~90 days before the anchor, and 5 before those,
+Every flow is sent weekly (13 waves over the ~90 days before the anchor, and 2 before those,
 older than RapidPro's retention: archives.py).  A wave reaches a
 pseudo-random subset of live contacts (an affine permutation: position k -> contact) and its
 runs fall into cohorts, each a rank stream (streams.py) whose timestamp is the run's
