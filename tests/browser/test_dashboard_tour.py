@@ -25,6 +25,7 @@ from tests.browser.pages import (
     DESKTOP,
     PHONE,
     SIGN_IN_TITLE,
+    choose_option,
     full_page_screenshot,
     heading,
     new_context,
@@ -238,8 +239,7 @@ def _choose_language(page, code: str) -> None:
     page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + "/account")
     heading(page, "My account")
     wait_for_app(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="Language").click()
-    page.get_by_role("option", name=LANGUAGES[code], exact=True).click()
+    choose_option(page, page.get_by_test_id("stSelectbox").filter(has_text="Language"), LANGUAGES[code], exact=True)
     page.get_by_role("button", name="Save language").click()
     heading(page, gettext_in(code, "My account"))
     wait_for_app(page)
@@ -319,8 +319,7 @@ def test_the_region_chosen_in_the_sidebar_stays_after_a_reload(demo_app, browser
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)
         sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
-        page.get_by_role("option", name=below.name).click()
+        choose_option(page, sidebar.get_by_test_id("stSelectbox").filter(has_text="Region"), below.name)
         page.wait_for_function(f"() => location.search.includes('region={below.id}')")
         wait_for_app(page)
         page.reload()

@@ -3,6 +3,7 @@
 from tracpro.rapidpro.client import (
     LinkRefused,
     MissingInRapidPro,
+    OutcomeUnknown,
     Page,
     RapidPro,
     RapidProError,
@@ -15,6 +16,7 @@ from tracpro.rapidpro.client import (
 __all__ = [
     "LinkRefused",
     "MissingInRapidPro",
+    "OutcomeUnknown",
     "Page",
     "RapidPro",
     "RapidProError",

@@ -5,7 +5,8 @@
   losing its page (temba_client's iterator moves past a page before deserialising it);
 - retries with backoff for throttling (Retry-After honoured), 5xx answers, dropped
   connections and timeouts, on reads; writes retry only when RapidPro throttled them, the one
-  case where it certainly did not act on them;
+  case where it certainly did not act on them, and a write whose answer was lost once it was
+  sent raises OutcomeUnknown: RapidPro may have carried it out;
 - RapidPro's errors as TracPro's own exceptions with sentences a person can act on;
 - archives (what RapidPro keeps past its retention): the files downloaded from their temporary
   links and their runs read as the same temba_client objects runs.json gives.
@@ -29,7 +30,7 @@ import requests
 import temba_client.base
 import temba_client.serialization
 import temba_client.utils
-import urllib3
+import urllib3.exceptions
 from temba_client.exceptions import (
     TembaBadRequestError,
     TembaConnectionError,
@@ -154,6 +155,12 @@ class LinkRefused(RapidProError):
     """A download link RapidPro gave was refused (HTTP 403 or 404): expired, say; ask for a new one."""
 
 
+class OutcomeUnknown(Unavailable):
+    """A write reached RapidPro (or may have) and its answer was lost: a timeout once it was sent,
+    a connection dropped mid-answer, a 5xx (often a proxy's, after RapidPro acted). RapidPro may
+    have carried it out, so it must be looked up there before it is sent again."""
+
+
 def describe_errors(errors: Any) -> str:
     """RapidPro's nested field errors ({"urns": {"0": ["Invalid URN"]}}) as one line."""
     if isinstance(errors, dict):
@@ -191,6 +198,30 @@ def _download_failed_transiently(error: BaseException) -> bool:
         return True
     response = getattr(error, "response", None)
     return isinstance(error, requests.HTTPError) and response is not None and response.status_code >= 500
+
+
+def _never_sent(error: BaseException) -> bool:
+    """The connection to RapidPro could not even be made (refused, no such host, connect timeout)."""
+    if isinstance(error, TembaConnectionError):
+        error = error.__context__ or error  # temba_client raises it while handling requests' error
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if not (isinstance(error, requests.ConnectionError) and error.args):
+        return False
+    # requests wraps urllib3's MaxRetryError, whose reason says what failed; urllib3's
+    # NewConnectionError (refused, unknown host) is a ConnectTimeoutError too.
+    return isinstance(getattr(error.args[0], "reason", None), urllib3.exceptions.ConnectTimeoutError)
+
+
+def _write_outcome_unknown(error: BaseException) -> OutcomeUnknown | None:
+    """For a write that failed with `error`: OutcomeUnknown when RapidPro may have acted on it."""
+    if isinstance(error, TembaHttpError) and (_status_of(error) or 0) >= 500:
+        return OutcomeUnknown(f"RapidPro answered with an error (HTTP {_status_of(error)}) and may still have "
+                              "carried the request out; TracPro looks for it there before sending it again.")
+    if isinstance(error, requests.Timeout | TembaConnectionError) and not _never_sent(error):
+        return OutcomeUnknown("RapidPro did not answer the request in time (or dropped the connection) and may "
+                              "still have carried it out; TracPro looks for it there before sending it again.")
+    return None
 
 
 def _translate(error: BaseException) -> RapidProError:
@@ -272,7 +303,7 @@ class RapidPro:
             TembaHttpError,
             requests.Timeout,
         ) as error:
-            raise _translate(error) from error
+            raise (writes and _write_outcome_unknown(error) or _translate(error)) from error
         finally:
             _timeout.reset(token)
 

@@ -1,6 +1,10 @@
 """One sync pass per org, in order: fields → groups → boundaries → contacts → group members → flows
 (and questions) → runs → summaries → inbox → outbox. Orgs are independent: one failing backs off (30
-minutes, doubling, at most a day) while the others sync."""
+minutes, doubling, at most a day) while the others sync.
+
+The outbox is pushed in every case: after a stage failed, and while the org backs off. Users'
+actions do not wait on the sync's troubles (a throttled or failing read says nothing about
+whether a write will go through)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from sqlalchemy import select
 from tracpro.config import load_settings
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
-from tracpro.outbox.pusher import push_pending
+from tracpro.outbox.pusher import Pushed, push_pending
 from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
 from tracpro.sync import state as sync_state
 from tracpro.sync.boundaries import sync_boundaries
@@ -65,16 +69,28 @@ def _stages(ctx: SyncContext, days: int | None) -> list[tuple[str, Callable[[], 
         # Home's and Activity's counts, recomputed from what contacts and runs just wrote.
         ("summaries", lambda: sync_summaries(ctx)),
         ("inbox", lambda: sync_inbox(ctx)),
-        ("outbox", lambda: _push_outbox(ctx)),
     ]
 
 
-def _push_outbox(ctx: SyncContext) -> object:
+def _push_outbox(ctx: SyncContext) -> Pushed:
     ctx.resource = "outbox"
     started = time.monotonic()
     pushed = push_pending(ctx.rapidpro, ctx.org_id, ctx.now)
     ctx.progress.finished(ctx.slug, "outbox", pushed, time.monotonic() - started)
     return pushed
+
+
+def _push_outbox_safely(ctx: SyncContext) -> str | None:
+    """Push the org's pending actions; returns why that failed, if it did (its actions stay as they
+    were: pending, or maybe sent and looked up next time)."""
+    try:
+        _push_outbox(ctx)
+    except Exception as error:
+        if not isinstance(error, RapidProError):
+            log.exception("org=%s resource=outbox failed", ctx.slug)
+        log.error("org=%s resource=outbox failed: %s", ctx.slug, describe(error))
+        return describe(error)
+    return None
 
 
 def _connect(host: str, token: str, retry: RetryPolicy | None) -> RapidPro:
@@ -108,15 +124,16 @@ def sync_org(
             log.warning("org=%s is busy: another sync job is syncing it; skipped", slug)
             return OrgOutcome(slug, OrgStatus.BUSY, "another sync job is syncing this org")
         now = clock()
-        with session_scope() as session:
-            org_state = sync_state.state_of(session, org_id, sync_state.ORG_RESOURCE)
-            waiting_until = org_state.next_allowed_at
-        if not force and waiting_until is not None and waiting_until > now:
-            message = f"failing, next try after {waiting_until:%Y-%m-%d %H:%M} UTC ({org_state.last_error})"
-            log.warning("org=%s %s", slug, message)
-            return OrgOutcome(slug, OrgStatus.BACKING_OFF, message)
         rapidpro = (connect or _connect)(host, token, retry)
         ctx = SyncContext(org_id, slug, timezone, mode, rapidpro, now, progress or Progress())
+        with session_scope() as session:
+            org_state = sync_state.state_of(session, org_id, sync_state.ORG_RESOURCE)
+            waiting_until, last_error = org_state.next_allowed_at, org_state.last_error
+        if not force and waiting_until is not None and waiting_until > now:
+            message = f"failing, next try after {waiting_until:%Y-%m-%d %H:%M} UTC ({last_error})"
+            log.warning("org=%s %s", slug, message)
+            _push_outbox_safely(ctx)
+            return OrgOutcome(slug, OrgStatus.BACKING_OFF, message)
         outcome = OrgOutcome(slug, OrgStatus.SYNCED)
         try:
             for name, stage in _stages(ctx, days):
@@ -133,6 +150,11 @@ def sync_org(
                 if ctx.resource:
                     resource_state = sync_state.state_of(session, org_id, ctx.resource)
                     sync_state.record_failure(resource_state, clock(), outcome.message)
+        outbox_failed = _push_outbox_safely(ctx)
+        if outbox_failed and outcome.status == OrgStatus.SYNCED:
+            outcome.status, outcome.message = OrgStatus.FAILED, outbox_failed
+            with session_scope() as session:
+                sync_state.record_failure(sync_state.state_of(session, org_id, "outbox"), clock(), outbox_failed)
         with session_scope() as session:
             total = Counts()
             for counts in outcome.counts.values():

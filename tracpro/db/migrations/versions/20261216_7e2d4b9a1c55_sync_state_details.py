@@ -1,8 +1,8 @@
 """sync state details: what a resource remembers between passes (the archives read per poll)
 
 Revision ID: 7e2d4b9a1c55
-Revises: 82a5b673a4a2
-Create Date: 2026-12-11 12:00:00.000000
+Revises: 7e2b5c0d4a19
+Create Date: 2026-12-16 12:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '7e2d4b9a1c55'
-down_revision: str | None = '82a5b673a4a2'
+down_revision: str | None = '7e2b5c0d4a19'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
