@@ -1,6 +1,7 @@
 """RapidPro, as TracPro reaches it: through temba_client over HTTP, built in one place."""
 
 from tracpro.rapidpro.client import (
+    LinkRefused,
     MissingInRapidPro,
     OutcomeUnknown,
     Page,
@@ -13,6 +14,7 @@ from tracpro.rapidpro.client import (
 )
 
 __all__ = [
+    "LinkRefused",
     "MissingInRapidPro",
     "OutcomeUnknown",
     "Page",

@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 
+from .archives import RETENTION_DAYS
 from .dataset import Dataset
 from .faults import Faults
 from .reevaluation import EVALUATING_S, INITIALIZING_S
@@ -31,13 +32,17 @@ class Simulator:
 
     - ``tier``: "demo" | "district" | "national"; ``seed``: the dataset's seed.
     - ``anchor``: the dataset's "now" (datetime, ISO string or int µs); the history covers the
-      ~90 days before it.  Default: today 00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
+      ~105 days before it (the last ~90 in runs.json, the rest in archives).  Default: today
+      00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
     - ``clock``: what the simulator takes the time from (an aware datetime each call), for what
       happens while it serves: writes, and the runs of flow starts.  Default: the wall clock.
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
     - ``reevaluate_every``: the smart group's query is saved again this often (seconds of ``clock``,
       from the start), so it goes initializing (left out of groups.json), evaluating, ready; None: never.
+    - ``retention_days``: RapidPro's retention (rp-archiver's, 90 days by default): runs and
+      messages older than that, as of the anchor's day, have left runs.json and messages.json for
+      archives.json.  None: no archiver, everything stays in the lists.
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
     - ``flows``: flows to serve beside the generated ones -- exports (``{"flows": [...]}``),
       single definitions, or paths to export files (given.py); ``sim.dataset.given_flow_uuids``.
@@ -62,7 +67,8 @@ class Simulator:
                  clock: Callable[[], dt.datetime] | None = None, flows: Iterable = (),
                  flow_runs: int | list[dict] = 20, message_shape: str = "current",
                  reevaluate_every: float | None = DEFAULT_REEVALUATE_EVERY,
-                 commit_delay: float = 5.0, ties: bool = True, drf_cursor: bool = True) -> None:
+                 commit_delay: float = 5.0, ties: bool = True, drf_cursor: bool = True,
+                 retention_days: int | None = RETENTION_DAYS) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
@@ -70,7 +76,7 @@ class Simulator:
         self.faults = faults or Faults()
         self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
                                flows=flows, flow_runs=flow_runs, message_shape=message_shape,
-                               reevaluate_every=reevaluate_every,
+                               reevaluate_every=reevaluate_every, retention_days=retention_days,
                                commit_delay=commit_delay, ties=ties, drf_cursor=drf_cursor)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None

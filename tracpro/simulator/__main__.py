@@ -8,6 +8,7 @@ import sys
 import threading
 
 from . import DEFAULT_REEVALUATE_EVERY, Faults, Simulator
+from .archives import RETENTION_DAYS
 from .tiers import TIERS
 
 
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--anchor", default=None, help="the dataset's now (ISO 8601); default today 00:00 UTC")
     p.add_argument("--response-rate", type=float, default=0.7)
     p.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
+    p.add_argument("--retention-days", type=int, default=RETENTION_DAYS,
+                   help="runs and messages older than this leave the lists for archives.json (0: never)")
     p.add_argument("--flows", action="append", default=[], metavar="EXPORT.json",
                    help="also serve the flows of this RapidPro export (repeatable)")
     p.add_argument("--flow-runs", type=int, default=20, help="runs generated per flow given with --flows")
@@ -44,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
                     faults=Faults(**settings), flows=args.flows, flow_runs=args.flow_runs,
                     message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None,
+                    retention_days=args.retention_days or None,
                     commit_delay=args.commit_delay, ties=args.ties, drf_cursor=args.drf_cursor)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from . import lists, queries
+from .archives import RETENTION_DAYS, Archives
 from .contact_view import contact_dicts, group_counts
 from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
@@ -49,6 +50,8 @@ class Dataset:
     - ``iter_contacts(deleted=False)``, ``iter_runs(flow=None)``, ``iter_messages(folder=None)``,
       ``flows()``, ``groups()``, ``fields()``, ``boundaries()``, ``broadcasts()``,
       ``flow_starts()``, ``workspace()``: API dicts in API order.
+    - ``iter_archived_runs(flow=None)``: the records of the run archives (runs older than the
+      retention, which runs.json no longer serves), oldest archive first.
     - ``counts()``: sizes of the generated dataset (contacts, runs, answers, messages).
 
     How RapidPro's behaviours are played (each on by default): ``replica`` (late commits: None
@@ -60,7 +63,7 @@ class Dataset:
                  time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us,
                  flows: Iterable = (), flow_runs: int | list[dict] = 20, message_shape: str = "current",
                  reevaluate_every: float | None = None, commit_delay: float = 5.0, ties: bool = True,
-                 drf_cursor: bool = True) -> None:
+                 drf_cursor: bool = True, retention_days: int | None = RETENTION_DAYS) -> None:
         if message_shape not in MESSAGE_SHAPES:
             raise ValueError(f"message_shape must be one of {', '.join(MESSAGE_SHAPES)}")
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
@@ -86,6 +89,7 @@ class Dataset:
         self.state.replica = self.replica
         self.state.given_runs.update(runs_of_given_flows(self, given, flow_runs))
         self.reevaluations = Reevaluations(self, clock_us, reevaluate_every)
+        self.archives = Archives(self, retention_days)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None
@@ -273,6 +277,11 @@ class Dataset:
         if responded:
             params["responded"] = ["1"]
         yield from self._walk(queries.runs, params)
+
+    def iter_archived_runs(self, flow: str | None = None) -> Iterator[dict]:
+        for record in self.archives.records("run"):
+            if flow is None or record["flow"]["uuid"] == flow:
+                yield record
 
     def iter_messages(self, folder: str | None = None) -> Iterator[dict]:
         yield from self._walk(serve_messages, {"folder": [folder]} if folder else {})

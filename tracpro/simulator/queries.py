@@ -75,6 +75,7 @@ def runs(ds, p: dict, view: View) -> Page:
     try:
         flow_uuid, run_uuid = uuid_param(p, "flow"), uuid_param(p, "uuid")
         lo, hi = bounds(p)
+        lo = max(lo, ds.archives.horizon)  # older runs are only in archives
         flow = None
         if flow_uuid is not None:
             spec = ds.flow_by_uuid.get(flow_uuid)
@@ -214,6 +215,7 @@ def messages(ds, p: dict, view: View) -> Page:
     try:
         uuid = uuid_param(p, "uuid")
         lo, hi = bounds(p)
+        lo = max(lo, ds.archives.horizon)  # older messages are only in archives
         if folder not in FOLDERS:
             raise Empty()
     except Empty:

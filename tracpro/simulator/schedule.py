@@ -1,6 +1,7 @@
 """When runs happen: weekly waves of each flow, split into cohorts, as rank streams.
 
-Every flow is sent weekly (13 waves over the ~90 days before the anchor).  A wave reaches a
+Every flow is sent weekly (13 waves over the ~90 days before the anchor, and 2 before those,
+older than RapidPro's retention: archives.py).  A wave reaches a
 pseudo-random subset of live contacts (an affine permutation: position k -> contact) and its
 runs fall into cohorts, each a rank stream (streams.py) whose timestamp is the run's
 ``modified_on``:
@@ -66,17 +67,21 @@ class Schedule:
         self.seed, self.flows, self.anchor = seed, flows, anchor_us
         first_week = anchor_us - 91 * DAY
         waves = []  # (flow index, week, start µs, n, start uuid or None)
-        for f in flows:
+        # The older weeks (negative) come last, so the recent waves keep their indices, and their
+        # runs their ids, whatever the length of the older history.
+        recent = [(f, week) for f in flows for week in range(tier.weeks)]
+        older = [(f, week) for f in flows for week in range(-tier.archived_weeks, 0)]
+        for f, week in recent + older:
             day = (f.index * 3) % 7
-            for week in range(tier.weeks):
-                start = first_week + week * 7 * DAY + day * DAY + (7 + f.index % 3) * HOUR \
-                    + h(seed, "wave-min", f.index, week) % 50 * MINUTE
-                if start >= anchor_us - 12 * HOUR:
-                    continue
-                frac = tier.wave_fraction * (0.85 + 0.3 * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
-                n = min(live, max(1, int(live * frac * (0.5 if not f.is_poll else 1.0))))
-                start_uuid = uid(seed, "wave-start", f.index, week) if f.is_poll and week % 4 == 2 else None
-                waves.append((f.index, week, start, n, start_uuid))
+            start = first_week + week * 7 * DAY + day * DAY + (7 + f.index % 3) * HOUR \
+                + h(seed, "wave-min", f.index, week) % 50 * MINUTE
+            if start >= anchor_us - 12 * HOUR:
+                continue
+            frac = tier.wave_fraction * (0.85 + 0.3 * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
+            n = min(live, max(1, int(live * frac * (0.5 if not f.is_poll else 1.0))))
+            # Starts past the retention are gone: the archiver deletes them once their runs are archived.
+            started = f.is_poll and week % 4 == 2 and week >= 0
+            waves.append((f.index, week, start, n, uid(seed, "wave-start", f.index, week) if started else None))
         self.waves = waves
         self.wave_perm = [AffinePerm(live, seed, "wave-perm", w) for w in range(len(waves))]
         self.perm_a = np.array([p.a for p in self.wave_perm], dtype=np.int64)

@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import lists, queries, sends, writes
+from . import archive_http, lists, queries, sends, writes
 from .dataset import serve_messages
 from .faults import Faults, LostAnswer
 from .pagination import ApiError, Page
@@ -28,10 +28,14 @@ LISTS = {
     "broadcasts": lists.broadcasts, "flow_starts": lists.flow_starts,
 }
 SINGLE = {"org", "workspace", "definitions"}
+PAGED = {"archives"}  # limit/offset pages with a count (DRF's LimitOffsetPagination)
 POSTS = {"contacts", "contact_actions", "broadcasts", "flow_starts"}
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+_CHUNK = 1 << 20  # an archive goes out a megabyte at a time
 
 
 class SimServer(ThreadingHTTPServer):
@@ -120,6 +124,9 @@ class Handler(BaseHTTPRequestHandler):
         params = parse_qs(parts.query, keep_blank_values=True)
         body = self._read_body()
         try:
+            if parts.path.startswith(archive_http.PREFIX) and method == "GET":
+                self._download(parts.path, parts.query)
+                return
             if parts.path.startswith("/_control/"):
                 self._auth()
                 self._control(method, parts.path, body)
@@ -178,6 +185,9 @@ class Handler(BaseHTTPRequestHandler):
             payload = ('{"next":' + json.dumps(nxt) + ',"previous":' + json.dumps(previous) + ',"results":['
                        + ",".join(items) + "]}")
             self._send_raw(200, payload.encode())
+        elif method == "GET" and name in PAGED:
+            url = f"http://{self._host()}{path}"
+            self._send(200, archive_http.listing(ds, params, url, ds.state.now()))
         elif method == "GET" and name in SINGLE:
             self._send(200, ds.org.workspace() if name != "definitions" else lists.definitions(ds, params))
         elif method == "POST" and name in POSTS:
@@ -194,7 +204,7 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "DELETE" and name == "contacts":
             writes.delete_contact(ds, params)
             self._send_raw(204, b"")
-        elif name in LISTS or name in SINGLE or name in POSTS:
+        elif name in LISTS or name in SINGLE or name in POSTS or name in PAGED:
             raise ApiError(405, {"detail": f'Method "{method}" not allowed.'})
         else:
             raise ApiError(404, {"detail": "Not found."})
@@ -235,9 +245,26 @@ class Handler(BaseHTTPRequestHandler):
             return None
         query = {k: v for k, v in params.items() if k != "cursor"}
         query["cursor"] = [cursor]
+        return f"http://{self._host()}{path}?{urlencode(sorted(query.items()), doseq=True)}"
+
+    def _host(self) -> str:
         # The server is bound to a (str, port) address; typeshed's type of it allows a bytes host too.
-        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
-        return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
+        return self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+
+    def _download(self, path: str, query: str) -> None:
+        """An archive's file, as S3 serves a presigned URL (no API token: the URL is the credential)."""
+        ds = self.server.dataset
+        answer = archive_http.download(ds, path, query, self.headers.get("Authorization"), ds.state.now())
+        archive = answer.archive
+        size = archive.size if archive is not None else len(answer.body)
+        lines = [f"HTTP/1.1 {answer.status} {REASONS.get(answer.status, 'Error')}", f"Content-Length: {size}",
+                 *(f"{k}: {v}" for k, v in answer.headers.items())]
+        if self.close_connection:
+            lines.append("Connection: close")
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode() + answer.body)
+        if archive is not None:
+            for offset in range(0, size, _CHUNK):
+                self.wfile.write(archive.read(offset, min(_CHUNK, size - offset)))
 
     def _send(self, status: int, data, headers: dict | None = None) -> None:
         self._send_raw(status, json.dumps(data, ensure_ascii=True).encode(), headers)
@@ -280,4 +307,4 @@ def _endpoint(path: str) -> str | None:
     if not path.startswith("/api/v2/") or not path.endswith(".json"):
         return None
     name = path[len("/api/v2/"):-len(".json")]
-    return name if name in LISTS or name in SINGLE or name in POSTS else None
+    return name if name in LISTS or name in SINGLE or name in POSTS or name in PAGED else None

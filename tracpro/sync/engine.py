@@ -87,10 +87,7 @@ def sync_pages(
     started = time.monotonic()
     with session_scope() as session:
         state = sync_state.state_of(session, ctx.org_id, resource)
-        start_after = state.watermark if use_watermark else None
-        if after is not None and (start_after is None or after < start_after):
-            start_after = after
-        if sync_state.begin_pass(state, ctx.now, start_after):
+        if sync_state.begin_pass(state, ctx.now, sync_state.new_pass_after(state, after, use_watermark)):
             log.info("org=%s resource=%s resuming the pass under way", ctx.slug, resource)
         assert state.pass_started_at is not None  # begin_pass started a pass or kept the one under way
         window = (state.pass_after, state.pass_started_at, state.resume_cursor)

@@ -40,6 +40,12 @@ def state_of(session: Session, org_id: int, resource: str) -> SyncState:
     return state
 
 
+def new_pass_after(state: SyncState | None, after: datetime | None, use_watermark: bool = True) -> datetime | None:
+    """Where a new pass starts: the watermark, or `after` when earlier ("fetch older runs"); None: from the start."""
+    start = state.watermark if state is not None and use_watermark else None
+    return after if after is not None and (start is None or after < start) else start
+
+
 def begin_pass(state: SyncState, now: datetime, after: datetime | None) -> bool:
     """Start a pass over (after, now], or keep the one under way. True when resuming."""
     state.last_started_at = now

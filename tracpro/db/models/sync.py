@@ -34,6 +34,9 @@ class SyncState(Base):
     resume_cursor: Mapped[str | None] = mapped_column(Text)
     # Counts of the pass under way, kept across a resume: {"created": n, "updated": n, ...}.
     pass_counts: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    # What a resource remembers between passes besides its window and cursor. For "archives": per
+    # poll, from when its runs are still to be read from RapidPro's archives, and the days read.
+    details: Mapped[json_dict]
     last_started_at: Mapped[datetime | None]
     last_finished_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
