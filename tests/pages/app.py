@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from urllib.parse import unquote
 
 import numpy
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.conftest import ROOT
+from tracpro.text import WORD_JOINER
 
 APP = str(ROOT / "app.py")
 # The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
@@ -51,8 +53,19 @@ def page_titles(app: AppTest) -> list[str]:
     return [info["page_name"] for info in app._registered_pages.values()]
 
 
+def as_read(markdown: str) -> str:
+    """Markdown as a person reads its escaped parts (tracpro.text.escape_markdown undone: the
+    backslashes and word joiners dropped); what is still markup (**bold**) stays as it is."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
+
+
+def texts(elements) -> list[str]:
+    """The elements' Markdown (titles, subheaders, alerts ...), as read."""
+    return [as_read(element.value) for element in elements]
+
+
 def errors(app: AppTest) -> list[str]:
-    return [element.value for element in app.error]
+    return texts(app.error)
 
 
 def on_sign_in_page(app: AppTest) -> bool:
@@ -79,7 +92,7 @@ def figures(app: AppTest) -> list[dict]:
 def shown_text(app: AppTest) -> str:
     """Everything the page says in words (markdown, captions, alerts), one line each."""
     elements = [*app.markdown, *app.caption, *app.info, *app.warning, *app.error, *app.success]
-    return "\n".join(element.value for element in elements)
+    return "\n".join(texts(elements))
 
 
 def link_labels(urls) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.pages.app import errors, shown_text, signed_in
+from tests.pages.app import errors, shown_text, signed_in, texts
 from tracpro.db.models import (
     DataField,
     Org,
@@ -269,7 +269,7 @@ def test_moving_a_region_and_giving_it_a_boundary(db, org):
     assert boundary == "Kampala District (district)"
     app.selectbox(key=f"place_region_{entebbe}.boundary").select(boundary)
     app.button(key=f"place_region_{entebbe}.submit").click().run()
-    assert app.success[0].value == "Ministry of Health regions have been updated."
+    assert texts(app.success) == ["Ministry of Health regions have been updated."]
     assert _regions(db, org)["Entebbe"] == "Kampala"
     assert db.get(Region, entebbe).boundary.name == "Kampala District"
     assert "Kampala District" in app.dataframe[0].value["Boundary"].tolist()
