@@ -41,3 +41,10 @@ def escape_plotly(text: object) -> str:
     """`text` as a Plotly label, legend entry, title, annotation or hover text shows it letter for
     letter: its <, > and & escaped, which Plotly turns back into those characters when it draws."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_read(markdown: str) -> str:
+    """Markdown as a person reads its escaped parts (escape_markdown undone: the backslashes and
+    word joiners dropped); what is still markup (**bold**) stays as it is. For reports and tests
+    that read what the app sent, not for showing anything."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")

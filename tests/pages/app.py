@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from urllib.parse import unquote
 
 import numpy
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.conftest import ROOT
-from tracpro.text import WORD_JOINER
+from tracpro.text import as_read
 
 APP = str(ROOT / "app.py")
 # The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
@@ -51,12 +50,6 @@ def signed_in(login: str, password: str = f.PASSWORD) -> AppTest:
 def page_titles(app: AppTest) -> list[str]:
     """The pages st.navigation registered on the last run (AppTest keeps them to resolve switch_page)."""
     return [info["page_name"] for info in app._registered_pages.values()]
-
-
-def as_read(markdown: str) -> str:
-    """Markdown as a person reads its escaped parts (tracpro.text.escape_markdown undone: the
-    backslashes and word joiners dropped); what is still markup (**bold**) stays as it is."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def texts(elements) -> list[str]:
