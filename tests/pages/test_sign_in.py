@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
@@ -46,7 +47,7 @@ def test_a_wrong_password_is_refused_and_counted(db):
     user = _supervisor(db)
     app = submit_login(open_app(), "ann@example.org", "not the password")
     assert errors(app) == ["Incorrect email or password."]
-    assert app.session_state["authentication_status"] is not True
+    assert LOGIN_ID not in app.session_state
     db.refresh(user)
     assert user.failed_login_count == 1
     app.run()  # a rerun without a new attempt keeps the message and counts nothing
@@ -75,7 +76,7 @@ def test_the_fifth_failure_locks_the_account_and_says_until_when(db):
     # While locked, even the right password is refused, and nothing more is counted.
     submit_login(app, "ann@example.org")
     assert errors(app) == [message]
-    assert app.session_state["authentication_status"] is not True
+    assert LOGIN_ID not in app.session_state
     db.refresh(user)
     assert user.failed_login_count == 5
 
@@ -90,6 +91,35 @@ def test_the_right_password_opens_home_and_stores_a_login_record(db):
     assert row.user_id == user.id and row.revoked_at is None
     token = app.session_state["tracpro_pending_cookie"][0]
     assert row.token_hash == token_hash(token)  # the cookie the browser gets is the one stored
+
+
+@pytest.fixture
+def accounts_read():
+    """The logins of the accounts the app reads from the database, one per row read."""
+    read: list[str] = []
+
+    def loaded(user: User, _context) -> None:
+        read.append(user.login)
+
+    event.listen(User, "load", loaded)
+    yield read
+    event.remove(User, "load", loaded)
+
+
+def test_signing_in_reads_only_the_account_named(db, accounts_read):
+    """A signed-out rerun reads no account (no one's password hash); an attempt reads only its own."""
+    _supervisor(db)
+    for number in range(3):
+        f.UserFactory(login=f"other{number}@example.org")
+    db.flush()
+    app = open_app()
+    app.run()
+    assert accounts_read == []
+    submit_login(app, "ann@example.org", "not the password")
+    submit_login(app, "nobody@example.org")
+    submit_login(app, "ann@example.org")
+    assert LOGIN_ID in app.session_state
+    assert set(accounts_read) == {"ann@example.org"}
 
 
 def test_a_deactivated_user_cannot_sign_in(db):
