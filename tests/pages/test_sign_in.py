@@ -10,7 +10,7 @@ from tests import factories as f
 from tests.pages.app import APP, errors, on_sign_in_page, open_app, page_titles, signed_in, submit_login
 from tracpro.auth.logins import NO_ORG, token_hash
 from tracpro.db.models import LoginRecord, Role, User
-from tracpro.ui.signin import LOGIN_ID
+from tracpro.ui.signin import LOGIN_ID, RESUMING
 
 
 def _supervisor(db, login="ann@example.org", **user_fields) -> User:
@@ -180,6 +180,36 @@ def test_the_librarys_word_alone_does_not_sign_anyone_in(db):
     app.session_state["logout"] = None
     app.run()
     assert on_sign_in_page(app)
+
+
+def _library_signed_in_from_the_cookie(app: AppTest, username: str, login_id: int) -> AppTest:
+    """The state a reload leaves when a rerun stopped it just after the library signed someone in
+    from the cookie: the library's keys set, the login record it was for noted, the tab's not yet."""
+    app.session_state["authentication_status"] = True
+    app.session_state["username"] = username
+    app.session_state["logout"] = None
+    app.session_state[RESUMING] = login_id
+    return app
+
+
+def test_a_sign_in_from_the_cookie_that_a_rerun_stopped_is_carried_on(db):
+    user = _supervisor(db)
+    record = f.LoginRecordFactory(user=user)
+    db.flush()
+    app = _library_signed_in_from_the_cookie(AppTest.from_file(APP, default_timeout=30), "ann@example.org", record.id)
+    app.run()
+    assert not app.exception and app.title[0].value == "Home"
+    assert app.session_state[LOGIN_ID] == record.id and RESUMING not in app.session_state
+
+
+def test_the_library_signing_in_another_account_than_the_cookies_record_signs_no_one_in(db):
+    user = _supervisor(db)
+    record = f.LoginRecordFactory(user=user)
+    db.flush()
+    app = _library_signed_in_from_the_cookie(AppTest.from_file(APP, default_timeout=30), "bob@example.org", record.id)
+    app.run()
+    assert on_sign_in_page(app)
+    assert LOGIN_ID not in app.session_state and not app.session_state["authentication_status"]
 
 
 def test_demo_mode_lists_the_demo_accounts_on_the_login_page(db, monkeypatch):

@@ -25,7 +25,7 @@ Pages then ask tracpro.ui.context for what they need (`require_signed_in`, `requ
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,6 +46,7 @@ LOGIN_ID = "tracpro_login_id"  # the id of this tab's login record
 PENDING_COOKIE = "tracpro_pending_cookie"  # (token, expires_at) until the browser holds the cookie
 LOGOUT_REQUESTED = "tracpro_logout_requested"
 RESUME_TRIED = "tracpro_resume_tried"  # the library has been asked to sign in from the cookie
+RESUMING = "tracpro_resuming"  # the login record a sign-in from the cookie is for, until it is done
 GATE = "tracpro_gate"
 # The keys the library sets for the app to read (its README, "Authenticating users").
 _LIBRARY_STATUS = "authentication_status"
@@ -127,17 +128,6 @@ def _library_logout(cookie_key: str) -> None:
             _authenticator(cookie_key).logout(location="unrendered")
 
 
-def _library_login(cookie_key: str, live: _CookieLogin) -> bool:
-    """Whether the library signs `live`'s account in from the cookie the browser sent: it checks
-    the cookie's signature and expiry, and that it names the account."""
-    try:
-        with _off_the_page():
-            _authenticator(cookie_key, live).login(location="unrendered")
-    except stauth.LoginError:  # the cookie names another account than its login record's
-        return False
-    return _library_signed_in() and st.session_state.get(_LIBRARY_USERNAME) == live.login.lower()
-
-
 def _live_cookie_login(at: datetime) -> _CookieLogin | None:
     """The login record of the cookie this browser sent, if it is live and its user may sign in."""
     token = sent_token()
@@ -150,17 +140,38 @@ def _live_cookie_login(at: datetime) -> _CookieLogin | None:
         return _CookieLogin(row.id, row.user.login, row.user.name, row.user.email)
 
 
-def _resume(cookie_key: str, live: _CookieLogin, at: datetime) -> SignedInUser | None:
-    """Sign in again from the cookie (a reload), through the library."""
-    if not _library_login(cookie_key, live):
-        _library_logout(cookie_key)  # in case it signed in someone else than the login record's user
-        return None
-    user = _check(live.login_id, at).user
-    if user is None:  # changed since the cookie was looked up a moment ago
+def _adopt(cookie_key: str, at: datetime, authenticator: stauth.Authenticate | None = None) -> SignedInUser | None:
+    """Make the library's sign-in from the cookie this tab's (its login record RESUMING, whose
+    account the library must have signed in), or undo it.
+
+    Any use of session state is a point where a rerun the browser asked for (the cookie manager's
+    report) may stop this run. RESUMING stays until this is done, so the next run carries on."""
+    state = st.session_state
+    login_id = state.get(RESUMING)
+    user = None
+    if _library_signed_in() and login_id is not None:
+        user = _check(login_id, at).user  # None: it changed since the cookie was looked up
+        if user is not None and state.get(_LIBRARY_USERNAME) != user.login.lower():
+            user = None
+    if user is not None:
+        state[LOGIN_ID] = login_id
+    elif authenticator is not None and _library_signed_in():
+        authenticator.logout(location="unrendered")
+    elif _library_signed_in():
         _library_logout(cookie_key)
-        return None
-    st.session_state[LOGIN_ID] = live.login_id
+    state.pop(RESUMING, None)
     return user
+
+
+def _resume(cookie_key: str, live: _CookieLogin, at: datetime) -> SignedInUser | None:
+    """Sign in again from the cookie (a reload), through the library: it checks the cookie's
+    signature and expiry, and that it names `live`'s account."""
+    st.session_state[RESUMING] = live.login_id  # before the library acts: see _adopt
+    with _off_the_page():
+        authenticator = _authenticator(cookie_key, live)
+        with suppress(stauth.LoginError):  # raised when the cookie names another account: not signed in
+            authenticator.login(location="unrendered")
+        return _adopt(cookie_key, at, authenticator)
 
 
 def _check(login_id: int, at: datetime) -> logins.LoginCheck:
@@ -207,23 +218,28 @@ def sign_in() -> Gate:
     elif login_id is not None:
         result = _check(login_id, at)
         user, ending = result.user, result.refusal
-    elif _library_signed_in():
-        ending = _(logins.SIGNED_OUT)  # the library's word alone is not enough: no login record
 
     if ending:
-        _library_logout(cookie_key)
-        cookie.delete()
         # The next person to sign in here starts afresh: no login record, no org or region choices.
-        for key in [key for key in state if key in (LOGIN_ID, PENDING_COOKIE) or key.startswith(_CHOICES)]:
+        # State first, drawing after: a rerun that stops this one midway finds the tab signed out.
+        for key in [key for key in state if key in (LOGIN_ID, PENDING_COOKIE, RESUMING) or key.startswith(_CHOICES)]:
             state.pop(key, None)
         notice(ending, kind)
+        _library_logout(cookie_key)
+        cookie.delete()
+    elif user is None and _library_signed_in():
+        # A sign-in from the cookie that a rerun stopped midway; the library's word alone, without
+        # the login record it was for, signs no one in.
+        user = _adopt(cookie_key, at)
+        state[RESUME_TRIED] = True
     elif user is None:
         live = _live_cookie_login(at)
         # Asked once per session: the cookie the browser sent stays the same until it reconnects,
-        # and the library waits a moment each time it is asked.
+        # and the library waits a moment each time it is asked. Noted once it has answered: a
+        # rerun that stopped this one before then asks again.
         if live is not None and not state.get(RESUME_TRIED):
-            state[RESUME_TRIED] = True
             user = _resume(cookie_key, live, at)
+            state[RESUME_TRIED] = True
         if user is None and sent_token() is not None:
             cookie.delete()  # a stale cookie, or one the library refused: the browser may as well drop it
     if user is not None and PENDING_COOKIE in state:
