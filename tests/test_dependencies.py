@@ -1,23 +1,34 @@
-"""What TracPro installs: every package the code imports is pinned by name.
+"""What TracPro installs: every package the code imports is pinned by name, and the locks made
+from the requirements hold the whole dependency tree with hashes, which run.py installs.
 
-requirements.txt pins what the app, the sync job and run.py import; requirements-test.txt
-(which includes it) what the tests and benchmarks import besides. A package used only
-because another requires it may change under us at any release; one we import must not.
+- requirements.txt pins what the app, the sync job and run.py import; requirements-test.txt
+  (which includes it) what the tests and benchmarks import besides. A package used only
+  because another requires it may change under us at any release; one we import must not.
+- requirements.lock and requirements-test.lock are made from them (README, "Updating the
+  requirements"): every package of the tree, pinned, with the hashes pip checks.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.metadata
+import importlib.util
 import re
+import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from packaging.markers import Marker, default_environment
+from packaging.requirements import Requirement
 
 from tests.conftest import ROOT
 
 OURS = {"tracpro", "tests", "bench", "pages", "app", "sync_job", "run"}
 RUNTIME = ["tracpro", "pages", "app.py", "sync_job.py", "run.py"]  # what requirements.txt serves
 DEVELOPMENT = ["tests", "bench"]  # what requirements-test.txt adds for
+LOCKS = {"requirements.txt": "requirements.lock", "requirements-test.txt": "requirements-test.lock"}
 
 
 def _canonical(name: str) -> str:
@@ -99,3 +110,103 @@ def test_an_import_nothing_pins_is_named():
         "jwt": "PyJWT (tracpro/auth/logins.py)",
         "nothing_provides_this": "no installed distribution (app.py)",
     }
+
+
+def locked(lock: Path) -> dict[str, tuple[str, str, list[str]]]:
+    """name -> (version, marker, hashes) of each package in a lock made with --generate-hashes."""
+    entries = {}
+    for entry in re.split(r"\n(?=[A-Za-z0-9])", lock.read_text()):
+        first = entry.split("\n", 1)[0]
+        match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$", first)
+        if match:
+            hashes = re.findall(r"--hash=sha256:([0-9a-f]{64})", entry)
+            entries[_canonical(match[1])] = (match[2], match[3] or "", hashes)
+    return entries
+
+
+def _applies_here(marker: str) -> bool:
+    return not marker or Marker(marker).evaluate()
+
+
+@pytest.mark.parametrize("requirements", sorted(LOCKS))
+def test_the_lock_pins_what_the_requirements_pin_with_hashes(requirements):
+    lock = locked(ROOT / LOCKS[requirements])
+    assert lock, f"{LOCKS[requirements]} holds no package"
+    assert {name: version for name, (version, _, _) in lock.items() if name in pins(ROOT / requirements)} == pins(
+        ROOT / requirements
+    ), f"{LOCKS[requirements]} is older than {requirements}: make it again (README, Updating the requirements)"
+    assert [name for name, (_, _, hashes) in lock.items() if not hashes] == []
+
+
+@pytest.mark.parametrize("requirements", sorted(LOCKS))
+def test_the_lock_holds_the_whole_tree(requirements):
+    """What each locked package requires here is locked too, and the tests run on the lock's versions."""
+    lock = locked(ROOT / LOCKS[requirements])
+    environment = default_environment()
+    missing, other_versions = [], []
+    for name, (version, marker, _) in lock.items():
+        if not _applies_here(marker):
+            continue
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            other_versions.append(f"{name} not installed, locked {version}")
+            continue
+        if distribution.version != version:
+            other_versions.append(f"{name} {distribution.version}, locked {version}")
+        for requirement in map(Requirement, distribution.requires or []):
+            applies = requirement.marker is None or requirement.marker.evaluate(environment | {"extra": ""})
+            if applies and _canonical(requirement.name) not in lock:
+                missing.append(f"{requirement.name} (for {name})")
+    assert missing == []
+    assert other_versions == [], "the environment is not the lock's: python3 run.py test installs it"
+
+
+def test_the_test_lock_agrees_with_the_apps():
+    app, test = locked(ROOT / "requirements.lock"), locked(ROOT / "requirements-test.lock")
+    differing = {
+        name: (version, marker, test[name][:2] if name in test else "not in requirements-test.lock")
+        for name, (version, marker, _) in app.items()
+        if name not in test or test[name][:2] != (version, marker)
+    }
+    assert differing == {}
+
+
+@pytest.fixture
+def run_py(tmp_path, monkeypatch):
+    """run.py over a copy of the requirements and locks, with pip recorded instead of run."""
+    spec = importlib.util.spec_from_file_location("tracpro_run_py", ROOT / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in [*LOCKS, *LOCKS.values()]:
+        shutil.copy(ROOT / name, tmp_path / name)
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.touch()
+    installs: list[list[str]] = []
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    monkeypatch.setattr(module, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(module, "PYTHON", python)
+    monkeypatch.setattr(module, "subprocess", SimpleNamespace(run=lambda command, **_: installs.append(command[3:])))
+    module.installs = installs
+    return module
+
+
+def test_run_py_installs_the_lock_with_hashes_once_per_change(run_py, tmp_path):
+    run_py.ensure_environment("requirements-test.txt")
+    assert run_py.installs == [
+        ["install", "--disable-pip-version-check", "-q", "--require-hashes", "-r", "requirements-test.lock"]
+    ]
+    run_py.ensure_environment("requirements-test.txt")
+    assert len(run_py.installs) == 1  # nothing changed: nothing installed
+    lock = tmp_path / "requirements-test.lock"
+    lock.write_text(lock.read_text() + "\n")
+    run_py.ensure_environment("requirements-test.txt")
+    assert len(run_py.installs) == 2  # the lock changed
+    included = tmp_path / "requirements.txt"  # included by requirements-test.txt with -r
+    included.write_text(included.read_text() + "\n")
+    run_py.ensure_environment("requirements-test.txt")
+    assert len(run_py.installs) == 3
+    run_py.ensure_environment("requirements.txt")
+    assert run_py.installs[-1][-1] == "requirements.lock"
