@@ -6,9 +6,11 @@ from __future__ import annotations
 import socket
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from tests import factories as f
+from tests.conftest import TOKEN_KEY
 from tests.http_host import recording_host
 from tracpro.db.models import Org
 from tracpro.db.token_cipher import decrypt_token
@@ -17,6 +19,7 @@ from tracpro.orgs.connection import (
     check_connection,
     connection_to_test,
     host_problem,
+    reencrypt_tokens,
     same_host,
 )
 from tracpro.orgs.settings import OrgSettings, save_settings
@@ -184,3 +187,19 @@ def test_a_host_nobody_answers_at_says_so():
     assert check_connection(f"http://127.0.0.1:{_closed_port()}", TOKEN) == (
         False, "Not connected: RapidPro could not be reached (connection failed).")
 
+
+# A new key
+
+
+def test_rotation_encrypts_every_token_with_the_first_key(db, monkeypatch):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setenv("TRACPRO_TOKEN_KEYS", f"{old},{TOKEN_KEY}")  # the tests' key: orgs other tests left
+    orgs = [f.OrgFactory(rapidpro_token=token) for token in ("first-token", "second-token")]
+    tokenless = f.OrgFactory(rapidpro_host="", rapidpro_token="")
+    monkeypatch.setenv("TRACPRO_TOKEN_KEYS", f"{new},{old},{TOKEN_KEY}")
+    assert reencrypt_tokens(db) >= 2
+    monkeypatch.setenv("TRACPRO_TOKEN_KEYS", new)
+    db.expire_all()
+    assert [decrypt_token(db.get(Org, org.id).rapidpro_token_encrypted) for org in orgs] == [
+        "first-token", "second-token"]
+    assert db.get(Org, tokenless.id).rapidpro_token_encrypted == ""

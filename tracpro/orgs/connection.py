@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Org
-from tracpro.db.token_cipher import TokenKeyError, decrypt_token, encrypt_token
+from tracpro.db.token_cipher import SETTING, TokenKeyError, decrypt_token, encrypt_token, reencrypt_token
 from tracpro.forms import FormErrors, text_problem
 from tracpro.i18n import N_, _
 from tracpro.rapidpro import MissingInRapidPro, RapidPro, RapidProError, RetryPolicy, TokenRejected
@@ -122,3 +123,20 @@ def check_connection(host: str, token: str) -> tuple[bool, str]:
         name=workspace.name, timezone=workspace.timezone
     )
 
+
+def reencrypt_tokens(session: Session) -> int:
+    """Encrypt every stored token again with the first key (after a new key was put first); how many.
+    Raises TokenKeyError, having changed nothing, when a token cannot be decrypted with any key."""
+    orgs = list(session.scalars(select(Org).where(Org.rapidpro_token_encrypted != "").order_by(Org.id)))
+    renewed = []
+    for org in orgs:
+        try:
+            renewed.append(reencrypt_token(org.rapidpro_token_encrypted))
+        except TokenKeyError as error:
+            raise TokenKeyError(f"The token of the org '{org.slug}' cannot be decrypted with any key in {SETTING}: "
+                                "nothing was re-encrypted. Put back the key it was encrypted with, or type "
+                                "that org's token again first.") from error
+    for org, encrypted in zip(orgs, renewed, strict=True):
+        org.rapidpro_token_encrypted = encrypted
+    session.flush()
+    return len(orgs)
