@@ -73,6 +73,7 @@ def pins(requirements: Path) -> dict[str, str]:
             continue
         match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line)
         assert match, f"{requirements.name}: {raw!r} is not pinned as name==version"
+        assert _canonical(match[1]) not in pinned, f"{requirements.name}: {match[1]} is pinned twice"
         pinned[_canonical(match[1])] = match[2]
     return pinned
 
