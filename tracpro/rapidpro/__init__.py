@@ -1,23 +1,31 @@
 """RapidPro, as TracPro reaches it: through temba_client over HTTP, built in one place."""
 
 from tracpro.rapidpro.client import (
+    IncompleteListing,
     MissingInRapidPro,
     Page,
     RapidPro,
     RapidProError,
     RequestRejected,
     RetryPolicy,
+    Throttled,
     TokenRejected,
     Unavailable,
+    Unreachable,
+    throttle_scope,
 )
 
 __all__ = [
+    "IncompleteListing",
     "MissingInRapidPro",
     "Page",
     "RapidPro",
     "RapidProError",
     "RequestRejected",
     "RetryPolicy",
+    "Throttled",
     "TokenRejected",
     "Unavailable",
+    "Unreachable",
+    "throttle_scope",
 ]
