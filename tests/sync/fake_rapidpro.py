@@ -6,13 +6,15 @@ run the real client over HTTP against the simulator instead.
 
 from __future__ import annotations
 
+import base64
 import uuid as uuid_module
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temba_client.v2 import types
 
-from tracpro.rapidpro import Page, RapidProError
+from tracpro.rapidpro import IncompleteListing, Page, Unreachable
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -96,7 +98,15 @@ def run(flow_dict: dict, contact_dict: dict, values: dict[str, tuple[str, str | 
 
 
 class FakeRapidPro:
-    """Holds API dicts per resource; filters the way RapidPro does for the filters the sync uses."""
+    """Holds API dicts per resource; filters the way RapidPro does for the filters the sync uses,
+    and pages as RapidPro does: Django REST framework's cursor, the position of the last item (its
+    modified_on) plus an offset among the items that share it, each page asked of the data as it
+    stands then.
+
+    Test switches: `invisible` (uuids not listed yet: a late commit), `unreadable` (uuids served
+    as malformed items), `after_page(n)` (called after the n-th page served: change data mid-walk),
+    `fail_after_pages` (raise after serving that many pages).
+    """
 
     def __init__(self) -> None:
         self.data: dict[str, list[dict[str, Any]]] = {name: [] for name in _TYPES}
@@ -106,9 +116,20 @@ class FakeRapidPro:
         self.fail_after_pages: int | None = None  # raise after serving this many pages
         self.pages_served = 0
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.invisible: set[str] = set()
+        self.unreadable: set[str] = set()
+        self.after_page: Callable[[int], None] | None = None
+        self._ids: dict[str, int] = {}
+
+    def _id(self, item: dict[str, Any]) -> int:
+        key = str(item.get("uuid") or item.get("key") or item.get("osm_id") or id(item))
+        return self._ids.setdefault(key, len(self._ids) + 1)
 
     def _select(self, resource: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
         items = self.deleted_contacts if filters.get("deleted") else self.data[resource]
+        items = [item for item in items if item.get("uuid") not in self.invisible]
+        if filters.get("uuid") is not None:
+            items = [item for item in items if item.get("uuid") == filters["uuid"]]
         if resource == "runs" and filters.get("flow"):
             items = [item for item in items if item["flow"]["uuid"] == filters["flow"]]
         stamp = "created_on" if resource == "messages" else "modified_on"
@@ -117,26 +138,95 @@ class FakeRapidPro:
         if filters.get("before") is not None:
             items = [item for item in items if item[stamp] <= iso(filters["before"])]
         if resource in ("runs", "contacts"):
-            items = sorted(items, key=lambda item: item["modified_on"], reverse=not filters.get("reverse"))
+            items = sorted(items, key=lambda item: (item["modified_on"], self._id(item)),
+                           reverse=not filters.get("reverse"))
         return items
 
-    def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any):
-        self.calls.append((resource, {**filters, "resume_cursor": resume_cursor}))
+    def page(self, resource: str, cursor: str | None = None, **filters: Any) -> Page:
+        self.calls.append((resource, {**filters, "cursor": cursor}))
+        if self.fail_after_pages is not None and self.pages_served >= self.fail_after_pages:
+            raise Unreachable("RapidPro could not be reached (connection failed).")
         items = self._select(resource, filters)
-        start = int(resume_cursor or 0)
+        ascending = bool(filters.get("reverse"))
+        offset, position = _decode(cursor)
+        if position is not None:
+            items = [item for item in items if (item["modified_on"] > position if ascending
+                                                else item["modified_on"] < position)]
+        results = items[offset: offset + self.page_size + 1]
+        served = results[: self.page_size]
+        following = results[-1].get("modified_on") if len(results) > len(served) else None
+        next_cursor = _next_cursor(served, following, offset, position, self.page_size)
+        self.pages_served += 1
+        page = Page(
+            [_TYPES[resource].deserialize(item) for item in served if item.get("uuid") not in self.unreadable],
+            [(item, "TembaSerializationException: unreadable") for item in served
+             if item.get("uuid") in self.unreadable],
+            next_cursor,
+        )
+        page.last_modified_on, page.tied_at_end = _tail(served)
+        if self.after_page is not None:
+            self.after_page(self.pages_served)
+        return page
+
+    def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any):
+        cursor = resume_cursor
         while True:
-            if self.fail_after_pages is not None and self.pages_served >= self.fail_after_pages:
-                raise RapidProError("RapidPro could not be reached (connection failed).")
-            chunk = items[start : start + self.page_size]
-            start += self.page_size
-            self.pages_served += 1
-            more = start < len(items)
-            yield Page([_TYPES[resource].deserialize(item) for item in chunk], [], str(start) if more else None)
-            if not more:
+            page = self.page(resource, cursor, **filters)
+            yield page
+            if page.next_cursor is None or not (page.items or page.malformed):
                 return
+            cursor = page.next_cursor
 
     def all(self, resource: str, **filters: Any) -> list[Any]:
-        return [item for page in self.pages(resource, **filters) for item in page.items]
+        items, malformed = [], []
+        for page in self.pages(resource, **filters):
+            items += page.items
+            malformed += page.malformed
+        if malformed:
+            raise IncompleteListing(resource, malformed)
+        return items
+
+    def read(self, resource: str, raw: Any) -> Any:
+        return _TYPES[resource].deserialize(raw)
 
     def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
         return [self.definitions[uuid] for uuid in flow_uuids if uuid in self.definitions]
+
+
+def _decode(cursor: str | None) -> tuple[int, str | None]:
+    if cursor is None:
+        return 0, None
+    fields = dict(part.split("=", 1) for part in base64.b64decode(cursor).decode().split("&"))
+    return int(fields.get("o", 0)), fields.get("p")
+
+
+def _encode(offset: int, position: str | None) -> str:
+    text = f"o={offset}" + (f"&p={position}" if position is not None else "")
+    return base64.b64encode(text.encode()).decode()
+
+
+def _next_cursor(served: list[dict], following: str | None, offset: int, position: str | None,
+                 size: int) -> str | None:
+    """DRF's CursorPagination.get_next_link, for a forward cursor."""
+    if following is None:
+        return None
+    compare, count, marker = following, 0, None
+    for item in reversed(served):
+        if item["modified_on"] != compare:
+            marker = item["modified_on"]
+            break
+        compare = item["modified_on"]
+        count += 1
+    if marker is None:  # the whole page shares one position
+        if position is None and offset == 0:
+            return _encode(size, None)
+        return _encode(offset + size, position)
+    return _encode(count, marker)
+
+
+def _tail(served: list[dict]) -> tuple[datetime | None, int]:
+    if not served or "modified_on" not in served[-1]:
+        return None, 0
+    last = served[-1]["modified_on"]
+    tied = next((n for n in range(1, len(served)) if served[-1 - n].get("modified_on") != last), len(served))
+    return datetime.fromisoformat(last), tied

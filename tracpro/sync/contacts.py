@@ -7,8 +7,6 @@ contacts outside every tracked region are kept but inactive.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import any_, literal, select, update
@@ -18,7 +16,6 @@ from tracpro.db.models import Contact
 from tracpro.db.results import rowcount
 from tracpro.db.upsert import upsert
 from tracpro.orgs.regions import assign_contact_groups
-from tracpro.rapidpro import Page
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
 
@@ -102,21 +99,14 @@ _KNOWN_CONTACTS_MAX = 200_000
 
 
 def sync_contacts(ctx: SyncContext) -> Counts:
-    def fetch(deleted: bool):
-        def pages(after: datetime | None, before: datetime, cursor: str | None) -> Iterator[Page]:
-            return ctx.rapidpro.pages(
-                "contacts", resume_cursor=cursor, after=after, before=before, reverse=True, deleted=deleted or None
-            )
-
-        return pages
-
     counts = sync_pages(
-        ctx, "contacts", fetch(False), lambda session, page: write_contacts(session, ctx.org_id, page.items)
+        ctx, "contacts", "contacts", lambda session, page: write_contacts(session, ctx.org_id, page.items)
     )
     deleted = sync_pages(
         ctx,
         "deleted_contacts",
-        fetch(True),
+        "contacts",
         lambda session, page: write_deleted_contacts(session, ctx.org_id, page.items),
+        filters={"deleted": True},
     )
     return counts.add(Counts(deleted=deleted.deleted, malformed=deleted.malformed))

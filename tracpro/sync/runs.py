@@ -13,7 +13,6 @@ Per page of runs, in one transaction:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -240,11 +239,8 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
         ).all()
     total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
-        def fetch(after_: datetime | None, before: datetime, cursor: str | None, flow=flow_uuid) -> Iterator[Page]:
-            return ctx.rapidpro.pages("runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True)
-
         def write(session: Session, page: Page, poll: int = poll_id) -> Counts:
             return _write_page(session, ctx, poll, page, pages_written)
 
-        total.add(sync_pages(ctx, f"runs:{flow_uuid}", fetch, write, after=after))
+        total.add(sync_pages(ctx, f"runs:{flow_uuid}", "runs", write, filters={"flow": flow_uuid}, after=after))
     return total
