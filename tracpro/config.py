@@ -31,6 +31,13 @@ class Settings:
     demo_mode: bool
     # How long to wait for RapidPro to answer one request, in seconds.
     rapidpro_timeout: float = 120.0
+    # How far before the largest modified_on already read each pass starts reading again, in
+    # seconds: RapidPro stamps a change when its transaction starts and serves lists from a
+    # replica, so a change can become visible after later ones were read (tracpro.sync.state).
+    sync_overlap: float = 120.0
+    # How long one org's pass may wait out RapidPro's rate limit in all, in seconds; past it the
+    # resource stops where it is and goes on at the next run.
+    throttle_wait: float = 60.0
     # Signs login cookies (TRACPRO_COOKIE_KEY). Checked by tracpro.auth.cookie_key, which refuses
     # placeholders outside demo mode; kept out of repr so it never reaches a log line.
     cookie_key: str | None = field(default=None, repr=False)
@@ -64,16 +71,22 @@ def _as_bool(value: str | None) -> bool:
     return value is not None and value.lower() in {"1", "true", "yes", "on"}
 
 
-def _as_seconds(value: str | None, default: float) -> float:
+def _as_seconds(name: str, value: str | None, default: float, allow_zero: bool = False) -> float:
     if value is None:
         return default
     try:
         seconds = float(value)
     except ValueError as error:
-        raise SettingsError(f"TRACPRO_RAPIDPRO_TIMEOUT must be a number of seconds, not '{value}'.") from error
-    if seconds <= 0:
-        raise SettingsError("TRACPRO_RAPIDPRO_TIMEOUT must be more than 0 seconds.")
+        raise SettingsError(f"{name} must be a number of seconds, not '{value}'.") from error
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise SettingsError(f"{name} must be more than 0 seconds." if not allow_zero
+                            else f"{name} must be 0 seconds or more.")
     return seconds
+
+
+def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float,
+             allow_zero: bool = False) -> float:
+    return _as_seconds(name, _lookup(name, environ, secrets), default, allow_zero)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
@@ -85,5 +98,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         data_dir=Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR,
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
-        rapidpro_timeout=_as_seconds(_lookup("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets), default=120.0),
+        rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
+        sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),
+        throttle_wait=_seconds("TRACPRO_THROTTLE_WAIT", environ, secrets, default=60.0, allow_zero=True),
     )
