@@ -119,6 +119,8 @@ class FakeRapidPro:
         self.invisible: set[str] = set()
         self.unreadable: set[str] = set()
         self.after_page: Callable[[int], None] | None = None
+        self.failing: dict[str, Exception] = {}  # resource ("definitions" too) -> what asking for it raises
+        self.broadcasts: list[tuple[str, list[str]]] = []
         self._ids: dict[str, int] = {}
 
     def _id(self, item: dict[str, Any]) -> int:
@@ -144,6 +146,8 @@ class FakeRapidPro:
 
     def page(self, resource: str, cursor: str | None = None, **filters: Any) -> Page:
         self.calls.append((resource, {**filters, "cursor": cursor}))
+        if resource in self.failing:
+            raise self.failing[resource]
         if self.fail_after_pages is not None and self.pages_served >= self.fail_after_pages:
             raise Unreachable("RapidPro could not be reached (connection failed).")
         items = self._select(resource, filters)
@@ -190,7 +194,13 @@ class FakeRapidPro:
         return _TYPES[resource].deserialize(raw)
 
     def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
+        if "definitions" in self.failing:
+            raise self.failing["definitions"]
         return [self.definitions[uuid] for uuid in flow_uuids if uuid in self.definitions]
+
+    def send_broadcast(self, text: str, contact_uuids: list[str]) -> Any:
+        self.broadcasts.append((text, list(contact_uuids)))
+        return types.Broadcast.deserialize({"uuid": new_uuid(), "contacts": [], "groups": [], "text": {"eng": text}})
 
 
 def _decode(cursor: str | None) -> tuple[int, str | None]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories as f
-from tests.sync.fake_rapidpro import T0, FakeRapidPro, contact, group
-from tracpro.db.models import Contact, SyncState
+from tests.sync.fake_rapidpro import T0, FakeRapidPro, contact, flow, group, run
+from tracpro.db.models import Contact, MalformedItem, OutboxAction, OutboxStatus, Region, Response, SyncState
+from tracpro.rapidpro import MissingInRapidPro
 from tracpro.sync.runner import OrgStatus, sync_org
 from tracpro.sync.state import ORG_RESOURCE, backoff_after
 
@@ -79,3 +80,107 @@ def test_one_org_failing_does_not_stop_another(db, org):
     assert [outcome.status for outcome in outcomes] == [OrgStatus.FAILED, OrgStatus.SYNCED]
     db.expire_all()
     assert db.scalars(select(Contact.name).where(Contact.org_id == other.id)).all() == ["Norbert"]
+
+
+def _one_poll(db, org, rapidpro: FakeRapidPro) -> dict:
+    """A flow chosen as a poll, with one run of one contact, in RapidPro and in TracPro."""
+    remote_flow = flow("Farm Poll", "F-001")
+    person = contact("Ann", [group("Kandahar", "G-001")])
+    rapidpro.data["flows"] = [remote_flow]
+    rapidpro.data["contacts"] = [person]
+    rapidpro.data["runs"] = [run(remote_flow, person, {})]
+    f.PollFactory(org=org, flow_uuid="F-001", rapidpro_name="Farm Poll", is_active=True)
+    db.flush()
+    return remote_flow
+
+
+def test_a_resource_failing_is_recorded_against_it_and_the_others_still_sync(db, org):
+    rapidpro = FakeRapidPro()
+    _one_poll(db, org, rapidpro)
+    rapidpro.failing["boundaries"] = MissingInRapidPro("RapidPro has no such object (HTTP 404).")
+    outcome = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro)
+    assert outcome.status == OrgStatus.PARTLY
+    assert outcome.failed == {"boundaries": "RapidPro has no such object (HTTP 404)."}
+    db.expire_all()
+    assert db.scalars(select(Contact.name).where(Contact.org_id == org.id)).all() == ["Ann"]  # after boundaries
+    assert db.scalar(select(func.count()).select_from(Response)) == 1
+    errors = dict(db.execute(select(SyncState.resource, SyncState.last_error).where(SyncState.org_id == org.id)).all())
+    assert errors["boundaries"] == "RapidPro has no such object (HTTP 404)." and errors["contacts"] is None
+    assert _org_state(db, org).next_allowed_at is None  # one resource failing does not hold the org back
+
+
+def test_runs_wait_for_a_pass_whose_flows_synced(db, org):
+    rapidpro = FakeRapidPro()
+    _one_poll(db, org, rapidpro)
+    rapidpro.failing["definitions"] = MissingInRapidPro("RapidPro has no such object (HTTP 404).")
+    outcome = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro)
+    assert (outcome.status, list(outcome.failed), outcome.unfinished) == (
+        OrgStatus.PARTLY, ["flows"], {"runs": "waits for flows to sync"})
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 0
+    assert db.scalars(select(Contact.name).where(Contact.org_id == org.id)).all() == ["Ann"]
+
+    del rapidpro.failing["definitions"]
+    assert sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro).status == (
+        OrgStatus.SYNCED)
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_the_outbox_is_pushed_while_the_org_backs_off(db, org):
+    broken = FakeRapidPro()
+    broken.fail_after_pages = 0
+    assert sync_org(org.id, clock=lambda: T0, connect=lambda *args: broken).status == OrgStatus.FAILED
+    action = f.OutboxActionFactory(org=org, payload={"text": "Meeting at noon", "contacts": ["C-1"]})
+    db.flush()
+    outcome = sync_org(org.id, clock=lambda: T0 + timedelta(minutes=5), connect=lambda *args: broken)
+    assert outcome.status == OrgStatus.BACKING_OFF
+    assert broken.broadcasts == [("Meeting at noon", ["C-1"])]
+    db.expire_all()
+    assert db.get(OutboxAction, action.id).status == OutboxStatus.DONE
+
+
+def test_items_rapidpro_sent_unreadable_are_kept_aside_counted_and_tried_again(db, org):
+    rapidpro = FakeRapidPro()
+    _one_poll(db, org, rapidpro)
+    unreadable = contact("Bob", [group("Kandahar", "G-001")])
+    rapidpro.data["contacts"].append(unreadable)
+    rapidpro.unreadable = {unreadable["uuid"]}
+    first = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro)
+    assert (first.status, first.kept_aside) == (OrgStatus.SYNCED, 1)
+    db.expire_all()
+    kept = db.scalars(select(MalformedItem)).one()
+    assert (kept.resource, kept.item_key, kept.uuid, kept.attempts) == ("contacts", unreadable["uuid"],
+                                                                        unreadable["uuid"], 1)
+    assert kept.raw["name"] == "Bob" and "unreadable" in kept.reason
+
+    # Still unreadable: asked for again by uuid, and read again in the overlap, two more attempts.
+    again = sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro)
+    assert again.kept_aside == 1
+    assert ("contacts", {"uuid": unreadable["uuid"], "cursor": None}) in rapidpro.calls
+    db.expire_all()
+    assert db.scalars(select(MalformedItem.attempts)).one() == 3
+
+    rapidpro.unreadable = set()
+    fixed = sync_org(org.id, clock=lambda: T0 + timedelta(minutes=20), connect=lambda *args: rapidpro)
+    assert fixed.kept_aside == 0
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(MalformedItem)) == 0
+    assert "Bob" in db.scalars(select(Contact.name).where(Contact.org_id == org.id)).all()
+
+
+def test_a_whole_list_with_an_unreadable_item_is_not_reconciled(db, org):
+    rapidpro = FakeRapidPro()
+    kept, broken = group("Kandahar", "G-001"), group("Khost", "G-002")
+    rapidpro.data["groups"] = [kept, broken]
+    f.RegionFactory(org=org, uuid="G-002", name="Khost")
+    db.flush()
+    rapidpro.unreadable = {"G-002"}
+    outcome = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro)
+    assert outcome.status == OrgStatus.PARTLY and "could not be read" in outcome.failed["groups"]
+    assert outcome.kept_aside == 1
+    db.expire_all()
+    assert db.scalars(select(Region.is_active).where(Region.uuid == "G-002")).one()  # not taken for gone
+
+    rapidpro.unreadable = set()
+    assert sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro).kept_aside == 0
