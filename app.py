@@ -11,9 +11,15 @@ import streamlit as st
 
 from tracpro.ui.database import require_database
 from tracpro.ui.language import apply_direction, choose_language, tab_language
-from tracpro.ui.navigation import pages_for, resume_requested_page, signed_out_pages
+from tracpro.ui.navigation import (
+    pages_for,
+    remember_opened_page,
+    reopen_opened_page,
+    resume_requested_page,
+    signed_out_pages,
+)
 from tracpro.ui.sidebar import build_context, render_sidebar
-from tracpro.ui.signin import forget_rerun, sign_in
+from tracpro.ui.signin import cookies_reported, forget_rerun, sign_in
 from tracpro.ui.style import apply_style
 
 # A local file: a material icon here would make every browser fetch it from Google's font servers.
@@ -23,12 +29,16 @@ apply_style()
 # Until someone is signed in (and then until their org is known) the language is the last one used.
 choose_language(tab_language())
 require_database()
+remember_opened_page()  # before sign_in() draws the cookie manager, whose report reruns the app
 
 try:
     gate = sign_in()
     if gate.user is None:
         apply_direction()
-        st.navigation(signed_out_pages(), position="hidden").run()
+        pages = signed_out_pages()
+        page = st.navigation(pages, position="hidden")
+        reopen_opened_page(page, {"": pages}, cookies_reported=False)  # forgets a page named by the address
+        page.run()
     else:
         context, region_options = build_context(gate, minimal=gate.user.must_change_password)
         apply_direction()
@@ -36,6 +46,7 @@ try:
         sections = pages_for(context)
         # expanded: with this many pages Streamlit would hide some behind "View more".
         page = st.navigation(sections, expanded=True)
+        reopen_opened_page(page, sections, cookies_reported(gate))
         resume_requested_page(sections)
         page.run()
 finally:

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """TracPro's commands, for a machine that has only Python 3.11 or newer.
 
-    python3 run.py demo     the dashboard with demo data, at http://localhost:8501
-    python3 run.py test     the whole test suite (arguments after it go to pytest)
-    python3 run.py app      the dashboard on the configured database, no demo data
-    python3 run.py sync     the sync job (arguments after it go to sync_job.py)
+    python3 run.py demo         the dashboard with demo data, at http://localhost:8501
+    python3 run.py test         the whole test suite (arguments after it go to pytest)
+    python3 run.py test --fast  all but the browser and end-to-end sync tests, in parallel
+    python3 run.py app          the dashboard on the configured database, no demo data
+    python3 run.py sync         the sync job (arguments after it go to sync_job.py)
 
 Each command first makes `.venv/` beside this file and installs the pinned
 requirements into it; it reinstalls only when a requirements file changes.
@@ -43,7 +44,7 @@ def _requirements_digest(requirements: Path) -> str:
 
 def ensure_environment(requirements: str) -> None:
     """Create the virtual environment and install `requirements` into it, once per change."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 -- run.py runs on whatever python3 the machine has
         sys.exit(f"TracPro needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv/ ...", flush=True)
@@ -110,10 +111,18 @@ def demo(streamlit_arguments: list[str]) -> int:
             sync.kill()
 
 
+# What `test --fast` adds: the browser and end-to-end sync tests left out (they run real servers,
+# browsers and sync jobs in processes of their own), the rest spread over a worker per CPU.
+FAST = ["-m", "not browser and not end_to_end", "-n", "auto"]
+
+
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
     if command == "test":
         ensure_environment("requirements-test.txt")
+        if "--fast" in rest:
+            rest = [argument for argument in rest if argument != "--fast"]
+            return run("-m", "pytest", *FAST, *rest)
         return run("-m", "pytest", *rest)
     if command in ("demo", "app"):
         ensure_environment("requirements.txt")

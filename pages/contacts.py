@@ -38,7 +38,8 @@ if contacts.empty:
             else _("No contacts yet in the regions you see. They appear with the next sync."))
     st.stop()
 
-count, recent = read_scoped(contact_count, scope, search=search), len(contacts.columns) - 5  # beyond id, name, URN, groups and region
+count = read_scoped(contact_count, scope, search=search)
+recent = len(contacts.columns) - 5  # beyond id, name, URN, groups and region
 summary = ngettext("{count} contact", "{count} contacts", count).format(count=format_number(count))
 if count > MOST_ROWS:
     summary = _("{contacts} (the first {rows} below: search to find the others)").format(

@@ -35,9 +35,13 @@ with choosing:
                   else flow.rapidpro_name for flow in flows}
         with st.form("choose_polls"):
             chosen = st.multiselect(
-                _("Flows tracked as polls"), list(labels), default=[f.flow_uuid for f in flows if f.is_active],
-                format_func=labels.__getitem__, key="choose_polls.flows",
-                help=_("Responses are synced for these flows only; other flows stay in RapidPro."), placeholder=_("Choose options")
+                _("Flows tracked as polls"),
+                list(labels),
+                default=[f.flow_uuid for f in flows if f.is_active],
+                format_func=labels.__getitem__,
+                key="choose_polls.flows",
+                help=_("Responses are synced for these flows only; other flows stay in RapidPro."),
+                placeholder=_("Choose options"),
             )
             submitted = st.form_submit_button(_("Save"), type="primary", key="choose_polls.submit")
         if submitted:

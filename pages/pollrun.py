@@ -56,10 +56,14 @@ with tabs[PARTICIPATION]:
             table = participation_rows(counts, label)
             config = participation_config(label, _("Region") if group_by == "region" else _("Reporter group"))
             st.dataframe(table, hide_index=True, width="stretch", column_config=config)
-            st.caption(_(
-                "A contact in several reporter groups counts in each of them; the Total row counts each contact "
-                "once. {respondents} respondents, {non_respondents} non-respondents."
-            ).format(respondents=format_number(counts.respondents), non_respondents=format_number(counts.non_respondents)))
+            st.caption(
+                _(
+                    "A contact in several reporter groups counts in each of them; the Total row counts each contact "
+                    "once. {respondents} respondents, {non_respondents} non-respondents."
+                ).format(
+                    respondents=format_number(counts.respondents), non_respondents=format_number(counts.non_respondents)
+                )
+            )
 
 with tabs[RESPONSES]:
     if tabs[RESPONSES].open:

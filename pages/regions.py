@@ -48,9 +48,13 @@ with regions_tab:
     else:
         with st.form("choose_regions"):
             chosen = st.multiselect(
-                _("Groups tracked as regions"), list(labels), default=[r.uuid for r in tree if r.uuid in labels],
-                format_func=labels.__getitem__, key="choose_regions.groups",
-                help=_("Each contact belongs to one region: the deepest of these groups it is in."), placeholder=_("Choose options")
+                _("Groups tracked as regions"),
+                list(labels),
+                default=[r.uuid for r in tree if r.uuid in labels],
+                format_func=labels.__getitem__,
+                key="choose_regions.groups",
+                help=_("Each contact belongs to one region: the deepest of these groups it is in."),
+                placeholder=_("Choose options"),
             )
             submitted = st.form_submit_button(_("Save regions"), type="primary", key="choose_regions.submit")
         if submitted:
@@ -135,10 +139,13 @@ with groups_tab:
         st.stop()
     with st.form("choose_reporter_groups"):
         chosen_groups = st.multiselect(
-            _("Groups tracked as reporter groups"), list(labels),
+            _("Groups tracked as reporter groups"),
+            list(labels),
             default=[g.uuid for g in reporter_groups if g.uuid in labels],
-            format_func=labels.__getitem__, key="choose_reporter_groups.groups",
-            help=_("A contact in no tracked region is not counted, whatever groups it is in."), placeholder=_("Choose options")
+            format_func=labels.__getitem__,
+            key="choose_reporter_groups.groups",
+            help=_("A contact in no tracked region is not counted, whatever groups it is in."),
+            placeholder=_("Choose options"),
         )
         submitted_groups = st.form_submit_button(_("Save reporter groups"), type="primary",
                                                  key="choose_reporter_groups.submit")

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 
-def ticking_from(start: datetime) -> Callable[[], datetime]:
-    """A clock that reads `start` now and moves on as time passes (time.monotonic): a fixed date,
-    for code that also waits on its clock (the simulator's flow starts answer over time)."""
-    origin = time.monotonic()
-    return lambda: start + timedelta(seconds=time.monotonic() - origin)
+class TickingClock:
+    """A clock that reads `start` now and moves on as time passes (time.monotonic), or at once by
+    as much as a test moves it on (advance): a fixed date, for code that also waits on its clock
+    (the simulator's flow starts answer over its time), with no test waiting for that time."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start, self._origin = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._origin)
+
+    def advance(self, by: timedelta) -> None:
+        self._start += by
+
+
+def ticking_from(start: datetime) -> TickingClock:
+    return TickingClock(start)

@@ -58,3 +58,16 @@ def test_the_sync_overlap_and_the_throttle_wait_are_seconds_zero_or_more(tmp_pat
         for bad in ("a minute", "-1"):
             with pytest.raises(SettingsError, match=name):
                 load_settings(environ={name: bad}, secrets_path=absent)
+
+
+def test_when_a_group_left_out_of_groups_json_counts_as_gone(tmp_path):
+    absent = tmp_path / "absent.toml"
+    settings = load_settings(environ={}, secrets_path=absent)
+    assert (settings.group_gone_passes, settings.group_gone_after) == (3, 3600.0)
+    settings = load_settings(environ={"TRACPRO_GROUP_GONE_PASSES": "5", "TRACPRO_GROUP_GONE_SECONDS": "600"},
+                             secrets_path=absent)
+    assert (settings.group_gone_passes, settings.group_gone_after) == (5, 600.0)
+    for name, bad in (("TRACPRO_GROUP_GONE_PASSES", "0"), ("TRACPRO_GROUP_GONE_PASSES", "2.5"),
+                      ("TRACPRO_GROUP_GONE_SECONDS", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(environ={name: bad}, secrets_path=absent)

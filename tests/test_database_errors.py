@@ -14,6 +14,8 @@ COMMANDS = {
     "cli": [sys.executable, "-m", "tracpro", "db", "status"],
     "sync job": [sys.executable, "sync_job.py"],
 }
+# The sync job's runs are end-to-end tests (the fast path leaves them out); the cli's are not.
+MARKS = {"cli": (), "sync job": (pytest.mark.end_to_end,)}
 
 BAD_URLS = {
     "refused": ("postgresql://tracpro:secret@127.0.0.1:9/tracpro", "Connection refused"),
@@ -29,7 +31,8 @@ def _run(command: list[str], database_url: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+@pytest.mark.parametrize("command", [pytest.param(command, id=name, marks=MARKS[name])
+                                     for name, command in COMMANDS.items()])
 @pytest.mark.parametrize("url, expected", BAD_URLS.values(), ids=BAD_URLS.keys())
 def test_a_bad_database_url_is_one_sentence_and_exit_code_2(command, url, expected):
     result = _run(command, url)
@@ -48,6 +51,7 @@ def test_a_database_that_does_not_exist_is_named(database_server):
     assert 'database "no_such_database" does not exist' in result.stderr
 
 
+@pytest.mark.end_to_end
 def test_the_sync_job_brings_an_empty_database_to_head(fresh_database):
     result = _run(COMMANDS["sync job"], fresh_database)
     assert result.returncode == 0, result.stderr

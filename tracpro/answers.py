@@ -62,7 +62,8 @@ WHERE answers.id = wanted.id
 
 _IN_GROUPS = """(a.question_id, a.contact_id, a.submitted_date) IN (
     SELECT question_id, contact_id, submitted_date
-    FROM jsonb_to_recordset(CAST(:groups AS jsonb)) AS g(question_id integer, contact_id integer, submitted_date date))"""
+    FROM jsonb_to_recordset(CAST(:groups AS jsonb))
+        AS g(question_id integer, contact_id integer, submitted_date date))"""
 
 
 def _mode(session: Session, org_id: int) -> str:

@@ -38,6 +38,11 @@ class Settings:
     # How long one org's pass may wait out RapidPro's rate limit in all, in seconds; past it the
     # resource stops where it is and goes on at the next run.
     throttle_wait: float = 60.0
+    # A group RapidPro leaves out of groups.json is taken as gone (its region or reporter group no
+    # longer tracked) once it has been left out of this many sync passes in a row, over at least
+    # this many seconds: RapidPro also leaves out a smart group while it re-initializes it.
+    group_gone_passes: int = 3
+    group_gone_after: float = 3600.0
     # Signs login cookies (TRACPRO_COOKIE_KEY). Checked by tracpro.auth.cookie_key, which refuses
     # placeholders outside demo mode; kept out of repr so it never reaches a log line.
     cookie_key: str | None = field(default=None, repr=False)
@@ -89,6 +94,18 @@ def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], 
     return _as_seconds(name, _lookup(name, environ, secrets), default, allow_zero)
 
 
+def _as_count(value: str | None, default: int, name: str) -> int:
+    if value is None:
+        return default
+    try:
+        count = int(value)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number, not '{value}'.") from error
+    if count < 1:
+        raise SettingsError(f"{name} must be at least 1.")
+    return count
+
+
 def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     secrets = _read_secrets(SECRETS_PATH if secrets_path is None else secrets_path)
@@ -101,4 +118,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
         sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),
         throttle_wait=_seconds("TRACPRO_THROTTLE_WAIT", environ, secrets, default=60.0, allow_zero=True),
+        group_gone_passes=_as_count(_lookup("TRACPRO_GROUP_GONE_PASSES", environ, secrets), 3,
+                                    "TRACPRO_GROUP_GONE_PASSES"),
+        group_gone_after=_seconds("TRACPRO_GROUP_GONE_SECONDS", environ, secrets, default=3600.0),
     )

@@ -33,6 +33,9 @@ CHROMIUM_ARGS = [
 ]
 COOKIE_KEY = "browser-test-cookie-key-7d1e9a3c5b2f4e6d8a0c"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# Limits for a process that hangs, far above what a loaded machine takes: a limit reached is a failure.
+SERVER_START_SECONDS = 600
+DEMO_BUILD_SECONDS = 1800
 ADMIN = ("ada@example.org", "ada's long password")
 SUPERVISOR = ("sam@example.org", "sam's long password")
 
@@ -121,7 +124,7 @@ def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_until_healthy(url, process, log)
+        wait_until_healthy(url, process, log, timeout=SERVER_START_SECONDS)
         yield url
     finally:
         process.terminate()
@@ -162,7 +165,7 @@ def demo_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
     try:
         built = subprocess.run(
             [sys.executable, "sync_job.py", "--demo", "--quiet"],
-            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=DEMO_BUILD_SECONDS,
         )
         assert built.returncode == 0, f"sync_job.py --demo failed:\n{built.stdout}\n{built.stderr}"
         with _streamlit(database_url, tmp_path_factory.mktemp("demo-streamlit"), data_dir, TRACPRO_DEMO="1") as url:

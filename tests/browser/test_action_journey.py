@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -32,11 +30,14 @@ from tests.browser.pages import (
     PHONE,
     full_page_screenshot,
     heading,
+    new_context,
+    resize,
     sign_in,
     signed_in_at_home,
     wait_for_app,
 )
 from tests.conftest import ROOT
+from tests.process_output import OutputLines
 from tracpro.auth.demo import SUPERVISORS
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Contact, InboxMessage, Message, MessageStatus, Org, PollRun, Region
@@ -51,15 +52,25 @@ SENT = "(?:sent|being sent) to RapidPro"
 RESPONDENTS = re.compile(r"[\d,]+ respondents, [\d,]+ non-respondents")  # the participation tab's caption
 
 
+def _round_ended(line: str) -> bool:
+    """Each round of the sync loop ends with its summary line, after the actions it pushed."""
+    return line.startswith("demo: ")
+
+
 @dataclass
 class LiveDemo:
     url: str
     database_url: str
+    sync_output: OutputLines  # the looping sync job's stdout
 
-
-def _lines(stream, into: queue.Queue) -> None:
-    for line in stream:
-        into.put(line)
+    def within_rounds(self, rounds: int, condition, failure: str) -> None:
+        """Until `condition()` holds: now, or after one of the sync loop's next `rounds` rounds."""
+        start = self.sync_output.count(_round_ended)
+        for waited in range(1, rounds + 1):
+            if condition():
+                return
+            assert self.sync_output.wait_for(_round_ended, count=start + waited), "the sync loop ended"
+        assert condition(), failure
 
 
 @pytest.fixture(scope="module")
@@ -74,18 +85,13 @@ def live_demo(database_server, tmp_path_factory) -> Iterator[LiveDemo]:
     with (log_dir / "sync.log").open("w") as sync_log:
         sync = subprocess.Popen([sys.executable, "sync_job.py", "--demo", "--loop", str(SYNC_SECONDS)], cwd=ROOT,
                                 env=environment, stdout=subprocess.PIPE, stderr=sync_log, text=True, bufsize=1)
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_lines, args=(sync.stdout, lines), daemon=True).start()
+    output = OutputLines(sync.stdout)
     try:
-        deadline, seen = time.monotonic() + 300, []
-        while True:  # until the first round's summary, as run.py waits for it
-            line = lines.get(timeout=max(1.0, deadline - time.monotonic()))
-            seen.append(line)
-            if line.startswith("demo: "):
-                assert line.startswith("demo: synced"), "".join(seen) + (log_dir / "sync.log").read_text()
-                break
+        output.wait_for(_round_ended)  # the first round's summary, as run.py waits for it
+        summary = next((line for line in output.lines if _round_ended(line)), "")
+        assert summary.startswith("demo: synced"), "".join(output.lines) + (log_dir / "sync.log").read_text()
         with _streamlit(database_url, log_dir, data_dir, TRACPRO_DEMO="1") as url:
-            yield LiveDemo(url, database_url)
+            yield LiveDemo(url, database_url, output)
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for log in ("streamlit.log", "sync.log"):
@@ -104,21 +110,10 @@ def _screenshot(page, viewport: dict, name: str) -> None:
 
 
 def _open(page, address: str, title: str) -> None:
-    """Open a permalink in a new session, as a bookmark would.
-
-    Under load, a new session sometimes starts on Home instead of the page its address names
-    (seen with the shared sign-in, not with these pages); that one case is tried once more so the
-    journey tests the actions, and the log of the server is kept in test-artifacts/actions.
-    """
-    for attempt in range(2):
-        page.goto(address)
-        wait_for_app(page)
-        wanted = page.get_by_role("heading", name=title, exact=True)
-        home = page.get_by_role("heading", name="Home", exact=True)
-        wanted.or_(home).first.wait_for(timeout=60_000)
-        if wanted.count() or attempt:
-            break
+    """Open a permalink in a new session, as a bookmark would."""
+    page.goto(address)
     heading(page, title)
+    wait_for_app(page)
     _no_exception(page)
 
 
@@ -151,15 +146,13 @@ def _simulator_contact(database_url: str, uuid: str) -> dict:
     return contact
 
 
-def _eventually_sent(database_url: str, which, seconds: float = 30) -> None:
+def _eventually_sent(live_demo: LiveDemo, which) -> None:
     """The message is sent: at once by the page, or by the sync loop within a round or two."""
-    deadline = time.monotonic() + seconds
-    while True:
-        ((status,),) = _read(database_url, select(Message.status).where(which))
-        if status == MessageStatus.SENT:
-            return
-        assert time.monotonic() < deadline, f"the message is still {status}"
-        time.sleep(1)
+
+    def sent() -> bool:
+        return _read(live_demo.database_url, select(Message.status).where(which)) == [(MessageStatus.SENT,)]
+
+    live_demo.within_rounds(3, sent, "the message is not sent after three rounds of the sync loop")
 
 
 def _read(database_url: str, query):
@@ -172,40 +165,41 @@ def _read(database_url: str, query):
 
 
 def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_contact(live_demo, browser):
-    context = browser.new_context(viewport=DESKTOP)
+    context = new_context(browser, viewport=DESKTOP)
     page = context.new_page()
     url = live_demo.url
     try:
         page.goto(url)
-        wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)
 
         # Start a poll from Home, for the supervisor's region and its sub-regions.
         page.get_by_role("link", name="Start a poll").click()
-        wait_for_app(page)
         heading(page, "Start a poll")
+        wait_for_app(page)
         _no_exception(page)
         _screenshot(page, DESKTOP, "start-poll")
         page.get_by_role("button", name="Start the poll for").click()
-        page.wait_for_function("() => location.pathname.endsWith('/pollrun')", timeout=30_000)
+        page.wait_for_function("() => location.pathname.endsWith('/pollrun')")
+        expect(page.get_by_text(re.compile(rf"^Started .* {SENT}\.$"))).to_be_visible()  # accepted at once
         wait_for_app(page)
         _no_exception(page)
         pollrun_id = int(page.url.split("pollrun=")[1].split("&")[0])
         # Waiting for responses, unless the sync loop brought the first ones already.
-        page.get_by_text("Waiting for responses").or_(page.get_by_text(RESPONDENTS)).first.wait_for()
-        page.get_by_text(re.compile(rf"^Started .* {SENT}\.$")).wait_for()  # accepted at once
+        expect(page.get_by_text("Waiting for responses").or_(page.get_by_text(RESPONDENTS)).first).to_be_visible()
         _screenshot(page, DESKTOP, "pollrun-started")
         ((kind,),) = _read(live_demo.database_url, select(PollRun.pollrun_type).where(PollRun.id == pollrun_id))
         assert kind == "propagated"
 
-        # The sync loop brings the simulated answers: reload until someone has answered in full.
-        deadline = time.monotonic() + 90
-        while _respondents(page) == 0:
-            assert time.monotonic() < deadline, "no complete response arrived within 90 s"
-            page.wait_for_timeout(3_000)
+        # The sync loop brings the simulated answers (they come over a few seconds): reload after
+        # each of its rounds until someone has answered in full.
+        def answered() -> bool:
             page.reload()
+            expect(page.get_by_text("Waiting for responses").or_(page.get_by_text(RESPONDENTS)).first).to_be_visible()
             wait_for_app(page)
+            return _respondents(page) > 0
+
+        live_demo.within_rounds(20, answered, "no complete response arrived in 20 rounds of the sync loop")
         _screenshot(page, DESKTOP, "pollrun-answered")
 
         # Message the non-respondents.
@@ -213,20 +207,21 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         page.get_by_text("Non-respondents (").click()
         page.get_by_label("Message", exact=True).fill("Please answer today's poll, thank you!")
         page.get_by_role("button", name="Review the message").click()
+        expect(page.get_by_role("button", name="Send to")).to_be_visible()
         wait_for_app(page)
         _screenshot(page, DESKTOP, "message-confirm")
         page.get_by_role("button", name="Send to").click()
+        expect(page.get_by_text(re.compile(rf"^Message to [\d,]+ contacts: {SENT}\.$"))).to_be_visible()
         wait_for_app(page)
         _no_exception(page)
-        page.get_by_text(re.compile(rf"^Message to [\d,]+ contacts: {SENT}\.$")).wait_for()
-        _eventually_sent(live_demo.database_url, Message.pollrun_id == pollrun_id)
+        _eventually_sent(live_demo, Message.pollrun_id == pollrun_id)
         _screenshot(page, DESKTOP, "pollrun-messaged")
-        page.set_viewport_size(PHONE)
-        page.wait_for_timeout(800)
+        resize(page, PHONE)
         _screenshot(page, PHONE, "pollrun-messaged-phone")
-        assert not page.evaluate("""() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
-            """), "the poll date scrolls sideways on a phone"
-        page.set_viewport_size(DESKTOP)
+        assert not page.evaluate("""() =>
+            document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"""), \
+            "the poll date scrolls sideways on a phone"
+        resize(page, DESKTOP)
 
         # Rename a contact of the region: RapidPro has the new name.
         contact_id, uuid, name = _read(live_demo.database_url, select(Contact.id, Contact.uuid, Contact.name).join(
@@ -237,12 +232,11 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         page.get_by_label("Name", exact=True).fill("Renamed In TracPro")
         page.get_by_role("button", name="Save", exact=True).click()
         heading(page, "Renamed In TracPro")
-        page.get_by_text(re.compile(rf"^Saved Renamed In TracPro; {SENT}\.$")).wait_for()
+        expect(page.get_by_text(re.compile(rf"^Saved Renamed In TracPro; {SENT}\.$"))).to_be_visible()
         _screenshot(page, DESKTOP, "contact-renamed")
-        deadline = time.monotonic() + 30  # at once, or with the sync loop's next push
-        while _simulator_contact(live_demo.database_url, uuid)["name"] != "Renamed In TracPro":
-            assert time.monotonic() < deadline, "RapidPro does not have the new name"
-            time.sleep(1)
+        live_demo.within_rounds(  # at once, or with the sync loop's next push
+            3, lambda: _simulator_contact(live_demo.database_url, uuid)["name"] == "Renamed In TracPro",
+            "RapidPro does not have the new name after three rounds of the sync loop")
 
         # Reply to a contact of the region who wrote in: the reply is sent.
         regions = _read(live_demo.database_url, select(Region.id).where(
@@ -255,9 +249,10 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         _open(page, f"{url}/inbox?contact={writer[0]}", f"Conversation with {writer_name}")
         page.get_by_role("textbox", name="Send a message to").fill("Thank you for writing, we will call you.")
         page.get_by_role("button", name="Send reply").click()
-        page.get_by_text(re.compile(rf"^Reply to .*: {SENT}\.$")).wait_for()
+        expect(page.get_by_text(re.compile(rf"^Reply to .*: {SENT}\.$"))).to_be_visible()
+        wait_for_app(page)
         _no_exception(page)
-        _eventually_sent(live_demo.database_url, Message.text == "Thank you for writing, we will call you.")
+        _eventually_sent(live_demo, Message.text == "Thank you for writing, we will call you.")
         _screenshot(page, DESKTOP, "conversation")
 
         _open(page, f"{url}/messages?tab=my+recent+actions", "Messages")

@@ -10,10 +10,13 @@ responses. Screenshots of every page go to test-artifacts/tour/<size>/<page>.png
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -23,6 +26,7 @@ from tests.browser.pages import (
     SIGN_IN_TITLE,
     full_page_screenshot,
     heading,
+    new_context,
     scrolls_sideways,
     sign_in,
     signed_in_at_home,
@@ -101,7 +105,9 @@ def stops(demo_app) -> list[Stop]:
         Stop("polls", "polls", "Polls", tables=1),
         Stop("poll-charts", page_url("poll", poll=poll_id, **FILTERS), POLL, charts=2, clouds=1),
         Stop("poll-dates", page_url("poll", poll=poll_id, tab="dates"), POLL, tables=1),
-        Stop("pollrun-summary", page_url("pollrun", pollrun=pollrun_id), pollrun, charts=charted, clouds=open_questions),
+        Stop(
+            "pollrun-summary", page_url("pollrun", pollrun=pollrun_id), pollrun, charts=charted, clouds=open_questions
+        ),
         Stop("pollrun-participation", page_url("pollrun", pollrun=pollrun_id, tab="participation"), pollrun, tables=1),
         Stop("pollrun-responses", page_url("pollrun", pollrun=pollrun_id, tab="responses"), pollrun, tables=1),
         Stop("activity", "activity", "Activity", charts=4, tables=2),
@@ -110,20 +116,25 @@ def stops(demo_app) -> list[Stop]:
     ]
 
 
+# Drawn: some trace, and in it a shape with a real outline (bars, areas and slices are paths).
+PAINTED = """element => [...element.querySelectorAll('g.trace path, g.slice path')]
+    .some(path => (path.getAttribute('d') || '').length > 10)"""
+
+
 def _drawn_charts(page, at_least: int) -> int:
     """Waits until every chart has drawn its traces; the number of charts that did."""
     charts = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
     if at_least:
-        page.wait_for_function(f"document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= {at_least}",
-                               timeout=20_000)
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= n", arg=at_least)
     drawn = 0
     for index in range(charts.count()):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
-        # Drawn: some trace, and in it a shape with a real outline (bars, areas and slices are paths).
-        painted = chart.evaluate("""element => [...element.querySelectorAll('g.trace path, g.slice path')]
-            .filter(path => (path.getAttribute('d') || '').length > 10).length""")
-        assert painted > 0, f"chart {index + 1} of {charts.count()} draws nothing"
+        try:  # plotly draws a moment after the chart is on the page
+            page.wait_for_function(PAINTED, arg=chart.element_handle())
+        except PlaywrightError as error:
+            raise AssertionError(f"chart {index + 1} of {charts.count()} draws nothing") from error
         drawn += 1
     return drawn
 
@@ -133,7 +144,7 @@ def _word_clouds(page) -> int:
     for index in range(images.count()):
         image = images.nth(index)
         image.scroll_into_view_if_needed()
-        page.wait_for_function("image => image.complete", arg=image.element_handle(), timeout=10_000)
+        page.wait_for_function("image => image.complete", arg=image.element_handle())
         width = image.evaluate("image => image.naturalWidth")
         assert width > 0, f"word cloud {index + 1} has no picture"
     return images.count()
@@ -141,8 +152,8 @@ def _word_clouds(page) -> int:
 
 def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
     page.goto(f"{url}/{stop.address}")
-    wait_for_app(page)
     heading(page, stop.title)
+    wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
     assert _drawn_charts(page, stop.charts) >= stop.charts, stop.name
     assert _word_clouds(page) == stop.clouds, stop.name
@@ -155,38 +166,40 @@ def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
 def _click_a_point_then_download(page, url: str, stop: Stop) -> None:
     """A chart's point opens its date with the same filters; the Responses tab's CSV downloads."""
     page.goto(f"{url}/{stop.address}")
-    wait_for_app(page)
     heading(page, stop.title)
+    wait_for_app(page)
     # A point in the middle: the last one sits under the chart's toolbar, which hovering shows.
     points = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.locator(".points path")
+    expect(points.first).to_be_attached()  # plotly has drawn them
     point = points.nth(points.count() // 2)
     point.scroll_into_view_if_needed()
     box = point.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     # Streamlit changes pages in place (history.pushState): no load event to wait for.
-    page.wait_for_function("() => location.pathname.endsWith('/pollrun')", timeout=20_000)
+    page.wait_for_function("() => location.pathname.endsWith('/pollrun')")
+    expect(page.get_by_role("heading", name=re.compile(rf"^{re.escape(POLL)} \(.+\)$"))).to_be_visible()
     wait_for_app(page)
     query = parse_qs(urlparse(page.url).query)
     assert query["date_range"] == ["90-days"] and query["pollrun"][0].isdigit()
     page.get_by_role("tab", name="Responses").click()
+    page.wait_for_function("() => location.search.includes('tab=responses')")  # the address follows the tab
     wait_for_app(page)
-    assert "tab=responses" in page.url  # the address follows the tab
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename.startswith("responses-water-sanitation-")
-    first_line = open(download.value.path(), encoding="utf-8").readline().strip()
+    with open(download.value.path(), encoding="utf-8") as downloaded:
+        first_line = downloaded.readline().strip()
     assert first_line.startswith("Date,Name,URN,Region,Reporter groups,")
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport):
     phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
-    context = browser.new_context(viewport=viewport, accept_downloads=True, **phone)
+    context = new_context(browser, viewport=viewport, accept_downloads=True, **phone)
     page = context.new_page()
     try:
         page.goto(demo_app.url)
-        wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)  # permalinks open new sessions, signed in from this cookie
         for stop in stops:
@@ -200,13 +213,13 @@ def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport)
 def _choose_language(page, code: str) -> None:
     """On My account, as the supervisor would: the Language box, their language, Save."""
     page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + "/account")
-    wait_for_app(page)
     heading(page, "My account")
+    wait_for_app(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Language").click()
     page.get_by_role("option", name=LANGUAGES[code], exact=True).click()
     page.get_by_role("button", name="Save language").click()
-    wait_for_app(page)
     heading(page, gettext_in(code, "My account"))
+    wait_for_app(page)
 
 
 def _heading_in(code: str, stop: Stop) -> str:
@@ -230,12 +243,12 @@ def test_the_tour_in_french_and_arabic(demo_app, browser, stops, code, size, vie
     Arabic from right to left, nothing scrolling sideways."""
     phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
     # The browser's language: the sign-in page speaks it before anyone is known.
-    context = browser.new_context(viewport=viewport, locale=code, **phone)
+    context = new_context(browser, viewport=viewport, locale=code, **phone)
     page = context.new_page()
     try:
         page.goto(demo_app.url)
-        wait_for_app(page)
         heading(page, gettext_in(code, SIGN_IN_TITLE))
+        wait_for_app(page)
         page.get_by_role("textbox", name=gettext_in(code, "Email")).fill(LOGIN)
         page.get_by_role("textbox", name=gettext_in(code, "Password")).fill(PASSWORD)
         page.get_by_role("button", name=gettext_in(code, "Sign in")).click()
@@ -276,22 +289,21 @@ def test_the_region_chosen_in_the_sidebar_stays_after_a_reload(demo_app, browser
     finally:
         engine.dispose()
     below = next(option for option in options if option.depth == 1)  # a sub-region of their own
-    context = browser.new_context(viewport=DESKTOP)
+    context = new_context(browser, viewport=DESKTOP)
     page = context.new_page()
     try:
         page.goto(demo_app.url)
-        wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)
         sidebar = page.get_by_test_id("stSidebar")
         sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
         page.get_by_role("option", name=below.name).click()
-        page.wait_for_function(f"() => location.search.includes('region={below.id}')", timeout=20_000)
+        page.wait_for_function(f"() => location.search.includes('region={below.id}')")
         wait_for_app(page)
         page.reload()
-        wait_for_app(page)
         heading(page, "Home")
-        page.get_by_text(f"Showing data from {below.name}").wait_for()
+        expect(page.get_by_text(f"Showing data from {below.name}")).to_be_visible()
+        wait_for_app(page)
         assert f"region={below.id}" in page.url
         full_page_screenshot(page, DESKTOP, TOUR / "desktop" / "home-after-reload-in-a-sub-region.png")
     finally:

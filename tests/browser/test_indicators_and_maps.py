@@ -14,6 +14,7 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from tests.browser.pages import (
     PHONE,
     full_page_screenshot,
     heading,
+    new_context,
     scrolls_sideways,
     sign_in,
     signed_in_at_home,
@@ -99,33 +101,33 @@ def _painted(page, selector: str) -> int:
 
 def _open(page, url: str, title: str) -> None:
     page.goto(url)
-    wait_for_app(page)
     heading(page, title)
+    wait_for_app(page)
     _no_exception(page)
 
 
 def _map_polygons(page) -> int:
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] path.choroplethlocation')]
-        .some(path => (path.getAttribute('d') || '').length > 10)""", timeout=20_000)
+    page.wait_for_function("""() =>
+        [...document.querySelectorAll('[data-testid=stPlotlyChart] path.choroplethlocation')]
+        .some(path => (path.getAttribute('d') || '').length > 10)""")
     return _painted(page, "path.choroplethlocation")
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size, viewport):
     phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
-    context = browser.new_context(viewport=viewport, **phone)
+    context = new_context(browser, viewport=viewport, **phone)
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     try:
         page.goto(demo_app.url)
-        wait_for_app(page)
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)
 
         _open(page, f"{demo_app.url}/{addresses['indicator']}", INDICATOR_NAME)
         page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] g.trace path')]
-            .some(path => (path.getAttribute('d') || '').length > 10)""", timeout=20_000)
+            .some(path => (path.getAttribute('d') || '').length > 10)""")
         table = page.get_by_test_id("stTable")  # the summary, as text that wraps
         assert "Follow up mean (Answers)" in table.inner_text() and "Baseline response rate (%)" in table.inner_text()
         if size == "phone":
@@ -147,14 +149,15 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
             region.scroll_into_view_if_needed()
             box = region.bounding_box()
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.get_by_text(DRILLED).wait_for(timeout=20_000)
+            expect(page.get_by_text(DRILLED)).to_be_visible()
             wait_for_app(page)
             _no_exception(page)
             assert _map_polygons(page) > 0
             _screenshot(page, viewport, f"{size}-map-drilled")
             page.get_by_role("button", name="Back up").click()
+            expect(page.get_by_text(DRILLED)).to_have_count(0)
             wait_for_app(page)
-            assert page.get_by_text(DRILLED).count() == 0 and _map_polygons(page) == top
+            assert _map_polygons(page) == top
     finally:
         context.close()
     outside = sorted({url for url in requested

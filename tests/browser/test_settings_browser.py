@@ -5,6 +5,7 @@ phone's (390×844) into test-artifacts/settings/<size>/, and none may scroll sid
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,10 +16,12 @@ from tests.browser.pages import (
     PHONE,
     full_page_screenshot,
     heading,
+    new_context,
     scrolls_sideways,
     sign_in,
     signed_in_at_home,
     wait_for_app,
+    wait_until_drawn,
 )
 from tests.conftest import ROOT
 from tracpro.db.connection import make_engine
@@ -38,6 +41,7 @@ PAGES = [("poll_settings", "Poll settings", None, "poll_settings"),
 
 
 def _screenshot(page, viewport: dict, name: str, size: str) -> None:
+    wait_until_drawn(page)
     if size == "phone":
         assert not scrolls_sideways(page), f"{name} scrolls sideways on a phone"
     full_page_screenshot(page, viewport, ARTIFACTS / size / f"{name}.png")
@@ -45,8 +49,8 @@ def _screenshot(page, viewport: dict, name: str, size: str) -> None:
 
 def _open(page, url: str, address: str, title: str) -> None:
     page.goto(f"{url}/{address}")
-    wait_for_app(page)
     heading(page, title)
+    wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
 
 
@@ -86,11 +90,10 @@ def _stored(served_app, query):
 def test_an_admin_saves_the_organization_and_asks_for_a_sync(synced, browser, size, viewport):
     served_app = synced
     phone = {"is_mobile": True, "has_touch": True} if size == "phone" else {}
-    context = browser.new_context(viewport=viewport, **phone)
+    context = new_context(browser, viewport=viewport, **phone)
     page = context.new_page()
     try:
         page.goto(served_app.url)
-        wait_for_app(page)
         sign_in(page, *ADMIN)
         signed_in_at_home(page, context)  # addresses opened below start new sessions, signed in from this cookie
 
@@ -100,14 +103,14 @@ def test_an_admin_saves_the_organization_and_asks_for_a_sync(synced, browser, si
         name = page.get_by_role("textbox", name="Name", exact=True)
         name.fill(new_name)
         page.get_by_role("button", name="Save", exact=True).click()
-        page.get_by_text(f"Saved the settings of {new_name}.").wait_for()
+        expect(page.get_by_text(f"Saved the settings of {new_name}.")).to_be_visible()
         wait_for_app(page)
         assert _stored(served_app, select(Org.name)) == [(new_name,)]
         _screenshot(page, viewport, "organization", size)
 
         _open(page, served_app.url, "sync", "Sync")
         page.get_by_role("button", name="Sync now").click()
-        page.get_by_text("A sync has been requested.").wait_for()
+        expect(page.get_by_text("A sync has been requested.")).to_be_visible()
         wait_for_app(page)
         assert ("pending",) in [(status.value,) for (status,) in _stored(served_app, select(SyncRequest.status))]
         _screenshot(page, viewport, "sync", size)
@@ -116,7 +119,7 @@ def test_an_admin_saves_the_organization_and_asks_for_a_sync(synced, browser, si
             _open(page, served_app.url, address, title)
             if tab is not None:
                 page.get_by_role("tab", name=tab).click()
-                page.wait_for_timeout(300)
+                expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
             _screenshot(page, viewport, name, size)
     finally:
         context.close()

@@ -4,10 +4,21 @@ in a real Chromium against `streamlit run app.py`."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import ADMIN, SUPERVISOR
-from tests.browser.pages import DESKTOP, PHONE, SIGN_IN_TITLE, heading, sign_in, signed_in_at_home, wait_for_app
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    SIGN_IN_TITLE,
+    heading,
+    new_context,
+    sign_in,
+    signed_in_at_home,
+    wait_for_app,
+    wait_until_drawn,
+)
 from tracpro.auth.logins import token_hash
 from tracpro.db.connection import make_engine
 from tracpro.db.models import LoginRecord
@@ -27,9 +38,14 @@ def server_session(served_app, cookie_value: str) -> LoginRecord | None:
     return row
 
 
+def _screenshot(page, path, full_page: bool = True) -> None:
+    wait_until_drawn(page)
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+
+
 def test_a_page_address_on_a_fresh_server_leads_to_sign_in(served_app, browser):
     """The first request of a fresh server for /users must not run that page on its own."""
-    context = browser.new_context(viewport=DESKTOP)
+    context = new_context(browser, viewport=DESKTOP)
     page = context.new_page()
     page.goto(f"{served_app.url}/users")
     heading(page, SIGN_IN_TITLE)
@@ -39,85 +55,81 @@ def test_a_page_address_on_a_fresh_server_leads_to_sign_in(served_app, browser):
 
 
 def test_sign_in_reload_log_out_and_the_copied_cookie_is_refused(served_app, browser, screenshots):
-    context = browser.new_context(viewport=DESKTOP)
+    context = new_context(browser, viewport=DESKTOP)
     page = context.new_page()
     page.goto(served_app.url)
-    wait_for_app(page)
     heading(page, SIGN_IN_TITLE)
-    page.screenshot(path=str(screenshots / "login-desktop.png"), full_page=True)
+    _screenshot(page, screenshots / "login-desktop.png")
 
     sign_in(page, *ADMIN)
     cookie = signed_in_at_home(page, context)
     row = server_session(served_app, cookie["value"])
     assert row is not None and row.revoked_at is None  # the cookie held is the one whose hash is stored
-    page.screenshot(path=str(screenshots / "home-admin-desktop.png"), full_page=True)
+    _screenshot(page, screenshots / "home-admin-desktop.png")
 
     page.reload()
-    wait_for_app(page)
     heading(page, "Home")  # still signed in, from the cookie
+    wait_for_app(page)
     assert page.get_by_role("heading", name=SIGN_IN_TITLE).count() == 0
     copied = context.cookies()
 
     page.get_by_role("button", name="Log out").click()
     heading(page, SIGN_IN_TITLE)
-    page.get_by_text("You are signed out.").wait_for()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     wait_for_app(page)
     assert server_session(served_app, cookie["value"]).revoked_at is not None
 
-    stolen = browser.new_context(viewport=DESKTOP)
+    stolen = new_context(browser, viewport=DESKTOP)
     stolen.add_cookies(copied)
     thief = stolen.new_page()
     thief.goto(served_app.url)
-    wait_for_app(thief)
     heading(thief, SIGN_IN_TITLE)
+    wait_for_app(thief)
     assert thief.get_by_role("heading", name="Home").count() == 0
-    thief.screenshot(path=str(screenshots / "copied-cookie-refused.png"), full_page=True)
+    _screenshot(thief, screenshots / "copied-cookie-refused.png")
     stolen.close()
     context.close()
 
 
 def test_a_supervisor_on_a_phone(served_app, browser, screenshots):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     page.goto(served_app.url)
-    wait_for_app(page)
-    page.screenshot(path=str(screenshots / "login-phone.png"), full_page=True)
+    heading(page, SIGN_IN_TITLE)
+    _screenshot(page, screenshots / "login-phone.png")
     sign_in(page, *SUPERVISOR)
-    heading(page, "Home")
-    wait_for_app(page)
-    page.get_by_text("Showing data from").wait_for()
-    page.screenshot(path=str(screenshots / "home-supervisor-phone.png"), full_page=True)
+    signed_in_at_home(page, context)
+    expect(page.get_by_text("Showing data from")).to_be_visible()
+    _screenshot(page, screenshots / "home-supervisor-phone.png")
     page.get_by_test_id("stExpandSidebarButton").click()
-    page.get_by_role("button", name="Log out").wait_for()
-    page.wait_for_timeout(800)  # the sidebar slides in
-    page.screenshot(path=str(screenshots / "sidebar-supervisor-phone.png"))
+    expect(page.get_by_role("button", name="Log out")).to_be_in_viewport()
+    page.get_by_test_id("stSidebar").element_handle().wait_for_element_state("stable")  # slid in
+    _screenshot(page, screenshots / "sidebar-supervisor-phone.png", full_page=False)
     context.close()
 
 
 def test_an_admin_manages_users(served_app, browser, screenshots):
-    context = browser.new_context(viewport=DESKTOP)
+    context = new_context(browser, viewport=DESKTOP)
     page = context.new_page()
     page.goto(served_app.url)
-    wait_for_app(page)
     sign_in(page, *ADMIN)
     signed_in_at_home(page, context)
     page.get_by_role("link", name="Users").click()
     heading(page, "Users")
     wait_for_app(page)
-    page.get_by_test_id("stDataFrame").wait_for()
-    page.wait_for_timeout(500)  # the grid draws on a canvas a moment later
-    page.screenshot(path=str(screenshots / "users-admin-desktop.png"), full_page=True)
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    _screenshot(page, screenshots / "users-admin-desktop.png")  # once the grid has painted its canvas
     page.get_by_role("tab", name="Add a user").click()
-    page.screenshot(path=str(screenshots / "users-add-desktop.png"), full_page=True)
+    expect(page.get_by_role("tab", name="Add a user")).to_have_attribute("aria-selected", "true")
+    _screenshot(page, screenshots / "users-add-desktop.png")
     context.close()
 
 
 def test_wrong_passwords_in_the_browser_say_so(served_app, browser, screenshots):
-    context = browser.new_context(viewport=DESKTOP)
+    context = new_context(browser, viewport=DESKTOP)
     page = context.new_page()
     page.goto(served_app.url)
-    wait_for_app(page)
     sign_in(page, SUPERVISOR[0], "not my password")
-    page.get_by_text("Incorrect email or password.").wait_for()
-    page.screenshot(path=str(screenshots / "login-wrong-password.png"), full_page=True)
+    expect(page.get_by_text("Incorrect email or password.")).to_be_visible()
+    _screenshot(page, screenshots / "login-wrong-password.png")
     context.close()

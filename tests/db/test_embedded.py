@@ -5,24 +5,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import ROOT
+from tests.start_together import READY_THEN_WAIT, release_together
 from tracpro.db.embedded import embedded_database_url
 
-# Waits for a common start time, starts (or joins) the server, and reports which cluster it reached.
-# The start time is on the monotonic clock: no date, and on Linux one clock for every process.
-JOIN_AND_REPORT = """
-import json, sys, time
+# Once the others are ready too, starts (or joins) the server, and reports which cluster it reached.
+JOIN_AND_REPORT = f"""
+import json, sys
 from pathlib import Path
 from sqlalchemy import create_engine, text
 from tracpro.db.embedded import embedded_database_url
-start_at = float(sys.argv[2])
-while time.monotonic() < start_at:
-    time.sleep(0.001)
+{READY_THEN_WAIT}
 engine = create_engine(embedded_database_url(Path(sys.argv[1])))
 with engine.connect() as connection:
     row = connection.execute(text(
@@ -32,10 +29,11 @@ print(json.dumps(list(row)))
 """
 
 
-def _spawn(data_dir, start_at: float) -> subprocess.Popen:
+def _spawn(data_dir) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", JOIN_AND_REPORT, str(data_dir), str(start_at)],
+        [sys.executable, "-c", JOIN_AND_REPORT, str(data_dir)],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -44,8 +42,8 @@ def _spawn(data_dir, start_at: float) -> subprocess.Popen:
 
 @pytest.mark.slow
 def test_two_processes_starting_a_new_embedded_server_at_once_share_one_cluster(private_dir):
-    start_at = time.monotonic() + 1.5  # both interpreters are up by then
-    processes = [_spawn(private_dir, start_at) for _ in range(2)]
+    processes = [_spawn(private_dir) for _ in range(2)]
+    release_together(processes)
     outputs = [process.communicate(timeout=120) for process in processes]
     assert [process.returncode for process in processes] == [0, 0], outputs
     (first_cluster, _, first_database), (second_cluster, _, second_database) = (
@@ -64,7 +62,8 @@ def test_a_process_leaving_does_not_stop_the_server_for_the_one_still_using_it(p
         identity = "SELECT system_identifier::text, pg_postmaster_start_time()::text FROM pg_control_system()"
         with engine.connect() as connection:
             ours = list(connection.execute(text(identity)).one())
-        visitor = _spawn(private_dir, time.monotonic())
+        visitor = _spawn(private_dir)
+        release_together([visitor])
         stdout, stderr = visitor.communicate(timeout=120)
         assert visitor.returncode == 0, stderr
         assert json.loads(stdout)[:2] == ours  # the visitor joined our server

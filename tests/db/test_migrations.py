@@ -90,7 +90,9 @@ def test_two_processes_upgrading_at_once_both_succeed(fresh_database):
         "from tracpro.db.connection import make_engine; from tracpro.db.migrate import ensure_ready; "
         f"ensure_ready(make_engine({fresh_database!r}))"
     )
-    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     results = [(process.wait(timeout=120), process.stderr.read()) for process in processes]
     assert [code for code, _ in results] == [0, 0], results
     engine = make_engine(fresh_database)

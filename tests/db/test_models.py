@@ -94,7 +94,10 @@ def test_region_tree_keeps_children_when_a_parent_row_goes(db):
 
 def test_contacts_belong_to_several_reporter_groups_and_groups_to_many_contacts(db):
     org = f.OrgFactory()
-    teachers, farmers = f.ReporterGroupFactory(org=org, name="Teachers"), f.ReporterGroupFactory(org=org, name="Farmers")
+    teachers, farmers = (
+        f.ReporterGroupFactory(org=org, name="Teachers"),
+        f.ReporterGroupFactory(org=org, name="Farmers"),
+    )
     ann = f.ContactFactory(org=org, reporter_groups=[teachers, farmers])
     bob = f.ContactFactory(org=org, reporter_groups=[teachers])
     db.flush()

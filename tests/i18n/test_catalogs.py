@@ -133,7 +133,9 @@ def _untranslated_literals(path: Path) -> list[str]:
         for candidate in candidates:
             text = _words(candidate)
             if text is not None:
-                found.append(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{candidate.lineno}: {text!r}")
+                found.append(
+                    f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{candidate.lineno}: {text!r}"
+                )
     return found
 
 

@@ -23,7 +23,9 @@ def uganda(db):
     org = f.OrgFactory(name="Test")
     groups = {name: f.ContactGroupFactory(org=org, name=name, uuid=str(n))
               for n, name in enumerate(["Uganda", "Kampala", "Makerere", "Entebbe"], start=1)}
-    track_regions(db, org.id, [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2"), RegionChoice("4", "1")])
+    track_regions(
+        db, org.id, [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2"), RegionChoice("4", "1")]
+    )
     regions = {r.name: r for r in db.scalars(select(Region).where(Region.org_id == org.id))}
     return org, groups, regions
 
@@ -73,16 +75,30 @@ def test_valid_data_rebuilds_the_region_tree(db, uganda):
         (lambda o, r: None, "No data was provided."),
         (lambda o, r: "invalid", "Data must be valid JSON."),
         (lambda o, r: json.dumps("a string"), "Data must map each region id to (parent id, boundary id)."),
-        (lambda o, r: _tree(r, **{str(r["Entebbe"].id): [None]}), "All data values must be of the format (parent id, boundary id)."),
-        (lambda o, r: {k: v for k, v in _tree(r).items() if k != str(r["Entebbe"].id)},
-         "Data must map every active region of this org to its parent."),
-        (lambda o, r: _tree(r, **{"999999": [None, None]}), "Data must map every active region of this org to its parent."),
-        (lambda o, r: _tree(r, **{str(r["Entebbe"].id): [f.RegionFactory().id, None]}),
-         "A region's parent must be a region of the same org, or none."),
-        (lambda o, r: _tree(r, **{str(r["Entebbe"].id): [None, f.BoundaryFactory().id]}),
-         "A region's boundary must be a boundary of the same org, or none."),
-        (lambda o, r: _tree(r, **{str(r["Uganda"].id): [r["Makerere"].id, None]}),
-         "A region cannot be inside one of its own sub-regions."),
+        (
+            lambda o, r: _tree(r, **{str(r["Entebbe"].id): [None]}),
+            "All data values must be of the format (parent id, boundary id).",
+        ),
+        (
+            lambda o, r: {k: v for k, v in _tree(r).items() if k != str(r["Entebbe"].id)},
+            "Data must map every active region of this org to its parent.",
+        ),
+        (
+            lambda o, r: _tree(r, **{"999999": [None, None]}),
+            "Data must map every active region of this org to its parent.",
+        ),
+        (
+            lambda o, r: _tree(r, **{str(r["Entebbe"].id): [f.RegionFactory().id, None]}),
+            "A region's parent must be a region of the same org, or none.",
+        ),
+        (
+            lambda o, r: _tree(r, **{str(r["Entebbe"].id): [None, f.BoundaryFactory().id]}),
+            "A region's boundary must be a boundary of the same org, or none.",
+        ),
+        (
+            lambda o, r: _tree(r, **{str(r["Uganda"].id): [r["Makerere"].id, None]}),
+            "A region cannot be inside one of its own sub-regions.",
+        ),
     ],
 )
 def test_bad_region_tree_data_is_refused_with_a_reason_and_changes_nothing(db, uganda, make, message):
@@ -103,11 +119,19 @@ def _settings(**changes) -> OrgSettings:
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"language": "es"}, "language", "Default language must be one of the languages available for this organization."),
+        (
+            {"language": "es"},
+            "language",
+            "Default language must be one of the languages available for this organization.",
+        ),
         ({"timezone": "Mars/Olympus"}, "timezone", "Select a valid timezone."),
         ({"rapidpro_host": "app.rapidpro.io"}, "rapidpro_host", "Enter a valid URL, such as https://app.rapidpro.io."),
         ({"name": ""}, "name", "This field is required."),
-        ({"logo": b"x" * 10, "logo_content_type": "application/pdf"}, "logo", "The logo must be a PNG, JPEG, SVG or WebP image."),
+        (
+            {"logo": b"x" * 10, "logo_content_type": "application/pdf"},
+            "logo",
+            "The logo must be a PNG, JPEG, SVG or WebP image.",
+        ),
     ],
 )
 def test_org_settings_are_checked(db, changes, field, message):

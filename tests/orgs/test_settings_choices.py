@@ -79,7 +79,13 @@ def test_the_region_tree_is_depth_first_with_boundaries_and_active_contacts(db, 
 def test_group_choices_leave_out_system_and_removed_groups(db, uganda):
     org, _, _ = uganda
     f.ContactGroupFactory(org=org, name="Gone", is_active=False)
-    assert [group.name for group in group_choices(db, org.id)] == ["Entebbe", "Kampala", "Makerere", "Teachers", "Uganda"]
+    assert [group.name for group in group_choices(db, org.id)] == [
+        "Entebbe",
+        "Kampala",
+        "Makerere",
+        "Teachers",
+        "Uganda",
+    ]
 
 
 def test_reporter_groups_count_their_active_contacts(db, uganda):
@@ -142,9 +148,15 @@ def test_a_region_of_another_org_cannot_be_stopped(db, uganda):
     assert db.get(Region, other.id).is_active
 
 
-@pytest.mark.parametrize(("content", "content_type"), [
-    (b"not a png", "image/png"), (b"GIF89a", "image/jpeg"), (b"RIFF0000AVI ", "image/webp"), (b"<html>", "image/svg+xml"),
-])
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"not a png", "image/png"),
+        (b"GIF89a", "image/jpeg"),
+        (b"RIFF0000AVI ", "image/webp"),
+        (b"<html>", "image/svg+xml"),
+    ],
+)
 def test_a_logo_must_be_the_image_it_claims_to_be(db, content, content_type):
     org = f.OrgFactory()
     settings = OrgSettings("Org", "UTC", "en", ("en",), "", None, "use_last", logo=content,

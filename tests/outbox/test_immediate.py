@@ -31,7 +31,9 @@ def _closed_port() -> int:
 def test_accepted_and_refused_actions_are_settled_at_once(db, simulator):
     org = f.OrgFactory(rapidpro_host=simulator.url, rapidpro_token=TOKEN)
     contact = next(c for c in simulator.dataset.iter_contacts() if c["status"] == "active" and c["urns"])
-    accepted = f.OutboxActionFactory(org=org, kind="send_broadcast", payload={"text": "Hi", "contacts": [contact["uuid"]]})
+    accepted = f.OutboxActionFactory(
+        org=org, kind="send_broadcast", payload={"text": "Hi", "contacts": [contact["uuid"]]}
+    )
     refused = f.OutboxActionFactory(org=org, kind="send_broadcast", payload={"text": "", "contacts": [contact["uuid"]]})
     db.flush()
     statuses = try_now(org.id, [accepted.id, refused.id], f.NOW)

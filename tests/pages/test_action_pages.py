@@ -133,8 +133,9 @@ def test_a_supervisor_starts_a_poll_only_in_their_regions_and_the_new_date_opens
     pollrun = db.scalars(select(PollRun).where(PollRun.pollrun_type == PollRunType.PROPAGATED)).one()
     assert pollrun.region_id == world.regions["North"] and pollrun.poll_id == world.poll_id
     (action,) = _actions(db, "start_flow")
-    assert set(action.payload["contacts"]) == _uuids(db, world.contacts["Nina North"],
-                                                     world.contacts["Gilbert Gicumbi"], world.contacts["Nobody Grouped"])
+    assert set(action.payload["contacts"]) == _uuids(
+        db, world.contacts["Nina North"], world.contacts["Gilbert Gicumbi"], world.contacts["Nobody Grouped"]
+    )
     # The new poll date is open, waiting for its first responses.
     assert app.title[0].value.startswith("Attendance")
     text = shown_text(app)

@@ -5,21 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from sqlalchemy import make_url
 
 from tests.conftest import ROOT
 from tests.pages.conftest import COOKIE_KEY
+from tests.start_together import READY_THEN_WAIT, release_together
 
-# Waits for a common start time (on the monotonic clock: on Linux one clock for every process).
-RENDER_APP = """
-import sys, time
+# Once the other is ready too, renders the app.
+RENDER_APP = f"""
 from streamlit.testing.v1 import AppTest
-start_at = float(sys.argv[1])
-while time.monotonic() < start_at:
-    time.sleep(0.001)
+{READY_THEN_WAIT}
 app = AppTest.from_file("app.py", default_timeout=120).run()
 assert not app.exception, app.exception
 assert not app.error, [error.value for error in app.error]
@@ -34,18 +31,19 @@ def test_two_apps_starting_together_on_a_fresh_embedded_database(private_dir):
     environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}
     environment["TRACPRO_DATA_DIR"] = str(private_dir)
     environment["TRACPRO_COOKIE_KEY"] = COOKIE_KEY
-    start_at = time.monotonic() + 2
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", RENDER_APP, str(start_at)],
+            [sys.executable, "-c", RENDER_APP],
             cwd=ROOT,
             env=environment,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
+    release_together(processes)
     outputs = [process.communicate(timeout=180) for process in processes]
     assert [process.returncode for process in processes] == [0, 0], outputs
     urls = [stdout.strip().splitlines()[-1] for stdout, _ in outputs]

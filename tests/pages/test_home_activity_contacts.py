@@ -78,7 +78,10 @@ def test_a_contacts_page_links_their_responses_and_lists_the_messages_sent_to_th
     assert details["Language"] == "English"
     responses = app.dataframe[1].value
     assert responses["Date"][0].startswith(f"pollrun?pollrun={world.today_id}#")
-    assert responses["Answers"][0] == "1. How many came?: 3 · 2. Was the school open?: Yes · 3. Anything else?: rain in the north"
+    assert (
+        responses["Answers"][0]
+        == "1. How many came?: 3 · 2. Was the school open?: Yes · 3. Anything else?: rain in the north"
+    )
     messages = open_page(SUPERVISOR, "pages/contact.py", contact=world.contacts["Nina North"], tab="messages")
     table = messages.dataframe[1].value
     assert table["Text"].tolist() == ["Thank you, North!"]

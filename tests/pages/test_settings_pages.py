@@ -39,7 +39,12 @@ def _png() -> bytes:
 
 
 PNG = _png()
-ORGANIZATION, POLLS, REGIONS, SYNC = "pages/organization.py", "pages/poll_settings.py", "pages/regions.py", "pages/sync.py"
+ORGANIZATION, POLLS, REGIONS, SYNC = (
+    "pages/organization.py",
+    "pages/poll_settings.py",
+    "pages/regions.py",
+    "pages/sync.py",
+)
 
 
 @pytest.fixture
@@ -216,7 +221,11 @@ def test_editing_a_poll_keeps_custom_names_and_shows_rapidpros(db, org):
     assert (poll.custom_name, poll.rapidpro_name) == ("Water access", "Water Survey")
     assert db.get(Question, taps.id).custom_name == "Taps at home"
     comments = db.get(Question, comments.id)
-    assert (comments.question_type, comments.type_is_custom, comments.is_active) == (QuestionType.CATEGORICAL, True, False)
+    assert (comments.question_type, comments.type_is_custom, comments.is_active) == (
+        QuestionType.CATEGORICAL,
+        True,
+        False,
+    )
     assert app.text_input(key=f"{form}.name").value == "Water access"
     assert "RapidPro name: Water Survey" in shown_text(app)
 
@@ -325,7 +334,9 @@ def test_fetch_older_runs_needs_whole_days(db, org):
     assert db.scalars(select(SyncRequest).where(SyncRequest.org_id == org.id)).all() == []
     app.text_input(key="fetch_runs.days").input("30")
     app.button(key="fetch_runs.submit").click().run()
-    assert app.success[0].value == "A sync with the runs of the last 30 days has been requested. Its progress shows below."
+    assert (
+        app.success[0].value == "A sync with the runs of the last 30 days has been requested. Its progress shows below."
+    )
     assert db.scalars(select(SyncRequest.days).where(SyncRequest.org_id == org.id)).all() == [30]
 
 
@@ -346,5 +357,7 @@ def test_a_finished_request_shows_its_outcome_and_the_page_stops_refreshing(db, 
     db.flush()
     app = _open(SYNC)
     table = app.dataframe[0].value
-    assert table[["Older runs (days)", "Status", "Outcome"]].values.tolist() == [[7, "Done", "Synced: 12 contacts created."]]
+    assert table[["Older runs (days)", "Status", "Outcome"]].values.tolist() == [
+        [7, "Done", "Synced: 12 contacts created."]
+    ]
     assert "refreshes every" not in shown_text(app)

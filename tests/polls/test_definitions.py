@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import SHARED
 from tracpro.db.models.polls import QuestionType
-from tracpro.polls.definitions import flow_uuid, questions_of
+from tracpro.polls.definitions import FlowResult, flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
 
 FIXTURES = SHARED / "rapidpro-fixtures"
@@ -21,7 +21,7 @@ def _flow(file_name: str, name: str) -> dict:
 
 def _summary(flow: dict) -> dict:
     return {
-        question.key: (guess_question_type(question.rules), question.categories)
+        question.key: (guess_question_type(question.rules, question.categories), question.categories)
         for question in questions_of(flow)
     }
 
@@ -80,3 +80,115 @@ def test_legacy_contains_tests_make_categorical_questions(file_name):
     assert questions, "every legacy fixture has at least one question"
     for question in questions:
         assert question.key and question.categories
+
+
+def _node(uuid: str, actions: list[dict], router: dict | None = None) -> dict:
+    return {"uuid": uuid, "actions": actions, "exits": [], **({"router": router} if router else {})}
+
+
+def _switch(operand: str, cases: list[tuple[str, list[str], str]], default: str, result_name: str = "") -> dict:
+    names = [*dict.fromkeys(category for _, _, category in cases), default]
+    uuids = {name: f"cat-{name}" for name in names}
+    return {
+        "type": "switch", "operand": operand, "result_name": result_name,
+        "cases": [{"uuid": f"case-{n}", "type": kind, "arguments": arguments, "category_uuid": uuids[category]}
+                  for n, (kind, arguments, category) in enumerate(cases)],
+        "categories": [{"uuid": uuids[name], "name": name, "exit_uuid": f"exit-{name}"} for name in names],
+        "default_category_uuid": uuids[default],
+    }
+
+
+# A flow saving results every way RapidPro's editor can (spec 14.2: ticket and airtime actions
+# still carry their result; 14.3 moved it to the router, as the airtime node here shows).
+SAVING_EVERY_WAY = {
+    "uuid": "f0000000-0000-4000-8000-000000000001", "name": "Every way", "spec_version": "14.2.0",
+    "language": "eng", "type": "messaging",
+    "nodes": [
+        _node("n-gender", [{"uuid": "a1", "type": "set_run_result", "name": "Gender", "value": "@input.text",
+                            "category": "Male"}]),
+        _node("n-score", [{"uuid": "a2", "type": "set_run_result", "name": "Score", "value": "5"}]),
+        _node("n-lookup", [{"uuid": "a3", "type": "call_webhook", "method": "GET", "url": "http://x",
+                            "result_name": "Lookup"}],
+              _switch("@results.lookup.category", [("has_only_text", ["Success"], "Success")], "Failure")),
+        _node("n-intent", [{"uuid": "a4", "type": "call_classifier", "input": "@input.text",
+                            "result_name": "Intent", "classifier": {"uuid": "c1", "name": "Booker"}}],
+              _switch("@results.intent", [("has_intent", ["book", "0.9"], "Book")], "Other")),
+        _node("n-ticket", [{"uuid": "a5", "type": "open_ticket", "result_name": "Ticket"}],
+              _switch("@results.ticket", [("has_text", [], "Success")], "Failure")),
+        _node("n-airtime", [{"uuid": "a6", "type": "transfer_airtime", "amounts": {"RWF": 500}}],
+              _switch("@locals._new_transfer", [("has_text", [], "Success")], "Failure", "Airtime")),
+        _node("n-rating", [], _switch("@input.text", [("has_number_between", ["1", "5"], "1 - 5")], "Other",
+                                      "Rating")),
+    ],
+}
+
+
+def test_results_saved_by_actions_are_questions_too():
+    summary = _summary(SAVING_EVERY_WAY)
+    assert summary == {
+        "gender": (QuestionType.CATEGORICAL, ["Male"]),
+        "score": (QuestionType.OPEN, []),
+        "lookup": (QuestionType.CATEGORICAL, ["Success", "Failure"]),
+        "intent": (QuestionType.CATEGORICAL, ["Success", "Skipped", "Failure"]),
+        "ticket": (QuestionType.CATEGORICAL, ["Success", "Failure"]),
+        "airtime": (QuestionType.CATEGORICAL, ["Success", "Failure"]),
+        "rating": (QuestionType.NUMERIC, ["1 - 5", "Other"]),
+    }
+    questions = {question.key: question for question in questions_of(SAVING_EVERY_WAY)}
+    assert questions["lookup"].node_uuids == ["n-lookup"]
+    assert [question.order for question in questions.values()] == list(range(1, 8))
+
+
+def test_a_result_saved_twice_is_one_question_with_both_nodes_and_categories():
+    flow = {"uuid": "f2", "nodes": [
+        _node("n1", [{"uuid": "a1", "type": "set_run_result", "name": "Status", "value": "ok", "category": "Good"}]),
+        _node("n2", [], _switch("@input.text", [("has_any_word", ["bad"], "Bad")], "Other", "status")),
+    ]}
+    (status,) = questions_of(flow)
+    assert (status.key, status.name, status.categories, status.node_uuids) == (
+        "status", "Status", ["Good", "Bad", "Other"], ["n1", "n2"]
+    )
+
+
+NON_ASCII = {"uuid": "f3", "nodes": [
+    _node("n-q", [], _switch("@input.text", [], "All Responses", "Question ١")),
+    _node("n-age", [], _switch("@input.text", [("has_number", [], "Number")], "Other", "Age²")),
+    _node("n-years", [], _switch("@input.text", [], "All Responses", "Age (years)")),
+]}
+
+
+def test_keys_are_the_ones_rapidpro_lists_for_the_flow():
+    listed = [
+        FlowResult("question_", "Question ١", ["All Responses"], ["n-q"]),
+        FlowResult("age_", "Age²", ["Number", "Other"], ["n-age"]),
+        # A key unlike our own snakifying (another engine version, say) is still RapidPro's.
+        FlowResult("age_in_years", "Age in years", ["All Responses"], ["n-years"]),
+        # A result RapidPro lists that the definition does not show is still a question.
+        FlowResult("district", "District", ["Kigali", "Other"], ["n-elsewhere"]),
+    ]
+    questions = questions_of(NON_ASCII, listed)
+    assert [(q.key, q.name) for q in questions] == [
+        ("question_", "Question ١"), ("age_", "Age²"), ("age_in_years", "Age (years)"), ("district", "District"),
+    ]
+    assert questions[-1].categories == ["Kigali", "Other"]
+
+
+def test_without_listed_results_keys_are_snakified_as_the_flow_engine_does():
+    assert [question.key for question in questions_of(NON_ASCII)] == ["question_", "age_", "age_years_"]
+
+
+def test_legacy_categories_and_tests_are_read_in_the_flows_base_language():
+    flow = _flow("server_flow_legacy_type_flow_number_date_state.json", "Type Flow")
+    flow = {**flow, "base_language": "fre"}
+    assert _summary(flow)["district"][1] == ["le district", "Other"]  # "base" where "fre" has none
+    assert _summary(flow)["ward"][1] == ["ward", "Other"]
+
+    legacy = {"base_language": "fra", "metadata": {"uuid": "f4"}, "rule_sets": [{
+        "uuid": "rs1", "label": "Eau", "ruleset_type": "wait_message", "rules": [
+            {"category": {"eng": "Yes", "fra": "Oui"}, "test": {"type": "contains_any",
+                                                                 "test": {"eng": "yes y", "fra": "oui o"}}},
+            {"category": {"eng": "Other", "fra": "Autre"}, "test": {"type": "true"}},
+        ]}]}
+    (question,) = questions_of(legacy)
+    assert question.categories == ["Oui", "Autre"]
+    assert question.rules == [{"category": "Oui", "test": {"type": "has_any_word", "arguments": ["oui o"]}}]

@@ -77,6 +77,20 @@ def test_category_names(category, expected):
 
 
 @pytest.mark.parametrize(
+    "category, language, expected",
+    [
+        ({"eng": "Yes", "fra": "Oui"}, "fra", "Oui"),
+        ({"base": "Yes", "fra": "Oui"}, "fra", "Oui"),
+        ({"base": "Yes", "fra": "Oui"}, "kin", "Yes"),
+        ({"eng": "Yes", "fra": "Oui"}, "kin", "Yes"),
+        ("Yes", "fra", "Yes"),
+    ],
+)
+def test_legacy_categories_are_named_in_the_flows_base_language(category, language, expected):
+    assert category_name(category, language) == expected
+
+
+@pytest.mark.parametrize(
     "rule_categories, answer_categories, expected",
     [
         ([], [], ["Other"]),
@@ -111,6 +125,20 @@ def test_question_type_guess(kinds, expected):
     assert guess_question_type([{"category": "x", "test": _test(kind)} for kind in kinds]) == expected
 
 
+@pytest.mark.parametrize(
+    "categories, expected",
+    [
+        (["Success", "Failure"], QuestionType.CATEGORICAL),  # a webhook's result
+        (["Male"], QuestionType.CATEGORICAL),  # a saved result with a category
+        ([], QuestionType.OPEN),  # a saved result without one
+        (["All Responses"], QuestionType.OPEN),
+        (["All Responses", "No Response"], QuestionType.OPEN),
+    ],
+)
+def test_a_result_without_tests_is_categorical_by_its_own_categories(categories, expected):
+    assert guess_question_type([], categories) == expected
+
+
 def test_an_average_between_ranges_is_other_unless_ranges_overlap():
     gappy = [
         {"category": "zero", "test": _test("has_number_eq", "0")},
@@ -140,7 +168,33 @@ def test_answer_categories(given, stored):
 
 
 @pytest.mark.parametrize(
-    "name, key", [("Age", "age"), ("Result 1", "result_1"), ("Age (years)", "age_years_"), (" Has Water ", "has_water")]
+    "name, key",
+    [
+        ("Age", "age"),
+        ("Result 1", "result_1"),
+        ("Age (years)", "age_years_"),
+        (" Has Water ", "has_water"),
+        # goflow's own cases (utils/text_test.go TestSnakify).
+        ("Hello World", "hello_world"),
+        ("hello_world", "hello_world"),
+        ("hello-world", "hello_world"),
+        ("_Hello World", "_hello_world"),
+        ("   Hello World    ", "hello_world"),
+        ("hi😀😃😄😁there", "hi_there"),
+        ("昨夜のコ", "昨夜のコ"),
+        ("this@isn't@email", "this_isn_t_email"),
+        # Letters of any script stay; only ASCII digits do (Go's \d), so other digits and
+        # superscripts are separators, where Python's \w would keep them.
+        ("Question ١", "question_"),
+        ("Age²", "age_"),
+        ("Ваш возраст", "ваш_возраст"),
+        ("Água 2", "água_2"),
+        ("कितने बच्चे", "क_तन_बच_च_"),  # combining vowel signs are marks, not letters
+        # Lowercased one character at a time, as Go does.
+        ("İzmir", "izmir"),
+        ("ΟΔΟΣ", "οδοσ"),
+        ("\x1cAge", "_age"),  # not whitespace to Go's TrimSpace
+    ],
 )
-def test_result_keys_are_rapidpro_snakified_names(name, key):
+def test_result_keys_are_the_flow_engines_snakified_names(name, key):
     assert snakify(name) == key

@@ -24,7 +24,9 @@ def build_chart_world(db) -> ChartWorld:
     org = f.OrgFactory()
     beta, acme = f.RegionFactory(org=org, name="Beta"), f.RegionFactory(org=org, name="Acme")
     poll = f.PollFactory(org=org)
-    q1 = f.QuestionFactory(poll=poll, key="q1", rapidpro_name="How many?", question_type=QuestionType.CATEGORICAL, order=1)
+    q1 = f.QuestionFactory(
+        poll=poll, key="q1", rapidpro_name="How many?", question_type=QuestionType.CATEGORICAL, order=1
+    )
     q2 = f.QuestionFactory(poll=poll, key="q2", rapidpro_name="How is the weather?", question_type=QuestionType.OPEN,
                            order=2)
     q3 = f.QuestionFactory(poll=poll, key="q3", rapidpro_name="Number of sheep", question_type=QuestionType.NUMERIC,

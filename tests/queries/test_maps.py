@@ -181,7 +181,9 @@ def test_each_region_holds_what_its_subtree_answered_on_random_data(db, seed):
             _, words = _map_reference(db, scope, choice, pollrun, drawn)
             for region in categorical.regions:
                 counts = words.get(region.region_id, Counter())
-                best = min(counts.items(), key=lambda item: (-item[1], natural_sort_key(item[0])))[0] if counts else None
+                best = (
+                    min(counts.items(), key=lambda item: (-item[1], natural_sort_key(item[0])))[0] if counts else None
+                )
                 assert (region.answers, region.category) == (sum(counts.values()), best), region.name
             extra = sorted({word for counts in words.values() for word in counts} - {"yes", "no"}, key=natural_sort_key)
             assert categorical.categories == ("yes", "no", *extra, "Other")  # the legend: rules, then the rest

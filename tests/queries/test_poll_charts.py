@@ -79,7 +79,9 @@ def test_open_answers_in_arabic_script_make_words_too(db, world):
     from tracpro.db import models
 
     pollrun = db.get(models.PollRun, world.pollrun_id)
-    region = db.scalars(__import__("sqlalchemy").select(models.Region).where(models.Region.org_id == world.org_id)).first()
+    region = db.scalars(
+        __import__("sqlalchemy").select(models.Region).where(models.Region.org_id == world.org_id)
+    ).first()
     contact = f.ContactFactory(org_id=world.org_id, org=None, region=region, language="ara")
     response = f.ResponseFactory(org_id=world.org_id, pollrun=pollrun, contact=contact)
     f.AnswerFactory(response=response, question=db.get(models.Question, world.questions["q2"]),

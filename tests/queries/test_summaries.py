@@ -70,7 +70,9 @@ def _random_org(db, seed: int):
             dropped = latest and contact.region in (south, huye)
             status = ResponseStatus.EMPTY if dropped and rng.random() < 0.8 else rng.choice(STATUSES)
             created = pollrun.conducted_on + timedelta(minutes=rng.randint(0, 36 * 60))
-            updated = created if status == ResponseStatus.EMPTY else created + timedelta(minutes=rng.randint(0, 30 * 60))
+            updated = (
+                created if status == ResponseStatus.EMPTY else created + timedelta(minutes=rng.randint(0, 30 * 60))
+            )
             f.ResponseFactory(pollrun=pollrun, contact=contact, status=status, is_active=rng.random() < 0.9,
                               created_on=created, updated_on=updated)
     db.flush()

@@ -130,27 +130,47 @@ def build_world(db: Session, now: datetime = f.NOW, timezone: str = "Africa/Kiga
     visits = f.QuestionFactory(poll=poll, key="visits", question_type=QuestionType.NUMERIC, order=4)
     questions = [numeric, choice, open_, visits]
     universal = _pollrun(poll, now, zone)
-    north_contact, _ = _person(org, north, "Nina North", teachers, universal, questions, ["3", "yes", "rain in north", "2"])
-    _person(org, gicumbi, "Gilbert Gicumbi", teachers, universal, questions, ["4", "no", "sun", "1"], ResponseStatus.PARTIAL)
-    south_contact, _ = _person(org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms", "5"])
-    _person(org, south, "Sue South", teachers, universal, questions, ["7", "yes", "south wind", "6"], ResponseStatus.EMPTY)
+    north_contact, _ = _person(
+        org, north, "Nina North", teachers, universal, questions, ["3", "yes", "rain in north", "2"]
+    )
+    _person(
+        org, gicumbi, "Gilbert Gicumbi", teachers, universal, questions, ["4", "no", "sun", "1"], ResponseStatus.PARTIAL
+    )
+    south_contact, _ = _person(
+        org, south, "Sam South", teachers, universal, questions, ["9", "no", "south storms", "5"]
+    )
+    _person(
+        org, south, "Sue South", teachers, universal, questions, ["7", "yes", "south wind", "6"], ResponseStatus.EMPTY
+    )
     regionals = {}
     for region in (north, south):
-        regional = regionals[region.name] = _pollrun(poll, now - timedelta(days=1), zone, region=region,
-                                                     pollrun_type=PollRunType.REGIONAL)
+        regional = regionals[region.name] = _pollrun(
+            poll, now - timedelta(days=1), zone, region=region, pollrun_type=PollRunType.REGIONAL
+        )
         member = f.ContactFactory(org=org, region=region, name=f"{region.name} member", reporter_groups=[teachers],
                                   created_on=now, modified_on=now)
         f.ResponseFactory(org_id=org.id, pollrun=regional, contact=member, created_on=now, updated_on=now)
-        f.MessageFactory(org=org, region_id=region.id, pollrun_id=regional.id, text=f"Thanks {region.name}", recipients=[member])
+        f.MessageFactory(
+            org=org, region_id=region.id, pollrun_id=regional.id, text=f"Thanks {region.name}", recipients=[member]
+        )
     _weekly_check(org, north, south, now, zone)
     # A message an admin sent to every region's participants of the universal pollrun.
     south_members = [c for c in org_contacts(db, org.id) if c.region_id == south.id]
-    f.MessageFactory(org=org, region_id=None, pollrun_id=universal.id, text="Thanks everyone",
-                     recipients=[north_contact, *south_members])
+    f.MessageFactory(
+        org=org,
+        region_id=None,
+        pollrun_id=universal.id,
+        text="Thanks everyone",
+        recipients=[north_contact, *south_members],
+    )
     supervisor = f.UserFactory(name="Nora Supervisor")
     admin = f.UserFactory(name="Ada Admin")
-    f.OutboxActionFactory(org=org, created_by_id=supervisor.id, kind="start_flow",
-                          payload={"flow": poll.flow_uuid, "contacts": [north_contact.uuid], "pollrun_id": universal.id})
+    f.OutboxActionFactory(
+        org=org,
+        created_by_id=supervisor.id,
+        kind="start_flow",
+        payload={"flow": poll.flow_uuid, "contacts": [north_contact.uuid], "pollrun_id": universal.id},
+    )
     f.OutboxActionFactory(org=org, created_by_id=admin.id, kind="delete_contact",
                           payload={"contact_id": south_contact.id, "uuid": south_contact.uuid, "name": "Sam South"})
     today = now.astimezone(zone).date()

@@ -10,7 +10,7 @@ import pytest
 import requests
 from temba_client.v2 import TembaClient
 
-from tests.clock import ticking_from
+from tests.clock import TickingClock, ticking_from
 from tracpro.simulator import Simulator
 
 ANCHOR = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
@@ -28,11 +28,17 @@ def sim():
 
 
 @pytest.fixture
-def wsim():
+def wclock() -> TickingClock:
+    """The writing simulator's clock, which starts the morning after its dataset's anchor."""
+    return ticking_from(SERVING_FROM)
+
+
+@pytest.fixture
+def wsim(wclock):
     """A fresh demo simulator for tests that write (fast time: 600 simulated s per real s), on a
-    clock of its own that starts the morning after its dataset's anchor."""
+    clock of its own (wclock)."""
     with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, time_scale=600.0, response_rate=0.8,
-                   clock=ticking_from(SERVING_FROM)) as s:
+                   clock=wclock) as s:
         yield s
 
 

@@ -54,7 +54,7 @@ def test_same_seed_same_bytes_other_seed_other_data(sim):
     with Simulator(tier="demo", seed=7, token=TOKEN, anchor=ANCHOR) as twin:
         assert _first_pages(twin.url) == _first_pages(sim.url)
     with Simulator(tier="demo", seed=8, token=TOKEN, anchor=ANCHOR) as other:
-        assert all(a != b for a, b in zip(_first_pages(other.url)[:6], _first_pages(sim.url)[:6]))
+        assert all(a != b for a, b in zip(_first_pages(other.url)[:6], _first_pages(sim.url)[:6], strict=True))
 
 
 def test_run_special_cases(sim, all_runs):
@@ -102,7 +102,9 @@ def test_contact_special_cases(sim, all_runs):
     assert sum(len(r) == 1 for r in in_regions) > 0.8 * len(contacts)
     assert any(len(r) == 2 for r in in_regions), "a few contacts in two region groups"
     assert any(len(r) == 1 and r[0] not in leaves for r in in_regions), "some in a parent-level region only"
-    assert any(not r and c["status"] == "active" for r, c in zip(in_regions, contacts)), "a few in no region"
+    assert any(not r and c["status"] == "active" for r, c in zip(in_regions, contacts, strict=True)), (
+        "a few in no region"
+    )
     reporters = set(ds.reporter_group_uuids)
     assert max(sum(g["uuid"] in reporters for g in c["groups"]) for c in contacts) >= 2
     statuses = collections.Counter(c["status"] for c in contacts)
@@ -162,7 +164,7 @@ def test_boundaries_tile_like_a_map(sim):
             if inside:
                 assert point_in_multipolygon(parent, x, y)
     plan = {p[3]: p for p in sim.dataset.region_plan}
-    for osm_id, (group_uuid, name, parent_uuid, _, level) in plan.items():
+    for osm_id, (_group_uuid, name, parent_uuid, _, level) in plan.items():
         b = by_osm[osm_id]
         assert b["name"] == name and b["level"] == level
         if parent_uuid:

@@ -41,14 +41,15 @@ class SyncedDatabase:
         return subprocess.run(self.command(*arguments), cwd=ROOT, env=self.environment(**environment),
                               capture_output=True, text=True, timeout=timeout)
 
-    def start_sync_job(self, *arguments: str, **environment: str) -> subprocess.Popen:
-        return subprocess.Popen(self.command(*arguments), cwd=ROOT, env=self.environment(**environment),
+    def start_sync_job(self, *arguments: str, quiet: bool = True, **environment: str) -> subprocess.Popen:
+        """The job started, not waited for; `quiet=False` for its log line per resource on stderr."""
+        return subprocess.Popen(self.command(*arguments, quiet=quiet), cwd=ROOT, env=self.environment(**environment),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 preexec_fn=_interruptible)
 
     @staticmethod
-    def command(*arguments: str) -> list[str]:
-        return [sys.executable, "sync_job.py", "--quiet", *arguments]
+    def command(*arguments: str, quiet: bool = True) -> list[str]:
+        return [sys.executable, "sync_job.py", *(["--quiet"] if quiet else []), *arguments]
 
     def environment(self, **extra: str) -> dict[str, str]:
         environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}

@@ -15,6 +15,7 @@ from typing import Any
 from temba_client.v2 import types
 
 from tracpro.rapidpro import IncompleteListing, Page, Unreachable
+from tracpro.rapidpro.client import Message
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -25,7 +26,7 @@ _TYPES = {
     "contacts": types.Contact,
     "flows": types.Flow,
     "runs": types.Run,
-    "messages": types.Message,
+    "messages": Message,
     "broadcasts": types.Broadcast,
     "flow_starts": types.FlowStart,
 }
@@ -134,6 +135,9 @@ class FakeRapidPro:
             items = [item for item in items if item.get("uuid") == filters["uuid"]]
         if resource == "runs" and filters.get("flow"):
             items = [item for item in items if item["flow"]["uuid"] == filters["flow"]]
+        if resource == "contacts" and filters.get("group"):
+            # RapidPro's group filter: the group's uuid, or its exact name.
+            items = [item for item in items if any(filters["group"] in (g["uuid"], g["name"]) for g in item["groups"])]
         stamp = "created_on" if resource == "messages" else "modified_on"
         if filters.get("after") is not None:
             items = [item for item in items if item[stamp] >= iso(filters["after"])]

@@ -20,6 +20,7 @@ def _run(*arguments: str, database_url: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.end_to_end
 @pytest.mark.parametrize(
     "arguments, message",
     [(["--days", "0"], "--days must be a whole number of days, 1 or more"),
@@ -32,12 +33,14 @@ def test_bad_options_are_refused_with_a_sentence(arguments, message, database_ur
     assert message in result.stderr
 
 
+@pytest.mark.end_to_end
 def test_an_unknown_org_is_exit_code_2(fresh_database):
     result = _run("--org", "nowhere", database_url=fresh_database)
     assert result.returncode == 2
     assert result.stderr.strip() == "sync_job: there is no org with the slug 'nowhere'."
 
 
+@pytest.mark.end_to_end
 def test_with_no_org_set_up_there_is_nothing_to_do(fresh_database):
     result = _run(database_url=fresh_database)
     assert (result.returncode, result.stdout.strip()) == (0, "No active org has a RapidPro token yet: nothing to sync.")

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.sync.fake_rapidpro import definition, flow
-from tracpro.db.models import Poll, Question, QuestionType
+from tests.sync.fake_rapidpro import T0, contact, definition, flow, run
+from tracpro.db.models import Answer, Poll, Question, QuestionType
 from tracpro.orgs.tracking import set_active_polls
 from tracpro.sync.flows import sync_flows
+from tracpro.sync.runs import sync_runs
 
 
 def _polls(db, org) -> dict[str, Poll]:
@@ -90,3 +91,43 @@ def test_questions_follow_the_definition_of_each_active_poll(db, org, rapidpro, 
     assert {q.key: q.updated_at for q in db.scalars(select(Question).where(Question.org_id == org.id))} == {
         key: question.updated_at for key, question in questions.items()
     }
+
+
+def test_results_saved_by_actions_and_non_ascii_names_keep_their_answers(db, org, rapidpro, make_context):
+    # As RapidPro serves it: flows.json lists the flow's results with the keys its engine made,
+    # which the runs' values carry ("Question ١" is question_, "Age²" is age_).
+    poll_flow = flow("Survey", uuid="F-010", results=[
+        {"key": "question_", "name": "Question ١", "categories": ["All Responses"], "node_uuids": ["N-1"]},
+        {"key": "age_", "name": "Age²", "categories": ["Number", "Other"], "node_uuids": ["N-2"]},
+        {"key": "score", "name": "Score", "categories": ["High"], "node_uuids": ["N-3"]},
+    ])
+    rapidpro.data["flows"] = [poll_flow]
+    sync_flows(make_context())
+    set_active_polls(db, org.id, ["F-010"])
+    rapidpro.definitions = {"F-010": {"uuid": "F-010", "name": "Survey", "spec_version": "14.4.1", "nodes": [
+        {"uuid": "N-1", "actions": [], "exits": [], "router": {
+            "type": "switch", "operand": "@input.text", "result_name": "Question ١", "cases": [],
+            "categories": [{"uuid": "C-1", "name": "All Responses", "exit_uuid": "E-1"}],
+            "default_category_uuid": "C-1"}},
+        {"uuid": "N-2", "actions": [], "exits": [], "router": {
+            "type": "switch", "operand": "@input.text", "result_name": "Age²",
+            "cases": [{"uuid": "K-2", "type": "has_number", "arguments": [], "category_uuid": "C-2"}],
+            "categories": [{"uuid": "C-2", "name": "Number", "exit_uuid": "E-2"},
+                           {"uuid": "C-3", "name": "Other", "exit_uuid": "E-3"}],
+            "default_category_uuid": "C-3"}},
+        {"uuid": "N-3", "actions": [{"uuid": "A-3", "type": "set_run_result", "name": "Score", "value": "9",
+                                     "category": "High"}], "exits": []},
+    ]}}
+    sync_flows(make_context())
+    db.expire_all()
+    questions = {q.key: q for q in db.scalars(select(Question).where(Question.org_id == org.id))}
+    assert sorted(questions) == ["age_", "question_", "score"]
+    assert questions["score"].question_type == QuestionType.CATEGORICAL
+
+    ann = contact("Ann", [])
+    rapidpro.data["runs"] = [run(poll_flow, ann, {"question_": ("hello", None, T0), "age_": ("12", "Number", T0),
+                                                  "score": ("9", "High", T0)})]
+    sync_runs(make_context())
+    db.expire_all()
+    answers = dict(db.execute(select(Question.key, Answer.value).join(Answer.question)).all())
+    assert answers == {"question_": "hello", "age_": "12", "score": "9"}

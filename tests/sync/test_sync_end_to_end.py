@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import signal
-import time
 from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,14 +11,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
+from tests.process_output import OutputLines
 from tests.sync.canonical import canonical_dump, differences
 from tests.sync.end_to_end import database_with_org
+from tests.waiting import wait_until
 from tracpro.polls.rules import answer_category
 from tracpro.simulator import Simulator
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.end_to_end]
 
 TOKEN = "e2e-secret-token"
+RESOURCE_DONE = "sync org=demo resource="  # the log line the job ends each resource with
+# A first sync ends fields, groups, boundaries, contacts, deleted contacts, flows, questions and the
+# five demo polls' runs before the summaries, the inbox and the outbox.
+RESOURCES = 12
 
 
 @pytest.fixture(scope="module")
@@ -135,18 +140,43 @@ def test_a_second_sync_with_nothing_new_changes_nothing(synced):
 def test_the_sync_refreshes_the_summaries_home_and_activity_read(synced):
     database, _, _ = synced
     demo = "JOIN orgs o ON o.id = r.org_id AND o.slug = 'demo'"
-    counted = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
-                                       "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL")
+    counted = _scalar(
+        database.engine,
+        f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
+        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL",
+    )
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM pollrun_region_counts r {demo}") == counted > 0
     started = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} WHERE r.is_active")
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM started_days r {demo}") == started
-    answered = _scalar(database.engine, f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
-                                        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL "
-                                        "AND r.status <> 'empty'")
+    answered = _scalar(
+        database.engine,
+        f"SELECT count(*) FROM responses r {demo} JOIN contacts c ON c.id = r.contact_id "
+        "WHERE r.is_active AND c.is_active AND c.region_id IS NOT NULL "
+        "AND r.status <> 'empty'",
+    )
     for table in ("activity_days", "activity_region_totals", "activity_language_totals", "activity_channel_totals"):
         assert _scalar(database.engine, f"SELECT sum(r.responses) FROM {table} r {demo}") == answered > 0, table
     assert _scalar(database.engine, f"SELECT sum(r.responses) FROM activity_group_totals r {demo}") == _scalar(
         database.engine, f"SELECT sum(r.responses) FROM activity_group_days r {demo}") > 0
+
+
+def _responses(database) -> int:
+    return _scalar(database.engine, "SELECT count(*) FROM responses")
+
+
+def _kill_at_a_point_chosen_by(chance: random.Random, database) -> None:
+    """Start the job and SIGKILL it at a point chosen at random among those it shows: just after
+    it has ended its n-th resource, or once it has stored n more responses (in a poll's runs)."""
+    job = database.start_sync_job("--org", "demo", quiet=False)
+    log, _ = OutputLines(job.stderr), OutputLines(job.stdout)
+    if chance.random() < 0.5:
+        log.wait_for(lambda line: RESOURCE_DONE in line, count=chance.randint(1, RESOURCES))
+    else:
+        more = _responses(database) + chance.randint(1, 15_000)  # about a poll's runs
+        wait_until(lambda: _responses(database) >= more or job.poll() is not None,
+                   "the job neither stored the responses nor ended:\n" + "".join(log.lines))
+    job.send_signal(signal.SIGKILL)
+    job.wait(timeout=30)
 
 
 def test_killed_anywhere_and_run_again_it_ends_as_an_uninterrupted_run(database_server, simulator, synced):
@@ -154,10 +184,7 @@ def test_killed_anywhere_and_run_again_it_ends_as_an_uninterrupted_run(database_
     chance = random.Random(20261122)
     with database_with_org(database_server, simulator) as database:
         for _ in range(4):
-            job = database.start_sync_job("--org", "demo")
-            time.sleep(chance.uniform(1.0, 9.0))  # python start-up, contacts, any poll's runs
-            job.send_signal(signal.SIGKILL)
-            job.wait(timeout=30)
+            _kill_at_a_point_chosen_by(chance, database)
         responses_before_the_last_run = _scalar(database.engine, "SELECT count(*) FROM responses")
         result = database.sync_job("--org", "demo")
         assert result.returncode == 0, result.stderr
@@ -244,11 +271,11 @@ def test_the_watermark_is_the_start_of_the_last_complete_pass(synced):
 def test_loop_syncs_again_and_again_until_interrupted(synced):
     database, _, _ = synced
     job = database.start_sync_job("--org", "demo", "--loop", "0.5")
-    time.sleep(10)
+    output, errors = OutputLines(job.stdout), OutputLines(job.stderr)
+    rounds = output.wait_for(lambda line: line.startswith("demo: synced (nothing new)"), count=2)
     job.send_signal(signal.SIGINT)
-    output, _ = job.communicate(timeout=60)
-    assert job.returncode == 130
-    assert output.count("demo: synced (nothing new)") >= 2
+    assert job.wait(timeout=60) == 130 and rounds, output.wait_until_ended() + errors.wait_until_ended()
+    assert output.wait_until_ended().count("demo: synced (nothing new)") >= 2
 
 
 def test_the_demo_option_sets_up_the_demo_org_on_the_simulator_and_syncs_it(fresh_database):
@@ -289,16 +316,15 @@ def test_an_admins_request_is_honoured_by_the_next_job_and_by_a_looping_one_with
     assert result.returncode == 0, result.stderr
     assert tuple(_request(database, asked)) == ("done", "demo: synced (nothing new)")
     job = database.start_sync_job("--org", "demo", "--loop", "600")
+    output, errors = OutputLines(job.stdout), OutputLines(job.stderr)
     try:
-        time.sleep(8)  # its first round is over
+        assert output.wait_for(lambda line: line.startswith("demo: ")), errors.wait_until_ended()  # first round
         asked = _ask(database)
-        deadline = time.monotonic() + 30
-        while _request(database, asked).status != "done" and time.monotonic() < deadline:
-            time.sleep(1)
-        assert _request(database, asked).status == "done"
+        # Between rounds the job looks for requests every few seconds; only the request's row says it did.
+        wait_until(lambda: _request(database, asked).status == "done", "the looping job left the request")
     finally:
         job.send_signal(signal.SIGINT)
-        job.communicate(timeout=60)
+        job.wait(timeout=60)
 
 
 def test_the_nightly_export_writes_csv_and_parquet(synced, tmp_path):

@@ -67,7 +67,12 @@ def create_contact(session: Session, scope: Scope, user_id: int | None, data: Co
 
 def _visible_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
-    if contact is None or contact.org_id != scope.org_id or not contact.is_active or not scope.sees_region(contact.region_id):
+    if (
+        contact is None
+        or contact.org_id != scope.org_id
+        or not contact.is_active
+        or not scope.sees_region(contact.region_id)
+    ):
         raise ActionRefused(_("This contact does not exist, or you may not see it."))
     return contact
 

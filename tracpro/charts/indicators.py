@@ -44,10 +44,16 @@ def baseline_chart(days: Sequence[date], baseline: float, follow_up: Sequence[fl
         x=days, y=list(follow_up), name=follow_up_name, mode="lines+markers", fill="tozeroy", cliponaxis=False,
         line=dict(color=FOLLOW_UP_COLOUR), hovertemplate="%{y:,}<extra>" + follow_up_name + "</extra>",
     ))
-    figure.add_trace(go.Scatter(
-        x=days, y=[baseline] * len(days), name=baseline_name, mode="lines",
-        line=dict(color=BASELINE_COLOUR, dash="dash", width=2), hovertemplate="%{y:,}<extra>" + baseline_name + "</extra>",
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=days,
+            y=[baseline] * len(days),
+            name=baseline_name,
+            mode="lines",
+            line=dict(color=BASELINE_COLOUR, dash="dash", width=2),
+            hovertemplate="%{y:,}<extra>" + baseline_name + "</extra>",
+        )
+    )
     figure.update_yaxes(title=y_axis_title or None, rangemode="tozero")
     if len(days) == 1:  # one date: a point, not a hairline area; show the date itself
         figure.update_xaxes(tickvals=days)

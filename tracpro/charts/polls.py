@@ -70,12 +70,18 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str
     """Horizontal bars of counts: categories (in their colours) or histogram bins (one colour)."""
     colours = category_colours([*order, *labels])
     bar_colours = ["#1F49BF"] * len(labels) if histogram else [colours[label] for label in labels]
-    figure = go.Figure(go.Bar(
-        x=list(counts), orientation="h", marker=dict(color=bar_colours),
-        # plotly-stubs allow numbers only as y; plotly puts category names on a horizontal bar's axis.
-        y=list(labels),  # type: ignore[arg-type]
-        hovertemplate="%{y}: %{x:,}<extra></extra>", text=[format_number(count) for count in counts], textposition="auto",
-    ))
+    figure = go.Figure(
+        go.Bar(
+            x=list(counts),
+            orientation="h",
+            marker=dict(color=bar_colours),
+            # plotly-stubs allow numbers only as y; plotly puts category names on a horizontal bar's axis.
+            y=list(labels),  # type: ignore[arg-type]
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+            text=[format_number(count) for count in counts],
+            textposition="auto",
+        )
+    )
     _layout(figure, height=max(200, 60 + 36 * len(labels)))  # before the axes: it clears the x title
     figure.update_yaxes(autorange="reversed", title=None)
     figure.update_xaxes(title=_("Responses"), tickformat=",d", dtick=1 if max(counts, default=0) < 10 else None)

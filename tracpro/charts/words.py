@@ -24,9 +24,15 @@ def word_cloud_png(words: Sequence[tuple[str, int]], width: int = 800, height: i
     if not words:
         raise ValueError("A word cloud needs at least one word.")
     cloud = WordCloud(
-        width=width, height=height, background_color="white", random_state=7, prefer_horizontal=0.9, font_path=str(FONT),
+        width=width,
+        height=height,
+        background_color="white",
+        random_state=7,
+        prefer_horizontal=0.9,
+        font_path=str(FONT),
         # crc32, not hash(): Python salts string hashes per process, and pictures must not change.
-        color_func=lambda word, **_: PALETTE[zlib.crc32(word.encode()) % 6], max_words=len(words),
+        color_func=lambda word, **_: PALETTE[zlib.crc32(word.encode()) % 6],
+        max_words=len(words),
     ).generate_from_frequencies(dict(words))
     buffer = io.BytesIO()
     cloud.to_image().save(buffer, format="PNG")

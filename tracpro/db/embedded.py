@@ -12,6 +12,7 @@ processes starting at the same moment neither corrupt the cluster nor fail.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import warnings
 from functools import cache
@@ -71,10 +72,9 @@ def ensure_database(socket_dir: Path, database: str, lock_dir: Path) -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
                 if cursor.fetchone() is None:
-                    try:
+                    # Created meanwhile by a process not using our lock: fine.
+                    with contextlib.suppress(errors.DuplicateDatabase):
                         cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-                    except errors.DuplicateDatabase:  # created by a process not using our lock
-                        pass
         finally:
             connection.close()
 

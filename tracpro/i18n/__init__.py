@@ -139,6 +139,18 @@ def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, tra
 
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "LANGUAGES", "N_", "_", "current_language", "format_date", "format_number", "gettext_in", "is_right_to_left", "isolated", "ngettext",
-    "resolve_language", "set_language_source", "use_language",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current_language",
+    "format_date",
+    "format_number",
+    "gettext_in",
+    "is_right_to_left",
+    "isolated",
+    "ngettext",
+    "resolve_language",
+    "set_language_source",
+    "use_language",
 ]

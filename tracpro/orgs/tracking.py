@@ -92,7 +92,9 @@ def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]
 
 def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -> None:
     groups = _groups_by_uuid(session, org_id, uuids)
-    existing = {group.uuid: group for group in session.scalars(select(ReporterGroup).where(ReporterGroup.org_id == org_id))}
+    existing = {
+        group.uuid: group for group in session.scalars(select(ReporterGroup).where(ReporterGroup.org_id == org_id))
+    }
     for uuid, tracked in existing.items():
         tracked.is_active = uuid in groups
     for uuid, group in groups.items():

@@ -7,6 +7,7 @@ A handler's `send` returns what RapidPro answered (stored as the action's result
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,16 +127,18 @@ def _restore_contact(session: Session, action: OutboxAction) -> None:
     before = action.payload["before"]
     contact = session.get_one(Contact, action.payload["contact_id"])
     contact.name, contact.urn, contact.language = before["name"], before["urn"], before["language"]
-    contact.fields, contact.group_uuids, contact.region_id = before["fields"], before["group_uuids"], before["region_id"]
+    contact.fields, contact.group_uuids, contact.region_id = (
+        before["fields"],
+        before["group_uuids"],
+        before["region_id"],
+    )
     contact.reporter_groups = list(session.scalars(
         select(ReporterGroup).where(ReporterGroup.id.in_(before["reporter_group_ids"]))))
 
 
 def _delete_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    try:
+    with contextlib.suppress(MissingInRapidPro):  # already gone from RapidPro: the deletion is done
         rapidpro.delete_contact(action.payload["uuid"])
-    except MissingInRapidPro:
-        pass  # already gone from RapidPro: the deletion is done
     return {}
 
 

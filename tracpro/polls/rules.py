@@ -109,9 +109,12 @@ def categorize(value: Any, rules: Sequence[dict[str, Any]]) -> str | None:
     return OTHER
 
 
-def category_name(category: Any) -> str | None:
-    """A category as one string: a translations dict gives its base, else its first translation."""
+def category_name(category: Any, language: str | None = None) -> str | None:
+    """A category as one string. A legacy translations dict gives its flow's base `language`
+    (as RapidPro's migration names categories), else its "base" entry, else its first one."""
     if isinstance(category, dict):
+        if language is not None and language in category:
+            return category[language]
         if "base" in category:
             return category["base"]
         return next(iter(category.values()), None)
@@ -133,22 +136,62 @@ def all_categories(rule_categories: Iterable[str], answer_categories: Iterable[s
     return [*ordered, OTHER]
 
 
-def guess_question_type(rules: Sequence[dict[str, Any]]) -> QuestionType:
-    """Open with no rules; numeric when every test is numeric; otherwise categorical."""
+# Categories every result may have without saying what kind of answer it takes.
+_CATCH_ALL_CATEGORIES = frozenset({"All Responses", OTHER, "No Response"})
+
+
+def guess_question_type(rules: Sequence[dict[str, Any]], categories: Iterable[str] = ()) -> QuestionType:
+    """Numeric when every test is numeric; categorical with other tests, or with no test but
+    categories of its own (a result saved by an action: a webhook's Success/Failure, a "Save
+    flow result" with a category); otherwise open."""
     kinds = [rule.get("test", {}).get("type") for rule in rules]
     if not kinds:
-        return QuestionType.OPEN
+        named = [name for name in categories if name not in _CATCH_ALL_CATEGORIES]
+        return QuestionType.CATEGORICAL if named else QuestionType.OPEN
     if all(kind in NUMERIC_TESTS for kind in kinds):
         return QuestionType.NUMERIC
     return QuestionType.CATEGORICAL
 
 
-_NOT_KEY_CHARACTER = re.compile(r"[^\w]+", flags=re.UNICODE)
+# The flow engine's whitespace (Go's strings.TrimSpace): Unicode White_Space, which unlike
+# Python's str.strip() leaves the ASCII separators \x1c-\x1f in place.
+_ENGINE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+    "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _kept_in_key(character: str) -> bool:
+    # The engine keeps letters of any script but only the ASCII digits: "١" (Arabic-Indic one)
+    # and "²" are not kept, though Python's \w keeps both.
+    return character.isalpha() or character in "0123456789_"
+
+
+def _engine_lower(character: str) -> str:
+    # Go lowers one character at a time: "İ" is "i" (Python's full mapping adds a combining dot)
+    # and a final "Σ" is "σ" (Python would give "ς").
+    lowered = character.lower()
+    return lowered if len(lowered) == 1 else lowered[0]
 
 
 def snakify(name: str) -> str:
-    """RapidPro's result key for a result name: "Age (years)" → "age_years_"."""
-    return _NOT_KEY_CHARACTER.sub("_", name.strip()).lower()
+    """A result's key as the flow engine makes it from its name: "Age (years)" → "age_years_",
+    "Question ١" → "question_"; runs' values and flows' results are keyed by it.
+
+    After trimming whitespace, each run of characters other than letters, ASCII digits and "_"
+    becomes one "_", and the rest is lowercased character by character.
+    """
+    out: list[str] = []
+    in_gap = False
+    for character in name.strip(_ENGINE_SPACE):
+        if _kept_in_key(character):
+            if in_gap:
+                out.append("_")
+            out.append(_engine_lower(character))
+            in_gap = False
+        else:
+            in_gap = True
+    if in_gap:
+        out.append("_")
+    return "".join(out)
 
 
 _NATURAL_CHUNK = re.compile(r"(\d+(?:\.\d+)?)")

@@ -110,16 +110,23 @@ def _candidates(scope: Scope):
     # the habit's rates reach fmean exactly as Python would have computed them.
     rate = 100.0 * cast(figures.c.answered, Float) / cast(figures.c.total, Float)
     candidates = (
-        select(figures.c.poll_id, figures.c.region,
-               on_latest(figures.c.pollrun_id).label("pollrun_id"), on_latest(figures.c.conducted_on).label("conducted_on"),
-               on_latest(figures.c.total).label("total"), on_latest(figures.c.answered).label("answered"),
-               func.array_agg(rate).filter(earlier).label("habit"))
+        select(
+            figures.c.poll_id,
+            figures.c.region,
+            on_latest(figures.c.pollrun_id).label("pollrun_id"),
+            on_latest(figures.c.conducted_on).label("conducted_on"),
+            on_latest(figures.c.total).label("total"),
+            on_latest(figures.c.answered).label("answered"),
+            func.array_agg(rate).filter(earlier).label("habit"),
+        )
         .group_by(figures.c.poll_id, figures.c.region)
-        .having(and_(
-            on_latest(figures.c.total) >= MIN_PARTICIPANTS,
-            func.count().filter(earlier) >= MIN_HISTORY,
-            on_latest(rate) < DROP * func.avg(rate).filter(earlier) * (1 + SLACK),
-        ))
+        .having(
+            and_(
+                on_latest(figures.c.total) >= MIN_PARTICIPANTS,
+                func.count().filter(earlier) >= MIN_HISTORY,
+                on_latest(rate) < DROP * func.avg(rate).filter(earlier) * (1 + SLACK),
+            )
+        )
         .subquery()
     )
     return select(candidates, Poll.name.label("poll")).join(Poll, Poll.id == candidates.c.poll_id)

@@ -159,7 +159,9 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
             best = min(counts.items(), key=lambda item: (-item[1], natural_sort_key(item[0])))[0] if counts else None
             results.append(RegionResult(region.id, region.name, region.id in children, sum(counts.values()),
                                         category=best))
-    boundaries = {b.id: b for b in session.scalars(select(Boundary).where(Boundary.id.in_([r.boundary_id for r in drawn])))}
+    boundaries = {
+        b.id: b for b in session.scalars(select(Boundary).where(Boundary.id.in_([r.boundary_id for r in drawn])))
+    }
     features = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": str(r.id), "geometry": boundaries[r.boundary_id].geometry,
          "properties": {"region_id": str(r.id), "name": r.name}}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy
 from sqlalchemy import func, select
@@ -57,7 +58,9 @@ def histogram(values: list[tuple[float, int]]) -> tuple[tuple[str, ...], tuple[i
     numbers, weights = zip(*values, strict=True)
     total = sum(weights)
     counts, edges = numpy.histogram(numbers, bins=math.ceil(math.sqrt(total)), weights=weights)
-    labels = tuple(f"{round(float(low), 2)!r}-{round(float(high), 2)!r}" for low, high in zip(edges, edges[1:]))
+    labels = tuple(
+        f"{round(float(low), 2)!r}-{round(float(high), 2)!r}" for low, high in pairwise(edges)
+    )
     return labels, tuple(int(count) for count in counts)
 
 

@@ -71,7 +71,9 @@ def _answers(session, response_ids, poll_id, column) -> tuple[list[str], dict[tu
         select(Answer.response_id, Answer.question_id, column)
         .where(Answer.response_id.in_(response_ids), Answer.question_id.in_(list(names)))
     ).all()
-    return list(names.values()), {(response_id, names[question_id]): value for response_id, question_id, value in values}
+    return list(names.values()), {
+        (response_id, names[question_id]): value for response_id, question_id, value in values
+    }
 
 
 @read_model

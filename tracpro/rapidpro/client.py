@@ -37,6 +37,7 @@ from temba_client.exceptions import (
     TembaTokenError,
 )
 from temba_client.v2 import TembaClient
+from temba_client.v2 import types as temba_types
 from tenacity import RetryCallState, Retrying, stop_after_attempt
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,41 @@ def _cached_fields(cls: type) -> dict[str, Any]:
 
 
 temba_client.serialization.TembaObject._get_fields = classmethod(_cached_fields)
+
+
+class _ListOrNothing(temba_client.serialization.ObjectListField):
+    """A list an older server leaves out: absent reads as empty (temba_client's own field raises)."""
+
+    def deserialize(self, value: Any) -> list[Any]:
+        return [] if value is None else super().deserialize(value)
+
+
+class Message(temba_client.serialization.TembaObject):
+    """A message as any RapidPro serves it: current servers name it by `uuid`; a self-hosted v9
+    server (the community fork) by an integer `id`, with no `uuid` and no `quick_replies`.
+    temba_client's own type has no `id` and refuses a message without quick replies."""
+
+    uuid = temba_client.serialization.SimpleField()
+    id = temba_client.serialization.IntegerField()
+    contact = temba_client.serialization.ObjectField(item_class=temba_types.ObjectRef)
+    urn = temba_client.serialization.SimpleField()
+    channel = temba_client.serialization.ObjectField(item_class=temba_types.ObjectRef)
+    direction = temba_client.serialization.SimpleField()
+    type = temba_client.serialization.SimpleField()
+    status = temba_client.serialization.SimpleField()
+    visibility = temba_client.serialization.SimpleField()
+    text = temba_client.serialization.SimpleField()
+    labels = temba_client.serialization.ObjectListField(item_class=temba_types.ObjectRef)
+    attachments = temba_client.serialization.ObjectListField(item_class=temba_types.Message.AttachmentRef)
+    quick_replies = _ListOrNothing(item_class=temba_types.Message.QuickReply)
+    flow = temba_client.serialization.ObjectField(item_class=temba_types.ObjectRef)
+    created_on = temba_client.serialization.DatetimeField()
+    sent_on = temba_client.serialization.DatetimeField()
+    modified_on = temba_client.serialization.DatetimeField()
+
+
+# Resources read as TracPro's own types rather than temba_client's.
+_READ_TYPES: dict[str, type[temba_client.serialization.TembaObject]] = {"messages": Message}
 
 
 class RapidProError(Exception):
@@ -152,8 +188,8 @@ def describe_errors(errors: Any) -> str:
         parts = []
         for key, value in errors.items():
             inner = describe_errors(value)
-            bare = key in ("non_field_errors", "detail", "details") or key.isdigit()
-            parts.append(inner if bare else f"{key}: {inner}")
+            unnamed = key in ("non_field_errors", "detail", "details") or key.isdigit()
+            parts.append(inner if unnamed else f"{key}: {inner}")
         return "; ".join(parts)
     if isinstance(errors, list | tuple):
         return "; ".join(describe_errors(item) for item in errors)
@@ -317,7 +353,7 @@ class RapidPro:
         params = dict(query.params)
         if cursor:
             params["cursor"] = cursor
-        page, _next_url = self._fetch_page(resource, query.clazz, query.url, params)
+        page, _next_url = self._fetch_page(resource, _READ_TYPES.get(resource, query.clazz), query.url, params)
         return page
 
     def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any) -> Iterator[Page]:
@@ -331,13 +367,14 @@ class RapidPro:
         if resume_cursor:
             params["cursor"] = resume_cursor
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapidpro-fetch") as fetcher:
+            clazz = _READ_TYPES.get(resource, query.clazz)
             pending: Future[tuple[Page, str | None]] | None = fetcher.submit(
-                self._fetch_page, resource, query.clazz, query.url, params
+                self._fetch_page, resource, clazz, query.url, params
             )
             while pending is not None:
                 page, next_url = pending.result()
                 pending = None if not page.size or not next_url else fetcher.submit(
-                    self._fetch_page, resource, query.clazz, next_url, {}
+                    self._fetch_page, resource, clazz, next_url, {}
                 )
                 yield page
 
@@ -360,7 +397,7 @@ class RapidPro:
 
     def read(self, resource: str, raw: Any) -> Any:
         """One item of a list endpoint as its page would give it; raises what reading it raises."""
-        return getattr(self._client, f"get_{resource}")().clazz.deserialize(raw)
+        return _READ_TYPES.get(resource, getattr(self._client, f"get_{resource}")().clazz).deserialize(raw)
 
     def all(self, resource: str, **filters: Any) -> list[Any]:
         """The whole list; IncompleteListing when any item could not be read."""

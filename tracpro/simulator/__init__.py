@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .dataset import Dataset
 from .faults import Faults
+from .reevaluation import EVALUATING_S, INITIALIZING_S
 from .server import SimServer
 from .tiers import TIERS, get_tier
 from .timefmt import default_anchor, from_us, parse_param, to_us, wall_clock_us
 
 __all__ = ["Simulator", "Faults", "Dataset", "TIERS"]
+
+DEFAULT_REEVALUATE_EVERY = 6 * 3600.0  # a smart group's query edited a few times a day
 
 
 class Simulator:
@@ -33,19 +36,30 @@ class Simulator:
       happens while it serves: writes, and the runs of flow starts.  Default: the wall clock.
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
+    - ``reevaluate_every``: the smart group's query is saved again this often (seconds of ``clock``,
+      from the start), so it goes initializing (left out of groups.json), evaluating, ready; None: never.
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
+    - ``flows``: flows to serve beside the generated ones -- exports (``{"flows": [...]}``),
+      single definitions, or paths to export files (given.py); ``sim.dataset.given_flow_uuids``.
+    - ``flow_runs``: their runs: how many to generate per given flow, or the run dicts to serve.
+    - ``message_shape``: "current" (the hosted server's messages, with ``uuid``) or "v9" (a
+      self-hosted v9 server's: an integer ``id``, no ``uuid``, no ``quick_replies``).
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
                  anchor: dt.datetime | str | int | None = None, response_rate: float = 0.7,
                  time_scale: float = 60.0, host: str = "127.0.0.1", faults: Faults | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, flows: Iterable = (),
+                 flow_runs: int | list[dict] = 20, message_shape: str = "current",
+                 reevaluate_every: float | None = DEFAULT_REEVALUATE_EVERY) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
-        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us)
+        self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
+                               flows=flows, flow_runs=flow_runs, message_shape=message_shape,
+                               reevaluate_every=reevaluate_every)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -77,6 +91,17 @@ class Simulator:
     def now(self) -> dt.datetime:
         """The time by the simulator's clock: RapidPro's "now"."""
         return from_us(self._clock_us())
+
+    def reevaluate_group(self, group: str, *, join: Iterable[str] = (), leave: Iterable[str] = (),
+                         query: str | None = None, initializing: float = INITIALIZING_S,
+                         evaluating: float = EVALUATING_S, touch_contacts: bool = True) -> None:
+        """Save a group's query now, as a RapidPro user editing a smart group does: the group is
+        initializing for ``initializing`` seconds (left out of groups.json), then evaluating for
+        ``evaluating`` seconds while the contacts (uuids) in ``join`` come in and those in ``leave``
+        go out, in mailroom's batches; then ready. ``touch_contacts=False``: their ``modified_on``
+        stays as it was (RapidPro always bumps it; this is for tests of the sync's own checks)."""
+        self.dataset.reevaluations.start(group, join=join, leave=leave, query=query, initializing=initializing,
+                                         evaluating=evaluating, touch_contacts=touch_contacts)
 
     @property
     def url(self) -> str:

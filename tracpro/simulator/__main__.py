@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 
-from . import Faults, Simulator
+from . import DEFAULT_REEVALUATE_EVERY, Faults, Simulator
 from .tiers import TIERS
 
 
@@ -21,6 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--anchor", default=None, help="the dataset's now (ISO 8601); default today 00:00 UTC")
     p.add_argument("--response-rate", type=float, default=0.7)
     p.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
+    p.add_argument("--flows", action="append", default=[], metavar="EXPORT.json",
+                   help="also serve the flows of this RapidPro export (repeatable)")
+    p.add_argument("--flow-runs", type=int, default=20, help="runs generated per flow given with --flows")
+    p.add_argument("--message-shape", choices=["current", "v9"], default="current",
+                   help="v9: messages as a self-hosted v9 server gives them (id, no uuid)")
+    p.add_argument("--reevaluate-every", type=float, default=DEFAULT_REEVALUATE_EVERY, metavar="SECONDS",
+                   help="the smart group's query is saved again this often (initializing, evaluating, ready); 0: never")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -28,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = {k: getattr(args, k) for k in Faults().to_dict()}
     sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
-                    faults=Faults(**settings))
+                    faults=Faults(**settings), flows=args.flows, flow_runs=args.flow_runs,
+                    message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)

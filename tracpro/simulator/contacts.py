@@ -298,7 +298,7 @@ def contact_refs(table: ContactTable, idx: np.ndarray) -> dict[int, str]:
     names = table.names(uniq, lang)
     phones = table.phone(uniq).tolist()
     out = {}
-    for i, u, name, k, p in zip(uniq.tolist(), uuids, names, kind, phones):
+    for i, u, name, k, p in zip(uniq.tolist(), uuids, names, kind, phones, strict=True):
         jname = _JSON_NAMES.get(name) or json.dumps(name)
         if k in (0, 1, 5):
             d = (8, 2, 3)[i % 3]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -16,7 +16,9 @@ from . import lists, pagination, queries
 from .contact_view import contact_dicts, group_counts
 from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
-from .messages import MessageTable, history_broadcasts, history_flow_starts
+from .given import given_specs, read_definitions, runs_of_given_flows
+from .messages import MessageTable, as_v9, history_broadcasts, history_flow_starts
+from .reevaluation import Reevaluations
 from .regions import Org
 from .runs import RunRenderer
 from .schedule import Schedule
@@ -24,6 +26,9 @@ from .state import State
 from .streams import Walker
 from .tiers import Tier
 from .timefmt import wall_clock_us
+
+# "current": the hosted server's messages (uuid); "v9": a self-hosted v9 server's (id only).
+MESSAGE_SHAPES = ("current", "v9")
 
 
 class Dataset:
@@ -35,8 +40,8 @@ class Dataset:
       region group, parents first.  Region group names equal their boundary's name and
       boundary parents mirror the tree.
     - ``reporter_group_uuids``, ``poll_flow_uuids`` (every flow but the Single Message one),
-      ``single_message_flow_uuid``, ``optout_group_uuid``, ``smart_group_uuid``,
-      ``system_group_uuid``.
+      ``given_flow_uuids`` (the flows given to it, see given.py), ``single_message_flow_uuid``,
+      ``optout_group_uuid``, ``smart_group_uuid``, ``system_group_uuid``.
     - ``iter_contacts(deleted=False)``, ``iter_runs(flow=None)``, ``iter_messages(folder=None)``,
       ``flows()``, ``groups()``, ``fields()``, ``boundaries()``, ``broadcasts()``,
       ``flow_starts()``, ``workspace()``: API dicts in API order.
@@ -44,19 +49,31 @@ class Dataset:
     """
 
     def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
-                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us) -> None:
+                 time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us,
+                 flows: Iterable = (), flow_runs: int | list[dict] = 20, message_shape: str = "current",
+                 reevaluate_every: float | None = None) -> None:
+        if message_shape not in MESSAGE_SHAPES:
+            raise ValueError(f"message_shape must be one of {', '.join(MESSAGE_SHAPES)}")
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
+        self.message_shape = message_shape
         self.response_rate, self.time_scale = response_rate, time_scale
         self.org = Org(seed, tier, anchor_us)
         self.ct = ContactTable(seed, self.org, anchor_us)
-        self.flows: list[FlowSpec] = build_flows(seed, tier.polls, anchor_us)
+        generated = build_flows(seed, tier.polls, anchor_us)
+        given = given_specs(read_definitions(flows), len(generated), anchor_us)
+        self.flows: list[FlowSpec] = generated + given
         self.flow_by_uuid = {f.uuid: f for f in self.flows}
-        self.schedule = Schedule(seed, tier, self.flows, tier.live_contacts, anchor_us)
+        if len(self.flow_by_uuid) < len(self.flows):
+            raise ValueError("two flows share a uuid")
+        # Only generated flows have generated runs and messages.
+        self.schedule = Schedule(seed, tier, generated, tier.live_contacts, anchor_us)
         self.rr = RunRenderer(seed, self.schedule, self.ct)
-        self.msgs = MessageTable(seed, self.org, self.ct, self.flows, anchor_us)
+        self.msgs = MessageTable(seed, self.org, self.ct, generated, anchor_us)
         self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
         self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
         self.state = State(first_new_index=self.ct.total, clock_us=clock_us)
+        self.state.given_runs.update(runs_of_given_flows(self, given, flow_runs))
+        self.reevaluations = Reevaluations(self, clock_us, reevaluate_every)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None
@@ -75,6 +92,10 @@ class Dataset:
     @property
     def poll_flow_uuids(self) -> list[str]:
         return [f.uuid for f in self.flows if f.is_poll]
+
+    @property
+    def given_flow_uuids(self) -> list[str]:
+        return [f.uuid for f in self.flows[len(self.schedule.flows):]]
 
     @property
     def single_message_flow_uuid(self) -> str:
@@ -119,14 +140,27 @@ class Dataset:
         return self._group_counts
 
     def generated_flow_counts(self) -> dict:
+        """Runs per flow index by exit state, before any write (given flows' runs included)."""
         if self._flow_counts is None:
-            self._flow_counts = self.schedule.flow_counts()
+            counts = self.schedule.flow_counts()
+            for f in self.flows[len(self.schedule.flows):]:
+                counts[f.index] = {"active": 0, "waiting": 0, "completed": 0, "interrupted": 0, "expired": 0,
+                                   "failed": 0}
+            for _, run in self.state.given_runs.values():
+                counts[self.flow_by_uuid[run["flow"]["uuid"]].index][run["exit_type"] or "waiting"] += 1
+            self._flow_counts = counts
         return self._flow_counts
 
     def group_index(self, ref: str) -> int | None:
         """A group by UUID or (case-insensitive) name."""
         g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
         return None if g is None else self.org.groups.index(g)
+
+    def contacts_group_index(self, ref: str) -> int | None:
+        """The group ``contacts.json?group=`` means: its UUID, or its exact name (RapidPro matches
+        the name case-sensitively there, unlike groups.json's ``name=``)."""
+        g = self.org.groups_by_uuid.get(ref) or self.org.groups_by_name.get(str(ref).lower())
+        return None if g is None or (g.uuid != ref and g.name != ref) else self.org.groups.index(g)
 
     def contact_index_by_uuid(self, uuid: str) -> int | None:
         st = self.state
@@ -185,6 +219,7 @@ class Dataset:
         return [json.loads(j) for j in lists.flows(self, {})[0]]
 
     def groups(self) -> list[dict]:
+        self.reevaluations.catch_up()
         return [json.loads(j) for j in lists.groups(self, {})[0]]
 
     def fields(self) -> list[dict]:
@@ -200,6 +235,7 @@ class Dataset:
         return [json.loads(j) for j in lists.flow_starts(self, {})[0]]
 
     def iter_contacts(self, deleted: bool = False, group: str | None = None) -> Iterator[dict]:
+        self.reevaluations.catch_up()
         params = {"deleted": ["1" if deleted else "0"]}
         if group:
             params["group"] = [group]
@@ -212,7 +248,7 @@ class Dataset:
         yield from self._walk(queries.runs, params)
 
     def iter_messages(self, folder: str | None = None) -> Iterator[dict]:
-        yield from self._walk(queries.messages, {"folder": [folder]} if folder else {})
+        yield from self._walk(serve_messages, {"folder": [folder]} if folder else {})
 
     def _walk(self, fn, params: dict) -> Iterator[dict]:
         cursor = None
@@ -241,3 +277,9 @@ class Dataset:
                                     + ne[part].sum() / 2),
             "messages": int(self.msgs.streams.n_eff.sum()),
         }
+
+
+def serve_messages(ds: Dataset, p: dict) -> tuple[list[str], pagination.Key | None]:
+    """messages.json's query, in the shape this server gives messages."""
+    items, next_key = queries.messages(ds, p)
+    return (as_v9(items) if ds.message_shape == "v9" else items), next_key

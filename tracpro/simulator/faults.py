@@ -78,10 +78,7 @@ class Faults:
             d = Decision()
             if self.slow_ms:
                 sleep_s = self.slow_ms / 1000  # read first: the last "next" slow request switches it off
-                if self.slow_next:
-                    slow = self._take("slow_next")
-                else:
-                    slow = not self.slow_every or n % self.slow_every == 0
+                slow = self._take("slow_next") if self.slow_next else not self.slow_every or n % self.slow_every == 0
                 if slow:
                     d.sleep_s = sleep_s
             if self.throttle_next:

@@ -4,7 +4,8 @@ One node per question: a ``send_msg`` action with the question text and a ``swit
 router waiting for a message (``operand`` "@input.text", ``result_name``, cases with string
 arguments, categories with exits, ``default_category_uuid``), then a "thanks" node.  A
 question with a timeout routes "No Response" to a "sorry" node.  ``flows.json`` results
-are derived from these same definitions, so the two endpoints always agree.
+are inspected from these same definitions as RapidPro does (flow_results.py), so the two
+endpoints always agree.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .flow_results import flow_results
 from .hashing import h, uid
 from .questions import LIBRARY, Question
 from .timefmt import DAY, HOUR
@@ -59,6 +61,7 @@ class FlowSpec:
     slot_options: list[list[list[tuple[str, str, str]]]] = field(default_factory=list)
     path_prefix: list[str] = field(default_factory=list)  # '{"node":"<uuid>","time":"' per node
     timeout_prefix: str = ""
+    api_type: str = "message"  # flows.json's type
 
     @property
     def timeout(self) -> int | None:
@@ -98,12 +101,11 @@ def _spec(seed: int, i: int, name: str, questions: list[Question], anchor_us: in
     spec.end_node = uid(seed, "node-end", i)
     spec.sorry_node = uid(seed, "node-sorry", i) if spec.timeout else ""
     spec.definition = _definition(seed, spec)
-    spec.results = [{"key": q.key, "name": q.name, "categories": q.categories, "node_uuids": [spec.node_uuids[k]]}
-                    for k, q in enumerate(questions)]
+    spec.results = flow_results(spec.definition)
     spec.ref_json = _j(spec.ref)
-    spec.path_prefix = ['{"node":"%s","time":"' % n for n in spec.node_uuids + [spec.end_node]]
+    spec.path_prefix = [f'{{"node":"{n}","time":"' for n in spec.node_uuids + [spec.end_node]]
     if spec.sorry_node:
-        spec.path_prefix.append('{"node":"%s","time":"' % spec.sorry_node)
+        spec.path_prefix.append(f'{{"node":"{spec.sorry_node}","time":"')
     _fill_slots(spec)
     return spec
 
@@ -126,20 +128,20 @@ def _fill_slots(spec: FlowSpec) -> None:
                 raw = options[idx][0]
                 value, category = evaluate(q, raw)
                 opts.append((raw, value, category))
-                slots.append('%s:{"name":%s,"value":%s,"category":%s,"node":"%s","time":"' % (
-                    _j(q.key), _j(q.name), _j(value), _j(category), spec.node_uuids[k]))
+                slots.append(f'{_j(q.key)}:{{"name":{_j(q.name)},"value":{_j(value)},"category":{_j(category)},'
+                             f'"node":"{spec.node_uuids[k]}","time":"')
             per_lang.append(slots)
             per_lang_opts.append(opts)
         spec.value_slots.append(per_lang)
         spec.slot_options.append(per_lang_opts)
     if spec.timeout:
         q = spec.questions[0]
-        spec.timeout_prefix = '%s:{"name":%s,"value":"' % (_j(q.key), _j(q.name))
+        spec.timeout_prefix = f'{_j(q.key)}:{{"name":{_j(q.name)},"value":"'
 
 
 def timeout_value_suffix(spec: FlowSpec) -> str:
     """Goes between the timed-out value (an ISO time, as the engine stores) and the time."""
-    return '","category":"No Response","node":"%s","time":"' % spec.node_uuids[0]
+    return f'","category":"No Response","node":"{spec.node_uuids[0]}","time":"'
 
 
 def _definition(seed: int, spec: FlowSpec) -> dict:

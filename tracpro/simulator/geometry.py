@@ -97,7 +97,7 @@ def _trace(mask: np.ndarray) -> list[list[tuple[int, int]]]:
 
     def add(sel: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> None:
         rr, cc = np.nonzero(sel)
-        for r, c in zip(rr.tolist(), cc.tolist()):
+        for r, c in zip(rr.tolist(), cc.tolist(), strict=True):
             out.setdefault((c + a[0], r + a[1]), []).append((c + b[0], r + b[1]))
 
     add(core & ~padded[:-2, 1:-1], (0, 0), (1, 0))  # bottom edge, eastward
@@ -174,7 +174,4 @@ def multipolygon_area(coords: list) -> float:
 
 
 def point_in_multipolygon(coords: list, x: float, y: float) -> bool:
-    for poly in coords:
-        if _contains(poly[0], x, y) and not any(_contains(hh, x, y) for hh in poly[1:]):
-            return True
-    return False
+    return any(_contains(poly[0], x, y) and not any(_contains(hh, x, y) for hh in poly[1:]) for poly in coords)

@@ -25,12 +25,12 @@ def flows(ds, p: dict) -> tuple[list[str], Key | None]:
     rows = []
     for f in ds.flows:
         modified = f.created_us + DAY
-        if (uuid and f.uuid != uuid) or (ftype and ftype != "message") or not lo <= modified <= hi:
+        if (uuid and f.uuid != uuid) or (ftype and ftype != f.api_type) or not lo <= modified <= hi:
             continue
         if archived is not None and flag(p, "archived"):
             continue
         rows.append(((f.created_us, f.index + 1), {
-            "uuid": f.uuid, "name": f.name, "type": "message", "archived": False, "labels": f.labels,
+            "uuid": f.uuid, "name": f.name, "type": f.api_type, "archived": False, "labels": f.labels,
             "expires": f.expires, "runs": counts[f.index], "results": f.results, "parent_refs": [],
             "created_on": iso(f.created_us), "modified_on": iso(modified)}))
     return list_page(rows, p, desc=True)
@@ -51,9 +51,13 @@ def groups(ds, p: dict) -> tuple[list[str], Key | None]:
                 for g in oc.groups:
                     counts[g] += 1
     manual = flag(p, "manual_only")
-    rows = [((g.created_us, g.id), org.group_dict(g, counts[k])) for k, g in enumerate(org.groups)
+    # A group being (re)initialized is left out, whatever the filters (RapidPro excludes it last).
+    now, rev = st.now(), ds.reevaluations
+    status = [rev.status(k, now) for k in range(len(org.groups))]
+    rows = [((g.created_us, g.id), org.group_dict(g, counts[k], status[k], rev.query(k, now)))
+            for k, g in enumerate(org.groups)
             if (uuid is None or g.uuid == uuid) and (name is None or g.name.lower() == name.strip().lower())
-            and not (manual and g.query)]
+            and not (manual and g.query) and status[k] != "initializing"]
     return list_page(rows, p, desc=True)
 
 

@@ -3,7 +3,8 @@
 Messages are three rank streams (streams.py): ``inbox`` -- incoming, not handled by a flow,
 spread over the last 14 days so "last 7 days" is a real filter; ``flows`` -- incoming answers
 handled by a flow; ``sent`` -- outgoing questions, ``sent_on`` two seconds after
-``created_on`` (so the sent folder's ``-sent_on`` order equals ``-created_on``).
+``created_on`` (so the sent folder's ``-sent_on`` order equals ``-created_on``).  They are
+served in the current server's shape, or in a v9 server's (``as_v9``) when asked.
 """
 
 from __future__ import annotations
@@ -96,6 +97,23 @@ class MessageTable:
         return out
 
 
+# A self-hosted v9 server (the community fork, rapidpro/rapidpro v9.0.0) serves messages by
+# MsgReadSerializer's fields of that version: an integer `id`, no `uuid` and no `quick_replies`.
+V9_MESSAGE_KEYS = ("id", "broadcast", "contact", "urn", "channel", "direction", "type", "status", "archived",
+                   "visibility", "text", "labels", "flow", "attachments", "created_on", "sent_on", "modified_on",
+                   "media")
+
+
+def as_v9(items: list[str]) -> list[str]:
+    """Messages (JSON text) in a v9 server's shape."""
+    out = []
+    for item in items:
+        message = json.loads(item)
+        out.append(json.dumps({key: message.get(key) for key in V9_MESSAGE_KEYS}, ensure_ascii=True,
+                              separators=(",", ":")))
+    return out
+
+
 def history_broadcasts(seed: int, org: Org, anchor_us: int) -> list[dict]:
     """A few broadcasts sent to reporter groups over the history (newest last)."""
     out = []
@@ -115,7 +133,7 @@ def history_broadcasts(seed: int, org: Org, anchor_us: int) -> list[dict]:
 def history_flow_starts(seed: int, org: Org, schedule: Schedule) -> list[dict]:
     """The flow starts behind the waves whose runs carry ``start`` (newest last)."""
     out: list[dict] = []
-    for w, (fi, week, start, n, start_uuid) in enumerate(schedule.waves):
+    for w, (fi, _week, start, n, start_uuid) in enumerate(schedule.waves):
         if not start_uuid:
             continue
         f = schedule.flows[fi]

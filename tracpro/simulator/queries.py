@@ -87,7 +87,7 @@ def runs(ds, p: dict) -> tuple[list[str], Key | None]:
             return m
 
         batch = w.fetch(lo, hi, cursor, desc, PAGE + 1, keep if len(deleted) or len(overridden) else None)
-    gen = [((t, i), k) for k, (t, i) in enumerate(zip(batch.t.tolist(), batch.ids.tolist()))]
+    gen = [((t, i), k) for k, (t, i) in enumerate(zip(batch.t.tolist(), batch.ids.tolist(), strict=True))]
     merged = merge(gen, over, desc)
     return page_of(assemble(merged, lambda pos: ds.rr.render(batch.take(pos), paths, refs)))
 
@@ -119,7 +119,7 @@ def contacts(ds, p: dict) -> tuple[list[str], Key | None]:
         cursor = decode_cursor(p)
         group = None
         if one(p, "group") is not None:
-            group = ds.group_index(one(p, "group"))
+            group = ds.contacts_group_index(one(p, "group"))
             if group is None:
                 raise Empty()
         urn = one(p, "urn")
@@ -158,7 +158,7 @@ def contacts(ds, p: dict) -> tuple[list[str], Key | None]:
                   lambda: Walker(ct.streams, np.array([1 if deleted else 0]), target=2000, static_keep=static))
     keep = (lambda b: ~np.isin(b.ids - 1, over_idx)) if len(over_idx) else None
     batch = w.fetch(lo, hi, cursor, desc, PAGE + 1, keep)
-    gen = [((t, i), k) for k, (t, i) in enumerate(zip(batch.t.tolist(), batch.ids.tolist()))]
+    gen = [((t, i), k) for k, (t, i) in enumerate(zip(batch.t.tolist(), batch.ids.tolist(), strict=True))]
     merged = merge(gen, over, desc)
     return page_of(assemble(merged, lambda pos: [dumps(d) for d in contact_dicts(ct, batch.ids[pos] - 1)]))
 
@@ -209,7 +209,7 @@ def messages(ds, p: dict) -> tuple[list[str], Key | None]:
     w = ds.walker(("messages", folder), lambda: Walker(ds.msgs.streams, sel))
     need_keep = uuid is not None or (len(arch_idx) and folder in ("inbox", "flows", "archived")) or folder == "archived"
     batch = w.fetch(lo, hi, cursor, True, PAGE + 1, keep if need_keep else None)
-    gen = [((t, i), k) for k, (t, i) in enumerate(zip(batch.t.tolist(), batch.ids.tolist()))]
+    gen = [((t, i), k) for k, (t, i) in enumerate(zip(batch.t.tolist(), batch.ids.tolist(), strict=True))]
     merged = merge(gen, over, True)
     items = assemble(merged, lambda pos: ds.msgs.render(batch.take(pos), archived))
     return page_of([((k[0] + shift, k[1]), j) for k, j in items])

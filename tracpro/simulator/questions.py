@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .flow_results import snakify
 from .vocab import ABOUT, LANGUAGES, NOT_A_NUMBER, OPEN_TEXT
 
 Case = tuple[str, list[str], str]  # (test type, arguments, category name)
@@ -19,7 +20,7 @@ Case = tuple[str, list[str], str]  # (test type, arguments, category name)
 
 @dataclass(frozen=True)
 class Question:
-    name: str  # result name; the result key is its snakified form
+    name: str  # result name; the result key is its snakified form (as the engine makes it)
     text: str
     kind: str  # "choice" | "numeric" | "open"
     cases: list[Case] = field(default_factory=list)
@@ -45,11 +46,6 @@ class Question:
         if self.timeout:
             names.append("No Response")
         return names
-
-
-def snakify(name: str) -> str:
-    """The engine's result key: runs of non-(letter, digit, _) become "_", lowercased."""
-    return re.sub(r"[^\w]+", "_", name.strip()).lower()
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -63,13 +63,15 @@ class Org:
         self.seed, self.tier, self.anchor = seed, tier, anchor_us
         self.uuid = uid(seed, "org")
         self.name = "TracPro Demo" if tier.name == "demo" else f"TracPro {tier.name.title()} Simulation"
-        self.country_osm = "1714%02d" % (seed % 100)  # never collides with the region prefixes
+        self.country_osm = f"1714{seed % 100:02d}"  # never collides with the region prefixes
         self.regions = self._regions()
         self._geometry_done = False
         base = anchor_us - 400 * DAY
         groups: list[Group] = []
         for r in self.regions:
-            groups.append(Group(r.group_uuid, r.name, None, False, base + len(groups) * HOUR, len(groups) + 1, "region"))
+            groups.append(
+                Group(r.group_uuid, r.name, None, False, base + len(groups) * HOUR, len(groups) + 1, "region")
+            )
         self.reporter_groups = []
         for k in range(tier.reporter_groups):
             g = Group(uid(seed, "reporter", k), REPORTER_GROUPS[k], None, False, base + len(groups) * HOUR,
@@ -160,8 +162,8 @@ class Org:
         parents = [[0 if r.parent is None else pos[r.parent] for r in lvl] for lvl in by_level if lvl]
         country, per_level = tile(self.seed, self.tier.grid, parents)
         self.country_geometry = country
-        for lvl, coords in zip(by_level, per_level):
-            for r, c in zip(lvl, coords):
+        for lvl, coords in zip(by_level, per_level, strict=False):  # an empty level has no coordinates
+            for r, c in zip(lvl, coords, strict=True):
                 r.geometry = c
         self._geometry_done = True
 
@@ -197,9 +199,10 @@ class Org:
                 "usages": {"flows": 0, "groups": 1 if f.key == "age" else 0, "campaign_events": 0},
                 "agent_access": "view", "label": f.name, "value_type": value_type}
 
-    def group_dict(self, g: Group, count: int) -> dict:
-        return {"uuid": g.uuid, "name": g.name, "query": g.query, "status": "ready", "system": g.system,
-                "count": count}
+    def group_dict(self, g: Group, count: int, status: str = "ready", query: str | None = None) -> dict:
+        """groups.json's item; ``query`` is the one saved last (the group's own when None)."""
+        return {"uuid": g.uuid, "name": g.name, "query": query if query is not None else g.query, "status": status,
+                "system": g.system, "count": count}
 
 
 def dumps(value) -> str:

@@ -100,7 +100,7 @@ class RunRenderer:
         uuids = self.uuids(b.ids, tl["created"])
         out = []
         for k, (rid, mode, fi, ans, c) in enumerate(zip(b.ids.tolist(), tl["mode"].tolist(), tl["flow"].tolist(),
-                                                        tl["answered"].tolist(), tl["contact"].tolist())):
+                                                        tl["answered"].tolist(), tl["contact"].tolist(), strict=True)):
             f = flows[fi]
             created = created_s[k]
             pp = f.path_prefix

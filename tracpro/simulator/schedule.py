@@ -77,7 +77,7 @@ class Schedule:
         self.perm_b = np.array([p.b for p in self.wave_perm], dtype=np.int64)
         self.live = live
         rows = []  # (wave, mode, t0, base, n, k_offset, curve)
-        for w, (fi, week, start, n, _) in enumerate(waves):
+        for w, (fi, _week, start, n, _) in enumerate(waves):
             f = flows[fi]
             if not f.is_poll:
                 rows.append((w, SINGLE, start, start, n, 0, 2))

@@ -16,11 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import lists, pagination, queries, sends, writes
+from .dataset import serve_messages
 from .faults import Faults
 from .pagination import ApiError
 
 LISTS = {
-    "runs": queries.runs, "contacts": queries.contacts, "messages": queries.messages, "flows": lists.flows,
+    "runs": queries.runs, "contacts": queries.contacts, "messages": serve_messages, "flows": lists.flows,
     "groups": lists.groups, "fields": lists.fields, "boundaries": lists.boundaries,
     "broadcasts": lists.broadcasts, "flow_starts": lists.flow_starts,
 }
@@ -156,6 +157,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, name: str, path: str, params: dict, body) -> None:
         ds = self.server.dataset
+        ds.reevaluations.catch_up()  # mailroom's batches committed since the last request
         if method == "GET" and name in LISTS:
             items, next_key = self.server.prefetcher.get(name, params)
             items = self.server.faults.malform(name, items)
@@ -193,11 +195,26 @@ class Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError) as e:
                 raise ApiError(400, {"detail": str(e)}) from None
             self._send(200, faults.to_dict())
+        elif path == "/_control/groups" and method == "POST":
+            self._reevaluate(body or {})
+            self._send(200, {"detail": "Group query saved."})
         elif path == "/_control/reset" and method == "POST":
             faults.reset()
             self._send(200, faults.to_dict())
         else:
             raise ApiError(404, {"detail": "Not found."})
+
+    def _reevaluate(self, body) -> None:
+        """``{"group": uuid or name, "initializing": s, "evaluating": s, "join": [contact uuids],
+        "leave": [...], "query": text, "touch_contacts": bool}``: see Reevaluations.start."""
+        known = {"group", "initializing", "evaluating", "join", "leave", "query", "touch_contacts"}
+        if not isinstance(body, dict) or "group" not in body or set(body) - known:
+            raise ApiError(400, {"detail": "expected an object with group and any of " + ", ".join(sorted(known))})
+        options = {k: v for k, v in body.items() if k != "group"}
+        try:
+            self.server.dataset.reevaluations.start(str(body["group"]), **options)
+        except (TypeError, ValueError) as e:
+            raise ApiError(400, {"detail": str(e)}) from None
 
     def _next_url(self, path: str, params: dict, key) -> str | None:
         if key is None:
@@ -205,7 +222,7 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v for k, v in params.items() if k != "cursor"}
         query["cursor"] = [pagination.encode_cursor(key)]
         # The server is bound to a (str, port) address; typeshed's type of it allows a bytes host too.
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]  # type: ignore[str-bytes-safe]
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
 
     def _send(self, status: int, data, headers: dict | None = None) -> None:

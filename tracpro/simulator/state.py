@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import ChainMap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -91,7 +92,11 @@ class State:
         self.urn_owner: dict[str, int] = {}
         self.next_index = first_new_index
         self.runs: list[OverlayRun] = []
-        self.run_overrides: dict[int, tuple[int, dict]] = {}  # generated run id -> (modified µs, dict)
+        # Runs served beside (or instead of) generated ones: run id -> (modified µs, API dict).
+        # Writes change generated runs (first map); runs of given flows never change (second).
+        self.changed_runs: dict[int, tuple[int, dict]] = {}
+        self.given_runs: dict[int, tuple[int, dict]] = {}
+        self.run_overrides = ChainMap(self.changed_runs, self.given_runs)
         self.broadcasts: list[dict] = []
         self.flow_starts: list[dict] = []
         self.messages: list[tuple[int, int, dict]] = []  # (created µs, id, dict) of outgoing messages
@@ -125,7 +130,7 @@ class State:
 
     def pristine(self) -> bool:
         """No write has happened: every query is then a pure function of its params."""
-        return not (self.contacts or self.runs or self.run_overrides or self.broadcasts or self.flow_starts
+        return not (self.contacts or self.runs or self.changed_runs or self.broadcasts or self.flow_starts
                     or self.messages or self.archived)
 
     def deleted_indices(self) -> list[int]:

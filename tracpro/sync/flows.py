@@ -3,10 +3,12 @@
 Every flow is listed as a poll (inactive until an admin chooses it), except "Single Message"
 flows, which are not polls. A flow gone from RapidPro takes its poll with it.
 
-For active polls, questions come from the flow definitions: result key, name, categories,
-ordered rules. The question type is guessed from the rules unless an admin chose it; names an
-admin customised are kept. Questions gone from the definition are deleted. When a
-question's type changes, its answers' values-to-use are recomputed.
+For active polls, questions come from the flow definitions: every result the flow saves (by a
+router or an action), with its name, categories and ordered rules, keyed as RapidPro keys it
+(the flow's results in flows.json). The question type is guessed from the rules and categories
+unless an admin chose it; names an admin customised are kept. Questions gone from the
+definition are deleted. When a question's type changes, its answers' values-to-use are
+recomputed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tracpro.db.connection import session_scope
 from tracpro.db.models import Poll, Question
 from tracpro.db.results import rowcount
 from tracpro.db.upsert import upsert
-from tracpro.polls.definitions import flow_uuid, questions_of
+from tracpro.polls.definitions import FlowResult, flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
@@ -46,7 +48,18 @@ def poll_row(org_id: int, flow: Any) -> dict[str, Any]:
     }
 
 
-def _question_rows(org_id: int, poll_id: int, definition: dict[str, Any]) -> list[dict[str, Any]]:
+def listed_results(flow: Any) -> list[FlowResult]:
+    """A flow's results as flows.json lists them; a malformed entry is left out."""
+    return [
+        FlowResult(result.key, result.name or "", list(result.categories or []), list(result.node_uuids or []))
+        for result in flow.results or []
+        if result.key
+    ]
+
+
+def _question_rows(
+    org_id: int, poll_id: int, definition: dict[str, Any], listed: list[FlowResult]
+) -> list[dict[str, Any]]:
     return [
         {
             "org_id": org_id,
@@ -57,9 +70,9 @@ def _question_rows(org_id: int, poll_id: int, definition: dict[str, Any]) -> lis
             "rules": spec.rules,
             "categories": spec.categories,
             "order": spec.order,
-            "question_type": guess_question_type(spec.rules),
+            "question_type": guess_question_type(spec.rules, spec.categories),
         }
-        for spec in questions_of(definition)
+        for spec in questions_of(definition, listed)
     ]
 
 
@@ -86,9 +99,13 @@ def _write_questions(session: Session, org_id: int, rows: list[dict[str, Any]], 
         Counts.of(upsert(session, Question.__table__, kept, key=("poll_id", "key"), update=keep_type))
     )
     wanted = [(row["poll_id"], row["key"]) for row in rows]
-    counts.deleted = rowcount(session.execute(
-        delete(Question).where(Question.poll_id.in_(poll_ids), tuple_(Question.poll_id, Question.key).not_in(wanted or [(0, "")]))
-    ))
+    counts.deleted = rowcount(
+        session.execute(
+            delete(Question).where(
+                Question.poll_id.in_(poll_ids), tuple_(Question.poll_id, Question.key).not_in(wanted or [(0, "")])
+            )
+        )
+    )
     retyped = [
         question_id
         for question_id, question_type in session.execute(
@@ -113,6 +130,7 @@ def sync_flows(ctx: SyncContext) -> Counts:
         return counts
 
     counts = sync_full_set(ctx, "flows", write_polls)
+    results_by_flow = {flow.uuid: listed_results(flow) for flow in flows}
 
     with_questions = _active_polls(ctx)
     definitions = []
@@ -125,7 +143,7 @@ def sync_flows(ctx: SyncContext) -> Counts:
             row
             for definition in definitions
             if (uuid := flow_uuid(definition)) in with_questions
-            for row in _question_rows(ctx.org_id, with_questions[uuid], definition)
+            for row in _question_rows(ctx.org_id, with_questions[uuid], definition, results_by_flow.get(uuid, []))
         ]
         return _write_questions(session, ctx.org_id, question_rows, list(with_questions.values()))
 

@@ -1,4 +1,8 @@
-"""Inbox messages (incoming, not handled by a flow) of the last 7 days, re-read whole each pass."""
+"""Inbox messages (incoming, not handled by a flow) of the last 7 days, re-read whole each pass.
+
+A message is known by its RapidPro `uuid`; a self-hosted v9 server gives none, only an integer
+`id`, by which its messages are kept instead.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ INBOX_DAYS = 7
 def message_row(org_id: int, contact_id: int, message: Any) -> dict[str, Any]:
     return {
         "org_id": org_id,
-        "uuid": message.uuid,
+        "uuid": message.uuid or None,
+        # Stored only for a message without a uuid, so no two messages ever compete for one id.
+        "rapidpro_id": None if message.uuid else message.id,
         "contact_id": contact_id,
         "text": message.text or "",
         "direction": Direction.OUT if message.direction == "out" else Direction.IN,
@@ -39,12 +45,15 @@ def sync_inbox(ctx: SyncContext) -> Counts:
     messages = [
         message
         for message in ctx.rapidpro.all("messages", folder="inbox", after=inbox_since(ctx))
-        if message.contact is not None and message.uuid
+        if message.contact is not None and (message.uuid or message.id is not None)
     ]
 
     def write(session: Session) -> Counts:
         contacts = ensure_contacts(session, ctx.org_id, {message.contact.uuid for message in messages}, ctx.contact_ids)
         rows = [message_row(ctx.org_id, contacts[message.contact.uuid], message) for message in messages]
-        return Counts.of(upsert(session, InboxMessage.__table__, rows, key=("org_id", "uuid")))
+        by_uuid = [row for row in rows if row["uuid"]]
+        by_id = [row for row in rows if not row["uuid"]]
+        counts = Counts.of(upsert(session, InboxMessage.__table__, by_uuid, key=("org_id", "uuid")))
+        return counts.add(Counts.of(upsert(session, InboxMessage.__table__, by_id, key=("org_id", "rapidpro_id"))))
 
     return sync_full_set(ctx, "inbox", write)

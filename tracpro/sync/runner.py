@@ -1,5 +1,5 @@
-"""One sync pass per org, in order: fields → groups → boundaries → contacts → flows (and
-questions) → runs → summaries → inbox → outbox.
+"""One sync pass per org, in order: fields → groups → boundaries → contacts → group members → flows
+(and questions) → runs → summaries → inbox → outbox.
 
 Orgs are independent, and so are resources within an org's pass: one that fails is recorded
 against itself (its error on the Sync page, its position kept) and the others still sync, except
@@ -38,6 +38,7 @@ from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, describe, is_fatal, record_failure
 from tracpro.sync.fields import sync_fields
 from tracpro.sync.flows import sync_flows
+from tracpro.sync.group_members import sync_group_members
 from tracpro.sync.groups import sync_groups
 from tracpro.sync.inbox import sync_inbox
 from tracpro.sync.progress import Progress
@@ -83,6 +84,8 @@ def _stages(ctx: SyncContext, days: int | None) -> list[Stage]:
         Stage("groups", lambda: sync_groups(ctx)),
         Stage("boundaries", lambda: sync_boundaries(ctx)),
         Stage("contacts", lambda: sync_contacts(ctx)),
+        # Tracked groups whose members may be off (a smart group re-evaluated, a count that disagrees).
+        Stage("group_members", lambda: sync_group_members(ctx)),
         Stage("flows", lambda: sync_flows(ctx)),
         Stage("runs", lambda: sync_runs(ctx, after=older), needs=("flows",)),
         # Home's and Activity's counts, recomputed from what contacts and runs just wrote.

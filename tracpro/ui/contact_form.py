@@ -76,8 +76,14 @@ def contact_form(key: str, choices: ContactFormChoices, values: ContactInput | N
         format_func=regions.__getitem__, key=f"{key}.region", placeholder=_("Choose a region"),
         help=_("The regions you see."))
     groups = dict(choices.reporter_groups)
-    group_ids = st.multiselect(_("Reporter groups"), list(groups), format_func=groups.__getitem__, key=f"{key}.groups",
-                               default=[g for g in values.reporter_group_ids if g in groups], placeholder=_("Choose options"))
+    group_ids = st.multiselect(
+        _("Reporter groups"),
+        list(groups),
+        format_func=groups.__getitem__,
+        key=f"{key}.groups",
+        default=[g for g in values.reporter_group_ids if g in groups],
+        placeholder=_("Choose options"),
+    )
     language = _language_choice(key, choices, values.language)
     fields = {}
     for field_key, label, kind in choices.fields:

@@ -7,6 +7,7 @@ itself, even though navigation never offers a page to someone who may not use it
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,10 +87,8 @@ def not_through_the_app() -> NoReturn:
     page = _running_page()
     if page is not None:
         st.session_state[REQUESTED_PAGE] = (page.stem, st.query_params.to_dict())
-    try:
+    with contextlib.suppress(StreamlitAPIException):  # app.py is not a page when a page runs alone (tests)
         st.switch_page("app.py")
-    except StreamlitAPIException:  # app.py is not a page here (a page run on its own, in tests)
-        pass
     st.error(_("Please sign in to see this page."))
     st.stop()
 

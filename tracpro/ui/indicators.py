@@ -73,7 +73,9 @@ def indicator_chart(data: IndicatorData, *, height: int = 340, key: str | None =
     figure.update_layout(dragmode=False)
     figure.update_xaxes(fixedrange=True)
     figure.update_yaxes(fixedrange=True)
-    follow_ups = described([format_date(day, "day_month") for day in data.days], [round(value) for value in data.follow_up])
+    follow_ups = described(
+        [format_date(day, "day_month") for day in data.days], [round(value) for value in data.follow_up]
+    )
     st.plotly_chart(figure, config=plot_config(), key=key,
                     alt=_("{name}: baseline {baseline}; follow-up sums by date: {follow_ups}").format(
                         name=data.name, baseline=format_number(data.baseline, 1), follow_ups=follow_ups))

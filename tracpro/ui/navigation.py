@@ -6,6 +6,8 @@ shown, the page decides what is allowed.
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import streamlit as st
 
 from tracpro.i18n import _
@@ -22,6 +24,9 @@ ACCOUNT = "pages/account.py"
 USERS = "pages/users.py"
 DATABASE = "pages/overview.py"
 LOGIN = "pages/login.py"
+# The page a session's address named when it opened, and its query parameters (see
+# remember_opened_page); None once there is nothing more to do about it.
+OPENED_PAGE = "tracpro_opened_page"
 
 
 def signed_out_pages() -> list[st.Page]:
@@ -60,6 +65,38 @@ def resume_requested_page(sections: dict[str, list[st.Page]]) -> None:
     for page in (page for section in sections.values() for page in section):
         if page.url_path == url_path:
             st.switch_page(page, query_params=query_params)
+
+
+def remember_opened_page() -> None:
+    """On a session's first run, before anything is drawn: note the page its address names.
+
+    That run draws the cookie manager (signing in), a component that reports the browser's
+    cookies once it has loaded, which reruns the app. When the report comes before the browser
+    has heard which page the first run chose (a slow run, on a busy server), that rerun asks for
+    the default page, and the page the address named (a bookmark, a link in a message) is lost:
+    reopen_opened_page() brings it back.
+    """
+    if OPENED_PAGE not in st.session_state:
+        # Before st.navigation has run, st.context.url is the browser's address, query left out.
+        url_path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+        st.session_state[OPENED_PAGE] = (url_path, st.query_params.to_dict())
+
+
+def reopen_opened_page(page: st.Page, sections: dict[str, list[st.Page]], cookies_reported: bool) -> None:
+    """After st.navigation chose `page`: in the rerun the cookie manager's report brought (it has
+    `cookies_reported`), open the page the session's address named if that rerun lost it and the
+    viewer has it. The address's page is kept only while `page` is that page and the report is yet
+    to come: another page chosen before the report is one the viewer went to, or does not have."""
+    opened = st.session_state.get(OPENED_PAGE)
+    if opened is None or (opened[0] == page.url_path and not cookies_reported):
+        return
+    st.session_state[OPENED_PAGE] = None
+    url_path, query_params = opened
+    if url_path == page.url_path or not cookies_reported:
+        return
+    for candidate in (candidate for section in sections.values() for candidate in section):
+        if candidate.url_path == url_path:
+            st.switch_page(candidate, query_params=query_params)
 
 
 def dashboard_pages() -> list[st.Page]:

@@ -38,7 +38,7 @@ def word_cloud(words: tuple[tuple[str, int], ...]) -> None:
         return
     picture, table = st.columns([3, 1])
     picture.image(_cloud(tuple(words)), width="stretch",
-                  alt=_("Word cloud: {words}").format(words=described(*zip(*words[:10]))))
+                  alt=_("Word cloud: {words}").format(words=described(*zip(*words[:10], strict=True))))
     table.dataframe(
         pd.DataFrame(words, columns=["Word", "Count"]), hide_index=True, height=300, width="stretch",
         column_config={"Word": st.column_config.Column(_("Word")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, SmallInteger, String, UniqueConstraint
@@ -35,8 +36,20 @@ class ContactGroup(Base):
     query: Mapped[str | None] = mapped_column(String(1000))
     is_system: Mapped[bool_false]
     contact_count: Mapped[int] = mapped_column(server_default="0")
-    # False once the group is gone from RapidPro.
+    # RapidPro's "ready", "evaluating" (a smart group being re-checked) or "invalid" (its query is
+    # broken); groups.json never shows "initializing": the group is left out of it meanwhile.
+    status: Mapped[str] = mapped_column(String(16), server_default="ready")
+    # False once the group is gone from RapidPro: left out of groups.json for several passes in a
+    # row, over a minimum time (tracpro.sync.groups), since a group being re-initialized is left out too.
     is_active: Mapped[bool_true]
+    # Consecutive groups passes that did not list it, and the first of them.
+    missing_passes: Mapped[int] = mapped_column(server_default="0")
+    missing_since: Mapped[datetime | None]
+    # RapidPro re-evaluated the group (its query changed, it was missing or evaluating): the members
+    # we hold are to be read again from RapidPro (tracpro.sync.group_members).
+    members_stale: Mapped[bool_false]
+    # RapidPro's count when the members we hold last agreed with it, or were last read again.
+    members_checked_count: Mapped[int | None]
     updated_at: Mapped[updated_at]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracpro.db.base import (
@@ -71,14 +71,23 @@ class Direction(enum.StrEnum):
 
 
 class InboxMessage(Base):
-    """A message of the org's RapidPro inbox (incoming, not handled by a flow) or a reply to one."""
+    """A message of the org's RapidPro inbox (incoming, not handled by a flow) or a reply to one.
+
+    RapidPro names a message by its `uuid`; a self-hosted v9 server gives none, only an integer
+    id, which is then stored as `rapidpro_id`. Every message has one or the other.
+    """
 
     __tablename__ = "inbox_messages"
-    __table_args__ = (UniqueConstraint("org_id", "uuid"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "uuid"),
+        UniqueConstraint("org_id", "rapidpro_id"),
+        CheckConstraint("uuid IS NOT NULL OR rapidpro_id IS NOT NULL", name="named"),
+    )
 
     id: Mapped[bigintpk]
     org_id: Mapped[org_fk]
-    uuid: Mapped[rapidpro_uuid]
+    uuid: Mapped[rapidpro_uuid | None]
+    rapidpro_id: Mapped[int | None] = mapped_column(BigInteger)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, server_default="")
     direction: Mapped[Direction] = mapped_column(str_enum(Direction, "direction"))
