@@ -92,3 +92,18 @@ def test_contact_changes_from_rapidpro(db, org, tracked, rapidpro, make_context)
     fourth = sync_contacts(make_context(T0 + timedelta(hours=5)))
     assert fourth.created == 1
     assert _contact(db, ann["uuid"]).name == "Ann Smith"
+
+
+def test_the_overlap_read_again_leaves_a_contact_with_a_tracpro_edit_on_its_way_alone(
+    db, org, tracked, rapidpro, make_context
+):
+    remote = contact("Ann", [KANDAHAR], modified_on=T0)
+    rapidpro.data["contacts"] = [remote]
+    sync_contacts(make_context(T0 + timedelta(minutes=1)))
+    ann = _contact(db, remote["uuid"])
+    ann.name = "Ann Marie"  # edited in TracPro, the push to RapidPro still to come
+    f.OutboxActionFactory(org=org, kind="update_contact", payload={"contact_id": ann.id})
+    db.flush()
+    counts = sync_contacts(make_context(T0 + timedelta(minutes=10)))  # Ann is in the overlap: read again
+    assert (counts.updated, counts.unchanged) == (0, 1)
+    assert _contact(db, remote["uuid"]).name == "Ann Marie"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import any_, literal, select, update
+from sqlalchemy import any_, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact
@@ -37,13 +37,26 @@ def contact_row(org_id: int, contact: Any) -> dict[str, Any]:
     }
 
 
+# Contacts with a TracPro edit not yet done or refused in RapidPro. RapidPro's copy of them is
+# older than ours until the edit lands there (which bumps its modified_on, so a later pass reads
+# it): every pass re-reads an overlap, and must not put the old copy back meanwhile.
+_EDITED_UUIDS = text("""
+SELECT uuid FROM contacts WHERE org_id = :org AND uuid = ANY(:uuids) AND id IN (
+    SELECT CAST(payload->>'contact_id' AS integer) FROM outbox_actions
+    WHERE org_id = :org AND status NOT IN ('done', 'failed') AND payload ? 'contact_id')
+""")
+
+
 def write_contacts(session: Session, org_id: int, contacts: list[Any]) -> Counts:
-    rows = [contact_row(org_id, contact) for contact in contacts]
+    """Store RapidPro's contacts, but for those with a TracPro edit on its way (counted unchanged)."""
+    uuids = [contact.uuid for contact in contacts]
+    edited = set(session.scalars(_EDITED_UUIDS, {"org": org_id, "uuids": uuids})) if uuids else set()
+    rows = [contact_row(org_id, contact) for contact in contacts if contact.uuid not in edited]
     result = upsert(session, Contact.__table__, rows, key=("org_id", "uuid"), returning=("id",))
     changed = result.created + result.updated
     if changed:
         assign_contact_groups(session, org_id, changed)
-    return Counts.of(result)
+    return Counts.of(result).add(Counts(unchanged=len(edited)))
 
 
 def write_deleted_contacts(session: Session, org_id: int, contacts: list[Any]) -> Counts:
