@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="v9: messages as a self-hosted v9 server gives them (id, no uuid)")
     p.add_argument("--reevaluate-every", type=float, default=DEFAULT_REEVALUATE_EVERY, metavar="SECONDS",
                    help="the smart group's query is saved again this often (initializing, evaluating, ready); 0: never")
+    p.add_argument("--rate-limits", choices=["v26", "v9", "none"], default="v26",
+                   help="RapidPro's rate limits per scope: v26 3,600 requests an hour, v9 2,500; none: unlimited")
+    p.add_argument("--rate-limit-scale", type=float, default=1.0, metavar="N",
+                   help="the rate limits' hour lasts 3600/N seconds (benchmarks)")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -36,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     sim = Simulator(tier=args.tier, seed=args.seed, token=args.token, port=args.port, anchor=args.anchor,
                     response_rate=args.response_rate, time_scale=args.time_scale, host=args.host,
                     faults=Faults(**settings), flows=args.flows, flow_runs=args.flow_runs,
-                    message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None)
+                    message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None,
+                    rate_limits=None if args.rate_limits == "none" else args.rate_limits,
+                    rate_limit_scale=args.rate_limit_scale)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)
