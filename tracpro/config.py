@@ -38,6 +38,10 @@ class Settings:
     # How long one org's pass may wait out RapidPro's rate limit in all, in seconds; past it the
     # resource stops where it is and goes on at the next run.
     throttle_wait: float = 60.0
+    # How long one run of the sync job may spend on one org, in seconds (0: no limit); what is left
+    # goes on at the next run, so a first sync of hours moves on steadily and the other orgs get
+    # their turn.
+    sync_pass_seconds: float = 600.0
     # A group RapidPro leaves out of groups.json is taken as gone (its region or reporter group no
     # longer tracked) once it has been left out of this many sync passes in a row, over at least
     # this many seconds: RapidPro also leaves out a smart group while it re-initializes it.
@@ -118,6 +122,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
         sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),
         throttle_wait=_seconds("TRACPRO_THROTTLE_WAIT", environ, secrets, default=60.0, allow_zero=True),
+        sync_pass_seconds=_seconds("TRACPRO_SYNC_PASS_SECONDS", environ, secrets, default=600.0, allow_zero=True),
         group_gone_passes=_as_count(_lookup("TRACPRO_GROUP_GONE_PASSES", environ, secrets), 3,
                                     "TRACPRO_GROUP_GONE_PASSES"),
         group_gone_after=_seconds("TRACPRO_GROUP_GONE_SECONDS", environ, secrets, default=3600.0),

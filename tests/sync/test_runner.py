@@ -184,3 +184,39 @@ def test_a_whole_list_with_an_unreadable_item_is_not_reconciled(db, org):
 
     rapidpro.unreadable = set()
     assert sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro).kept_aside == 0
+
+
+def test_the_orgs_time_for_a_run_stops_a_walk_and_the_next_run_goes_on_from_there(db, org):
+    rapidpro = FakeRapidPro()
+    big, small = flow("Census", "F-001"), flow("Check-in", "F-002")
+    people = [contact(f"Person {n}", [group("Kandahar", "G-001")]) for n in range(3)]
+    rapidpro.data["flows"], rapidpro.data["contacts"] = [big, small], people
+    rapidpro.data["runs"] = [run(big, people[n % 3], {}, created_on=T0 - timedelta(minutes=n)) for n in range(600)]
+    rapidpro.data["runs"].append(run(small, people[0], {}))
+    for remote in (big, small):
+        f.PollFactory(org=org, flow_uuid=remote["uuid"], rapidpro_name=remote["name"], is_active=True)
+    db.flush()
+
+    def runs_asked() -> list[str]:
+        return [filters["flow"] for resource, filters in rapidpro.calls if resource == "runs"]
+
+    def one_page_of_runs() -> bool:  # the time is up once a page of runs is written
+        return len(runs_asked()) >= 1
+
+    first = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro, out_of_time=one_page_of_runs)
+    assert first.status == OrgStatus.SYNCED and first.unfinished == {
+        "runs:F-001": "the org's time for this run was up", "runs:F-002": "the org's time for this run was up"}
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 250
+
+    # The next run reads the poll with nothing under way first, then goes on with the long one.
+    rapidpro.calls.clear()
+    second = sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro,
+                      out_of_time=lambda: len(runs_asked()) >= 2)
+    assert runs_asked()[:2] == ["F-002", "F-001"] and list(second.unfinished) == ["runs:F-001"]
+    rapidpro.calls.clear()
+    third = sync_org(org.id, clock=lambda: T0 + timedelta(minutes=20), connect=lambda *args: rapidpro,
+                     out_of_time=lambda: False)
+    assert third.unfinished == {}
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 601

@@ -158,8 +158,9 @@ class Throttled(Unavailable):
     def __init__(self, scope: str, retry_after: int):
         self.scope, self.retry_after = scope, retry_after
         minutes = f"about {max(1, round(retry_after / 60))} minutes" if retry_after else "a while"
-        super().__init__(f"RapidPro's rate limit for {scope} requests is reached for {minutes}; "
-                         "the sync goes on from here on its next run.")
+        # Why the sync stopped, in words; the message adds what happens next.
+        self.reason = f"RapidPro's rate limit for {scope} requests is reached for {minutes}"
+        super().__init__(f"{self.reason}; the sync goes on from here on its next run.")
 
 
 class IncompleteListing(RapidProError):

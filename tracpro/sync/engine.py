@@ -8,8 +8,10 @@
 
 A failure of one resource walked in pages is recorded against it and the pass goes on with the
 next (`SyncContext.failed`), unless it is one every other request would meet too (`is_fatal`).
-A resource whose rate limit outlasts the pass's budget for waiting stops where it is and goes on
-at the next run (`SyncContext.unfinished`).
+A resource whose rate limit outlasts the pass's budget for waiting, or reached when the org's
+time for this run is up (`SyncContext.out_of_time`), stops where it is and goes on at the next
+run (`SyncContext.unfinished`): a first sync that takes hours of RapidPro's rate limit moves on a
+little every run, and the org's lock is never held for long.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ log = logging.getLogger("tracpro.sync")
 DEFAULT_OVERLAP = timedelta(minutes=2)
 
 
+def _never() -> bool:
+    return False
+
+
+class TimeUp(Exception):
+    """The org's time for this run of the sync job is up."""
+
+    reason = "the org's time for this run was up"
+
+
+def why_stopped(error: Throttled | TimeUp) -> str:
+    """Why a resource stopped early (it goes on at the next run), in words."""
+    return error.reason
+
+
 @dataclass
 class SyncContext:
     org_id: int
@@ -55,6 +72,8 @@ class SyncContext:
     resource: str | None = None
     # Contact ids by uuid read during this pass (tracpro.sync.contacts.ensure_contacts).
     contact_ids: dict[str, int] = field(default_factory=dict)
+    # Whether the org's time for this run is up: walks stop at the next page and go on next run.
+    out_of_time: Callable[[], bool] = _never
     # Resources that failed in this pass, and those that stopped early to go on at the next run
     # (RapidPro's rate limit): resource -> why, in words.
     failed: dict[str, str] = field(default_factory=dict)
@@ -131,6 +150,9 @@ def sync_pages(
     filters = filters or {}
     ctx.resource = resource
     started = time.monotonic()
+    if ctx.out_of_time():
+        ctx.unfinished[resource] = TimeUp.reason
+        return Counts()
     with session_scope() as session:
         state = sync_state.state_of(session, ctx.org_id, resource)
         start = sync_state.start_after(state, ctx.overlap)
@@ -154,8 +176,10 @@ def sync_pages(
                 page_counts = _write_page(ctx, resource, write, page, position, aside)
                 counts.add(page_counts)
                 advance(page.size)
-    except Throttled as error:
-        ctx.unfinished[resource] = str(error)
+                if ctx.out_of_time():
+                    raise TimeUp()
+    except (Throttled, TimeUp) as error:
+        ctx.unfinished[resource] = why_stopped(error)
         log.warning("org=%s resource=%s stopped: %s", ctx.slug, resource, error)
         return _finish(ctx, resource, counts, started)
     except Exception as error:

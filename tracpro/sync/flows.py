@@ -25,6 +25,7 @@ from tracpro.db.results import rowcount
 from tracpro.db.upsert import upsert
 from tracpro.polls.definitions import FlowResult, flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
+from tracpro.sync import state as sync_state
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_full_set
 
@@ -127,6 +128,7 @@ def sync_flows(ctx: SyncContext) -> Counts:
         counts.deleted = rowcount(session.execute(
             delete(Poll).where(Poll.org_id == ctx.org_id, Poll.flow_uuid.not_in([row["flow_uuid"] for row in rows]))
         ))
+        _record_run_totals(session, ctx.org_id, flows)
         return counts
 
     counts = sync_full_set(ctx, "flows", write_polls)
@@ -149,6 +151,27 @@ def sync_flows(ctx: SyncContext) -> Counts:
 
     sync_full_set(ctx, "questions", write_questions)
     return counts
+
+
+def run_total(flow: Any) -> int | None:
+    """How many runs RapidPro says the flow has (its counts by status), if it says."""
+    runs = getattr(flow, "runs", None)
+    if runs is None:
+        return None
+    counts = [count for status in RUN_STATUSES if isinstance(count := getattr(runs, status, None), int)]
+    return sum(counts) if counts else None
+
+
+RUN_STATUSES = ("active", "waiting", "completed", "interrupted", "expired", "failed")
+
+
+def _record_run_totals(session: Session, org_id: int, flows: list[Any]) -> None:
+    """What RapidPro reports of each active poll's runs, beside what the runs passes stored (the
+    Sync page's progress of a first sync)."""
+    active = set(session.scalars(select(Poll.flow_uuid).where(Poll.org_id == org_id, Poll.is_active)))
+    for flow in flows:
+        if flow.uuid in active:
+            sync_state.state_of(session, org_id, f"runs:{flow.uuid}").expected_total = run_total(flow)
 
 
 def _active_polls(ctx: SyncContext) -> dict[str, int]:

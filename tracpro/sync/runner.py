@@ -35,7 +35,7 @@ from tracpro.sync import state as sync_state
 from tracpro.sync.boundaries import sync_boundaries
 from tracpro.sync.contacts import sync_contacts
 from tracpro.sync.counts import Counts
-from tracpro.sync.engine import SyncContext, describe, is_fatal, record_failure
+from tracpro.sync.engine import SyncContext, describe, is_fatal, record_failure, why_stopped
 from tracpro.sync.fields import sync_fields
 from tracpro.sync.flows import sync_flows
 from tracpro.sync.group_members import sync_group_members
@@ -84,8 +84,9 @@ def _stages(ctx: SyncContext, days: int | None) -> list[Stage]:
         Stage("groups", lambda: sync_groups(ctx)),
         Stage("boundaries", lambda: sync_boundaries(ctx)),
         Stage("contacts", lambda: sync_contacts(ctx)),
-        # Tracked groups whose members may be off (a smart group re-evaluated, a count that disagrees).
-        Stage("group_members", lambda: sync_group_members(ctx)),
+        # Tracked groups whose members may be off (a smart group re-evaluated, a count that disagrees);
+        # not while the contacts are part-read (a first sync across runs), when every count disagrees.
+        Stage("group_members", lambda: sync_group_members(ctx), needs=("contacts",)),
         Stage("flows", lambda: sync_flows(ctx)),
         Stage("runs", lambda: sync_runs(ctx, after=older), needs=("flows",)),
         # Home's and Activity's counts, recomputed from what contacts and runs just wrote.
@@ -111,6 +112,15 @@ def _overlap() -> timedelta:
     return timedelta(seconds=load_settings().sync_overlap)
 
 
+def _time_limit() -> Callable[[], bool]:
+    """Whether the org's time for this run (TRACPRO_SYNC_PASS_SECONDS from now; 0: none) is up."""
+    seconds = load_settings().sync_pass_seconds
+    if not seconds:
+        return lambda: False
+    deadline = time.monotonic() + seconds
+    return lambda: time.monotonic() >= deadline
+
+
 def _run_stages(ctx: SyncContext, days: int | None, outcome: OrgOutcome) -> None:
     """Every stage that can run; a stage's failure is its own unless `is_fatal` (raised)."""
     for stage in _stages(ctx, days):
@@ -123,7 +133,7 @@ def _run_stages(ctx: SyncContext, days: int | None, outcome: OrgOutcome) -> None
         try:
             result = stage.run()
         except Throttled as error:
-            ctx.unfinished[ctx.resource or stage.name] = str(error)
+            ctx.unfinished[ctx.resource or stage.name] = why_stopped(error)
             continue
         except Exception as error:
             if is_fatal(error):
@@ -153,10 +163,13 @@ def sync_org(
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
     connect: Callable[..., RapidPro] | None = None,
+    out_of_time: Callable[[], bool] | None = None,
 ) -> OrgOutcome:
     """Sync one org unless another job holds it or it is backing off (`force` ignores backoff);
     its outbox is pushed either way. `clock()` dates the pass (RapidPro is asked for what changed
-    up to it) and its outcome. A lost database raises (the job ends or, looping, tries again)."""
+    up to it) and its outcome. `out_of_time()` says when the org's time for this run is up (by
+    default TRACPRO_SYNC_PASS_SECONDS after it starts): what is left goes on at the next run.
+    A lost database raises (the job ends or, looping, tries again)."""
     with session_scope() as session:
         org = session.get_one(Org, org_id)
         slug, host, token = org.slug, org.rapidpro_host, org.rapidpro_token
@@ -167,7 +180,8 @@ def sync_org(
             return OrgOutcome(slug, OrgStatus.BUSY, "another sync job is syncing this org")
         now = clock()
         rapidpro = (connect or _connect)(host, token, retry)
-        ctx = SyncContext(org_id, slug, timezone, mode, rapidpro, now, progress or Progress(), overlap=_overlap())
+        ctx = SyncContext(org_id, slug, timezone, mode, rapidpro, now, progress or Progress(), overlap=_overlap(),
+                          out_of_time=out_of_time or _time_limit())
         with session_scope() as session:
             org_state = sync_state.state_of(session, org_id, sync_state.ORG_RESOURCE)
             waiting_until, last_error = org_state.next_allowed_at, org_state.last_error

@@ -32,6 +32,7 @@ from tracpro.db.models import (
     QuestionType,
     Response,
     ResponseStatus,
+    SyncState,
 )
 from tracpro.db.upsert import upsert
 from tracpro.polls.rules import answer_category, as_decimal
@@ -232,11 +233,19 @@ def _write_page(session: Session, ctx: SyncContext, poll_id: int, page: Page, pa
 
 
 def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
-    """Runs of every active poll, each poll with its own watermark."""
+    """Runs of every active poll, each poll with its own watermark.
+
+    Polls whose pass is under way (a first sync across several runs of the job, say) come last:
+    the others' few new runs are read every run, whatever time or rate limit the long ones use up.
+    """
     with session_scope() as session:
-        polls = session.execute(
-            select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active).order_by(Poll.id)
-        ).all()
+        under_way = set(session.scalars(select(SyncState.resource).where(
+            SyncState.org_id == ctx.org_id, SyncState.resource.startswith("runs:"),
+            SyncState.pass_started_at.is_not(None))))
+        polls = sorted(
+            session.execute(select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active)).all(),
+            key=lambda poll: (f"runs:{poll.flow_uuid}" in under_way, poll.id),
+        )
     total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
         def write(session: Session, page: Page, poll: int = poll_id) -> Counts:
