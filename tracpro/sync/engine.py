@@ -219,7 +219,7 @@ def _retry_aside(ctx: SyncContext, resource: str, endpoint: str, filters: dict[s
                  write: PageWriter) -> Counts:
     """Try again the items of `resource` kept aside (tracpro.sync.malformed)."""
     with session_scope() as session:
-        items = malformed.to_retry(session, ctx.org_id, resource)
+        items = malformed.to_retry(session, ctx.org_id, resource, ctx.now)
         for item in items:
             session.expunge(item)
     counts, gone = Counts(), 0

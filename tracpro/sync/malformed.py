@@ -1,9 +1,11 @@
 """Items RapidPro sent that could not be read, kept aside (MalformedItem rows) until they can be.
 
 - A resource walked in pages keeps each such item under its key and reads on: its position
-  passes the item, so nothing else waits for it. Every later pass first tries the items kept
-  aside again (at most RETRY_PER_PASS, those tried longest ago first): asked of RapidPro again by
-  uuid, or read again from the text kept when they carry no uuid. One that reads is written as the
+  passes the item, so nothing else waits for it. Later passes first try the items kept aside
+  again, each one less often the more it failed (10 minutes after its last try, doubling, at
+  most a day apart: every retry is a request counted against RapidPro's rate limit), at most
+  RETRY_PER_PASS a pass, those tried longest ago first: asked of RapidPro again by uuid, or read
+  again from the text kept when they carry no uuid. One that reads is written as the
   walk would have written it and leaves the table; one RapidPro no longer has leaves it too (the
   walk would not see it either); one still unreadable counts one more attempt. An item a walk
   reads fine (say it changed since) leaves the table as well.
@@ -17,10 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, cast, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -28,7 +30,9 @@ from tracpro.db.models import MalformedItem
 from tracpro.db.results import rowcount
 
 # Retries cost a request each (runs.json?uuid=...), counted against RapidPro's rate limit.
-RETRY_PER_PASS = 250
+RETRY_PER_PASS = 50
+RETRY_AFTER = timedelta(minutes=10)  # after the first failure, doubling with each further one ...
+RETRY_AFTER_CAP = timedelta(days=1)  # ... up to this
 _KEYS = ("uuid", "key", "osm_id", "id")
 
 
@@ -82,10 +86,15 @@ def kept_keys(session: Session, org_id: int, resource: str) -> set[str]:
         MalformedItem.org_id == org_id, MalformedItem.resource == resource)))
 
 
-def to_retry(session: Session, org_id: int, resource: str, limit: int = RETRY_PER_PASS) -> list[MalformedItem]:
-    """The items of `resource` to try again this pass, those tried longest ago first."""
+def to_retry(session: Session, org_id: int, resource: str, now: datetime,
+             limit: int = RETRY_PER_PASS) -> list[MalformedItem]:
+    """The items of `resource` due to be tried again at `now`, those tried longest ago first."""
+    minutes = func.least(RETRY_AFTER / timedelta(minutes=1) * func.power(2, MalformedItem.attempts - 1),
+                         RETRY_AFTER_CAP / timedelta(minutes=1))
+    wait = func.make_interval(0, 0, 0, 0, 0, cast(minutes, Integer))
     return list(session.scalars(
-        select(MalformedItem).where(MalformedItem.org_id == org_id, MalformedItem.resource == resource)
+        select(MalformedItem).where(MalformedItem.org_id == org_id, MalformedItem.resource == resource,
+                                    MalformedItem.last_seen_at + wait <= now)
         .order_by(MalformedItem.last_seen_at, MalformedItem.id).limit(limit)
     ))
 
