@@ -120,7 +120,8 @@ class FakeRapidPro:
         self.invisible: set[str] = set()
         self.unreadable: set[str] = set()
         self.after_page: Callable[[int], None] | None = None
-        self.failing: dict[str, Exception] = {}  # resource ("definitions" too) -> what asking for it raises
+        # resource ("definitions", or "definitions:<flow uuid>" for one flow's) -> what asking for it raises
+        self.failing: dict[str, Exception] = {}
         self.broadcasts: list[tuple[str, list[str]]] = []
         self._ids: dict[str, int] = {}
 
@@ -198,8 +199,12 @@ class FakeRapidPro:
         return _TYPES[resource].deserialize(raw)
 
     def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
+        self.calls.append(("definitions", {"flow": list(flow_uuids)}))
         if "definitions" in self.failing:
             raise self.failing["definitions"]
+        for uuid in flow_uuids:
+            if f"definitions:{uuid}" in self.failing:
+                raise self.failing[f"definitions:{uuid}"]
         return [self.definitions[uuid] for uuid in flow_uuids if uuid in self.definitions]
 
     def send_broadcast(self, text: str, contact_uuids: list[str]) -> Any:

@@ -112,7 +112,7 @@ def test_a_resource_failing_is_recorded_against_it_and_the_others_still_sync(db,
 def test_runs_wait_for_a_pass_whose_flows_synced(db, org):
     rapidpro = FakeRapidPro()
     _one_poll(db, org, rapidpro)
-    rapidpro.failing["definitions"] = MissingInRapidPro("RapidPro has no such object (HTTP 404).")
+    rapidpro.failing["flows"] = MissingInRapidPro("RapidPro has no such object (HTTP 404).")
     outcome = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro)
     assert (outcome.status, list(outcome.failed), outcome.unfinished) == (
         OrgStatus.PARTLY, ["flows"], {"runs": "waits for flows to sync"})
@@ -120,11 +120,38 @@ def test_runs_wait_for_a_pass_whose_flows_synced(db, org):
     assert db.scalar(select(func.count()).select_from(Response)) == 0
     assert db.scalars(select(Contact.name).where(Contact.org_id == org.id)).all() == ["Ann"]
 
-    del rapidpro.failing["definitions"]
+    del rapidpro.failing["flows"]
     assert sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro).status == (
         OrgStatus.SYNCED)
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_a_flow_whose_definition_fails_holds_its_own_polls_runs_only(db, org):
+    rapidpro = FakeRapidPro()
+    _one_poll(db, org, rapidpro)
+    second = flow("Water Poll", "F-002")
+    rapidpro.data["flows"].append(second)
+    rapidpro.data["runs"].append(run(second, rapidpro.data["contacts"][0], {}))
+    f.PollFactory(org=org, flow_uuid="F-002", rapidpro_name="Water Poll", is_active=True)
+    db.flush()
+    rapidpro.failing["definitions:F-001"] = MissingInRapidPro("RapidPro has no such object (HTTP 404).")
+    outcome = sync_org(org.id, clock=lambda: T0, connect=lambda *args: rapidpro)
+    assert (outcome.status, outcome.failed, outcome.unfinished) == (
+        OrgStatus.PARTLY, {"questions:F-001": "RapidPro has no such object (HTTP 404)."},
+        {"runs:F-001": "waits for its questions to sync"})
+    # The batch of both flows failed, then each was asked for alone.
+    assert [filters["flow"] for resource, filters in rapidpro.calls if resource == "definitions"] == [
+        ["F-001", "F-002"], ["F-001"], ["F-002"]]
+    db.expire_all()
+    assert db.scalars(select(Response.run_uuid)).all() == [rapidpro.data["runs"][1]["uuid"]]
+
+    del rapidpro.failing["definitions:F-001"]
+    assert sync_org(org.id, clock=lambda: T0 + timedelta(minutes=10), connect=lambda *args: rapidpro).status == (
+        OrgStatus.SYNCED)
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Response)) == 2
+    assert db.scalar(select(func.count()).select_from(SyncState).where(SyncState.resource == "questions:F-001")) == 0
 
 
 def test_the_outbox_is_pushed_while_the_org_backs_off(db, org):

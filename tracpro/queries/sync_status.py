@@ -35,6 +35,8 @@ def resource_name(resource: str, polls: dict[str, str]) -> str:
     kind, _colon, flow = resource.partition(":")
     if kind == "runs":
         return _("Runs of {poll}").format(poll=polls.get(flow, flow))
+    if kind == "questions" and flow:
+        return _("Questions of {poll}").format(poll=polls.get(flow, flow))
     if resource in RESOURCE_NAMES:
         return _(RESOURCE_NAMES[resource])
     return resource.replace("_", " ").capitalize()

@@ -20,14 +20,15 @@ from sqlalchemy.orm import Session
 
 from tracpro.answers import recompute_values_to_use
 from tracpro.db.connection import session_scope
-from tracpro.db.models import Poll, Question
+from tracpro.db.models import Poll, Question, SyncState
 from tracpro.db.results import rowcount
 from tracpro.db.upsert import upsert
 from tracpro.polls.definitions import FlowResult, flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
+from tracpro.rapidpro import RapidProError, Throttled
 from tracpro.sync import state as sync_state
 from tracpro.sync.counts import Counts
-from tracpro.sync.engine import SyncContext, sync_full_set
+from tracpro.sync.engine import SyncContext, is_fatal, record_failure, sync_full_set
 
 SINGLE_MESSAGE_PREFIX = "Single Message"
 # Definitions are asked for a few flows at a time to keep each export small.
@@ -135,10 +136,9 @@ def sync_flows(ctx: SyncContext) -> Counts:
     results_by_flow = {flow.uuid: listed_results(flow) for flow in flows}
 
     with_questions = _active_polls(ctx)
-    definitions = []
-    uuids = list(with_questions)
-    for start in range(0, len(uuids), DEFINITIONS_BATCH):
-        definitions.extend(ctx.rapidpro.flow_definitions(uuids[start : start + DEFINITIONS_BATCH]))
+    definitions, failed = _definitions(ctx, list(with_questions))
+    for uuid in failed:
+        del with_questions[uuid]
 
     def write_questions(session: Session) -> Counts:
         question_rows = [
@@ -147,10 +147,53 @@ def sync_flows(ctx: SyncContext) -> Counts:
             if (uuid := flow_uuid(definition)) in with_questions
             for row in _question_rows(ctx.org_id, with_questions[uuid], definition, results_by_flow.get(uuid, []))
         ]
+        # A poll whose definition failed before and was read now has no failure left to show.
+        session.execute(delete(SyncState).where(
+            SyncState.org_id == ctx.org_id, SyncState.resource.in_([QUESTIONS_OF + uuid for uuid in with_questions])))
         return _write_questions(session, ctx.org_id, question_rows, list(with_questions.values()))
 
     sync_full_set(ctx, "questions", write_questions)
+    for uuid, error in failed.items():
+        record_failure(ctx, f"{QUESTIONS_OF}{uuid}", error)
     return counts
+
+
+# The resource a poll's questions fail under when its definition could not be had: the poll's
+# runs wait for it (tracpro.sync.runs), the other polls go on.
+QUESTIONS_OF = "questions:"
+
+
+def _definitions(ctx: SyncContext, uuids: list[str]) -> tuple[list[dict[str, Any]], dict[str, RapidProError]]:
+    """The flows' definitions, a few flows a request, and the flows whose definition RapidPro
+    would not give (a batch that fails is asked for again flow by flow, to find them)."""
+    definitions: list[dict[str, Any]] = []
+    failed: dict[str, RapidProError] = {}
+    for start in range(0, len(uuids), DEFINITIONS_BATCH):
+        batch = uuids[start : start + DEFINITIONS_BATCH]
+        answer = _ask(ctx, batch)
+        if isinstance(answer, RapidProError) and len(batch) > 1:
+            answers = [([uuid], _ask(ctx, [uuid])) for uuid in batch]
+        else:
+            answers = [(batch, answer)]
+        for asked, got in answers:
+            if isinstance(got, RapidProError):
+                failed[asked[0]] = got
+            else:
+                definitions.extend(got)
+    return definitions, failed
+
+
+def _ask(ctx: SyncContext, uuids: list[str]) -> list[dict[str, Any]] | RapidProError:
+    """The flows' definitions, or the error of asking for them when it is theirs alone (one every
+    request would meet, or the rate limit, is raised)."""
+    try:
+        return ctx.rapidpro.flow_definitions(uuids)
+    except Throttled:
+        raise
+    except RapidProError as error:
+        if is_fatal(error):
+            raise
+        return error
 
 
 def run_total(flow: Any) -> int | None:

@@ -148,9 +148,11 @@ def _run_stages(ctx: SyncContext, days: int | None, outcome: OrgOutcome) -> None
 
 
 def _is(resource: str, stage: str) -> bool:
-    """Whether a resource belongs to a stage: "runs:<flow>" to runs, "questions" to flows, ..."""
+    """Whether a resource belongs to a stage: "runs:<flow>" to runs, "questions" to flows, ...
+    One poll's questions ("questions:<flow>") are that poll's alone: its runs wait for them
+    (tracpro.sync.runs), the stage does not."""
     kind = resource.partition(":")[0]
-    return kind == stage or (stage == "flows" and kind == "questions") or (
+    return kind == stage or (stage == "flows" and resource == "questions") or (
         stage == "contacts" and kind == "deleted_contacts")
 
 

@@ -40,6 +40,7 @@ from tracpro.rapidpro import Page
 from tracpro.sync.contacts import ensure_contacts
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
+from tracpro.sync.flows import QUESTIONS_OF
 
 _UNIVERSAL = PollRun.pollrun_type == PollRunType.UNIVERSAL
 
@@ -248,6 +249,11 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
         )
     total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
+        if QUESTIONS_OF + flow_uuid in ctx.failed:
+            # Answers are written against the questions: runs read now would lose the answers to
+            # any question the definition added, since a run is read again only when it changes.
+            ctx.unfinished[f"runs:{flow_uuid}"] = "waits for its questions to sync"
+            continue
         def write(session: Session, page: Page, poll: int = poll_id) -> Counts:
             return _write_page(session, ctx, poll, page, pages_written)
 
