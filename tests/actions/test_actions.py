@@ -136,7 +136,8 @@ def test_a_rejected_broadcast_fails_the_message_with_rapidpros_reason(db, simula
     db.expire_all()
     assert db.get(Message, message.id).status == MessageStatus.FAILED
     failed = db.get(type(action), action.id)
-    assert failed.status == OutboxStatus.FAILED and "No such object" in failed.last_error
+    assert failed.status == OutboxStatus.FAILED and "None of these contacts is in RapidPro" in failed.last_error
+    assert failed.payload["dropped"] == [ghost.uuid]
 
 
 def test_a_reply_goes_to_one_contact_in_view(db, world):

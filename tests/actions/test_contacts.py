@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from temba_client.v2 import TembaClient
 
 from tests import factories as f
 from tracpro.actions.contact_validation import (
@@ -159,3 +160,88 @@ def test_a_deleted_contact_is_deleted_in_rapidpro(db, world, simulator, on_rapid
     assert _remote(simulator, uuid) is None
     assert uuid in {c["uuid"] for c in simulator.dataset.iter_contacts(deleted=True)}
     assert db.scalars(select(Contact.is_active).where(Contact.id == contact.id)).one() is False
+
+
+@pytest.fixture
+def synced(db, world, simulator):
+    """A RapidPro contact with two URNs (a phone first), in a region and a reporter group, as the last
+    sync stored it: the world's Kandahar and Farmers are its groups, Kunar another region."""
+    regions = [uuid for uuid, *_ in simulator.dataset.region_plan]
+    remote = next(
+        c for c in simulator.dataset.iter_contacts()
+        if len(c["urns"]) == 2 and c["urns"][0].startswith("tel:") and c["status"] == "active" and c["language"]
+        and c["fields"]["age"] and not any(c["urns"][0] == u for u in ("tel:+250788555001", "tel:+250788555002"))
+        and any(g["uuid"] in regions for g in c["groups"])
+        and any(g["uuid"] in simulator.dataset.reporter_group_uuids for g in c["groups"]))
+    groups = [g["uuid"] for g in remote["groups"]]
+    world["kandahar"].uuid = next(uuid for uuid in groups if uuid in regions)
+    world["kunar"].uuid = next(uuid for uuid in regions if uuid not in groups)
+    world["farmers"].uuid = next(uuid for uuid in groups if uuid in simulator.dataset.reporter_group_uuids)
+    contact = f.ContactFactory(org=world["org"], uuid=remote["uuid"], name=remote["name"], urn=remote["urns"][0],
+                               language=remote["language"], fields=dict(remote["fields"]), group_uuids=sorted(groups),
+                               region=world["kandahar"], reporter_groups=[world["farmers"]])
+    db.flush()
+    return contact, remote
+
+
+def _as_shown(world, contact, **changes) -> ContactInput:
+    """The edit form as it opens on the contact, with what the user changed."""
+    scheme, _colon, path = contact.urn.partition(":")
+    values = dict(name=contact.name, urn_scheme=scheme, urn_path=path, region_id=contact.region_id,
+                  reporter_group_ids=(world["farmers"].id,), language=contact.language,
+                  fields={"age": str(contact.fields["age"])})
+    return ContactInput(**{**values, **changes})
+
+
+def test_renaming_a_contact_keeps_its_other_urns_and_what_changed_in_rapidpro_since_the_sync(
+        db, world, simulator, synced):
+    contact, remote = synced
+    rapidpro = RapidPro(simulator.url, "contacts-token")
+    older = str(int(remote["fields"]["age"]) + 1)
+    rapidpro.update_contact(contact.uuid, {"fields": {"age": older}})  # in RapidPro, after our last sync
+    action = update_contact(db, world["sam"], None, contact.id, _as_shown(world, contact, name="Grace Uwase"))
+    assert push_pending(rapidpro, world["org"].id, f.NOW).done == 1
+    after = _remote(simulator, contact.uuid)
+    assert after["name"] == "Grace Uwase"
+    assert after["urns"] == remote["urns"]  # both
+    assert after["fields"]["age"] == older
+    assert [g["uuid"] for g in after["groups"]] == [g["uuid"] for g in remote["groups"]]
+    assert action.payload["change"] == {"name": "Grace Uwase"}  # only what the user changed
+
+
+def test_changing_the_number_and_the_region_keeps_the_other_urn_and_the_groups_tracpro_does_not_manage(
+        db, world, simulator, synced):
+    contact, remote = synced
+    rapidpro = RapidPro(simulator.url, "contacts-token")
+    opt_outs = next(g["uuid"] for g in simulator.dataset.groups() if g["name"] == "Opt-Outs")
+    TembaClient(simulator.url, "contacts-token").bulk_add_contacts([contact.uuid], opt_outs)  # since our sync
+    admin = Scope(world["org"].id, None)
+    update_contact(db, admin, None, contact.id, _as_shown(world, contact, urn_path="+250 788 555 010",
+                                                          region_id=world["kunar"].id))
+    assert push_pending(rapidpro, world["org"].id, f.NOW).done == 1
+    after = _remote(simulator, contact.uuid)
+    assert after["urns"] == ["tel:+250788555010", remote["urns"][1]]  # the edited one, in its place
+    expected = {g["uuid"] for g in remote["groups"]} - {world["kandahar"].uuid} | {world["kunar"].uuid, opt_outs}
+    assert {g["uuid"] for g in after["groups"]} - {simulator.dataset.smart_group_uuid} == expected
+    db.expire_all()
+    local = db.get(Contact, contact.id)
+    assert (local.urn, local.region_id) == ("tel:+250788555010", world["kunar"].id)
+
+
+def test_an_edit_stored_whole_before_the_upgrade_is_sent_as_its_change_only(db, world, simulator, synced):
+    """An edit queued by the previous version holds the whole contact (its first URN only, every field)."""
+    contact, remote = synced
+    rapidpro = RapidPro(simulator.url, "contacts-token")
+    older = str(int(remote["fields"]["age"]) + 2)
+    rapidpro.update_contact(contact.uuid, {"fields": {"age": older}})  # in RapidPro, after our last sync
+    before = {"name": contact.name, "urn": contact.urn, "language": contact.language, "fields": dict(contact.fields),
+              "group_uuids": list(contact.group_uuids), "region_id": contact.region_id,
+              "reporter_group_ids": [world["farmers"].id]}
+    whole = {"name": "Grace Mukamana", "language": contact.language, "urns": [contact.urn],
+             "groups": list(contact.group_uuids), "fields": dict(contact.fields)}
+    f.OutboxActionFactory(org=world["org"], kind="update_contact", created_at=f.NOW,
+                          payload={"contact_id": contact.id, "uuid": contact.uuid, "before": before, "contact": whole})
+    db.flush()
+    assert push_pending(rapidpro, world["org"].id, f.NOW).done == 1
+    after = _remote(simulator, contact.uuid)
+    assert (after["name"], after["urns"], after["fields"]["age"]) == ("Grace Mukamana", remote["urns"], older)

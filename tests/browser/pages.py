@@ -7,6 +7,8 @@ on a busy machine the tests only get slower, and a limit is reached only when th
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -17,6 +19,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SIGN_IN_TITLE = "Sign in"  # the form's heading
 TIMEOUT_MS = 120_000  # for any one state to come; a loaded 2-core machine takes tens of seconds for some
+LIST_OPENS_MS = 15_000  # a dropdown's list after its click; not there by then, the click was lost and is made again
 expect.set_options(timeout=TIMEOUT_MS)
 
 # Installed in every page before Streamlit's own scripts. A custom component (here, the cookie
@@ -113,6 +116,23 @@ def wait_until_drawn(page) -> None:
     """Until the app is idle and the page drawn (see DRAWN): before a screenshot, after a resize."""
     page.evaluate("() => { window.tracproLastLayout = null; }")  # two frames from now on, not one from before
     page.wait_for_function(DRAWN)
+
+
+def choose_option(page, selectbox, option: str, *, exact: bool = False) -> None:
+    """Open `selectbox` and click `option` in its list. A click can land while a rerun the app was
+    not yet known to want replaces the box, and then no list opens: the box is clicked again,
+    once the app is idle, until the list shows (within TIMEOUT_MS)."""
+    choice = page.get_by_role("option", name=option, exact=exact)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        wait_for_app(page)
+        selectbox.click()
+        try:
+            expect(choice).to_be_visible(timeout=LIST_OPENS_MS)
+            break
+        except AssertionError:
+            assert time.monotonic() < deadline, f"the list of {option!r} never opened"
+    choice.click()
 
 
 def heading(page, text: str):

@@ -11,6 +11,7 @@ responses. Screenshots of every page go to test-artifacts/tour/<size>/<page>.png
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlparse
 
@@ -24,6 +25,7 @@ from tests.browser.pages import (
     DESKTOP,
     PHONE,
     SIGN_IN_TITLE,
+    choose_option,
     full_page_screenshot,
     heading,
     new_context,
@@ -154,13 +156,35 @@ def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
     page.goto(f"{url}/{stop.address}")
     heading(page, stop.title)
     wait_for_app(page)
-    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
-    assert _drawn_charts(page, stop.charts) >= stop.charts, stop.name
-    assert _word_clouds(page) == stop.clouds, stop.name
-    assert page.get_by_test_id("stDataFrame").count() >= stop.tables, stop.name
-    if size == "phone":
-        assert not scrolls_sideways(page), f"{stop.name} scrolls sideways on a phone"
+    try:
+        assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
+        assert _drawn_charts(page, stop.charts) >= stop.charts, stop.name
+        # Idle is not always final: a rerun can start right after (a chart or a tab reporting its
+        # state), and between its end and its elements being drawn a page briefly lacks some.
+        _wait_for_at_least(page, "[data-testid='stImage'] img", stop.clouds)
+        _wait_for_at_least(page, "[data-testid='stDataFrame']", stop.tables)
+        assert _word_clouds(page) == stop.clouds, stop.name
+        tables = page.get_by_test_id("stDataFrame").count()
+        assert tables >= stop.tables, f"{stop.name}: {tables} tables at {page.url}, {_open_tab(page)} open"
+        if size == "phone":
+            assert not scrolls_sideways(page), f"{stop.name} scrolls sideways on a phone"
+    except AssertionError:
+        page.screenshot(path=TOUR / size / f"{stop.name}-failed.png", full_page=True)
+        raise
     full_page_screenshot(page, viewport, TOUR / size / f"{stop.name}.png")
+
+
+def _wait_for_at_least(page, selector: str, count: int) -> None:
+    """Until the page has `count` elements matching `selector` (within the browser tests' limit)."""
+    if count:
+        with suppress(PlaywrightError):  # the assertion that follows says what is missing
+            page.wait_for_function("([s, n]) => document.querySelectorAll(s).length >= n", arg=[selector, count])
+
+
+def _open_tab(page) -> str:
+    """The tab shown as chosen, for a failure's message."""
+    chosen = page.locator("[role=tab][aria-selected=true]")
+    return repr(chosen.first.inner_text()) if chosen.count() else "no tab"
 
 
 def _click_a_point_then_download(page, url: str, stop: Stop) -> None:
@@ -215,8 +239,7 @@ def _choose_language(page, code: str) -> None:
     page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + "/account")
     heading(page, "My account")
     wait_for_app(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="Language").click()
-    page.get_by_role("option", name=LANGUAGES[code], exact=True).click()
+    choose_option(page, page.get_by_test_id("stSelectbox").filter(has_text="Language"), LANGUAGES[code], exact=True)
     page.get_by_role("button", name="Save language").click()
     heading(page, gettext_in(code, "My account"))
     wait_for_app(page)
@@ -296,8 +319,7 @@ def test_the_region_chosen_in_the_sidebar_stays_after_a_reload(demo_app, browser
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)
         sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_test_id("stSelectbox").filter(has_text="Region").click()
-        page.get_by_role("option", name=below.name).click()
+        choose_option(page, sidebar.get_by_test_id("stSelectbox").filter(has_text="Region"), below.name)
         page.wait_for_function(f"() => location.search.includes('region={below.id}')")
         wait_for_app(page)
         page.reload()

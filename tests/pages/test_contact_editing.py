@@ -117,7 +117,8 @@ def test_editing_a_contact_changes_it_and_says_it_reached_rapidpro(db, world, mo
     db.expire_all()
     assert db.get(Contact, nina).name == "Nina Umutoni"
     (action,) = _actions(db, "update_contact")
-    assert action.payload["contact"]["name"] == "Nina Umutoni" and action.payload["before"]["name"] == "Nina North"
+    # Only what was changed goes to RapidPro.
+    assert action.payload["change"] == {"name": "Nina Umutoni"} and action.payload["before"] == {"name": "Nina North"}
     assert app.title[0].value == "Nina Umutoni"
     assert "Saved Nina Umutoni; sent to RapidPro." in shown_text(app)
 

@@ -59,7 +59,8 @@ def world(db, simulator):
 
 
 def _action(db, org, kind: str, **payload) -> OutboxAction:
-    action = f.OutboxActionFactory(org=org, kind=kind, payload=payload)
+    # Stored at the instant the tests take as now (RapidPro's clock here), not the database's clock.
+    action = f.OutboxActionFactory(org=org, kind=kind, payload=payload, created_at=NOW)
     db.flush()
     return action
 

@@ -101,6 +101,17 @@ def _taken(session: Session, org_id: int, key: str, contact_id: int | None) -> b
     return session.scalars(query.limit(1)).first() is not None
 
 
+def same_field_value(kind: FieldType, stored: object, clean: str | None) -> bool:
+    """Whether a field's cleaned form value is what the contact holds already (as RapidPro wrote
+    it, e.g. "34.0" or a date in another notation): such a field was not changed by the user."""
+    if stored is None or str(stored).strip() == "":
+        return clean is None
+    try:
+        return clean == _field_value(kind, str(stored).strip())
+    except ValueError:
+        return clean == str(stored)
+
+
 def _field_value(kind: FieldType, text: str) -> str:
     if kind == FieldType.NUMBER:
         try:

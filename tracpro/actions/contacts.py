@@ -2,6 +2,11 @@
 
 The change shows in TracPro at once; the action carries what to send and what to put back if
 RapidPro refuses it, so a refused change does not linger as if it had happened.
+
+An edit carries only what the user changed: TracPro shows one URN of a contact that may have
+several, and may not have seen changes made in RapidPro since the last sync. The changed URN and
+the groups TracPro manages (regions and reporter groups) are merged into what RapidPro holds when
+the edit is pushed (tracpro.outbox.contact_edits).
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracpro.actions.contact_validation import ContactInput, validate_contact
+from tracpro.actions.contact_validation import ContactInput, same_field_value, validate_contact
 from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
-from tracpro.db.models import Contact, ContactGroup, OutboxAction, Region, ReporterGroup
+from tracpro.db.models import Contact, ContactGroup, DataField, OutboxAction, Region, ReporterGroup
 from tracpro.i18n import _
 from tracpro.orgs.regions import assign_contact_groups
 
@@ -24,10 +29,41 @@ from tracpro.orgs.regions import assign_contact_groups
 PENDING = "pending"
 
 
-def _snapshot(contact: Contact) -> dict:
-    return {"name": contact.name, "urn": contact.urn, "language": contact.language, "fields": dict(contact.fields),
-            "group_uuids": list(contact.group_uuids), "region_id": contact.region_id,
-            "reporter_group_ids": sorted(g.id for g in contact.reporter_groups)}
+def _managed_uuids(session: Session, org_id: int) -> set[str]:
+    """The RapidPro groups TracPro manages: those it tracks as regions or reporter groups."""
+    managed = set(session.scalars(select(Region.uuid).where(Region.org_id == org_id, Region.is_active)))
+    return managed | set(session.scalars(
+        select(ReporterGroup.uuid).where(ReporterGroup.org_id == org_id, ReporterGroup.is_active)))
+
+
+def _chosen_uuids(session: Session, region_id: int | None, reporter_groups: list[ReporterGroup]) -> set[str]:
+    region = session.get(Region, region_id) if region_id is not None else None
+    return {*([region.uuid] if region else []), *(group.uuid for group in reporter_groups)}
+
+
+def _edit(session: Session, contact: Contact, clean: dict) -> tuple[dict, dict]:
+    """What the user changed, as (the change to send RapidPro, the contact's values before it)."""
+    change: dict = {}
+    before: dict = {}
+    for name in ("name", "language"):
+        if clean[name] != getattr(contact, name):
+            change[name], before[name] = clean[name], getattr(contact, name)
+    if clean["urn"] != contact.urn:
+        change["urn"], before["urn"] = {"from": contact.urn, "to": clean["urn"]}, contact.urn
+    kinds = dict(session.execute(select(DataField.key, DataField.value_type)
+                                 .where(DataField.org_id == contact.org_id)).all())
+    fields = {key: value for key, value in clean["fields"].items()
+              if not same_field_value(kinds[key], contact.fields.get(key), value)}
+    if fields:
+        change["fields"] = {key: "" if value is None else value for key, value in fields.items()}
+        before["fields"] = {key: contact.fields.get(key) for key in fields}
+    groups_before = {group.id for group in contact.reporter_groups if group.is_active}  # as the form showed them
+    if clean["region_id"] != contact.region_id or {group.id for group in clean["reporter_groups"]} != groups_before:
+        chosen = _chosen_uuids(session, clean["region_id"], clean["reporter_groups"])
+        change["groups"] = {"managed": sorted(_managed_uuids(session, contact.org_id)), "chosen": sorted(chosen)}
+        before.update(group_uuids=list(contact.group_uuids), region_id=contact.region_id,
+                      reporter_group_ids=sorted(g.id for g in contact.reporter_groups))
+    return change, before
 
 
 def _rapidpro_payload(session: Session, contact: Contact) -> dict:
@@ -45,6 +81,19 @@ def _apply(contact: Contact, clean: dict) -> None:
     contact.region_id = clean["region_id"]
     contact.reporter_groups = clean["reporter_groups"]
     contact.fields = {**contact.fields, **clean["fields"]}
+
+
+def _apply_edit(contact: Contact, clean: dict, change: dict) -> None:
+    """The edit in TracPro: what changed only (the rest stays as the last sync brought it)."""
+    for name in ("name", "language"):
+        if name in change:
+            setattr(contact, name, clean[name])
+    if "urn" in change:
+        contact.urn = clean["urn"]
+    if "fields" in change:
+        contact.fields = {**contact.fields, **{key: clean["fields"][key] for key in change["fields"]}}
+    if "groups" in change:
+        contact.region_id, contact.reporter_groups = clean["region_id"], clean["reporter_groups"]
 
 
 def create_contact(session: Session, scope: Scope, user_id: int | None, data: ContactInput, now: datetime
@@ -79,15 +128,17 @@ def _visible_contact(session: Session, scope: Scope, contact_id: int) -> Contact
 
 def update_contact(session: Session, scope: Scope, user_id: int | None, contact_id: int, data: ContactInput
                    ) -> OutboxAction:
+    """The edit, in TracPro at once, and the action that sends RapidPro what the user changed."""
     contact = _visible_contact(session, scope, contact_id)
     clean = validate_contact(session, scope, data, contact_id=contact.id)
-    before = _snapshot(contact)
-    _apply(contact, clean)
+    change, before = _edit(session, contact, clean)
+    _apply_edit(contact, clean, change)
     session.flush()
-    _sync_groups(session, contact)
+    if "groups" in change:
+        _sync_groups(session, contact)
     action = OutboxAction(org_id=scope.org_id, kind="update_contact", created_by_id=user_id,
-                          payload={"contact_id": contact.id, "uuid": contact.uuid, "before": before,
-                                   "contact": _rapidpro_payload(session, contact)})
+                          payload={"contact_id": contact.id, "uuid": contact.uuid, "name": contact.name,
+                                   "change": change, "before": before})
     session.add(action)
     session.flush()
     return action
@@ -107,10 +158,8 @@ def delete_contact(session: Session, scope: Scope, user_id: int | None, contact_
 def _sync_groups(session: Session, contact: Contact) -> None:
     """Put the form's region and reporter groups in the contact's RapidPro groups (what regions
     are derived from), keeping the groups TracPro does not track (an opt-out list, say)."""
-    tracked = set(session.scalars(select(Region.uuid).where(Region.org_id == contact.org_id)))
-    tracked |= set(session.scalars(select(ReporterGroup.uuid).where(ReporterGroup.org_id == contact.org_id)))
-    region = session.get_one(Region, contact.region_id)
-    kept = [uuid_ for uuid_ in contact.group_uuids if uuid_ not in tracked]
-    contact.group_uuids = sorted({*kept, region.uuid, *(g.uuid for g in contact.reporter_groups)})
+    managed = _managed_uuids(session, contact.org_id)
+    kept = [uuid_ for uuid_ in contact.group_uuids if uuid_ not in managed]
+    contact.group_uuids = sorted({*kept, *_chosen_uuids(session, contact.region_id, contact.reporter_groups)})
     session.flush()
     assign_contact_groups(session, contact.org_id, [contact.id])

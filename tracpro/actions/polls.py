@@ -8,6 +8,7 @@ start exists at once; runs whose `start` is one of its flow starts join it as th
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -28,11 +29,12 @@ class ActionRefused(ValueError):
 
 def flow_start_actions(org_id: int, user_id: int | None, flow_uuid: str, pollrun_id: int,
                        contact_uuids: Sequence[str]) -> list[OutboxAction]:
-    """One start_flow action per 100 contacts (RapidPro's limit per flow start)."""
+    """One start_flow action per 100 contacts (RapidPro's limit per flow start), each with a
+    reference of its own that its flow start carries (so a start whose answer was lost is found)."""
     return [
         OutboxAction(org_id=org_id, kind="start_flow", created_by_id=user_id,
                      payload={"flow": flow_uuid, "contacts": list(contact_uuids[start:start + MAX_CONTACTS]),
-                              "pollrun_id": pollrun_id})
+                              "pollrun_id": pollrun_id, "ref": str(uuid.uuid4())})
         for start in range(0, len(contact_uuids), MAX_CONTACTS)
     ]
 

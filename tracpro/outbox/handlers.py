@@ -1,16 +1,19 @@
-"""How each kind of outbox action is sent to RapidPro, and how a send that may have happened
-before a crash is recognised afterwards (so that nothing is sent twice).
+"""How each kind of outbox action is sent to RapidPro, and how a send that may have been carried
+out (its answer lost, or its push cut off) is recognised in RapidPro afterwards, so that nothing
+is sent twice.
 
 A handler's `send` returns what RapidPro answered (stored as the action's result); its
-`find_sent` looks in RapidPro for the action having been carried out already.
+`find_sent` looks in RapidPro for the action having been carried out already: its result, or
+None when RapidPro certainly does not have it. Updates and deletions come out the same however
+often they are sent, so theirs finds nothing and they are sent again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,36 +21,95 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
 from tracpro.db.upsert import upsert
-from tracpro.rapidpro import MissingInRapidPro, RapidPro
+from tracpro.outbox.contact_edits import change_of, contact_update
+from tracpro.outbox.lookup import SentLookup
+from tracpro.rapidpro import MissingInRapidPro, RapidPro, RequestRejected
 
 # RapidPro takes at most 100 contacts per flow start or broadcast; actions are made that small.
 MAX_CONTACTS = 100
+# RapidPro's refusal of a list naming a contact it does not have (unknown, or deleted there).
+NO_SUCH_CONTACT = re.compile(r"^No such object: (?P<uuid>.+)$")
 
 
 @dataclass(frozen=True)
 class Handler:
     send: Callable[[RapidPro, OutboxAction], dict[str, Any]]
-    find_sent: Callable[[RapidPro, OutboxAction, datetime], dict[str, Any] | None]
+    find_sent: Callable[[SentLookup, OutboxAction], dict[str, Any] | None]
     # Bookkeeping in TracPro once RapidPro accepted (or rejected) the action, in the same
     # transaction as the action's new status.
     on_done: Callable[[Session, OutboxAction], None] = lambda session, action: None
     on_failed: Callable[[Session, OutboxAction], None] = lambda session, action: None
 
 
+def _missing_contact(refusal: RequestRejected, contacts: list[str]) -> str | None:
+    """The contact RapidPro refused the call for, when that is its only complaint."""
+    errors = refusal.errors
+    if not isinstance(errors, dict) or set(errors) != {"contacts"} or not isinstance(errors["contacts"], list):
+        return None
+    for message in errors["contacts"]:
+        found = NO_SUCH_CONTACT.match(str(message))
+        if found and found["uuid"] in contacts:
+            return found["uuid"]
+    return None
+
+
+def _to_present_contacts(action: OutboxAction, send: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
+    """Send to the action's contacts those RapidPro still has.
+
+    RapidPro refuses a whole flow start or broadcast for one contact it no longer has (deleted
+    there since our last sync), naming only the first such contact, and acts on nothing. Each
+    named contact is left out, recorded in the payload's "dropped" (which the pusher stores
+    whatever happens next), and the rest sent again, until RapidPro accepts the call.
+    """
+    while True:
+        contacts = list(action.payload["contacts"])
+        try:
+            return send(contacts)
+        except RequestRejected as refusal:
+            missing = _missing_contact(refusal, contacts)
+            if missing is None:
+                raise
+            left = [uuid for uuid in contacts if uuid != missing]
+            action.payload = {**action.payload, "contacts": left,
+                              "dropped": [*action.payload.get("dropped", []), missing]}
+            if not left:
+                raise RequestRejected({"contacts": ["None of these contacts is in RapidPro any more (deleted "
+                                                    "there): nothing was sent."]}) from refusal
+
+
+def dropped_note(session: Session, action: OutboxAction) -> str | None:
+    """What an accepted send left out, in words for the list of actions: the contacts by name (as
+    TracPro last had them), or by RapidPro's id when TracPro has no name for one."""
+    dropped = action.payload.get("dropped") or []
+    if not dropped:
+        return None
+    names = dict(session.execute(select(Contact.uuid, Contact.name)
+                                 .where(Contact.org_id == action.org_id, Contact.uuid.in_(dropped))).all())
+    return (f"Sent without {len(dropped)} contact(s) RapidPro no longer has (deleted there): "
+            + ", ".join(names.get(uuid) or uuid for uuid in dropped))
+
+
+def _start_params(action: OutboxAction) -> dict[str, Any]:
+    """What a start carries of its action (RapidPro lists a start's params with it): the action's
+    id, and the reference no other TracPro's action shares (actions stored before it had none)."""
+    ref = action.payload.get("ref")
+    return {"tracpro_action": action.id, **({"tracpro_ref": ref} if ref else {})}
+
+
 def _start_flow(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    payload = action.payload
-    # The action id travels in the start's params, so a start made just before a crash is found again.
-    start = rapidpro.start_flow(payload["flow"], payload["contacts"], params={"tracpro_action": action.id})
-    return {"flow_start_uuid": start.uuid}
+    flow, params = action.payload["flow"], _start_params(action)
+
+    def start(contacts: list[str]) -> dict[str, Any]:
+        return {"flow_start_uuid": rapidpro.start_flow(flow, contacts, params=params).uuid}
+
+    return _to_present_contacts(action, start)
 
 
-def _find_flow_start(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
-    for page in rapidpro.pages("flow_starts"):
-        for start in page.items:
-            if (start.params or {}).get("tracpro_action") == action.id:
-                return {"flow_start_uuid": start.uuid}
-            if start.created_on and start.created_on < since:
-                return None  # newest first: older starts cannot be ours
+def _find_flow_start(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
+    params = _start_params(action)
+    for start in lookup.flow_starts(since=action.created_at):
+        if start.flow == action.payload["flow"] and all(start.params.get(k) == v for k, v in params.items()):
+            return {"flow_start_uuid": start.uuid}
     return None
 
 
@@ -64,17 +126,19 @@ def _record_flow_start(session: Session, action: OutboxAction) -> None:
 
 
 def _send_broadcast(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    broadcast = rapidpro.send_broadcast(action.payload["text"], action.payload["contacts"])
-    return {"broadcast_uuid": broadcast.uuid}
+    text = action.payload["text"]
+    return _to_present_contacts(
+        action, lambda contacts: {"broadcast_uuid": rapidpro.send_broadcast(text, contacts).uuid})
 
 
-def _find_broadcast(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
-    wanted = set(action.payload["contacts"])
-    for broadcast in rapidpro.all("broadcasts", after=since):
-        texts = broadcast.text.values() if isinstance(broadcast.text, dict) else [broadcast.text]
-        if action.payload["text"] in texts and {contact.uuid for contact in broadcast.contacts or []} == wanted:
-            return {"broadcast_uuid": broadcast.uuid}
-    return None
+def _find_broadcast(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
+    """A broadcast carries nothing of TracPro's own, so it is matched on its text and its contacts,
+    and on not being another action's already (a message sent twice on purpose is two broadcasts)."""
+    text, contacts = action.payload["text"].strip(), frozenset(action.payload["contacts"])
+    alike = [b.uuid for b in lookup.broadcasts(since=action.created_at) if text in b.texts and b.contacts == contacts]
+    taken = lookup.taken_broadcasts(alike)
+    free = [uuid for uuid in alike if uuid not in taken]
+    return {"broadcast_uuid": free[-1]} if free else None  # listed newest first: the oldest
 
 
 def _message_status(session: Session, action: OutboxAction) -> None:
@@ -99,10 +163,10 @@ def _create_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
     return {"uuid": rapidpro.create_contact(action.payload["contact"]).uuid}
 
 
-def _find_contact(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> dict[str, Any] | None:
-    """A contact created just before a crash is found again by its URN."""
+def _find_contact(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | None:
+    """A contact whose creation's answer was lost is found by its URN (no other contact can have it)."""
     urn = action.payload["contact"]["urns"][0]
-    for contact in rapidpro.all("contacts", urn=urn):
+    for contact in lookup.rapidpro.all("contacts", urn=urn):
         return {"uuid": contact.uuid}
     return None
 
@@ -118,22 +182,26 @@ def _drop_refused_contact(session: Session, action: OutboxAction) -> None:
 
 
 def _update_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
-    rapidpro.update_contact(action.payload["uuid"], action.payload["contact"])
-    return {"uuid": action.payload["uuid"]}
+    payload = action.payload
+    body = contact_update(rapidpro, payload["uuid"], change_of(payload))
+    if body:
+        rapidpro.update_contact(payload["uuid"], body)
+    return {"uuid": payload["uuid"]}
 
 
 def _restore_contact(session: Session, action: OutboxAction) -> None:
-    """RapidPro refused the change: the contact shows what RapidPro still has."""
+    """RapidPro refused the change: what it changed shows what RapidPro still has."""
     before = action.payload["before"]
     contact = session.get_one(Contact, action.payload["contact_id"])
-    contact.name, contact.urn, contact.language = before["name"], before["urn"], before["language"]
-    contact.fields, contact.group_uuids, contact.region_id = (
-        before["fields"],
-        before["group_uuids"],
-        before["region_id"],
-    )
-    contact.reporter_groups = list(session.scalars(
-        select(ReporterGroup).where(ReporterGroup.id.in_(before["reporter_group_ids"]))))
+    for name in ("name", "urn", "language"):
+        if name in before:
+            setattr(contact, name, before[name])
+    if "fields" in before:
+        contact.fields = {**contact.fields, **before["fields"]}
+    if "group_uuids" in before:
+        contact.group_uuids, contact.region_id = before["group_uuids"], before["region_id"]
+        contact.reporter_groups = list(session.scalars(
+            select(ReporterGroup).where(ReporterGroup.id.in_(before["reporter_group_ids"]))))
 
 
 def _delete_contact(rapidpro: RapidPro, action: OutboxAction) -> dict[str, Any]:
@@ -147,15 +215,15 @@ def _reactivate_contact(session: Session, action: OutboxAction) -> None:
                     .values(is_active=True, rapidpro_status="active"))
 
 
-def _never_sent(rapidpro: RapidPro, action: OutboxAction, since: datetime) -> None:
+def _send_again(lookup: SentLookup, action: OutboxAction) -> None:
     """Updates and deletions are the same however often they are sent: just send again."""
     return None
 
 
 HANDLERS: dict[str, Handler] = {
     "create_contact": Handler(_create_contact, _find_contact, _record_contact_uuid, _drop_refused_contact),
-    "update_contact": Handler(_update_contact, _never_sent, on_failed=_restore_contact),
-    "delete_contact": Handler(_delete_contact, _never_sent, on_failed=_reactivate_contact),
+    "update_contact": Handler(_update_contact, _send_again, on_failed=_restore_contact),
+    "delete_contact": Handler(_delete_contact, _send_again, on_failed=_reactivate_contact),
     "start_flow": Handler(_start_flow, _find_flow_start, _record_flow_start),
     "send_broadcast": Handler(_send_broadcast, _find_broadcast, _message_status, _message_status),
 }

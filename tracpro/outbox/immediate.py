@@ -2,7 +2,9 @@
 
 A page must not hang on a slow or absent RapidPro, so each action gets one attempt with a short
 timeout, and once RapidPro fails to answer the rest are not tried: whatever is neither accepted
-nor refused stays pending, and the sync job retries it.
+nor refused stays pending for the sync job, or is "maybe sent" when the request reached RapidPro
+and its answer did not come back in time, and the sync job looks it up in RapidPro before
+sending it again (tracpro.outbox.pusher).
 """
 
 from __future__ import annotations
@@ -34,6 +36,6 @@ def try_now(org_id: int, action_ids: Sequence[int], now: datetime) -> dict[int, 
     if host and token:
         rapidpro = RapidPro(host, token, RetryPolicy(attempts=1), timeout=IMMEDIATE_TIMEOUT_SECONDS)
         for action_id in action_ids:
-            if push_action(rapidpro, action_id, now) == OutboxStatus.PENDING:
+            if push_action(rapidpro, action_id, now) in (OutboxStatus.PENDING, OutboxStatus.MAYBE_SENT):
                 break  # RapidPro is not answering: the sync job will send the rest
     return _statuses(action_ids)

@@ -20,6 +20,7 @@ from tracpro.queries.registry import read_model
 STATUS_WORDS = {
     OutboxStatus.PENDING: N_("Waiting for RapidPro"),
     OutboxStatus.SENDING: N_("Sending"),
+    OutboxStatus.MAYBE_SENT: N_("Sent, not yet confirmed by RapidPro"),
     OutboxStatus.DONE: N_("Accepted by RapidPro"),
     OutboxStatus.FAILED: N_("Refused by RapidPro"),
 }
@@ -39,8 +40,9 @@ def describe(action: OutboxAction) -> str:
         case "create_contact":
             return _("Add the contact {name}").format(name=(payload.get("contact") or {}).get("name") or "").rstrip()
         case "update_contact":
-            return _("Change the contact {name}").format(
-                name=(payload.get("contact") or {}).get("name") or "").rstrip()
+            # Edits stored before they carried only their changes have the whole contact.
+            name = payload.get("name") or (payload.get("contact") or {}).get("name") or ""
+            return _("Change the contact {name}").format(name=name).rstrip()
         case "delete_contact":
             return _("Remove the contact {name}").format(name=payload.get("name") or "").rstrip()
     return action.kind.replace("_", " ").capitalize()

@@ -3,6 +3,7 @@
 from tracpro.rapidpro.client import (
     IncompleteListing,
     MissingInRapidPro,
+    OutcomeUnknown,
     Page,
     RapidPro,
     RapidProError,
@@ -18,6 +19,7 @@ from tracpro.rapidpro.client import (
 __all__ = [
     "IncompleteListing",
     "MissingInRapidPro",
+    "OutcomeUnknown",
     "Page",
     "RapidPro",
     "RapidProError",

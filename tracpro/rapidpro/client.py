@@ -5,7 +5,9 @@
   losing its page (temba_client's iterator moves past a page before deserialising it); a whole
   list (`all`) with an unreadable item raises, since the caller would take that item for gone;
 - retries with backoff for 5xx answers, dropped connections and timeouts, on reads; writes
-  retry only when RapidPro throttled them, the one case where it certainly did not act on them;
+  retry only when RapidPro throttled them, the one case where it certainly did not act on them,
+  and a write whose answer was lost once it was sent raises OutcomeUnknown: RapidPro may have
+  carried it out;
 - throttling waited out (Retry-After honoured) only within a budget of seconds per object (one
   org's pass): RapidPro's limits are per workspace and scope (3,600 requests an hour by
   default), and Retry-After can be tens of minutes. Past the budget the scope raises `Throttled`
@@ -28,6 +30,7 @@ import requests
 import temba_client.base
 import temba_client.serialization
 import temba_client.utils
+import urllib3.exceptions
 from temba_client.exceptions import (
     TembaBadRequestError,
     TembaConnectionError,
@@ -148,6 +151,12 @@ class Unavailable(RapidProError):
     """Throttled, down, or not answering, still after retrying: worth trying again later."""
 
 
+class OutcomeUnknown(Unavailable):
+    """A write reached RapidPro (or may have) and its answer was lost: a timeout once it was sent,
+    a connection dropped mid-answer, a 5xx (often a proxy's, after RapidPro acted). RapidPro may
+    have carried it out, so it must be looked up there before it is sent again."""
+
+
 class Unreachable(Unavailable):
     """RapidPro could not be reached or did not answer in time: any other request would fail alike."""
 
@@ -213,6 +222,30 @@ def _is_transient(error: BaseException) -> bool:
     if isinstance(error, TembaRateExceededError | TembaConnectionError | requests.Timeout):
         return True
     return isinstance(error, TembaHttpError) and (_status_of(error) or 0) >= 500
+
+
+def _never_sent(error: BaseException) -> bool:
+    """The connection to RapidPro could not even be made (refused, no such host, connect timeout)."""
+    if isinstance(error, TembaConnectionError):
+        error = error.__context__ or error  # temba_client raises it while handling requests' error
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if not (isinstance(error, requests.ConnectionError) and error.args):
+        return False
+    # requests wraps urllib3's MaxRetryError, whose reason says what failed; urllib3's
+    # NewConnectionError (refused, unknown host) is a ConnectTimeoutError too.
+    return isinstance(getattr(error.args[0], "reason", None), urllib3.exceptions.ConnectTimeoutError)
+
+
+def _write_outcome_unknown(error: BaseException) -> OutcomeUnknown | None:
+    """For a write that failed with `error`: OutcomeUnknown when RapidPro may have acted on it."""
+    if isinstance(error, TembaHttpError) and (_status_of(error) or 0) >= 500:
+        return OutcomeUnknown(f"RapidPro answered with an error (HTTP {_status_of(error)}) and may still have "
+                              "carried the request out; TracPro looks for it there before sending it again.")
+    if isinstance(error, requests.Timeout | TembaConnectionError) and not _never_sent(error):
+        return OutcomeUnknown("RapidPro did not answer the request in time (or dropped the connection) and may "
+                              "still have carried it out; TracPro looks for it there before sending it again.")
+    return None
 
 
 def _translate(error: BaseException) -> RapidProError:
@@ -341,7 +374,7 @@ class RapidPro:
             TembaHttpError,
             requests.Timeout,
         ) as error:
-            raise _translate(error) from error
+            raise (writes and _write_outcome_unknown(error) or _translate(error)) from error
         finally:
             _timeout.reset(token)
 

@@ -1,4 +1,5 @@
-"""Switchable faults for tests: throttling, server errors, slow answers, malformed items.
+"""Switchable faults for tests: throttling, server errors, slow answers, malformed items, and
+writes whose answer is lost after the server acted.
 
 Faults apply to ``/api/v2/`` requests only (never to the control endpoint).  "Every N"
 settings count requests (or list items) since the setting was changed; "next N" settings
@@ -32,6 +33,12 @@ class Decision:
     sleep_s: float = 0.0
 
 
+@dataclass(frozen=True)
+class LostAnswer:
+    status: int  # 0: no answer at all, the connection is closed
+    delay_s: float
+
+
 @dataclass
 class Faults:
     """Fault switches; every attribute can be set from Python, the CLI or ``POST /_control/faults``."""
@@ -47,9 +54,16 @@ class Faults:
     slow_every: int = 0  # ... or only every Nth request (when slow_ms is set)
     malformed_every: int = 0  # every Nth list item served is broken
     malformed_next: int = 0  # the next N list responses each carry one broken item (their first)
+    # A write (POST or DELETE) carried out, whose answer never reaches the client: a proxy's 502/504
+    # once the server acted, a connection reset, or an answer later than the client waits.
+    lost_answer_next: int = 0  # the next N writes ...
+    lost_answer_every: int = 0  # ... or every Nth write
+    lost_answer_status: int = 504  # what the client gets instead; 0: the connection closes unanswered
+    lost_answer_delay_ms: int = 0  # how long after acting that comes (past the client's timeout: a timeout)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _requests: int = field(default=0, repr=False, compare=False)
     _items: int = field(default=0, repr=False, compare=False)
+    _writes: int = field(default=0, repr=False, compare=False)
 
     def update(self, **values) -> None:
         """Change settings at run time (unknown names raise ValueError); counters restart."""
@@ -61,7 +75,7 @@ class Faults:
                 if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                     raise ValueError(f"{key} must be a non-negative integer")
                 setattr(self, key, value)
-            self._requests = self._items = 0
+            self._requests = self._items = self._writes = 0
 
     def reset(self) -> None:
         self.update(**Faults().to_dict())
@@ -92,6 +106,16 @@ class Faults:
             elif self.error_every and n % self.error_every == 0:
                 d.status = self.error_status
             return d
+
+    def lose_answer(self) -> LostAnswer | None:
+        """Whether the answer to the write now arriving is lost once the write is done, and how."""
+        with self._lock:
+            self._writes += 1
+            if self.lost_answer_next:
+                self.lost_answer_next -= 1
+            elif not (self.lost_answer_every and self._writes % self.lost_answer_every == 0):
+                return None
+            return LostAnswer(self.lost_answer_status, self.lost_answer_delay_ms / 1000)
 
     def _take(self, name: str) -> bool:
         value = getattr(self, name)

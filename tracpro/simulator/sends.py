@@ -22,20 +22,23 @@ from .writes import post_contact
 
 
 def _recipients(ds, errors: Errors, body: dict) -> tuple[list[int], list[int], list[str]]:
+    """The contacts, groups and URNs a send names. One unknown or deleted contact (or group) refuses
+    the whole request, naming only the first: RapidPro's list field stops at the first item it
+    cannot find (Django REST framework's ManyRelatedField)."""
     contacts = []
     for ref in check_list(errors, body, "contacts"):
         i = ds.contact_index_by_uuid(str(ref).strip().lower())
         if i is None or ds.is_deleted(i):
             errors.add("contacts", f"No such object: {ref}")
-        else:
-            contacts.append(i)
+            break
+        contacts.append(i)
     groups = []
     for ref in check_list(errors, body, "groups"):
         g = ds.group_index(str(ref))
         if g is None:
             errors.add("groups", f"No such object: {ref}")
-        else:
-            groups.append(g)
+            break
+        groups.append(g)
     urns = check_urns(errors, body)
     return contacts, groups, urns
 

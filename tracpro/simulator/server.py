@@ -7,6 +7,7 @@ from the request's Host header, carrying every original param (sorted) plus ``cu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -17,7 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import lists, pagination, queries, sends, writes
 from .dataset import serve_messages
-from .faults import Faults
+from .faults import Faults, LostAnswer
 from .pagination import ApiError
 from .throttle import RateLimits
 
@@ -91,6 +92,7 @@ class Prefetcher:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: SimServer
+    _lost: LostAnswer | None = None  # the write now being answered has its answer lost
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - quiet by default
         pass
@@ -110,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing ----------------------------------------------------------------------------------
 
     def _dispatch(self, method: str) -> None:
+        self._lost = None
         parts = urlsplit(self.path)
         params = parse_qs(parts.query, keep_blank_values=True)
         body = self._read_body()
@@ -135,6 +138,8 @@ class Handler(BaseHTTPRequestHandler):
             if wait is not None:
                 self._throttled(wait)
                 return
+            if method in ("POST", "DELETE"):
+                self._lost = self.server.faults.lose_answer()
             self._api(method, name, parts.path, params, body)
         except ApiError as e:
             self._send(e.status, e.body)
@@ -240,6 +245,9 @@ class Handler(BaseHTTPRequestHandler):
         self._send_raw(status, json.dumps(data, ensure_ascii=True).encode(), headers)
 
     def _send_raw(self, status: int, body: bytes, headers: dict | None = None) -> None:
+        if self._lost is not None:
+            self._lose_answer(self._lost)
+            return
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
                  f"X-Temba-Workspace: {self.server.dataset.org.uuid}", f"Content-Length: {len(body)}"]
         if status != 204:
@@ -249,6 +257,20 @@ class Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+
+    def _lose_answer(self, lost: LostAnswer) -> None:
+        """The write is done, and its answer goes missing: a proxy answers in its place, or nothing does."""
+        if lost.delay_s:
+            time.sleep(lost.delay_s)
+        self.close_connection = True
+        if not lost.status:
+            return  # the connection closes without an answer
+        reason = REASONS.get(lost.status, "Error")
+        body = f"<html><body><h1>{lost.status} {reason}</h1></body></html>".encode()
+        head = (f"HTTP/1.1 {lost.status} {reason}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n"
+                "Connection: close\r\n\r\n")
+        with contextlib.suppress(OSError):  # the client may have stopped waiting
+            self.wfile.write(head.encode() + body)
 
 
 class _BadJson(Exception):

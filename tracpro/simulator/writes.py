@@ -194,9 +194,9 @@ def contact_actions(ds, body) -> None:
             i = ds.contact_index_by_urn(normalize_urn(ref) or "") if ":" in ref else \
                 ds.contact_index_by_uuid(ref.strip().lower())
             if i is None or ds.is_deleted(i):
-                errors.add("contacts", f"No such object: {ref}")
-            else:
-                indices.append(i)
+                errors.add("contacts", f"No such object: {ref}")  # the first only, as for sends
+                break
+            indices.append(i)
         group = None
         if body.get("group") is not None:
             found = _resolve_groups(ds, errors, [body["group"]], "group")

@@ -216,14 +216,15 @@ def sync_org(
 
 
 def _push_outbox_safely(ctx: SyncContext) -> None:
-    """Push the org's pending actions; a failure here is the outbox's own (its actions stay pending)."""
+    """Push the org's pending actions. A failure here is the outbox's own, recorded against it:
+    its actions stay as they were (pending, or maybe sent and looked up next time), and a throttled
+    or failing read says nothing about whether a write will go through."""
     try:
         _push_outbox(ctx)
     except Exception as error:
         if is_database_lost(error):
             raise
-        ctx.failed["outbox"] = describe(error)
-        log.error("org=%s resource=outbox failed: %s", ctx.slug, describe(error))
+        record_failure(ctx, "outbox", error)
 
 
 def orgs_to_sync(slug: str | None = None) -> list[int]:

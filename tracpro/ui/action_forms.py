@@ -50,6 +50,9 @@ def push_outcome(statuses: Mapping[int, OutboxStatus]) -> tuple[str, str]:
     if found and found <= {OutboxStatus.DONE, OutboxStatus.SENDING}:
         # The sync job claimed some of them first and is sending them now.
         return "success", _("being sent to RapidPro")
+    if OutboxStatus.MAYBE_SENT in found:
+        return "info", _("RapidPro did not answer in time, so the next sync checks whether it arrived and sends "
+                         "it only if it did not")
     return "info", _("RapidPro did not answer, so it will be sent with the next sync")
 
 

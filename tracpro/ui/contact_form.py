@@ -109,6 +109,9 @@ def _saved_words(status: OutboxStatus | None, what: str) -> tuple[str, str]:
     if status == OutboxStatus.FAILED:
         return "warning", _("{what} in TracPro, but RapidPro refused it, so it was undone. The reason is in the "
                             "list of actions on the Messages page.").format(what=what)
+    if status == OutboxStatus.MAYBE_SENT:
+        return "info", _("{what}; RapidPro did not answer in time, so the next sync checks whether the change "
+                         "arrived and sends it only if it did not.").format(what=what)
     return "info", _("{what}; RapidPro did not answer, so it will be sent with the next sync.").format(what=what)
 
 

@@ -83,6 +83,9 @@ class MalformedItem(Base):
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"  # stored, not yet accepted by RapidPro (retried by the sync job)
     SENDING = "sending"  # a push is under way
+    # Sent, and RapidPro's answer was lost (a timeout, a dropped connection, a 5xx): it may have
+    # acted. Looked up in RapidPro before it is ever sent again.
+    MAYBE_SENT = "maybe_sent"
     DONE = "done"  # RapidPro accepted it
     FAILED = "failed"  # RapidPro rejected it; `last_error` says why
 
