@@ -157,14 +157,14 @@ class FakeRapidPro:
             raise Unreachable("RapidPro could not be reached (connection failed).")
         items = self._select(resource, filters)
         ascending = bool(filters.get("reverse"))
+        stamp = _ordering(resource)
         offset, position = _decode(cursor)
         if position is not None:
-            items = [item for item in items if (item["modified_on"] > position if ascending
-                                                else item["modified_on"] < position)]
+            items = [item for item in items if (stamp(item) > position if ascending else stamp(item) < position)]
         results = items[offset: offset + self.page_size + 1]
         served = results[: self.page_size]
-        following = results[-1].get("modified_on") if len(results) > len(served) else None
-        next_cursor = _next_cursor(served, following, offset, position, self.page_size)
+        following = stamp(results[-1]) if len(results) > len(served) else None
+        next_cursor = _next_cursor([stamp(item) for item in served], following, offset, position, self.page_size)
         self.pages_served += 1
         page = Page(
             [_TYPES[resource].deserialize(item) for item in served if item.get("uuid") not in self.unreadable],
@@ -224,17 +224,24 @@ def _encode(offset: int, position: str | None) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def _next_cursor(served: list[dict], following: str | None, offset: int, position: str | None,
+def _ordering(resource: str) -> Callable[[dict[str, Any]], str]:
+    """The field RapidPro's cursor positions a resource's items by (as text; "" when the item has
+    none, so its pages go by offset alone)."""
+    name = "modified_on" if resource in ("runs", "contacts", "flow_starts") else "created_on"
+    return lambda item: item.get(name) or ""
+
+
+def _next_cursor(served: list[str], following: str | None, offset: int, position: str | None,
                  size: int) -> str | None:
-    """DRF's CursorPagination.get_next_link, for a forward cursor."""
+    """DRF's CursorPagination.get_next_link, for a forward cursor (`served`: the page's positions)."""
     if following is None:
         return None
     compare, count, marker = following, 0, None
-    for item in reversed(served):
-        if item["modified_on"] != compare:
-            marker = item["modified_on"]
+    for stamp in reversed(served):
+        if stamp != compare:
+            marker = stamp
             break
-        compare = item["modified_on"]
+        compare = stamp
         count += 1
     if marker is None:  # the whole page shares one position
         if position is None and offset == 0:
