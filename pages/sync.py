@@ -27,7 +27,7 @@ RESOURCE_COLUMNS = {"Resource": N_("Resource"), "Last success": N_("Last success
                     "Updated": N_("Updated"), "Deleted": N_("Deleted"), "Unchanged": N_("Unchanged"),
                     "Unreadable": N_("Unreadable"), "Failures": N_("Failures"), "Last error": N_("Last error"),
                     "Under way": N_("Under way"), "Fetched": N_("Fetched"), "RapidPro reports": N_("RapidPro reports"),
-                    "Progress": N_("Progress"), "Finish estimate": N_("Finish estimate")}
+                    "Progress": N_("Progress")}
 
 
 def _status():
@@ -132,7 +132,6 @@ def requests_and_status() -> None:
     st.dataframe(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
                  hide_index=True, width="stretch",
                  column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME,
-                                _(RESOURCE_COLUMNS["Finish estimate"]): DATETIME,
                                 _(RESOURCE_COLUMNS["Fetched"]): NUMBER,
                                 _(RESOURCE_COLUMNS["RapidPro reports"]): NUMBER,
                                 _(RESOURCE_COLUMNS["Progress"]): st.column_config.ProgressColumn(

@@ -17,12 +17,12 @@ from tracpro.db.models import MalformedItem, Poll, SyncRequest, SyncState, User
 from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
-from tracpro.sync.estimate import estimate
+from tracpro.sync.estimate import finish, progress
 from tracpro.sync.state import ORG_RESOURCE
 
 COUNTS = ("created", "updated", "deleted", "unchanged")
 COLUMNS = ["Resource", "Last success", *[key.capitalize() for key in COUNTS], "Unreadable", "Failures", "Last error",
-           "Under way", "Fetched", "RapidPro reports", "Progress", "Finish estimate"]
+           "Under way", "Fetched", "RapidPro reports", "Progress"]
 # The resources the sync job walks (tracpro.sync.runner), as the page names them.
 RESOURCE_NAMES = {
     "fields": N_("Fields"), "groups": N_("Groups"), "boundaries": N_("Boundaries"), "contacts": N_("Contacts"),
@@ -53,14 +53,9 @@ class OrgSyncStatus:
     # Items RapidPro sent that could not be read, kept aside and tried again by every pass until
     # they go: counted from the table, so the count never resets while they are there.
     unreadable: int = 0
-    # When every pass under way should be done, at the pace so far (None: none under way, or no pace yet).
+    # When every pass under way should be done at the sync's pace so far (tracpro.sync.estimate);
+    # None when none is under way, or there is no pace yet.
     finish_estimate: datetime | None = None
-
-
-def _last(finishes: list[datetime | None]) -> datetime | None:
-    """When the last of the passes under way should be done; None when any has no estimate yet."""
-    known = [finish for finish in finishes if finish is not None]
-    return max(known) if known and len(known) == len(finishes) else None
 
 
 @read_model(region_independent=True)
@@ -78,22 +73,19 @@ def sync_status(session: Session, scope: Scope, now: datetime) -> OrgSyncStatus:
     unreadable = dict(session.execute(
         select(MalformedItem.resource, func.count()).where(MalformedItem.org_id == scope.org_id)
         .group_by(MalformedItem.resource)).all())
-    rows, finishes = [], []
+    rows = []
     for state in states:
         if state.resource == ORG_RESOURCE:
             continue
         name = resource_name(state.resource, polls)
         counts = state.last_counts or {}
-        under_way = state.pass_started_at is not None
-        guess = estimate(state, now)
-        if under_way:
-            finishes.append(guess.finish)
         rows.append({"Resource": name, "Last success": local(state.last_success_at),
                      **{key.capitalize(): counts.get(key, 0) for key in COUNTS},
                      "Unreadable": unreadable.get(state.resource, 0),
-                     "Failures": state.failure_count, "Last error": state.last_error or "", "Under way": under_way,
+                     "Failures": state.failure_count, "Last error": state.last_error or "",
+                     "Under way": state.pass_started_at is not None,
                      "Fetched": state.stored_total, "RapidPro reports": state.expected_total,
-                     "Progress": guess.progress, "Finish estimate": local(guess.finish)})
+                     "Progress": progress(state)})
     requests = session.execute(
         select(SyncRequest.created_at, User.name, SyncRequest.days, SyncRequest.status, SyncRequest.message)
         .outerjoin(User, User.id == SyncRequest.requested_by_id)
@@ -107,5 +99,5 @@ def sync_status(session: Session, scope: Scope, now: datetime) -> OrgSyncStatus:
                       for at, by, days, status, message in requests],
                      columns=["Asked at", "By", "Older runs (days)", "Status", "Outcome"]),
         unreadable=sum(unreadable.values()),
-        finish_estimate=local(_last(finishes)),
+        finish_estimate=local(finish([state for state in states if state.resource != ORG_RESOURCE], now)),
     )

@@ -1,56 +1,72 @@
-"""How far a resource's pass under way has got, and roughly when it will be done.
+"""How far the org's sync has got, and roughly when the passes under way will be done.
 
 A first sync of a large org takes hours of RapidPro's rate limit and goes on across many runs of
-the sync job, so the Sync page says how far it is. Two measures, the better one that is known:
+the sync job, so the Sync page says how far it is.
 
-- by items, when RapidPro reports how many the resource holds (a poll's runs: the flow's run
-  counts): stored so far of that, and the pace is what this pass stored since it began;
-- by time otherwise (contacts): a pass reads modified_on in order from its start to its end, so
-  where it stands between the two says how far it is.
+- Progress, per resource: by items when RapidPro reports how many the resource holds (a poll's
+  runs: the flow's run counts), stored so far of that; by time otherwise (contacts), since a
+  pass reads modified_on in order from its start to its end.
+- The finish, for the org: the polls are read one after another, so the runs still to read of
+  every poll (what RapidPro reports less what is stored) at the pace of the whole sync so far:
+  the runs stored since the earliest pass under way began (by the job's clock, so the runs'
+  waits for the rate limit and the time between runs are in it, as they will be in what is
+  left). A pass without a total (contacts) is done at its own pace by time; the later of the
+  two is the estimate.
 
-The finish is the pace so far carried on: since the pass began (its first run, by the job's
-clock) it includes the runs' waits for the rate limit and the time between runs, which is what
-its remaining part will meet too. Rough by nature: changes come in bursts, and RapidPro's counts
-include runs its API no longer lists.
+Rough by nature: changes come in bursts, and RapidPro's run counts go on counting runs it has
+archived, which its API no longer lists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
-class Estimate:
-    progress: float | None  # 0..1; None when nothing says
-    finish: datetime | None  # None when not under way, or no pace yet
-
-
-def estimate(state: Any, now: datetime) -> Estimate:
-    """The estimate for a SyncState (its pass under way, stored_total and expected_total) at `now`."""
-    started = state.pass_started_at
-    if started is None:
-        done = _by_items(state.stored_total, state.expected_total)
-        return Estimate(None if done is None else min(done, 1.0), None)
-    elapsed = (now - started).total_seconds()
-    created = int((state.pass_counts or {}).get("created", 0))
+def progress(state: Any) -> float | None:
+    """How far a SyncState's resource has got (0..1): by items when RapidPro reports a total,
+    else by time while a pass is under way; None when nothing says."""
     if state.expected_total:
-        done = min(state.stored_total / state.expected_total, 1.0)
-        remaining = max(state.expected_total - state.stored_total, 0)
-        if remaining == 0:
-            return Estimate(done, now)
-        if created <= 0 or elapsed <= 0:
-            return Estimate(done, None)
-        return Estimate(done, now + (now - started) * (remaining / created))
-    done = _by_time(state.pass_after, state.pass_position, started)
-    if done is None or done <= 0 or elapsed <= 0:
-        return Estimate(done, None)
-    return Estimate(done, now + (now - started) * ((1 - done) / done))
+        return min(state.stored_total / state.expected_total, 1.0)
+    if state.pass_started_at is None:
+        return None
+    return _by_time(state.pass_after, state.pass_position, state.pass_started_at)
 
 
-def _by_items(stored: int, expected: int | None) -> float | None:
-    return stored / expected if expected else None
+def finish(states: Iterable[Any], now: datetime) -> datetime | None:
+    """When every pass under way should be done at the sync's pace so far; None when none is
+    under way, or one has no pace yet."""
+    states = list(states)
+    under_way = [state for state in states if state.pass_started_at is not None]
+    if not under_way:
+        return None
+    finishes = [_by_items(states, under_way, now)] if any(state.expected_total for state in under_way) else []
+    finishes += [_own_pace(state, now) for state in under_way if not state.expected_total]
+    known = [moment for moment in finishes if moment is not None]
+    return max(known) if known and len(known) == len(finishes) else None
+
+
+def _by_items(states: list[Any], under_way: list[Any], now: datetime) -> datetime | None:
+    counted = [state for state in states if state.expected_total]
+    remaining = sum(max(state.expected_total - state.stored_total, 0) for state in counted)
+    if remaining == 0:
+        return now
+    since = min(state.pass_started_at for state in under_way if state.expected_total)
+    stored = sum(int((state.pass_counts or {}).get("created", 0)) for state in counted if state.pass_started_at)
+    # Passes done since: their runs were stored in that time too.
+    stored += sum(int((state.last_counts or {}).get("created", 0)) for state in counted
+                  if state.pass_started_at is None and state.last_success_at and state.last_success_at >= since)
+    if stored <= 0 or now <= since:
+        return None
+    return now + (now - since) * (remaining / stored)
+
+
+def _own_pace(state: Any, now: datetime) -> datetime | None:
+    done = _by_time(state.pass_after, state.pass_position, state.pass_started_at)
+    if done is None or done <= 0 or now <= state.pass_started_at:
+        return None
+    return now + (now - state.pass_started_at) * ((1 - done) / done)
 
 
 def _by_time(after: datetime | None, position: datetime | None, before: datetime) -> float | None:
