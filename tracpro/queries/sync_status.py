@@ -18,7 +18,7 @@ from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.sync.estimate import finish, progress
-from tracpro.sync.state import ORG_RESOURCE
+from tracpro.sync.state import ORG_RESOURCE, catch_up
 
 COUNTS = ("created", "updated", "deleted", "unchanged")
 COLUMNS = ["Resource", "Last success", *[key.capitalize() for key in COUNTS], "Unreadable", "Failures", "Last error",
@@ -99,5 +99,6 @@ def sync_status(session: Session, scope: Scope, now: datetime) -> OrgSyncStatus:
                       for at, by, days, status, message in requests],
                      columns=["Asked at", "By", "Older runs (days)", "Status", "Outcome"]),
         unreadable=sum(unreadable.values()),
-        finish_estimate=local(finish([state for state in states if state.resource != ORG_RESOURCE], now)),
+        finish_estimate=local(finish([state for state in states if state.resource != ORG_RESOURCE],
+                                     catch_up(org), now)),
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from tracpro.answers import recompute_values_to_use
@@ -215,6 +215,10 @@ def _record_run_totals(session: Session, org_id: int, flows: list[Any]) -> None:
     for flow in flows:
         if flow.uuid in active:
             sync_state.state_of(session, org_id, f"runs:{flow.uuid}").expected_total = run_total(flow)
+    # A poll no longer chosen is no longer read: it has nothing left to read either.
+    session.execute(update(SyncState).where(
+        SyncState.org_id == org_id, SyncState.resource.startswith("runs:"),
+        SyncState.resource.not_in([f"runs:{uuid}" for uuid in active])).values(expected_total=None))
 
 
 def _active_polls(ctx: SyncContext) -> dict[str, int]:

@@ -193,6 +193,8 @@ def sync_org(
             _push_outbox_safely(ctx)
             return OrgOutcome(slug, OrgStatus.BACKING_OFF, message)
         outcome = OrgOutcome(slug, OrgStatus.SYNCED)
+        with session_scope() as session:
+            sync_state.begin_catch_up(session, org_id, now)
         try:
             _run_stages(ctx, days, outcome)
         except Exception as error:  # RapidPro unreachable or refusing the token: the org's pass ends
@@ -211,6 +213,7 @@ def sync_org(
                 total.add(counts)
             sync_state.record_org_outcome(session, org_id, clock(), outcome.message or None, total,
                                           back_off=outcome.status == OrgStatus.FAILED)
+            sync_state.end_catch_up(session, org_id)
             outcome.kept_aside = malformed.count(session, org_id)
         return outcome
 

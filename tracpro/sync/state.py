@@ -26,14 +26,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, exc, select, text
+from sqlalchemy import Connection, exc, func, select, text
 from sqlalchemy.orm import Session
 
 from tracpro.db.connection import SessionFactory, get_engine
 from tracpro.db.models import SyncState
 from tracpro.sync.counts import Counts
 
-ORG_RESOURCE = "org"  # the row holding the org-level outcome and backoff
+# The row holding the org-level outcome and backoff; its pass_started_at and pass_counts["stored"]
+# say when the passes now under way across runs began and how much was stored then (catch_up).
+ORG_RESOURCE = "org"
 BACKOFF_START = timedelta(minutes=30)
 BACKOFF_CAP = timedelta(days=1)
 # Namespaces the advisory locks of "syncing org N" among the database's advisory locks.
@@ -114,6 +116,37 @@ def record_failure(state: SyncState, now: datetime, error: str) -> None:
 def backoff_after(failures: int) -> timedelta:
     """30 minutes after one failure, doubling with each further one, at most a day."""
     return min(BACKOFF_START * 2 ** max(failures - 1, 0), BACKOFF_CAP)
+
+
+def _runs_stored(session: Session, org_id: int) -> int:
+    """Runs stored of the polls RapidPro reports a total for (the active ones: tracpro.sync.flows)."""
+    return session.scalar(select(func.coalesce(func.sum(SyncState.stored_total), 0)).where(
+        SyncState.org_id == org_id, SyncState.resource.startswith("runs:"), SyncState.expected_total.is_not(None))) or 0
+
+
+def begin_catch_up(session: Session, org_id: int, now: datetime) -> None:
+    """An org pass begins at `now`: unless one is under way already, a catch-up (passes left
+    under way across runs, say a first sync) starts here, with the runs stored so far."""
+    state = state_of(session, org_id, ORG_RESOURCE)
+    if state.pass_started_at is None:
+        state.pass_started_at = now
+        state.pass_counts = {"stored": _runs_stored(session, org_id)}
+
+
+def end_catch_up(session: Session, org_id: int) -> None:
+    """An org pass ended: with no pass left under way, there is no catch-up any more."""
+    under_way = session.scalar(select(func.count()).where(
+        SyncState.org_id == org_id, SyncState.resource != ORG_RESOURCE, SyncState.pass_started_at.is_not(None)))
+    if not under_way:
+        state = state_of(session, org_id, ORG_RESOURCE)
+        state.pass_started_at, state.pass_counts = None, {}
+
+
+def catch_up(state: SyncState | None) -> tuple[datetime, int] | None:
+    """When the catch-up under way began and the runs stored then (from the org's row), if one is."""
+    if state is None or state.pass_started_at is None or "stored" not in (state.pass_counts or {}):
+        return None
+    return state.pass_started_at, int(state.pass_counts["stored"])
 
 
 def record_org_outcome(
