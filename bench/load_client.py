@@ -34,6 +34,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from tracpro.auth.logins import COOKIE_NAME
+from tracpro.text import as_read
 
 PAGE_TIMEOUT = 120.0
 
@@ -74,7 +75,7 @@ class _Page:
             if element.WhichOneof("type") == "exception":
                 self.problems.append(f"{element.exception.type}: {element.exception.message}")
             elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
-                self.problems.append(f"error box: {element.alert.body}")
+                self.problems.append(f"error box: {as_read(element.alert.body)}")
         elif kind == "navigation":
             paths = {page.page_script_hash: page.url_pathname for page in message.navigation.app_pages}
             self.landed = paths.get(message.navigation.page_script_hash)

@@ -152,7 +152,9 @@ def synced_tier(tier: str, seed: int = 1, keep: bool = False) -> Iterator[tuple[
                 responses = connection.execute(text("SELECT count(*) FROM responses")).scalar_one()
                 answers = connection.execute(text("SELECT count(*) FROM answers")).scalar_one()
                 contacts = connection.execute(text("SELECT count(*) FROM contacts")).scalar_one()
-            run_seconds = sum(float(m[4]) for m in RESOURCE_LINE.finditer(log) if m[1].startswith("runs:"))
+            # The runs phase: each poll's runs.json walk and the archives past RapidPro's retention.
+            run_seconds = sum(float(m[4]) for m in RESOURCE_LINE.finditer(log)
+                              if m[1].startswith("runs:") or m[1] == "archives")
             engine.dispose()
             server.terminate()
             server.wait(timeout=10)

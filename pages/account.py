@@ -7,6 +7,7 @@ from tracpro.auth.users import change_own_password, set_own_language
 from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, resolve_language
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.forms import show_form_errors
@@ -50,7 +51,7 @@ show_notice()
 if forced:
     st.info(_("Your administrator set your password. Choose a new one to continue."))
 else:
-    st.markdown(f"**{context.user.name}** · {context.user.login}")
+    st.markdown(f"**{escape_markdown(context.user.name)}** · {escape_markdown(context.user.login)}")
     language_choice()
     st.subheader(_("Change your password"))
 

@@ -12,6 +12,7 @@ from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
 from tracpro.orgs.superuser import org_overview
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, region_multiselect, show_form_errors
@@ -67,7 +68,8 @@ with giving:
             except FormErrors as error:
                 show_form_errors(error, field_labels(LABELS))
             else:
-                notice(_(GIVEN[added, role]).format(name=by_id[user_id].name, org=org_names[org_id]), "success")
+                notice(_(GIVEN[added, role]).format(name=escape_markdown(by_id[user_id].name),
+                                                    org=escape_markdown(org_names[org_id])), "success")
                 st.rerun()
 
 with status:
@@ -77,7 +79,7 @@ with status:
     st.caption(_("Deactivating signs the user out everywhere and keeps them out of every organisation.")
                if active else _("Reactivating lets the user sign in again, with the roles they had."))
     button = _("Deactivate {name}") if active else _("Reactivate {name}")
-    if st.button(button.format(name=by_id[target].name), key="user_status.submit"):
+    if st.button(button.format(name=escape_markdown(by_id[target].name)), key="user_status.submit"):
         try:
             with session_scope() as db:
                 set_user_active(db, context.user.id, target, not active, now())
@@ -85,5 +87,5 @@ with status:
             show_form_errors(error, field_labels(LABELS))
         else:
             done = _("{name} is deactivated.") if active else _("{name} is active again.")
-            notice(done.format(name=by_id[target].name), "success")
+            notice(done.format(name=escape_markdown(by_id[target].name)), "success")
             st.rerun()

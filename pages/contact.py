@@ -5,6 +5,7 @@ import streamlit as st
 
 from tracpro.i18n import N_, _, format_date, format_number, ngettext
 from tracpro.queries.contacts import contact_detail, contact_messages, contact_responses
+from tracpro.text import escape_markdown
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
@@ -16,7 +17,7 @@ scope = require_scope()
 contact_id = require_id("contact", "contact", CONTACTS, _("All contacts"))
 contact = read_found(contact_detail, scope, contact_id=contact_id, back_page=CONTACTS,
                      back_label=_("All contacts"))
-st.title(contact.name)
+st.title(escape_markdown(contact.name))
 show_notice()
 page_link(CONTACT_EDIT, _("Edit or delete"), icon=":material/edit:", contact=contact_id)
 last = format_date(contact.last_response, "moment") if contact.last_response else _("Never")

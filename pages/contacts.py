@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_count, contact_list
+from tracpro.text import escape_markdown
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
@@ -34,7 +35,7 @@ search = st.text_input(
 ).strip()
 contacts = read_scoped(contact_list, scope, search=search, limit=MOST_ROWS)
 if contacts.empty:
-    st.info(_("No contact matches “{search}”.").format(search=search) if search
+    st.info(_("No contact matches “{search}”.").format(search=escape_markdown(search)) if search
             else _("No contacts yet in the regions you see. They appear with the next sync."))
     st.stop()
 

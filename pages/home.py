@@ -7,6 +7,7 @@ from tracpro.i18n import _, format_number
 from tracpro.queries.activity import most_active
 from tracpro.queries.home import scope_summary
 from tracpro.queries.pollruns import recent_pollruns
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped, read_scoped_live
@@ -21,10 +22,11 @@ context = require_signed_in()
 st.title(_("Home"))
 show_notice()
 if context.access is not None:
-    st.caption(_("{org} · signed in as {name}").format(org=context.access.org_name, name=context.user.name))
+    st.caption(_("{org} · signed in as {name}").format(org=escape_markdown(context.access.org_name),
+                                                         name=escape_markdown(context.user.name)))
 scope = require_scope()
 
-names = dict(context.region_names)
+names = {region_id: escape_markdown(name) for region_id, name in context.region_names}
 if scope.all_regions:
     in_view = _("all regions")
 elif scope.include_subregions and len(scope.region_ids) > 1:

@@ -6,6 +6,7 @@ import streamlit as st
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_detail
 from tracpro.queries.messages import conversation, inbox
+from tracpro.text import escape_markdown
 from tracpro.ui.action_tables import conversation_rows, inbox_rows
 from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
@@ -18,7 +19,7 @@ scope = require_scope()
 if "contact" in st.query_params:
     contact_id = id_param("contact") or 0
     contact = read_found(contact_detail, scope, contact_id=contact_id, back_page=INBOX, back_label=_("Inbox"))
-    st.title(_("Conversation with {name}").format(name=contact.name))
+    st.title(_("Conversation with {name}").format(name=escape_markdown(contact.name)))
     page_link(INBOX, _("All conversations"), icon=":material/arrow_back:")
     show_notice()
     reply_form(scope, contact_id, contact.name)
@@ -36,7 +37,7 @@ search = st.text_input(_("Search"), key="inbox_search", placeholder=_("Contact n
                        icon=":material/search:").strip()
 latest = read_scoped(inbox, scope, search=search)
 if latest.empty:
-    st.info(_("No conversation matches “{search}”.").format(search=search) if search
+    st.info(_("No conversation matches “{search}”.").format(search=escape_markdown(search)) if search
             else _("No messages from contacts in the regions you see yet. They arrive with each sync."))
     st.stop()
 st.caption(ngettext("{count} conversation. Open one to read it all and reply.",

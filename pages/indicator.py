@@ -11,6 +11,7 @@ from tracpro.indicators.spoof import clear_spoof, spoof
 from tracpro.queries.choices import indicator_values, question_choices, spoof_allowed
 from tracpro.queries.contacts import contact_list
 from tracpro.queries.indicators import indicator_data
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
@@ -33,9 +34,10 @@ scope = require_scope()
 indicator_id = require_id("indicator", "indicator", INDICATORS, _("All indicators"))
 values = read_found(indicator_values, scope, indicator_id=indicator_id, back_page=INDICATORS,
                     back_label=_("All indicators"))
-st.title(values.name)
+st.title(escape_markdown(values.name))
 st.caption(_("Baseline: {baseline} · Follow ups: {follow_up} · {start} – {end}").format(
-    baseline=values.baseline, follow_up=values.follow_up, start=format_date(values.start_date, "long_day"),
+    baseline=escape_markdown(values.baseline), follow_up=escape_markdown(values.follow_up),
+    start=format_date(values.start_date, "long_day"),
     end=format_date(values.end_date, "long_day")))
 page_link(INDICATORS, _("All indicators"), icon=":material/arrow_back:")
 show_notice()
@@ -67,12 +69,12 @@ if context.is_admin:
                 forget_form(form)
                 saved(_("Changes saved."))
     if confirmed("delete_indicator", _("Delete this indicator…"),
-                 _("Delete “{name}”? Its poll data stays.").format(name=values.name), _("Delete"),
+                 _("Delete “{name}”? Its poll data stays.").format(name=escape_markdown(values.name)), _("Delete"),
                  icon=":material/delete:"):
         with session_scope() as db:
             delete_indicator(db, scope.org_id, indicator_id)
         st.cache_data.clear()
-        notice(_("Indicator “{name}” deleted.").format(name=values.name), "success")
+        notice(_("Indicator “{name}” deleted.").format(name=escape_markdown(values.name)), "success")
         open_page(INDICATORS)
 
     if read_scoped(spoof_allowed, scope):

@@ -13,6 +13,7 @@ from tracpro.i18n import _
 from tracpro.indicators.editing import save_indicator
 from tracpro.queries.choices import question_choices
 from tracpro.queries.indicators import indicator_list
+from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
@@ -52,5 +53,5 @@ if context.is_admin:
         else:
             forget_form("add_indicator")
             st.cache_data.clear()
-            notice(_("Indicator “{name}” added.").format(name=draft.name.strip()), "success")
+            notice(_("Indicator “{name}” added.").format(name=escape_markdown(draft.name.strip())), "success")
             open_page(INDICATOR, indicator=indicator_id)

@@ -8,6 +8,7 @@ from tracpro.forms import FormErrors
 from tracpro.i18n import _
 from tracpro.orgs.choices import current_settings, stored_connection
 from tracpro.orgs.settings import check_connection, save_settings
+from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
 from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form
@@ -19,7 +20,7 @@ with session_scope() as db:
     current = current_settings(db, org_id)
 
 st.title(_("Organization"))
-st.caption(_("Settings of {org}, for all its users.").format(org=current.name))
+st.caption(_("Settings of {org}, for all its users.").format(org=escape_markdown(current.name)))
 show_notice()
 
 submission = org_settings_form(FORM, current)
@@ -31,9 +32,9 @@ if submission is not None and submission.test_only:
     if not host:
         st.error(_("Enter the RapidPro host first, such as https://app.rapidpro.io."))
     else:
-        with st.spinner(_("Asking {host} …").format(host=host)):
+        with st.spinner(_("Asking {host} …").format(host=escape_markdown(host))):
             connected, message = check_connection(host, draft.rapidpro_token or stored_token)
-        (st.success if connected else st.error)(message)
+        (st.success if connected else st.error)(escape_markdown(message))  # it quotes the host's answer
 elif submission is not None:
     try:
         with session_scope() as db:
@@ -43,5 +44,6 @@ elif submission is not None:
     else:
         forget_form(FORM)  # the form starts again from what is now stored (the token field empty)
         st.cache_data.clear()  # names, timezone and visible fields show on every page
-        notice(_("Saved the settings of {org}.").format(org=submission.settings.name.strip()), "success")
+        notice(_("Saved the settings of {org}.").format(org=escape_markdown(submission.settings.name.strip())),
+               "success")
         st.rerun()

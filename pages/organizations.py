@@ -7,6 +7,7 @@ from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.superuser import NewOrg, create_org, org_overview, set_org_active
+from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
 from tracpro.ui.settings_forms import TIMEZONES
@@ -49,12 +50,12 @@ with listed:
         if active:
             st.caption(_("Deactivating keeps all its data; its users no longer see it and the sync job skips it."))
         button = _("Deactivate {name}") if active else _("Reactivate {name}")
-        if st.button(button.format(name=names[chosen]), key="org_status.submit"):
+        if st.button(button.format(name=escape_markdown(names[chosen])), key="org_status.submit"):
             with session_scope() as db:
                 set_org_active(db, int(chosen), not active)
             st.cache_data.clear()
             done = _("{name} is deactivated.") if active else _("{name} is active again.")
-            notice(done.format(name=names[chosen]), "success")
+            notice(done.format(name=escape_markdown(names[chosen])), "success")
             st.rerun()
 
 with creating:
@@ -76,6 +77,7 @@ with creating:
             forget_form("new_org")
             st.cache_data.clear()
             notice(_("Created {org}. Choose it in the sidebar to give it administrators (Users) and "
-                     "choose what it tracks; the sync job picks it up on its next round.").format(org=created),
+                     "choose what it tracks; the sync job picks it up on its next round.").format(
+                       org=escape_markdown(created)),
                    "success")
             st.rerun()

@@ -9,6 +9,7 @@ from tracpro.i18n import N_, _, format_number, ngettext
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.poll_charts import poll_over_time
 from tracpro.queries.pollruns import poll_dates, poll_header
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_scope, require_signed_in
 from tracpro.ui.database import read_scoped
@@ -31,7 +32,7 @@ context = require_signed_in()
 scope = require_scope()
 poll_id = require_id("poll", "poll", POLLS, _("All polls"))
 poll = read_found(poll_header, scope, poll_id=poll_id, back_page=POLLS, back_label=_("All polls"))
-st.title(poll.name)
+st.title(escape_markdown(poll.name))
 page_link(START_POLL, _("Start this poll"), icon=":material/play_circle:", poll=poll_id)
 tabs = url_tabs([CHARTS, DATES, *map_tabs(scope)], key="poll_tab")
 

@@ -11,6 +11,7 @@ from tracpro.orgs.choices import flow_choices, polls_for_edit
 from tracpro.orgs.polls import edit_poll
 from tracpro.orgs.tracking import set_active_polls
 from tracpro.sync.requests import request_sync
+from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import forget_form, show_form_errors
 from tracpro.ui.links import page_link
@@ -50,7 +51,7 @@ with choosing:
                     set_active_polls(db, org_id, chosen)
                     request_sync(db, org_id, context.user.id)
             except ValueError as error:
-                st.error(str(error))
+                st.error(escape_markdown(error))
             else:
                 st.cache_data.clear()
                 # English keeps its one wording for every count ("1 flows"); other languages have their forms.
@@ -98,5 +99,5 @@ with editing:
         else:
             forget_form(f"edit_poll_{poll.id}")  # the form starts again from what is stored
             st.cache_data.clear()
-            notice(_("Saved “{name}”.").format(name=saved), "success")
+            notice(_("Saved “{name}”.").format(name=escape_markdown(saved)), "success")
             st.rerun()

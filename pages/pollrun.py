@@ -8,6 +8,7 @@ from tracpro.queries.participation import participation
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import pollrun_header
 from tracpro.queries.responses import pollrun_responses, responses_export
+from tracpro.text import escape_markdown
 from tracpro.ui.action_forms import pollrun_action_panel
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
@@ -26,11 +27,12 @@ SUMMARY, PARTICIPATION, RESPONSES = N_("Summary"), N_("Participation"), N_("Resp
 scope = require_scope()
 pollrun_id = require_id("pollrun", "poll date", POLLS, _("All polls"))
 header = read_found(pollrun_header, scope, pollrun_id=pollrun_id, back_page=POLLS, back_label=_("All polls"))
-st.title(f"{isolated(header.poll)} ({day(header.day)})")
-st.caption(_("Region: {region} · Started by: {started_by}").format(region=header.region,
-                                                                    started_by=header.started_by))
+st.title(f"{isolated(escape_markdown(header.poll))} ({day(header.day)})")
+st.caption(_("Region: {region} · Started by: {started_by}").format(region=escape_markdown(header.region),
+                                                                    started_by=escape_markdown(header.started_by)))
 # Back to the poll with the filters it was left with (they travel in the address).
-page_link(POLL, _("All dates of {poll}").format(poll=header.poll), icon=":material/ballot:", poll=header.poll_id,
+page_link(POLL, _("All dates of {poll}").format(poll=escape_markdown(header.poll)), icon=":material/ballot:",
+          poll=header.poll_id,
           **filter_params(lenient(st.query_params.to_dict())))
 pollrun_action_panel(scope, pollrun_id)  # message or restart its contacts; the actions' status
 filters = poll_filters(scope, with_dates=False)

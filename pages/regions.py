@@ -8,6 +8,7 @@ from tracpro.db import session_scope
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.orgs.choices import boundary_choices, group_choices, region_tree, tracked_reporter_groups
 from tracpro.orgs.tracking import choose_regions, stop_tracking_region, track_reporter_groups, update_region_tree
+from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import INDENT
 from tracpro.ui.settings_forms import region_place_form
@@ -21,6 +22,7 @@ with session_scope() as db:
 
 
 def saved(message: str) -> None:
+    """Redraw with `message` (Markdown, its names escaped) as the notice."""
     st.cache_data.clear()  # the sidebar's region tree and every chart follow the new groups
     notice(message, "success")
     st.rerun()
@@ -62,14 +64,14 @@ with regions_tab:
                 with session_scope() as db:
                     dropped = choose_regions(db, org_id, chosen)
             except ValueError as error:
-                st.error(str(error))
+                st.error(escape_markdown(error))
             else:
                 # English keeps its one wording for every count ("1 regions"); other languages have their forms.
                 sentences = [ngettext("Now tracking {count} regions.", "Now tracking {count} regions.",
                                       len(chosen)).format(count=len(chosen))]
                 if dropped:
                     sentences.append(_("Deactivated {regions}: their sub-regions moved up to their parents.")
-                                     .format(regions=", ".join(dropped)))
+                                     .format(regions=", ".join(map(escape_markdown, dropped))))
                 sentences.append(_("New regions start at the top of the tree."))
                 saved(" ".join(sentences))
 
@@ -86,24 +88,26 @@ with regions_tab:
                 with session_scope() as db:
                     message = update_region_tree(db, org_id, data)
             except ValueError as error:
-                st.error(str(error))
+                st.error(escape_markdown(error))
             else:
-                saved(message)
+                saved(escape_markdown(message))  # plain text naming the regions moved
 
         st.subheader(_("Deactivate a region"), anchor=False)
         gone_id = st.selectbox(_("Region to deactivate"), list(by_id), index=None, placeholder=_("Choose a region"),
                                format_func=lambda i: INDENT * by_id[i].depth + by_id[i].name, key="deactivate.region")
         if gone_id is not None:
             gone = by_id[gone_id]
-            children = [row.name for row in tree if row.parent_id == gone.id]
-            parent = by_id[gone.parent_id].name if gone.parent_id in by_id else None
+            # Names as the sentences below show them (Markdown).
+            children = [escape_markdown(row.name) for row in tree if row.parent_id == gone.id]
+            parent = escape_markdown(by_id[gone.parent_id].name) if gone.parent_id in by_id else None
+            gone_name = escape_markdown(gone.name)
             leaving = ngettext(
                 "{name} will no longer be tracked: its {count} active contacts move to another "
                 "tracked region they are in, or leave TracPro's view.",
                 "{name} will no longer be tracked: its {count} active contacts move to another "
                 "tracked region they are in, or leave TracPro's view.",
                 gone.contacts,
-            ).format(name=gone.name, count=format_number(gone.contacts))
+            ).format(name=gone_name, count=format_number(gone.contacts))
             if not children:
                 moving = ""
             elif parent:
@@ -113,16 +117,17 @@ with regions_tab:
                 moving = _("Its sub-regions ({regions}) will move up at the top of the tree.").format(
                     regions=", ".join(children))
             st.warning(f"{leaving} {moving}")
-            if st.button(_("Deactivate {name}").format(name=gone.name), key="deactivate.submit"):
+            if st.button(_("Deactivate {name}").format(name=gone_name), key="deactivate.submit"):
                 with session_scope() as db:
                     name, moved, new_parent = stop_tracking_region(db, org_id, gone.id)
-                done = _("Deactivated {name}.").format(name=name)
+                done = _("Deactivated {name}.").format(name=escape_markdown(name))
+                moved_names = ", ".join(map(escape_markdown, moved))
                 if moved and new_parent:
                     done += " " + _("Its sub-regions ({regions}) now sit under {parent}.").format(
-                        regions=", ".join(moved), parent=new_parent)
+                        regions=moved_names, parent=escape_markdown(new_parent))
                 elif moved:
                     done += " " + _("Its sub-regions ({regions}) now sit at the top of the tree.").format(
-                        regions=", ".join(moved))
+                        regions=moved_names)
                 saved(done)
 
 with groups_tab:
@@ -154,7 +159,7 @@ with groups_tab:
             with session_scope() as db:
                 track_reporter_groups(db, org_id, chosen_groups)
         except ValueError as error:
-            st.error(str(error))
+            st.error(escape_markdown(error))
         else:
             saved(ngettext("Now tracking {count} reporter groups.", "Now tracking {count} reporter groups.",
                            len(chosen_groups)).format(count=len(chosen_groups)))

@@ -11,6 +11,7 @@ from tracpro.i18n import N_, _, format_date, format_number, ngettext
 from tracpro.orgs.settings import parse_days
 from tracpro.queries.sync_status import sync_status
 from tracpro.sync.requests import request_sync
+from tracpro.text import escape_markdown
 from tracpro.ui import clock
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
 from tracpro.ui.database import read_scoped_live
@@ -116,7 +117,7 @@ def requests_and_status() -> None:
                 format_date(current.last_success, "sync_moment") if current.last_success else _("Never"))
     failures.metric(_("Failures in a row"), format_number(current.failures))
     if current.last_error:
-        st.error(_("The last sync failed: {error}").format(error=current.last_error))
+        st.error(_("The last sync failed: {error}").format(error=escape_markdown(current.last_error)))
     if current.next_allowed is not None:
         st.warning(_("After failures, the next sync of this organisation waits until {time}.")
                    .format(time=format_date(current.next_allowed, "sync_moment")))

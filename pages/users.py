@@ -11,6 +11,7 @@ from tracpro.db.models import Role, User
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_role, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
@@ -29,7 +30,7 @@ with session_scope() as db:
     regions = region_options(db, org_id)
 
 st.title(_("Users"))
-st.caption(_("Supervisors and administrators of {org}.").format(org=context.access.org_name))
+st.caption(_("Supervisors and administrators of {org}.").format(org=escape_markdown(context.access.org_name)))
 show_notice()
 listed, adding, editing = st.tabs([_("All users"), _("Add a user"), _("Edit a user")])
 
@@ -63,7 +64,7 @@ with adding:
             show_form_errors(error, field_labels(FIELD_LABELS))
         else:
             forget_form("add_user")
-            notice(_(CREATED[draft.role]).format(email=draft.email.strip().lower()), "success")
+            notice(_(CREATED[draft.role]).format(email=escape_markdown(draft.email.strip().lower())), "success")
             st.rerun()
 
 with editing:
@@ -73,16 +74,17 @@ with editing:
         st.stop()
     chosen = st.selectbox(_("User"), list(by_id), format_func=lambda i: f"{by_id[i].name} — {by_id[i].email}")
     member = by_id[chosen]
+    name = escape_markdown(member.name)  # in a warning and a notice, both Markdown
     if member.locked_until is not None and member.locked_until > now():
         st.warning(
             _("{name} is locked out until {time} after too many failed sign-in attempts.").format(
-                name=member.name, time=lockout.until_text(member.locked_until)
+                name=name, time=lockout.until_text(member.locked_until)
             )
         )
         if st.button(_("Unlock now"), key=f"unlock_{member.id}"):
             with session_scope() as db:
                 lockout.unlock(db, db.get(User, member.id))
-            notice(_("{name} can sign in again.").format(name=member.name), "success")
+            notice(_("{name} can sign in again.").format(name=name), "success")
             st.rerun()
     draft = user_form(f"edit_user_{member.id}", regions, member)
     if draft is not None:
@@ -99,5 +101,5 @@ with editing:
         except FormErrors as error:
             show_form_errors(error, field_labels(FIELD_LABELS))
         else:
-            notice(_("{name} updated.").format(name=draft.name.strip()), "success")
+            notice(_("{name} updated.").format(name=escape_markdown(draft.name.strip())), "success")
             st.rerun()

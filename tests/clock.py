@@ -23,3 +23,13 @@ class TickingClock:
 
 def ticking_from(start: datetime) -> TickingClock:
     return TickingClock(start)
+
+
+class SetClock:
+    """A clock that reads `at` until the test moves it: for waiting on RapidPro's time without sleeping."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at

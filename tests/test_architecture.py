@@ -3,8 +3,9 @@
 The packages stand in layers, lowest first; a module may import its own package and the packages
 of the layers below its own, never a package of its own layer or above:
 
-1. config, i18n, geometry, rapidpro, simulator: standalone, none imports another part of TracPro.
-   rapidpro is the client (the one place temba_client is used), simulator the local RapidPro.
+1. config, i18n, geometry, rapidpro, simulator, text, spreadsheets: standalone, none imports another
+   part of TracPro. rapidpro is the client (the one place temba_client is used), simulator the local
+   RapidPro; text and spreadsheets keep untrusted text as text on a page, in a chart and in a file.
 2. db, forms, charts: the schema and its sessions; the error every form raises; figures drawn
    from plain data (never from the database).
 3. polls, answers: poll semantics without the database; the answers' value rule, applied in SQL.
@@ -45,7 +46,7 @@ PYTHON_FILES = sorted(
 
 # The order described in the module docstring, lowest first (package names without "tracpro.").
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("config", "i18n", "geometry", "rapidpro", "simulator", "tracpro"),
+    ("config", "i18n", "geometry", "rapidpro", "simulator", "text", "spreadsheets", "tracpro"),
     ("db", "forms", "charts"),
     ("polls", "answers"),
     ("orgs",),

@@ -19,7 +19,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SIGN_IN_TITLE = "Sign in"  # the form's heading
 TIMEOUT_MS = 120_000  # for any one state to come; a loaded 2-core machine takes tens of seconds for some
-LIST_OPENS_MS = 15_000  # a dropdown's list after its click; not there by then, the click was lost and is made again
+CLICK_SHOWS_MS = 15_000  # for what a click brings (a list, a notice); not there by then, the click is made again
 expect.set_options(timeout=TIMEOUT_MS)
 
 # Installed in every page before Streamlit's own scripts. A custom component (here, the cookie
@@ -118,20 +118,26 @@ def wait_until_drawn(page) -> None:
     page.wait_for_function(DRAWN)
 
 
-def choose_option(page, selectbox, option: str, *, exact: bool = False) -> None:
-    """Open `selectbox` and click `option` in its list. A click can land while a rerun the app was
-    not yet known to want replaces the box, and then no list opens: the box is clicked again,
-    once the app is idle, until the list shows (within TIMEOUT_MS)."""
-    choice = page.get_by_role("option", name=option, exact=exact)
+def click_until(page, target, shown, what: str) -> None:
+    """Click `target` until `shown` is visible. A click can land while a rerun the app was not yet
+    known to want (a component's report) replaces the element or interrupts the run the click
+    started, and then the click is lost: it is made again, once the app is idle, until `shown`
+    comes (within TIMEOUT_MS). Only for clicks that can safely be made twice."""
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while True:
         wait_for_app(page)
-        selectbox.click()
+        target.click()
         try:
-            expect(choice).to_be_visible(timeout=LIST_OPENS_MS)
-            break
+            expect(shown).to_be_visible(timeout=CLICK_SHOWS_MS)
+            return
         except AssertionError:
-            assert time.monotonic() < deadline, f"the list of {option!r} never opened"
+            assert time.monotonic() < deadline, f"{what} never showed"
+
+
+def choose_option(page, selectbox, option: str, *, exact: bool = False) -> None:
+    """Open `selectbox` and click `option` in its list (the box clicked again if no list opened)."""
+    choice = page.get_by_role("option", name=option, exact=exact)
+    click_until(page, selectbox, choice, f"the list of {option!r}")
     choice.click()
 
 

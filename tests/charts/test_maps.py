@@ -17,7 +17,8 @@ def test_regions_are_coloured_by_category_and_grey_without_data():
     regions = [RegionResult(1, "North", True, 2, 5.5, ">5"), RegionResult(2, "South", False, 1, 2.0, "1-5"),
                RegionResult(3, "West", False, 0)]
     figure = region_map(FEATURES, regions, ["1-5", ">5", "Other"], numeric=True)
-    assert [trace.name for trace in figure.data] == ["1-5", ">5", "No data"]
+    # Categories are text: Plotly draws "&gt;" as ">" and would read a bare "<" as the start of a tag.
+    assert [trace.name for trace in figure.data] == ["1-5", "&gt;5", "No data"]
     assert [list(trace.locations) for trace in figure.data] == [["2"], ["1"], ["3"]]
     colours = category_colours(["1-5", ">5", "Other"])
     assert figure.data[0].colorscale[0][1] == colours["1-5"] and figure.data[2].colorscale[0][1] == NO_DATA

@@ -8,14 +8,15 @@ own clock, never across the two.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.clock import ticking_from
-from tracpro.db.models import Contact, FlowStart, OutboxAction, OutboxStatus
+from tests.clock import TickingClock, ticking_from
+from tests.outbox.stored import reloaded, stored_action
+from tracpro.db.models import Contact, FlowStart, OutboxStatus
 from tracpro.outbox import immediate, pusher
 from tracpro.outbox.pusher import push_action, push_pending
 from tracpro.rapidpro import RapidPro, RetryPolicy
@@ -27,16 +28,26 @@ LATER = NOW + timedelta(minutes=10)  # the next sync job (cron every 10 minutes)
 
 
 @pytest.fixture(scope="module")
-def simulator():
-    with Simulator(tier="demo", seed=13, token=TOKEN, clock=ticking_from(NOW - timedelta(hours=3))) as simulator:
+def rapidpro_clock() -> TickingClock:
+    return ticking_from(NOW - timedelta(hours=3))
+
+
+@pytest.fixture(scope="module")
+def simulator(rapidpro_clock):
+    # RapidPro as it behaves, late commits included: what it did shows in its API a few seconds on.
+    with Simulator(tier="demo", seed=13, token=TOKEN, clock=rapidpro_clock) as simulator:
         yield simulator
 
 
 @pytest.fixture
-def faults(simulator):
-    simulator.faults.reset()
-    yield simulator.faults
-    simulator.faults.reset()
+def next_job(rapidpro_clock):
+    """The next sync job's now: RapidPro's clock moves on as far as TracPro's, past its replica's lag."""
+
+    def move_on() -> datetime:
+        rapidpro_clock.advance(LATER - NOW)
+        return LATER
+
+    return move_on
 
 
 @pytest.fixture
@@ -55,113 +66,106 @@ def live(simulator) -> list[str]:
     return [c["uuid"] for c in simulator.dataset.iter_contacts() if c["status"] == "active" and c["urns"]]
 
 
-def _action(db, org, kind: str, **payload) -> OutboxAction:
-    action = f.OutboxActionFactory(org=org, kind=kind, payload=payload, created_at=NOW)
-    db.flush()
-    return action
-
-
-def _reload(db, action: OutboxAction) -> OutboxAction:
-    db.expire_all()
-    return db.get(OutboxAction, action.id)
-
-
 def _broadcasts(simulator, text: str) -> list[dict]:
     return [b for b in simulator.broadcasts if text in b["text"].values()]
 
 
-def test_a_message_whose_answer_was_lost_reaches_its_contacts_once(db, org, simulator, faults, live):
+def test_a_message_whose_answer_was_lost_reaches_its_contacts_once(db, org, simulator, faults, live, next_job):
     text = "The clinic is open on Saturday."
-    action = _action(db, org, "send_broadcast", text=text, contacts=live[:53])
+    action = stored_action(db, org, "send_broadcast", text=text, contacts=live[:53])
     faults.update(lost_answer_next=1, lost_answer_status=504)  # a proxy gave up after RapidPro acted
     rapidpro = _rapidpro(simulator)
     first = push_pending(rapidpro, org.id, NOW)
-    after_first = _reload(db, action).status
+    after_first = reloaded(db, action).status
     too_soon = push_pending(rapidpro, org.id, NOW + timedelta(minutes=1))
-    later = push_pending(rapidpro, org.id, LATER)
+    later = push_pending(rapidpro, org.id, next_job())
     push_pending(rapidpro, org.id, LATER + timedelta(days=1))
     (sent,) = _broadcasts(simulator, text)
-    assert _reload(db, action).result == {"broadcast_uuid": sent["uuid"]}
+    assert reloaded(db, action).result == {"broadcast_uuid": sent["uuid"]}
     # Not looked up while RapidPro may still be working on it; found there by the next sync job.
     assert (first.maybe_sent, after_first, too_soon.done, later.done) == (1, OutboxStatus.MAYBE_SENT, 0, 1)
     assert NOW + pusher.SETTLE < LATER
 
 
-def test_a_poll_start_that_timed_out_after_rapidpro_acted_starts_once(db, org, simulator, faults, live):
+def test_a_poll_start_that_timed_out_after_rapidpro_acted_starts_once(db, org, simulator, faults, live, next_job):
     flow = simulator.dataset.poll_flow_uuids[0]
     pollrun = f.PollRunFactory(poll=f.PollFactory(org=org, flow_uuid=flow))
     contacts = live[:100]
-    action = _action(db, org, "start_flow", flow=flow, contacts=contacts, pollrun_id=pollrun.id, ref="ref-timeout")
+    action = stored_action(
+        db, org, "start_flow", flow=flow, contacts=contacts, pollrun_id=pollrun.id, ref="ref-timeout"
+    )
     faults.update(lost_answer_next=1, lost_answer_delay_ms=1500)  # answers after the client stopped waiting
     first = push_action(_rapidpro(simulator, timeout=0.3), action.id, NOW)
-    why = _reload(db, action).last_error
-    push_pending(_rapidpro(simulator), org.id, LATER)
+    why = reloaded(db, action).last_error
+    push_pending(_rapidpro(simulator), org.id, next_job())
     (start,) = [s for s in simulator.flow_starts if s["params"].get("tracpro_action") == action.id]
-    assert _reload(db, action).result == {"flow_start_uuid": start["uuid"]}
+    assert reloaded(db, action).result == {"flow_start_uuid": start["uuid"]}
     recorded = db.scalars(select(FlowStart).where(FlowStart.uuid == start["uuid"])).one()
     assert (recorded.pollrun_id, recorded.contact_count) == (pollrun.id, 100)
     assert first == OutboxStatus.MAYBE_SENT and "did not answer the request in time" in why
 
 
-def test_a_contact_created_on_a_connection_closed_unanswered_is_found_by_its_urn(db, org, simulator, faults):
+def test_a_contact_created_on_a_connection_closed_unanswered_is_found_by_its_urn(db, org, simulator, faults, next_job):
     contact = f.ContactFactory(org=org, uuid="00000000-0000-4000-8000-0000000000aa", rapidpro_status="pending")
     payload = {"name": "Ada", "urns": ["tel:+250788999001"], "groups": [], "fields": {}}
-    action = _action(db, org, "create_contact", contact_id=contact.id, contact=payload)
+    action = stored_action(db, org, "create_contact", contact_id=contact.id, contact=payload)
     faults.update(lost_answer_next=1, lost_answer_status=0)
     first = push_action(_rapidpro(simulator), action.id, NOW)
     # Sent again, RapidPro would refuse it (its URN is taken, by this very contact) and TracPro drop it.
-    push_pending(_rapidpro(simulator), org.id, LATER)
+    push_pending(_rapidpro(simulator), org.id, next_job())
     db.expire_all()
     (created,) = [c for c in simulator.dataset.iter_contacts() if c["urns"] == ["tel:+250788999001"]]
     assert (db.get(Contact, contact.id).uuid, db.get(Contact, contact.id).is_active) == (created["uuid"], True)
-    assert (first, _reload(db, action).status) == (OutboxStatus.MAYBE_SENT, OutboxStatus.DONE)
+    assert (first, reloaded(db, action).status) == (OutboxStatus.MAYBE_SENT, OutboxStatus.DONE)
 
 
-def test_a_send_refused_before_rapidpro_acted_is_sent_again_once(db, org, simulator, faults, live):
+def test_a_send_refused_before_rapidpro_acted_is_sent_again_once(db, org, simulator, faults, live, next_job):
     text = "Reminder: answer today's poll."
-    action = _action(db, org, "send_broadcast", text=text, contacts=live[:3])
+    action = stored_action(db, org, "send_broadcast", text=text, contacts=live[:3])
     faults.update(error_next=1, error_status=502)  # a 502 tells nothing: RapidPro may or may not have acted
     first = push_action(_rapidpro(simulator), action.id, NOW)
     assert _broadcasts(simulator, text) == []
-    assert push_pending(_rapidpro(simulator), org.id, LATER).done == 1  # certainly absent: sent
+    assert push_pending(_rapidpro(simulator), org.id, next_job()).done == 1  # certainly absent: sent
     assert len(_broadcasts(simulator, text)) == 1
     assert first == OutboxStatus.MAYBE_SENT
 
 
-def test_a_message_sent_twice_on_purpose_is_two_broadcasts_each_found_once(db, org, simulator, faults, live):
+def test_a_message_sent_twice_on_purpose_is_two_broadcasts_each_found_once(db, org, simulator, faults, live, next_job):
     text, contacts = "Thank you!", live[:4]
-    first = _action(db, org, "send_broadcast", text=text, contacts=contacts)
-    second = _action(db, org, "send_broadcast", text=text, contacts=contacts)
+    first = stored_action(db, org, "send_broadcast", text=text, contacts=contacts)
+    second = stored_action(db, org, "send_broadcast", text=text, contacts=contacts)
     faults.update(lost_answer_next=1)  # the first reaches RapidPro, its answer lost
     push_action(_rapidpro(simulator), first.id, NOW)
     faults.update(error_next=1, error_status=503)  # the second does not reach it
     push_action(_rapidpro(simulator), second.id, NOW)
-    push_pending(_rapidpro(simulator), org.id, LATER)
+    push_pending(_rapidpro(simulator), org.id, next_job())
     assert len(_broadcasts(simulator, text)) == 2
-    found = {_reload(db, first).result["broadcast_uuid"], _reload(db, second).result["broadcast_uuid"]}
+    found = {reloaded(db, first).result["broadcast_uuid"], reloaded(db, second).result["broadcast_uuid"]}
     assert found == {b["uuid"] for b in _broadcasts(simulator, text)} and len(found) == 2
 
 
-def test_the_apps_immediate_try_leaves_a_timed_out_send_to_be_looked_up(db, org, simulator, faults, live, monkeypatch):
+def test_the_apps_immediate_try_leaves_a_timed_out_send_to_be_looked_up(db, org, simulator, faults, live, monkeypatch,
+                                                                         next_job):
     text = "Vaccination day moved to Tuesday."
-    action = _action(db, org, "send_broadcast", text=text, contacts=live[:10])
+    action = stored_action(db, org, "send_broadcast", text=text, contacts=live[:10])
     monkeypatch.setattr(immediate, "IMMEDIATE_TIMEOUT_SECONDS", 0.3)
     faults.update(lost_answer_next=1, lost_answer_delay_ms=1500)
     tried = immediate.try_now(org.id, [action.id], NOW)
-    push_pending(_rapidpro(simulator), org.id, LATER)
+    push_pending(_rapidpro(simulator), org.id, next_job())
     assert len(_broadcasts(simulator, text)) == 1
-    assert (tried, _reload(db, action).status) == ({action.id: OutboxStatus.MAYBE_SENT}, OutboxStatus.DONE)
+    assert (tried, reloaded(db, action).status) == ({action.id: OutboxStatus.MAYBE_SENT}, OutboxStatus.DONE)
 
 
-def test_once_rapidpro_stops_answering_the_other_actions_wait_for_the_next_push(db, org, simulator, faults, live):
-    actions = [_action(db, org, "send_broadcast", text=f"Batch {k}", contacts=live[:2]) for k in range(3)]
+def test_once_rapidpro_stops_answering_the_other_actions_wait_for_the_next_push(db, org, simulator, faults, live,
+                                                                               next_job):
+    actions = [stored_action(db, org, "send_broadcast", text=f"Batch {k}", contacts=live[:2]) for k in range(3)]
     faults.update(lost_answer_next=1)
     pushed = push_pending(_rapidpro(simulator), org.id, NOW)
-    attempts = [_reload(db, a).attempts for a in actions]
-    push_pending(_rapidpro(simulator), org.id, LATER)
+    attempts = [reloaded(db, a).attempts for a in actions]
+    push_pending(_rapidpro(simulator), org.id, next_job())
     assert [len(_broadcasts(simulator, f"Batch {k}")) for k in range(3)] == [1, 1, 1]
     assert (pushed.maybe_sent, pushed.waiting, attempts) == (1, 2, [1, 0, 0])
-    assert {_reload(db, a).status for a in actions} == {OutboxStatus.DONE}
+    assert {reloaded(db, a).status for a in actions} == {OutboxStatus.DONE}
 
 
 def _delete_in_rapidpro(simulator, uuids: list[str]) -> None:
@@ -173,11 +177,11 @@ def test_contacts_deleted_in_rapidpro_are_left_out_of_a_message_and_the_rest_get
     text, contacts = "Meeting at the health centre.", live[200:300]
     _delete_in_rapidpro(simulator, [contacts[10], contacts[70]])
     f.ContactFactory(org=org, uuid=contacts[10], name="Grace Uwase")  # as TracPro last synced it
-    action = _action(db, org, "send_broadcast", text=text, contacts=contacts)
+    action = stored_action(db, org, "send_broadcast", text=text, contacts=contacts)
     assert push_action(_rapidpro(simulator), action.id, NOW) == OutboxStatus.DONE
     (sent,) = _broadcasts(simulator, text)
     assert {c["uuid"] for c in sent["contacts"]} == set(contacts) - {contacts[10], contacts[70]}
-    done = _reload(db, action)
+    done = reloaded(db, action)
     assert done.payload["dropped"] == [contacts[10], contacts[70]] and len(done.payload["contacts"]) == 98
     assert done.last_error == ("Sent without 2 contact(s) RapidPro no longer has (deleted there): "
                                f"Grace Uwase, {contacts[70]}")
@@ -188,7 +192,9 @@ def test_a_poll_start_leaves_out_a_contact_deleted_in_rapidpro(db, org, simulato
     pollrun = f.PollRunFactory(poll=f.PollFactory(org=org, flow_uuid=flow))
     contacts = live[300:400]
     _delete_in_rapidpro(simulator, [contacts[0]])
-    action = _action(db, org, "start_flow", flow=flow, contacts=contacts, pollrun_id=pollrun.id, ref="ref-dropped")
+    action = stored_action(
+        db, org, "start_flow", flow=flow, contacts=contacts, pollrun_id=pollrun.id, ref="ref-dropped"
+    )
     assert push_action(_rapidpro(simulator), action.id, NOW) == OutboxStatus.DONE
     (start,) = [s for s in simulator.flow_starts if s["params"].get("tracpro_ref") == "ref-dropped"]
     assert len(start["contacts"]) == 99

@@ -26,13 +26,6 @@ def simulator():
 
 
 @pytest.fixture
-def faults(simulator):
-    simulator.faults.reset()
-    yield simulator.faults
-    simulator.faults.reset()
-
-
-@pytest.fixture
 def org(db, simulator):
     return f.OrgFactory(rapidpro_host=simulator.url, rapidpro_token=TOKEN)
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.conftest import ROOT
+from tracpro.text import as_read
 
 APP = str(ROOT / "app.py")
 # The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
@@ -51,8 +52,13 @@ def page_titles(app: AppTest) -> list[str]:
     return [info["page_name"] for info in app._registered_pages.values()]
 
 
+def texts(elements) -> list[str]:
+    """The elements' Markdown (titles, subheaders, alerts ...), as read."""
+    return [as_read(element.value) for element in elements]
+
+
 def errors(app: AppTest) -> list[str]:
-    return [element.value for element in app.error]
+    return texts(app.error)
 
 
 def on_sign_in_page(app: AppTest) -> bool:
@@ -79,7 +85,7 @@ def figures(app: AppTest) -> list[dict]:
 def shown_text(app: AppTest) -> str:
     """Everything the page says in words (markdown, captions, alerts), one line each."""
     elements = [*app.markdown, *app.caption, *app.info, *app.warning, *app.error, *app.success]
-    return "\n".join(element.value for element in elements)
+    return "\n".join(texts(elements))
 
 
 def link_labels(urls) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.app import figures, link_labels, open_page, shown_text
+from tests.pages.app import figures, link_labels, open_page, shown_text, texts
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
 
 ROLES = [ADMIN, SUPERVISOR]
@@ -44,7 +44,7 @@ def test_polls(world, login):
 def test_poll_charts_and_dates(world, login):
     app = open_page(login, "pages/poll.py", poll=world.poll_id)
     assert _titles(app) == ["Attendance"]
-    assert [h.value for h in app.subheader] == ["1. How many came?", "2. Was the school open?", "3. Anything else?"]
+    assert texts(app.subheader) == ["1. How many came?", "2. Was the school open?", "3. Anything else?"]
     assert len(figures(app)) == 2 and len(app.image) == 1  # two charts and a word cloud
     app = open_page(login, "pages/poll.py", poll=world.poll_id, tab="dates")
     assert len(app.dataframe[0].value) == (3 if login == ADMIN else 2)  # South's own date is the admin's only

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from sqlalchemy import func, select
 
-from tests.pages.app import errors, figures, link_labels, open_page, shown_text, values
+from tests.pages.app import as_read, errors, figures, link_labels, open_page, shown_text, texts, values
 from tests.pages.indicator_world import ADMIN, SUPERVISOR, build_indicator_world
 from tracpro.db.models import BaselineTerm, Org, PollRun, PollRunType
 from tracpro.queries.alerts import ALERT_RULE
@@ -25,7 +25,7 @@ def world(db):
 
 def _summary(app) -> dict[str, str]:
     table = next(frame.value for frame in app.table if list(frame.value.columns) == ["Summary", "Value"])
-    return dict(table.itertuples(index=False))
+    return {as_read(label): as_read(value) for label, value in table.itertuples(index=False)}
 
 
 def _count(db, model, *where) -> int:
@@ -47,7 +47,7 @@ def test_the_list_links_each_indicator_and_only_admins_may_add(world):
 
 def test_an_indicator_shows_its_chart_and_summary_within_the_viewers_regions(world):
     admin = open_page(ADMIN, INDICATOR, indicator=world.indicator_id)
-    assert [t.value for t in admin.title] == ["Girls' attendance"]
+    assert texts(admin.title) == ["Girls' attendance"]
     summary = _summary(admin)
     assert summary["Dates"] == "September 01, 2026 - September 30, 2026"
     assert summary["Baseline value (Pupils)"] == "36"
@@ -125,14 +125,14 @@ def test_adding_an_indicator_saves_it_and_opens_it(db, world):
 def test_editing_and_deleting_after_confirmation(db, world):
     app = open_page(ADMIN, INDICATOR, indicator=world.indicator_id)
     _fill(app, f"edit_indicator_{world.indicator_id}", name="Girls present, term 3")
-    assert [t.value for t in app.title] == ["Girls present, term 3"]
+    assert texts(app.title) == ["Girls present, term 3"]
     assert db.get(BaselineTerm, world.indicator_id).name == "Girls present, term 3"
     app.button(key="delete_indicator").click().run()
-    assert "Delete “Girls present, term 3”? Its poll data stays." in [w.value for w in app.warning]
+    assert "Delete “Girls present, term 3”? Its poll data stays." in texts(app.warning)
     assert _count(db, BaselineTerm) == 1  # asked, not yet deleted
     app.button(key="delete_indicator.yes").click().run()
     assert _count(db, BaselineTerm) == 0
-    assert "Indicator “Girls present, term 3” deleted." in [s.value for s in app.success]
+    assert "Indicator “Girls present, term 3” deleted." in texts(app.success)
 
 
 def test_a_supervisor_may_not_manage_indicators_or_spoof_data(db, world):
@@ -209,7 +209,7 @@ def test_comparing_categories_gives_each_region_its_shares(world):
 
 def test_home_shows_the_featured_indicator_and_the_alerts_with_their_rule(world):
     app = open_page(ADMIN, "pages/home.py")
-    headings = [h.value for h in app.subheader]
+    headings = texts(app.subheader)
     assert "Recent indicator: Girls' attendance" in headings and "Participation alerts" in headings
     assert ALERT_RULE in [c.value for c in app.caption]
     home_figure = next(f for f in figures(app) if f["data"][0].get("name") == "Follow up")

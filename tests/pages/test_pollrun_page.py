@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from tests.pages.app import errors, figures, link_labels, open_page, shown_text
+from tests.pages.app import errors, figures, link_labels, open_page, shown_text, texts
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
 from tracpro.ui.filters import field_key
 
@@ -41,7 +41,7 @@ def downloads(monkeypatch) -> dict[str, tuple[str, object]]:
 
 def test_the_address_chooses_the_tab_and_only_that_tab_runs(world):
     summary = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id)
-    assert [h.value for h in summary.subheader] == ["1. How many came?", "2. Was the school open?", "3. Anything else?"]
+    assert texts(summary.subheader) == ["1. How many came?", "2. Was the school open?", "3. Anything else?"]
     participation = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id, tab="participation")
     assert not figures(participation) and not participation.subheader
     assert list(participation.dataframe[0].value.columns)[0] == "Reporter group"

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
-from tests.pages.app import APP, signed_in, submit_login
+from tests.pages.app import APP, signed_in, submit_login, texts
 from tracpro.db.models import Org, Role
 from tracpro.ui.sidebar import SUBREGIONS_WIDGET, region_widget_key
 
@@ -90,7 +90,7 @@ def test_a_supervisor_of_a_parent_region_chooses_among_it_and_its_descendants_on
 
 def test_a_supervisor_without_regions_gets_a_clear_message_and_no_data(orgs):
     app = signed_in("none@example.org")
-    assert [warning.value for warning in app.warning] == [
+    assert texts(app.warning) == [
         "You don't have access to any regions. Contact your administrator."
     ]
     assert not app.metric

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.pages.app import errors, shown_text, signed_in
+from tests.pages.app import errors, shown_text, signed_in, texts
 from tracpro.db.models import (
     DataField,
     Org,
@@ -270,7 +270,7 @@ def test_moving_a_region_and_giving_it_a_boundary(db, org):
     assert boundary == "Kampala District (district)"
     app.selectbox(key=f"place_region_{entebbe}.boundary").select(boundary)
     app.button(key=f"place_region_{entebbe}.submit").click().run()
-    assert app.success[0].value == "Ministry of Health regions have been updated."
+    assert texts(app.success) == ["Ministry of Health regions have been updated."]
     assert _regions(db, org)["Entebbe"] == "Kampala"
     assert db.get(Region, entebbe).boundary.name == "Kampala District"
     assert "Kampala District" in app.dataframe[0].value["Boundary"].tolist()
@@ -355,9 +355,11 @@ def test_the_sync_status_shows_each_resource_and_the_last_error(db, org):
 
 def test_the_sync_status_shows_a_first_sync_under_way_and_the_items_kept_aside(db, org):
     f.PollFactory(org=org, rapidpro_name="Census", flow_uuid="F-9", is_active=True)
-    # Under way for an hour (the pages' clock is at f.NOW), a quarter of RapidPro's runs stored.
+    # Under way for an hour (the pages' clock is at f.NOW), a quarter of RapidPro's runs stored;
+    # the org's row says when the catch-up began and that nothing was stored then.
     f.SyncStateFactory(org=org, resource="runs:F-9", pass_started_at=f.NOW - timedelta(hours=1),
                        stored_total=2_500, expected_total=10_000, pass_counts={"created": 2_500})
+    f.SyncStateFactory(org=org, resource="org", pass_started_at=f.NOW - timedelta(hours=1), pass_counts={"stored": 0})
     f.MalformedItemFactory(org=org, resource="runs:F-9")
     f.MalformedItemFactory(org=org, resource="contacts")
     db.flush()

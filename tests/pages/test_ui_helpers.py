@@ -78,9 +78,10 @@ def test_activity_totals_name_languages_and_count_the_latest_day():
 def test_downloads_are_utf8_csv_and_a_real_workbook():
     table = pd.DataFrame({"Date": ["Jan 01, 2014 11:30"], "Name": ["Zoë Ndayishimiye"], "URN": ["tel:2345"],
                           "Region": ["Kandahar"], "Reporter groups": ["Farmers, Teachers"], "Sheep": ["4"]})
+    # Text quoted whole: a separator inside a value never starts a cell, whatever separator a spreadsheet expects.
     assert csv_bytes(table).decode("utf-8").splitlines() == [
-        "Date,Name,URN,Region,Reporter groups,Sheep",
-        '"Jan 01, 2014 11:30",Zoë Ndayishimiye,tel:2345,Kandahar,"Farmers, Teachers",4',
+        '"Date","Name","URN","Region","Reporter groups","Sheep"',
+        '"Jan 01, 2014 11:30","Zoë Ndayishimiye","tel:2345","Kandahar","Farmers, Teachers","4"',
     ]
     sheet = load_workbook(io.BytesIO(xlsx_bytes(table))).active
     assert sheet.title == "Responses"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tests.pages.app import errors, signed_in
+from tests.pages.app import errors, signed_in, texts
 from tracpro.auth.users import find_by_login
 from tracpro.db.models import Role
 
@@ -87,7 +87,7 @@ def test_adding_a_supervisor_with_regions(db, org):
         confirm_password="first password",
     )
     assert errors(app) == []
-    assert app.success[0].value == "New supervisor created: mo@example.org."
+    assert texts(app.success) == ["New supervisor created: mo@example.org."]
     user = find_by_login(db, "mo@example.org")
     assert user.must_change_password and [r.name for r in user.memberships[0].regions] == ["Khost"]
     assert "Mo Salah" in app.dataframe[0].value["Name"].tolist()

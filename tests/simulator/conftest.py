@@ -36,9 +36,10 @@ def wclock() -> TickingClock:
 @pytest.fixture
 def wsim(wclock):
     """A fresh demo simulator for tests that write (fast time: 600 simulated s per real s), on a
-    clock of its own (wclock)."""
+    clock of its own (wclock).  Its writes show at once (no late commits): these tests read back
+    what they wrote; test_late_commits.py covers the lag."""
     with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, time_scale=600.0, response_rate=0.8,
-                   clock=wclock) as s:
+                   clock=wclock, commit_delay=0) as s:
         yield s
 
 

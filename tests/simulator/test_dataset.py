@@ -33,7 +33,8 @@ def test_demo_size(sim, all_runs):
     assert 80_000 <= answers <= 130_000
     assert max(r["modified_on"] for r in all_runs) <= ANCHOR.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     created = min(_t(r["created_on"]) for r in all_runs)
-    assert ANCHOR - dt.timedelta(days=95) <= created <= ANCHOR - dt.timedelta(days=85)
+    # runs.json keeps the runs modified in the last ~90 days, some created a week before that.
+    assert ANCHOR - dt.timedelta(days=100) <= created <= ANCHOR - dt.timedelta(days=85)
 
 
 def test_demo_serves_within_five_seconds():

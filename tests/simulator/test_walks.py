@@ -95,10 +95,13 @@ def test_unknown_endpoint_and_bad_cursor(sim, http, client):
     assert r.status_code == 404 and r.json() == {"detail": "Not found."}
     r = http.get(sim.url + "/api/v2/runs.json", params={"cursor": "garbage!!"})
     assert r.status_code == 404 and r.json() == {"detail": "Invalid cursor"}
-    with pytest.raises(TembaNoSuchObjectError):
-        next(client.get_runs().iterfetches(resume_cursor="bm9wZQ=="))
+    with pytest.raises(TembaNoSuchObjectError):  # base64 of "o=x": an offset that is no number
+        next(client.get_runs().iterfetches(resume_cursor="bz14"))
     with pytest.raises(TembaNoSuchObjectError):
         next(client.get_contacts().iterfetches(resume_cursor="not-a-cursor"))
+    # Like DRF, a cursor that decodes but names neither offset nor position ("nope") is the first page.
+    first = [r.uuid for r in next(client.get_runs().iterfetches())]
+    assert [r.uuid for r in next(client.get_runs().iterfetches(resume_cursor="bm9wZQ=="))] == first
 
 
 def test_workspace_header_and_content_type(sim, http):

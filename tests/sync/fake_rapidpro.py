@@ -7,14 +7,17 @@ run the real client over HTTP against the simulator instead.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
+import json
 import uuid as uuid_module
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import IO, Any
 
 from temba_client.v2 import types
 
-from tracpro.rapidpro import IncompleteListing, Page, Unreachable
+from tracpro.rapidpro import IncompleteListing, LinkRefused, Page, RapidPro, Unavailable, Unreachable
 from tracpro.rapidpro.client import Message
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -98,6 +101,19 @@ def run(flow_dict: dict, contact_dict: dict, values: dict[str, tuple[str, str | 
     }
 
 
+def run_archive(start: date, runs: list[dict[str, Any] | str], period: str = "daily") -> tuple[dict[str, Any], bytes]:
+    """An archives.json item and its file: the runs as RapidPro's archiver writes them (no `start`).
+    A run given as text is written as that line."""
+    lines = [run if isinstance(run, str) else json.dumps({key: value for key, value in run.items() if key != "start"})
+             for run in runs]
+    content = gzip.compress("".join(line + "\n" for line in lines).encode(), mtime=0)
+    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
+    item = {"type": "run", "start_date": start.isoformat(), "period": period, "record_count": len(runs),
+            "size": len(content) if runs else 0, "hash": digest if runs else None, "archive_type": "run",
+            "download_url": f"https://archives.example/run_{period}_{start}_{digest}.jsonl.gz" if runs else None}
+    return item, content
+
+
 class FakeRapidPro:
     """Holds API dicts per resource; filters the way RapidPro does for the filters the sync uses,
     and pages as RapidPro does: Django REST framework's cursor, the position of the last item (its
@@ -111,6 +127,14 @@ class FakeRapidPro:
 
     def __init__(self) -> None:
         self.data: dict[str, list[dict[str, Any]]] = {name: [] for name in _TYPES}
+        # archives.json's items, and the files behind their download links (see `add_archive`). Each
+        # listing signs the links anew ("?signed=<listing>"), as RapidPro does.
+        self.archive_items: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self.archive_listings: list[datetime | None] = []  # the `after` of each archives listing
+        self.expired_listings: set[int] = set()  # listings (1, 2, ...) whose links are refused as expired
+        self.failing_downloads: set[str] = set()  # start dates whose download fails as a dropped connection
+        self.downloads: list[str] = []  # the start date and period of each archive downloaded
         self.deleted_contacts: list[dict[str, Any]] = []
         self.definitions: dict[str, dict[str, Any]] = {}
         self.page_size = 250
@@ -197,6 +221,36 @@ class FakeRapidPro:
 
     def read(self, resource: str, raw: Any) -> Any:
         return _TYPES[resource].deserialize(raw)
+
+    def add_archive(self, start: date, runs: list[dict[str, Any] | str], period: str = "daily") -> dict[str, Any]:
+        item, content = run_archive(start, runs, period)
+        self.archive_items.append(item)
+        if item["download_url"]:
+            self.files[item["download_url"]] = content
+        return item
+
+    def archives(self, kind: str, after: datetime | None = None) -> list[Any]:
+        self.archive_listings.append(after)
+        signed = len(self.archive_listings)
+        items = [item for item in self.archive_items if item["type"] == kind
+                 and (after is None or item["start_date"] >= after.astimezone(UTC).date().isoformat())]
+        items = [{**item, "download_url": f"{item['download_url']}?signed={signed}" if item["download_url"] else None}
+                 for item in sorted(items, key=lambda item: item["start_date"], reverse=True)]
+        return [types.Archive.deserialize(item) for item in items]
+
+    def download(self, url: str, into: IO[bytes]) -> str:
+        link, _, signed = url.partition("?signed=")
+        if int(signed) in self.expired_listings:
+            raise LinkRefused("RapidPro's download link was refused (HTTP 403).")
+        item = next(item for item in self.archive_items if item["download_url"] == link)
+        if item["start_date"] in self.failing_downloads:
+            raise Unavailable("RapidPro's archive could not be downloaded (ConnectionError).")
+        self.downloads.append(f"{item['start_date']} {item['period']}")
+        content = self.files[link]
+        into.write(content)
+        return hashlib.md5(content, usedforsecurity=False).hexdigest()
+
+    archived_runs = staticmethod(RapidPro.archived_runs)
 
     def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
         self.calls.append(("definitions", {"flow": list(flow_uuids)}))

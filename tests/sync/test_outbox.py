@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.clock import TickingClock, ticking_from
-from tracpro.db.models import Contact, FlowStart, OutboxAction, OutboxStatus, PollRun, PollRunType, Response
+from tests.outbox.stored import reloaded, stored_action
+from tracpro.db.models import Contact, FlowStart, OutboxStatus, PollRun, PollRunType, Response
 from tracpro.outbox.pusher import SENDING_LEASE, push_action, push_pending
 from tracpro.rapidpro import RapidPro, RetryPolicy
 from tracpro.simulator import Simulator
@@ -58,28 +59,16 @@ def world(db, simulator):
     return org, poll, pollrun, [contact["uuid"] for contact in contacts]
 
 
-def _action(db, org, kind: str, **payload) -> OutboxAction:
-    # Stored at the instant the tests take as now (RapidPro's clock here), not the database's clock.
-    action = f.OutboxActionFactory(org=org, kind=kind, payload=payload, created_at=NOW)
-    db.flush()
-    return action
-
-
-def _reload(db, action: OutboxAction) -> OutboxAction:
-    db.expire_all()
-    return db.get(OutboxAction, action.id)
-
-
 def _starts_of(simulator, action_id: int) -> list[dict]:
     return [start for start in simulator.flow_starts if (start.get("params") or {}).get("tracpro_action") == action_id]
 
 
 def test_an_accepted_flow_start_is_done_and_recorded_for_its_pollrun(db, world, simulator, rapidpro):
     org, poll, pollrun, contacts = world
-    action = _action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
+    action = stored_action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
     pushed = push_pending(rapidpro, org.id, NOW)
     assert (pushed.done, pushed.failed, pushed.pending) == (1, 0, 0)
-    action = _reload(db, action)
+    action = reloaded(db, action)
     assert action.status == OutboxStatus.DONE and action.completed_at is not None
     (start,) = _starts_of(simulator, action.id)
     assert action.result == {"flow_start_uuid": start["uuid"]}
@@ -92,19 +81,19 @@ def test_an_accepted_flow_start_is_done_and_recorded_for_its_pollrun(db, world, 
 
 def test_a_broadcast_reaches_rapidpro(db, world, simulator, rapidpro):
     org, _, _, contacts = world
-    action = _action(db, org, "send_broadcast", text="Thank you for answering", contacts=contacts[:2])
+    action = stored_action(db, org, "send_broadcast", text="Thank you for answering", contacts=contacts[:2])
     assert push_action(rapidpro, action.id, NOW) == OutboxStatus.DONE
-    sent = [b for b in simulator.broadcasts if b["uuid"] == _reload(db, action).result["broadcast_uuid"]]
+    sent = [b for b in simulator.broadcasts if b["uuid"] == reloaded(db, action).result["broadcast_uuid"]]
     assert len(sent) == 1
     assert "Thank you for answering" in sent[0]["text"].values()
 
 
 def test_a_rejected_action_fails_with_rapidpros_reason_and_is_not_retried(db, world, simulator, rapidpro):
     org, _, pollrun, contacts = world
-    action = _action(db, org, "start_flow", flow="00000000-0000-4000-8000-000000000000", contacts=contacts,
+    action = stored_action(db, org, "start_flow", flow="00000000-0000-4000-8000-000000000000", contacts=contacts,
                      pollrun_id=pollrun.id)
     assert push_action(rapidpro, action.id, NOW) == OutboxStatus.FAILED
-    action = _reload(db, action)
+    action = reloaded(db, action)
     assert action.status == OutboxStatus.FAILED
     assert (
         action.last_error == "RapidPro rejected the request: flow: No such object: 00000000-0000-4000-8000-000000000000"
@@ -114,33 +103,36 @@ def test_a_rejected_action_fails_with_rapidpros_reason_and_is_not_retried(db, wo
 
 def test_with_rapidpro_down_the_action_waits_and_the_next_sync_sends_it_once(db, world, simulator, rapidpro):
     org, poll, pollrun, contacts = world
-    action = _action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
+    action = stored_action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
     down = RapidPro("http://127.0.0.1:9", TOKEN, RetryPolicy(attempts=2, base_wait=0.01))
     assert push_action(down, action.id, NOW) == OutboxStatus.PENDING
-    waiting = _reload(db, action)
+    waiting = reloaded(db, action)
     assert (waiting.attempts, waiting.next_attempt_at) == (1, NOW + timedelta(minutes=1))
     assert "could not be reached" in waiting.last_error
     assert push_pending(rapidpro, org.id, NOW + timedelta(seconds=30)).done == 0  # not yet due
     assert push_pending(rapidpro, org.id, NOW + timedelta(minutes=2)).done == 1
-    assert _reload(db, action).status == OutboxStatus.DONE
+    assert reloaded(db, action).status == OutboxStatus.DONE
     assert len(_starts_of(simulator, action.id)) == 1
 
 
-def test_a_push_cut_off_after_rapidpro_acted_is_found_again_not_sent_twice(db, world, simulator, rapidpro):
+def test_a_push_cut_off_after_rapidpro_acted_is_found_again_not_sent_twice(db, world, simulator, clock, rapidpro):
     org, poll, pollrun, contacts = world
-    action = _action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
+    action = stored_action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
     # The start reached RapidPro, then the pusher died before writing "done".
     start = rapidpro.start_flow(poll.flow_uuid, contacts, params={"tracpro_action": action.id})
     action.status, action.attempts, action.updated_at = OutboxStatus.SENDING, 1, NOW - SENDING_LEASE - timedelta(1)
     db.flush()
+    # The action is looked up once its lease is over: by then RapidPro's replica, which its API
+    # reads, has the start (right after the POST it may not yet: late commits).
+    clock.advance(SENDING_LEASE)
     assert push_pending(rapidpro, org.id, NOW).done == 1
-    assert _reload(db, action).result == {"flow_start_uuid": start.uuid}
+    assert reloaded(db, action).result == {"flow_start_uuid": start.uuid}
     assert len(_starts_of(simulator, action.id)) == 1
 
 
 def test_runs_of_tracpro_flow_starts_land_in_their_pollrun(db, world, simulator, clock, rapidpro):
     org, poll, pollrun, contacts = world
-    action = _action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
+    action = stored_action(db, org, "start_flow", flow=poll.flow_uuid, contacts=contacts, pollrun_id=pollrun.id)
     # The runs appear over RapidPro's time, so TracPro's side follows the simulator's clock here.
     started = simulator.now()
     push_action(rapidpro, action.id, started)

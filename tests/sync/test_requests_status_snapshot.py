@@ -45,6 +45,7 @@ def test_the_status_page_names_resources_counts_errors_and_requests(db):
                        last_success_at=datetime(2026, 11, 2, 6, tzinfo=UTC))
     f.SyncStateFactory(org_id=org_id, org=None, resource="runs:F-1", last_error="RapidPro did not answer in time.",
                        failure_count=2, pass_started_at=datetime(2026, 11, 2, 7, tzinfo=UTC))
+    f.SyncStateFactory(org_id=org_id, org=None, resource="archives", last_counts={"created": 40})
     f.SyncStateFactory(org_id=org_id, org=None, resource="org", failure_count=1, last_error="boom",
                        next_allowed_at=datetime(2026, 11, 2, 8, tzinfo=UTC))
     request_sync(db, org_id, f.UserFactory(name="Richard").id, days=3)
@@ -54,6 +55,7 @@ def test_the_status_page_names_resources_counts_errors_and_requests(db):
     assert table.loc["Contacts", ["Created", "Updated"]].tolist() == [5, 2]
     assert table.loc["Runs of Attendance", ["Failures", "Last error", "Under way"]].tolist() == [
         2, "RapidPro did not answer in time.", True]
+    assert table.loc["Archived runs", "Created"] == 40
     assert (status.failures, status.last_error) == (1, "boom")
     assert status.next_allowed == datetime(2026, 11, 2, 10, 0)  # in the org's time: Africa/Kigali is UTC+2
     assert status.requests[["By", "Older runs (days)", "Status"]].values.tolist() == [["Richard", 3, "pending"]]

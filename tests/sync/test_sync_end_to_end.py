@@ -22,9 +22,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.end_to_end]
 
 TOKEN = "e2e-secret-token"
 RESOURCE_DONE = "sync org=demo resource="  # the log line the job ends each resource with
-# A first sync ends fields, groups, boundaries, contacts, deleted contacts, flows, questions and the
-# five demo polls' runs before the summaries, the inbox and the outbox.
-RESOURCES = 12
+# A first sync ends fields, groups, boundaries, contacts, deleted contacts, flows, questions, the
+# five demo polls' runs and the runs archived past RapidPro's retention before the summaries, the
+# inbox and the outbox.
+RESOURCES = 13
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +66,10 @@ def test_a_full_sync_stores_exactly_the_simulators_data(synced, simulator):
     assert sorted(row[0] for row in dump["polls"]) == sorted(dataset.poll_flow_uuids)  # not Single Message
     assert {row[0] for row in dump["polls"] if row[5]} == set(dataset.poll_flow_uuids)
 
-    runs = [run for flow in dataset.poll_flow_uuids for run in dataset.iter_runs(flow=flow)]
-    assert len(dump["responses"]) == len(runs)
+    # The runs RapidPro still serves, and those its archives hold (runs older than 90 days).
+    archived = [run for flow in dataset.poll_flow_uuids for run in dataset.iter_archived_runs(flow)]
+    runs = [run for flow in dataset.poll_flow_uuids for run in dataset.iter_runs(flow=flow)] + archived
+    assert len(dump["responses"]) == len(runs) and len(archived) > 5_000
     by_run = {row[0]: row for row in dump["responses"]}
     expected_status = {
         run["uuid"]: "complete" if run["exit_type"] == "completed" else ("partial" if run["values"] else "empty")

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from tracpro.charts.colours import PALETTE, category_colours
 from tracpro.i18n import N_, _
+from tracpro.text import escape_plotly
 
 BASELINE_COLOUR = "#A7082C"
 FOLLOW_UP_COLOUR = "#1F49BF"
@@ -54,7 +55,7 @@ def baseline_chart(days: Sequence[date], baseline: float, follow_up: Sequence[fl
             hovertemplate="%{y:,}<extra>" + baseline_name + "</extra>",
         )
     )
-    figure.update_yaxes(title=y_axis_title or None, rangemode="tozero")
+    figure.update_yaxes(title=escape_plotly(y_axis_title) if y_axis_title else None, rangemode="tozero")
     if len(days) == 1:  # one date: a point, not a hairline area; show the date itself
         figure.update_xaxes(tickvals=days)
     return _layout(figure, height)
@@ -73,7 +74,8 @@ def numeric_comparison(points: pd.DataFrame, regions: Sequence[str], measure: st
     for region in colours:
         rows = points[points["region"] == region].sort_values("day")
         figure.add_trace(go.Scatter(
-            x=rows["day"], y=rows[measure], name=region, mode="lines+markers", line=dict(color=colours[region]),
+            x=rows["day"], y=rows[measure], name=escape_plotly(region), mode="lines+markers",
+            line=dict(color=colours[region]),
             hovertemplate=hover + "<extra>%{fullData.name}</extra>",
             # plotly-stubs allow numbers only as customdata; plotly takes any table.
             customdata=rows[["responses"]],  # type: ignore[arg-type]
@@ -86,7 +88,8 @@ def categorical_comparison(points: pd.DataFrame, regions: Sequence[str], categor
     """One row per region (small multiples): each date's share of each category, stacked to 100%."""
     regions = list(dict.fromkeys(regions))
     colours = category_colours([*categories, *points["category"].unique()])
-    figure = make_subplots(rows=len(regions), cols=1, shared_xaxes=True, subplot_titles=regions,
+    figure = make_subplots(rows=len(regions), cols=1, shared_xaxes=True,
+                           subplot_titles=[escape_plotly(region) for region in regions],
                            vertical_spacing=0.08 if len(regions) > 1 else 0.0)
     legend_order = [c for c in colours if c in set(points["category"])]
     for row, region in enumerate(regions, start=1):
@@ -97,8 +100,8 @@ def categorical_comparison(points: pd.DataFrame, regions: Sequence[str], categor
             shares = [100.0 * count / totals[day] if totals[day] else 0.0
                       for day, count in zip(rows["day"], rows["count"], strict=True)]
             figure.add_trace(go.Bar(
-                x=rows["day"], y=shares, name=str(category), marker_color=colours[category],
-                legendgroup=str(category), showlegend=row == 1,
+                x=rows["day"], y=shares, name=escape_plotly(category), marker_color=colours[category],
+                legendgroup=escape_plotly(category), showlegend=row == 1,
                 # plotly-stubs allow numbers only as customdata; plotly takes any table.
                 customdata=rows[["count"]],  # type: ignore[arg-type]
                 hovertemplate="%{y:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from tracpro.charts.colours import NO_DATA, category_colours
 from tracpro.i18n import N_, _, format_number
+from tracpro.text import escape_plotly
 
 MAP_CONFIG = {"topojsonURL": "/app/static/", "displayModeBar": False, "scrollZoom": False}
 NO_DATA_LABEL = N_("No data")
@@ -29,10 +30,10 @@ def region_map(features: dict, regions: Sequence, categories: Sequence[str], num
             continue
         colour = NO_DATA if category == NO_DATA_LABEL else colours.get(category)
         hover = [
-            f"<b>{r.name}</b><br>"
+            f"<b>{escape_plotly(r.name)}</b><br>"
             + (_("Average: {average}").format(average=format_number(r.average, 2)) + "<br>"
                if numeric and r.average is not None else "")
-            + (_("Category: {category}").format(category=r.category) if r.category
+            + (_("Category: {category}").format(category=escape_plotly(r.category)) if r.category
                else _("No data available for this region")) + "<br>"
             + _("Answers: {count}").format(count=format_number(r.answers))
             for r in members
@@ -40,7 +41,7 @@ def region_map(features: dict, regions: Sequence, categories: Sequence[str], num
         figure.add_trace(go.Choropleth(
             geojson=features, featureidkey="properties.region_id", locations=[str(r.region_id) for r in members],
             z=[1] * len(members), colorscale=[[0, colour], [1, colour]], showscale=False,
-            name=_(NO_DATA_LABEL) if category == NO_DATA_LABEL else category,
+            name=_(NO_DATA_LABEL) if category == NO_DATA_LABEL else escape_plotly(category),
             marker_line_color="white", marker_line_width=1, text=hover, hovertemplate="%{text}<extra></extra>",
             showlegend=True,
         ))

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from tracpro.charts.colours import category_colours
 from tracpro.i18n import N_, _, format_number
+from tracpro.text import escape_plotly
 
 MEASURES = {"sum": N_("Sum of responses"), "average": N_("Average of responses"),
             "response-rate": N_("Response rate (%)")}
@@ -29,6 +30,7 @@ def _layout(figure: go.Figure, height: int = 320) -> go.Figure:
 def numeric_over_time(points: pd.DataFrame, measure: str = "sum") -> go.Figure:
     """Area chart of one measure per date; one series per region when the data is split."""
     column = _COLUMNS[measure]
+    points = points.assign(series=points["series"].map(escape_plotly))  # region names
     figure = px.area(points, x="day", y=column, color="series", markers=True,
                      labels={"day": _("Date"), column: _(MEASURES[measure]), "series": ""},
                      custom_data=["pollrun_id"])
@@ -44,7 +46,7 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
     figure = go.Figure()
     for category, rows in points.groupby("category", sort=False, dropna=False):
         figure.add_trace(go.Scatter(
-            x=rows["day"], y=rows["count"], name=str(category), stackgroup="one", groupnorm="percent",
+            x=rows["day"], y=rows["count"], name=escape_plotly(category), stackgroup="one", groupnorm="percent",
             # The category column holds names, None where an answer has none.
             mode="lines+markers", line=dict(color=colours.get(cast("str | None", category))),
             # plotly-stubs allow numbers only as customdata; plotly takes any table.
@@ -58,7 +60,8 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
 def category_pie(labels: Sequence[str], counts: Sequence[int], order: Sequence[str | None] = ()) -> go.Figure:
     colours = category_colours([*order, *labels])
     figure = go.Figure(go.Pie(
-        labels=list(labels), values=list(counts), sort=False, marker=dict(colors=[colours[label] for label in labels]),
+        labels=[escape_plotly(label) for label in labels], values=list(counts), sort=False,
+        marker=dict(colors=[colours[label] for label in labels]),
         hovertemplate="%{label}: %{value:,} (%{percent})<extra></extra>", textinfo="percent+label",
     ))
     figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
@@ -76,7 +79,7 @@ def count_bars(labels: Sequence[str], counts: Sequence[int], order: Sequence[str
             orientation="h",
             marker=dict(color=bar_colours),
             # plotly-stubs allow numbers only as y; plotly puts category names on a horizontal bar's axis.
-            y=list(labels),  # type: ignore[arg-type]
+            y=[escape_plotly(label) for label in labels],  # type: ignore[arg-type]
             hovertemplate="%{y}: %{x:,}<extra></extra>",
             text=[format_number(count) for count in counts],
             textposition="auto",

@@ -26,7 +26,8 @@ COLUMNS = ["Resource", "Last success", *[key.capitalize() for key in COUNTS], "U
 # The resources the sync job walks (tracpro.sync.runner), as the page names them.
 RESOURCE_NAMES = {
     "fields": N_("Fields"), "groups": N_("Groups"), "boundaries": N_("Boundaries"), "contacts": N_("Contacts"),
-    "flows": N_("Flows"), "summaries": N_("Summaries"), "inbox": N_("Inbox"), "outbox": N_("Outbox"),
+    "flows": N_("Flows"), "archives": N_("Archived runs"), "summaries": N_("Summaries"), "inbox": N_("Inbox"),
+    "outbox": N_("Outbox"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from tracpro.rapidpro.client import (
     IncompleteListing,
+    LinkRefused,
     MissingInRapidPro,
     OutcomeUnknown,
     Page,
@@ -18,6 +19,7 @@ from tracpro.rapidpro.client import (
 
 __all__ = [
     "IncompleteListing",
+    "LinkRefused",
     "MissingInRapidPro",
     "OutcomeUnknown",
     "Page",

@@ -12,18 +12,23 @@
   org's pass): RapidPro's limits are per workspace and scope (3,600 requests an hour by
   default), and Retry-After can be tens of minutes. Past the budget the scope raises `Throttled`
   at once, without asking again, until the object is dropped;
-- RapidPro's errors as TracPro's own exceptions with sentences a person can act on.
+- RapidPro's errors as TracPro's own exceptions with sentences a person can act on;
+- archives (what RapidPro keeps past its retention): the files downloaded from their temporary
+  links and their runs read as the same temba_client objects runs.json gives.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 from urllib.parse import parse_qs, urlparse
 
 import requests
@@ -41,7 +46,7 @@ from temba_client.exceptions import (
 )
 from temba_client.v2 import TembaClient
 from temba_client.v2 import types as temba_types
-from tenacity import RetryCallState, Retrying, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +156,10 @@ class Unavailable(RapidProError):
     """Throttled, down, or not answering, still after retrying: worth trying again later."""
 
 
+class LinkRefused(RapidProError):
+    """A download link RapidPro gave was refused (HTTP 403 or 404): expired, say; ask for a new one."""
+
+
 class OutcomeUnknown(Unavailable):
     """A write reached RapidPro (or may have) and its answer was lost: a timeout once it was sent,
     a connection dropped mid-answer, a 5xx (often a proxy's, after RapidPro acted). RapidPro may
@@ -222,6 +231,13 @@ def _is_transient(error: BaseException) -> bool:
     if isinstance(error, TembaRateExceededError | TembaConnectionError | requests.Timeout):
         return True
     return isinstance(error, TembaHttpError) and (_status_of(error) or 0) >= 500
+
+
+def _download_failed_transiently(error: BaseException) -> bool:
+    if isinstance(error, requests.ConnectionError | requests.Timeout | requests.exceptions.ChunkedEncodingError):
+        return True
+    response = getattr(error, "response", None)
+    return isinstance(error, requests.HTTPError) and response is not None and response.status_code >= 500
 
 
 def _never_sent(error: BaseException) -> bool:
@@ -442,6 +458,70 @@ class RapidPro:
         if malformed:
             raise IncompleteListing(resource, malformed)
         return items
+
+    def archives(self, kind: str, after: datetime | None = None) -> list[Any]:
+        """RapidPro's archives of one kind ("run" or "message") starting on or after `after`'s date."""
+        return self.all("archives", type=kind, after=after)
+
+    def download(self, url: str, into: IO[bytes]) -> str:
+        """Copy the file behind a link RapidPro gave (an archive's) into `into`; its MD5, in hex.
+
+        The link carries its own credentials (S3 signs it): no token is sent, S3 refuses a
+        second one. Bytes are kept as served (the archive stays gzipped). Dropped connections,
+        timeouts and 5xx answers are retried from the start of the file.
+        """
+
+        def attempt() -> str:
+            into.seek(0)
+            into.truncate()
+            digest = hashlib.md5(usedforsecurity=False)
+            timeout = (min(10.0, self.timeout), self.timeout)
+            with requests.get(url, stream=True, timeout=timeout, headers={"User-Agent": USER_AGENT}) as response:
+                if response.status_code in (401, 403, 404, 410):
+                    raise LinkRefused(f"RapidPro's download link was refused (HTTP {response.status_code}).")
+                response.raise_for_status()
+                try:
+                    for chunk in response.raw.stream(1 << 20, decode_content=False):
+                        digest.update(chunk)
+                        into.write(chunk)
+                except urllib3.exceptions.HTTPError as error:  # cut off mid-file: worth another try
+                    raise requests.exceptions.ChunkedEncodingError(error) from error
+            into.flush()
+            return digest.hexdigest()
+
+        retrying = Retrying(retry=retry_if_exception(_download_failed_transiently),
+                            wait=lambda state: self._wait_for(None, state.attempt_number),
+                            stop=stop_after_attempt(self.retry.attempts), reraise=True, before_sleep=self._log_retry)
+        try:
+            return retrying(attempt)
+        except requests.RequestException as error:
+            raise Unavailable(f"RapidPro's archive could not be downloaded ({type(error).__name__}).") from error
+
+    @staticmethod
+    def archived_runs(file: IO[bytes], flows: Collection[str], page_size: int = 250) -> Iterator[Page]:
+        """The runs of `flows` in a downloaded run archive, a page at a time.
+
+        An archive is gzipped JSON lines, one run each, as RapidPro's archiver wrote it: the
+        fields runs.json has but `start` (and the contact's URN), read here into the same
+        temba_client runs. A line that cannot be read is set aside with the reason, as on a page.
+        """
+        file.seek(0)
+        items: list[Any] = []
+        malformed: list[tuple[Any, str]] = []
+        with gzip.open(file, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    raw = json.loads(line)
+                    if raw["flow"]["uuid"] in flows:
+                        items.append(temba_types.Run.deserialize(raw))
+                except Exception as error:  # any unreadable record: set it aside, keep the rest
+                    malformed.append((line, f"{type(error).__name__}: {error}"))
+                    log.warning("Skipped a malformed archived run (%s): %.300r", malformed[-1][1], line)
+                if len(items) + len(malformed) >= page_size:
+                    yield Page(items, malformed)
+                    items, malformed = [], []
+        if items or malformed:
+            yield Page(items, malformed)
 
     def workspace(self) -> Any:
         return self._call(self._client.get_org)

@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 
+from .archives import RETENTION_DAYS
 from .dataset import Dataset
 from .faults import Faults
 from .reevaluation import EVALUATING_S, INITIALIZING_S
@@ -32,19 +33,33 @@ class Simulator:
 
     - ``tier``: "demo" | "district" | "national"; ``seed``: the dataset's seed.
     - ``anchor``: the dataset's "now" (datetime, ISO string or int µs); the history covers the
-      ~90 days before it.  Default: today 00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
+      ~105 days before it (the last ~90 in runs.json, the rest in archives).  Default: today
+      00:00 UTC, by ``clock``.  Every generated timestamp is <= anchor.
     - ``clock``: what the simulator takes the time from (an aware datetime each call), for what
       happens while it serves: writes, and the runs of flow starts.  Default: the wall clock.
     - ``response_rate``: share of contacts started by a flow start who answer.
     - ``time_scale``: simulated seconds per real second for flow-start runs (60: a minute a second).
     - ``reevaluate_every``: the smart group's query is saved again this often (seconds of ``clock``,
       from the start), so it goes initializing (left out of groups.json), evaluating, ready; None: never.
+    - ``retention_days``: RapidPro's retention (rp-archiver's, 90 days by default): runs and
+      messages older than that, as of the anchor's day, have left runs.json and messages.json for
+      archives.json.  None: no archiver, everything stays in the lists.
     - ``port``: 0 picks a free port; ``sim.url`` is the base URL for ``TembaClient``.
     - ``flows``: flows to serve beside the generated ones -- exports (``{"flows": [...]}``),
       single definitions, or paths to export files (given.py); ``sim.dataset.given_flow_uuids``.
     - ``flow_runs``: their runs: how many to generate per given flow, or the run dicts to serve.
     - ``message_shape``: "current" (the hosted server's messages, with ``uuid``) or "v9" (a
       self-hosted v9 server's: an integer ``id``, no ``uuid``, no ``quick_replies``).
+
+    RapidPro's own behaviours, each on by default and switchable off for a focused test:
+
+    - ``commit_delay``: late commits.  A record stamped ``modified_on = t`` shows in the API only
+      once the clock passes ``t`` plus its transaction's delay (deterministic per seed and ``t``,
+      long-tailed, at most this many seconds); 0 shows every write at once.
+    - ``ties``: batches written in one transaction share one ``modified_on`` (a start's runs 25
+      at a time, bulk contact updates).
+    - ``drf_cursor``: Django REST framework's cursor (a ``modified_on`` position plus an offset,
+      with its skip when a tied item changes between pages); False: a keyset cursor that never skips.
     - ``rate_limits``: RapidPro's rate limits per scope (throttle.py): "v26" (3,600 requests an
       hour per scope, as hosted RapidPro), "v9" (2,500), a dict of requests an hour by scope, or
       None for none; ``rate_limit_scale``: the limits' hour lasts 3600 / scale seconds of ``clock``
@@ -57,6 +72,8 @@ class Simulator:
                  clock: Callable[[], dt.datetime] | None = None, flows: Iterable = (),
                  flow_runs: int | list[dict] = 20, message_shape: str = "current",
                  reevaluate_every: float | None = DEFAULT_REEVALUATE_EVERY,
+                 commit_delay: float = 5.0, ties: bool = True, drf_cursor: bool = True,
+                 retention_days: int | None = RETENTION_DAYS,
                  rate_limits: str | dict[str, int] | None = "v26", rate_limit_scale: float = 1.0) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
@@ -66,7 +83,8 @@ class Simulator:
         self.limits = RateLimits(rate_limits, rate_limit_scale, self._clock_us)
         self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
                                flows=flows, flow_runs=flow_runs, message_shape=message_shape,
-                               reevaluate_every=reevaluate_every)
+                               reevaluate_every=reevaluate_every, retention_days=retention_days,
+                               commit_delay=commit_delay, ties=ties, drf_cursor=drf_cursor)
         self._server: SimServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -123,11 +141,12 @@ class Simulator:
     @property
     def flow_starts(self) -> list[dict]:
         """Flow starts POSTed to this simulator, as API dicts as they stand now (oldest first)."""
-        from .sends import refresh_start
+        from .sends import start_as_seen
 
+        view = self.dataset.truth_view()
         with self.dataset.state.lock:
-            return [{k: v for k, v in refresh_start(self.dataset, d).items() if not k.startswith("_")}
-                    for d in self.dataset.state.flow_starts]
+            seen = [start_as_seen(d, view) for d in self.dataset.state.flow_starts]
+        return [{k: v for k, v in d.items() if not k.startswith("_")} for d in seen if d is not None]
 
     def __enter__(self) -> Simulator:
         return self.start()

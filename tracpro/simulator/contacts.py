@@ -6,6 +6,9 @@ permutation of the index (streams.py), so contacts.json pages come straight from
 
 URNs are invertible encodings of the index (phone digits, handle suffix, telegram id), so
 looking a contact up by URN -- for ``?urn=`` writes and uniqueness checks -- needs no index.
+
+With ties on, a share of the contacts were modified in bulk (an import, a group action, a batch
+of deletions): blocks of ``BULK`` consecutive modified_on ranks sharing one timestamp.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ ACTIVE, BLOCKED, STOPPED = 0, 1, 2
 STATUS_NAMES = ["active", "blocked", "stopped"]
 # URN layouts: 0 tel, 1 tel+whatsapp, 2 twitter+tel, 3 twitter, 4 telegram, 5 tel+telegram, 6 none
 URN_KIND_CUTS = [0.80, 0.86, 0.90, 0.93, 0.96, 0.985]
+BULK, BULK_SHARE = 100, 0.25  # contacts per bulk update, share of the modified_on ranks in one
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Attrs:
 class ContactTable:
     """The generated contacts of one dataset (no per-contact storage)."""
 
-    def __init__(self, seed: int, org: Org, anchor_us: int) -> None:
+    def __init__(self, seed: int, org: Org, anchor_us: int, ties: bool = True) -> None:
         tier = org.tier
         self.seed, self.org, self.anchor = seed, org, anchor_us
         self.live, self.deleted = tier.live_contacts, tier.deleted_contacts
@@ -80,7 +84,8 @@ class ContactTable:
         live_curve = ([0.0, 0.97, 0.9700001, 1.0], [0.0, 89 * 86400.0, 90 * 86400.0 - 1800, 90 * 86400.0 - 1])
         del_curve = ([0.0, 1.0], [0.0, 90 * 86400.0 - 1])
         self.streams = StreamSet(seed, "contacts", [start, start], [1.0, 1.0], [self.live, self.deleted], [0, 1],
-                                 [live_curve, del_curve], [0, 0], anchor_us, id_fn=self._ids)
+                                 [live_curve, del_curve], [0, 0], anchor_us, id_fn=self._ids,
+                                 block=[BULK, BULK], tied=[BULK_SHARE * ties] * 2)
 
     # -- index <-> order -----------------------------------------------------------------------
 

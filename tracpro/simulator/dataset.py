@@ -1,7 +1,9 @@
 """The deterministic dataset of one simulator: generated history plus the overlay of writes.
 
 Ground truth for tests: the ``iter_*`` methods yield exactly the API dicts the endpoints
-serve (overlay changes included), in API order, by walking the same query code page by page.
+serve (overlay changes included), in API order, by walking the same query code page by page --
+as RapidPro's primary database holds them now: every commit visible (no replica lag) and walked
+by keyset (no cursor skips), so a test can compare what a client got with what exists.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from . import lists, pagination, queries
+from . import lists, queries
+from .archives import RETENTION_DAYS, Archives
 from .contact_view import contact_dicts, group_counts
 from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
 from .given import given_specs, read_definitions, runs_of_given_flows
 from .messages import MessageTable, as_v9, history_broadcasts, history_flow_starts
+from .pagination import Page, View
 from .reevaluation import Reevaluations
 from .regions import Org
+from .replica import Replica
 from .runs import RunRenderer
 from .schedule import Schedule
 from .state import State
@@ -45,20 +50,29 @@ class Dataset:
     - ``iter_contacts(deleted=False)``, ``iter_runs(flow=None)``, ``iter_messages(folder=None)``,
       ``flows()``, ``groups()``, ``fields()``, ``boundaries()``, ``broadcasts()``,
       ``flow_starts()``, ``workspace()``: API dicts in API order.
+    - ``iter_archived_runs(flow=None)``: the records of the run archives (runs older than the
+      retention, which runs.json no longer serves), oldest archive first.
     - ``counts()``: sizes of the generated dataset (contacts, runs, answers, messages).
+
+    How RapidPro's behaviours are played (each on by default): ``replica`` (late commits: None
+    when switched off), ``ties`` (batches sharing one modified_on), ``drf_cursor`` (DRF's
+    cursor, else a keyset cursor that never skips).
     """
 
     def __init__(self, tier: Tier, seed: int, anchor_us: int, response_rate: float = 0.7,
                  time_scale: float = 60.0, clock_us: Callable[[], int] = wall_clock_us,
                  flows: Iterable = (), flow_runs: int | list[dict] = 20, message_shape: str = "current",
-                 reevaluate_every: float | None = None) -> None:
+                 reevaluate_every: float | None = None, commit_delay: float = 5.0, ties: bool = True,
+                 drf_cursor: bool = True, retention_days: int | None = RETENTION_DAYS) -> None:
         if message_shape not in MESSAGE_SHAPES:
             raise ValueError(f"message_shape must be one of {', '.join(MESSAGE_SHAPES)}")
         self.tier, self.seed, self.anchor = tier, seed, anchor_us
         self.message_shape = message_shape
         self.response_rate, self.time_scale = response_rate, time_scale
+        self.replica = Replica.of_seconds(seed, commit_delay)
+        self.ties, self.drf_cursor = ties, drf_cursor
         self.org = Org(seed, tier, anchor_us)
-        self.ct = ContactTable(seed, self.org, anchor_us)
+        self.ct = ContactTable(seed, self.org, anchor_us, ties)
         generated = build_flows(seed, tier.polls, anchor_us)
         given = given_specs(read_definitions(flows), len(generated), anchor_us)
         self.flows: list[FlowSpec] = generated + given
@@ -66,14 +80,16 @@ class Dataset:
         if len(self.flow_by_uuid) < len(self.flows):
             raise ValueError("two flows share a uuid")
         # Only generated flows have generated runs and messages.
-        self.schedule = Schedule(seed, tier, generated, tier.live_contacts, anchor_us)
+        self.schedule = Schedule(seed, tier, generated, tier.live_contacts, anchor_us, ties)
         self.rr = RunRenderer(seed, self.schedule, self.ct)
         self.msgs = MessageTable(seed, self.org, self.ct, generated, anchor_us)
         self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
         self.hist_starts = history_flow_starts(seed, self.org, self.schedule)
         self.state = State(first_new_index=self.ct.total, clock_us=clock_us)
+        self.state.replica = self.replica
         self.state.given_runs.update(runs_of_given_flows(self, given, flow_runs))
         self.reevaluations = Reevaluations(self, clock_us, reevaluate_every)
+        self.archives = Archives(self, retention_days)
         self._walkers: dict[tuple, Walker] = {}
         self._walker_lock = threading.Lock()
         self._group_counts: list[int] | None = None
@@ -122,6 +138,21 @@ class Dataset:
             for k in np.flatnonzero((a.left_group >= 0) & (a.status == 0)).tolist():
                 out.append((self.ct.uuid(int(a.idx[k])), self.org.reporter_groups[int(a.left_group[k])].uuid))
         return out
+
+    # -- how a request reads ----------------------------------------------------------------------
+
+    def api_view(self) -> View:
+        """What an API request sees now: through the replica, paged by the configured cursor."""
+        return View(self.state.now(), self.replica, self.drf_cursor)
+
+    def truth_view(self) -> View:
+        """What RapidPro holds now: the primary, walked by keyset."""
+        return View(self.state.now(), None, drf=False)
+
+    def settled(self, now: int) -> bool:
+        """Whether every generated record is visible at ``now`` (with no writes, answers are then
+        a pure function of the request)."""
+        return self.replica is None or self.replica.settled(now) >= self.anchor
 
     # -- shared lookups ------------------------------------------------------------------------
 
@@ -216,23 +247,23 @@ class Dataset:
         return self.org.workspace()
 
     def flows_list(self) -> list[dict]:
-        return [json.loads(j) for j in lists.flows(self, {})[0]]
+        return list(self._walk(lists.flows, {}))
 
     def groups(self) -> list[dict]:
         self.reevaluations.catch_up()
-        return [json.loads(j) for j in lists.groups(self, {})[0]]
+        return list(self._walk(lists.groups, {}))
 
     def fields(self) -> list[dict]:
-        return [json.loads(j) for j in lists.fields(self, {})[0]]
+        return list(self._walk(lists.fields, {}))
 
     def boundaries(self) -> list[dict]:
         return self.org.boundaries()
 
     def broadcasts(self) -> list[dict]:
-        return [json.loads(j) for j in lists.broadcasts(self, {})[0]]
+        return list(self._walk(lists.broadcasts, {}))
 
     def flow_starts(self) -> list[dict]:
-        return [json.loads(j) for j in lists.flow_starts(self, {})[0]]
+        return list(self._walk(lists.flow_starts, {}))
 
     def iter_contacts(self, deleted: bool = False, group: str | None = None) -> Iterator[dict]:
         self.reevaluations.catch_up()
@@ -247,18 +278,23 @@ class Dataset:
             params["responded"] = ["1"]
         yield from self._walk(queries.runs, params)
 
+    def iter_archived_runs(self, flow: str | None = None) -> Iterator[dict]:
+        for record in self.archives.records("run"):
+            if flow is None or record["flow"]["uuid"] == flow:
+                yield record
+
     def iter_messages(self, folder: str | None = None) -> Iterator[dict]:
         yield from self._walk(serve_messages, {"folder": [folder]} if folder else {})
 
-    def _walk(self, fn, params: dict) -> Iterator[dict]:
+    def _walk(self, fn: Callable[[Dataset, dict, View], Page], params: dict) -> Iterator[dict]:
         cursor = None
         while True:
-            items, next_key = fn(self, dict(params, **({"cursor": [cursor]} if cursor else {})))
-            for j in items:
+            page = fn(self, dict(params, **({"cursor": [cursor]} if cursor else {})), self.truth_view())
+            for j in page.items:
                 yield json.loads(j)
-            if next_key is None:
+            if page.next is None:
                 return
-            cursor = pagination.encode_cursor(next_key)
+            cursor = page.next
 
     def counts(self) -> dict:
         """Sizes of the generated history (no overlay): contacts, runs, answers, messages..."""
@@ -279,7 +315,9 @@ class Dataset:
         }
 
 
-def serve_messages(ds: Dataset, p: dict) -> tuple[list[str], pagination.Key | None]:
+def serve_messages(ds: Dataset, p: dict, view: View) -> Page:
     """messages.json's query, in the shape this server gives messages."""
-    items, next_key = queries.messages(ds, p)
-    return (as_v9(items) if ds.message_shape == "v9" else items), next_key
+    page = queries.messages(ds, p, view)
+    if ds.message_shape == "v9":
+        page.items = as_v9(page.items)
+    return page

@@ -1,17 +1,21 @@
-"""The small lists (flows, groups, fields, boundaries, broadcasts, flow starts) and definitions."""
+"""The small lists (flows, groups, fields, boundaries, broadcasts, flow starts) and definitions.
+
+Each is ordered as RapidPro orders it: flows, groups, fields and broadcasts by created_on (newest
+first), flow starts by modified_on (``reverse`` flips it), boundaries by osm_id.
+"""
 
 from __future__ import annotations
 
-from .pagination import ApiError, Empty, Key, bounds, flag, list_page, one, uuid_param
+from .pagination import ApiError, Empty, Page, View, bounds, flag, list_page, one, uuid_param
 from .timefmt import DAY, iso
 
 
-def flows(ds, p: dict) -> tuple[list[str], Key | None]:
+def flows(ds, p: dict, view: View) -> Page:
     try:
         uuid = uuid_param(p, "uuid")
         lo, hi = bounds(p)
     except Empty:
-        return [], None
+        return Page([])
     ftype = one(p, "type")
     archived = one(p, "archived")
     counts = {k: dict(v) for k, v in ds.generated_flow_counts().items()}
@@ -33,10 +37,10 @@ def flows(ds, p: dict) -> tuple[list[str], Key | None]:
             "uuid": f.uuid, "name": f.name, "type": f.api_type, "archived": False, "labels": f.labels,
             "expires": f.expires, "runs": counts[f.index], "results": f.results, "parent_refs": [],
             "created_on": iso(f.created_us), "modified_on": iso(modified)}))
-    return list_page(rows, p, desc=True)
+    return list_page(rows, p, view, desc=True)
 
 
-def groups(ds, p: dict) -> tuple[list[str], Key | None]:
+def groups(ds, p: dict, view: View) -> Page:
     uuid, name = uuid_param(p, "uuid"), one(p, "name")
     if uuid is not None and name is not None:
         raise ApiError(400, {"detail": "You may only specify one of the uuid, name parameters"})
@@ -58,46 +62,47 @@ def groups(ds, p: dict) -> tuple[list[str], Key | None]:
             for k, g in enumerate(org.groups)
             if (uuid is None or g.uuid == uuid) and (name is None or g.name.lower() == name.strip().lower())
             and not (manual and g.query) and status[k] != "initializing"]
-    return list_page(rows, p, desc=True)
+    return list_page(rows, p, view, desc=True)
 
 
-def fields(ds, p: dict) -> tuple[list[str], Key | None]:
+def fields(ds, p: dict, view: View) -> Page:
     key = one(p, "key")
     rows = [((f.created_us, f.id), ds.org.field_dict(f)) for f in ds.org.fields if key is None or f.key == key]
-    return list_page(rows, p, desc=True)
+    return list_page(rows, p, view, desc=True)
 
 
-def boundaries(ds, p: dict) -> tuple[list[str], Key | None]:
+def boundaries(ds, p: dict, view: View) -> Page:
     rows = [((b["osm_id"], 0), b) for b in ds.org.boundaries()]
-    return list_page(rows, p, desc=False, numeric=False)
+    return list_page(rows, p, view, desc=False, numeric=False, cutoff=1000)  # DRF's default offset cutoff
 
 
-def broadcasts(ds, p: dict) -> tuple[list[str], Key | None]:
+def broadcasts(ds, p: dict, view: View) -> Page:
     try:
         uuid = uuid_param(p, "uuid")
         lo, hi = bounds(p)
     except Empty:
-        return [], None
+        return Page([])
     with ds.state.lock:
         everything = ds.hist_broadcasts + list(ds.state.broadcasts)
     rows = [((d["_t"], d["id"]), {k: v for k, v in d.items() if not k.startswith("_")}) for d in everything
-            if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi]
-    return list_page(rows, p, desc=True)
+            if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi and view.shows(d["_t"])]
+    return list_page(rows, p, view, desc=True)
 
 
-def flow_starts(ds, p: dict) -> tuple[list[str], Key | None]:
+def flow_starts(ds, p: dict, view: View) -> Page:
     try:
         uuid = uuid_param(p, "uuid")
         lo, hi = bounds(p)
     except Empty:
-        return [], None
-    from .sends import refresh_start
+        return Page([])
+    from .sends import start_as_seen
 
     with ds.state.lock:
-        everything = ds.hist_starts + [refresh_start(ds, d) for d in ds.state.flow_starts]
+        seen = [start_as_seen(d, view) for d in ds.state.flow_starts]
+    everything = [d for d in ds.hist_starts if view.shows(d["_t"])] + [d for d in seen if d is not None]
     rows = [((d["_t"], d["id"]), {k: v for k, v in d.items() if not k.startswith("_")}) for d in everything
             if (uuid is None or d["uuid"] == uuid) and lo <= d["_t"] <= hi]
-    return list_page(rows, p, desc=not flag(p, "reverse"))
+    return list_page(rows, p, view, desc=not flag(p, "reverse"))
 
 
 def definitions(ds, p: dict) -> dict:

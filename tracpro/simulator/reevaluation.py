@@ -4,8 +4,9 @@ RapidPro marks the group ``initializing`` and queues mailroom's task: until the 
 groups.json leaves the group out (contacts still list it and ``contacts.json?group=`` still finds
 it). The task marks it ``evaluating`` (listed again, its count moving), re-checks its contacts in
 batches of 100 and marks it ``ready`` after the last batch. Each membership change bumps the
-contact's ``modified_on`` (mailroom's contact_groups_changed handler); a test may ask for changes
-that do not, to prove the sync does not need that.
+contact's ``modified_on`` (mailroom's contact_groups_changed handler; with ties on, a batch's
+contacts share one, as its transaction's ``NOW()``); a test may ask for changes that do not, to
+prove the sync does not need that.
 
 By default the smart group ("Young Reporters") has its query saved again every ``every`` seconds
 of the simulator's clock, counted from when the simulator started, alternating between two
@@ -131,12 +132,15 @@ class Reevaluations:
             now = st.now()
             for r in self.started:
                 due = r.due(now)
+                batch, stamp = -1, now
                 while r.applied < due:
                     index, member = r.changes[r.applied]
-                    self._apply(r, index, member)
+                    if self.ds.ties and r.applied // BATCH != batch:  # a batch commits in one transaction
+                        batch, stamp = r.applied // BATCH, st.now()
+                    self._apply(r, index, member, stamp if self.ds.ties else st.now())
                     r.applied += 1
 
-    def _apply(self, r: Reevaluation, index: int, member: bool) -> None:
+    def _apply(self, r: Reevaluation, index: int, member: bool, at: int) -> None:
         from .writes import _overlay_copy  # writes imports the dataset's modules; import when first needed
 
         ds, st = self.ds, self.ds.state
@@ -149,7 +153,7 @@ class Reevaluations:
             oc.groups.discard(r.group)
         oc.data["groups"] = [{"uuid": ds.org.groups[g].uuid, "name": ds.org.groups[g].name} for g in sorted(oc.groups)]
         if r.touch_contacts:
-            oc.modified_us = st.now()
+            oc.modified_us = at
             oc.data["modified_on"] = iso(oc.modified_us)
         elif index not in st.contacts:  # a generated contact keeps its generated modified_on
             oc.modified_us = int(ds.ct.modified_us(np.array([index]))[0])

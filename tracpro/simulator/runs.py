@@ -22,6 +22,7 @@ from .schedule import (
     REPEAT,
     RESPONDED,
     SILENT_EXP,
+    SILENT_WAIT,
     SINGLE,
     TIMEOUT,
     Schedule,
@@ -30,6 +31,7 @@ from .streams import Batch
 from .timefmt import MINUTE, US, iso_many
 
 QMAX = 4
+ENGINE_US = 500_000  # a start batch's runs are made over up to this long before their transaction
 
 
 class RunRenderer:
@@ -66,8 +68,11 @@ class RunRenderer:
         created = send + np.minimum(jit, (mod - send) // 2)
         created = np.where((mode == PARTIAL_EXP) | (mode == SILENT_EXP), mod - expires, created)
         created = np.where(mode == TIMEOUT, mod - timeout, created)
-        created = np.where(mode == SINGLE, mod, created)
-        created = np.where(mode == 5, mod, created)  # SILENT_WAIT: created, nothing since
+        # SINGLE and SILENT_WAIT: created, nothing since.  In a tied batch the transaction stamped
+        # every run at once, a little after the flow engine made each one.
+        inserted = (mode == SINGLE) | (mode == SILENT_WAIT)
+        engine = np.where(sc.streams.block[s] > 1, (x >> np.uint64(44)).astype(np.int64) % ENGINE_US, 0)
+        created = np.where(inserted, mod - engine, created)
         some = 1 + ((x >> np.uint64(20)) % np.uint64(1 << 16)).astype(np.int64) % np.maximum(nq - 1, 1)
         answered = np.where((mode == COMPLETE) | (mode == REPEAT), nq,
                             np.where((mode == PARTIAL_EXP) | (mode == PARTIAL_WAIT) | (mode == INTERRUPTED), some, 0))

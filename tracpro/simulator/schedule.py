@@ -1,6 +1,7 @@
 """When runs happen: weekly waves of each flow, split into cohorts, as rank streams.
 
-Every flow is sent weekly (13 waves over the ~90 days before the anchor).  A wave reaches a
+Every flow is sent weekly (13 waves over the ~90 days before the anchor, and 2 before those,
+older than RapidPro's retention: archives.py).  A wave reaches a
 pseudo-random subset of live contacts (an affine permutation: position k -> contact) and its
 runs fall into cohorts, each a rank stream (streams.py) whose timestamp is the run's
 ``modified_on``:
@@ -18,6 +19,10 @@ TIMEOUT        never answered a question with a wait timeout: No Response  compl
 INTERRUPTED    answered some, then interrupted                             interrupted
 SINGLE         the "Single Message" flow: one message, no question         completed
 =============  ==========================================================  ===========
+
+With ties on, the runs a start creates and nothing has touched since (SINGLE, SILENT_WAIT) share
+one ``modified_on`` per batch of ``START_BATCH`` ranks, as mailroom commits each batch of a start
+in one transaction; answers, expiries and timeouts are each a transaction of their own.
 
 REPEAT runs reuse the contacts of the earliest COMPLETE ranks (who finished within minutes
 of the send), four hours later, so both runs fall on the same org-local day.
@@ -51,26 +56,32 @@ CURVES: list[Curve] = [
     ([0, 1], [1800, 172800]),  # INTERRUPTED
 ]
 REPEAT_OFFSET = 4 * HOUR
+START_BATCH = 25  # contacts per start batch (mailroom's FlowStartBatchSize)
 
 
 class Schedule:
     """All generated runs of a dataset, as one StreamSet plus per-stream descriptions."""
 
-    def __init__(self, seed: int, tier: Tier, flows: list[FlowSpec], live: int, anchor_us: int) -> None:
+    def __init__(self, seed: int, tier: Tier, flows: list[FlowSpec], live: int, anchor_us: int,
+                 ties: bool = True) -> None:
         self.seed, self.flows, self.anchor = seed, flows, anchor_us
         first_week = anchor_us - 91 * DAY
         waves = []  # (flow index, week, start µs, n, start uuid or None)
-        for f in flows:
+        # The older weeks (negative) come last, so the recent waves keep their indices, and their
+        # runs their ids, whatever the length of the older history.
+        recent = [(f, week) for f in flows for week in range(tier.weeks)]
+        older = [(f, week) for f in flows for week in range(-tier.archived_weeks, 0)]
+        for f, week in recent + older:
             day = (f.index * 3) % 7
-            for week in range(tier.weeks):
-                start = first_week + week * 7 * DAY + day * DAY + (7 + f.index % 3) * HOUR \
-                    + h(seed, "wave-min", f.index, week) % 50 * MINUTE
-                if start >= anchor_us - 12 * HOUR:
-                    continue
-                frac = tier.wave_fraction * (0.85 + 0.3 * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
-                n = min(live, max(1, int(live * frac * (0.5 if not f.is_poll else 1.0))))
-                start_uuid = uid(seed, "wave-start", f.index, week) if f.is_poll and week % 4 == 2 else None
-                waves.append((f.index, week, start, n, start_uuid))
+            start = first_week + week * 7 * DAY + day * DAY + (7 + f.index % 3) * HOUR \
+                + h(seed, "wave-min", f.index, week) % 50 * MINUTE
+            if start >= anchor_us - 12 * HOUR:
+                continue
+            frac = tier.wave_fraction * (0.85 + 0.3 * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
+            n = min(live, max(1, int(live * frac * (0.5 if not f.is_poll else 1.0))))
+            # Starts past the retention are gone: the archiver deletes them once their runs are archived.
+            started = f.is_poll and week % 4 == 2 and week >= 0
+            waves.append((f.index, week, start, n, uid(seed, "wave-start", f.index, week) if started else None))
         self.waves = waves
         self.wave_perm = [AffinePerm(live, seed, "wave-perm", w) for w in range(len(waves))]
         self.perm_a = np.array([p.a for p in self.wave_perm], dtype=np.int64)
@@ -112,7 +123,9 @@ class Schedule:
         self.s_wave, self.s_mode, t0, self.s_send, n, self.s_koff, curve = arr.T
         self.s_flow = np.array([waves[w][0] for w in self.s_wave], dtype=np.int64)
         base_id = np.concatenate([[0], np.cumsum(n)[:-1]])
-        self.streams = StreamSet(seed, "runs", t0, np.ones(len(rows)), n, curve, CURVES, base_id, anchor_us)
+        batched = np.isin(self.s_mode, [SINGLE, SILENT_WAIT]) & ties
+        self.streams = StreamSet(seed, "runs", t0, np.ones(len(rows)), n, curve, CURVES, base_id, anchor_us,
+                                 block=np.where(batched, START_BATCH, 1), tied=batched.astype(np.float64))
         self.base_id = base_id
         self.total = int(self.streams.n_eff.sum())
 

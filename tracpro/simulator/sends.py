@@ -1,6 +1,8 @@
 """Sends: broadcasts and flow starts (POST), recorded and acted out over simulated time.
 
-A flow start gives every started contact a run (created a few simulated seconds later);
+A flow start gives every started contact a run (created a few simulated seconds later; with ties
+on, 25 contacts a batch, each batch's runs sharing one modified_on, the NOW() of mailroom's one
+transaction per batch, their created_on a little earlier, as the flow engine made each run);
 with probability ``response_rate`` the contact answers, one question every few simulated
 minutes, finishing or stopping part-way; the others wait until the flow's expiry.
 ``time_scale`` divides every delay, and run timestamps are the real times things appear.
@@ -15,10 +17,14 @@ import numpy as np
 from .contact_view import membership
 from .flows import SLOTS
 from .hashing import h, uid, uuid7_str
+from .pagination import View
+from .schedule import START_BATCH
 from .state import OverlayRun
 from .timefmt import US, iso
 from .validation import Errors, check_list, check_urns, non_field, require_object, to_bool
 from .writes import post_contact
+
+ENGINE_S = 0.02  # the flow engine's time to start one contact's run, seconds
 
 
 def _recipients(ds, errors: Errors, body: dict) -> tuple[list[int], list[int], list[str]]:
@@ -151,9 +157,15 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
                             or (i < ds.ct.live and ds.schedule.runs_of_contact(i, spec.index))):
             continue
         targets.append(i)
-    for i in targets:
+    for k, i in enumerate(targets):
         rng = random.Random(h(ds.seed, "start-run", sid, i))
         created = now + int((5 + rng.random() * 55) / scale * US)
+        inserted = None
+        if ds.ties:
+            # The batch's transaction stamps its runs at one instant, just after the engine made them.
+            batch = random.Random(h(ds.seed, "start-batch", sid, k // START_BATCH))
+            inserted = now + int((5 + batch.random() * 55) / scale * US)
+            created = inserted - int((START_BATCH - k % START_BATCH) * ENGINE_S / scale * US)
         answers = []
         nq = len(spec.questions)
         complete = True
@@ -169,24 +181,26 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
         rid = 2_000_000_000 + st.next_id()
         st.runs.append(OverlayRun(rid, uuid7_str(created // 1000, h(ds.seed, "orun", rid), rid), spec.index, i,
                                   start_uuid, created, answers, complete,
-                                  created + int(spec.expires * 60 / scale * US)))
-        runs_at = max(runs_at, created)
+                                  created + int(spec.expires * 60 / scale * US), inserted_us=inserted))
+        runs_at = max(runs_at, created if inserted is None else inserted)
     d = {"uuid": start_uuid, "id": 500 + sid, "flow": spec.ref, "status": "pending",
          "progress": {"total": -1, "started": 0},
          "groups": [{"uuid": ds.org.groups[g].uuid, "name": ds.org.groups[g].name} for g in groups],
          "contacts": [{"uuid": ds.contact_dict(i)["uuid"], "name": ds.contact_dict(i)["name"]} for i in contacts],
          "params": params, "created_on": iso(now), "modified_on": iso(now), "extra": params,
          "restart_participants": restart, "exclude_active": exclude_active,
-         "_t": now, "_runs_at": runs_at, "_total": len(targets)}
+         "_t": now, "_created": now, "_runs_at": runs_at, "_total": len(targets)}
     st.flow_starts.append(d)
     return {k: v for k, v in d.items() if not k.startswith("_")}
 
 
-def refresh_start(ds, d: dict) -> dict:
-    """A recorded flow start as it stands now: completed once all its runs exist."""
-    if ds.state.now() >= d["_runs_at"] and d["status"] != "completed":
-        d.update(status="completed", progress={"total": d["_total"], "started": d["_total"]},
-                 modified_on=iso(d["_runs_at"]), _t=d["_runs_at"])
-    return d
-
-
+def start_as_seen(d: dict, view: View) -> dict | None:
+    """A recorded flow start as a request sees it: None until its creation's commit shows, then
+    pending, then completed once all its runs exist and mailroom's update of it shows."""
+    if not view.shows(d["_created"]):
+        return None
+    if view.now < d["_runs_at"] or not view.shows(d["_runs_at"]):
+        return d
+    total = d["_total"]
+    return dict(d, status="completed", progress={"total": total, "started": total},
+                modified_on=iso(d["_runs_at"]), _t=d["_runs_at"])

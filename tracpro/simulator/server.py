@@ -1,8 +1,9 @@
 """The HTTP face: routing, auth, envelopes, faults, the control endpoint.
 
 HTTP/1.1 with keep-alive; each response goes out in a single write (headers and body
-together, so Nagle's algorithm never stalls a page).  ``next`` links are absolute, built
-from the request's Host header, carrying every original param (sorted) plus ``cursor``.
+together, so Nagle's algorithm never stalls a page).  ``next`` and ``previous`` links are
+absolute, built from the request's Host header, carrying every original param (sorted) plus
+``cursor``, as DRF builds them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import lists, pagination, queries, sends, writes
+from . import archive_http, lists, queries, sends, writes
 from .dataset import serve_messages
 from .faults import Faults, LostAnswer
-from .pagination import ApiError
+from .pagination import ApiError, Page
 from .throttle import RateLimits
 
 LISTS = {
@@ -28,10 +29,14 @@ LISTS = {
     "broadcasts": lists.broadcasts, "flow_starts": lists.flow_starts,
 }
 SINGLE = {"org", "workspace", "definitions"}
+PAGED = {"archives"}  # limit/offset pages with a count (DRF's LimitOffsetPagination)
 POSTS = {"contacts", "contact_actions", "broadcasts", "flow_starts"}
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+_CHUNK = 1 << 20  # an archive goes out a megabyte at a time
 
 
 class SimServer(ThreadingHTTPServer):
@@ -53,9 +58,9 @@ class SimServer(ThreadingHTTPServer):
 class Prefetcher:
     """Computes the next page of a walk while the client digests the current one.
 
-    Only while no write has happened (queries are then pure functions of their params, so a
-    prefetched page is byte-identical to a fresh one).  At most a few pages are held, so
-    memory stays flat whatever the tier.
+    Only while no write has happened and every generated record is past the replica's lag
+    (queries are then pure functions of their params, so a prefetched page is byte-identical to
+    a fresh one).  At most a few pages are held, so memory stays flat whatever the tier.
     """
 
     SLOTS = 4
@@ -70,20 +75,24 @@ class Prefetcher:
     def key(name: str, params: dict) -> tuple:
         return name, tuple(sorted((k, tuple(v)) for k, v in params.items()))
 
-    def get(self, name: str, params: dict):
+    def get(self, name: str, params: dict) -> Page:
         fn = LISTS[name]
-        if not self.ds.state.pristine():
-            return fn(self.ds, params)
+        view = self.ds.api_view()
+        if not self._pure(view.now):
+            return fn(self.ds, params, view)
         with self.lock:
             fut = self.pending.pop(self.key(name, params), None)
-        items, next_key = fut.result() if fut is not None else fn(self.ds, params)
-        if next_key is not None and name in ("runs", "contacts", "messages") and self.ds.state.pristine():
-            nxt = dict(params, cursor=[pagination.encode_cursor(next_key)])
+        page = fut.result() if fut is not None else fn(self.ds, params, view)
+        if page.next is not None and name in ("runs", "contacts", "messages") and self._pure(view.now):
+            nxt = dict(params, cursor=[page.next])
             with self.lock:
-                self.pending[self.key(name, nxt)] = self.pool.submit(fn, self.ds, nxt)
+                self.pending[self.key(name, nxt)] = self.pool.submit(fn, self.ds, nxt, view)
                 while len(self.pending) > self.SLOTS:
                     self.pending.popitem(last=False)
-        return items, next_key
+        return page
+
+    def _pure(self, now: int) -> bool:
+        return self.ds.state.pristine() and self.ds.settled(now)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -117,6 +126,9 @@ class Handler(BaseHTTPRequestHandler):
         params = parse_qs(parts.query, keep_blank_values=True)
         body = self._read_body()
         try:
+            if parts.path.startswith(archive_http.PREFIX) and method == "GET":
+                self._download(parts.path, parts.query)
+                return
             if parts.path.startswith("/_control/"):
                 self._auth()
                 self._control(method, parts.path, body)
@@ -142,7 +154,10 @@ class Handler(BaseHTTPRequestHandler):
                 self._lost = self.server.faults.lose_answer()
             self._api(method, name, parts.path, params, body)
         except ApiError as e:
-            self._send(e.status, e.body)
+            if isinstance(e.body, str):
+                self._send_raw(e.status, e.body.encode(), content_type="text/html; charset=utf-8")
+            else:
+                self._send(e.status, e.body)
         except _BadJson as e:
             self._send(400, {"detail": f"JSON parse error - {e}"})
 
@@ -173,11 +188,15 @@ class Handler(BaseHTTPRequestHandler):
         ds = self.server.dataset
         ds.reevaluations.catch_up()  # mailroom's batches committed since the last request
         if method == "GET" and name in LISTS:
-            items, next_key = self.server.prefetcher.get(name, params)
-            items = self.server.faults.malform(name, items)
-            nxt = self._next_url(path, params, next_key)
-            payload = ('{"next":' + json.dumps(nxt) + ',"previous":null,"results":[' + ",".join(items) + "]}")
+            page = self.server.prefetcher.get(name, params)
+            items = self.server.faults.malform(name, page.items)
+            nxt, previous = self._link(path, params, page.next), self._link(path, params, page.previous)
+            payload = ('{"next":' + json.dumps(nxt) + ',"previous":' + json.dumps(previous) + ',"results":['
+                       + ",".join(items) + "]}")
             self._send_raw(200, payload.encode())
+        elif method == "GET" and name in PAGED:
+            url = f"http://{self._host()}{path}"
+            self._send(200, archive_http.listing(ds, params, url, ds.state.now()))
         elif method == "GET" and name in SINGLE:
             self._send(200, ds.org.workspace() if name != "definitions" else lists.definitions(ds, params))
         elif method == "POST" and name in POSTS:
@@ -194,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "DELETE" and name == "contacts":
             writes.delete_contact(ds, params)
             self._send_raw(204, b"")
-        elif name in LISTS or name in SINGLE or name in POSTS:
+        elif name in LISTS or name in SINGLE or name in POSTS or name in PAGED:
             raise ApiError(405, {"detail": f'Method "{method}" not allowed.'})
         else:
             raise ApiError(404, {"detail": "Not found."})
@@ -232,26 +251,44 @@ class Handler(BaseHTTPRequestHandler):
         except (TypeError, ValueError) as e:
             raise ApiError(400, {"detail": str(e)}) from None
 
-    def _next_url(self, path: str, params: dict, key) -> str | None:
-        if key is None:
+    def _link(self, path: str, params: dict, cursor: str | None) -> str | None:
+        if cursor is None:
             return None
         query = {k: v for k, v in params.items() if k != "cursor"}
-        query["cursor"] = [pagination.encode_cursor(key)]
+        query["cursor"] = [cursor]
+        return f"http://{self._host()}{path}?{urlencode(sorted(query.items()), doseq=True)}"
+
+    def _host(self) -> str:
         # The server is bound to a (str, port) address; typeshed's type of it allows a bytes host too.
-        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
-        return f"http://{host}{path}?{urlencode(sorted(query.items()), doseq=True)}"
+        return self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+
+    def _download(self, path: str, query: str) -> None:
+        """An archive's file, as S3 serves a presigned URL (no API token: the URL is the credential)."""
+        ds = self.server.dataset
+        answer = archive_http.download(ds, path, query, self.headers.get("Authorization"), ds.state.now())
+        archive = answer.archive
+        size = archive.size if archive is not None else len(answer.body)
+        lines = [f"HTTP/1.1 {answer.status} {REASONS.get(answer.status, 'Error')}", f"Content-Length: {size}",
+                 *(f"{k}: {v}" for k, v in answer.headers.items())]
+        if self.close_connection:
+            lines.append("Connection: close")
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode() + answer.body)
+        if archive is not None:
+            for offset in range(0, size, _CHUNK):
+                self.wfile.write(archive.read(offset, min(_CHUNK, size - offset)))
 
     def _send(self, status: int, data, headers: dict | None = None) -> None:
         self._send_raw(status, json.dumps(data, ensure_ascii=True).encode(), headers)
 
-    def _send_raw(self, status: int, body: bytes, headers: dict | None = None) -> None:
+    def _send_raw(self, status: int, body: bytes, headers: dict | None = None,
+                  content_type: str = "application/json") -> None:
         if self._lost is not None:
             self._lose_answer(self._lost)
             return
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}",
                  f"X-Temba-Workspace: {self.server.dataset.org.uuid}", f"Content-Length: {len(body)}"]
         if status != 204:
-            lines.append("Content-Type: application/json")
+            lines.append(f"Content-Type: {content_type}")
         for k, v in (headers or {}).items():
             lines.append(f"{k}: {v}")
         if self.close_connection:
@@ -281,4 +318,4 @@ def _endpoint(path: str) -> str | None:
     if not path.startswith("/api/v2/") or not path.endswith(".json"):
         return None
     name = path[len("/api/v2/"):-len(".json")]
-    return name if name in LISTS or name in SINGLE or name in POSTS else None
+    return name if name in LISTS or name in SINGLE or name in POSTS or name in PAGED else None

@@ -7,6 +7,10 @@ Runs produced by flow starts carry their whole future (created after a short del
 a few simulated minutes apart, then completed, left partial or expired) and are shown as
 they stand at the moment of the request, by the simulator's clock (the wall clock unless the
 simulator was given one).
+
+With late commits (replica.py) the API sees each record as its latest version whose commit has
+become visible: a contact keeps its recent versions for that, a run's versions are its states at
+each of its events (created, each answer, interrupted, expired).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections import ChainMap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .replica import Replica
 from .timefmt import iso
 
 
@@ -46,10 +51,30 @@ class OverlayRun:
     complete: bool  # answers every question (else stays partial / silent)
     expire_us: int
     interrupted_us: int | None = None
+    # When the transaction that inserted the run stamped it (its first modified_on): the run's own
+    # created_on is a little earlier, taken as the flow engine made the run; None: the same instant.
+    inserted_us: int | None = None
+
+    @property
+    def first_us(self) -> int:
+        return self.created_us if self.inserted_us is None else self.inserted_us
+
+    def visible_snapshot(self, now: int, ds, replica: Replica | None) -> tuple[int, dict] | None:
+        """The run as the API shows it at ``now``: its latest version whose commit is visible."""
+        if replica is None:
+            return self.snapshot(now, ds)
+        events = [self.first_us, *(t for t, _ in self.answers), self.expire_us]
+        if self.interrupted_us is not None:
+            events.append(self.interrupted_us)
+        for t in sorted((t for t in set(events) if t <= now), reverse=True):
+            snap = self.snapshot(t, ds)
+            if snap is not None and replica.shows_one(snap[0], now):
+                return snap
+        return None
 
     def snapshot(self, now: int, ds) -> tuple[int, dict] | None:
         """(modified_on µs, API dict) as the run stands at ``now``; None before it exists."""
-        if now < self.created_us:
+        if now < self.first_us:
             return None
         f = ds.flows[self.flow]
         end = self.interrupted_us if self.interrupted_us is not None else None
@@ -65,7 +90,7 @@ class OverlayRun:
             _, value, category = f.slot_options[qi][lang][slot]
             values[q.key] = {"name": q.name, "value": value, "category": category, "node": f.node_uuids[qi],
                              "time": iso(t)}
-        modified = max([self.created_us] + [t for t, _ in done])
+        modified = max([self.first_us] + [t for t, _ in done])
         exit_type, exited = None, None
         if end is not None and now >= end:
             exit_type, exited, modified = "interrupted", end, max(modified, end)
@@ -88,6 +113,9 @@ class State:
         self.lock = threading.RLock()
         self._clock_us = clock_us
         self.contacts: dict[int, OverlayContact] = {}
+        # Versions of each written contact (oldest first), kept while a replica may still show them.
+        self.contact_versions: dict[int, list[OverlayContact]] = {}
+        self.replica: Replica | None = None
         self.by_uuid: dict[str, int] = {}
         self.urn_owner: dict[str, int] = {}
         self.next_index = first_new_index
@@ -124,9 +152,36 @@ class State:
                     if self.urn_owner.get(urn) == oc.index:
                         del self.urn_owner[urn]
             self.contacts[oc.index] = oc
+            versions = self.contact_versions.setdefault(oc.index, [])
+            versions.append(oc)
+            if self.replica is not None:
+                settled = self.replica.settled(oc.modified_us)
+                while len(versions) > 1 and versions[1].modified_us <= settled:
+                    versions.pop(0)
+            else:
+                versions[:-1] = []
             self.by_uuid[oc.uuid] = oc.index
             for urn in oc.data.get("urns") or []:
                 self.urn_owner[urn] = oc.index
+
+    def visible_contacts(self, now: int, replica: Replica | None) -> dict[int, OverlayContact]:
+        """Written contacts as the API shows them at ``now`` (those with no visible version left out:
+        a generated one then shows as generated, a created one not at all)."""
+        with self.lock:
+            if replica is None:
+                return dict(self.contacts)
+            out = {}
+            for index, versions in self.contact_versions.items():
+                for version in reversed(versions):
+                    if replica.shows_one(version.modified_us, now):
+                        out[index] = version
+                        break
+            return out
+
+    def visible_overrides(self, now: int, replica: Replica | None) -> dict[int, tuple[int, dict]]:
+        """Changed generated runs as the API shows them at ``now`` (by generated run id)."""
+        with self.lock:
+            return {i: o for i, o in self.run_overrides.items() if replica is None or replica.shows_one(o[0], now)}
 
     def pristine(self) -> bool:
         """No write has happened: every query is then a pure function of its params."""

@@ -6,6 +6,11 @@ curve (seconds) and ``jitter`` a hash in [0, 1).  Because ``t`` is monotone in `
 records of any time window are an interval of ranks found by inverting ``Q`` -- so a page
 anywhere in the dataset costs the same as the first one, and nothing before it is built.
 
+A stream can *tie* its records: ranks come in blocks of ``block`` (aligned on multiples of it),
+and a share ``tied`` of the blocks (chosen by hash) give every record the timestamp of the
+block's last rank, as a batch written in one transaction shares one ``NOW()``.  Timestamps
+stay non-decreasing in rank, so windows are still rank intervals (widened by a block).
+
 A :class:`StreamSet` holds many streams as parallel numpy arrays (one stream per
 wave-and-cohort for runs; one per kind for contacts and messages).  :class:`Walker` turns
 "records after this keyset position, in this direction, within these bounds" into sorted
@@ -32,7 +37,8 @@ class StreamSet:
     """Parallel arrays describing streams; every record is (stream s, rank r)."""
 
     def __init__(self, seed: int, name: str, t0, scale, n, curve, curves: list[Curve], base_id,
-                 limit_us: int, id_fn: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> None:
+                 limit_us: int, id_fn: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                 block=None, tied=None) -> None:
         self.seed, self.name = seed, name
         self.t0 = np.asarray(t0, dtype=np.int64)
         self.scale = np.asarray(scale, dtype=np.float64)
@@ -42,6 +48,9 @@ class StreamSet:
         self.base_id = np.asarray(base_id, dtype=np.int64)
         self.salt = np.arange(len(self.t0), dtype=np.int64)
         self.id_fn = id_fn
+        self.block = np.ones(len(self.t0), dtype=np.int64) if block is None else np.asarray(block, dtype=np.int64)
+        self.tied = np.zeros(len(self.t0)) if tied is None else np.asarray(tied, dtype=np.float64)
+        self.ties = bool(((self.block > 1) & (self.tied > 0)).any())
         self.n_eff = self._count_until(limit_us)
 
     def __len__(self) -> int:
@@ -53,6 +62,8 @@ class StreamSet:
         r = np.asarray(r, dtype=np.int64)
         if len(s) == 0:
             return np.zeros(0, dtype=np.int64)
+        if self.ties:
+            r = self._tie(s, r)
         u = (r + unit(vh(self.seed, self.name, self.salt[s], r))) / np.maximum(self.n[s], 1)
         secs = np.empty(len(s), dtype=np.float64)
         cs = self.curve[s]
@@ -61,6 +72,19 @@ class StreamSet:
             xs, ys = self.curves[c]
             secs[m] = np.interp(u[m], xs, ys)
         return self.t0[s] + (secs * self.scale[s] * US).astype(np.int64)
+
+    def _tie(self, s: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """The rank whose timestamp each record takes: its block's last for tied blocks, its own otherwise."""
+        block = self.block[s]
+        maybe = np.flatnonzero(block > 1)
+        if len(maybe) == 0:
+            return r
+        sm, rm, bm = s[maybe], r[maybe], block[maybe]
+        first = rm - rm % bm
+        tied = unit(vh(self.seed, self.name + "-tie", self.salt[sm], first)) < self.tied[sm]
+        out = r.copy()
+        out[maybe] = np.where(tied, np.minimum(first + bm - 1, self.n[sm] - 1), rm)
+        return out
 
     def ids(self, s: np.ndarray, r: np.ndarray) -> np.ndarray:
         if self.id_fn is not None:
@@ -81,7 +105,8 @@ class StreamSet:
             sc = self.scale[sel][m] * US
             ulo = np.interp((max(lo, NEG // 2) - base) / sc, ys, xs)
             uhi = np.interp((min(hi, POS // 2) - base) / sc, ys, xs)
-            a[m] = np.floor(ulo * n[m]).astype(np.int64) - 1
+            # A tied block takes its last rank's time: ranks up to a block before the window may fall in it.
+            a[m] = np.floor(ulo * n[m]).astype(np.int64) - 1 - (self.block[sel][m] - 1)
             b[m] = np.floor(uhi * n[m]).astype(np.int64) + 2
         a = np.clip(a, 0, self.n_eff[sel])
         b = np.clip(b, 0, self.n_eff[sel])

@@ -21,7 +21,9 @@ class Tier:
     flow_msgs: int
     sent_msgs: int
     grid: int  # cells per side of the raster the boundaries are cut from
-    weeks: int = 13
+    weeks: int = 13  # weekly waves in the ~90 days before the anchor, the runs RapidPro still holds
+    # Weekly waves before those: history older than RapidPro's retention, which it keeps in archives only.
+    archived_weeks: int = 2
 
 
 TIERS: dict[str, Tier] = {

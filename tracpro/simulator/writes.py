@@ -1,7 +1,8 @@
 """Writes to contacts: create, update (by uuid or urn), delete, and contact actions.
 
 Each validates like the server (400 with field errors), applies to the overlay (state.py)
-and bumps ``modified_on`` of whatever it changes.
+and bumps ``modified_on`` of whatever it changes.  With ties on, a contact action changes all
+its contacts in one transaction, so they share one ``modified_on``, as mailroom commits them.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def _resolve_groups(ds, errors: Errors, refs: list, name: str) -> list[int]:
     return out
 
 
-def _commit(ds, oc: OverlayContact) -> dict:
-    oc.modified_us = ds.state.now()
+def _commit(ds, oc: OverlayContact, at: int | None = None) -> dict:
+    oc.modified_us = ds.state.now() if at is None else at
     oc.data["modified_on"] = iso(oc.modified_us)
     if not oc.deleted:
         oc.data["groups"] = _group_refs(ds, oc) if oc.status == "active" else []
@@ -161,10 +162,10 @@ def delete_contact(ds, params: dict) -> None:
         _delete(ds, index)
 
 
-def _delete(ds, index: int) -> None:
+def _delete(ds, index: int, at: int | None = None) -> None:
     oc = _overlay_copy(ds, index)
     oc.deleted, oc.groups, oc.status = True, set(), "active"
-    now = ds.state.now()
+    now = ds.state.now() if at is None else at
     from .contact_view import deleted_dict
 
     oc.data = deleted_dict(oc.uuid, 0, now)
@@ -210,19 +211,20 @@ def contact_actions(ds, body) -> None:
             inactive = [ds.contact_dict(i)["uuid"] for i in indices if ds.contact_dict(i)["status"] != "active"]
             if inactive:
                 raise non_field("Non-active contacts can't be added to groups: " + ", ".join(inactive))
+        at = ds.state.now() if ds.ties else None
         for i in indices:
-            _act(ds, i, action, group)
+            _act(ds, i, action, group, at)
 
 
-def _act(ds, index: int, action: str, group: int | None) -> None:
+def _act(ds, index: int, action: str, group: int | None, at: int | None) -> None:
     if action == "delete":
-        _delete(ds, index)
+        _delete(ds, index, at)
         return
     if action == "archive_messages":
-        ds.state.archived[index] = ds.state.now()
+        ds.state.archived[index] = ds.state.now() if at is None else at
         return
     if action == "interrupt":
-        interrupt(ds, index)
+        interrupt(ds, index, at)
         return
     oc = _overlay_copy(ds, index)
     if action == "add":
@@ -232,16 +234,16 @@ def _act(ds, index: int, action: str, group: int | None) -> None:
         oc.groups.discard(group)
     elif action == "block":
         oc.status, oc.groups = "blocked", set()
-        interrupt(ds, index)
+        interrupt(ds, index, at)
     elif action == "unblock":
         oc.status = "active"
     oc.data.update(status=oc.status, blocked=oc.status == "blocked", stopped=oc.status == "stopped")
-    _commit(ds, oc)
+    _commit(ds, oc, at)
 
 
-def interrupt(ds, index: int) -> None:
-    """Interrupt the contact's waiting runs (flow-start runs and generated ones)."""
-    now = ds.state.now()
+def interrupt(ds, index: int, at: int | None = None) -> None:
+    """Interrupt the contact's waiting runs (flow-start runs and generated ones), at ``at`` or now."""
+    now = ds.state.now() if at is None else at
     for r in ds.state.runs:
         if r.contact == index and r.interrupted_us is None:
             snap = r.snapshot(now, ds)

@@ -155,10 +155,7 @@ def sync_pages(
         return Counts()
     with session_scope() as session:
         state = sync_state.state_of(session, ctx.org_id, resource)
-        start = sync_state.start_after(state, ctx.overlap)
-        if after is not None and (start is None or after < start):
-            start = after
-        if sync_state.begin_pass(state, ctx.now, start):
+        if sync_state.begin_pass(state, ctx.now, sync_state.new_pass_after(state, ctx.overlap, after)):
             log.info("org=%s resource=%s resuming the pass under way", ctx.slug, resource)
         assert state.pass_started_at is not None  # begin_pass started a pass or kept the one under way
         before = state.pass_started_at

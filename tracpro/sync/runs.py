@@ -9,10 +9,14 @@ Per page of runs, in one transaction:
 - superseding: of one contact's responses in one pollrun only the latest created stays active;
 - answers: one per question the run has a value for, with category and number, and then the
   same-day values-to-use of every group the page touched (tracpro.answers).
+
+Runs older than RapidPro's retention are read from its archives (tracpro.sync.archives), after
+the live walk, for the windows that reach back that far.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +41,7 @@ from tracpro.db.models import (
 from tracpro.db.upsert import upsert
 from tracpro.polls.rules import answer_category, as_decimal
 from tracpro.rapidpro import Page
+from tracpro.sync.archives import sync_archived_runs, want_archived_runs
 from tracpro.sync.contacts import ensure_contacts
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
@@ -49,6 +54,11 @@ def response_status(run: Any) -> ResponseStatus:
     if run.exit_type == "completed":
         return ResponseStatus.COMPLETE
     return ResponseStatus.PARTIAL if run.values else ResponseStatus.EMPTY
+
+
+def response_updated_on(run: Any) -> datetime:
+    """The time of the run's latest value, or its creation when it has none."""
+    return max((value.time for value in run.values.values() if value.time), default=run.created_on)
 
 
 def _number(value: str | None) -> float | None:
@@ -101,20 +111,24 @@ def _pollrun_ids(session: Session, ctx: SyncContext, poll_id: int, runs: list[An
     }
 
 
-def write_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]) -> Counts:
+def write_runs(
+    session: Session, ctx: SyncContext, poll_id: int, runs: list[Any], pollruns: Mapping[str, int] | None = None
+) -> Counts:
+    """Store runs of one poll; `pollruns` (by run uuid) are kept as they are for those runs."""
     if not runs:
         return Counts()
     contacts = ensure_contacts(session, ctx.org_id, {run.contact.uuid for run in runs}, ctx.contact_ids)
-    pollruns = _pollrun_ids(session, ctx, poll_id, runs)
+    known = pollruns or {}
+    pollrun_of = {**_pollrun_ids(session, ctx, poll_id, [run for run in runs if run.uuid not in known]), **known}
     response_rows = [
         {
             "org_id": ctx.org_id,
             "run_uuid": run.uuid,
-            "pollrun_id": pollruns[run.uuid],
+            "pollrun_id": pollrun_of[run.uuid],
             "contact_id": contacts[run.contact.uuid],
             "status": response_status(run),
             "created_on": run.created_on,
-            "updated_on": max((value.time for value in run.values.values() if value.time), default=run.created_on),
+            "updated_on": response_updated_on(run),
         }
         for run in runs
     ]
@@ -219,6 +233,40 @@ def _write_answers(
     )
 
 
+# How far along a run is, as far as its response goes: a run only ever gains answers and completes.
+_PROGRESS = {ResponseStatus.EMPTY: 0, ResponseStatus.PARTIAL: 1, ResponseStatus.COMPLETE: 2}
+
+
+def write_archived_runs(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]) -> Counts:
+    """Runs read from RapidPro's archives, stored like live ones but for two things.
+
+    An archived run has no `start`: one not stored yet goes to its poll's universal pollrun of
+    its day, as RapidPro shows it. One already stored keeps its pollrun (runs.json told its
+    start), and is rewritten only when the archive holds more of it (a later answer, or its
+    completion), so a run read both live and archived counts once, and an archive read again
+    changes nothing.
+    """
+    stored = {
+        uuid: (pollrun_id, status, updated_on)
+        for uuid, pollrun_id, status, updated_on in session.execute(
+            select(Response.run_uuid, Response.pollrun_id, Response.status, Response.updated_on).where(
+                Response.org_id == ctx.org_id, Response.run_uuid == any_(literal([run.uuid for run in runs]))
+            )
+        )
+    }
+    newer, kept = [], {}
+    for run in runs:
+        if run.uuid in stored:
+            pollrun_id, status, updated_on = stored[run.uuid]
+            if _PROGRESS[response_status(run)] <= _PROGRESS[status] and response_updated_on(run) <= updated_on:
+                continue
+            kept[run.uuid] = pollrun_id
+        newer.append(run)
+    counts = write_runs(session, ctx, poll_id, newer, pollruns=kept)
+    counts.unchanged += len(runs) - len(newer)
+    return counts
+
+
 # Page counts at which a pass refreshes the planner's statistics of the tables it fills: a first
 # sync grows them from nothing within minutes, long before autovacuum looks, and with the old
 # statistics PostgreSQL scans every response of the org to find a page's 250.
@@ -247,6 +295,8 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
             session.execute(select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active)).all(),
             key=lambda poll: (f"runs:{poll.flow_uuid}" in under_way, poll.id),
         )
+    # Before the live walk moves the watermarks: from when each poll's runs are wanted from archives.
+    want_archived_runs(ctx, [flow_uuid for _, flow_uuid in polls], after)
     total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
         if QUESTIONS_OF + flow_uuid in ctx.failed:
@@ -258,4 +308,12 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
             return _write_page(session, ctx, poll, page, pages_written)
 
         total.add(sync_pages(ctx, f"runs:{flow_uuid}", "runs", write, filters={"flow": flow_uuid}, after=after))
+
+    def write_archived(session: Session, poll_id: int, runs: list[Any]) -> Counts:
+        return write_archived_runs(session, ctx, poll_id, runs)
+
+    # After the live walk: an archive made meanwhile holds the runs the walk could no longer find.
+    # A poll waiting for its questions keeps its wanted window for a later pass.
+    readable = {flow_uuid: poll_id for poll_id, flow_uuid in polls if QUESTIONS_OF + flow_uuid not in ctx.failed}
+    total.add(sync_archived_runs(ctx, readable, write_archived))
     return total

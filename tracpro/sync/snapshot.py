@@ -1,6 +1,7 @@
 """The nightly snapshot: each org's responses of one org-local day (by default the day before
 the org's day at `now`), one row per answer, as CSV and as Parquet, for analysts and archives.
-Times are the org's."""
+Times are the org's. The CSV is formula-safe for spreadsheets (tracpro.spreadsheets: text that
+would be read as a formula starts with an apostrophe); the Parquet keeps every value raw."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import and_, select
 
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Answer, Contact, Org, Poll, PollRun, Question, Region, Response
+from tracpro.spreadsheets import csv_text
 
 COLUMNS = ["org", "poll", "flow_uuid", "poll_date", "pollrun_type", "pollrun_region", "contact_uuid",
            "contact_region", "run_uuid", "status", "is_active", "created_on", "updated_on", "question_key",
@@ -65,13 +67,13 @@ def snapshot(org_id: int, now: datetime, day: date | None = None) -> tuple[date,
 
 def export_org(org_id: int, directory: Path, now: datetime, day: date | None = None) -> tuple[Path, Path, int]:
     """Write the org's snapshot (as `snapshot` chooses its day) as <dir>/<slug>/<slug>-responses-<day>.csv
-    and .parquet."""
+    (formula-safe) and .parquet (raw)."""
     day, table = snapshot(org_id, now, day)
     slug = table["org"].iloc[0] if len(table) else _slug(org_id)
     folder = directory / slug
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"{slug}-responses-{day.isoformat()}"
-    table.to_csv(stem.with_suffix(".csv"), index=False)
+    stem.with_suffix(".csv").write_text(csv_text(table), encoding="utf-8")
     table.to_parquet(stem.with_suffix(".parquet"), index=False)
     return stem.with_suffix(".csv"), stem.with_suffix(".parquet"), len(table)
 

@@ -66,9 +66,11 @@ def begin_pass(state: SyncState, now: datetime, after: datetime | None) -> bool:
     return False
 
 
-def start_after(state: SyncState, overlap: timedelta) -> datetime | None:
-    """Where a new pass starts: the overlap before the largest modified_on seen, if any was."""
-    return state.watermark - overlap if state.watermark is not None else None
+def new_pass_after(state: SyncState | None, overlap: timedelta, after: datetime | None = None) -> datetime | None:
+    """Where a new pass starts: the overlap before the largest modified_on seen, or `after` when
+    earlier ("fetch older runs"); None: from the beginning."""
+    start = state.watermark - overlap if state is not None and state.watermark is not None else None
+    return after if after is not None and (start is None or after < start) else start
 
 
 def resume_point(state: SyncState) -> tuple[datetime | None, str | None]:
@@ -120,8 +122,9 @@ def backoff_after(failures: int) -> timedelta:
 
 def _runs_stored(session: Session, org_id: int) -> int:
     """Runs stored of the polls RapidPro reports a total for (the active ones: tracpro.sync.flows)."""
-    return session.scalar(select(func.coalesce(func.sum(SyncState.stored_total), 0)).where(
-        SyncState.org_id == org_id, SyncState.resource.startswith("runs:"), SyncState.expected_total.is_not(None))) or 0
+    total = session.scalar(select(func.coalesce(func.sum(SyncState.stored_total), 0)).where(
+        SyncState.org_id == org_id, SyncState.resource.startswith("runs:"), SyncState.expected_total.is_not(None)))
+    return int(total or 0)  # PostgreSQL sums bigints as numeric: a Decimal, which JSON cannot hold
 
 
 def begin_catch_up(session: Session, org_id: int, now: datetime) -> None:

@@ -21,6 +21,7 @@ from tracpro.outbox import immediate
 from tracpro.queries.action_choices import RegionChoice, audience_counts, pollrun_actions, start_poll_choices
 from tracpro.queries.messages import AUDIENCE_LABELS
 from tracpro.queries.outbox import STATUS_WORDS
+from tracpro.text import escape_markdown
 from tracpro.ui.action_tables import with_headings
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
@@ -92,20 +93,21 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
     if poll_id is None or poll_id not in polls:
         poll_id = st.selectbox(_("Poll"), list(polls), format_func=polls.__getitem__, key="start.poll")
     else:
-        st.markdown(_("Poll: **{poll}**").format(poll=polls[poll_id]))
+        st.markdown(_("Poll: **{poll}**").format(poll=escape_markdown(polls[poll_id])))
     region_ids = list(regions)
     default = region_ids.index(scope.selected_region_id) if scope.selected_region_id in regions else 0
     region_id = st.selectbox(_("Region"), region_ids, index=default, key="start.region",
                              format_func=lambda rid: _region_label(regions[rid]),
                              help=_("The regions you see. The poll goes to the contacts of the region you choose."))
     region = regions[region_id]
+    region_name = escape_markdown(region.name)  # in sentences and a help text, all Markdown
     propagate = False
     if region.has_subregions:
         propagate = st.checkbox(_("Also start it in the sub-regions"), value=True, key="start.propagate",
                                 help=_("Without them, only the {people} of {region} itself.").format(
-                                    people=_people(region.contacts), region=region.name))
+                                    people=_people(region.contacts), region=region_name))
     reached = region.contacts_below if propagate else region.contacts
-    where = _("{region} and its sub-regions").format(region=region.name) if propagate else region.name
+    where = _("{region} and its sub-regions").format(region=region_name) if propagate else region_name
     st.caption(_("RapidPro starts the flow for the {people} of {where}; their answers arrive with each sync.").format(
         people=_people(reached), where=where))
     if not st.button(_("Start the poll for {people}").format(people=_people(reached)), type="primary",
@@ -118,11 +120,11 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
             pollrun, actions = start_poll(db, scope, context.user.id, poll_id, region_id, propagate, now())
             pollrun_id, action_ids = pollrun.id, [action.id for action in actions]
     except ActionRefused as refusal:
-        st.error(str(refusal))
+        st.error(escape_markdown(refusal))
         return
     kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
     notice(_("Started {poll} for the {people} of {where}: {outcome}.").format(
-        poll=polls[poll_id], people=_people(reached), where=where, outcome=outcome), kind)
+        poll=escape_markdown(polls[poll_id]), people=_people(reached), where=where, outcome=outcome), kind)
     open_page(POLLRUN, pollrun=pollrun_id, tab="participation")
 
 
@@ -194,14 +196,14 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
     audience, text = pending
     people = _people(counts[audience])
     question = _("Send “{text}” to {people} ({audience})?").format(
-        text=text, people=people, audience=_(AUDIENCE_LABELS[audience]).lower())
+        text=escape_markdown(text), people=people, audience=_(AUDIENCE_LABELS[audience]).lower())
     if confirmed(confirm_key, question, _("Send to {people}").format(people=people)):
         try:
             with session_scope() as db:
                 message, actions = send_message(db, scope, context.user.id, pollrun_id, audience, text)
                 count, action_ids = len(message.recipients), [action.id for action in actions]
         except ActionRefused as refusal:
-            st.error(str(refusal))
+            st.error(escape_markdown(refusal))
             return
         kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
         st.session_state["message.sent"] = sent + 1
@@ -226,7 +228,7 @@ def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
                 action_ids = [action.id for action in restart_non_respondents(db, scope, context.user.id,
                                                                               pollrun_id)]
         except ActionRefused as refusal:
-            st.error(str(refusal))
+            st.error(escape_markdown(refusal))
             return
         kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
         notice(_("Restarted the poll for {people}: {outcome}.").format(people=people, outcome=outcome), kind)

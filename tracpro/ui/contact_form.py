@@ -17,6 +17,7 @@ from tracpro.db.models import FieldType, OutboxStatus
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.queries.action_choices import ContactFormChoices
+from tracpro.text import escape_markdown
 from tracpro.ui.action_forms import confirmed, push_now
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice
@@ -47,7 +48,7 @@ def _language_choice(key: str, choices: ContactFormChoices, current: str | None)
     if chosen and chosen not in names:
         names = {chosen: dict(search_languages(chosen, limit=1)).get(chosen, chosen), **names}
     if not names:
-        st.caption(_("No language matches “{search}”.").format(search=search))
+        st.caption(_("No language matches “{search}”.").format(search=escape_markdown(search)))
         return chosen
     codes = list(names)
     value = st.selectbox(_("Language"), codes, index=codes.index(chosen) if chosen in codes else None,
@@ -87,7 +88,7 @@ def contact_form(key: str, choices: ContactFormChoices, values: ContactInput | N
     language = _language_choice(key, choices, values.language)
     fields = {}
     for field_key, label, kind in choices.fields:
-        fields[field_key] = st.text_input(label.title(), value=values.fields.get(field_key, ""),
+        fields[field_key] = st.text_input(escape_markdown(label.title()), value=values.fields.get(field_key, ""),
                                           key=f"{key}.field.{field_key}",
                                           help=_(FIELD_HINTS[kind]) if kind in FIELD_HINTS else None)
     if not st.button(_("Save"), type="primary", key=f"{key}.save"):
@@ -130,11 +131,11 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
         show_form_errors(refusal, _error_labels(choices))
         return
     except ActionRefused as refusal:
-        st.error(str(refusal))
+        st.error(escape_markdown(refusal))
         return
     status = push_now(scope.org_id, [action_id]).get(action_id)
     forget_form(key)
-    kind, words = _saved_words(status, _("Saved {name}").format(name=(data.name or "").strip()))
+    kind, words = _saved_words(status, _("Saved {name}").format(name=escape_markdown((data.name or "").strip())))
     notice(words, kind)
     if status == OutboxStatus.FAILED and key == "contact_new":
         open_page(CONTACTS)  # RapidPro refused the new contact: it is not in TracPro either
@@ -143,6 +144,7 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
 
 def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> None:
     """Delete, after a confirmation: the contact leaves TracPro at once and RapidPro with the push."""
+    name = escape_markdown(name)  # in sentences, a label and a notice, all Markdown
     st.caption(_("Deleting {name} removes them from TracPro and from RapidPro.").format(name=name))
     confirm_key = f"contact_delete.{contact_id}"  # asked about one contact, never applied to another
     if st.button(_("Delete this contact…"), key="contact_delete.ask", icon=":material/delete:"):
@@ -154,7 +156,7 @@ def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> No
         with session_scope() as db:
             action_id = delete_contact(db, scope, user_id, contact_id).id
     except ActionRefused as refusal:
-        st.error(str(refusal))
+        st.error(escape_markdown(refusal))
         return
     status = push_now(scope.org_id, [action_id]).get(action_id)
     kind, words = _saved_words(status, _("Deleted {name}").format(name=name))

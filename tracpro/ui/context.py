@@ -22,6 +22,7 @@ from tracpro.auth.logins import SignedInUser
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Role
 from tracpro.i18n import _
+from tracpro.text import escape_markdown
 
 CONTEXT = "tracpro_context"
 # A page asked for before app.py ran (see not_through_the_app): its url path and query parameters.
@@ -48,7 +49,8 @@ class Context:
 
 
 def notice(message: str, kind: str = "info") -> None:
-    """A message for the next page drawn (it survives st.rerun); already in the viewer's language."""
+    """A message for the next page drawn (it survives st.rerun); already in the viewer's language.
+    It is shown as Markdown: a name or anything typed goes into it through escape_markdown."""
     st.session_state[NOTICE] = (kind, message)
 
 
@@ -138,7 +140,7 @@ def require_scope() -> Scope:
     """The scope every read model needs; stops with a clear message when there is none."""
     context = require_signed_in()
     if context.no_regions:
-        st.warning(context.no_regions)
+        st.warning(escape_markdown(context.no_regions))
         st.stop()
     if context.scope is None:
         st.info(_("There is no organisation yet. Run `python3 run.py demo` to load the demo organisation."))

@@ -1,4 +1,5 @@
-"""Downloads of a pollrun's responses: CSV with the original TracPro's columns and raw values, and XLSX.
+"""Downloads of a pollrun's responses: CSV with the original TracPro's columns and raw values, and XLSX,
+both written by tracpro.spreadsheets so that no answer or name is read as a formula.
 
 The file is made only when the button is clicked (Streamlit's deferred download), from the
 export read model, so drawing the Responses tab costs nothing extra. It is made outside the page's
@@ -7,14 +8,13 @@ run, so its words (the sheet's name, TracPro's own column headings) are translat
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
-from openpyxl.utils import get_column_letter
 
+from tracpro import spreadsheets
 from tracpro.i18n import N_, _
 
 CSV_MIME = "text/csv"
@@ -25,19 +25,14 @@ EXPORT_HEADINGS = {"Date": N_("Date"), "Name": N_("Name"), "URN": N_("URN"), "Re
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8, no index: Date, Name, URN, Region, Reporter groups, then one column per question."""
-    return table.to_csv(index=False).encode("utf-8")
+    """UTF-8, no index: Date, Name, URN, Region, Reporter groups, then one column per question;
+    text quoted, and text a spreadsheet would read as a formula after an apostrophe."""
+    return spreadsheets.csv_text(table).encode("utf-8")
 
 
 def xlsx_bytes(table: pd.DataFrame, sheet: str = "Responses") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=sheet[:31])
-        columns = writer.sheets[sheet[:31]].column_dimensions
-        for index, name in enumerate(table.columns):
-            width = max([len(str(name)), *(len(str(value)) for value in table[name].head(200))], default=8)
-            columns[get_column_letter(index + 1)].width = min(60, width + 2)
-    return buffer.getvalue()
+    """One sheet of the same columns; text a spreadsheet would read as a formula stays text."""
+    return spreadsheets.xlsx_bytes(table, sheet)
 
 
 def file_stem(poll: str, day) -> str:

@@ -19,6 +19,7 @@ from tracpro.auth.scope import Scope
 from tracpro.i18n import _, format_date, ngettext
 from tracpro.polls.filters import DateRange, FilterError, NumericDisplay, PollFilters
 from tracpro.queries.fields import visible_fields
+from tracpro.text import escape_markdown
 from tracpro.ui.database import read_scoped
 
 PREFIX = "poll_filter_"
@@ -164,11 +165,12 @@ def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True,
         columns = st.columns(min(len(fields), 3) or 1)
         for index, (key, label) in enumerate(fields):
             columns[index % len(columns)].text_input(
-                _("Contact: {field}").format(field=label), value=shown.get(key, ""), key=field_key(key),
+                _("Contact: {field}").format(field=escape_markdown(label)), value=shown.get(key, ""),
+                key=field_key(key),
                 on_change=write, help=_("Contacts whose field contains this text (any case)."),
             )
         st.button(_("Clear filters"), on_click=_clear, args=(with_dates,), icon=":material/filter_list_off:")
     if error:
-        st.error(_("{error} Fix the filters above to see the data.").format(error=error))
+        st.error(_("{error} Fix the filters above to see the data.").format(error=escape_markdown(error)))
         return None
     return filters

@@ -9,6 +9,7 @@ import streamlit as st
 from tracpro.forms import GENERAL, FormErrors
 from tracpro.i18n import _
 from tracpro.orgs.region_tree import RegionOption
+from tracpro.text import escape_markdown
 
 INDENT = "\u00a0" * 4  # non-breaking spaces: dropdowns keep them, so the tree shows
 
@@ -22,13 +23,14 @@ def show_form_errors(refusal: FormErrors, labels: Mapping[str, str]) -> None:
     """Every problem of a refused form, where the page shows it (beside the form): the form-wide
     line first, then one line per field, labelled as on the form, its messages side by side.
     `labels` are already in the viewer's language (see field_labels), as the messages are; a field
-    without a label is named by its key."""
+    without a label is named by its key. Labels and messages are plain text (a contact field's
+    label comes from RapidPro, a message may quote what was typed): shown as such."""
     errors = refusal.errors
     if GENERAL in errors:
-        st.error(" ".join(errors[GENERAL]))
+        st.error(escape_markdown(" ".join(errors[GENERAL])))
     for field, messages in errors.items():
         if field != GENERAL:
-            st.error(f"**{labels.get(field, field)}**: {' '.join(messages)}")
+            st.error(f"**{escape_markdown(labels.get(field, field))}**: {escape_markdown(' '.join(messages))}")
 
 
 def region_multiselect(

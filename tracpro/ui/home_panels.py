@@ -10,6 +10,7 @@ from tracpro.auth.scope import Scope
 from tracpro.i18n import _
 from tracpro.queries.alerts import alert_rule, participation_alerts
 from tracpro.queries.indicators import featured_indicator
+from tracpro.text import escape_markdown
 from tracpro.ui.database import read_scoped
 from tracpro.ui.indicators import indicator_chart
 from tracpro.ui.links import link_column, page_link, page_url
@@ -22,10 +23,10 @@ def featured_indicator_panel(scope: Scope) -> None:
     if featured is None:
         return
     indicator_id, data = featured
-    st.subheader(_("Recent indicator: {name}").format(name=data.name), anchor=False)
+    st.subheader(_("Recent indicator: {name}").format(name=escape_markdown(data.name)), anchor=False)
     # The indicator's table labels its rows in the viewer's language (the read model's cache is kept per language).
     table = dict(data.table)
-    st.caption(table.get(_("Dates"), table.get("Dates", "")))
+    st.caption(escape_markdown(table.get(_("Dates"), table.get("Dates", ""))))
     indicator_chart(data, height=260, key="home-indicator")
     link, all_link = st.columns(2)
     with link:

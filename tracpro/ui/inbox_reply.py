@@ -9,6 +9,7 @@ from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
 from tracpro.db import session_scope
 from tracpro.i18n import _
+from tracpro.text import escape_markdown
 from tracpro.ui.action_forms import push_now, push_outcome
 from tracpro.ui.context import notice, require_signed_in
 
@@ -18,7 +19,7 @@ def reply_form(scope: Scope, contact_id: int, name: str) -> None:
     sent = st.session_state.get("reply.sent", 0)
     with st.form(f"reply_{contact_id}"):
         # A new key after each reply: the box is empty again, while a refused one keeps its text.
-        text = st.text_area(_("Send a message to {name}").format(name=name), max_chars=MAX_LENGTH,
+        text = st.text_area(_("Send a message to {name}").format(name=escape_markdown(name)), max_chars=MAX_LENGTH,
                             key=f"reply_{contact_id}.text.{sent}",
                             help=_("At most {limit} characters.").format(limit=MAX_LENGTH))
         submitted = st.form_submit_button(_("Send reply"), type="primary", icon=":material/send:")
@@ -33,5 +34,5 @@ def reply_form(scope: Scope, contact_id: int, name: str) -> None:
         return
     kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
     st.session_state["reply.sent"] = sent + 1
-    notice(_("Reply to {name}: {outcome}.").format(name=name, outcome=outcome), kind)
+    notice(_("Reply to {name}: {outcome}.").format(name=escape_markdown(name), outcome=outcome), kind)
     st.rerun()

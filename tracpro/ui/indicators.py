@@ -12,6 +12,7 @@ from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import IndicatorValues
 from tracpro.queries.fields import visible_fields
 from tracpro.queries.indicators import IndicatorData, IndicatorFilters
+from tracpro.text import escape_markdown
 from tracpro.ui.context import Context
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import link_column, page_url
@@ -59,7 +60,7 @@ def indicator_filters(scope: Scope, context: Context, values: IndicatorValues) -
             columns = st.columns(min(len(fields), 3))
             for index, (field, label) in enumerate(fields):
                 texts[field] = columns[index % len(columns)].text_input(
-                    _("Contact: {field}").format(field=label), key=f"{key}.contact_{field}",
+                    _("Contact: {field}").format(field=escape_markdown(label)), key=f"{key}.contact_{field}",
                     help=_("Contacts whose field contains this text (any case)."))
     if start and end and start > end:
         st.error(_("Start date should be before end date. Fix the filters above to see the data."))
@@ -90,6 +91,6 @@ def indicator_result(data: IndicatorData | None) -> None:
     with chart:
         indicator_chart(data, key="indicator-chart")
     with table:
-        # A static table: its long values (dates, questions) wrap instead of being cut off.
-        st.table(pd.DataFrame(data.table, columns=[_("Summary"), _("Value")]), hide_index=True,
-                 border="horizontal")
+        # A static table: its long values (dates, questions) wrap instead of being cut off. Its cells are Markdown.
+        rows = [(escape_markdown(label), escape_markdown(value)) for label, value in data.table]
+        st.table(pd.DataFrame(rows, columns=[_("Summary"), _("Value")]), hide_index=True, border="horizontal")

@@ -21,6 +21,7 @@ from tracpro.i18n import N_, _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.choices import map_available, question_choices
 from tracpro.queries.maps import MapData, map_data
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.database import read_scoped
 from tracpro.ui.filters import poll_filters
@@ -119,7 +120,8 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
                            today=day)
     if path:
         where, back = st.columns([3, 1], vertical_alignment="center")
-        where.markdown(_("Sub-regions of **{path}**").format(path=" › ".join(name for _id, name in path)))
+        where.markdown(_("Sub-regions of **{path}**").format(
+            path=" › ".join(escape_markdown(name) for _id, name in path)))
         back.button(_("Back up"), key=f"{key}.back", icon=":material/arrow_upward:", on_click=go, args=(None,))
     if data is None:
         st.info(_("None of these regions has a boundary to draw, so there is no map here."))
@@ -155,4 +157,5 @@ def region_map_block(scope: Scope, question_id: int, *, key: str, pollrun_id: in
                  column_config={_("Average"): st.column_config.NumberColumn(format="%.2f"),
                                 _("Answers"): st.column_config.NumberColumn(format="localized")})
     if data.without_boundary:
-        st.caption(_("Not on the map (no boundary): {regions}.").format(regions=", ".join(data.without_boundary)))
+        st.caption(_("Not on the map (no boundary): {regions}.").format(
+            regions=", ".join(escape_markdown(name) for name in data.without_boundary)))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from tracpro.auth.scope import NotFound, Scope
 from tracpro.i18n import N_, _
+from tracpro.text import escape_markdown
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
 
@@ -41,7 +42,7 @@ def id_param(name: str) -> int | None:
 
 
 def _stop(message: str, back_page: str, back_label: str) -> NoReturn:
-    st.error(message)
+    st.error(escape_markdown(message))  # plain text: a refusal may name what was asked for
     page_link(back_page, back_label, icon=":material/arrow_back:")
     st.stop()
 

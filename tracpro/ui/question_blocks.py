@@ -18,6 +18,7 @@ from tracpro.i18n import N_, _
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.poll_charts import QuestionOverTime, Summary
 from tracpro.queries.pollrun_summary import QuestionOnDate
+from tracpro.text import escape_markdown
 from tracpro.ui.links import pollrun_of_point
 from tracpro.ui.plots import described, figure_of, plot
 
@@ -60,8 +61,8 @@ def summary_table(summary: Summary | None) -> None:
 
 
 def _heading(number: int, name: str, kind: str, region: str | None) -> None:
-    st.subheader(f"{number}. {name}", anchor=False)
-    where = _("Region: {region}").format(region=region) if region else ""
+    st.subheader(f"{number}. {escape_markdown(name)}", anchor=False)
+    where = _("Region: {region}").format(region=escape_markdown(region)) if region else ""
     caption = " · ".join(part for part in (kind, where) if part)
     if caption:
         st.caption(caption)

@@ -16,6 +16,7 @@ from tracpro.i18n import N_, _
 from tracpro.orgs.choices import BoundaryChoice, CurrentSettings, PollForEdit, RegionRow
 from tracpro.orgs.polls import QuestionEdit
 from tracpro.orgs.settings import MAX_LOGO_BYTES, UI_LANGUAGES, OrgSettings
+from tracpro.text import escape_markdown
 from tracpro.ui.forms import INDENT
 
 # Labels marked here and translated where shown (`_(SAMEDAY_LABELS[mode])`, `field_labels(ORG_LABELS)`).
@@ -89,7 +90,8 @@ def org_settings_form(key: str, current: CurrentSettings) -> OrgSubmission | Non
             placeholder=_("Type a new token to replace the current one"),
             help=_("Found in RapidPro under your workspace's API settings."),
         )
-        st.caption(_("Current token: {token}").format(token=current.masked_token) if current.masked_token
+        st.caption(_("Current token: {token}").format(token=escape_markdown(current.masked_token))
+                   if current.masked_token
                    else _("No token set yet."))
         st.subheader(_("Data"), anchor=False)
         modes = list(SAMEDAY_LABELS)
@@ -132,7 +134,7 @@ def poll_edit_form(key: str, poll: PollForEdit) -> tuple[str, list[QuestionEdit]
     with st.form(key):
         name = st.text_input(_("Poll name"), value=poll.name, key=f"{key}.name",
                              help=_("Leave empty to use RapidPro's."))
-        st.caption(_("RapidPro name: {name}").format(name=poll.rapidpro_name))
+        st.caption(_("RapidPro name: {name}").format(name=escape_markdown(poll.rapidpro_name)))
         edits = []
         for number, question in enumerate(poll.questions, start=1):
             st.markdown(_("**Question {number}**").format(number=number))
@@ -143,7 +145,7 @@ def poll_edit_form(key: str, poll: PollForEdit) -> tuple[str, list[QuestionEdit]
             question_type = type_column.selectbox(_("Type"), types, index=types.index(question.question_type),
                                                   format_func=lambda kind: _(QUESTION_TYPE_LABELS[kind]),
                                                   key=f"{prefix}.type")
-            st.caption(_("RapidPro name: {name}").format(name=question.rapidpro_name))
+            st.caption(_("RapidPro name: {name}").format(name=escape_markdown(question.rapidpro_name)))
             shown = st.checkbox(_("Show on TracPro"), value=question.is_active, key=f"{prefix}.is_active")
             edits.append(QuestionEdit(question.id, question_name, question_type.value, shown))
         if not poll.questions:

@@ -22,6 +22,7 @@ from tracpro.db import session_scope
 from tracpro.db.models import Org, Role, User
 from tracpro.i18n import _, resolve_language
 from tracpro.orgs.region_tree import RegionOption, region_options
+from tracpro.text import escape_markdown
 from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
@@ -145,7 +146,7 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
             if len(names) > 1:
                 st.selectbox(_("Organisation"), list(names), format_func=names.__getitem__, key=ORG_WIDGET)
             else:
-                st.markdown(f"**{context.access.org_name}**")
+                st.markdown(f"**{escape_markdown(context.access.org_name)}**")
             if context.scope is not None:
                 selected = context.scope.selected_region_id or ALL_REGIONS
                 key = region_widget_key(org_id)
@@ -177,6 +178,7 @@ def render_sidebar(context: Context, options: list[RegionOption]) -> None:
             if context.user.is_superuser
             else (_("Administrator") if context.is_admin else (_("Supervisor") if context.access else ""))
         )
-        signed_in = _("Signed in as **{name}** ({login})").format(name=context.user.name, login=context.user.login)
+        signed_in = _("Signed in as **{name}** ({login})").format(name=escape_markdown(context.user.name),
+                                                                  login=escape_markdown(context.user.login))
         st.caption(signed_in + (f" · {role}" if role else ""))
         st.button(_("Log out"), key="tracpro_logout", on_click=request_logout, icon=":material/logout:")

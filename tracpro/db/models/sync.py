@@ -44,6 +44,9 @@ class SyncState(Base):
     # how many RapidPro says it holds when it says so (runs: the flow's run counts).
     stored_total: Mapped[int] = mapped_column(BigInteger, server_default="0")
     expected_total: Mapped[int | None] = mapped_column(BigInteger)
+    # What a resource remembers between passes besides its window and cursor. For "archives": per
+    # poll, from when its runs are still to be read from RapidPro's archives, and the days read.
+    details: Mapped[json_dict]
     last_started_at: Mapped[datetime | None]
     last_finished_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]

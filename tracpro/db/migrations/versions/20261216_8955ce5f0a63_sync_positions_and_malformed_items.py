@@ -2,7 +2,7 @@
 RapidPro sent that could not be read are kept aside
 
 Revision ID: 8955ce5f0a63
-Revises: 7e2b5c0d4a19
+Revises: 7e2d4b9a1c55
 Create Date: 2026-12-16 09:00:00.000000
 
 The watermark now means the largest modified_on a pass committed, where it meant the start of
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '8955ce5f0a63'
-down_revision: str | None = '7e2b5c0d4a19'
+down_revision: str | None = '7e2d4b9a1c55'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
