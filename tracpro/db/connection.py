@@ -35,6 +35,30 @@ def _first_line(error: BaseException) -> str:
     return lines[0].rstrip(".") if lines else type(original).__name__
 
 
+# SQLSTATEs of a server going away: connection exceptions, and the server shutting down or
+# still starting (errors raised while connecting carry no SQLSTATE at all).
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_lost(error: BaseException) -> bool:
+    """The database went away or refuses connections (as opposed to a statement failing in it)."""
+    if isinstance(error, DatabaseUnavailable):
+        return True
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return False
+    code = getattr(error.orig, "pgcode", None)
+    return code is None or code.startswith(_LOST_STATES)
+
+
+def lost_database_sentence(error: BaseException) -> str:
+    """What to tell an operator when `is_database_lost(error)`, in one sentence."""
+    if isinstance(error, DatabaseUnavailable):
+        return str(error)
+    return f"The database stopped answering ({_first_line(error)})."
+
+
 def database_url(settings: Settings) -> str:
     """The SQLAlchemy URL to use: DATABASE_URL as given, or the embedded server's."""
     if settings.database_url is not None:
