@@ -122,7 +122,7 @@ def _check(login_id: int, at: datetime) -> logins.LoginCheck:
 def _end(login_id: int | None, at: datetime) -> None:
     if login_id is not None:
         with session_scope() as db:
-            logins.revoke(db, login_id, at)
+            logins.sign_out(db, login_id, at)
 
 
 def _write_pending_cookie(authenticator: stauth.Authenticate) -> None:
