@@ -80,8 +80,9 @@ def _store(session, scope, user_id, text, audience, contacts, pollrun_id=None) -
     ]
     session.add_all(actions)
     session.flush()
-    record(session, AuditKind.MESSAGE_SENT, scope.org_id, {"message": message.id, "audience": audience,
-           "pollrun": pollrun_id, "recipients": len(contacts), "text": text}, region_id=scope.selected_region_id)
+    record(session, AuditKind.MESSAGE_SENT, scope.org_id,
+           {"message": message.id, "audience": audience, "pollrun": pollrun_id, "recipients": len(contacts),
+            "text": text}, region_id=scope.selected_region_id)
     return message, actions
 
 

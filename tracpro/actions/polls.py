@@ -67,8 +67,9 @@ def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, regio
     actions = flow_start_actions(scope.org_id, user_id, poll.flow_uuid, pollrun.id, contacts)
     session.add_all(actions)
     session.flush()
-    record(session, AuditKind.POLL_STARTED, scope.org_id, {"poll": poll.name, "pollrun": pollrun.id,
-           "region": region.name, "propagated": propagate, "contacts": len(contacts)}, region_id=region.id)
+    record(session, AuditKind.POLL_STARTED, scope.org_id,
+           {"poll": poll.name, "pollrun": pollrun.id, "region": region.name, "propagated": propagate,
+            "contacts": len(contacts)}, region_id=region.id)
     return pollrun, actions
 
 
@@ -90,6 +91,6 @@ def restart_non_respondents(session: Session, scope: Scope, user_id: int, pollru
     actions = flow_start_actions(scope.org_id, user_id, pollrun.poll.flow_uuid, pollrun.id, contacts)
     session.add_all(actions)
     session.flush()
-    record(session, AuditKind.POLL_RESTARTED, scope.org_id, {"poll": pollrun.poll.name, "pollrun": pollrun.id,
-           "contacts": len(contacts)}, region_id=pollrun.region_id)
+    record(session, AuditKind.POLL_RESTARTED, scope.org_id,
+           {"poll": pollrun.poll.name, "pollrun": pollrun.id, "contacts": len(contacts)}, region_id=pollrun.region_id)
     return actions

@@ -60,7 +60,7 @@ def _record_failure_events(session: Session, user: User, attempts: Attempts, now
     """A failed sign-in in the trail, and the lock when this failure set it."""
     by = person(session, user.id, now)
     record(session, AuditKind.SIGN_IN_FAILED, None, {"failures": attempts.failed}, by=by)
-    if attempts.locked_until == now + LOCK_DURATION:
+    if attempts.locked_until == now + LOCK_DURATION:  # after_failure locks from the failure that locks
         record(session, AuditKind.LOCKED_OUT, None, {"until": attempts.locked_until}, by=by)
 
 
