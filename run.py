@@ -82,9 +82,12 @@ def demo(streamlit_arguments: list[str]) -> int:
     """
     # Stopped by a service manager (SIGTERM), stop the app and the sync job too, as on Ctrl+C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Demo mode, for both: the login page lists the demo accounts, and the cookie key and the key
+    # that encrypts RapidPro tokens are made up (once, in the data folder) when none is set.
+    environment = {**os.environ, "TRACPRO_DEMO": "1"}
     sync = subprocess.Popen(
         [str(PYTHON), "sync_job.py", "--demo", "--loop", str(DEMO_SYNC_SECONDS)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, bufsize=1,
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True, bufsize=1,
     )
     try:
         for line in sync.stdout:
@@ -97,8 +100,6 @@ def demo(streamlit_arguments: list[str]) -> int:
             return sync.wait() or 1
         threading.Thread(target=lambda: [print(line, end="", flush=True) for line in sync.stdout],
                          daemon=True).start()
-        # Demo mode: the login page lists the demo accounts, and a cookie key is made up if none is set.
-        environment = {**os.environ, "TRACPRO_DEMO": "1"}
         streamlit = [str(PYTHON), "-m", "tracpro.ui.serve", *streamlit_arguments]
         return subprocess.call(streamlit, cwd=ROOT, env=environment)
     except KeyboardInterrupt:

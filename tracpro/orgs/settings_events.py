@@ -41,10 +41,13 @@ def record_settings(session: Session, org: Org, data: OrgSettings) -> None:
         changed["logo"] = "replaced" if org.logo is not None else "added"
     if changed:
         record(session, AuditKind.ORG_SETTINGS_CHANGED, org.id, {"setting": "organization", "changed": changed})
+    host = (data.rapidpro_host or "").strip()
     if data.rapidpro_token is not None:
-        # A token typed is a token changed: it is compared with nothing (it may be stored encrypted).
+        # A token typed is a token changed: it is compared with nothing (it is stored encrypted).
         record(session, AuditKind.TOKEN_CHANGED, org.id,
-               {"rapidpro_host": (data.rapidpro_host or "").strip(), "cleared": not data.rapidpro_token.strip()})
+               {"rapidpro_host": host, "cleared": not data.rapidpro_token.strip()})
+    elif not host and org.rapidpro_token_encrypted:  # an emptied host drops the token
+        record(session, AuditKind.TOKEN_CHANGED, org.id, {"rapidpro_host": host, "cleared": True})
 
 
 def record_setting(session: Session, org_id: int, setting: str, **as_it_is: object) -> None:
