@@ -234,6 +234,10 @@ def test_org_settings_say_what_changed_and_the_token_only_that_it_changed(world)
     assert token.details == {"rapidpro_host": "http://127.0.0.1:9", "cleared": False}
     save_settings(world.db, world.org_id, _settings(name="Rwanda MoE", timezone="UTC"))
     assert len(world.events()) == 2  # saved again unchanged, no token typed: nothing happened
+    save_settings(world.db, world.org_id, _settings(name="Rwanda MoE", timezone="UTC", rapidpro_host=""))
+    host, dropped = world.events()[-2:]
+    assert host.details["changed"] == {"rapidpro_host": ["http://127.0.0.1:9", ""]}
+    assert (dropped.kind, dropped.details) == (AuditKind.TOKEN_CHANGED, {"rapidpro_host": "", "cleared": True})
     track_reporter_groups(world.db, world.org_id, [f.ContactGroupFactory(org_id=world.org_id, name="Teachers").uuid])
     assert world.events()[-1].details == {"setting": "reporter_groups", "reporter_groups": ["Teachers"]}
 
