@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from tracpro.logs import configure, configured_format
 from tracpro.ui.database import require_database
 from tracpro.ui.language import apply_direction, choose_language, tab_language
 from tracpro.ui.navigation import (
@@ -25,6 +26,7 @@ from tracpro.ui.style import apply_style
 # A local file: a material icon here would make every browser fetch it from Google's font servers.
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="TracPro", page_icon=str(FAVICON), layout="wide")
+configure(configured_format())  # TracPro's log lines, the audit trail's events among them
 apply_style()
 # Until someone is signed in (and then until their org is known) the language is the last one used.
 choose_language(tab_language())

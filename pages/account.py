@@ -4,10 +4,10 @@ changing it first)."""
 import streamlit as st
 
 from tracpro.auth.users import change_own_password, set_own_language
-from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, resolve_language
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
 from tracpro.ui.forms import show_form_errors
@@ -35,7 +35,7 @@ def language_choice() -> None:
     )
     if st.button(_("Save language"), key="account.save_language"):
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 set_own_language(db, context.user.id, chosen or None)
         except FormErrors as error:
             show_form_errors(error, {"language": _("Language")})
@@ -65,7 +65,7 @@ with st.form("change_password", clear_on_submit=False):
 
 if submitted:
     try:
-        with session_scope() as db:
+        with acting_session() as db:
             change_own_password(
                 db,
                 context.user.id,

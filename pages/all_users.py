@@ -13,6 +13,7 @@ from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
 from tracpro.orgs.superuser import org_overview
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, region_multiselect, show_form_errors
@@ -63,7 +64,7 @@ with giving:
             submitted = st.form_submit_button(_("Save role"), type="primary", key=f"give_role_{org_id}.submit")
         if submitted:
             try:
-                with session_scope() as db:
+                with acting_session() as db:
                     added = give_role(db, user_id, org_id, role, tuple(region_ids))
             except FormErrors as error:
                 show_form_errors(error, field_labels(LABELS))
@@ -81,7 +82,7 @@ with status:
     button = _("Deactivate {name}") if active else _("Reactivate {name}")
     if st.button(button.format(name=escape_markdown(by_id[target].name)), key="user_status.submit"):
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 set_user_active(db, context.user.id, target, not active, now())
         except FormErrors as error:
             show_form_errors(error, field_labels(LABELS))

@@ -3,7 +3,6 @@ edit or delete it and, where the org allows it, make or clear spoof data."""
 
 import streamlit as st
 
-from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import _, format_date, format_number, ngettext
 from tracpro.indicators.editing import delete_indicator, save_indicator
@@ -12,6 +11,7 @@ from tracpro.queries.choices import indicator_values, question_choices, spoof_al
 from tracpro.queries.contacts import contact_list
 from tracpro.queries.indicators import indicator_data
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
@@ -61,7 +61,7 @@ if context.is_admin:
                                                      values.follow_up_question_id), values)
         if draft is not None:
             try:
-                with session_scope() as db:
+                with acting_session() as db:
                     save_indicator(db, scope.org_id, draft, indicator_id)
             except FormErrors as refusal:
                 show_form_errors(refusal, field_labels(INDICATOR_LABELS))
@@ -71,7 +71,7 @@ if context.is_admin:
     if confirmed("delete_indicator", _("Delete this indicator…"),
                  _("Delete “{name}”? Its poll data stays.").format(name=escape_markdown(values.name)), _("Delete"),
                  icon=":material/delete:"):
-        with session_scope() as db:
+        with acting_session() as db:
             delete_indicator(db, scope.org_id, indicator_id)
         st.cache_data.clear()
         notice(_("Indicator “{name}” deleted.").format(name=escape_markdown(values.name)), "success")
@@ -86,7 +86,7 @@ if context.is_admin:
         made = spoof_form(f"spoof_{indicator_id}", choices, contacts, values)
         if made is not None:
             try:
-                with session_scope() as db:
+                with acting_session() as db:
                     count = spoof(db, scope.org_id, made, now())
             except FormErrors as refusal:
                 show_form_errors(refusal, field_labels(SPOOF_LABELS))
@@ -96,7 +96,7 @@ if context.is_admin:
                                count).format(count=format_number(count)))
         if confirmed("clear_spoof", _("Clear all spoof data…"), _("Are you sure that you want to delete all spoofed "
                      "poll data for this organization?"), _("Clear all spoof data"), icon=":material/delete_sweep:"):
-            with session_scope() as db:
+            with acting_session() as db:
                 count = clear_spoof(db, scope.org_id)
             saved(ngettext("Spoof data cleared: {count} poll date deleted.",
                            "Spoof data cleared: {count} poll dates deleted.", count).format(count=format_number(count)))

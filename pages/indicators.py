@@ -7,13 +7,13 @@ supervisors read them within their own regions (TracPro let supervisors edit the
 
 import streamlit as st
 
-from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import _
 from tracpro.indicators.editing import save_indicator
 from tracpro.queries.choices import question_choices
 from tracpro.queries.indicators import indicator_list
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_scope, require_signed_in, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
@@ -46,7 +46,7 @@ if context.is_admin:
     draft = indicator_form("add_indicator", choices)
     if draft is not None:
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 indicator_id = save_indicator(db, scope.org_id, draft).id
         except FormErrors as refusal:
             show_form_errors(refusal, field_labels(INDICATOR_LABELS))

@@ -10,6 +10,7 @@ from tracpro.orgs.choices import current_settings
 from tracpro.orgs.connection import check_connection, connection_to_test
 from tracpro.orgs.settings import save_settings
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
 from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form
@@ -38,7 +39,7 @@ if submission is not None and submission.test_only:
         (st.success if connected else st.error)(escape_markdown(message))  # it quotes the host's answer
 elif submission is not None:
     try:
-        with session_scope() as db:
+        with acting_session() as db:
             save_settings(db, org_id, submission.settings)
     except FormErrors as refusal:
         show_form_errors(refusal, field_labels(ORG_LABELS))

@@ -8,6 +8,7 @@ from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.superuser import NewOrg, create_org, org_overview, set_org_active
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_superuser, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
 from tracpro.ui.settings_forms import TIMEZONES
@@ -51,7 +52,7 @@ with listed:
             st.caption(_("Deactivating keeps all its data; its users no longer see it and the sync job skips it."))
         button = _("Deactivate {name}") if active else _("Reactivate {name}")
         if st.button(button.format(name=escape_markdown(names[chosen])), key="org_status.submit"):
-            with session_scope() as db:
+            with acting_session() as db:
                 set_org_active(db, int(chosen), not active)
             st.cache_data.clear()
             done = _("{name} is deactivated.") if active else _("{name} is active again.")
@@ -69,7 +70,7 @@ with creating:
         submitted = st.form_submit_button(_("Create organization"), type="primary", key="new_org.submit")
     if submitted:
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 created = create_org(db, NewOrg(name, slug, timezone, host, token)).name
         except FormErrors as refusal:
             show_form_errors(refusal, field_labels(NEW_ORG_LABELS))

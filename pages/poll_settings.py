@@ -12,6 +12,7 @@ from tracpro.orgs.polls import edit_poll
 from tracpro.orgs.tracking import set_active_polls
 from tracpro.sync.requests import request_sync
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import forget_form, show_form_errors
 from tracpro.ui.links import page_link
@@ -47,7 +48,7 @@ with choosing:
             submitted = st.form_submit_button(_("Save"), type="primary", key="choose_polls.submit")
         if submitted:
             try:
-                with session_scope() as db:
+                with acting_session() as db:
                     set_active_polls(db, org_id, chosen)
                     request_sync(db, org_id, context.user.id)
             except ValueError as error:
@@ -90,7 +91,7 @@ with editing:
     if submitted is not None:
         name, questions = submitted
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 saved = edit_poll(db, org_id, poll.id, name, questions).name
         except FormErrors as refusal:
             show_form_errors(refusal, {"name": _("Poll name"), "questions": _("Questions")}

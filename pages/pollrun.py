@@ -84,6 +84,8 @@ with tabs[RESPONSES]:
             download_buttons(
                 lambda: read_scoped(responses_export, scope, pollrun_id=pollrun_id, filters=filters),
                 file_stem(header.poll, header.day),
+                scope,
+                {"export": "responses", "poll": header.poll, "pollrun": pollrun_id, "date": header.day},
             )
             table, config = response_rows(responses)
             st.dataframe(table, hide_index=True, column_config=config, width="stretch")

@@ -9,6 +9,7 @@ from tracpro.i18n import _, format_number, ngettext
 from tracpro.orgs.choices import boundary_choices, group_choices, region_tree, tracked_reporter_groups
 from tracpro.orgs.tracking import choose_regions, stop_tracking_region, track_reporter_groups, update_region_tree
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import INDENT
 from tracpro.ui.settings_forms import region_place_form
@@ -61,7 +62,7 @@ with regions_tab:
             submitted = st.form_submit_button(_("Save regions"), type="primary", key="choose_regions.submit")
         if submitted:
             try:
-                with session_scope() as db:
+                with acting_session() as db:
                     dropped = choose_regions(db, org_id, chosen)
             except ValueError as error:
                 st.error(escape_markdown(error))
@@ -85,7 +86,7 @@ with regions_tab:
         if placed is not None:
             data = {row.id: [row.parent_id, row.boundary_id] for row in tree} | {region_id: list(placed)}
             try:
-                with session_scope() as db:
+                with acting_session() as db:
                     message = update_region_tree(db, org_id, data)
             except ValueError as error:
                 st.error(escape_markdown(error))
@@ -118,7 +119,7 @@ with regions_tab:
                     regions=", ".join(children))
             st.warning(f"{leaving} {moving}")
             if st.button(_("Deactivate {name}").format(name=gone_name), key="deactivate.submit"):
-                with session_scope() as db:
+                with acting_session() as db:
                     name, moved, new_parent = stop_tracking_region(db, org_id, gone.id)
                 done = _("Deactivated {name}.").format(name=escape_markdown(name))
                 moved_names = ", ".join(map(escape_markdown, moved))
@@ -156,7 +157,7 @@ with groups_tab:
                                                  key="choose_reporter_groups.submit")
     if submitted_groups:
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 track_reporter_groups(db, org_id, chosen_groups)
         except ValueError as error:
             st.error(escape_markdown(error))

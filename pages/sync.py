@@ -4,7 +4,6 @@ this page refreshes itself while one is waiting or under way."""
 
 import streamlit as st
 
-from tracpro.db import session_scope
 from tracpro.db.models import Role
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _, format_date, format_number, ngettext
@@ -13,6 +12,7 @@ from tracpro.queries.sync_status import sync_status
 from tracpro.sync.requests import request_sync
 from tracpro.text import escape_markdown
 from tracpro.ui import clock
+from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
 from tracpro.ui.database import read_scoped_live
 from tracpro.ui.forms import show_form_errors
@@ -45,7 +45,7 @@ show_notice()
 
 
 def asked(days: int | None) -> None:
-    with session_scope() as db:
+    with acting_session() as db:
         request_sync(db, scope.org_id, context.user.id, days)
     st.cache_data.clear()
     if days:

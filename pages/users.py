@@ -12,6 +12,7 @@ from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_role, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
@@ -58,7 +59,7 @@ with adding:
     draft = user_form("add_user", regions)
     if draft is not None:
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 create_user(db, org_id, draft, now())
         except FormErrors as error:
             show_form_errors(error, field_labels(FIELD_LABELS))
@@ -82,14 +83,14 @@ with editing:
             )
         )
         if st.button(_("Unlock now"), key=f"unlock_{member.id}"):
-            with session_scope() as db:
+            with acting_session() as db:
                 lockout.unlock(db, db.get(User, member.id))
             notice(_("{name} can sign in again.").format(name=name), "success")
             st.rerun()
     draft = user_form(f"edit_user_{member.id}", regions, member)
     if draft is not None:
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 update_user(
                     db,
                     org_id,

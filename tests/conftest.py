@@ -9,6 +9,7 @@ unless a test asks for the database, so tests that need none stay fast.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -146,6 +147,18 @@ def fresh_database(database_server: DatabaseServer) -> Iterator[str]:
     name = database_server.create_database("tracpro_fresh")
     yield database_server.url(name)
     database_server.drop_database(name)
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """app.py sets up TracPro's log lines for its process (tracpro.logs.configure), and AppTest runs
+    it in this one: each test leaves the loggers' handlers and levels as it found them."""
+    loggers = [logging.getLogger(), logging.getLogger("tracpro")]
+    saved = [(logger, logger.handlers[:], logger.level) for logger in loggers]
+    yield
+    for logger, handlers, level in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

@@ -125,6 +125,24 @@ class LoginRecordFactory(Factory):
     expires_at = NOW + timedelta(days=3)
 
 
+class AuditEventFactory(Factory):
+    """An event of the org's trail, by a user, at NOW (tracpro.audit.trail.record writes the real ones)."""
+
+    class Meta:
+        model = models.AuditEvent
+
+    class Params:
+        org = factory.SubFactory(OrgFactory)
+        user = factory.SubFactory(UserFactory)
+
+    at = NOW
+    org_id = factory.LazyAttribute(lambda obj: obj.org.id if obj.org else None)
+    user_id = factory.LazyAttribute(lambda obj: obj.user.id if obj.user else None)
+    email = factory.LazyAttribute(lambda obj: obj.user.login if obj.user else None)
+    kind = models.AuditKind.SYNC_REQUESTED
+    details = factory.LazyFunction(dict)
+
+
 class ContactGroupFactory(OrgOwnedFactory):
     class Meta:
         model = models.ContactGroup

@@ -6,9 +6,10 @@ of the layers below its own, never a package of its own layer or above:
 1. config, i18n, geometry, rapidpro, simulator, text, spreadsheets: standalone, none imports another
    part of TracPro. rapidpro is the client (the one place temba_client is used), simulator the local
    RapidPro; text and spreadsheets keep untrusted text as text on a page, in a chart and in a file.
-2. db, forms, charts: the schema and its sessions; the error every form raises; figures drawn
-   from plain data (never from the database).
-3. polls, answers: poll semantics without the database; the answers' value rule, applied in SQL.
+2. db, forms, charts, logs: the schema and its sessions; the error every form raises; figures drawn
+   from plain data (never from the database); how the app and the sync job write their log lines.
+3. polls, answers, audit: poll semantics without the database; the answers' value rule, applied in
+   SQL; the audit trail, recorded by every layer above with the change it describes.
 4. orgs: what an org tracks (its region tree, groups, polls) and its settings.
 5. auth: users, roles, and the scope built over the org's region tree (NotFound lives beside it).
 6. indicators, outbox: indicator editing (scoped); actions stored first and pushed to RapidPro.
@@ -47,8 +48,8 @@ PYTHON_FILES = sorted(
 # The order described in the module docstring, lowest first (package names without "tracpro.").
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "i18n", "geometry", "rapidpro", "simulator", "text", "spreadsheets", "tracpro"),
-    ("db", "forms", "charts"),
-    ("polls", "answers"),
+    ("db", "forms", "charts", "logs"),
+    ("polls", "answers", "audit"),
     ("orgs",),
     ("auth",),
     ("indicators", "outbox"),

@@ -61,6 +61,17 @@ def test_the_sync_overlap_the_throttle_wait_and_the_time_per_org_are_seconds_zer
                 load_settings(environ={name: bad}, secrets_path=absent)
 
 
+def test_the_audit_trail_keeps_400_days_and_logs_are_plain_unless_told(tmp_path):
+    absent = tmp_path / "absent.toml"
+    settings = load_settings(environ={}, secrets_path=absent)
+    assert (settings.audit_days, settings.log_format) == (400, "plain")
+    settings = load_settings(environ={"TRACPRO_AUDIT_DAYS": "30", "TRACPRO_LOG_FORMAT": "JSON"}, secrets_path=absent)
+    assert (settings.audit_days, settings.log_format) == (30, "json")
+    for name, bad in (("TRACPRO_AUDIT_DAYS", "0"), ("TRACPRO_AUDIT_DAYS", "a year"), ("TRACPRO_LOG_FORMAT", "xml")):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(environ={name: bad}, secrets_path=absent)
+
+
 def test_when_a_group_left_out_of_groups_json_counts_as_gone(tmp_path):
     absent = tmp_path / "absent.toml"
     settings = load_settings(environ={}, secrets_path=absent)

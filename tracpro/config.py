@@ -31,6 +31,10 @@ class Settings:
     data_dir: Path
     # Demo mode allows the built-in demo org and its printed logins; never on in production.
     demo_mode: bool
+    # How many days the audit trail keeps an event; the sync job deletes older ones on every run.
+    audit_days: int = 400
+    # How the app and the sync job write log lines: "plain" text, or one JSON object a line ("json").
+    log_format: str = "plain"
     # How long to wait for RapidPro to answer one request, in seconds.
     rapidpro_timeout: float = 120.0
     # How far before the largest modified_on already read each pass starts reading again, in
@@ -120,6 +124,17 @@ def _as_count(value: str | None, default: int, name: str) -> int:
     return count
 
 
+LOG_FORMATS = ("plain", "json")
+
+
+def _as_log_format(value: str | None) -> str:
+    if value is None:
+        return "plain"
+    if value.lower() not in LOG_FORMATS:
+        raise SettingsError(f"TRACPRO_LOG_FORMAT must be plain or json, not '{value}'.")
+    return value.lower()
+
+
 def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     secrets = _read_secrets(SECRETS_PATH if secrets_path is None else secrets_path)
@@ -128,6 +143,8 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         database_url=_lookup("DATABASE_URL", environ, secrets),
         data_dir=Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR,
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
+        audit_days=_as_count(_lookup("TRACPRO_AUDIT_DAYS", environ, secrets), 400, "TRACPRO_AUDIT_DAYS"),
+        log_format=_as_log_format(_lookup("TRACPRO_LOG_FORMAT", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
         token_keys=_as_keys(_lookup("TRACPRO_TOKEN_KEYS", environ, secrets)),
         rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),

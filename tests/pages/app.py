@@ -22,7 +22,7 @@ DASHBOARD = ["Polls", "Activity", "Contacts", "Poll", "Poll date", "Contact"]
 INDICATORS: list[str] = ["Indicators", "Indicator", "Compare regions"]
 ACTIONS: list[str] = ["Inbox", "Messages", "Start a poll", "Add a contact", "Edit a contact"]
 # ... after Users (administrators, section Settings) ...
-SETTINGS: list[str] = ["Organization", "Poll settings", "Regions and groups", "Sync"]
+SETTINGS: list[str] = ["Organization", "Poll settings", "Regions and groups", "Sync", "Audit"]
 # ... and after Database (superusers, section Across organisations).
 SUPERUSER: list[str] = ["Organizations", "All users"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests import factories as f
 
@@ -41,3 +42,21 @@ def _navigation_as_in_a_running_server(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, tuple[str, object]]:
+    """The files the page's download buttons would send, by file name: (mime type, maker).
+
+    Download buttons make their file only when clicked (a deferred callable); this keeps each
+    callable so a test can make the file as the click would.
+    """
+    made: dict[str, tuple[str, object]] = {}
+    original = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = (mimetype, data_callable)
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return made

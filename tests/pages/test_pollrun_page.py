@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from tests.pages.app import errors, figures, link_labels, open_page, shown_text, texts
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
@@ -19,24 +18,6 @@ NOT_FOUND = "This poll date does not exist, or you may not see it."
 @pytest.fixture
 def world(db):
     return build_dashboard(db)
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, tuple[str, object]]:
-    """The files the page's download buttons would send, by file name: (mime type, maker).
-
-    Download buttons make their file only when clicked (a deferred callable); this keeps each
-    callable so a test can make the file as the click would.
-    """
-    made: dict[str, tuple[str, object]] = {}
-    original = MediaFileManager.add_deferred
-
-    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        made[file_name] = (mimetype, data_callable)
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return made
 
 
 def test_the_address_chooses_the_tab_and_only_that_tab_runs(world):

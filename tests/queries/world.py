@@ -2,7 +2,8 @@
 
 North is the supervisor's region (with a sub-region, Gicumbi); South is its sibling under the
 same parent. Both hold contacts, reporter-group members, responses and answers of every
-question type, a pollrun started for their region, messages sent to them, and inbox messages.
+question type, a pollrun started for their region, messages sent to them, inbox messages, and
+audit events about their contacts.
 `remove_south()` deletes everything of South's, so a read model's answer for North's
 supervisor can be compared with and without it.
 
@@ -178,6 +179,11 @@ def build_world(db: Session, now: datetime = f.NOW, timezone: str = "Africa/Kiga
     indicator = f.BaselineTermFactory(org_id=org.id, baseline_question=numeric, follow_up_question=visits,
                                       baseline_poll_id=poll.id, follow_up_poll_id=poll.id,
                                       start_date=today - timedelta(days=62), end_date=today + timedelta(days=28))
+    # The audit trail: a change to the whole org, and a contact edited in each region by its supervisor.
+    f.AuditEventFactory(org=org, user=admin, at=now, kind=models.AuditKind.ORG_SETTINGS_CHANGED)
+    for region, contact, editor in ((north, north_contact, supervisor), (south, south_contact, f.UserFactory())):
+        f.AuditEventFactory(org=org, user=editor, at=now, region_id=region.id,
+                            kind=models.AuditKind.CONTACT_EDITED, details={"name": contact.name})
     db.flush()
     refresh_summaries(db, org.id)  # as the sync job does after writing responses
     return World(
@@ -200,6 +206,7 @@ def remove_south(db: Session, world: World) -> None:
     """Delete every row that belongs to the South region (cascades take responses and answers)."""
     south_contacts = select(models.Contact.id).where(models.Contact.region_id == world.south_id)
     db.execute(delete(models.Message).where(models.Message.region_id == world.south_id))
+    db.execute(delete(models.AuditEvent).where(models.AuditEvent.region_id == world.south_id))
     db.execute(delete(models.PollRun).where(models.PollRun.region_id == world.south_id))
     db.execute(delete(models.Contact).where(models.Contact.id.in_(south_contacts)))
     refresh_summaries(db, world.org_id)  # as the sync that deleted them would

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from tracpro.actions.contact_validation import ContactInput, same_field_value, validate_contact
 from tracpro.actions.polls import ActionRefused
+from tracpro.audit.trail import record
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, ContactGroup, DataField, OutboxAction, Region, ReporterGroup
+from tracpro.db.models.audit import AuditKind
 from tracpro.i18n import _
 from tracpro.orgs.regions import assign_contact_groups
 
@@ -111,6 +113,7 @@ def create_contact(session: Session, scope: Scope, user_id: int | None, data: Co
                           payload={"contact_id": contact.id, "contact": _rapidpro_payload(session, contact)})
     session.add(action)
     session.flush()
+    record(session, AuditKind.CONTACT_CREATED, scope.org_id, _about(contact), region_id=contact.region_id)
     return contact, action
 
 
@@ -141,6 +144,8 @@ def update_contact(session: Session, scope: Scope, user_id: int | None, contact_
                                    "change": change, "before": before})
     session.add(action)
     session.flush()
+    record(session, AuditKind.CONTACT_EDITED, scope.org_id, {**_about(contact), "changed": sorted(change)},
+           region_id=contact.region_id)
     return action
 
 
@@ -152,7 +157,13 @@ def delete_contact(session: Session, scope: Scope, user_id: int | None, contact_
                           payload={"contact_id": contact.id, "uuid": contact.uuid, "name": contact.name})
     session.add(action)
     session.flush()
+    record(session, AuditKind.CONTACT_DELETED, scope.org_id, _about(contact), region_id=contact.region_id)
     return action
+
+
+def _about(contact: Contact) -> dict[str, object]:
+    """How an audit event names a contact: its id, and its name and URN as they are."""
+    return {"contact": contact.id, "name": contact.name, "urn": contact.urn}
 
 
 def _sync_groups(session: Session, contact: Contact) -> None:

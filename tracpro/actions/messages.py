@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.actions.polls import ActionRefused
+from tracpro.audit.trail import record
 from tracpro.auth.scope import Scope
 from tracpro.db.models import (
     Audience,
@@ -21,6 +22,7 @@ from tracpro.db.models import (
     Response,
     ResponseStatus,
 )
+from tracpro.db.models.audit import AuditKind
 from tracpro.forms import text_problem
 from tracpro.i18n import _
 from tracpro.outbox.handlers import MAX_CONTACTS
@@ -78,6 +80,9 @@ def _store(session, scope, user_id, text, audience, contacts, pollrun_id=None) -
     ]
     session.add_all(actions)
     session.flush()
+    record(session, AuditKind.MESSAGE_SENT, scope.org_id,
+           {"message": message.id, "audience": audience, "pollrun": pollrun_id, "recipients": len(contacts),
+            "text": text}, region_id=scope.selected_region_id)
     return message, actions
 
 

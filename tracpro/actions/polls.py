@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import record
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, Org, OutboxAction, Poll, PollRun, PollRunType, Region, Response, ResponseStatus
+from tracpro.db.models.audit import AuditKind
 from tracpro.i18n import _
 from tracpro.orgs.regions import subtree_ids
 from tracpro.outbox.handlers import MAX_CONTACTS
@@ -65,6 +67,9 @@ def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, regio
     actions = flow_start_actions(scope.org_id, user_id, poll.flow_uuid, pollrun.id, contacts)
     session.add_all(actions)
     session.flush()
+    record(session, AuditKind.POLL_STARTED, scope.org_id,
+           {"poll": poll.name, "pollrun": pollrun.id, "region": region.name, "propagated": propagate,
+            "contacts": len(contacts)}, region_id=region.id)
     return pollrun, actions
 
 
@@ -86,4 +91,6 @@ def restart_non_respondents(session: Session, scope: Scope, user_id: int, pollru
     actions = flow_start_actions(scope.org_id, user_id, pollrun.poll.flow_uuid, pollrun.id, contacts)
     session.add_all(actions)
     session.flush()
+    record(session, AuditKind.POLL_RESTARTED, scope.org_id,
+           {"poll": pollrun.poll.name, "pollrun": pollrun.id, "contacts": len(contacts)}, region_id=pollrun.region_id)
     return actions

@@ -17,6 +17,7 @@ from getpass import getpass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import Acting, acting
 from tracpro.auth.members import add_member
 from tracpro.auth.users import create_superuser, find_by_login
 from tracpro.db.models import Role
@@ -64,11 +65,18 @@ def _password(variable: str | None) -> tuple[str, str]:
     return getpass("Password: "), getpass("Password (again): ")
 
 
+def _by_a_command(session: Session) -> None:
+    """What a command changes is in the audit trail as done by no account (whoever runs it on the
+    server signs in to nothing), at the command's time."""
+    acting(session, Acting(None, None, datetime.now(UTC)))
+
+
 def create_superuser_command(engine: Engine, args: argparse.Namespace) -> None:
     login = _ask(args.login, "Email (used to sign in): ", "--login")
     name = _ask(args.name, "Full name: ", "--name")
     password, confirmation = _password(args.password_from_env)
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        _by_a_command(session)
         try:
             user = create_superuser(session, login, name, password, confirmation)
         except FormErrors as error:
@@ -80,6 +88,7 @@ def add_user_command(engine: Engine, args: argparse.Namespace) -> None:
     role = Role(args.role)
     login = _ask(args.login, "Email (used to sign in): ", "--login")
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        _by_a_command(session)
         existing = find_by_login(session, login) is not None
         name, password = args.name or "", ""
         if not existing:

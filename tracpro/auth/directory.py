@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracpro.auth import logins
+from tracpro.auth import logins, user_events
 from tracpro.db.models import Membership, Org, Region, Role, User
 from tracpro.forms import REQUIRED, FormErrors
 from tracpro.i18n import N_, _
@@ -98,6 +98,8 @@ def give_role(session: Session, user_id: int, org_id: int, role: Role, region_id
         select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id)
     ).one_or_none()
     created = membership is None
+    user_events.record_place(session, org_id, session.get_one(User, user_id), membership, role,
+                             [region.name for region in regions])
     if membership is None:
         membership = Membership(user_id=user_id, org_id=org_id, role=role)
         session.add(membership)
@@ -116,6 +118,7 @@ def set_user_active(session: Session, actor_id: int, user_id: int, active: bool,
         raise FormErrors({"user": _("You can't deactivate your own account.")})
     if user.is_active and not active:
         logins.revoke_all(session, user.id, now)
+    user_events.record_active(session, None, user, active)
     user.is_active = active
     session.flush()
     return user

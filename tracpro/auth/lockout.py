@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import person, record
 from tracpro.db.models import User
+from tracpro.db.models.audit import AuditKind
 from tracpro.i18n import _
 
 MAX_FAILURES = 5
@@ -50,7 +52,16 @@ def record_failure(session: Session, user_id: int, now: datetime) -> Attempts:
     attempts = after_failure(Attempts(user.failed_login_count, user.locked_until), now)
     user.failed_login_count, user.locked_until = attempts.failed, attempts.locked_until
     session.flush()
+    _record_failure_events(session, user, attempts, now)
     return attempts
+
+
+def _record_failure_events(session: Session, user: User, attempts: Attempts, now: datetime) -> None:
+    """A failed sign-in in the trail, and the lock when this failure set it."""
+    by = person(session, user.id, now)
+    record(session, AuditKind.SIGN_IN_FAILED, None, {"failures": attempts.failed}, by=by)
+    if attempts.locked_until == now + LOCK_DURATION:  # after_failure locks from the failure that locks
+        record(session, AuditKind.LOCKED_OUT, None, {"until": attempts.locked_until}, by=by)
 
 
 def record_success(session: Session, user: User, now: datetime) -> None:

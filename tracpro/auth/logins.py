@@ -24,9 +24,11 @@ import jwt
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import person, record
 from tracpro.auth.access import org_choices
 from tracpro.auth.lockout import is_locked, locked_message
 from tracpro.db.models import LoginRecord, User
+from tracpro.db.models.audit import AuditKind
 from tracpro.db.results import rowcount
 from tracpro.i18n import N_, _
 
@@ -77,7 +79,7 @@ def issue_token(login: str, cookie_key: str, expires_at: datetime) -> str:
 
 
 def start(session: Session, user_id: int, token: str, now: datetime) -> LoginRecord:
-    """Record a freshly issued cookie; it lives for LIFETIME."""
+    """Record a freshly issued cookie (the user has signed in, the trail says so); it lives for LIFETIME."""
     row = LoginRecord(
         user_id=user_id,
         token_hash=token_hash(token),
@@ -87,6 +89,7 @@ def start(session: Session, user_id: int, token: str, now: datetime) -> LoginRec
     )
     session.add(row)
     session.flush()
+    record(session, AuditKind.SIGNED_IN, None, by=person(session, user_id, now))
     return row
 
 
@@ -131,12 +134,21 @@ def check(session: Session, login_id: int | None, now: datetime) -> LoginCheck:
     )
 
 
-def revoke(session: Session, login_id: int, now: datetime) -> None:
-    session.execute(
+def revoke(session: Session, login_id: int, now: datetime) -> bool:
+    """End login record `login_id`; whether it was live until now."""
+    return rowcount(session.execute(
         update(LoginRecord)
         .where(LoginRecord.id == login_id, LoginRecord.revoked_at.is_(None))
         .values(revoked_at=now)
-    )
+    )) > 0
+
+
+def sign_out(session: Session, login_id: int, now: datetime) -> None:
+    """The user logged out: login record `login_id` ends, and the trail says so (once: a login
+    already ended is left as it is)."""
+    row = session.get(LoginRecord, login_id)
+    if row is not None and revoke(session, login_id, now):
+        record(session, AuditKind.SIGNED_OUT, None, by=person(session, row.user_id, now))
 
 
 def revoke_all(session: Session, user_id: int, now: datetime, *, keep: int | None = None) -> int:

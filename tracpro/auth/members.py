@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracpro.auth import lockout
+from tracpro.auth import lockout, user_events
 from tracpro.auth.users import UserDraft, create_user, find_by_login
 from tracpro.db.models import Membership, Org, Region, Role, User
 from tracpro.forms import FormErrors
@@ -98,6 +98,8 @@ def add_member(
     ).one_or_none()
     if role == Role.SUPERVISOR and not region_ids:
         raise FormErrors({"regions": "A supervisor needs at least one region (--region NAME)."})
+    user_events.record_place(session, org.id, user, membership, role,
+                             [by_name[wanted.lower()].name for wanted in region_names if role == Role.SUPERVISOR])
     if membership is None:
         membership = Membership(user=user, org_id=org.id, role=role)
         session.add(membership)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth import lockout, logins
+from tracpro.auth import lockout, logins, user_events
 from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
 from tracpro.db.models import Membership, Region, Role, User
 from tracpro.forms import GENERAL, FormErrors, text_problem
@@ -112,6 +112,7 @@ def create_user(session: Session, org_id: int, draft: UserDraft, now: datetime) 
     session.add_all([user, membership])
     _set_regions(session, membership, draft)
     session.flush()
+    user_events.record_created(session, org_id, user, draft.role, [region.name for region in membership.regions])
     return user
 
 
@@ -130,6 +131,7 @@ def create_superuser(session: Session, login: str, name: str, password: str, con
     )
     session.add(user)
     session.flush()
+    user_events.record_created(session, None, user, None, [])
     return user
 
 
@@ -198,6 +200,7 @@ def update_user(
         raise FormErrors(errors)
     if login != user.login or (user.is_active and not draft.is_active):
         logins.revoke_all(session, user.id, now)
+    user_events.record_edit(session, org_id, user, membership, draft)
     user.name, user.login, user.email, user.is_active = draft.name.strip(), login, login, draft.is_active
     membership.role = draft.role
     _set_regions(session, membership, draft)
@@ -231,6 +234,7 @@ def change_own_password(
     user.password_hash = hash_password(password)
     user.must_change_password = False
     logins.revoke_all(session, user.id, now, keep=keep_login)
+    user_events.record_own_password(session, user)
     session.flush()
 
 

@@ -10,8 +10,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import record
 from tracpro.auth.scope import NotFound
 from tracpro.db.models import BaselineTerm, Poll, Question
+from tracpro.db.models.audit import AuditKind
 from tracpro.forms import GENERAL, REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
 
@@ -90,6 +92,8 @@ def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicato
     indicator.follow_up_poll_id, indicator.follow_up_question_id = follow_up.poll_id, follow_up.id
     indicator.y_axis_title = (data.y_axis_title or "").strip()
     session.flush()
+    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"indicator": indicator.id, "name": indicator.name,
+                                                          "action": "created" if indicator_id is None else "changed"})
     return indicator
 
 
@@ -101,5 +105,8 @@ def require_indicator(session: Session, org_id: int, indicator_id: int) -> Basel
 
 
 def delete_indicator(session: Session, org_id: int, indicator_id: int) -> None:
-    session.delete(require_indicator(session, org_id, indicator_id))
+    indicator = require_indicator(session, org_id, indicator_id)
+    session.delete(indicator)
     session.flush()
+    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"indicator": indicator_id, "name": indicator.name,
+                                                          "action": "deleted"})

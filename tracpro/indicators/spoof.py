@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import record
 from tracpro.db.models import Answer, Contact, Org, PollRun, PollRunType, Response, ResponseStatus
+from tracpro.db.models.audit import AuditKind
 from tracpro.db.results import rowcount
 from tracpro.forms import GENERAL, REQUIRED, FormErrors
 from tracpro.i18n import _
@@ -114,11 +116,15 @@ def spoof(session: Session, org_id: int, data: SpoofInput, now: datetime, seed: 
         _spoofed_pollrun(session, org, follow_up, contacts, data.start_date + timedelta(days=offset),
                          data.follow_up_minimum, data.follow_up_maximum, chance, now)
     session.flush()
+    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"action": "spoof data made", "pollruns": days + 1,
+                                                          "start": data.start_date, "end": data.end_date})
     return days + 1
 
 
 def clear_spoof(session: Session, org_id: int) -> int:
     """Delete every spoofed pollrun of the org (their responses and answers go with them)."""
-    return rowcount(session.execute(
+    deleted = rowcount(session.execute(
         delete(PollRun).where(PollRun.org_id == org_id, PollRun.pollrun_type == PollRunType.SPOOFED)
     ))
+    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"action": "spoof data cleared", "pollruns": deleted})
+    return deleted

@@ -13,6 +13,7 @@ from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import Poll, Question, QuestionType
 from tracpro.forms import GENERAL, FormErrors, text_problem
 from tracpro.i18n import _
+from tracpro.orgs import settings_events
 
 
 @dataclass(frozen=True)
@@ -58,4 +59,5 @@ def edit_poll(session: Session, org_id: int, poll_id: int, name: str, questions:
     session.flush()
     if retyped:
         recompute_values_to_use(session, org_id, question_ids=retyped)
+    settings_events.record_setting(session, org_id, "poll", poll=poll.name, retyped_questions=len(retyped))
     return poll

@@ -13,6 +13,7 @@ from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
+from tracpro.orgs import settings_events
 from tracpro.orgs.connection import TOKEN_FOR_THIS_HOST, encrypted_token, host_problem, token_needed
 
 # Each language named in itself, never translated (a French speaker looks for "Français").
@@ -105,6 +106,7 @@ def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     assert data.sameday_mode is not None
     org = session.get_one(Org, org_id)
     mode_changed = org.sameday_mode != SameDayMode(data.sameday_mode)
+    settings_events.record_settings(session, org, data)
     org.name, org.timezone, org.language = data.name.strip(), data.timezone, data.language
     org.available_languages = list(data.available_languages)
     org.rapidpro_host = (data.rapidpro_host or "").strip()

@@ -14,9 +14,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import record
 from tracpro.db.models import Contact, Membership, Org, Poll
+from tracpro.db.models.audit import AuditKind
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
+from tracpro.orgs import settings_events
 from tracpro.orgs.connection import encrypted_token, host_problem
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -73,6 +76,7 @@ def create_org(session: Session, draft: NewOrg) -> Org:
               language="en")
     session.add(org)
     session.flush()
+    record(session, AuditKind.ORG_CREATED, org.id, {"name": name, "slug": slug, "rapidpro_host": host})
     return org
 
 
@@ -80,6 +84,7 @@ def set_org_active(session: Session, org_id: int, active: bool) -> Org:
     org = session.get(Org, org_id)
     if org is None:
         raise FormErrors({"org": [_("This org does not exist.")]})
+    settings_events.record_active(session, org, active)
     org.is_active = active
     session.flush()
     return org

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.models import Boundary, ContactGroup, Org, Poll, Region, ReporterGroup
 from tracpro.i18n import _
+from tracpro.orgs import settings_events
 from tracpro.orgs.regions import assign_contact_groups, deactivate_region
 
 
@@ -88,6 +89,7 @@ def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]
         region.boundary_id = boundaries.get(choice.boundary_osm_id) if choice.boundary_osm_id else None
     session.flush()
     assign_contact_groups(session, org_id)
+    settings_events.record_setting(session, org_id, "regions", regions=[groups[c.uuid].name for c in choices])
 
 
 def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -> None:
@@ -104,6 +106,8 @@ def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -
             existing[uuid].name = group.name
     session.flush()
     assign_contact_groups(session, org_id)
+    settings_events.record_setting(session, org_id, "reporter_groups",
+                                   reporter_groups=[group.name for group in groups.values()])
 
 
 def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -> None:
@@ -117,6 +121,7 @@ def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -
     session.execute(
         update(Poll).where(Poll.org_id == org_id).values(is_active=Poll.flow_uuid.in_(list(flow_uuids)))
     )
+    settings_events.record_polls(session, org_id, flow_uuids)
 
 
 def update_region_tree(session: Session, org_id: int, data: object) -> str:
@@ -160,6 +165,7 @@ def update_region_tree(session: Session, org_id: int, data: object) -> str:
         regions[region_id].parent_id, regions[region_id].boundary_id = parent, boundary
     session.flush()
     assign_contact_groups(session, org_id)  # the deepest region of a contact may have changed
+    settings_events.record_region_tree(session, org_id)
     return _("{org} regions have been updated.").format(org=session.get_one(Org, org_id).name)
 
 
@@ -208,4 +214,5 @@ def stop_tracking_region(session: Session, org_id: int, region_id: int) -> tuple
     parent = session.get(Region, region.parent_id) if region.parent_id else None
     deactivate_region(session, region)
     assign_contact_groups(session, org_id)
+    settings_events.record_setting(session, org_id, "region_deactivated", region=region.name, moved_up=children)
     return region.name, children, parent.name if parent is not None else None

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import Acting, acting
 from tracpro.auth.demo import ensure_demo_users
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
@@ -65,6 +66,7 @@ def configure_org(simulator: Simulator, now: datetime, slug: str = DEMO_SLUG, na
 
     dataset = simulator.dataset
     with session_scope() as session:
+        acting(session, Acting(None, None, now))  # the demo's set-up: no one acts, at the demo's time
         track_regions(
             session,
             org_id,

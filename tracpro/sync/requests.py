@@ -10,8 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracpro.audit.trail import record
 from tracpro.db.connection import session_scope
 from tracpro.db.models import SyncRequest, SyncRequestStatus
+from tracpro.db.models.audit import AuditKind
 
 PENDING, RUNNING = SyncRequestStatus.PENDING, SyncRequestStatus.RUNNING
 
@@ -26,6 +28,7 @@ def request_sync(session: Session, org_id: int, user_id: int | None, days: int |
     request = SyncRequest(org_id=org_id, days=days, requested_by_id=user_id)
     session.add(request)
     session.flush()
+    record(session, AuditKind.SYNC_REQUESTED, org_id, {"request": request.id, "older_runs_days": days})
     return request
 
 

@@ -14,7 +14,6 @@ import streamlit as st
 from tracpro.actions.messages import MAX_LENGTH, send_message
 from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_poll
 from tracpro.auth.scope import Scope
-from tracpro.db import session_scope
 from tracpro.db.models import Audience, OutboxStatus
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.outbox import immediate
@@ -22,6 +21,7 @@ from tracpro.queries.action_choices import RegionChoice, audience_counts, pollru
 from tracpro.queries.messages import AUDIENCE_LABELS
 from tracpro.queries.outbox import STATUS_WORDS
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.action_tables import with_headings
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
@@ -116,7 +116,7 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
             st.info(_("{where} has no active contacts: choose another region.").format(where=where))
         return
     try:
-        with session_scope() as db:
+        with acting_session() as db:
             pollrun, actions = start_poll(db, scope, context.user.id, poll_id, region_id, propagate, now())
             pollrun_id, action_ids = pollrun.id, [action.id for action in actions]
     except ActionRefused as refusal:
@@ -199,7 +199,7 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
         text=escape_markdown(text), people=people, audience=_(AUDIENCE_LABELS[audience]).lower())
     if confirmed(confirm_key, question, _("Send to {people}").format(people=people)):
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 message, actions = send_message(db, scope, context.user.id, pollrun_id, audience, text)
                 count, action_ids = len(message.recipients), [action.id for action in actions]
         except ActionRefused as refusal:
@@ -224,7 +224,7 @@ def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
     if confirmed(confirm_key, _("Start the poll again for {people}?").format(people=people),
                  _("Restart for {people}").format(people=people)):
         try:
-            with session_scope() as db:
+            with acting_session() as db:
                 action_ids = [action.id for action in restart_non_respondents(db, scope, context.user.id,
                                                                               pollrun_id)]
         except ActionRefused as refusal:

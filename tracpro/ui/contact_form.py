@@ -12,12 +12,12 @@ from tracpro.actions.contact_validation import SCHEMES, ContactInput, search_lan
 from tracpro.actions.contacts import create_contact, delete_contact, update_contact
 from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
-from tracpro.db import session_scope
 from tracpro.db.models import FieldType, OutboxStatus
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.queries.action_choices import ContactFormChoices
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.action_forms import confirmed, push_now
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice
@@ -120,7 +120,7 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
                  contact_id: int | None = None) -> None:
     """Store the new or changed contact and push it; on bad input, say what is wrong and store nothing."""
     try:
-        with session_scope() as db:
+        with acting_session() as db:
             if contact_id is None:
                 contact, action = create_contact(db, scope, user_id, data, now())
                 contact_id = contact.id
@@ -153,7 +153,7 @@ def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> No
                      _("Delete {name}").format(name=name)):
         return
     try:
-        with session_scope() as db:
+        with acting_session() as db:
             action_id = delete_contact(db, scope, user_id, contact_id).id
     except ActionRefused as refusal:
         st.error(escape_markdown(refusal))

@@ -3,7 +3,8 @@ both written by tracpro.spreadsheets so that no answer or name is read as a form
 
 The file is made only when the button is clicked (Streamlit's deferred download), from the
 export read model, so drawing the Responses tab costs nothing extra. It is made outside the page's
-run, so its words (the sheet's name, TracPro's own column headings) are translated beforehand.
+run, so its words (the sheet's name, TracPro's own column headings) are translated beforehand,
+and who downloads it is taken beforehand too: each file made is recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from tracpro import spreadsheets
+from tracpro.auth.scope import Scope
 from tracpro.i18n import N_, _
+from tracpro.ui.acting import record_download
+from tracpro.ui.context import require_signed_in
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,17 +52,35 @@ def _with_headings(table: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataF
     return table.set_axis(names, axis=1)
 
 
-def download_buttons(make_table: Callable[[], pd.DataFrame], stem: str) -> None:
-    """CSV and Excel buttons side by side; the table is read when a button is clicked."""
+def recorded(make_table: Callable[[], pd.DataFrame], scope: Scope, file_name: str,
+             details: Mapping[str, object]) -> Callable[[], pd.DataFrame]:
+    """`make_table`, recording in the audit trail that the viewer downloaded it as `file_name`
+    each time it is called. Call this during the page's run: the file is made outside it, when
+    the button is clicked, and the viewer is known only during the run."""
+    user = require_signed_in().user
+
+    def make_and_record() -> pd.DataFrame:
+        table = make_table()
+        record_download(user, scope, {**details, "file": file_name, "rows": len(table)})
+        return table
+
+    return make_and_record
+
+
+def download_buttons(make_table: Callable[[], pd.DataFrame], stem: str, scope: Scope,
+                     details: Mapping[str, object]) -> None:
+    """CSV and Excel buttons side by side; the table is read when a button is clicked, and each
+    download is recorded in the audit trail with `details` (what the file holds)."""
     # Translated now, in the viewer's language: the files are made when clicked, outside this run.
     headings = {name: _(heading) for name, heading in EXPORT_HEADINGS.items()}
     sheet = _("Responses")
+    as_csv, as_xlsx = (recorded(make_table, scope, f"{stem}.{suffix}", details) for suffix in ("csv", "xlsx"))
     with st.container(horizontal=True):
         st.download_button(
-            _("Download CSV"), lambda: csv_bytes(_with_headings(make_table(), headings)), file_name=f"{stem}.csv",
+            _("Download CSV"), lambda: csv_bytes(_with_headings(as_csv(), headings)), file_name=f"{stem}.csv",
             mime=CSV_MIME, icon=":material/download:", on_click="ignore",
         )
         st.download_button(
-            _("Download Excel"), lambda: xlsx_bytes(_with_headings(make_table(), headings), sheet),
+            _("Download Excel"), lambda: xlsx_bytes(_with_headings(as_xlsx(), headings), sheet),
             file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table_view:", on_click="ignore",
         )

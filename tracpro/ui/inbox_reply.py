@@ -7,9 +7,9 @@ import streamlit as st
 from tracpro.actions.messages import MAX_LENGTH, reply
 from tracpro.actions.polls import ActionRefused
 from tracpro.auth.scope import Scope
-from tracpro.db import session_scope
 from tracpro.i18n import _
 from tracpro.text import escape_markdown
+from tracpro.ui.acting import acting_session
 from tracpro.ui.action_forms import push_now, push_outcome
 from tracpro.ui.context import notice, require_signed_in
 
@@ -26,7 +26,7 @@ def reply_form(scope: Scope, contact_id: int, name: str) -> None:
     if not submitted:
         return
     try:
-        with session_scope() as db:
+        with acting_session() as db:
             _message, actions = reply(db, scope, context.user.id, contact_id, text)
             action_ids = [action.id for action in actions]
     except ActionRefused as refusal:

@@ -152,6 +152,7 @@ def settings_pages() -> list[st.Page]:
         st.Page("pages/poll_settings.py", title=_("Poll settings"), icon=":material/checklist:"),
         st.Page("pages/regions.py", title=_("Regions and groups"), icon=":material/account_tree:"),
         st.Page("pages/sync.py", title=_("Sync"), icon=":material/sync:"),
+        st.Page("pages/audit.py", title=_("Audit"), icon=":material/policy:"),
     ]
 
 

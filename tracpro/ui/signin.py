@@ -185,7 +185,7 @@ def _check(login_id: int, at: datetime) -> logins.LoginCheck:
 def _end(login_id: int | None, at: datetime) -> None:
     if login_id is not None:
         with session_scope() as db:
-            logins.revoke(db, login_id, at)
+            logins.sign_out(db, login_id, at)
 
 
 def _write_pending_cookie(cookie: LoginCookie) -> None:

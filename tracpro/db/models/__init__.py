@@ -1,5 +1,6 @@
 """Every model, imported here so the metadata is complete wherever models are used."""
 
+from tracpro.db.models.audit import AuditEvent, AuditKind
 from tracpro.db.models.baseline import BaselineTerm
 from tracpro.db.models.contacts import Contact, contact_reporter_groups
 from tracpro.db.models.groups import Boundary, ContactGroup, Region, ReporterGroup
@@ -32,6 +33,8 @@ from tracpro.db.models.users import Membership, Role, User, membership_regions
 __all__ = [
     "Answer",
     "Audience",
+    "AuditEvent",
+    "AuditKind",
     "BaselineTerm",
     "Boundary",
     "Contact",
