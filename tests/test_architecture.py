@@ -9,8 +9,8 @@ of the layers below its own, never a package of its own layer or above:
 2. db, forms, charts: the schema and its sessions; the error every form raises; figures drawn
    from plain data (never from the database).
 3. polls, answers: poll semantics without the database; the answers' value rule, applied in SQL.
-4. orgs: what an org tracks (its region tree, groups, polls) and its settings.
-5. auth: users, roles, and the scope built over the org's region tree (NotFound lives beside it).
+4. auth: users, roles, and the scope over the org's region tree (NotFound lives beside it).
+5. orgs: what an org tracks (its region tree, groups, polls) and its settings.
 6. indicators, outbox: indicator editing (scoped); actions stored first and pushed to RapidPro.
 7. actions: what users ask RapidPro to do, written to the outbox.
 8. sync: RapidPro read into the database, the outbox pushed, the demo set up.
@@ -49,8 +49,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "i18n", "geometry", "rapidpro", "simulator", "text", "spreadsheets", "tracpro"),
     ("db", "forms", "charts"),
     ("polls", "answers"),
-    ("orgs",),
     ("auth",),
+    ("orgs",),
     ("indicators", "outbox"),
     ("actions",),
     ("sync",),

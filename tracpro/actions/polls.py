@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import Scope, subtree_ids
 from tracpro.db.models import Contact, Org, OutboxAction, Poll, PollRun, PollRunType, Region, Response, ResponseStatus
 from tracpro.i18n import _
-from tracpro.orgs.regions import subtree_ids
 from tracpro.outbox.handlers import MAX_CONTACTS
 
 

@@ -13,15 +13,14 @@ is required by every read model. tracpro.queries.scope turns it into SQL, in one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Region, Role
 from tracpro.i18n import _
-from tracpro.orgs.regions import subtree_ids
 
 
 class NoRegions(Exception):
@@ -48,6 +47,27 @@ class Scope:
 
     def sees_region(self, region_id: int | None) -> bool:
         return self.region_ids is None or region_id in self.region_ids
+
+
+def subtree_ids(session: Session, org_id: int, region_ids: Sequence[int]) -> set[int]:
+    """The given regions and all their active descendants."""
+    if not region_ids:
+        return set()
+    rows = session.execute(
+        text(
+            """
+            WITH RECURSIVE below AS (
+                SELECT id, 0 AS depth FROM regions WHERE org_id = :org AND is_active AND id = ANY(:ids)
+              UNION
+                SELECT r.id, below.depth + 1 FROM regions r JOIN below ON r.parent_id = below.id
+                WHERE r.is_active AND below.depth < 32
+            )
+            SELECT DISTINCT id FROM below
+            """
+        ),
+        {"org": org_id, "ids": list(region_ids)},
+    )
+    return {row.id for row in rows}
 
 
 def user_region_ids(session: Session, org_id: int, role: Role, given_region_ids: Iterable[int]) -> frozenset[int]:
