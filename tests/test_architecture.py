@@ -9,8 +9,9 @@ of the layers below its own, never a package of its own layer or above:
 2. db, forms, charts: the schema and its sessions; the error every form raises; figures drawn
    from plain data (never from the database).
 3. polls, answers: poll semantics without the database; the answers' value rule, applied in SQL.
-4. auth: users, roles, and the scope over the org's region tree (NotFound lives beside it).
-5. orgs: what an org tracks (its region tree, groups, polls) and its settings.
+4. auth: users, roles, the scope over the org's region tree (NotFound lives beside it), and the
+   acting user every write takes and checks (NotAllowed, the registry of writes).
+5. orgs: what an org tracks (its region tree, groups, polls) and its settings, changed by an actor.
 6. indicators, outbox: indicator editing (scoped); actions stored first and pushed to RapidPro.
 7. actions: what users ask RapidPro to do, written to the outbox.
 8. sync: RapidPro read into the database, the outbox pushed, the demo set up.
