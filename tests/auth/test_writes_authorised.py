@@ -39,6 +39,9 @@ from tracpro.auth.writes import REGISTRY, Allowed, Write, write
 from tracpro.db.base import Base
 from tracpro.db.models import Contact, Membership, Org
 from tracpro.forms import FormErrors
+from tracpro.orgs.settings import OrgSettings
+from tracpro.orgs.superuser import NewOrg
+from tracpro.orgs.tracking import RegionChoice
 
 # Importing every module of TracPro fills the registry: a new write joins by existing.
 for module in pkgutil.walk_packages(tracpro.__path__, prefix="tracpro."):
@@ -48,7 +51,20 @@ for module in pkgutil.walk_packages(tracpro.__path__, prefix="tracpro."):
 NOW = f.NOW
 
 # How to call each write, on the given objects: its arguments after the session and the actor.
-CALLS: dict[str, Callable[[Targets], dict[str, Any]]] = {}
+CALLS: dict[str, Callable[[Targets], dict[str, Any]]] = {
+    "tracpro.orgs.settings.save_settings": lambda t: {"data": OrgSettings(
+        "Renamed", "UTC", "en", ("en",), "https://rapidpro.example.org", "new-token", "sum")},
+    "tracpro.orgs.polls.edit_poll": lambda t: {"poll_id": t.poll_id, "name": "Renamed", "questions": []},
+    "tracpro.orgs.tracking.track_regions": lambda t: {"choices": [RegionChoice(t.region_group_uuid)]},
+    "tracpro.orgs.tracking.track_reporter_groups": lambda t: {"uuids": [t.untracked_group_uuid]},
+    "tracpro.orgs.tracking.set_active_polls": lambda t: {"flow_uuids": []},
+    "tracpro.orgs.tracking.update_region_tree": lambda t: {
+        "data": {region_id: [None, None] for region_id in t.active_region_ids}},
+    "tracpro.orgs.tracking.choose_regions": lambda t: {"uuids": [t.region_group_uuid]},
+    "tracpro.orgs.tracking.stop_tracking_region": lambda t: {"region_id": t.region_id},
+    "tracpro.orgs.superuser.create_org": lambda t: {"draft": NewOrg("New org", "new-org")},
+    "tracpro.orgs.superuser.set_org_active": lambda t: {"org_id": t.org_id, "active": False},
+}
 
 
 class Expect(Enum):
@@ -211,7 +227,7 @@ NOT_AN_ACTORS_WRITE = {
 }
 # Writes that do not take their actor yet; each module's turn empties this list.
 NOT_YET_SCOPED = {
-    "tracpro.actions.", "tracpro.auth.directory.", "tracpro.auth.users.", "tracpro.indicators.", "tracpro.orgs.",
+    "tracpro.actions.", "tracpro.auth.directory.", "tracpro.auth.users.", "tracpro.indicators.",
     "tracpro.sync.requests.request_sync",
 }
 

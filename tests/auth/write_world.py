@@ -35,6 +35,7 @@ PASSWORD = f.PASSWORD
 class Targets:
     """What a write is asked to change: one region's objects and the org's."""
 
+    org_id: int
     region_id: int
     contact_id: int
     pollrun_id: int  # one with contacts in the region who have not answered
@@ -119,6 +120,7 @@ def build_write_world(db: Session) -> WriteWorld:
         models.Question.poll_id == world.poll_id, models.Question.key == "visits")).one())
     poll = db.get_one(models.Poll, world.poll_id)
     north = Targets(
+        org_id=world.org_id,
         region_id=world.north_id, contact_id=world.contact_id, pollrun_id=north_regional.id,
         region_group_uuid=regions["North"].uuid, poll_id=world.poll_id, flow_uuid=poll.flow_uuid,
         question_ids=question_ids, indicator_id=world.indicator_id or 0, reporter_group_id=teachers.id,

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.actors import admin
 from tests.queries.tracpro_data import build_data
 from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import create_contact
@@ -144,7 +145,7 @@ def test_org_settings_form(db, data, name, timezone, language, languages, host, 
     before = (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token, org.sameday_mode)
     draft = OrgSettings(name, timezone, language, tuple(languages), host, token, mode, visible_fields=tuple(fields))
     def save_and_read_visible_fields():
-        save_settings(db, org.id, draft)
+        save_settings(db, admin(org.id), draft)
         # Read before attempt() rolls the savepoint back: afterwards the fields are as they were.
         return set(db.scalars(select(DataField.key).where(DataField.org_id == org.id, DataField.is_visible)))
 
@@ -181,7 +182,7 @@ def test_new_supervisor_form(db, data, name, email, password, regions):
 def test_poll_edit_form(db, data, name, question_name, question_type, question_id):
     qid = data.questions[question_id].id if isinstance(question_id, str) else question_id
     edits = [QuestionEdit(qid, question_name, question_type, True)]
-    poll, refusal = attempt(db, lambda: edit_poll(db, data.unicef.id, data.poll.id, name, edits), (FormErrors,))
+    poll, refusal = attempt(db, lambda: edit_poll(db, admin(data.unicef.id), data.poll.id, name, edits), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         db.refresh(data.poll)

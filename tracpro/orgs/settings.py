@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.answers import recompute_values_to_use
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
@@ -90,7 +92,10 @@ def _looks_like(content: bytes, content_type: str) -> bool:
     return b"<svg" in content[:4096]
 
 
-def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
+@write(Allowed.ADMINS)
+def save_settings(session: Session, actor: Actor, data: OrgSettings) -> Org:
+    """The settings of the actor's org, by one of its administrators."""
+    org_id = actor.org_id
     errors = validate_settings(session, org_id, data)
     if errors:
         raise FormErrors(errors)

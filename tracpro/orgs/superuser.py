@@ -14,6 +14,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Contact, Membership, Org, Poll
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
@@ -46,7 +48,8 @@ def org_overview(session: Session) -> pd.DataFrame:
     )
 
 
-def create_org(session: Session, draft: NewOrg) -> Org:
+@write(Allowed.SUPERUSERS)
+def create_org(session: Session, actor: Actor, draft: NewOrg) -> Org:
     """A new, active org; raises FormErrors with every problem in words and creates nothing."""
     errors: dict[str, list[str]] = {}
     name, slug = (draft.name or "").strip(), (draft.slug or "").strip()
@@ -74,7 +77,8 @@ def create_org(session: Session, draft: NewOrg) -> Org:
     return org
 
 
-def set_org_active(session: Session, org_id: int, active: bool) -> Org:
+@write(Allowed.SUPERUSERS)
+def set_org_active(session: Session, actor: Actor, org_id: int, active: bool) -> Org:
     org = session.get(Org, org_id)
     if org is None:
         raise FormErrors({"org": [_("This org does not exist.")]})
