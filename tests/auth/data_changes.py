@@ -133,3 +133,15 @@ def data_changing_functions(folder: Path) -> set[str]:
         changing |= more
         grew = bool(more)
     return {name for name in changing if functions[name].public and functions[name].takes_session}
+
+
+def calls_in(path: Path) -> set[str]:
+    """Every function of TracPro a file calls, anywhere in it (a page's top-level code included)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    aliases = _aliases(_module_name(path), tree)
+    return {
+        name
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        if (name := _dotted(call.func, aliases)) is not None and name.startswith("tracpro.")
+    }

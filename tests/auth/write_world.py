@@ -3,7 +3,7 @@
 Org A is the read models' leak-test world (tests/queries/world.py: North with its sub-region
 Gicumbi, its sibling South) with what writes need on top: the RapidPro groups its regions and
 reporter groups come from, an untracked group, a spoofed pollrun, its people (an administrator,
-North's supervisor, South's supervisor) and a superuser. Org B is another org with an
+North's supervisor, South's supervisor, locked out) and a superuser. Org B is another org with an
 administrator of its own.
 
 South's regional poll date also holds a response of a contact who has since moved to North: a
@@ -110,6 +110,7 @@ def build_write_world(db: Session) -> WriteWorld:
     supervisor = db.get_one(models.User, world.user_id)
     f.MembershipFactory(org=org, user=supervisor, role=Role.SUPERVISOR, regions=[regions["North"]])
     south_supervisor = f.MembershipFactory(org=org, role=Role.SUPERVISOR, regions=[regions["South"]]).user
+    south_supervisor.failed_login_count, south_supervisor.locked_until = 5, world.now + timedelta(minutes=15)
     superuser = f.UserFactory(is_superuser=True)
     other_org = f.OrgFactory(name="Other Org")
     f.RegionFactory(org=other_org, name="Elsewhere")

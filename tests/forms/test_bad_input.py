@@ -168,7 +168,7 @@ def test_new_supervisor_form(db, data, name, email, password, regions):
     region_ids = tuple(data.regions[r].id if isinstance(r, str) else r for r in regions)
     draft = UserDraft(name, email, Role.SUPERVISOR, region_ids, password, password)
     before = counts(db, User)
-    user, refusal = attempt(db, lambda: create_user(db, data.unicef.id, draft, f.NOW), (FormErrors,))
+    user, refusal = attempt(db, lambda: create_user(db, admin(data.unicef.id), draft, f.NOW), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, User) == before
