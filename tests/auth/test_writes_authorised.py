@@ -40,6 +40,8 @@ from tracpro.auth.writes import REGISTRY, Allowed, Write, write
 from tracpro.db.base import Base
 from tracpro.db.models import Contact, Membership, Org, Role
 from tracpro.forms import FormErrors
+from tracpro.indicators.editing import IndicatorInput
+from tracpro.indicators.spoof import SpoofInput
 from tracpro.orgs.settings import OrgSettings
 from tracpro.orgs.superuser import NewOrg
 from tracpro.orgs.tracking import RegionChoice
@@ -79,6 +81,12 @@ CALLS: dict[str, Callable[[Targets], dict[str, Any]]] = {
         "current": PASSWORD, "password": "a new password", "confirmation": "a new password", "now": NOW,
         "keep_login": None},
     "tracpro.auth.users.set_own_language": lambda t: {"code": "fr"},
+    "tracpro.indicators.editing.save_indicator": lambda t: {
+        "data": IndicatorInput("Renamed", t.start, t.end, *t.question_ids), "indicator_id": t.indicator_id},
+    "tracpro.indicators.editing.delete_indicator": lambda t: {"indicator_id": t.indicator_id},
+    "tracpro.indicators.spoof.spoof": lambda t: {
+        "data": SpoofInput((t.contact_id,), t.start, t.end, *t.question_ids, 1, 5, 1, 5), "now": NOW},
+    "tracpro.indicators.spoof.clear_spoof": lambda t: {},
 }
 
 
@@ -242,7 +250,7 @@ NOT_AN_ACTORS_WRITE = {
 }
 # Writes that do not take their actor yet; each module's turn empties this list.
 NOT_YET_SCOPED = {
-    "tracpro.actions.", "tracpro.indicators.",
+    "tracpro.actions.",
     "tracpro.sync.requests.request_sync",
 }
 

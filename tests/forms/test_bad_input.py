@@ -125,7 +125,7 @@ def test_indicator_form(db, data, name, title, start, end, baseline, follow_up):
 
     draft = IndicatorInput(name, start, end, question(baseline), question(follow_up), title)
     before = counts(db, BaselineTerm)
-    indicator, refusal = attempt(db, lambda: save_indicator(db, data.unicef.id, draft), (FormErrors,))
+    indicator, refusal = attempt(db, lambda: save_indicator(db, admin(data.unicef.id), draft), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, BaselineTerm) == before
