@@ -49,7 +49,7 @@ with choosing:
             try:
                 with session_scope() as db:
                     set_active_polls(db, context.actor, chosen)
-                    request_sync(db, org_id, context.user.id)
+                    request_sync(db, context.actor)
             except ValueError as error:
                 st.error(escape_markdown(error))
             else:

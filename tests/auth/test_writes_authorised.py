@@ -87,6 +87,7 @@ CALLS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "tracpro.indicators.spoof.spoof": lambda t: {
         "data": SpoofInput((t.contact_id,), t.start, t.end, *t.question_ids, 1, 5, 1, 5), "now": NOW},
     "tracpro.indicators.spoof.clear_spoof": lambda t: {},
+    "tracpro.sync.requests.request_sync": lambda t: {"days": 30},
 }
 
 
@@ -251,7 +252,6 @@ NOT_AN_ACTORS_WRITE = {
 # Writes that do not take their actor yet; each module's turn empties this list.
 NOT_YET_SCOPED = {
     "tracpro.actions.",
-    "tracpro.sync.requests.request_sync",
 }
 
 
