@@ -6,9 +6,14 @@
   An admin may select none ("All regions"); a supervisor falls back to their first region.
 - The regions whose data is shown are the selected region and its descendants among the
   user's regions, or the selected region alone when sub-regions are switched off.
+- The pollruns shown are all of the org's with every region in view; with a region selected,
+  those of the region itself, those propagated from one of its ancestors, the universal and
+  spoofed ones, and (with sub-regions on) those of its sub-regions. Read models and the writes
+  on a pollrun keep to the same rule (pollrun_visible).
 
 A Scope is built once per rerun, is frozen and hashable (it is part of every cache key), and
-is required by every read model. tracpro.queries.scope turns it into SQL, in one place.
+is required by every read model. tracpro.queries.scope turns its regions into SQL, in one
+place; the pollrun rule is SQL here, beside the scope, because writes keep to it too.
 """
 
 from __future__ import annotations
@@ -16,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
-from tracpro.db.models import Region, Role
+from tracpro.db.models import PollRun, PollRunType, Region, Role
 from tracpro.i18n import _
 
 
@@ -115,3 +120,27 @@ def build_scope(
     else:
         region_ids = frozenset({selected_region_id})
     return Scope(org_id, region_ids, selected_region_id, include_subregions)
+
+
+def _ancestors_of(region_id: int):
+    """A subquery of the ids of a region's ancestors."""
+    walk = select(Region.id, Region.parent_id).where(Region.id == region_id).cte("ancestry", recursive=True)
+    parent = aliased(Region)
+    walk = walk.union_all(select(parent.id, parent.parent_id).join(walk, parent.id == walk.c.parent_id))
+    return select(walk.c.id).where(walk.c.id != region_id)
+
+
+def pollrun_visible(scope: Scope) -> ColumnElement[bool]:
+    """Pollruns of the scope's org that a user with this scope may open."""
+    in_org = PollRun.org_id == scope.org_id
+    if scope.selected_region_id is None:
+        return in_org
+    region = scope.selected_region_id
+    shown = [
+        PollRun.region_id.is_(None),
+        PollRun.region_id == region,
+        and_(PollRun.pollrun_type == PollRunType.PROPAGATED, PollRun.region_id.in_(_ancestors_of(region))),
+    ]
+    if scope.include_subregions and scope.region_ids:
+        shown.append(PollRun.region_id.in_(sorted(scope.region_ids)))
+    return and_(in_org, or_(*shown))
