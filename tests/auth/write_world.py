@@ -99,7 +99,8 @@ def build_write_world(db: Session) -> WriteWorld:
 
     # Moved from South to North after answering nothing on South's regional poll date.
     moved = f.ContactFactory(org=org, region=regions["North"], name="Moe Moved", reporter_groups=[teachers])
-    f.ResponseFactory(org_id=org.id, pollrun_id=world.south_pollrun_id, contact=moved, status=ResponseStatus.EMPTY)
+    souths = db.get_one(models.PollRun, world.south_pollrun_id)
+    f.ResponseFactory(org_id=org.id, pollrun=souths, contact=moved, status=ResponseStatus.EMPTY)
     north_regional = db.scalars(select(models.PollRun).where(
         models.PollRun.region_id == world.north_id, models.PollRun.pollrun_type == PollRunType.REGIONAL)).one()
     north_member = f.ContactFactory(org=org, region=regions["North"], name="Nat North", reporter_groups=[teachers])

@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests import factories as f
-from tests.actors import admin
+from tests.actors import acting, admin
 from tests.queries.tracpro_data import build_data
 from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import create_contact
 from tracpro.actions.messages import reply
 from tracpro.actions.polls import ActionRefused
+from tracpro.auth.actor import NotAllowed
 from tracpro.auth.users import UserDraft, create_user
 from tracpro.db.models import BaselineTerm, Contact, DataField, FieldType, Message, OutboxAction, Role, User
 from tracpro.forms import FormErrors
@@ -86,7 +87,7 @@ def test_contact_form(db, data, name, scheme, path, region, groups, language, ag
     group_ids = tuple(data.groups[g].id if isinstance(g, str) else g for g in groups)
     before = counts(db, Contact, OutboxAction)
     draft = ContactInput(name, scheme, path, region_id, group_ids, language, {"age": age})
-    contact, refusal = attempt(db, lambda: create_contact(db, scope, None, draft, f.NOW)[0], (FormErrors,))
+    contact, refusal = attempt(db, lambda: create_contact(db, acting(scope), draft, f.NOW)[0], (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, Contact, OutboxAction) == before
@@ -105,7 +106,7 @@ def test_reply_form(db, data, text, contact):
     scope = data.scope("Kandahar")
     contact_id = data.contacts[contact].id if isinstance(contact, str) else contact
     before = counts(db, Message, OutboxAction)
-    sent, refusal = attempt(db, lambda: reply(db, scope, None, contact_id, text)[0], (ActionRefused,))
+    sent, refusal = attempt(db, lambda: reply(db, acting(scope), contact_id, text)[0], (ActionRefused, NotAllowed))
     if refusal:
         assert str(refusal)
         assert counts(db, Message, OutboxAction) == before
