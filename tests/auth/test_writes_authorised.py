@@ -11,8 +11,9 @@ back afterwards:
   form's FormErrors for a choice it never offers) and nothing changed anywhere;
 - by org B's administrator, with org A's objects: nothing of org A changes.
 
-A write the test does not know how to call makes it fail until CALLS is taught it, and a function
-that changes data without being registered makes the last test fail.
+A write the test does not know how to call makes it fail until CALLS is taught it. Reading the
+source, the last tests fail on a function that changes data without being registered, and on a
+page or UI helper that changes data other than through a registered write.
 """
 
 from __future__ import annotations
