@@ -254,6 +254,7 @@ NOT_AN_ACTORS_WRITE = {
     "tracpro.auth.users.create_superuser": "the first account of a deployment, made on the command line",
     "tracpro.auth.members.add_member": "adding a person on the command line, as the deployment (Actor.setup)",
     "tracpro.orgs.regions.": "the rule putting contacts in regions, applied by the writes and by the sync",
+    "tracpro.orgs.connection.reencrypt_tokens": "a new token key put to use on the command line, for every org",
     "tracpro.answers.": "the answers' value rule, applied by the writes and by the sync",
     "tracpro.db.": "the upsert the sync writes with",
     **dict.fromkeys(
