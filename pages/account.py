@@ -36,7 +36,7 @@ def language_choice() -> None:
     if st.button(_("Save language"), key="account.save_language"):
         try:
             with acting_session() as db:
-                set_own_language(db, context.user.id, chosen or None)
+                set_own_language(db, context.actor, chosen or None)
         except FormErrors as error:
             show_form_errors(error, {"language": _("Language")})
         else:
@@ -68,7 +68,7 @@ if submitted:
         with acting_session() as db:
             change_own_password(
                 db,
-                context.user.id,
+                context.actor,
                 current,
                 password,
                 confirmation,

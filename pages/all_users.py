@@ -65,7 +65,7 @@ with giving:
         if submitted:
             try:
                 with acting_session() as db:
-                    added = give_role(db, user_id, org_id, role, tuple(region_ids))
+                    added = give_role(db, context.actor, user_id, org_id, role, tuple(region_ids))
             except FormErrors as error:
                 show_form_errors(error, field_labels(LABELS))
             else:
@@ -83,7 +83,7 @@ with status:
     if st.button(button.format(name=escape_markdown(by_id[target].name)), key="user_status.submit"):
         try:
             with acting_session() as db:
-                set_user_active(db, context.user.id, target, not active, now())
+                set_user_active(db, context.actor, target, not active, now())
         except FormErrors as error:
             show_form_errors(error, field_labels(LABELS))
         else:

@@ -26,6 +26,6 @@ choices = read_scoped(contact_form_choices, scope)
 key = f"contact_edit_{contact_id}"
 data = contact_form(key, choices, values)
 if data is not None:
-    save_contact(key, scope, context.user.id, data, choices, contact_id)
+    save_contact(key, context.actor, data, choices, contact_id)
 st.divider()
-delete_section(scope, context.user.id, contact_id, values.name)
+delete_section(context.actor, contact_id, values.name)

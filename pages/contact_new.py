@@ -17,4 +17,4 @@ page_link(CONTACTS, _("All contacts"), icon=":material/arrow_back:")
 choices = read_scoped(contact_form_choices, scope)
 data = contact_form("contact_new", choices, None, default_region_id=scope.selected_region_id)
 if data is not None:
-    save_contact("contact_new", scope, context.user.id, data, choices)
+    save_contact("contact_new", context.actor, data, choices)

@@ -62,7 +62,7 @@ if context.is_admin:
         if draft is not None:
             try:
                 with acting_session() as db:
-                    save_indicator(db, scope.org_id, draft, indicator_id)
+                    save_indicator(db, context.actor, draft, indicator_id)
             except FormErrors as refusal:
                 show_form_errors(refusal, field_labels(INDICATOR_LABELS))
             else:
@@ -72,7 +72,7 @@ if context.is_admin:
                  _("Delete “{name}”? Its poll data stays.").format(name=escape_markdown(values.name)), _("Delete"),
                  icon=":material/delete:"):
         with acting_session() as db:
-            delete_indicator(db, scope.org_id, indicator_id)
+            delete_indicator(db, context.actor, indicator_id)
         st.cache_data.clear()
         notice(_("Indicator “{name}” deleted.").format(name=escape_markdown(values.name)), "success")
         open_page(INDICATORS)
@@ -87,7 +87,7 @@ if context.is_admin:
         if made is not None:
             try:
                 with acting_session() as db:
-                    count = spoof(db, scope.org_id, made, now())
+                    count = spoof(db, context.actor, made, now())
             except FormErrors as refusal:
                 show_form_errors(refusal, field_labels(SPOOF_LABELS))
             else:
@@ -97,6 +97,6 @@ if context.is_admin:
         if confirmed("clear_spoof", _("Clear all spoof data…"), _("Are you sure that you want to delete all spoofed "
                      "poll data for this organization?"), _("Clear all spoof data"), icon=":material/delete_sweep:"):
             with acting_session() as db:
-                count = clear_spoof(db, scope.org_id)
+                count = clear_spoof(db, context.actor)
             saved(ngettext("Spoof data cleared: {count} poll date deleted.",
                            "Spoof data cleared: {count} poll dates deleted.", count).format(count=format_number(count)))

@@ -47,7 +47,7 @@ if context.is_admin:
     if draft is not None:
         try:
             with acting_session() as db:
-                indicator_id = save_indicator(db, scope.org_id, draft).id
+                indicator_id = save_indicator(db, context.actor, draft).id
         except FormErrors as refusal:
             show_form_errors(refusal, field_labels(INDICATOR_LABELS))
         else:

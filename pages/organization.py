@@ -17,7 +17,7 @@ from tracpro.ui.settings_forms import ORG_LABELS, org_settings_form
 
 FORM = "org_settings"
 
-_context, org_id = require_org_admin()
+context, org_id = require_org_admin()
 with session_scope() as db:
     current = current_settings(db, org_id)
 
@@ -40,7 +40,7 @@ if submission is not None and submission.test_only:
 elif submission is not None:
     try:
         with acting_session() as db:
-            save_settings(db, org_id, submission.settings)
+            save_settings(db, context.actor, submission.settings)
     except FormErrors as refusal:
         show_form_errors(refusal, field_labels(ORG_LABELS))
     else:

@@ -20,7 +20,7 @@ COLUMNS = {"Name": N_("Name"), "Slug": N_("Slug"), "Timezone": N_("Timezone"), "
            "Status": N_("Status"), "Members": N_("Members"), "Polls": N_("Polls"), "Contacts": N_("Contacts")}
 STATUSES = {"Active": N_("Active"), "Deactivated": N_("Deactivated")}
 
-require_superuser()
+context = require_superuser()
 with session_scope() as db:
     orgs = org_overview(db)
 
@@ -53,7 +53,7 @@ with listed:
         button = _("Deactivate {name}") if active else _("Reactivate {name}")
         if st.button(button.format(name=escape_markdown(names[chosen])), key="org_status.submit"):
             with acting_session() as db:
-                set_org_active(db, int(chosen), not active)
+                set_org_active(db, context.actor, int(chosen), not active)
             st.cache_data.clear()
             done = _("{name} is deactivated.") if active else _("{name} is active again.")
             notice(done.format(name=escape_markdown(names[chosen])), "success")
@@ -71,7 +71,7 @@ with creating:
     if submitted:
         try:
             with acting_session() as db:
-                created = create_org(db, NewOrg(name, slug, timezone, host, token)).name
+                created = create_org(db, context.actor, NewOrg(name, slug, timezone, host, token)).name
         except FormErrors as refusal:
             show_form_errors(refusal, field_labels(NEW_ORG_LABELS))
         else:

@@ -49,8 +49,8 @@ with choosing:
         if submitted:
             try:
                 with acting_session() as db:
-                    set_active_polls(db, org_id, chosen)
-                    request_sync(db, org_id, context.user.id)
+                    set_active_polls(db, context.actor, chosen)
+                    request_sync(db, context.actor)
             except ValueError as error:
                 st.error(escape_markdown(error))
             else:
@@ -92,7 +92,7 @@ with editing:
         name, questions = submitted
         try:
             with acting_session() as db:
-                saved = edit_poll(db, org_id, poll.id, name, questions).name
+                saved = edit_poll(db, context.actor, poll.id, name, questions).name
         except FormErrors as refusal:
             show_form_errors(refusal, {"name": _("Poll name"), "questions": _("Questions")}
                              | {f"question_{q.id}": _("Question “{name}”").format(name=q.rapidpro_name)

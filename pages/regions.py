@@ -14,7 +14,7 @@ from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import INDENT
 from tracpro.ui.settings_forms import region_place_form
 
-_context, org_id = require_org_admin()
+context, org_id = require_org_admin()
 with session_scope() as db:
     groups = group_choices(db, org_id)
     tree = region_tree(db, org_id)
@@ -63,7 +63,7 @@ with regions_tab:
         if submitted:
             try:
                 with acting_session() as db:
-                    dropped = choose_regions(db, org_id, chosen)
+                    dropped = choose_regions(db, context.actor, chosen)
             except ValueError as error:
                 st.error(escape_markdown(error))
             else:
@@ -87,7 +87,7 @@ with regions_tab:
             data = {row.id: [row.parent_id, row.boundary_id] for row in tree} | {region_id: list(placed)}
             try:
                 with acting_session() as db:
-                    message = update_region_tree(db, org_id, data)
+                    message = update_region_tree(db, context.actor, data)
             except ValueError as error:
                 st.error(escape_markdown(error))
             else:
@@ -120,7 +120,7 @@ with regions_tab:
             st.warning(f"{leaving} {moving}")
             if st.button(_("Deactivate {name}").format(name=gone_name), key="deactivate.submit"):
                 with acting_session() as db:
-                    name, moved, new_parent = stop_tracking_region(db, org_id, gone.id)
+                    name, moved, new_parent = stop_tracking_region(db, context.actor, gone.id)
                 done = _("Deactivated {name}.").format(name=escape_markdown(name))
                 moved_names = ", ".join(map(escape_markdown, moved))
                 if moved and new_parent:
@@ -158,7 +158,7 @@ with groups_tab:
     if submitted_groups:
         try:
             with acting_session() as db:
-                track_reporter_groups(db, org_id, chosen_groups)
+                track_reporter_groups(db, context.actor, chosen_groups)
         except ValueError as error:
             st.error(escape_markdown(error))
         else:

@@ -46,7 +46,7 @@ show_notice()
 
 def asked(days: int | None) -> None:
     with acting_session() as db:
-        request_sync(db, scope.org_id, context.user.id, days)
+        request_sync(db, context.actor, days)
     st.cache_data.clear()
     if days:
         # English keeps its one wording for every count ("1 days"); other languages have their forms.

@@ -5,9 +5,9 @@ import streamlit as st
 
 from tracpro.auth import lockout
 from tracpro.auth.members import org_members
-from tracpro.auth.users import actor_for, create_user, update_user
+from tracpro.auth.users import create_user, unlock_member, update_user
 from tracpro.db import session_scope
-from tracpro.db.models import Role, User
+from tracpro.db.models import Role
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
@@ -60,7 +60,7 @@ with adding:
     if draft is not None:
         try:
             with acting_session() as db:
-                create_user(db, org_id, draft, now())
+                create_user(db, context.actor, draft, now())
         except FormErrors as error:
             show_form_errors(error, field_labels(FIELD_LABELS))
         else:
@@ -84,21 +84,14 @@ with editing:
         )
         if st.button(_("Unlock now"), key=f"unlock_{member.id}"):
             with acting_session() as db:
-                lockout.unlock(db, db.get(User, member.id))
+                unlock_member(db, context.actor, member.id)
             notice(_("{name} can sign in again.").format(name=name), "success")
             st.rerun()
     draft = user_form(f"edit_user_{member.id}", regions, member)
     if draft is not None:
         try:
             with acting_session() as db:
-                update_user(
-                    db,
-                    org_id,
-                    member.id,
-                    draft,
-                    actor_for(db, context.user.id, context.user.is_superuser),
-                    now(),
-                )
+                update_user(db, context.actor, member.id, draft, now())
         except FormErrors as error:
             show_form_errors(error, field_labels(FIELD_LABELS))
         else:

@@ -10,8 +10,9 @@ of the layers below its own, never a package of its own layer or above:
    from plain data (never from the database); how the app and the sync job write their log lines.
 3. polls, answers, audit: poll semantics without the database; the answers' value rule, applied in
    SQL; the audit trail, recorded by every layer above with the change it describes.
-4. orgs: what an org tracks (its region tree, groups, polls) and its settings.
-5. auth: users, roles, and the scope built over the org's region tree (NotFound lives beside it).
+4. auth: users, roles, the scope over the org's region tree (NotFound lives beside it), and the
+   acting user every write takes and checks (NotAllowed, the registry of writes).
+5. orgs: what an org tracks (its region tree, groups, polls) and its settings, changed by an actor.
 6. indicators, outbox: indicator editing (scoped); actions stored first and pushed to RapidPro.
 7. actions: what users ask RapidPro to do, written to the outbox.
 8. sync: RapidPro read into the database, the outbox pushed, the demo set up.
@@ -50,8 +51,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "i18n", "geometry", "rapidpro", "simulator", "text", "spreadsheets", "tracpro"),
     ("db", "forms", "charts", "logs"),
     ("polls", "answers", "audit"),
-    ("orgs",),
     ("auth",),
+    ("orgs",),
     ("indicators", "outbox"),
     ("actions",),
     ("sync",),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from temba_client.v2 import TembaClient
 
 from tests import factories as f
+from tests.actors import acting
 from tests.clock import TickingClock, ticking_from
 from tracpro.actions.contact_validation import (
     BAD_HANDLE,
@@ -131,7 +132,7 @@ def _remote(simulator, uuid):
 
 
 def test_a_new_contact_reaches_rapidpro_and_takes_its_uuid(db, world, simulator, on_rapidpro):
-    contact, action = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 001"), f.NOW)
+    contact, action = create_contact(db, acting(world["sam"]), _form(world, urn_path="+250 788 555 001"), f.NOW)
     assert contact.rapidpro_status == "pending" and contact.is_active  # in TracPro at once
     assert push_pending(on_rapidpro, world["org"].id, f.NOW).done == 1
     db.expire_all()
@@ -144,11 +145,11 @@ def test_a_new_contact_reaches_rapidpro_and_takes_its_uuid(db, world, simulator,
 
 
 def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulator, on_rapidpro, rapidpro_clock):
-    contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 002"), f.NOW)
+    contact, _ = create_contact(db, acting(world["sam"]), _form(world, urn_path="+250 788 555 002"), f.NOW)
     push_pending(on_rapidpro, world["org"].id, f.NOW)
     _a_minute_on(rapidpro_clock)
     db.expire_all()
-    update_contact(db, world["sam"], None, contact.id, _form(world, name="Ann Smith", urn_path="+250 788 555 002"))
+    update_contact(db, acting(world["sam"]), contact.id, _form(world, name="Ann Smith", urn_path="+250 788 555 002"))
     push_pending(on_rapidpro, world["org"].id, f.NOW)
     _a_minute_on(rapidpro_clock)
     db.expire_all()
@@ -157,7 +158,8 @@ def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulat
     # Another contact already has this number in RapidPro (not in TracPro): RapidPro refuses.
     taken = next(c for c in simulator.dataset.iter_contacts()
                  if c["urns"] and c["urns"][0].startswith("tel:") and not c["urns"][0].startswith("tel:+250788555"))
-    action = update_contact(db, world["sam"], None, contact.id, _form(world, name="Ann", urn_path=taken["urns"][0][4:]))
+    action = update_contact(db, acting(world["sam"]), contact.id,
+                            _form(world, name="Ann", urn_path=taken["urns"][0][4:]))
     push_pending(on_rapidpro, world["org"].id, f.NOW)
     db.expire_all()
     assert db.get(type(action), action.id).status == OutboxStatus.FAILED
@@ -167,12 +169,12 @@ def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulat
 
 
 def test_a_deleted_contact_is_deleted_in_rapidpro(db, world, simulator, on_rapidpro, rapidpro_clock):
-    contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 003"), f.NOW)
+    contact, _ = create_contact(db, acting(world["sam"]), _form(world, urn_path="+250 788 555 003"), f.NOW)
     push_pending(on_rapidpro, world["org"].id, f.NOW)
     _a_minute_on(rapidpro_clock)
     db.expire_all()
     uuid = db.get(Contact, contact.id).uuid
-    delete_contact(db, world["sam"], None, contact.id)
+    delete_contact(db, acting(world["sam"]), contact.id)
     assert push_pending(on_rapidpro, world["org"].id, f.NOW).done == 1
     assert _remote(simulator, uuid) is None
     assert uuid in {c["uuid"] for c in simulator.dataset.iter_contacts(deleted=True)}
@@ -217,7 +219,7 @@ def test_renaming_a_contact_keeps_its_other_urns_and_what_changed_in_rapidpro_si
     older = str(int(remote["fields"]["age"]) + 1)
     rapidpro.update_contact(contact.uuid, {"fields": {"age": older}})  # in RapidPro, after our last sync
     _a_minute_on(rapidpro_clock)
-    action = update_contact(db, world["sam"], None, contact.id, _as_shown(world, contact, name="Grace Uwase"))
+    action = update_contact(db, acting(world["sam"]), contact.id, _as_shown(world, contact, name="Grace Uwase"))
     assert push_pending(rapidpro, world["org"].id, f.NOW).done == 1
     after = _remote(simulator, contact.uuid)
     assert after["name"] == "Grace Uwase"
@@ -235,7 +237,7 @@ def test_changing_the_number_and_the_region_keeps_the_other_urn_and_the_groups_t
     TembaClient(simulator.url, "contacts-token").bulk_add_contacts([contact.uuid], opt_outs)  # since our sync
     _a_minute_on(rapidpro_clock)
     admin = Scope(world["org"].id, None)
-    update_contact(db, admin, None, contact.id, _as_shown(world, contact, urn_path="+250 788 555 010",
+    update_contact(db, acting(admin), contact.id, _as_shown(world, contact, urn_path="+250 788 555 010",
                                                           region_id=world["kunar"].id))
     assert push_pending(rapidpro, world["org"].id, f.NOW).done == 1
     after = _remote(simulator, contact.uuid)

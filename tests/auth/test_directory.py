@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
+from tests.actors import superuser
 from tracpro.auth.directory import all_users, give_role, set_user_active
 from tracpro.db.models import LoginRecord, Membership, Role, User
 from tracpro.forms import FormErrors
@@ -31,10 +32,10 @@ def test_every_user_is_listed_with_each_org_role_and_active_region(db, world):
 
 def test_giving_a_role_adds_a_membership_or_changes_the_role(db, world):
     health, water, north, _, ann = world
-    assert give_role(db, ann.id, water.id, Role.SUPERVISOR, (north.id,)) is True
+    assert give_role(db, superuser(), ann.id, water.id, Role.SUPERVISOR, (north.id,)) is True
     membership = db.query(Membership).filter_by(user_id=ann.id, org_id=water.id).one()
     assert (membership.role, [r.name for r in membership.regions]) == (Role.SUPERVISOR, ["North"])
-    assert give_role(db, ann.id, water.id, Role.ADMIN, (north.id,)) is False
+    assert give_role(db, superuser(), ann.id, water.id, Role.ADMIN, (north.id,)) is False
     db.refresh(membership)
     assert (membership.role, membership.regions) == (Role.ADMIN, [])
 
@@ -48,7 +49,7 @@ def test_a_supervisor_needs_active_regions_of_that_org(db, world, regions, messa
     health, water, north, old, ann = world
     region_ids = {"old": (old.id,), "foreign": (f.RegionFactory(org=health).id,)}.get(regions, regions)
     with pytest.raises(FormErrors) as raised:
-        give_role(db, ann.id, water.id, Role.SUPERVISOR, region_ids)
+        give_role(db, superuser(), ann.id, water.id, Role.SUPERVISOR, region_ids)
     assert raised.value.errors == {"regions": [message]}
     assert db.query(Membership).filter_by(user_id=ann.id, org_id=water.id).count() == 0
 
@@ -57,16 +58,16 @@ def test_deactivating_signs_out_everywhere_and_reactivating_lets_back_in(db, wor
     *_, ann = world
     live = f.LoginRecordFactory(user=ann)
     admin = f.UserFactory(is_superuser=True)
-    set_user_active(db, admin.id, ann.id, False, f.NOW)
+    set_user_active(db, superuser(admin.id), ann.id, False, f.NOW)
     db.expire_all()
     assert not db.get(User, ann.id).is_active and db.get(LoginRecord, live.id).revoked_at == f.NOW
-    set_user_active(db, admin.id, ann.id, True, f.NOW)
+    set_user_active(db, superuser(admin.id), ann.id, True, f.NOW)
     assert db.get(User, ann.id).is_active
 
 
 def test_nobody_deactivates_themselves(db, world):
     *_, ann = world
     with pytest.raises(FormErrors) as raised:
-        set_user_active(db, ann.id, ann.id, False, f.NOW)
+        set_user_active(db, superuser(ann.id), ann.id, False, f.NOW)
     assert raised.value.errors == {"user": ["You can't deactivate your own account."]}
     assert db.get(User, ann.id).is_active

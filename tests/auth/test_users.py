@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests import actors
 from tests import factories as f
+from tracpro.auth.actor import Actor
 from tracpro.auth.passwords import check_password
 from tracpro.auth.users import (
-    Actor,
     UserDraft,
-    actor_for,
     change_own_password,
     create_user,
     set_own_language,
@@ -37,7 +37,7 @@ def _errors(call) -> dict[str, list[str]]:
 def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
     f.UserFactory(login="taken@example.org")
     db.flush()
-    assert _errors(lambda: create_user(db, org.id, UserDraft("", "", Role.SUPERVISOR), NOW)) == {
+    assert _errors(lambda: create_user(db, actors.admin(org.id), UserDraft("", "", Role.SUPERVISOR), NOW)) == {
         "name": ["This field is required."],
         "email": ["This field is required."],
         "regions": ["This field is required."],
@@ -47,13 +47,16 @@ def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
     db.flush()
     assert _errors(
         lambda: create_user(
-            db, org.id, UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "123", "123"), NOW
+            db,
+            actors.admin(org.id),
+            UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "123", "123"),
+            NOW,
         )
     ) == {"password": ["Ensure this value has at least 8 characters (it has 3)."]}
     assert _errors(
         lambda: create_user(
             db,
-            org.id,
+            actors.admin(org.id),
             UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (region.id,), "password1", "password2"),
             NOW,
         )
@@ -61,14 +64,14 @@ def test_creating_a_supervisor_reports_every_problem_in_tracpros_words(db, org):
     assert _errors(
         lambda: create_user(
             db,
-            org.id,
+            actors.admin(org.id),
             UserDraft("Mo", " Taken@Example.org ", Role.SUPERVISOR, (region.id,), "password1", "password1"),
             NOW,
         )
     ) == {"email": ["Email address already taken."]}
     assert _errors(
         lambda: create_user(
-            db, org.id, UserDraft("Mo", "not-an-address", Role.ADMIN, (), "password1", "password1"), NOW
+            db, actors.admin(org.id), UserDraft("Mo", "not-an-address", Role.ADMIN, (), "password1", "password1"), NOW
         )
     ) == {"email": ["Enter a valid email address."]}
 
@@ -78,7 +81,7 @@ def test_a_new_user_signs_in_with_the_lower_case_email_and_must_change_the_passw
     db.flush()
     user = create_user(
         db,
-        org.id,
+        actors.admin(org.id),
         UserDraft(" Mo Salah ", "Mo@Example.org", Role.SUPERVISOR, (region.id,), "password1", "password1"),
         NOW,
     )
@@ -92,7 +95,7 @@ def test_regions_must_belong_to_the_org(db, org):
     foreign = f.RegionFactory()
     db.flush()
     draft = UserDraft("Mo", "mo@example.org", Role.SUPERVISOR, (foreign.id,), "password1", "password1")
-    assert _errors(lambda: create_user(db, org.id, draft, NOW)) == {
+    assert _errors(lambda: create_user(db, actors.admin(org.id), draft, NOW)) == {
         "regions": ["Choose regions of this organisation only."]
     }
 
@@ -105,7 +108,7 @@ def test_setting_a_password_forces_a_change_signs_out_everywhere_and_unlocks(db,
     live = f.LoginRecordFactory(user=target)
     db.flush()
     draft = UserDraft(target.name, target.login, Role.ADMIN, (), "new password", "new password")
-    update_user(db, org.id, target.id, draft, actor_for(db, admin.id, False), NOW)
+    update_user(db, actors.admin(org.id, admin.id), target.id, draft, NOW)
     assert target.must_change_password and check_password("new password", target.password_hash)
     assert (target.failed_login_count, target.locked_until) == (0, None)
     db.refresh(live)
@@ -119,10 +122,9 @@ def test_deactivating_signs_the_user_out_everywhere(db, org):
     db.flush()
     update_user(
         db,
-        org.id,
+        actors.admin(org.id, admin.id),
         target.id,
         UserDraft(target.name, target.login, Role.ADMIN, is_active=False),
-        actor_for(db, admin.id, False),
         NOW,
     )
     db.refresh(live)
@@ -133,14 +135,13 @@ def test_admins_cannot_lock_themselves_out(db, org):
     admin = f.MembershipFactory(org=org, role=Role.ADMIN).user
     region = f.RegionFactory(org=org)
     db.flush()
-    actor = actor_for(db, admin.id, False)
+    actor = actors.admin(org.id, admin.id)
     errors = _errors(
         lambda: update_user(
             db,
-            org.id,
+            actor,
             admin.id,
             UserDraft(admin.name, admin.login, Role.SUPERVISOR, (region.id,), is_active=False),
-            actor,
             NOW,
         )
     )
@@ -157,20 +158,19 @@ def test_an_org_admin_cannot_change_the_account_of_someone_working_in_another_or
     f.MembershipFactory(user=shared, role=Role.SUPERVISOR)  # also in another org
     other_region = f.RegionFactory(org=org)
     db.flush()
-    actor = actor_for(db, admin.id, False)
+    actor = actors.admin(org.id, admin.id)
     draft = UserDraft(shared.name, shared.login, Role.SUPERVISOR, (region.id,), is_active=False)
-    assert GENERAL in _errors(lambda: update_user(db, org.id, shared.id, draft, actor, NOW))
+    assert GENERAL in _errors(lambda: update_user(db, actor, shared.id, draft, NOW))
     # ... but may still change what they do in this org.
     draft = UserDraft(shared.name, shared.login, Role.SUPERVISOR, (other_region.id,))
-    update_user(db, org.id, shared.id, draft, actor, NOW)
+    update_user(db, actor, shared.id, draft, NOW)
     assert shared.is_active
     # A superuser may change anyone's account.
     update_user(
         db,
-        org.id,
+        actors.superuser(admin.id, org.id),
         shared.id,
         UserDraft(shared.name, shared.login, Role.SUPERVISOR, (region.id,), is_active=False),
-        Actor(admin.id, True),
         NOW,
     )
     assert not shared.is_active
@@ -182,7 +182,7 @@ def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_login(d
     db.flush()
 
     def change(current: str, new: str, again: str) -> None:
-        change_own_password(db, user.id, current, new, again, NOW, keep_login=here.id)
+        change_own_password(db, Actor(user.id), current, new, again, NOW, keep_login=here.id)
 
     assert _errors(lambda: change("wrong", "new password", "new password")) == {
         "current_password": ["Your current password was entered incorrectly."]
@@ -203,10 +203,10 @@ def test_a_user_chooses_their_own_language_or_the_orgs_default(db, org):
     user = f.UserFactory(login="lang@example.org")
     db.flush()
     assert user.language is None  # the org's default until they choose
-    set_own_language(db, user.id, "fr")
+    set_own_language(db, Actor(user.id), "fr")
     db.refresh(user)
     assert user.language == "fr"
-    set_own_language(db, user.id, None)  # back to the org's default
+    set_own_language(db, Actor(user.id), None)  # back to the org's default
     db.refresh(user)
     assert user.language is None
 
@@ -215,7 +215,7 @@ def test_a_language_tracpro_has_no_translation_for_is_refused_and_nothing_change
     user = f.UserFactory(login="lang@example.org", language="es")
     db.flush()
     for code in ("xx", "", "FR", "fr-CA"):
-        refused = _errors(lambda code=code: set_own_language(db, user.id, code))
+        refused = _errors(lambda code=code: set_own_language(db, Actor(user.id), code))
         assert refused == {"language": ["Select a valid choice."]}
     db.refresh(user)
     assert user.language == "es"

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.actors import admin
 from tests.browser.pages import (
     DESKTOP,
     PHONE,
@@ -68,7 +69,7 @@ def addresses(demo_app) -> dict[str, str]:
             # The demo is dated back from the day the sync job built it, which the app, serving it that day,
             # takes as today too: the test asks the database rather than reading a clock of its own.
             today = org_today(session, scope, demo_anchor(session))
-            indicator = save_indicator(session, org_id, IndicatorInput(
+            indicator = save_indicator(session, admin(org_id), IndicatorInput(
                 INDICATOR_NAME, today - timedelta(days=90), today, baseline.question_id, follow_up.question_id,
                 "Answers"))
             session.commit()

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.actors import acting, admin
 from tests.queries.tracpro_data import build_data
 from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import create_contact
 from tracpro.actions.messages import reply
 from tracpro.actions.polls import ActionRefused
+from tracpro.auth.actor import NotAllowed
 from tracpro.auth.users import UserDraft, create_user
 from tracpro.db.models import BaselineTerm, Contact, DataField, FieldType, Message, OutboxAction, Role, User
 from tracpro.forms import FormErrors
@@ -85,7 +87,7 @@ def test_contact_form(db, data, name, scheme, path, region, groups, language, ag
     group_ids = tuple(data.groups[g].id if isinstance(g, str) else g for g in groups)
     before = counts(db, Contact, OutboxAction)
     draft = ContactInput(name, scheme, path, region_id, group_ids, language, {"age": age})
-    contact, refusal = attempt(db, lambda: create_contact(db, scope, None, draft, f.NOW)[0], (FormErrors,))
+    contact, refusal = attempt(db, lambda: create_contact(db, acting(scope), draft, f.NOW)[0], (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, Contact, OutboxAction) == before
@@ -104,7 +106,7 @@ def test_reply_form(db, data, text, contact):
     scope = data.scope("Kandahar")
     contact_id = data.contacts[contact].id if isinstance(contact, str) else contact
     before = counts(db, Message, OutboxAction)
-    sent, refusal = attempt(db, lambda: reply(db, scope, None, contact_id, text)[0], (ActionRefused,))
+    sent, refusal = attempt(db, lambda: reply(db, acting(scope), contact_id, text)[0], (ActionRefused, NotAllowed))
     if refusal:
         assert str(refusal)
         assert counts(db, Message, OutboxAction) == before
@@ -124,7 +126,7 @@ def test_indicator_form(db, data, name, title, start, end, baseline, follow_up):
 
     draft = IndicatorInput(name, start, end, question(baseline), question(follow_up), title)
     before = counts(db, BaselineTerm)
-    indicator, refusal = attempt(db, lambda: save_indicator(db, data.unicef.id, draft), (FormErrors,))
+    indicator, refusal = attempt(db, lambda: save_indicator(db, admin(data.unicef.id), draft), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, BaselineTerm) == before
@@ -144,7 +146,7 @@ def test_org_settings_form(db, data, name, timezone, language, languages, host, 
     before = (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token_encrypted, org.sameday_mode)
     draft = OrgSettings(name, timezone, language, tuple(languages), host, token, mode, visible_fields=tuple(fields))
     def save_and_read_visible_fields():
-        save_settings(db, org.id, draft)
+        save_settings(db, admin(org.id), draft)
         # Read before attempt() rolls the savepoint back: afterwards the fields are as they were.
         return set(db.scalars(select(DataField.key).where(DataField.org_id == org.id, DataField.is_visible)))
 
@@ -167,7 +169,7 @@ def test_new_supervisor_form(db, data, name, email, password, regions):
     region_ids = tuple(data.regions[r].id if isinstance(r, str) else r for r in regions)
     draft = UserDraft(name, email, Role.SUPERVISOR, region_ids, password, password)
     before = counts(db, User)
-    user, refusal = attempt(db, lambda: create_user(db, data.unicef.id, draft, f.NOW), (FormErrors,))
+    user, refusal = attempt(db, lambda: create_user(db, admin(data.unicef.id), draft, f.NOW), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         assert counts(db, User) == before
@@ -181,7 +183,7 @@ def test_new_supervisor_form(db, data, name, email, password, regions):
 def test_poll_edit_form(db, data, name, question_name, question_type, question_id):
     qid = data.questions[question_id].id if isinstance(question_id, str) else question_id
     edits = [QuestionEdit(qid, question_name, question_type, True)]
-    poll, refusal = attempt(db, lambda: edit_poll(db, data.unicef.id, data.poll.id, name, edits), (FormErrors,))
+    poll, refusal = attempt(db, lambda: edit_poll(db, admin(data.unicef.id), data.poll.id, name, edits), (FormErrors,))
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         db.refresh(data.poll)

@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from tests import factories as f
+from tests.actors import admin
 from tests.conftest import TOKEN_KEY
 from tests.http_host import recording_host
 from tracpro.db.models import Org
@@ -45,7 +46,7 @@ def _closed_port() -> int:
 
 def test_the_orgs_row_never_holds_the_token_itself(db):
     org = f.OrgFactory(rapidpro_host=HOST)
-    save_settings(db, org.id, _settings(HOST, TOKEN))
+    save_settings(db, admin(org.id), _settings(HOST, TOKEN))
     db.flush()
     row = db.execute(text("SELECT * FROM orgs WHERE id = :id"), {"id": org.id}).mappings().one()
     holding = [column for column, value in row.items() if isinstance(value, str) and TOKEN[4:-4] in value]
@@ -60,7 +61,7 @@ def test_the_orgs_row_never_holds_the_token_itself(db):
 def test_saving_another_host_without_typing_the_token_again_is_refused(db):
     org = f.OrgFactory(rapidpro_host=HOST, rapidpro_token=TOKEN)
     with pytest.raises(FormErrors) as refused:
-        save_settings(db, org.id, _settings(OTHER, None))
+        save_settings(db, admin(org.id), _settings(OTHER, None))
     assert refused.value.errors == {"rapidpro_token": [TOKEN_FOR_THIS_HOST]}
     db.expire_all()
     assert db.get(Org, org.id).rapidpro_host == HOST
@@ -68,7 +69,7 @@ def test_saving_another_host_without_typing_the_token_again_is_refused(db):
 
 def test_another_host_is_saved_with_the_token_typed_for_it(db):
     org = f.OrgFactory(rapidpro_host=HOST, rapidpro_token=TOKEN)
-    save_settings(db, org.id, _settings(f" {OTHER} ", "other-token"))
+    save_settings(db, admin(org.id), _settings(f" {OTHER} ", "other-token"))
     db.expire_all()
     saved = db.get(Org, org.id)
     assert (saved.rapidpro_host, decrypt_token(saved.rapidpro_token_encrypted)) == (OTHER, "other-token")
@@ -76,14 +77,14 @@ def test_another_host_is_saved_with_the_token_typed_for_it(db):
 
 def test_the_same_host_written_differently_keeps_the_token(db):
     org = f.OrgFactory(rapidpro_host=HOST, rapidpro_token=TOKEN)
-    save_settings(db, org.id, _settings("HTTPS://RapidPro.Example.org/", None))
+    save_settings(db, admin(org.id), _settings("HTTPS://RapidPro.Example.org/", None))
     db.expire_all()
     assert decrypt_token(db.get(Org, org.id).rapidpro_token_encrypted) == TOKEN
 
 
 def test_emptying_the_host_drops_the_token(db):
     org = f.OrgFactory(rapidpro_host=HOST, rapidpro_token=TOKEN)
-    save_settings(db, org.id, _settings("", None))
+    save_settings(db, admin(org.id), _settings("", None))
     db.expire_all()
     assert (db.get(Org, org.id).rapidpro_host, db.get(Org, org.id).rapidpro_token_encrypted) == ("", "")
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tracpro.db.models import Answer, QuestionType, Region, SameDayMode
 from tracpro.db.token_cipher import decrypt_token
 from tracpro.forms import FormErrors
@@ -25,7 +26,7 @@ def uganda(db):
     groups = {name: f.ContactGroupFactory(org=org, name=name, uuid=str(n))
               for n, name in enumerate(["Uganda", "Kampala", "Makerere", "Entebbe"], start=1)}
     track_regions(
-        db, org.id, [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2"), RegionChoice("4", "1")]
+        db, admin(org.id), [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2"), RegionChoice("4", "1")]
     )
     regions = {r.name: r for r in db.scalars(select(Region).where(Region.org_id == org.id))}
     return org, groups, regions
@@ -49,9 +50,10 @@ def test_deactivating_a_region_moves_its_children_up(db, uganda):
 
 def test_choosing_regions_again_drops_the_others_and_brings_back_the_chosen_at_the_top(db, uganda):
     org, _, _ = uganda
-    track_regions(db, org.id, [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2")])
+    track_regions(db, admin(org.id), [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2")])
     assert "Entebbe" not in _parents(db, org)
-    track_regions(db, org.id, [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2"), RegionChoice("4")])
+    track_regions(db, admin(org.id),
+                  [RegionChoice("1"), RegionChoice("2", "1"), RegionChoice("3", "2"), RegionChoice("4")])
     assert _parents(db, org)["Entebbe"] is None
 
 
@@ -65,7 +67,7 @@ def test_valid_data_rebuilds_the_region_tree(db, uganda):
     org, _, regions = uganda
     boundary = f.BoundaryFactory(org=org)
     data = _tree(regions, **{str(regions["Entebbe"].id): [regions["Kampala"].id, boundary.id]})
-    assert update_region_tree(db, org.id, json.dumps(data)) == "Test regions have been updated."
+    assert update_region_tree(db, admin(org.id), json.dumps(data)) == "Test regions have been updated."
     assert _parents(db, org)["Entebbe"] == "Kampala"
     assert db.get(Region, regions["Entebbe"].id).boundary_id == boundary.id
 
@@ -106,7 +108,7 @@ def test_bad_region_tree_data_is_refused_with_a_reason_and_changes_nothing(db, u
     org, _, regions = uganda
     before = _parents(db, org)
     with pytest.raises(ValueError) as raised:
-        update_region_tree(db, org.id, make(org, regions))
+        update_region_tree(db, admin(org.id), make(org, regions))
     assert str(raised.value) == message
     assert _parents(db, org) == before
 
@@ -138,7 +140,7 @@ def _settings(**changes) -> OrgSettings:
 def test_org_settings_are_checked(db, changes, field, message):
     org = f.OrgFactory(name="Before")
     with pytest.raises(FormErrors) as raised:
-        save_settings(db, org.id, _settings(**changes))
+        save_settings(db, admin(org.id), _settings(**changes))
     assert raised.value.errors[field] == [message]
     assert db.get(type(org), org.id).name == "Before"
 
@@ -150,7 +152,7 @@ def test_switching_the_same_day_mode_recomputes_values_to_use(db):
                              submitted_on=answer.submitted_on.replace(minute=45))
     db.flush()
     token = f.OrgFactory._meta.model
-    save_settings(db, answer.org_id, _settings(sameday_mode="sum", rapidpro_token="new-token"))
+    save_settings(db, admin(answer.org_id), _settings(sameday_mode="sum", rapidpro_token="new-token"))
     db.expire_all()
     assert {a.value_to_use for a in db.scalars(select(Answer).where(Answer.id.in_([answer.id, second.id])))} == {"4.0"}
     assert decrypt_token(db.get(token, answer.org_id).rapidpro_token_encrypted) == "new-token"
@@ -172,7 +174,7 @@ def test_poll_edits_keep_custom_names_and_types_and_recompute_answers(db):
     poll = question.poll
     f.AnswerFactory(response__pollrun__poll=poll, question=question, value="4", value_number=4.0, value_to_use="x")
     db.flush()
-    edit_poll(db, poll.org_id, poll.id, "Livestock", [QuestionEdit(question.id, "Sheep", "numeric", False)])
+    edit_poll(db, admin(poll.org_id), poll.id, "Livestock", [QuestionEdit(question.id, "Sheep", "numeric", False)])
     db.expire_all()
     question = db.get(type(question), question.id)
     assert (db.get(type(poll), poll.id).name, question.custom_name, question.question_type, question.type_is_custom,
@@ -180,4 +182,4 @@ def test_poll_edits_keep_custom_names_and_types_and_recompute_answers(db):
     # Now numeric, its answers follow the org's same-day rule ("use last": its own value here).
     assert db.scalars(select(Answer.value_to_use).where(Answer.question_id == question.id)).one() == "4"
     with pytest.raises(FormErrors):
-        edit_poll(db, poll.org_id, poll.id, "x", [QuestionEdit(f.QuestionFactory().id, "y", "open", True)])
+        edit_poll(db, admin(poll.org_id), poll.id, "x", [QuestionEdit(f.QuestionFactory().id, "y", "open", True)])

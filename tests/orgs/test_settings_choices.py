@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tracpro.db.models import Contact, Region
 from tracpro.forms import FormErrors
 from tracpro.orgs.choices import (
@@ -36,10 +37,10 @@ def uganda(db):
         f.ContactGroupFactory(org=org, name=name, uuid=name.lower())
     f.ContactGroupFactory(org=org, name="Open Tickets", uuid="system", is_system=True)
     boundary = f.BoundaryFactory(org=org, osm_id="R7", name="Kampala District")
-    track_regions(db, org.id, [RegionChoice("uganda"), RegionChoice("kampala", "uganda", "R7"),
+    track_regions(db, admin(org.id), [RegionChoice("uganda"), RegionChoice("kampala", "uganda", "R7"),
                                RegionChoice("makerere", "kampala"), RegionChoice("entebbe", "uganda")])
     contact = f.ContactFactory(org=org, group_uuids=["kampala", "makerere", "teachers"])
-    track_regions(db, org.id, [RegionChoice("uganda"), RegionChoice("kampala", "uganda", "R7"),
+    track_regions(db, admin(org.id), [RegionChoice("uganda"), RegionChoice("kampala", "uganda", "R7"),
                                RegionChoice("makerere", "kampala"), RegionChoice("entebbe", "uganda")])
     return org, boundary, contact
 
@@ -90,7 +91,7 @@ def test_group_choices_leave_out_system_and_removed_groups(db, uganda):
 
 def test_reporter_groups_count_their_active_contacts(db, uganda):
     org, _, _ = uganda
-    track_reporter_groups(db, org.id, ["teachers"])
+    track_reporter_groups(db, admin(org.id), ["teachers"])
     assert [(g.name, g.contacts) for g in tracked_reporter_groups(db, org.id)] == [("Teachers", 1)]
 
 
@@ -107,11 +108,11 @@ def test_flows_are_listed_by_rapidpro_name_and_only_polls_are_edited(db):
 
 def test_choosing_regions_keeps_the_tree_and_moves_children_of_dropped_regions_up(db, uganda):
     org, _, contact = uganda
-    dropped = choose_regions(db, org.id, ["uganda", "makerere", "entebbe", "teachers"])
+    dropped = choose_regions(db, admin(org.id), ["uganda", "makerere", "entebbe", "teachers"])
     assert dropped == ["Kampala"]
     assert _parents(db, org) == {"Uganda": None, "Makerere": "Uganda", "Entebbe": "Uganda", "Teachers": None}
     # Kampala chosen again comes back at the top of the tree, with its boundary.
-    choose_regions(db, org.id, ["uganda", "makerere", "entebbe", "teachers", "kampala"])
+    choose_regions(db, admin(org.id), ["uganda", "makerere", "entebbe", "teachers", "kampala"])
     assert _parents(db, org)["Kampala"] is None
     kampala = db.scalars(select(Region).where(Region.org_id == org.id, Region.uuid == "kampala")).one()
     assert kampala.boundary.name == "Kampala District"
@@ -120,7 +121,7 @@ def test_choosing_regions_keeps_the_tree_and_moves_children_of_dropped_regions_u
 
 def test_choosing_regions_keeps_boundaries(db, uganda):
     org, boundary, _ = uganda
-    choose_regions(db, org.id, ["uganda", "kampala"])
+    choose_regions(db, admin(org.id), ["uganda", "kampala"])
     kampala = db.scalars(select(Region).where(Region.org_id == org.id, Region.uuid == "kampala")).one()
     assert kampala.boundary_id == boundary.id
 
@@ -129,22 +130,22 @@ def test_stopping_a_region_moves_its_children_up_and_reassigns_its_contacts(db, 
     org, _, contact = uganda
     makerere = db.scalars(select(Region).where(Region.org_id == org.id, Region.uuid == "makerere")).one()
     kampala = makerere.parent
-    assert stop_tracking_region(db, org.id, makerere.id) == ("Makerere", [], "Kampala")
+    assert stop_tracking_region(db, admin(org.id), makerere.id) == ("Makerere", [], "Kampala")
     db.expire_all()
     assert db.get(Contact, contact.id).region_id == kampala.id  # the deepest region it is still in
-    assert stop_tracking_region(db, org.id, kampala.id) == ("Kampala", [], "Uganda")
+    assert stop_tracking_region(db, admin(org.id), kampala.id) == ("Kampala", [], "Uganda")
     uganda_id = db.scalars(select(Region.id).where(Region.org_id == org.id, Region.uuid == "uganda")).one()
-    assert stop_tracking_region(db, org.id, uganda_id) == ("Uganda", ["Entebbe"], None)
+    assert stop_tracking_region(db, admin(org.id), uganda_id) == ("Uganda", ["Entebbe"], None)
     assert _parents(db, org) == {"Entebbe": None}
     with pytest.raises(ValueError):
-        stop_tracking_region(db, org.id, uganda_id)  # already deactivated
+        stop_tracking_region(db, admin(org.id), uganda_id)  # already deactivated
 
 
 def test_a_region_of_another_org_cannot_be_stopped(db, uganda):
     org, _, _ = uganda
     other = f.RegionFactory()
     with pytest.raises(ValueError):
-        stop_tracking_region(db, org.id, other.id)
+        stop_tracking_region(db, admin(org.id), other.id)
     assert db.get(Region, other.id).is_active
 
 
@@ -162,7 +163,7 @@ def test_a_logo_must_be_the_image_it_claims_to_be(db, content, content_type):
     settings = OrgSettings("Org", "UTC", "en", ("en",), "", None, "use_last", logo=content,
                            logo_content_type=content_type)
     with pytest.raises(FormErrors) as raised:
-        save_settings(db, org.id, settings)
+        save_settings(db, admin(org.id), settings)
     assert raised.value.errors == {"logo": ["This file is not a PNG, JPEG, SVG or WebP image, whatever its name says."]}
     assert db.get(type(org), org.id).logo is None
 
@@ -170,6 +171,6 @@ def test_a_logo_must_be_the_image_it_claims_to_be(db, content, content_type):
 def test_an_svg_logo_is_accepted(db):
     org = f.OrgFactory()
     svg = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
-    save_settings(db, org.id, OrgSettings("Org", "UTC", "en", ("en",), "", None, "use_last", logo=svg,
+    save_settings(db, admin(org.id), OrgSettings("Org", "UTC", "en", ("en",), "", None, "use_last", logo=svg,
                                           logo_content_type="image/svg+xml"))
     assert db.get(type(org), org.id).logo == svg

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tests.pages.app import errors, shown_text, signed_in, texts
 from tracpro.db.models import (
     DataField,
@@ -56,7 +57,7 @@ def org(db):
     org = f.OrgFactory(name="Ministry of Health", rapidpro_token=TOKEN, timezone="Africa/Kampala")
     for n, name in enumerate(["Uganda", "Kampala", "Makerere", "Entebbe", "Teachers"], start=1):
         f.ContactGroupFactory(org=org, name=name, uuid=f"g-{name.lower()}", contact_count=n)
-    track_regions(db, org.id, [RegionChoice("g-uganda"), RegionChoice("g-kampala", "g-uganda"),
+    track_regions(db, admin(org.id), [RegionChoice("g-uganda"), RegionChoice("g-kampala", "g-uganda"),
                                RegionChoice("g-makerere", "g-kampala"), RegionChoice("g-entebbe", "g-uganda")])
     f.BoundaryFactory(org=org, name="Kampala District", osm_id="R1", level=2)
     f.DataFieldFactory(org=org, key="age", label="Age", is_visible=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests import factories as f
@@ -102,3 +104,17 @@ def test_deactivating_a_supervisor(db, org):
     db.refresh(sam)
     assert not sam.is_active
     assert app.dataframe[0].value.set_index("Name").loc["Sam Sims", "Status"] == "Deactivated"
+
+
+def test_unlocking_a_locked_out_supervisor(db, org):
+    sam = find_by_login(db, "sam@example.org")
+    sam.failed_login_count, sam.locked_until = 5, f.NOW + timedelta(minutes=15)
+    db.flush()
+    app = _users_page()
+    app.selectbox[0].set_value(sam.id).run()
+    assert "Sam Sims is locked out until" in texts(app.warning)[0]
+    app.button(key=f"unlock_{sam.id}").click().run()
+    assert not app.exception, app.exception
+    assert texts(app.success) == ["Sam Sims can sign in again."]
+    db.refresh(sam)
+    assert (sam.failed_login_count, sam.locked_until) == (0, None)

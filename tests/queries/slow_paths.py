@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import Scope, pollrun_visible
 from tracpro.db.models import Contact, Poll, PollRun, Region, ReporterGroup, Response, ResponseStatus
 from tracpro.db.models import contact_reporter_groups as members
 from tracpro.queries.activity import MostActive
@@ -23,7 +23,7 @@ from tracpro.queries.home import RECENT_DAYS
 from tracpro.queries.poll_base import counted_responses, org_timezone
 from tracpro.queries.recent import last_days
 from tracpro.queries.scope import in_scope
-from tracpro.queries.visibility import pollrun_visible, response_counted
+from tracpro.queries.visibility import response_counted
 from tracpro.sync.summaries import channel_of, language_of, local_day
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories as f
+from tests.actors import admin
 from tests.queries.tracpro_data import build_data
 from tracpro.db.models import Answer, PollRun, PollRunType, Response
 from tracpro.forms import FormErrors
@@ -52,7 +53,7 @@ def test_indicator_validation(db, data, questions, changes, errors):
     if changes.get("follow_up_question_id") == "baseline":
         changes["follow_up_question_id"] = baseline.id
     with pytest.raises(FormErrors) as raised:
-        save_indicator(db, data.unicef.id, _input(baseline, follow, **changes))
+        save_indicator(db, admin(data.unicef.id), _input(baseline, follow, **changes))
     assert raised.value.errors == errors
     assert indicator_list(db, data.scope()) == ()  # nothing was saved
 
@@ -61,7 +62,7 @@ def test_a_question_of_another_org_is_refused(db, data, questions):
     baseline, _ = questions
     foreign = f.QuestionFactory()
     with pytest.raises(FormErrors) as raised:
-        save_indicator(db, data.unicef.id, _input(baseline, foreign))
+        save_indicator(db, admin(data.unicef.id), _input(baseline, foreign))
     assert list(raised.value.errors) == ["follow_up_question"]
 
 
@@ -79,12 +80,12 @@ def _count(db, model) -> int:
 
 def test_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions):
     data.unicef.show_spoof_data = True
-    assert spoof(db, data.unicef.id, _spoof_input(data, questions), f.NOW, seed=1) == 3
+    assert spoof(db, admin(data.unicef.id), _spoof_input(data, questions), f.NOW, seed=1) == 3
     assert (_count(db, PollRun), _count(db, Response), _count(db, Answer)) == (3, 3, 3)
     values = sorted(float(v) for v in db.scalars(select(Answer.value)))
     assert 10 <= values[0] <= values[1] <= 20 and 30 <= values[2] <= 40
     assert set(db.scalars(select(PollRun.pollrun_type))) == {PollRunType.SPOOFED}
-    assert clear_spoof(db, data.unicef.id) == 3
+    assert clear_spoof(db, admin(data.unicef.id)) == 3
     assert (_count(db, PollRun), _count(db, Response), _count(db, Answer)) == (0, 0, 0)
 
 
@@ -99,14 +100,14 @@ def test_spoof_data_makes_a_baseline_and_a_follow_up_per_day(db, data, questions
 def test_spoof_bounds_including_zero(db, data, questions, changes, message):
     data.unicef.show_spoof_data = True
     with pytest.raises(FormErrors) as raised:
-        spoof(db, data.unicef.id, _spoof_input(data, questions, **changes), f.NOW)
+        spoof(db, admin(data.unicef.id), _spoof_input(data, questions, **changes), f.NOW)
     assert message in raised.value.errors["__all__"]
     assert _count(db, PollRun) == 0
 
 
 def test_no_spoof_data_unless_the_org_allows_it(db, data, questions):
     with pytest.raises(FormErrors, match="does not allow spoof data"):
-        spoof(db, data.unicef.id, _spoof_input(data, questions), f.NOW)
+        spoof(db, admin(data.unicef.id), _spoof_input(data, questions), f.NOW)
 
 
 def _answer(db, question, contact, value, moment, pollrun):
@@ -129,7 +130,7 @@ def test_the_baseline_is_each_contacts_first_answer_and_follow_ups_are_per_date_
         follow_run = pollrun(follow, n)
         for name, value in values.items():
             _answer(db, follow, data.contacts[name], value, day(n), follow_run)
-    indicator = save_indicator(db, data.unicef.id, _input(baseline, follow))
+    indicator = save_indicator(db, admin(data.unicef.id), _input(baseline, follow))
     result = indicator_data(db, data.scope(), indicator.id)
     assert result.baseline == 10.0  # Ann's 4 + Bob's 6
     assert result.baseline_rate == 66.7  # 2 first answers of 3 contacts with a baseline response

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
-from tracpro.auth.scope import NotFound, Scope
+from tracpro.auth.scope import NotFound, Scope, subtree_ids
 from tracpro.db.models import Answer, QuestionType
-from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.rules import categorize, natural_sort_key
 from tracpro.queries.maps import map_data
 

@@ -14,9 +14,8 @@ from sqlalchemy import select, text
 
 from tests import factories as f
 from tests.queries import slow_paths
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import Scope, subtree_ids
 from tracpro.db.models import Poll, PollRunType, ResponseStatus
-from tracpro.orgs.regions import subtree_ids
 from tracpro.queries.activity import most_active, responses_by
 from tracpro.queries.alerts import participation_alerts
 from tracpro.queries.home import scope_summary

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tests.sync.fake_rapidpro import T0, contact, definition, flow, run
 from tracpro.db.models import Answer, Poll, Question, QuestionType
 from tracpro.orgs.tracking import set_active_polls
@@ -28,10 +29,10 @@ def test_flows_become_inactive_polls_and_admins_choose_which(db, org, rapidpro, 
     assert polls["1"].name == "Flow 1"
 
     other_org_poll = f.PollFactory(is_active=True)
-    set_active_polls(db, org.id, ["0", "2"])
+    set_active_polls(db, admin(org.id), ["0", "2"])
     assert {uuid for uuid, poll in _polls(db, org).items() if poll.is_active} == {"0", "2"}
     with pytest.raises(ValueError, match="not in the org's RapidPro flows"):
-        set_active_polls(db, org.id, ["1", "unknown"])
+        set_active_polls(db, admin(org.id), ["1", "unknown"])
     assert {uuid for uuid, poll in _polls(db, org).items() if poll.is_active} == {"0", "2"}
     db.refresh(other_org_poll)
     assert other_org_poll.is_active  # other orgs untouched
@@ -56,7 +57,7 @@ def test_questions_follow_the_definition_of_each_active_poll(db, org, rapidpro, 
     wanted, other = flow("Farm Poll", uuid="F-001"), flow("Code Poll", uuid="F-002")
     rapidpro.data["flows"] = [wanted, other]
     sync_flows(make_context())
-    set_active_polls(db, org.id, ["F-001"])
+    set_active_polls(db, admin(org.id), ["F-001"])
     poll = _polls(db, org)["F-001"]
     f.QuestionFactory(poll=poll, key="goodquestion", rapidpro_name="Good", custom_name="Mine",
                       question_type=QuestionType.OPEN, type_is_custom=True)
@@ -103,7 +104,7 @@ def test_results_saved_by_actions_and_non_ascii_names_keep_their_answers(db, org
     ])
     rapidpro.data["flows"] = [poll_flow]
     sync_flows(make_context())
-    set_active_polls(db, org.id, ["F-010"])
+    set_active_polls(db, admin(org.id), ["F-010"])
     rapidpro.definitions = {"F-010": {"uuid": "F-010", "name": "Survey", "spec_version": "14.4.1", "nodes": [
         {"uuid": "N-1", "actions": [], "exits": [], "router": {
             "type": "switch", "operand": "@input.text", "result_name": "Question ١", "cases": [],

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import acting
 from tests.sync.fake_rapidpro import T0, contact, group, run
 from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import update_contact
@@ -55,7 +56,7 @@ def planted(db, org, rapidpro, make_context):
     sync_runs(make_context())
     scope = Scope(org.id, frozenset({region.id}), region.id)
     ann = db.scalars(select(Contact).where(Contact.uuid == people[-1]["uuid"])).one()
-    update_contact(db, scope, None, ann.id, ContactInput(
+    update_contact(db, acting(scope), ann.id, ContactInput(
         name=FORM_PAYLOAD, urn_scheme="tel", urn_path="+250 788 000 005", region_id=region.id,
         reporter_group_ids=(farmers.id,), language="eng"))
     db.flush()

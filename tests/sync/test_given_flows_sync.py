@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tests.conftest import SHARED
 from tracpro.db.models import Answer, Poll, Question, QuestionType, Response
 from tracpro.orgs.tracking import set_active_polls
@@ -73,7 +74,7 @@ def test_real_exported_flows_sync_every_result_and_every_answer(db, simulator):
                           Progress(bars=False))
     sync_flows(context)
     given = simulator.dataset.given_flow_uuids
-    set_active_polls(db, org.id, given)
+    set_active_polls(db, admin(org.id), given)
     sync_flows(context)
     sync_runs(context)
     db.expire_all()

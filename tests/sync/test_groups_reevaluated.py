@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.actors import admin
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Contact, ContactGroup, Region, ReporterGroup
 from tracpro.orgs.tracking import set_active_polls, track_reporter_groups
@@ -50,7 +51,7 @@ def org_id(db, simulator, clock) -> int:
     """The demo's choices of regions and reporter groups, and no active poll: no runs to read."""
     org_id = configure_org(simulator, clock(), slug="groups")
     with session_scope() as session:
-        set_active_polls(session, org_id, [])
+        set_active_polls(session, admin(org_id), [])
     return org_id
 
 
@@ -110,7 +111,7 @@ def test_a_smart_reporter_group_changed_without_touching_contacts_shows_its_new_
     dataset = simulator.dataset
     smart = dataset.smart_group_uuid
     with session_scope() as session:
-        track_reporter_groups(session, org_id, [*dataset.reporter_group_uuids, smart])
+        track_reporter_groups(session, admin(org_id), [*dataset.reporter_group_uuids, smart])
     _pass(org_id, clock)
     members = {contact["uuid"] for contact in dataset.iter_contacts(group=smart)}
     assert _reporter_group_members(db, org_id, smart) == members

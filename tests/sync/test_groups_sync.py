@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tests.sync.fake_rapidpro import T0, contact, group
 from tracpro.db.models import Contact, ContactGroup, Region, ReporterGroup
 from tracpro.orgs.tracking import RegionChoice, track_regions, track_reporter_groups
@@ -26,8 +27,8 @@ def tracked(db, org, rapidpro, make_context):
     """Kandahar (a province) with Arghandab under it, and Farmers; two contacts in them."""
     rapidpro.data["groups"] = list(LISTED)
     sync_groups(make_context(T0))
-    track_regions(db, org.id, [RegionChoice("G-001"), RegionChoice("G-002", "G-001")])
-    track_reporter_groups(db, org.id, ["G-005"])
+    track_regions(db, admin(org.id), [RegionChoice("G-001"), RegionChoice("G-002", "G-001")])
+    track_reporter_groups(db, admin(org.id), ["G-005"])
     ann = contact("Ann", [PROVINCE, DISTRICT, FARMERS], modified_on=T0)
     bob = contact("Bob", [PROVINCE, FARMERS], modified_on=T0)
     rapidpro.data["contacts"] = [ann, bob]

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.actors import admin
 from tracpro.auth.scope import Scope
 from tracpro.db.models import SyncRequest, SyncRequestStatus
 from tracpro.queries.sync_status import sync_status
@@ -17,10 +18,10 @@ from tracpro.sync.snapshot import export_org, snapshot
 
 def test_requests_are_run_once_each_and_closed_with_the_outcome(db, connection):
     org, other = f.OrgFactory(), f.OrgFactory()
-    first = request_sync(db, org.id, None)
-    assert request_sync(db, org.id, None).id == first.id  # the same ask, not twice
-    request_sync(db, org.id, None, days=30)
-    request_sync(db, other.id, None)
+    first = request_sync(db, admin(org.id))
+    assert request_sync(db, admin(org.id)).id == first.id  # the same ask, not twice
+    request_sync(db, admin(org.id), days=30)
+    request_sync(db, admin(other.id))
     db.commit()
     runs = []
 
@@ -48,7 +49,7 @@ def test_the_status_page_names_resources_counts_errors_and_requests(db):
     f.SyncStateFactory(org_id=org_id, org=None, resource="archives", last_counts={"created": 40})
     f.SyncStateFactory(org_id=org_id, org=None, resource="org", failure_count=1, last_error="boom",
                        next_allowed_at=datetime(2026, 11, 2, 8, tzinfo=UTC))
-    request_sync(db, org_id, f.UserFactory(name="Richard").id, days=3)
+    request_sync(db, admin(org_id, f.UserFactory(name="Richard").id), days=3)
     db.flush()
     status = sync_status(db, Scope(org_id, None), f.NOW)
     table = status.resources.set_index("Resource")

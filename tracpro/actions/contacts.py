@@ -7,6 +7,8 @@ An edit carries only what the user changed: TracPro shows one URN of a contact t
 several, and may not have seen changes made in RapidPro since the last sync. The changed URN and
 the groups TracPro manages (regions and reporter groups) are merged into what RapidPro holds when
 the edit is pushed (tracpro.outbox.contact_edits).
+
+Each is a write of anyone working in the org, on contacts in their scope (tracpro.auth.writes).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.actions.contact_validation import ContactInput, same_field_value, validate_contact
-from tracpro.actions.polls import ActionRefused
 from tracpro.audit.trail import record
+from tracpro.auth.actor import Actor, NotAllowed
 from tracpro.auth.scope import Scope
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Contact, ContactGroup, DataField, OutboxAction, Region, ReporterGroup
 from tracpro.db.models.audit import AuditKind
 from tracpro.i18n import _
@@ -98,9 +101,11 @@ def _apply_edit(contact: Contact, clean: dict, change: dict) -> None:
         contact.region_id, contact.reporter_groups = clean["region_id"], clean["reporter_groups"]
 
 
-def create_contact(session: Session, scope: Scope, user_id: int | None, data: ContactInput, now: datetime
-                   ) -> tuple[Contact, OutboxAction]:
-    """The contact, in TracPro from `now` on, and the action that creates it in RapidPro."""
+@write(Allowed.MEMBERS)
+def create_contact(session: Session, actor: Actor, data: ContactInput, now: datetime) -> tuple[Contact, OutboxAction]:
+    """The contact, in one of the actor's regions in TracPro from `now` on, and the action that
+    creates it in RapidPro."""
+    scope, user_id = actor.require_scope(), actor.user_id
     clean = validate_contact(session, scope, data)
     contact = Contact(org_id=scope.org_id, uuid=str(uuid.uuid4()), created_by_id=user_id,
                       fields={}, group_uuids=[], rapidpro_status=PENDING, is_active=True,
@@ -125,13 +130,15 @@ def _visible_contact(session: Session, scope: Scope, contact_id: int) -> Contact
         or not contact.is_active
         or not scope.sees_region(contact.region_id)
     ):
-        raise ActionRefused(_("This contact does not exist, or you may not see it."))
+        raise NotAllowed(_("This contact does not exist, or you may not see it."))
     return contact
 
 
-def update_contact(session: Session, scope: Scope, user_id: int | None, contact_id: int, data: ContactInput
-                   ) -> OutboxAction:
-    """The edit, in TracPro at once, and the action that sends RapidPro what the user changed."""
+@write(Allowed.MEMBERS)
+def update_contact(session: Session, actor: Actor, contact_id: int, data: ContactInput) -> OutboxAction:
+    """The edit of a contact in the actor's view, in TracPro at once, and the action that sends
+    RapidPro what the user changed."""
+    scope, user_id = actor.require_scope(), actor.user_id
     contact = _visible_contact(session, scope, contact_id)
     clean = validate_contact(session, scope, data, contact_id=contact.id)
     change, before = _edit(session, contact, clean)
@@ -149,7 +156,10 @@ def update_contact(session: Session, scope: Scope, user_id: int | None, contact_
     return action
 
 
-def delete_contact(session: Session, scope: Scope, user_id: int | None, contact_id: int) -> OutboxAction:
+@write(Allowed.MEMBERS)
+def delete_contact(session: Session, actor: Actor, contact_id: int) -> OutboxAction:
+    """A contact in the actor's view leaves TracPro at once, and RapidPro with the action."""
+    scope, user_id = actor.require_scope(), actor.user_id
     contact = _visible_contact(session, scope, contact_id)
     contact.is_active = False
     contact.rapidpro_status = "deleted"

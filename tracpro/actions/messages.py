@@ -3,6 +3,9 @@ contacts: one in several reporter groups gets the message once.
 
 A message is stored with its recipients and one send_broadcast action per 100 of them; it is
 "sent" once RapidPro accepted every broadcast, "failed" as soon as it rejected one.
+
+Messages are writes of anyone working in the org, to contacts in their scope through a poll date
+they may open, or to one contact in their scope.
 """
 
 from __future__ import annotations
@@ -10,15 +13,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracpro.actions.polls import ActionRefused
+from tracpro.actions.polls import ActionRefused, visible_pollrun
 from tracpro.audit.trail import record
+from tracpro.auth.actor import Actor, NotAllowed
 from tracpro.auth.scope import Scope
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import (
     Audience,
     Contact,
     Message,
     OutboxAction,
-    PollRun,
     Response,
     ResponseStatus,
 )
@@ -55,10 +59,10 @@ def _visible_contacts(scope: Scope):
 
 
 def recipients(session: Session, scope: Scope, pollrun_id: int, audience: Audience) -> list[Contact]:
-    """The distinct contacts in view whose active response in the pollrun fits the audience."""
-    pollrun = session.get(PollRun, pollrun_id)
-    if pollrun is None or pollrun.org_id != scope.org_id:
-        raise ActionRefused(_("This poll date does not exist, or you may not see it."))
+    """The distinct contacts in view whose active response fits the audience, on a poll date the
+    scope shows (NotAllowed for any other: a contact in view who answered another region's poll
+    date is not reached through it)."""
+    visible_pollrun(session, scope, pollrun_id)
     return list(session.scalars(
         select(Contact).join(Response, Response.contact_id == Contact.id)
         .where(Response.pollrun_id == pollrun_id, Response.is_active, Response.status.in_(STATUSES[audience]),
@@ -86,22 +90,26 @@ def _store(session, scope, user_id, text, audience, contacts, pollrun_id=None) -
     return message, actions
 
 
-def send_message(session: Session, scope: Scope, user_id: int, pollrun_id: int, audience: Audience,
+@write(Allowed.MEMBERS)
+def send_message(session: Session, actor: Actor, pollrun_id: int, audience: Audience,
                  text: str | None) -> tuple[Message, list[OutboxAction]]:
+    """Message the participants of a poll date in the actor's view who fit the audience."""
+    scope = actor.require_scope()
     text = _checked_text(text)
     if audience not in STATUSES:
         raise ActionRefused(_("Choose who receives the message: all participants, respondents or non-respondents."))
     contacts = recipients(session, scope, pollrun_id, audience)
     if not contacts:
         raise ActionRefused(_("No one in view fits this choice of recipients: nothing was sent."))
-    return _store(session, scope, user_id, text, audience, contacts, pollrun_id)
+    return _store(session, scope, actor.user_id, text, audience, contacts, pollrun_id)
 
 
-def reply(session: Session, scope: Scope, user_id: int, contact_id: int, text: str | None
-          ) -> tuple[Message, list[OutboxAction]]:
-    """Answer a contact's inbox message."""
+@write(Allowed.MEMBERS)
+def reply(session: Session, actor: Actor, contact_id: int, text: str | None) -> tuple[Message, list[OutboxAction]]:
+    """Answer the inbox message of a contact in the actor's view."""
+    scope = actor.require_scope()
     text = _checked_text(text)
     contact = session.scalars(select(Contact).where(Contact.id == contact_id, *_visible_contacts(scope))).first()
     if contact is None:
-        raise ActionRefused(_("This contact does not exist, or you may not see it."))
-    return _store(session, scope, user_id, text, Audience.CONTACT, [contact])
+        raise NotAllowed(_("This contact does not exist, or you may not see it."))
+    return _store(session, scope, actor.user_id, text, Audience.CONTACT, [contact])

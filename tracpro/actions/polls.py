@@ -4,6 +4,9 @@ response is empty or partial; the original TracPro's restart never worked).
 Both store their RapidPro flow starts in the outbox, at most 100 contacts each, and return the
 actions so the page can try them at once; the sync job retries what is left. The pollrun of a
 start exists at once; runs whose `start` is one of its flow starts join it as they arrive.
+
+Both are writes of anyone working in the org, on what their scope shows: a region of theirs, a
+poll date they may open (the read models' rule, pollrun_visible).
 """
 
 from __future__ import annotations
@@ -17,16 +20,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import record
-from tracpro.auth.scope import Scope
+from tracpro.auth.actor import Actor, NotAllowed
+from tracpro.auth.scope import Scope, pollrun_visible, subtree_ids
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Contact, Org, OutboxAction, Poll, PollRun, PollRunType, Region, Response, ResponseStatus
 from tracpro.db.models.audit import AuditKind
 from tracpro.i18n import _
-from tracpro.orgs.regions import subtree_ids
 from tracpro.outbox.handlers import MAX_CONTACTS
 
 
 class ActionRefused(ValueError):
-    """The action cannot be done as asked; the message says why in words. Nothing was stored."""
+    """The action cannot be done as asked; the message says why in words. Nothing was stored.
+    (What the actor may not act on at all is refused with NotAllowed.)"""
+
+
+def visible_pollrun(session: Session, scope: Scope, pollrun_id: int) -> PollRun:
+    """A poll date of an active poll that the scope shows; NotAllowed for any other."""
+    pollrun = session.scalars(select(PollRun).where(PollRun.id == pollrun_id, pollrun_visible(scope))).first()
+    if pollrun is None or not pollrun.poll.is_active:
+        raise NotAllowed(_("This poll date does not exist, or you may not see it."))
+    return pollrun
 
 
 def flow_start_actions(org_id: int, user_id: int | None, flow_uuid: str, pollrun_id: int,
@@ -41,16 +54,18 @@ def flow_start_actions(org_id: int, user_id: int | None, flow_uuid: str, pollrun
     ]
 
 
-def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, region_id: int, propagate: bool,
+@write(Allowed.MEMBERS)
+def start_poll(session: Session, actor: Actor, poll_id: int, region_id: int, propagate: bool,
                now: datetime) -> tuple[PollRun, list[OutboxAction]]:
     """A regional pollrun (the region's own contacts) or a propagated one (its sub-regions' too),
-    conducted `now`."""
+    conducted `now`, in one of the actor's regions."""
+    scope, user_id = actor.require_scope(), actor.user_id
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != scope.org_id or not poll.is_active:
-        raise ActionRefused(_("Choose one of the organization's polls."))
+        raise NotAllowed(_("Choose one of the organization's polls."))
     region = session.get(Region, region_id)
     if region is None or region.org_id != scope.org_id or not region.is_active or not scope.sees_region(region_id):
-        raise ActionRefused(_("Choose one of your regions to start the poll in."))
+        raise NotAllowed(_("Choose one of your regions to start the poll in."))
     regions = subtree_ids(session, scope.org_id, [region_id]) if propagate else {region_id}
     contacts = list(session.scalars(
         select(Contact.uuid).where(Contact.org_id == scope.org_id, Contact.is_active, Contact.region_id.in_(regions))
@@ -73,11 +88,12 @@ def start_poll(session: Session, scope: Scope, user_id: int, poll_id: int, regio
     return pollrun, actions
 
 
-def restart_non_respondents(session: Session, scope: Scope, user_id: int, pollrun_id: int) -> list[OutboxAction]:
-    """Start the flow again for the pollrun's contacts in view whose response is empty or partial."""
-    pollrun = session.get(PollRun, pollrun_id)
-    if pollrun is None or pollrun.org_id != scope.org_id or not pollrun.poll.is_active:
-        raise ActionRefused(_("This poll date does not exist, or you may not see it."))
+@write(Allowed.MEMBERS)
+def restart_non_respondents(session: Session, actor: Actor, pollrun_id: int) -> list[OutboxAction]:
+    """Start the flow again for the contacts in view whose response to a poll date the actor may open
+    is empty or partial."""
+    scope, user_id = actor.require_scope(), actor.user_id
+    pollrun = visible_pollrun(session, scope, pollrun_id)
     contacts = list(session.scalars(
         select(Contact.uuid).join(Response, Response.contact_id == Contact.id)
         .where(Response.pollrun_id == pollrun.id, Response.is_active,

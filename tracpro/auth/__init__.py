@@ -1,1 +1,2 @@
-"""Who may see what: users, roles, and the region scope every read goes through."""
+"""Who may see and change what: users, roles, the region scope every read goes through, and the
+acting user every write takes and checks."""

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracpro.auth import logins, user_events
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Membership, Org, Region, Role, User
 from tracpro.forms import REQUIRED, FormErrors
 from tracpro.i18n import N_, _
@@ -72,7 +74,9 @@ def all_users(session: Session) -> list[DirectoryEntry]:
     return entries
 
 
-def give_role(session: Session, user_id: int, org_id: int, role: Role, region_ids: tuple[int, ...]) -> bool:
+@write(Allowed.SUPERUSERS)
+def give_role(session: Session, actor: Actor, user_id: int, org_id: int, role: Role, region_ids: tuple[int, ...]
+              ) -> bool:
     """Give the user `role` in the org (a supervisor with these regions of it); returns True when
     this made them a member, False when it changed the role they already had there."""
     errors: dict[str, str] = {}
@@ -109,12 +113,13 @@ def give_role(session: Session, user_id: int, org_id: int, role: Role, region_id
     return created
 
 
-def set_user_active(session: Session, actor_id: int, user_id: int, active: bool, now: datetime) -> User:
+@write(Allowed.SUPERUSERS)
+def set_user_active(session: Session, actor: Actor, user_id: int, active: bool, now: datetime) -> User:
     """Deactivate (signing them out everywhere) or reactivate an account; not one's own."""
     user = session.get(User, user_id)
     if user is None:
         raise FormErrors({"user": _("This user does not exist.")})
-    if user.id == actor_id and not active:
+    if user.id == actor.user_id and not active:
         raise FormErrors({"user": _("You can't deactivate your own account.")})
     if user.is_active and not active:
         logins.revoke_all(session, user.id, now)

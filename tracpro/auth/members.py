@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracpro.auth import lockout, user_events
+from tracpro.auth.actor import Actor
 from tracpro.auth.users import UserDraft, create_user, find_by_login
 from tracpro.db.models import Membership, Org, Region, Role, User
 from tracpro.forms import FormErrors
@@ -92,7 +93,7 @@ def add_member(
     user = find_by_login(session, login)
     if user is None:
         draft = UserDraft(name, login, role, region_ids, password, password)
-        return create_user(session, org.id, draft, now), True
+        return create_user(session, Actor.setup(org.id), draft, now), True
     membership = session.scalars(
         select(Membership).where(Membership.user_id == user.id, Membership.org_id == org.id)
     ).one_or_none()

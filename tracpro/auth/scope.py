@@ -6,22 +6,26 @@
   An admin may select none ("All regions"); a supervisor falls back to their first region.
 - The regions whose data is shown are the selected region and its descendants among the
   user's regions, or the selected region alone when sub-regions are switched off.
+- The pollruns shown are all of the org's with every region in view; with a region selected,
+  those of the region itself, those propagated from one of its ancestors, the universal and
+  spoofed ones, and (with sub-regions on) those of its sub-regions. Read models and the writes
+  on a pollrun keep to the same rule (pollrun_visible).
 
 A Scope is built once per rerun, is frozen and hashable (it is part of every cache key), and
-is required by every read model. tracpro.queries.scope turns it into SQL, in one place.
+is required by every read model. tracpro.queries.scope turns its regions into SQL, in one
+place; the pollrun rule is SQL here, beside the scope, because writes keep to it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
-from tracpro.db.models import Region, Role
+from tracpro.db.models import PollRun, PollRunType, Region, Role
 from tracpro.i18n import _
-from tracpro.orgs.regions import subtree_ids
 
 
 class NoRegions(Exception):
@@ -48,6 +52,27 @@ class Scope:
 
     def sees_region(self, region_id: int | None) -> bool:
         return self.region_ids is None or region_id in self.region_ids
+
+
+def subtree_ids(session: Session, org_id: int, region_ids: Sequence[int]) -> set[int]:
+    """The given regions and all their active descendants."""
+    if not region_ids:
+        return set()
+    rows = session.execute(
+        text(
+            """
+            WITH RECURSIVE below AS (
+                SELECT id, 0 AS depth FROM regions WHERE org_id = :org AND is_active AND id = ANY(:ids)
+              UNION
+                SELECT r.id, below.depth + 1 FROM regions r JOIN below ON r.parent_id = below.id
+                WHERE r.is_active AND below.depth < 32
+            )
+            SELECT DISTINCT id FROM below
+            """
+        ),
+        {"org": org_id, "ids": list(region_ids)},
+    )
+    return {row.id for row in rows}
 
 
 def user_region_ids(session: Session, org_id: int, role: Role, given_region_ids: Iterable[int]) -> frozenset[int]:
@@ -95,3 +120,27 @@ def build_scope(
     else:
         region_ids = frozenset({selected_region_id})
     return Scope(org_id, region_ids, selected_region_id, include_subregions)
+
+
+def _ancestors_of(region_id: int):
+    """A subquery of the ids of a region's ancestors."""
+    walk = select(Region.id, Region.parent_id).where(Region.id == region_id).cte("ancestry", recursive=True)
+    parent = aliased(Region)
+    walk = walk.union_all(select(parent.id, parent.parent_id).join(walk, parent.id == walk.c.parent_id))
+    return select(walk.c.id).where(walk.c.id != region_id)
+
+
+def pollrun_visible(scope: Scope) -> ColumnElement[bool]:
+    """Pollruns of the scope's org that a user with this scope may open."""
+    in_org = PollRun.org_id == scope.org_id
+    if scope.selected_region_id is None:
+        return in_org
+    region = scope.selected_region_id
+    shown = [
+        PollRun.region_id.is_(None),
+        PollRun.region_id == region,
+        and_(PollRun.pollrun_type == PollRunType.PROPAGATED, PollRun.region_id.in_(_ancestors_of(region))),
+    ]
+    if scope.include_subregions and scope.region_ids:
+        shown.append(PollRun.region_id.in_(sorted(scope.region_ids)))
+    return and_(in_org, or_(*shown))

@@ -4,19 +4,24 @@ The email is the login, stored lower-case (a unique index on lower(login) backs 
 When someone other than the user sets a password, the user must choose a new one at their
 next sign-in. Deactivating a user, changing their email or setting their password signs them
 out everywhere (their login records are revoked).
+
+An org's administrators add, edit and unlock its people; everyone changes their own password and
+language. Each of these is a write (tracpro.auth.writes), checked against the actor who makes it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracpro.auth import lockout, logins, user_events
+from tracpro.auth.actor import Actor, NotAllowed
 from tracpro.auth.passwords import REQUIRED, check_password, hash_password, new_password_errors
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Membership, Region, Role, User
 from tracpro.forms import GENERAL, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, N_, _
@@ -83,7 +88,7 @@ def _set_regions(session: Session, membership: Membership, draft: UserDraft) -> 
     membership.regions = list(session.scalars(select(Region).where(Region.id.in_(ids)))) if ids else []
 
 
-def set_password(
+def _set_password(
     session: Session, user: User, password: str, now: datetime, *, by_someone_else: bool
 ) -> None:
     """Store a new password; signs the user out everywhere and ends any lock."""
@@ -93,8 +98,10 @@ def set_password(
     logins.revoke_all(session, user.id, now)
 
 
-def create_user(session: Session, org_id: int, draft: UserDraft, now: datetime) -> User:
-    """A new user in `org_id` with the draft's role and regions; they change the password first."""
+@write(Allowed.ADMINS)
+def create_user(session: Session, actor: Actor, draft: UserDraft, now: datetime) -> User:
+    """A new user in the actor's org with the draft's role and regions; they change the password first."""
+    org_id = actor.org_id
     errors = account_errors(session, draft.name, draft.email)
     errors |= _region_errors(session, org_id, draft)
     errors |= new_password_errors(draft.password, draft.confirm_password)
@@ -135,51 +142,44 @@ def create_superuser(session: Session, login: str, name: str, password: str, con
     return user
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who is making a change, for the rules about what they may change."""
-
-    id: int
-    is_superuser: bool
-    admin_of: frozenset[int] = field(default_factory=frozenset)  # org ids where they are admin
-
-
-def actor_for(session: Session, user_id: int, is_superuser: bool) -> Actor:
-    admin_of = session.scalars(
-        select(Membership.org_id).where(Membership.user_id == user_id, Membership.role == Role.ADMIN)
-    )
-    return Actor(user_id, is_superuser, frozenset(admin_of))
-
-
 def can_manage_account(session: Session, actor: Actor, target: User) -> bool:
     """An org admin may change the name, email, password and status only of people who work
     in no org but theirs: otherwise one org's admin could lock someone out of another org."""
-    if actor.is_superuser or actor.id == target.id:
+    if actor.is_superuser or actor.user_id == target.id:
         return True
     if target.is_superuser:
         return False
+    admin_of = set(session.scalars(
+        select(Membership.org_id).where(Membership.user_id == actor.user_id, Membership.role == Role.ADMIN)
+    ))
     orgs = set(session.scalars(select(Membership.org_id).where(Membership.user_id == target.id)))
-    return orgs <= actor.admin_of
+    return orgs <= admin_of
 
 
-def update_user(
-    session: Session, org_id: int, user_id: int, draft: UserDraft, actor: Actor, now: datetime
-) -> User:
-    """Apply an admin's edit of a member of `org_id`; raises FormErrors."""
+def _member(session: Session, actor: Actor, user_id: int) -> tuple[User, Membership]:
+    """A person who works in the actor's org, with their place there; NotAllowed for anyone else."""
     user = session.get(User, user_id)
     membership = session.scalars(
-        select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id)
+        select(Membership).where(Membership.user_id == user_id, Membership.org_id == actor.org_id)
     ).one_or_none()
     if user is None or membership is None:
-        raise FormErrors({GENERAL: _("This user is not a member of this organisation.")})
+        raise NotAllowed(_("This user is not a member of this organisation."))
+    return user, membership
+
+
+@write(Allowed.ADMINS)
+def update_user(session: Session, actor: Actor, user_id: int, draft: UserDraft, now: datetime) -> User:
+    """Apply an admin's edit of a member of the actor's org; raises FormErrors."""
+    org_id = actor.org_id
+    user, membership = _member(session, actor, user_id)
     login = normalise_login(draft.email)
     errors = account_errors(session, draft.name, draft.email, editing=user)
     errors |= _region_errors(session, org_id, draft)
     errors |= new_password_errors(draft.password, draft.confirm_password, required=False)
-    if user.id == actor.id and not draft.is_active:
+    if user.id == actor.user_id and not draft.is_active:
         errors["is_active"] = _("You can't deactivate your own account.")
     if (
-        user.id == actor.id
+        user.id == actor.user_id
         and membership.role == Role.ADMIN
         and draft.role != Role.ADMIN
         and not actor.is_superuser
@@ -205,14 +205,23 @@ def update_user(
     membership.role = draft.role
     _set_regions(session, membership, draft)
     if draft.password:
-        set_password(session, user, draft.password, now, by_someone_else=user.id != actor.id)
+        _set_password(session, user, draft.password, now, by_someone_else=user.id != actor.user_id)
     session.flush()
     return user
 
 
+@write(Allowed.ADMINS)
+def unlock_member(session: Session, actor: Actor, user_id: int) -> User:
+    """End the lock of a member of the actor's org (after too many failed sign-ins) before it runs out."""
+    user, _membership = _member(session, actor, user_id)
+    lockout.unlock(session, user)
+    return user
+
+
+@write(Allowed.OWN_ACCOUNT)
 def change_own_password(
     session: Session,
-    user_id: int,
+    actor: Actor,
     current: str,
     password: str,
     confirmation: str,
@@ -220,8 +229,8 @@ def change_own_password(
     *,
     keep_login: int | None,
 ) -> None:
-    """The user's own change: their current password first; their other logins end, `keep_login` stays."""
-    user = session.get(User, user_id)
+    """The actor's own change: their current password first; their other logins end, `keep_login` stays."""
+    user = session.get(User, actor.user_id)
     if not current:
         raise FormErrors({"current_password": _(REQUIRED)})
     if user is None or not check_password(current, user.password_hash):
@@ -238,12 +247,13 @@ def change_own_password(
     session.flush()
 
 
-def set_own_language(session: Session, user_id: int, code: str | None) -> User:
-    """The user's own UI language (None: their org's default); raises FormErrors for a code
+@write(Allowed.OWN_ACCOUNT)
+def set_own_language(session: Session, actor: Actor, code: str | None) -> User:
+    """The actor's own UI language (None: their org's default); raises FormErrors for a code
     TracPro has no translation for, and then changes nothing."""
     if code is not None and code not in LANGUAGES:
         raise FormErrors({"language": _("Select a valid choice.")})
-    user = session.get(User, user_id)
+    user = session.get(User, actor.user_id)
     if user is None:
         raise FormErrors({GENERAL: _("This user does not exist.")})
     user.language = code

@@ -1,5 +1,5 @@
 """Creating, changing and deleting recent indicators (baseline vs follow-up), with TracPro's
-validation messages. Bad input raises `FormErrors`
+validation messages: the writes of an org's administrators. Bad input raises `FormErrors`
 with every problem in words, and changes nothing."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import record
-from tracpro.auth.scope import NotFound
+from tracpro.auth.actor import Actor, NotAllowed
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import BaselineTerm, Poll, Question
 from tracpro.db.models.audit import AuditKind
 from tracpro.forms import GENERAL, REQUIRED, FormErrors, text_problem
@@ -75,9 +76,11 @@ def validate(session: Session, org_id: int, data: IndicatorInput) -> tuple[Quest
     return baseline, follow_up
 
 
-def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicator_id: int | None = None
+@write(Allowed.ADMINS)
+def save_indicator(session: Session, actor: Actor, data: IndicatorInput, indicator_id: int | None = None
                    ) -> BaselineTerm:
-    """Create an indicator, or change the org's indicator `indicator_id`."""
+    """Create an indicator of the actor's org, or change its indicator `indicator_id`."""
+    org_id = actor.org_id
     baseline, follow_up = validate(session, org_id, data)
     # validate refused a missing name or date.
     assert data.name is not None and data.start_date is not None and data.end_date is not None
@@ -85,7 +88,7 @@ def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicato
         indicator = BaselineTerm(org_id=org_id)
         session.add(indicator)
     else:
-        indicator = require_indicator(session, org_id, indicator_id)
+        indicator = _own_indicator(session, actor, indicator_id)
     indicator.name = data.name.strip()
     indicator.start_date, indicator.end_date = data.start_date, data.end_date
     indicator.baseline_poll_id, indicator.baseline_question_id = baseline.poll_id, baseline.id
@@ -97,16 +100,17 @@ def save_indicator(session: Session, org_id: int, data: IndicatorInput, indicato
     return indicator
 
 
-def require_indicator(session: Session, org_id: int, indicator_id: int) -> BaselineTerm:
+def _own_indicator(session: Session, actor: Actor, indicator_id: int) -> BaselineTerm:
     indicator = session.get(BaselineTerm, indicator_id)
-    if indicator is None or indicator.org_id != org_id:
-        raise NotFound(_("This indicator does not exist."))
+    if indicator is None or indicator.org_id != actor.org_id:
+        raise NotAllowed(_("This indicator does not exist."))
     return indicator
 
 
-def delete_indicator(session: Session, org_id: int, indicator_id: int) -> None:
-    indicator = require_indicator(session, org_id, indicator_id)
+@write(Allowed.ADMINS)
+def delete_indicator(session: Session, actor: Actor, indicator_id: int) -> None:
+    indicator = _own_indicator(session, actor, indicator_id)
     session.delete(indicator)
     session.flush()
-    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"indicator": indicator_id, "name": indicator.name,
-                                                          "action": "deleted"})
+    record(session, AuditKind.INDICATOR_CHANGED, actor.org_id, {"indicator": indicator_id, "name": indicator.name,
+                                                                "action": "deleted"})

@@ -19,6 +19,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import record
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Answer, Contact, Org, PollRun, PollRunType, Response, ResponseStatus
 from tracpro.db.models.audit import AuditKind
 from tracpro.db.results import rowcount
@@ -100,9 +102,11 @@ def _spoofed_pollrun(session, org, question, contacts, day: date, low: int, high
     return pollrun
 
 
-def spoof(session: Session, org_id: int, data: SpoofInput, now: datetime, seed: int | None = None) -> int:
-    """Make the spoof data, each day's at `now`'s time of day; returns how many pollruns were made."""
-    org = session.get_one(Org, org_id)
+@write(Allowed.ADMINS)
+def spoof(session: Session, actor: Actor, data: SpoofInput, now: datetime, seed: int | None = None) -> int:
+    """Make the spoof data in the actor's org, each day's at `now`'s time of day; returns how many
+    pollruns were made."""
+    org = session.get_one(Org, actor.org_id)
     contacts, (baseline, follow_up) = _validate(session, org, data)
     # _validate refused missing dates and bounds.
     assert data.start_date is not None and data.end_date is not None
@@ -116,15 +120,16 @@ def spoof(session: Session, org_id: int, data: SpoofInput, now: datetime, seed: 
         _spoofed_pollrun(session, org, follow_up, contacts, data.start_date + timedelta(days=offset),
                          data.follow_up_minimum, data.follow_up_maximum, chance, now)
     session.flush()
-    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"action": "spoof data made", "pollruns": days + 1,
-                                                          "start": data.start_date, "end": data.end_date})
+    record(session, AuditKind.INDICATOR_CHANGED, actor.org_id, {"action": "spoof data made", "pollruns": days + 1,
+                                                                "start": data.start_date, "end": data.end_date})
     return days + 1
 
 
-def clear_spoof(session: Session, org_id: int) -> int:
-    """Delete every spoofed pollrun of the org (their responses and answers go with them)."""
+@write(Allowed.ADMINS)
+def clear_spoof(session: Session, actor: Actor) -> int:
+    """Delete every spoofed pollrun of the actor's org (their responses and answers go with them)."""
     deleted = rowcount(session.execute(
-        delete(PollRun).where(PollRun.org_id == org_id, PollRun.pollrun_type == PollRunType.SPOOFED)
+        delete(PollRun).where(PollRun.org_id == actor.org_id, PollRun.pollrun_type == PollRunType.SPOOFED)
     ))
-    record(session, AuditKind.INDICATOR_CHANGED, org_id, {"action": "spoof data cleared", "pollruns": deleted})
+    record(session, AuditKind.INDICATOR_CHANGED, actor.org_id, {"action": "spoof data cleared", "pollruns": deleted})
     return deleted

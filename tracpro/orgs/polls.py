@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.answers import recompute_values_to_use
+from tracpro.auth.actor import Actor, NotAllowed
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Poll, Question, QuestionType
-from tracpro.forms import GENERAL, FormErrors, text_problem
+from tracpro.forms import FormErrors, text_problem
 from tracpro.i18n import _
 from tracpro.orgs import settings_events
 
@@ -29,10 +31,13 @@ def _custom(name: str, rapidpro_name: str) -> str | None:
     return None if not name or name == rapidpro_name else name
 
 
-def edit_poll(session: Session, org_id: int, poll_id: int, name: str, questions: list[QuestionEdit]) -> Poll:
+@write(Allowed.ADMINS)
+def edit_poll(session: Session, actor: Actor, poll_id: int, name: str, questions: list[QuestionEdit]) -> Poll:
+    """Rename a poll of the actor's org and its questions, retype them, show or hide them."""
+    org_id = actor.org_id
     poll = session.get(Poll, poll_id)
     if poll is None or poll.org_id != org_id:
-        raise FormErrors({GENERAL: [_("This poll does not exist.")]})
+        raise NotAllowed(_("This poll does not exist."))
     own = {q.id: q for q in session.scalars(select(Question).where(Question.poll_id == poll.id))}
     errors: dict[str, list[str]] = {}
     if problem := text_problem(name, required=False, max_length=255):

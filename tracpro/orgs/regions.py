@@ -104,26 +104,5 @@ def deactivate_region(session: Session, region: Region) -> None:
     session.flush()
 
 
-def subtree_ids(session: Session, org_id: int, region_ids: Sequence[int]) -> set[int]:
-    """The given regions and all their active descendants."""
-    if not region_ids:
-        return set()
-    rows = session.execute(
-        text(
-            """
-            WITH RECURSIVE below AS (
-                SELECT id, 0 AS depth FROM regions WHERE org_id = :org AND is_active AND id = ANY(:ids)
-              UNION
-                SELECT r.id, below.depth + 1 FROM regions r JOIN below ON r.parent_id = below.id
-                WHERE r.is_active AND below.depth < 32
-            )
-            SELECT DISTINCT id FROM below
-            """
-        ),
-        {"org": org_id, "ids": list(region_ids)},
-    )
-    return {row.id for row in rows}
-
-
 def active_regions(session: Session, org_id: int) -> list[Region]:
     return list(session.scalars(select(Region).where(Region.org_id == org_id, Region.is_active).order_by(Region.name)))

@@ -10,6 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracpro.answers import recompute_values_to_use
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
@@ -92,11 +94,14 @@ def _looks_like(content: bytes, content_type: str) -> bool:
     return b"<svg" in content[:4096]
 
 
-def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
-    """Save the org's settings, or raise FormErrors with every problem and change nothing.
+@write(Allowed.ADMINS)
+def save_settings(session: Session, actor: Actor, data: OrgSettings) -> Org:
+    """Save the settings of the actor's org, by one of its administrators, or raise FormErrors with
+    every problem and change nothing.
 
     The token is kept encrypted; another host needs its token typed with it, and an emptied host
     drops the token (tracpro.orgs.connection)."""
+    org_id = actor.org_id
     errors = validate_settings(session, org_id, data)
     if errors:
         raise FormErrors(errors)

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import record
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Contact, Membership, Org, Poll
 from tracpro.db.models.audit import AuditKind
 from tracpro.forms import REQUIRED, FormErrors, text_problem
@@ -50,7 +52,8 @@ def org_overview(session: Session) -> pd.DataFrame:
     )
 
 
-def create_org(session: Session, draft: NewOrg) -> Org:
+@write(Allowed.SUPERUSERS)
+def create_org(session: Session, actor: Actor, draft: NewOrg) -> Org:
     """A new, active org; raises FormErrors with every problem in words and creates nothing."""
     errors: dict[str, list[str]] = {}
     name, slug = (draft.name or "").strip(), (draft.slug or "").strip()
@@ -80,7 +83,8 @@ def create_org(session: Session, draft: NewOrg) -> Org:
     return org
 
 
-def set_org_active(session: Session, org_id: int, active: bool) -> Org:
+@write(Allowed.SUPERUSERS)
+def set_org_active(session: Session, actor: Actor, org_id: int, active: bool) -> Org:
     org = session.get(Org, org_id)
     if org is None:
         raise FormErrors({"org": [_("This org does not exist.")]})

@@ -1,7 +1,8 @@
 """What an org tracks: which RapidPro groups are regions (with their tree and boundaries), which
 are reporter groups, and which flows are polls. Used by the settings pages and the demo setup.
 
-Each function checks everything before changing anything: a bad choice raises ValueError and
+Each function changes the acting administrator's org (the demo setup acts as the deployment,
+Actor.setup), and checks everything before changing anything: a bad choice raises ValueError and
 leaves the org as it was.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.models import Boundary, ContactGroup, Org, Poll, Region, ReporterGroup
 from tracpro.i18n import _
 from tracpro.orgs import settings_events
@@ -56,8 +59,10 @@ def _check_tree(choices: Sequence[RegionChoice]) -> None:
             parent = parents[parent]
 
 
-def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]) -> None:
+@write(Allowed.ADMINS)
+def track_regions(session: Session, actor: Actor, choices: Sequence[RegionChoice]) -> None:
     """Make exactly these groups the org's regions, with this hierarchy and these boundaries."""
+    org_id = actor.org_id
     _check_tree(choices)
     groups = _groups_by_uuid(session, org_id, [choice.uuid for choice in choices])
     osm_ids = {choice.boundary_osm_id for choice in choices if choice.boundary_osm_id}
@@ -92,7 +97,10 @@ def track_regions(session: Session, org_id: int, choices: Sequence[RegionChoice]
     settings_events.record_setting(session, org_id, "regions", regions=[groups[c.uuid].name for c in choices])
 
 
-def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -> None:
+@write(Allowed.ADMINS)
+def track_reporter_groups(session: Session, actor: Actor, uuids: Sequence[str]) -> None:
+    """Make exactly these groups the org's reporter groups."""
+    org_id = actor.org_id
     groups = _groups_by_uuid(session, org_id, uuids)
     existing = {
         group.uuid: group for group in session.scalars(select(ReporterGroup).where(ReporterGroup.org_id == org_id))
@@ -110,8 +118,10 @@ def track_reporter_groups(session: Session, org_id: int, uuids: Sequence[str]) -
                                    reporter_groups=[group.name for group in groups.values()])
 
 
-def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -> None:
+@write(Allowed.ADMINS)
+def set_active_polls(session: Session, actor: Actor, flow_uuids: Sequence[str]) -> None:
     """The chosen flows become polls and every other flow of the org stops being one."""
+    org_id = actor.org_id
     known = set(session.scalars(select(Poll.flow_uuid).where(Poll.org_id == org_id, Poll.flow_uuid.in_(flow_uuids))))
     unknown = set(flow_uuids) - known
     if unknown:
@@ -124,12 +134,14 @@ def set_active_polls(session: Session, org_id: int, flow_uuids: Sequence[str]) -
     settings_events.record_polls(session, org_id, flow_uuids)
 
 
-def update_region_tree(session: Session, org_id: int, data: object) -> str:
+@write(Allowed.ADMINS)
+def update_region_tree(session: Session, actor: Actor, data: object) -> str:
     """Set every active region's parent and boundary at once, from
     {region id: [parent id or None, boundary id or None]} (or the same as JSON text).
 
     Returns the confirmation to show; raises ValueError with TracPro's message otherwise.
     """
+    org_id = actor.org_id
     if data is None or data == "":
         raise ValueError(_("No data was provided."))
     if isinstance(data, str):
@@ -169,7 +181,8 @@ def update_region_tree(session: Session, org_id: int, data: object) -> str:
     return _("{org} regions have been updated.").format(org=session.get_one(Org, org_id).name)
 
 
-def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[str]:
+@write(Allowed.ADMINS)
+def choose_regions(session: Session, actor: Actor, uuids: Sequence[str]) -> list[str]:
     """Track exactly these groups as regions, keeping the tree of those already tracked.
 
     A region keeps its boundary, and its parent when that stays chosen; under a parent that is
@@ -177,6 +190,7 @@ def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[
     chosen again, starts at the top (one chosen again with its old boundary). Returns the
     names of the regions dropped.
     """
+    org_id = actor.org_id
     current = {r.uuid: r for r in session.scalars(select(Region).where(Region.org_id == org_id, Region.is_active))}
     # Looked up by parent_id, which is None at the top.
     by_id: dict[int | None, Region] = {region.id: region for region in current.values()}
@@ -196,16 +210,18 @@ def choose_regions(session: Session, org_id: int, uuids: Sequence[str]) -> list[
 
     choices = [RegionChoice(uuid, chosen_ancestor(current.get(uuid)), boundary_osm.get(uuid)) for uuid in uuids]
     dropped = sorted((region.name for uuid, region in current.items() if uuid not in chosen), key=str.lower)
-    track_regions(session, org_id, choices)
+    track_regions(session, actor, choices)
     return dropped
 
 
-def stop_tracking_region(session: Session, org_id: int, region_id: int) -> tuple[str, list[str], str | None]:
+@write(Allowed.ADMINS)
+def stop_tracking_region(session: Session, actor: Actor, region_id: int) -> tuple[str, list[str], str | None]:
     """Deactivate one region: its sub-regions move up to its parent and its contacts leave it.
 
     Returns (its name, the names of the sub-regions moved, the name of their new parent or None
     for the top); raises ValueError for a region that is not an active region of the org.
     """
+    org_id = actor.org_id
     region = session.get(Region, region_id)
     if region is None or region.org_id != org_id or not region.is_active:
         raise ValueError(_("This region does not exist or is already deactivated."))

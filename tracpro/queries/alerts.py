@@ -10,14 +10,13 @@ from datetime import date
 from sqlalchemy import Float, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import Scope, pollrun_visible
 from tracpro.db.models import Poll, PollRun, Region, pollrun_region_counts
 from tracpro.i18n import N_, _
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.recent import total as summed
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import in_scope
-from tracpro.queries.visibility import pollrun_visible
 
 HISTORY = 4  # earlier dates a region's habit is taken from
 MIN_PARTICIPANTS = 5  # fewer people make a rate too jumpy to judge

@@ -14,10 +14,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import NotFound, Scope
+from tracpro.auth.scope import NotFound, Scope, subtree_ids
 from tracpro.db.models import Question, QuestionType, Region
 from tracpro.i18n import _
-from tracpro.orgs.regions import subtree_ids
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.poll_base import charted_pollruns
 from tracpro.queries.poll_charts import category_points, numeric_points

@@ -17,7 +17,7 @@ import numpy
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import NotFound, Scope
+from tracpro.auth.scope import NotFound, Scope, pollrun_visible
 from tracpro.db.models import Answer, PollRun, Question, QuestionType
 from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
@@ -25,7 +25,6 @@ from tracpro.polls.rules import natural_sort_key
 from tracpro.queries.poll_base import counted_responses, question_numbers
 from tracpro.queries.poll_charts import Summary, open_words
 from tracpro.queries.registry import read_model
-from tracpro.queries.visibility import pollrun_visible
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import Scope, pollrun_visible
 from tracpro.db.models import Poll, PollRun, PollRunType, Question, Region, ResponseStatus, User
 from tracpro.i18n import _
 from tracpro.queries.poll_base import counted_responses, org_timezone, require_poll
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
-from tracpro.queries.visibility import pollrun_visible
 
 PROPAGATED = PollRunType.PROPAGATED
 COLUMNS = ["pollrun_id", "poll_id", "poll", "day", "region", "participants", "complete", "partial"]

@@ -1,8 +1,7 @@
-"""Which pollruns and responses a scope shows; read models answer anything else with "not found".
+"""Which pollruns charts include and which responses a scope counts; read models answer anything else
+with "not found".
 
-- Pollruns: with every region in view, all of the org's; with a region selected, those of the
-  region itself, those propagated from one of its ancestors, the universal and spoofed ones,
-  and (with sub-regions on) those of its sub-regions.
+- Pollruns: those the scope shows (tracpro.auth.scope.pollrun_visible, the rule writes keep too).
 - Responses: active ones, of active contacts in an active region the scope sees.
 
 Both are SQL conditions built from the scope, so every read model uses the same rule.
@@ -10,38 +9,13 @@ Both are SQL conditions built from the scope, so every read model uses the same 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_
 
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import Scope, pollrun_visible
 from tracpro.db.models import Contact, PollRun, PollRunType, Region, Response
 from tracpro.queries.scope import region_filter
 
 UNIVERSAL_TYPES = (PollRunType.UNIVERSAL, PollRunType.SPOOFED)
-
-
-def _ancestors_of(region_id: int):
-    """A subquery of the ids of a region's ancestors."""
-    walk = select(Region.id, Region.parent_id).where(Region.id == region_id).cte("ancestry", recursive=True)
-    parent = aliased(Region)
-    walk = walk.union_all(select(parent.id, parent.parent_id).join(walk, parent.id == walk.c.parent_id))
-    return select(walk.c.id).where(walk.c.id != region_id)
-
-
-def pollrun_visible(scope: Scope) -> ColumnElement[bool]:
-    """Pollruns of the scope's org that a user with this scope may open."""
-    in_org = PollRun.org_id == scope.org_id
-    if scope.selected_region_id is None:
-        return in_org
-    region = scope.selected_region_id
-    shown = [
-        PollRun.region_id.is_(None),
-        PollRun.region_id == region,
-        and_(PollRun.pollrun_type == PollRunType.PROPAGATED, PollRun.region_id.in_(_ancestors_of(region))),
-    ]
-    if scope.include_subregions and scope.region_ids:
-        shown.append(PollRun.region_id.in_(sorted(scope.region_ids)))
-    return and_(in_org, or_(*shown))
 
 
 def pollrun_charted(scope: Scope) -> ColumnElement[bool]:

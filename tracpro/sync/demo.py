@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import Acting, acting
+from tracpro.auth.actor import Actor
 from tracpro.auth.demo import ensure_demo_users
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
@@ -64,16 +65,16 @@ def configure_org(simulator: Simulator, now: datetime, slug: str = DEMO_SLUG, na
     for sync_list in (sync_fields, sync_groups, sync_boundaries, sync_flows):
         sync_list(context)
 
-    dataset = simulator.dataset
+    dataset, setup = simulator.dataset, Actor.setup(org_id)
     with session_scope() as session:
         acting(session, Acting(None, None, now))  # the demo's set-up: no one acts, at the demo's time
         track_regions(
             session,
-            org_id,
+            setup,
             [RegionChoice(uuid, parent, boundary) for uuid, _name, parent, boundary, _level in dataset.region_plan],
         )
-        track_reporter_groups(session, org_id, dataset.reporter_group_uuids)
-        set_active_polls(session, org_id, dataset.poll_flow_uuids)
+        track_reporter_groups(session, setup, dataset.reporter_group_uuids)
+        set_active_polls(session, setup, dataset.poll_flow_uuids)
     return org_id
 
 

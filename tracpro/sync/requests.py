@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import record
+from tracpro.auth.actor import Actor
+from tracpro.auth.writes import Allowed, write
 from tracpro.db.connection import session_scope
 from tracpro.db.models import SyncRequest, SyncRequestStatus
 from tracpro.db.models.audit import AuditKind
@@ -18,14 +20,16 @@ from tracpro.db.models.audit import AuditKind
 PENDING, RUNNING = SyncRequestStatus.PENDING, SyncRequestStatus.RUNNING
 
 
-def request_sync(session: Session, org_id: int, user_id: int | None, days: int | None = None) -> SyncRequest:
-    """Ask for a sync of the org (with runs from `days` back); an identical pending ask is reused."""
+@write(Allowed.ADMINS)
+def request_sync(session: Session, actor: Actor, days: int | None = None) -> SyncRequest:
+    """Ask for a sync of the actor's org (with runs from `days` back); an identical pending ask is reused."""
+    org_id = actor.org_id
     waiting = session.scalars(select(SyncRequest).where(
         SyncRequest.org_id == org_id, SyncRequest.status == PENDING,
         SyncRequest.days.is_(None) if days is None else SyncRequest.days == days)).first()
     if waiting is not None:
         return waiting
-    request = SyncRequest(org_id=org_id, days=days, requested_by_id=user_id)
+    request = SyncRequest(org_id=org_id, days=days, requested_by_id=actor.user_id)
     session.add(request)
     session.flush()
     record(session, AuditKind.SYNC_REQUESTED, org_id, {"request": request.id, "older_runs_days": days})

@@ -13,6 +13,7 @@ import streamlit as st
 
 from tracpro.actions.messages import MAX_LENGTH, send_message
 from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_poll
+from tracpro.auth.actor import NotAllowed
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Audience, OutboxStatus
 from tracpro.i18n import _, format_number, ngettext
@@ -117,9 +118,9 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
         return
     try:
         with acting_session() as db:
-            pollrun, actions = start_poll(db, scope, context.user.id, poll_id, region_id, propagate, now())
+            pollrun, actions = start_poll(db, context.actor, poll_id, region_id, propagate, now())
             pollrun_id, action_ids = pollrun.id, [action.id for action in actions]
-    except ActionRefused as refusal:
+    except (ActionRefused, NotAllowed) as refusal:
         st.error(escape_markdown(refusal))
         return
     kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
@@ -200,9 +201,9 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
     if confirmed(confirm_key, question, _("Send to {people}").format(people=people)):
         try:
             with acting_session() as db:
-                message, actions = send_message(db, scope, context.user.id, pollrun_id, audience, text)
+                message, actions = send_message(db, context.actor, pollrun_id, audience, text)
                 count, action_ids = len(message.recipients), [action.id for action in actions]
-        except ActionRefused as refusal:
+        except (ActionRefused, NotAllowed) as refusal:
             st.error(escape_markdown(refusal))
             return
         kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
@@ -225,9 +226,8 @@ def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
                  _("Restart for {people}").format(people=people)):
         try:
             with acting_session() as db:
-                action_ids = [action.id for action in restart_non_respondents(db, scope, context.user.id,
-                                                                              pollrun_id)]
-        except ActionRefused as refusal:
+                action_ids = [action.id for action in restart_non_respondents(db, context.actor, pollrun_id)]
+        except (ActionRefused, NotAllowed) as refusal:
             st.error(escape_markdown(refusal))
             return
         kind, outcome = push_outcome(push_now(scope.org_id, action_ids))

@@ -10,8 +10,7 @@ import streamlit as st
 
 from tracpro.actions.contact_validation import SCHEMES, ContactInput, search_languages
 from tracpro.actions.contacts import create_contact, delete_contact, update_contact
-from tracpro.actions.polls import ActionRefused
-from tracpro.auth.scope import Scope
+from tracpro.auth.actor import Actor, NotAllowed
 from tracpro.db.models import FieldType, OutboxStatus
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
@@ -116,24 +115,21 @@ def _saved_words(status: OutboxStatus | None, what: str) -> tuple[str, str]:
     return "info", _("{what}; RapidPro did not answer, so it will be sent with the next sync.").format(what=what)
 
 
-def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choices: ContactFormChoices,
+def save_contact(key: str, actor: Actor, data: ContactInput, choices: ContactFormChoices,
                  contact_id: int | None = None) -> None:
     """Store the new or changed contact and push it; on bad input, say what is wrong and store nothing."""
     try:
         with acting_session() as db:
             if contact_id is None:
-                contact, action = create_contact(db, scope, user_id, data, now())
+                contact, action = create_contact(db, actor, data, now())
                 contact_id = contact.id
             else:
-                action = update_contact(db, scope, user_id, contact_id, data)
+                action = update_contact(db, actor, contact_id, data)
             action_id = action.id
-    except FormErrors as refusal:
+    except FormErrors as refusal:  # NotAllowed included
         show_form_errors(refusal, _error_labels(choices))
         return
-    except ActionRefused as refusal:
-        st.error(escape_markdown(refusal))
-        return
-    status = push_now(scope.org_id, [action_id]).get(action_id)
+    status = push_now(actor.org_id, [action_id]).get(action_id)
     forget_form(key)
     kind, words = _saved_words(status, _("Saved {name}").format(name=escape_markdown((data.name or "").strip())))
     notice(words, kind)
@@ -142,7 +138,7 @@ def save_contact(key: str, scope: Scope, user_id: int, data: ContactInput, choic
     open_page(CONTACT, contact=contact_id)
 
 
-def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> None:
+def delete_section(actor: Actor, contact_id: int, name: str) -> None:
     """Delete, after a confirmation: the contact leaves TracPro at once and RapidPro with the push."""
     name = escape_markdown(name)  # in sentences, a label and a notice, all Markdown
     st.caption(_("Deleting {name} removes them from TracPro and from RapidPro.").format(name=name))
@@ -154,11 +150,11 @@ def delete_section(scope: Scope, user_id: int, contact_id: int, name: str) -> No
         return
     try:
         with acting_session() as db:
-            action_id = delete_contact(db, scope, user_id, contact_id).id
-    except ActionRefused as refusal:
+            action_id = delete_contact(db, actor, contact_id).id
+    except NotAllowed as refusal:
         st.error(escape_markdown(refusal))
         return
-    status = push_now(scope.org_id, [action_id]).get(action_id)
+    status = push_now(actor.org_id, [action_id]).get(action_id)
     kind, words = _saved_words(status, _("Deleted {name}").format(name=name))
     notice(words, kind)
     if status == OutboxStatus.FAILED:

@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from tracpro.auth.access import OrgAccess, OrgChoice
+from tracpro.auth.actor import Actor
 from tracpro.auth.logins import SignedInUser
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Role
@@ -46,6 +47,12 @@ class Context:
     @property
     def is_admin(self) -> bool:
         return self.user.is_superuser or (self.access is not None and self.access.is_admin)
+
+    @property
+    def actor(self) -> Actor:
+        """The viewer as every write takes them: who they are, their role here and their scope."""
+        role = self.access.role if self.access is not None else None
+        return Actor(self.user.id, self.user.is_superuser, role, self.scope)
 
 
 def notice(message: str, kind: str = "info") -> None:

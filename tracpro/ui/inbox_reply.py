@@ -6,6 +6,7 @@ import streamlit as st
 
 from tracpro.actions.messages import MAX_LENGTH, reply
 from tracpro.actions.polls import ActionRefused
+from tracpro.auth.actor import NotAllowed
 from tracpro.auth.scope import Scope
 from tracpro.i18n import _
 from tracpro.text import escape_markdown
@@ -27,9 +28,9 @@ def reply_form(scope: Scope, contact_id: int, name: str) -> None:
         return
     try:
         with acting_session() as db:
-            _message, actions = reply(db, scope, context.user.id, contact_id, text)
+            _message, actions = reply(db, context.actor, contact_id, text)
             action_ids = [action.id for action in actions]
-    except ActionRefused as refusal:
+    except (ActionRefused, NotAllowed) as refusal:
         st.error(str(refusal))
         return
     kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
