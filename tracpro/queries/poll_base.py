@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, Contact, Org, Poll, PollRun, Region, Response
+from tracpro.db.search import contains
 from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.visibility import pollrun_charted, response_counted
@@ -43,8 +44,7 @@ def field_filter(contact_fields: Sequence[tuple[str, str]]) -> ColumnElement[boo
     """Contacts whose every given field contains its text, ignoring case (filters are ANDed)."""
     conditions = []
     for key, text in contact_fields:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Contact.fields[key].astext.ilike(f"%{escaped}%", escape="\\"))
+        conditions.append(contains(Contact.fields[key].astext, text))
     return and_(true(), *conditions)
 
 
