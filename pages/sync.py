@@ -13,7 +13,7 @@ from tracpro.queries.sync_status import sync_status
 from tracpro.sync.requests import request_sync
 from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
-from tracpro.ui.database import read_scoped_live
+from tracpro.ui.database import read_scoped_live, self_refreshing
 from tracpro.ui.forms import show_form_errors
 from tracpro.ui.tables import DATETIME
 
@@ -81,7 +81,7 @@ status = read_scoped_live(sync_status, scope)
 waiting = bool(set(status.requests["Status"]) & WAITING)
 
 
-@st.fragment(run_every=REFRESH_SECONDS if waiting else None)
+@self_refreshing(run_every=REFRESH_SECONDS if waiting else None)
 def requests_and_status() -> None:
     """Redrawn every few seconds while a request waits or runs, and once more when it is done."""
     current = read_scoped_live(sync_status, scope) if waiting else status

@@ -6,6 +6,7 @@ transaction, so everything the app or the sync job writes during a test is rolle
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -14,6 +15,8 @@ from sqlalchemy import Engine, create_engine, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracpro.config import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(Exception):
@@ -83,6 +86,34 @@ def check_connection(engine: Engine) -> None:
             f"Could not connect to the PostgreSQL database at {_safe_url(str(engine.url))}: "
             f"{_first_line(error)}."
         ) from error
+
+
+def answers() -> bool:
+    """Whether the database answers right now (one connection, one `SELECT 1`)."""
+    try:
+        check_connection(get_engine())
+    except DatabaseUnavailable:
+        return False
+    return True
+
+
+def lost(error: BaseException) -> DatabaseUnavailable | None:
+    """`error` as DatabaseUnavailable when it came of the database being out of reach (stopped,
+    restarting, the network to it down), None when it is about what was asked of it. A lost
+    database is logged with its reason: what a page shows of it is one sentence for everyone.
+
+    PostgreSQL's driver raises the same kinds of errors for a lost server as for a deadlock or a
+    cancelled statement, so a failure of that kind is told apart by asking the server once more.
+    """
+    unreachable = error if isinstance(error, DatabaseUnavailable) else None
+    if unreachable is None and isinstance(error, exc.OperationalError | exc.InterfaceError):
+        try:
+            check_connection(get_engine())
+        except DatabaseUnavailable as refused:
+            unreachable = refused
+    if unreachable is not None:
+        log.warning("The database is unreachable: %s", unreachable)
+    return unreachable
 
 
 @lru_cache(maxsize=1)
