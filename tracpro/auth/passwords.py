@@ -43,6 +43,15 @@ def unmatchable_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
 
 
+def check_for_no_account() -> None:
+    """The work of checking a password, for a sign-in with a login that is no (active) account.
+
+    A known login costs a bcrypt check and an unknown one would cost nothing: the time a refusal
+    takes would tell which logins are accounts. This check of a hash nobody can match evens it.
+    """
+    check_password("", unmatchable_hash())
+
+
 def password_problem(password: str) -> str | None:
     """What is wrong with `password` as a new password, or None."""
     if not password:

@@ -5,6 +5,13 @@ failures are counted in PostgreSQL (tracpro.auth.lockout) and a success gets a l
 and the cookie for it (tracpro.auth.logins). The library tells us which account was
 tried only through the credential entry it marks with `failed_login_attempts`; a login that
 is no account at all leaves no mark, and there is nothing to count.
+
+A failed sign-in is answered the same way, in the same time, whether the login is an account,
+a locked one, or none: "N more attempts will lock this account" or "this account is locked"
+would tell anyone which logins are accounts. So the form says only INCORRECT and, to everyone,
+LOCK_RULE; a login that is no account costs the same bcrypt check as one that is. Someone locked
+out learns the rule there, and when the lock ends from an administrator (the Users page shows it
+in the org's time); a lock set while they are signed in ends their login with its end time.
 """
 
 from __future__ import annotations
@@ -15,9 +22,10 @@ from streamlit_authenticator.utilities import LoginError
 
 from tracpro.auth import lockout, logins
 from tracpro.auth.demo import present_demo_logins
+from tracpro.auth.passwords import check_for_no_account
 from tracpro.db import session_scope
 from tracpro.db.models import User
-from tracpro.i18n import N_, _, ngettext
+from tracpro.i18n import N_, _
 from tracpro.ui.clock import now
 from tracpro.ui.context import forget_notice, show_notice
 from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
@@ -26,6 +34,9 @@ from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
 FIELDS = {"Form name": N_("Sign in"), "Username": N_("Email"), "Password": N_("Password"), "Login": N_("Sign in")}
 FORM_KEY = "tracpro_login"
 INCORRECT = N_("Incorrect email or password.")
+LOCK_RULE = N_(
+    "After 5 failed attempts in a row, an account is locked for 15 minutes. An administrator can unlock it sooner."
+)
 _LAST_ERROR = "tracpro_login_error"
 
 
@@ -34,26 +45,13 @@ def fields() -> dict[str, str]:
     return {name: _(label) for name, label in FIELDS.items()}
 
 
-def _record_failure(gate: Gate, login: str) -> str:
+def _record_failure(gate: Gate, login: str) -> None:
+    """Count a failed sign-in against the account tried (while it is locked, nothing is counted)."""
     at = now()
     with session_scope() as db:
         user = db.get(User, gate.user_ids[login])
-        if user is None:  # deleted since the form was drawn
-            return _(INCORRECT)
-        if lockout.is_locked(user, at):
-            assert user.locked_until is not None  # a locked account is locked until some time
-            return lockout.locked_message(user.locked_until)
-        attempts = lockout.record_failure(db, user.id, at)
-    if attempts.locked_until is not None:
-        return lockout.locked_message(attempts.locked_until)
-    left = lockout.MAX_FAILURES - attempts.failed
-    if left <= 2:
-        return ngettext(
-            "Incorrect email or password. {count} more failed attempt will lock this account for 15 minutes.",
-            "Incorrect email or password. {count} more failed attempts will lock this account for 15 minutes.",
-            left,
-        ).format(count=left)
-    return _(INCORRECT)
+        if user is not None and not lockout.is_locked(user, at):  # None: deleted since the form was drawn
+            lockout.record_failure(db, user.id, at)
 
 
 def _finish_sign_in(gate: Gate, login: str) -> str | None:
@@ -129,8 +127,14 @@ def render_login(gate: Gate) -> None:
             state[_LAST_ERROR] = refusal
         elif state.get("authentication_status") is False:
             tried = [login for login, entry in gate.entries.items() if entry.get("failed_login_attempts")]
-            state[_LAST_ERROR] = _record_failure(gate, tried[0]) if tried else _(INCORRECT)
+            if tried:
+                _record_failure(gate, tried[0])
+            else:
+                check_for_no_account()
+            state[_LAST_ERROR] = _(INCORRECT)
         if state.get(_LAST_ERROR):
             st.error(state[_LAST_ERROR])
+        if state.get(_LAST_ERROR) == _(INCORRECT):
+            st.caption(_(LOCK_RULE))
         if gate.settings.demo_mode:
             _demo_logins()
