@@ -3,10 +3,13 @@ patterns, and a NUL, other control characters or an absurdly long term never rea
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from sqlalchemy import select
 
 from tests import factories as f
+from tests.conftest import ROOT
 from tests.queries.tracpro_data import build_data
 from tracpro.actions.contact_validation import ContactInput, validate_contact
 from tracpro.auth.scope import Scope
@@ -89,3 +92,16 @@ def test_a_twitter_handle_with_an_underscore_is_not_taken_by_one_with_another_le
     assert urn_problems("twitter", "JeanXPaul") == ["This Twitter handle is already being used by another contact."]
     assert urn_problems("twitterid", "12#x") == []  # "12" is no prefix pattern of "123"
     assert urn_problems("twitterid", "123#new_handle") != []
+
+
+def test_every_like_pattern_in_the_code_is_escaped():
+    """A LIKE built anywhere else from what someone typed would read `%` and `_` as wildcards again:
+    every like/ilike call names its escape character (tracpro.db.search builds the patterns)."""
+    unescaped = []
+    for path in sorted((ROOT / "tracpro").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"like", "ilike", "not_like", "not_ilike"}
+                    and not any(keyword.arg == "escape" for keyword in node.keywords)):
+                unescaped.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert unescaped == []
