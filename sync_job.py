@@ -10,9 +10,11 @@
 Each run (and each round of --loop, and in between) also honours the sync requests admins
 make from the settings pages ("Sync now", "Fetch older runs").
 
-Exit status: 0 when every org synced; 1 when an org failed (or is backing off after failures);
-3 when an org was skipped because another sync job is syncing it; 2 when the job cannot run
-at all (database unreachable, unknown org).
+Exit status: 0 when every org synced; 1 when an org failed, partly (one of its resources) or
+wholly, or is backing off after failures; 4 when items RapidPro sent could not be read (they are
+kept aside and tried again each run); 3 when an org was skipped because another sync job is
+syncing it; 2 when the job cannot run at all (database unreachable or lost during the sync,
+unknown org). A --loop job carries on after a lost database, trying again each round.
 
 This is where the sync job reads the wall clock (`now`); everything it calls is handed the time.
 """
@@ -23,10 +25,12 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tracpro.db import DatabaseUnavailable, ensure_ready
+from tracpro.db.connection import is_database_lost, lost_database_sentence
 from tracpro.db.token_cipher import TokenKeyError
 from tracpro.sync.requests import has_pending, honour_requests
 from tracpro.sync.runner import OrgOutcome, OrgStatus, orgs_to_sync, sync_org
@@ -61,22 +65,40 @@ def now() -> datetime:
 
 def exit_status(outcomes: list[OrgOutcome]) -> int:
     statuses = {outcome.status for outcome in outcomes}
-    if statuses & {OrgStatus.FAILED, OrgStatus.BACKING_OFF}:
+    if statuses & {OrgStatus.FAILED, OrgStatus.PARTLY, OrgStatus.BACKING_OFF}:
         return 1
+    if any(outcome.kept_aside for outcome in outcomes):
+        return 4
     if OrgStatus.BUSY in statuses:
         return 3
     return 0
 
 
+def _resources(names: list[str]) -> str:
+    """"runs (3), contacts" for runs:<a>, runs:<b>, runs:<c>, contacts."""
+    kinds = Counter(name.partition(":")[0] for name in names)
+    return ", ".join(f"{kind} ({count})" if count > 1 else kind for kind, count in kinds.items())
+
+
 def summarise(outcome: OrgOutcome) -> str:
-    if outcome.status != OrgStatus.SYNCED:
-        return f"{outcome.slug}: {outcome.status} — {outcome.message}"
-    changes = ", ".join(
-        f"{name} +{counts.created} ~{counts.updated} -{counts.deleted}"
-        for name, counts in outcome.counts.items()
-        if counts.changed
-    )
-    return f"{outcome.slug}: synced ({changes or 'nothing new'})"
+    if outcome.status not in (OrgStatus.SYNCED, OrgStatus.PARTLY):
+        line = f"{outcome.slug}: {outcome.status} — {outcome.message}"
+    else:
+        changes = ", ".join(
+            f"{name} +{counts.created} ~{counts.updated} -{counts.deleted}"
+            for name, counts in outcome.counts.items()
+            if counts.changed
+        )
+        line = f"{outcome.slug}: {outcome.status} ({changes or 'nothing new'})"
+        if outcome.failed:
+            line += f"; failed: {outcome.message}"
+    if outcome.unfinished:
+        first = next(iter(outcome.unfinished.values()))
+        line += f"; goes on next run: {_resources(list(outcome.unfinished))} ({first})"
+    if outcome.kept_aside:
+        line += (f"; {outcome.kept_aside:,} item(s) RapidPro sent could not be read "
+                 "(kept aside, tried again each run)")
+    return line
 
 
 def honour() -> int:
@@ -97,12 +119,17 @@ def export(arguments: argparse.Namespace) -> int:
 
 
 def wait_for_next_round(seconds: float) -> None:
-    """Sleep until the next round, but run admins' requests as soon as they come."""
+    """Sleep until the next round, but run admins' requests as soon as they come (not while the
+    database is away: the next round says so)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         time.sleep(min(REQUEST_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
-        if has_pending():
-            honour()
+        try:
+            if has_pending():
+                honour()
+        except Exception as error:
+            if not is_database_lost(error):
+                raise
 
 
 def run_once(arguments: argparse.Namespace, org_ids: list[int]) -> int:
@@ -148,12 +175,21 @@ def main(argv: list[str] | None = None) -> int:
         arguments.org = demo.slug
     try:
         while True:
-            org_ids = orgs_to_sync(arguments.org)
-            if arguments.org is not None and not org_ids:
-                print(f"sync_job: there is no org with the slug '{arguments.org}'.", file=sys.stderr)
-                return 2
-            honour()
-            status = run_once(arguments, org_ids)
+            try:
+                org_ids = orgs_to_sync(arguments.org)
+                if arguments.org is not None and not org_ids:
+                    print(f"sync_job: there is no org with the slug '{arguments.org}'.", file=sys.stderr)
+                    return 2
+                honour()
+                status = run_once(arguments, org_ids)
+            except Exception as error:
+                if not is_database_lost(error):
+                    raise
+                # Every page written so far is committed with its position: the next run (or the
+                # next round) goes on from there.
+                print(f"sync_job: {lost_database_sentence(error)} The sync stopped; it goes on from where it got to "
+                      f"{'at the next round' if arguments.loop else 'when run again'}.", file=sys.stderr, flush=True)
+                status = 2
             if arguments.loop is None:
                 return status
             wait_for_next_round(arguments.loop)

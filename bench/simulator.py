@@ -101,7 +101,7 @@ def bench(tier: str, runs: int | None, client_runs: int) -> dict:
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "tracpro.simulator", "--tier", tier, "--port", str(port),
-                             "--token", TOKEN, "--anchor", ANCHOR], stdout=subprocess.DEVNULL,
+                             "--token", TOKEN, "--anchor", ANCHOR, "--rate-limits", "none"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
         while True:

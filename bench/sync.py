@@ -1,10 +1,14 @@
 """How fast the sync job pulls a tier from RapidPro (the simulator, in a process of its own).
 
     python -m bench.sync --tier district        # demo | district | national
+    python -m bench.sync --tier district --rate-limited [--scale 10] [--rates v26|v9]
 
 Prints runs/s and answers/s of the runs phase, the whole job's time and peak memory, and the
-time of a second pass that finds nothing new. Uses DATABASE_URL's server (a new database is
-made there) or else a temporary embedded PostgreSQL.
+time of a second pass that finds nothing new: the simulator's rate limits off, and the job given
+all the time it needs. With --rate-limited, a first sync at RapidPro's rate limits instead, run
+as cron runs it on a shortened hour (bench/first_sync.py): its requests per hour and the Sync
+page's finish estimate. Uses DATABASE_URL's server (a new database is made there) or else a
+temporary embedded PostgreSQL.
 """
 
 from __future__ import annotations
@@ -83,7 +87,8 @@ def database(workdir: Path) -> tuple[str, callable]:
 
 def run_job(url: str, *arguments: str) -> tuple[float, int, str]:
     """Wall seconds, peak RSS in MB, and the log of one sync_job.py process."""
-    environment = {**os.environ, "DATABASE_URL": url}
+    # All the time it needs: the figures are the sync's own pace, not a share of cron's ten minutes.
+    environment = {**os.environ, "DATABASE_URL": url, "TRACPRO_SYNC_PASS_SECONDS": "0"}
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "sync_job.py", *arguments], cwd=ROOT, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -131,14 +136,14 @@ def synced_tier(tier: str, seed: int = 1, keep: bool = False) -> Iterator[tuple[
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "tracpro.simulator", "--tier", tier, "--seed", str(seed),
-         "--port", str(port), "--token", TOKEN, "--anchor", anchor.isoformat()],
+         "--port", str(port), "--token", TOKEN, "--anchor", anchor.isoformat(), "--rate-limits", "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     with tempfile.TemporaryDirectory(prefix="tracpro-bench-") as workdir:
         url, drop = database(Path(workdir))
         try:
             # The same dataset, described locally: it tells the setup which groups are regions.
-            described = Simulator(tier=tier, seed=seed, token=TOKEN, port=port, anchor=anchor)
+            described = Simulator(tier=tier, seed=seed, token=TOKEN, port=port, anchor=anchor, rate_limits=None)
             wait_for(described.url)
             engine = make_engine(url)
             upgrade_to_head(engine)
@@ -173,7 +178,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true",
                         help="keep the synced database (on DATABASE_URL's server) and print its URL")
+    parser.add_argument("--rate-limited", action="store_true",
+                        help="a first sync at RapidPro's rate limits, as cron runs it, on a shortened hour")
+    parser.add_argument("--scale", type=float, default=10.0, help="with --rate-limited: hours last 3600/SCALE s")
+    parser.add_argument("--rates", choices=["v26", "v9"], default="v26", help="with --rate-limited: whose limits")
     arguments = parser.parse_args()
+    if arguments.rate_limited:
+        from bench.first_sync import first_sync, print_first_sync
+
+        print_first_sync(first_sync(arguments.tier, arguments.seed, arguments.scale, arguments.rates), arguments.seed)
+        return
     with synced_tier(arguments.tier, arguments.seed, arguments.keep) as (url, figures):
         if arguments.keep:
             print(f"kept: {url}")

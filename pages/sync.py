@@ -12,10 +12,11 @@ from tracpro.orgs.settings import parse_days
 from tracpro.queries.sync_status import sync_status
 from tracpro.sync.requests import request_sync
 from tracpro.text import escape_markdown
+from tracpro.ui import clock
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
 from tracpro.ui.database import read_scoped_live, self_refreshing
 from tracpro.ui.forms import show_form_errors
-from tracpro.ui.tables import DATETIME
+from tracpro.ui.tables import DATETIME, NUMBER
 
 REFRESH_SECONDS = 5
 WAITING = {"pending", "running"}
@@ -25,8 +26,14 @@ REQUEST_COLUMNS = {"Asked at": N_("Asked at"), "By": N_("By"), "Older runs (days
                    "Status": N_("Status"), "Outcome": N_("Outcome")}
 RESOURCE_COLUMNS = {"Resource": N_("Resource"), "Last success": N_("Last success"), "Created": N_("Created"),
                     "Updated": N_("Updated"), "Deleted": N_("Deleted"), "Unchanged": N_("Unchanged"),
-                    "Malformed": N_("Malformed"), "Failures": N_("Failures"), "Last error": N_("Last error"),
-                    "Under way": N_("Under way")}
+                    "Unreadable": N_("Unreadable"), "Failures": N_("Failures"), "Last error": N_("Last error"),
+                    "Under way": N_("Under way"), "Fetched": N_("Fetched"), "RapidPro reports": N_("RapidPro reports"),
+                    "Progress": N_("Progress")}
+
+
+def _status():
+    """The status now (to the minute: the estimates move no faster, and the cache keeps a minute's answer)."""
+    return read_scoped_live(sync_status, scope, now=clock.now().replace(second=0, microsecond=0))
 
 context = require_role(Role.ADMIN)
 scope = require_scope()
@@ -77,14 +84,14 @@ with older_column:
         else:
             asked(days)
 
-status = read_scoped_live(sync_status, scope)
+status = _status()
 waiting = bool(set(status.requests["Status"]) & WAITING)
 
 
 @self_refreshing(run_every=REFRESH_SECONDS if waiting else None)
 def requests_and_status() -> None:
     """Redrawn every few seconds while a request waits or runs, and once more when it is done."""
-    current = read_scoped_live(sync_status, scope) if waiting else status
+    current = _status() if waiting else status
     still_waiting = bool(set(current.requests["Status"]) & WAITING)
     if waiting and not still_waiting:
         st.rerun(scope="app")  # the whole page again: it stops refreshing itself
@@ -114,9 +121,22 @@ def requests_and_status() -> None:
     if current.next_allowed is not None:
         st.warning(_("After failures, the next sync of this organisation waits until {time}.")
                    .format(time=format_date(current.next_allowed, "sync_moment")))
+    if current.unreadable:
+        st.warning(ngettext(
+            "{count} item RapidPro sent could not be read. It is kept aside and read again at every sync.",
+            "{count} items RapidPro sent could not be read. They are kept aside and read again at every sync.",
+            current.unreadable,
+        ).format(count=format_number(current.unreadable)))
+    if current.finish_estimate is not None:
+        st.info(_("A sync is under way across several runs of the sync job. At its pace so far it should be "
+                  "done around {time}.").format(time=format_date(current.finish_estimate, "sync_moment")))
     st.dataframe(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
                  hide_index=True, width="stretch",
-                 column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME})
+                 column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME,
+                                _(RESOURCE_COLUMNS["Fetched"]): NUMBER,
+                                _(RESOURCE_COLUMNS["RapidPro reports"]): NUMBER,
+                                _(RESOURCE_COLUMNS["Progress"]): st.column_config.ProgressColumn(
+                                    _(RESOURCE_COLUMNS["Progress"]), min_value=0.0, max_value=1.0, format="percent")})
 
 
 requests_and_status()

@@ -301,6 +301,19 @@ class SyncStateFactory(OrgOwnedFactory):
     resource = factory.Sequence(lambda n: f"resource_{n}")
 
 
+class MalformedItemFactory(OrgOwnedFactory):
+    class Meta:
+        model = models.MalformedItem
+
+    resource = "runs:F-001"
+    item_key = factory.LazyFunction(lambda: str(uuid.uuid4()))
+    uuid = factory.SelfAttribute("item_key")
+    raw = factory.LazyAttribute(lambda item: {"uuid": item.item_key, "path": None})
+    reason = "TembaSerializationException: Value 'None' field is not a list"
+    first_seen_at = NOW
+    last_seen_at = NOW
+
+
 FACTORIES: dict[type, type[Factory]] = {
     factory_class._meta.model: factory_class
     for factory_class in list(globals().values())

@@ -48,6 +48,19 @@ def test_the_rapidpro_timeout_is_a_positive_number_of_seconds(tmp_path):
             load_settings(environ={"TRACPRO_RAPIDPRO_TIMEOUT": bad}, secrets_path=absent)
 
 
+def test_the_sync_overlap_the_throttle_wait_and_the_time_per_org_are_seconds_zero_or_more(tmp_path):
+    absent = tmp_path / "absent.toml"
+    settings = load_settings(environ={}, secrets_path=absent)
+    assert (settings.sync_overlap, settings.throttle_wait, settings.sync_pass_seconds) == (120.0, 60.0, 600.0)
+    given = load_settings(environ={"TRACPRO_SYNC_OVERLAP": "300", "TRACPRO_THROTTLE_WAIT": "0",
+                                   "TRACPRO_SYNC_PASS_SECONDS": "0"}, secrets_path=absent)
+    assert (given.sync_overlap, given.throttle_wait, given.sync_pass_seconds) == (300.0, 0.0, 0.0)
+    for name in ("TRACPRO_SYNC_OVERLAP", "TRACPRO_THROTTLE_WAIT", "TRACPRO_SYNC_PASS_SECONDS"):
+        for bad in ("a minute", "-1"):
+            with pytest.raises(SettingsError, match=name):
+                load_settings(environ={name: bad}, secrets_path=absent)
+
+
 def test_when_a_group_left_out_of_groups_json_counts_as_gone(tmp_path):
     absent = tmp_path / "absent.toml"
     settings = load_settings(environ={}, secrets_path=absent)

@@ -33,6 +33,17 @@ class Settings:
     demo_mode: bool
     # How long to wait for RapidPro to answer one request, in seconds.
     rapidpro_timeout: float = 120.0
+    # How far before the largest modified_on already read each pass starts reading again, in
+    # seconds: RapidPro stamps a change when its transaction starts and serves lists from a
+    # replica, so a change can become visible after later ones were read (tracpro.sync.state).
+    sync_overlap: float = 120.0
+    # How long one org's pass may wait out RapidPro's rate limit in all, in seconds; past it the
+    # resource stops where it is and goes on at the next run.
+    throttle_wait: float = 60.0
+    # How long one run of the sync job may spend on one org, in seconds (0: no limit); what is left
+    # goes on at the next run, so a first sync of hours moves on steadily and the other orgs get
+    # their turn.
+    sync_pass_seconds: float = 600.0
     # A group RapidPro leaves out of groups.json is taken as gone (its region or reporter group no
     # longer tracked) once it has been left out of this many sync passes in a row, over at least
     # this many seconds: RapidPro also leaves out a smart group while it re-initializes it.
@@ -79,16 +90,22 @@ def _as_bool(value: str | None) -> bool:
     return value is not None and value.lower() in {"1", "true", "yes", "on"}
 
 
-def _as_seconds(value: str | None, default: float, name: str = "TRACPRO_RAPIDPRO_TIMEOUT") -> float:
+def _as_seconds(name: str, value: str | None, default: float, allow_zero: bool = False) -> float:
     if value is None:
         return default
     try:
         seconds = float(value)
     except ValueError as error:
         raise SettingsError(f"{name} must be a number of seconds, not '{value}'.") from error
-    if seconds <= 0:
-        raise SettingsError(f"{name} must be more than 0 seconds.")
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise SettingsError(f"{name} must be more than 0 seconds." if not allow_zero
+                            else f"{name} must be 0 seconds or more.")
     return seconds
+
+
+def _seconds(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any], default: float,
+             allow_zero: bool = False) -> float:
+    return _as_seconds(name, _lookup(name, environ, secrets), default, allow_zero)
 
 
 def _as_count(value: str | None, default: int, name: str) -> int:
@@ -113,11 +130,13 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
         token_keys=_as_keys(_lookup("TRACPRO_TOKEN_KEYS", environ, secrets)),
-        rapidpro_timeout=_as_seconds(_lookup("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets), default=120.0),
+        rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
+        sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),
+        throttle_wait=_seconds("TRACPRO_THROTTLE_WAIT", environ, secrets, default=60.0, allow_zero=True),
+        sync_pass_seconds=_seconds("TRACPRO_SYNC_PASS_SECONDS", environ, secrets, default=600.0, allow_zero=True),
         group_gone_passes=_as_count(_lookup("TRACPRO_GROUP_GONE_PASSES", environ, secrets), 3,
                                     "TRACPRO_GROUP_GONE_PASSES"),
-        group_gone_after=_as_seconds(_lookup("TRACPRO_GROUP_GONE_SECONDS", environ, secrets), 3600.0,
-                                     "TRACPRO_GROUP_GONE_SECONDS"),
+        group_gone_after=_seconds("TRACPRO_GROUP_GONE_SECONDS", environ, secrets, default=3600.0),
     )
 
 

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 from temba_client.v2 import TembaClient
 
 from tests import factories as f
+from tests.clock import TickingClock, ticking_from
 from tracpro.actions.contact_validation import (
     BAD_HANDLE,
     NOT_A_PHONE,
@@ -94,11 +97,20 @@ def test_language_lookup():
 
 
 @pytest.fixture(scope="module")
-def simulator():
-    # Late commits off: a test changes a contact in RapidPro just before TracPro's push reads it
-    # back, which through RapidPro's lagging replica could still show the contact as it was.
-    with Simulator(tier="demo", seed=9, token="contacts-token", commit_delay=0) as simulator:
+def rapidpro_clock() -> TickingClock:
+    return ticking_from(f.NOW)
+
+
+@pytest.fixture(scope="module")
+def simulator(rapidpro_clock):
+    # RapidPro as it behaves, late commits included: a change shows in its API seconds after it is made.
+    with Simulator(tier="demo", seed=9, token="contacts-token", clock=rapidpro_clock) as simulator:
         yield simulator
+
+
+def _a_minute_on(rapidpro_clock: TickingClock) -> None:
+    """The user's next step comes a while later: what RapidPro did has reached the replica its API reads."""
+    rapidpro_clock.advance(timedelta(minutes=1))
 
 
 @pytest.fixture
@@ -131,12 +143,14 @@ def test_a_new_contact_reaches_rapidpro_and_takes_its_uuid(db, world, simulator,
     assert remote["fields"]["age"] == "34"
 
 
-def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulator, on_rapidpro):
+def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulator, on_rapidpro, rapidpro_clock):
     contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 002"), f.NOW)
     push_pending(on_rapidpro, world["org"].id, f.NOW)
+    _a_minute_on(rapidpro_clock)
     db.expire_all()
     update_contact(db, world["sam"], None, contact.id, _form(world, name="Ann Smith", urn_path="+250 788 555 002"))
     push_pending(on_rapidpro, world["org"].id, f.NOW)
+    _a_minute_on(rapidpro_clock)
     db.expire_all()
     assert _remote(simulator, db.get(Contact, contact.id).uuid)["name"] == "Ann Smith"
 
@@ -152,9 +166,10 @@ def test_an_edit_reaches_rapidpro_and_a_refused_one_is_undone(db, world, simulat
     assert (restored.name, restored.urn) == ("Ann Smith", "tel:+250788555002")
 
 
-def test_a_deleted_contact_is_deleted_in_rapidpro(db, world, simulator, on_rapidpro):
+def test_a_deleted_contact_is_deleted_in_rapidpro(db, world, simulator, on_rapidpro, rapidpro_clock):
     contact, _ = create_contact(db, world["sam"], None, _form(world, urn_path="+250 788 555 003"), f.NOW)
     push_pending(on_rapidpro, world["org"].id, f.NOW)
+    _a_minute_on(rapidpro_clock)
     db.expire_all()
     uuid = db.get(Contact, contact.id).uuid
     delete_contact(db, world["sam"], None, contact.id)
@@ -196,11 +211,12 @@ def _as_shown(world, contact, **changes) -> ContactInput:
 
 
 def test_renaming_a_contact_keeps_its_other_urns_and_what_changed_in_rapidpro_since_the_sync(
-        db, world, simulator, synced):
+        db, world, simulator, synced, rapidpro_clock):
     contact, remote = synced
     rapidpro = RapidPro(simulator.url, "contacts-token")
     older = str(int(remote["fields"]["age"]) + 1)
     rapidpro.update_contact(contact.uuid, {"fields": {"age": older}})  # in RapidPro, after our last sync
+    _a_minute_on(rapidpro_clock)
     action = update_contact(db, world["sam"], None, contact.id, _as_shown(world, contact, name="Grace Uwase"))
     assert push_pending(rapidpro, world["org"].id, f.NOW).done == 1
     after = _remote(simulator, contact.uuid)
@@ -212,11 +228,12 @@ def test_renaming_a_contact_keeps_its_other_urns_and_what_changed_in_rapidpro_si
 
 
 def test_changing_the_number_and_the_region_keeps_the_other_urn_and_the_groups_tracpro_does_not_manage(
-        db, world, simulator, synced):
+        db, world, simulator, synced, rapidpro_clock):
     contact, remote = synced
     rapidpro = RapidPro(simulator.url, "contacts-token")
     opt_outs = next(g["uuid"] for g in simulator.dataset.groups() if g["name"] == "Opt-Outs")
     TembaClient(simulator.url, "contacts-token").bulk_add_contacts([contact.uuid], opt_outs)  # since our sync
+    _a_minute_on(rapidpro_clock)
     admin = Scope(world["org"].id, None)
     update_contact(db, admin, None, contact.id, _as_shown(world, contact, urn_path="+250 788 555 010",
                                                           region_id=world["kunar"].id))
@@ -230,12 +247,14 @@ def test_changing_the_number_and_the_region_keeps_the_other_urn_and_the_groups_t
     assert (local.urn, local.region_id) == ("tel:+250788555010", world["kunar"].id)
 
 
-def test_an_edit_stored_whole_before_the_upgrade_is_sent_as_its_change_only(db, world, simulator, synced):
+def test_an_edit_stored_whole_before_the_upgrade_is_sent_as_its_change_only(db, world, simulator, synced,
+                                                                            rapidpro_clock):
     """An edit queued by the previous version holds the whole contact (its first URN only, every field)."""
     contact, remote = synced
     rapidpro = RapidPro(simulator.url, "contacts-token")
     older = str(int(remote["fields"]["age"]) + 2)
     rapidpro.update_contact(contact.uuid, {"fields": {"age": older}})  # in RapidPro, after our last sync
+    _a_minute_on(rapidpro_clock)
     before = {"name": contact.name, "urn": contact.urn, "language": contact.language, "fields": dict(contact.fields),
               "group_uuids": list(contact.group_uuids), "region_id": contact.region_id,
               "reporter_group_ids": [world["farmers"].id]}

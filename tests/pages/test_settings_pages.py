@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 
 import PIL.Image
 import pytest
@@ -352,6 +353,26 @@ def test_the_sync_status_shows_each_resource_and_the_last_error(db, org):
     assert resources[["Resource", "Created", "Updated"]].values.tolist() == [["Contacts", 12, 3]]
     assert errors(app) == ["The last sync failed: RapidPro appears to be down."]
     assert [metric.value for metric in app.metric] == ["02 Nov 2026 12:30", "2"]  # 09:30 UTC in Kampala
+
+
+def test_the_sync_status_shows_a_first_sync_under_way_and_the_items_kept_aside(db, org):
+    f.PollFactory(org=org, rapidpro_name="Census", flow_uuid="F-9", is_active=True)
+    # Under way for an hour (the pages' clock is at f.NOW), a quarter of RapidPro's runs stored;
+    # the org's row says when the catch-up began and that nothing was stored then.
+    f.SyncStateFactory(org=org, resource="runs:F-9", pass_started_at=f.NOW - timedelta(hours=1),
+                       stored_total=2_500, expected_total=10_000, pass_counts={"created": 2_500})
+    f.SyncStateFactory(org=org, resource="org", pass_started_at=f.NOW - timedelta(hours=1), pass_counts={"stored": 0})
+    f.MalformedItemFactory(org=org, resource="runs:F-9")
+    f.MalformedItemFactory(org=org, resource="contacts")
+    db.flush()
+    app = _open(SYNC)
+    row = app.dataframe[0].value.set_index("Resource").loc["Runs of Census"]
+    assert (row["Fetched"], row["RapidPro reports"], row["Progress"], row["Unreadable"]) == (2_500, 10_000, 0.25, 1)
+    assert [warning.value for warning in app.warning] == [
+        "2 items RapidPro sent could not be read. They are kept aside and read again at every sync."]
+    assert [info.value for info in app.info][-1:] == [  # three more hours at that pace: 12:30 + 3 in Kampala
+        "A sync is under way across several runs of the sync job. At its pace so far it should be done around "
+        "02 Nov 2026 15:30."]
 
 
 def test_a_finished_request_shows_its_outcome_and_the_page_stops_refreshing(db, org):

@@ -70,6 +70,7 @@ class World:
             "end": today + timedelta(days=1),
             "since": today - timedelta(days=30),
             "today": today,
+            "now": self.now,
             "user_id": self.user_id,
         }
 

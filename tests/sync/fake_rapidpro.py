@@ -6,16 +6,18 @@ run the real client over HTTP against the simulator instead.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
 import uuid as uuid_module
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
 from temba_client.v2 import types
 
-from tracpro.rapidpro import LinkRefused, Page, RapidPro, RapidProError, Unavailable
+from tracpro.rapidpro import IncompleteListing, LinkRefused, Page, RapidPro, Unavailable, Unreachable
 from tracpro.rapidpro.client import Message
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -113,7 +115,15 @@ def run_archive(start: date, runs: list[dict[str, Any] | str], period: str = "da
 
 
 class FakeRapidPro:
-    """Holds API dicts per resource; filters the way RapidPro does for the filters the sync uses."""
+    """Holds API dicts per resource; filters the way RapidPro does for the filters the sync uses,
+    and pages as RapidPro does: Django REST framework's cursor, the position of the last item (its
+    modified_on) plus an offset among the items that share it, each page asked of the data as it
+    stands then.
+
+    Test switches: `invisible` (uuids not listed yet: a late commit), `unreadable` (uuids served
+    as malformed items), `after_page(n)` (called after the n-th page served: change data mid-walk),
+    `fail_after_pages` (raise after serving that many pages).
+    """
 
     def __init__(self) -> None:
         self.data: dict[str, list[dict[str, Any]]] = {name: [] for name in _TYPES}
@@ -131,9 +141,23 @@ class FakeRapidPro:
         self.fail_after_pages: int | None = None  # raise after serving this many pages
         self.pages_served = 0
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.invisible: set[str] = set()
+        self.unreadable: set[str] = set()
+        self.after_page: Callable[[int], None] | None = None
+        # resource ("definitions", or "definitions:<flow uuid>" for one flow's) -> what asking for it raises
+        self.failing: dict[str, Exception] = {}
+        self.broadcasts: list[tuple[str, list[str]]] = []
+        self._ids: dict[str, int] = {}
+
+    def _id(self, item: dict[str, Any]) -> int:
+        key = str(item.get("uuid") or item.get("key") or item.get("osm_id") or id(item))
+        return self._ids.setdefault(key, len(self._ids) + 1)
 
     def _select(self, resource: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
         items = self.deleted_contacts if filters.get("deleted") else self.data[resource]
+        items = [item for item in items if item.get("uuid") not in self.invisible]
+        if filters.get("uuid") is not None:
+            items = [item for item in items if item.get("uuid") == filters["uuid"]]
         if resource == "runs" and filters.get("flow"):
             items = [item for item in items if item["flow"]["uuid"] == filters["flow"]]
         if resource == "contacts" and filters.get("group"):
@@ -145,26 +169,58 @@ class FakeRapidPro:
         if filters.get("before") is not None:
             items = [item for item in items if item[stamp] <= iso(filters["before"])]
         if resource in ("runs", "contacts"):
-            items = sorted(items, key=lambda item: item["modified_on"], reverse=not filters.get("reverse"))
+            items = sorted(items, key=lambda item: (item["modified_on"], self._id(item)),
+                           reverse=not filters.get("reverse"))
         return items
 
-    def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any):
-        self.calls.append((resource, {**filters, "resume_cursor": resume_cursor}))
+    def page(self, resource: str, cursor: str | None = None, **filters: Any) -> Page:
+        self.calls.append((resource, {**filters, "cursor": cursor}))
+        if resource in self.failing:
+            raise self.failing[resource]
+        if self.fail_after_pages is not None and self.pages_served >= self.fail_after_pages:
+            raise Unreachable("RapidPro could not be reached (connection failed).")
         items = self._select(resource, filters)
-        start = int(resume_cursor or 0)
+        ascending = bool(filters.get("reverse"))
+        stamp = _ordering(resource)
+        offset, position = _decode(cursor)
+        if position is not None:
+            items = [item for item in items if (stamp(item) > position if ascending else stamp(item) < position)]
+        results = items[offset: offset + self.page_size + 1]
+        served = results[: self.page_size]
+        following = stamp(results[-1]) if len(results) > len(served) else None
+        next_cursor = _next_cursor([stamp(item) for item in served], following, offset, position, self.page_size)
+        self.pages_served += 1
+        page = Page(
+            [_TYPES[resource].deserialize(item) for item in served if item.get("uuid") not in self.unreadable],
+            [(item, "TembaSerializationException: unreadable") for item in served
+             if item.get("uuid") in self.unreadable],
+            next_cursor,
+        )
+        page.last_modified_on, page.tied_at_end = _tail(served)
+        if self.after_page is not None:
+            self.after_page(self.pages_served)
+        return page
+
+    def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any):
+        cursor = resume_cursor
         while True:
-            if self.fail_after_pages is not None and self.pages_served >= self.fail_after_pages:
-                raise RapidProError("RapidPro could not be reached (connection failed).")
-            chunk = items[start : start + self.page_size]
-            start += self.page_size
-            self.pages_served += 1
-            more = start < len(items)
-            yield Page([_TYPES[resource].deserialize(item) for item in chunk], [], str(start) if more else None)
-            if not more:
+            page = self.page(resource, cursor, **filters)
+            yield page
+            if page.next_cursor is None or not (page.items or page.malformed):
                 return
+            cursor = page.next_cursor
 
     def all(self, resource: str, **filters: Any) -> list[Any]:
-        return [item for page in self.pages(resource, **filters) for item in page.items]
+        items, malformed = [], []
+        for page in self.pages(resource, **filters):
+            items += page.items
+            malformed += page.malformed
+        if malformed:
+            raise IncompleteListing(resource, malformed)
+        return items
+
+    def read(self, resource: str, raw: Any) -> Any:
+        return _TYPES[resource].deserialize(raw)
 
     def add_archive(self, start: date, runs: list[dict[str, Any] | str], period: str = "daily") -> dict[str, Any]:
         item, content = run_archive(start, runs, period)
@@ -197,4 +253,60 @@ class FakeRapidPro:
     archived_runs = staticmethod(RapidPro.archived_runs)
 
     def flow_definitions(self, flow_uuids: list[str]) -> list[dict[str, Any]]:
+        self.calls.append(("definitions", {"flow": list(flow_uuids)}))
+        if "definitions" in self.failing:
+            raise self.failing["definitions"]
+        for uuid in flow_uuids:
+            if f"definitions:{uuid}" in self.failing:
+                raise self.failing[f"definitions:{uuid}"]
         return [self.definitions[uuid] for uuid in flow_uuids if uuid in self.definitions]
+
+    def send_broadcast(self, text: str, contact_uuids: list[str]) -> Any:
+        self.broadcasts.append((text, list(contact_uuids)))
+        return types.Broadcast.deserialize({"uuid": new_uuid(), "contacts": [], "groups": [], "text": {"eng": text}})
+
+
+def _decode(cursor: str | None) -> tuple[int, str | None]:
+    if cursor is None:
+        return 0, None
+    fields = dict(part.split("=", 1) for part in base64.b64decode(cursor).decode().split("&"))
+    return int(fields.get("o", 0)), fields.get("p")
+
+
+def _encode(offset: int, position: str | None) -> str:
+    text = f"o={offset}" + (f"&p={position}" if position is not None else "")
+    return base64.b64encode(text.encode()).decode()
+
+
+def _ordering(resource: str) -> Callable[[dict[str, Any]], str]:
+    """The field RapidPro's cursor positions a resource's items by (as text; "" when the item has
+    none, so its pages go by offset alone)."""
+    name = "modified_on" if resource in ("runs", "contacts", "flow_starts") else "created_on"
+    return lambda item: item.get(name) or ""
+
+
+def _next_cursor(served: list[str], following: str | None, offset: int, position: str | None,
+                 size: int) -> str | None:
+    """DRF's CursorPagination.get_next_link, for a forward cursor (`served`: the page's positions)."""
+    if following is None:
+        return None
+    compare, count, marker = following, 0, None
+    for stamp in reversed(served):
+        if stamp != compare:
+            marker = stamp
+            break
+        compare = stamp
+        count += 1
+    if marker is None:  # the whole page shares one position
+        if position is None and offset == 0:
+            return _encode(size, None)
+        return _encode(offset + size, position)
+    return _encode(count, marker)
+
+
+def _tail(served: list[dict]) -> tuple[datetime | None, int]:
+    if not served or "modified_on" not in served[-1]:
+        return None, 0
+    last = served[-1]["modified_on"]
+    tied = next((n for n in range(1, len(served)) if served[-1 - n].get("modified_on") != last), len(served))
+    return datetime.fromisoformat(last), tied

@@ -60,3 +60,30 @@ def test_progress_bars_on_a_terminal_and_a_log_line_per_resource_always(caplog, 
     with Progress(bars=False).bar("demo", "runs") as advance:
         advance(10)
     assert capsys.readouterr().err == ""
+
+
+def test_exit_status_and_summary_say_what_happened_to_each_org():
+    import sync_job
+    from tracpro.sync.runner import OrgOutcome, OrgStatus
+
+    synced = OrgOutcome("demo", OrgStatus.SYNCED, counts={"contacts": Counts(created=2)})
+    assert (sync_job.exit_status([synced]), sync_job.summarise(synced)) == (0, "demo: synced (contacts +2 ~0 -0)")
+
+    kept = OrgOutcome("demo", OrgStatus.SYNCED, kept_aside=12)
+    assert sync_job.exit_status([kept]) == 4
+    assert sync_job.summarise(kept) == ("demo: synced (nothing new); 12 item(s) RapidPro sent could not be read "
+                                        "(kept aside, tried again each run)")
+    busy = OrgOutcome("other", OrgStatus.BUSY, "another sync job is syncing this org")
+    assert sync_job.exit_status([kept, busy]) == 4
+
+    throttled = OrgOutcome("demo", OrgStatus.SYNCED, unfinished={"runs:a": "the limit", "runs:b": "the limit",
+                                                               "contacts": "the limit"})
+    assert sync_job.exit_status([throttled]) == 0
+    assert sync_job.summarise(throttled) == (
+        "demo: synced (nothing new); goes on next run: runs (2), contacts (the limit)")
+
+    partly = OrgOutcome("demo", OrgStatus.PARTLY, "boundaries: RapidPro has no such object (HTTP 404).",
+                        failed={"boundaries": "RapidPro has no such object (HTTP 404)."})
+    assert sync_job.exit_status([partly, kept, busy]) == 1
+    assert sync_job.summarise(partly) == (
+        "demo: partly synced (nothing new); failed: boundaries: RapidPro has no such object (HTTP 404).")

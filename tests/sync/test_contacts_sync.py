@@ -12,6 +12,7 @@ from tests import factories as f
 from tests.sync.fake_rapidpro import T0, contact, group, iso
 from tracpro.db.models import Contact, SyncState
 from tracpro.sync.contacts import sync_contacts
+from tracpro.sync.engine import DEFAULT_OVERLAP
 
 KANDAHAR, KHOST, KUNAR = group("Kandahar", "G-001"), group("Khost", "G-002"), group("Kunar", "G-003")
 FARMERS, TEACHERS, DOCTORS = group("Farmers", "G-005"), group("Teachers", "G-006"), group("Doctors", "G-007")
@@ -63,10 +64,11 @@ def test_contact_changes_from_rapidpro(db, org, tracked, rapidpro, make_context)
     assert (first.created, first.updated) == (4, 0)
     assert _contact(db, nobody["uuid"]).is_active is False  # no URN: kept, but cannot be polled
 
-    # Nothing changed: nothing created or updated, and RapidPro is asked only since the watermark.
+    # Nothing changed: nothing created or updated, and RapidPro is asked only from the overlap
+    # before the largest modified_on seen (the watermark); what is read again is unchanged.
     second = sync_contacts(make_context(T0 + timedelta(hours=2)))
-    assert (second.created, second.updated, second.deleted) == (0, 0, 0)
-    assert rapidpro.calls[-2][1]["after"] == T0 + timedelta(hours=1)
+    assert (second.created, second.updated, second.deleted, second.unchanged) == (0, 0, 0, 4)
+    assert rapidpro.calls[-2][1]["after"] == T0 - DEFAULT_OVERLAP
 
     later = T0 + timedelta(hours=3)
     ann.update(name="Ann Smith", modified_on=iso(later))
@@ -90,3 +92,18 @@ def test_contact_changes_from_rapidpro(db, org, tracked, rapidpro, make_context)
     fourth = sync_contacts(make_context(T0 + timedelta(hours=5)))
     assert fourth.created == 1
     assert _contact(db, ann["uuid"]).name == "Ann Smith"
+
+
+def test_the_overlap_read_again_leaves_a_contact_with_a_tracpro_edit_on_its_way_alone(
+    db, org, tracked, rapidpro, make_context
+):
+    remote = contact("Ann", [KANDAHAR], modified_on=T0)
+    rapidpro.data["contacts"] = [remote]
+    sync_contacts(make_context(T0 + timedelta(minutes=1)))
+    ann = _contact(db, remote["uuid"])
+    ann.name = "Ann Marie"  # edited in TracPro, the push to RapidPro still to come
+    f.OutboxActionFactory(org=org, kind="update_contact", payload={"contact_id": ann.id})
+    db.flush()
+    counts = sync_contacts(make_context(T0 + timedelta(minutes=10)))  # Ann is in the overlap: read again
+    assert (counts.updated, counts.unchanged) == (0, 1)
+    assert _contact(db, remote["uuid"]).name == "Ann Marie"

@@ -135,6 +135,9 @@ def test_a_tracked_group_whose_count_disagrees_is_walked_and_edits_on_their_way_
     _pass(make_context(T0 + timedelta(minutes=2)))
     assert _walked(rapidpro) == []  # every count agrees with the members held: nothing to read
     assert _members(db, org, "G-005") == ["Ann", "Bob", "Eve"]
+    # A later change elsewhere: the contacts pass reads again only a short overlap before it.
+    rapidpro.data["contacts"].append(contact("Hal", [], modified_on=T0 + timedelta(minutes=10)))
+    _pass(make_context(T0 + timedelta(minutes=11)))
 
     # Farmers changes and no contact's modified_on moves: Ann and Eve leave, Dan, Gus and Cat (new
     # to us) join; Ann has an edit of hers on its way to RapidPro.
@@ -145,12 +148,12 @@ def test_a_tracked_group_whose_count_disagrees_is_walked_and_edits_on_their_way_
     ann_id = db.scalars(select(Contact.id).where(Contact.uuid == ann["uuid"])).one()
     f.OutboxActionFactory(org=org, kind="update_contact", payload={"contact_id": ann_id})
     db.flush()
-    counts = _pass(make_context(T0 + timedelta(minutes=3)))
+    counts = _pass(make_context(T0 + timedelta(minutes=12)))
     assert _walked(rapidpro) == ["G-005"]
     assert counts.created == 1 and _members(db, org, "G-005") == ["Ann", "Bob", "Cat", "Dan", "Gus"]
 
     # Agreed on: the next pass reads nothing.
-    _pass(make_context(T0 + timedelta(minutes=4)))
+    _pass(make_context(T0 + timedelta(minutes=13)))
     assert _walked(rapidpro) == ["G-005"]
 
 

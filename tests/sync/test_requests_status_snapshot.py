@@ -50,7 +50,7 @@ def test_the_status_page_names_resources_counts_errors_and_requests(db):
                        next_allowed_at=datetime(2026, 11, 2, 8, tzinfo=UTC))
     request_sync(db, org_id, f.UserFactory(name="Richard").id, days=3)
     db.flush()
-    status = sync_status(db, Scope(org_id, None))
+    status = sync_status(db, Scope(org_id, None), f.NOW)
     table = status.resources.set_index("Resource")
     assert table.loc["Contacts", ["Created", "Updated"]].tolist() == [5, 2]
     assert table.loc["Runs of Attendance", ["Failures", "Last error", "Under way"]].tolist() == [

@@ -189,7 +189,7 @@ def test_a_second_sync_of_the_same_runs_changes_nothing(db, org, poll, people, r
     assert _answers(db, "sheep") == before
 
 
-def test_a_pass_killed_midway_resumes_from_its_cursor(db, org, poll, people, rapidpro, make_context):
+def test_a_pass_killed_midway_resumes_from_its_committed_position(db, org, poll, people, rapidpro, make_context):
     ann, bob = people
     rapidpro.data["runs"] = [run(FLOW, person, {"sheep": (str(n), None, T0 + timedelta(minutes=n))},
                                  created_on=T0 + timedelta(minutes=n)) for n, person in enumerate([ann, bob] * 3)]
@@ -197,29 +197,32 @@ def test_a_pass_killed_midway_resumes_from_its_cursor(db, org, poll, people, rap
     with pytest.raises(Exception, match="could not be reached"):
         sync_runs(make_context())
     db.expire_all()
-    assert db.scalars(select(Response)).all().__len__() == 4  # two pages committed
+    assert db.scalars(select(Response)).all().__len__() == 3  # two pages committed (the second re-read one)
     rapidpro.fail_after_pages = None
     resumed = sync_runs(make_context(T0 + timedelta(days=3)))
-    resource, filters = rapidpro.calls[-1]
-    # The killed pass's own window, from the cursor after the last committed page.
-    assert (resource, filters["before"], filters["resume_cursor"]) == ("runs", T0 + timedelta(days=1), "4")
-    assert (resumed.created, resumed.unchanged) == (6, 0)  # counts of the whole pass
+    resource, filters = rapidpro.calls[2]
+    # A fresh query (no cursor) from the last modified_on committed, inclusive, with the pass's own end.
+    assert (resource, filters["after"], filters["before"], filters["cursor"]) == (
+        "runs", T0 + timedelta(minutes=2), T0 + timedelta(days=1), None)
+    # Counts of the whole pass: each page starts with the last item of the one before, read again.
+    assert (resumed.created, resumed.unchanged) == (6, 4)
     db.expire_all()
     assert len(db.scalars(select(Response)).all()) == 6
 
 
 def test_fetching_older_runs_reaches_back_past_the_watermark_without_moving_it(db, org, poll, people, rapidpro,
                                                                               make_context):
-    ann, _ = people
+    ann, bob = people
     old = run(FLOW, ann, {"sheep": ("3", None, T0 - timedelta(days=20))}, created_on=T0 - timedelta(days=20))
-    rapidpro.data["runs"] = [old]
+    recent = run(FLOW, bob, {"sheep": ("4", None, T0)}, created_on=T0)
+    rapidpro.data["runs"] = [old, recent]
     first = make_context(T0 + timedelta(days=1))
     sync_runs(first)  # the first pass reads everything and sets the watermark
-    db.execute(delete(Response))  # as if the old run had been missed (say the poll was chosen later)
-    assert sync_runs(make_context(T0 + timedelta(days=2))).created == 0  # a normal pass does not look back
+    db.execute(delete(Response).where(Response.run_uuid == old["uuid"]))  # as if it had been missed
+    assert sync_runs(make_context(T0 + timedelta(days=2))).created == 0  # a normal pass looks back only the overlap
     older = sync_runs(make_context(T0 + timedelta(days=3)), after=T0 + timedelta(days=3) - timedelta(days=30))
     assert older.created == 1
     assert rapidpro.calls[-1][1]["after"] == T0 + timedelta(days=3) - timedelta(days=30)
     db.expire_all()
     state = db.scalars(select(SyncState).where(SyncState.resource == "runs:F-001")).one()
-    assert state.watermark == T0 + timedelta(days=3)  # the pass completed: its start is the new watermark
+    assert state.watermark == T0  # the largest modified_on seen, not moved back by the older pass

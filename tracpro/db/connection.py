@@ -38,6 +38,30 @@ def _first_line(error: BaseException) -> str:
     return lines[0].rstrip(".") if lines else type(original).__name__
 
 
+# SQLSTATEs of a server going away: connection exceptions, and the server shutting down or
+# still starting (errors raised while connecting carry no SQLSTATE at all).
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_lost(error: BaseException) -> bool:
+    """The database went away or refuses connections (as opposed to a statement failing in it)."""
+    if isinstance(error, DatabaseUnavailable):
+        return True
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return False
+    code = getattr(error.orig, "pgcode", None)
+    return code is None or code.startswith(_LOST_STATES)
+
+
+def lost_database_sentence(error: BaseException) -> str:
+    """What to tell an operator when `is_database_lost(error)`, in one sentence."""
+    if isinstance(error, DatabaseUnavailable):
+        return str(error)
+    return f"The database stopped answering ({_first_line(error)})."
+
+
 def database_url(settings: Settings) -> str:
     """The SQLAlchemy URL to use: DATABASE_URL as given, or the embedded server's."""
     if settings.database_url is not None:
@@ -97,23 +121,14 @@ def answers() -> bool:
     return True
 
 
-def lost(error: BaseException) -> DatabaseUnavailable | None:
-    """`error` as DatabaseUnavailable when it came of the database being out of reach (stopped,
-    restarting, the network to it down), None when it is about what was asked of it. A lost
-    database is logged with its reason: what a page shows of it is one sentence for everyone.
-
-    PostgreSQL's driver raises the same kinds of errors for a lost server as for a deadlock or a
-    cancelled statement, so a failure of that kind is told apart by asking the server once more.
-    """
-    unreachable = error if isinstance(error, DatabaseUnavailable) else None
-    if unreachable is None and isinstance(error, exc.OperationalError | exc.InterfaceError):
-        try:
-            check_connection(get_engine())
-        except DatabaseUnavailable as refused:
-            unreachable = refused
-    if unreachable is not None:
-        log.warning("The database is unreachable: %s", unreachable)
-    return unreachable
+def logged_if_lost(error: BaseException) -> bool:
+    """is_database_lost(error); when it is, the reason (lost_database_sentence, which may name a host
+    or a socket's path) goes to the log, for whoever runs the server: a page shows its visitors
+    only that the database is unreachable."""
+    if not is_database_lost(error):
+        return False
+    log.warning("The database is unreachable: %s", lost_database_sentence(error))
+    return True
 
 
 @lru_cache(maxsize=1)

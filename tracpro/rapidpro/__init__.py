@@ -1,6 +1,7 @@
 """RapidPro, as TracPro reaches it: through temba_client over HTTP, built in one place."""
 
 from tracpro.rapidpro.client import (
+    IncompleteListing,
     LinkRefused,
     MissingInRapidPro,
     OutcomeUnknown,
@@ -9,11 +10,15 @@ from tracpro.rapidpro.client import (
     RapidProError,
     RequestRejected,
     RetryPolicy,
+    Throttled,
     TokenRejected,
     Unavailable,
+    Unreachable,
+    throttle_scope,
 )
 
 __all__ = [
+    "IncompleteListing",
     "LinkRefused",
     "MissingInRapidPro",
     "OutcomeUnknown",
@@ -22,6 +27,9 @@ __all__ = [
     "RapidProError",
     "RequestRejected",
     "RetryPolicy",
+    "Throttled",
     "TokenRejected",
     "Unavailable",
+    "Unreachable",
+    "throttle_scope",
 ]

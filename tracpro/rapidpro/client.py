@@ -1,12 +1,17 @@
 """The one place TracPro talks to RapidPro, and the only module that imports `temba_client`.
 
 `RapidPro` wraps temba_client's v2 client with what the sync job and the outbox need:
-- pages walked by TracPro itself, so one malformed item is logged and skipped instead of
-  losing its page (temba_client's iterator moves past a page before deserialising it);
-- retries with backoff for throttling (Retry-After honoured), 5xx answers, dropped
-  connections and timeouts, on reads; writes retry only when RapidPro throttled them, the one
-  case where it certainly did not act on them, and a write whose answer was lost once it was
-  sent raises OutcomeUnknown: RapidPro may have carried it out;
+- pages read by TracPro itself, so one malformed item is set apart with its reason instead of
+  losing its page (temba_client's iterator moves past a page before deserialising it); a whole
+  list (`all`) with an unreadable item raises, since the caller would take that item for gone;
+- retries with backoff for 5xx answers, dropped connections and timeouts, on reads; writes
+  retry only when RapidPro throttled them, the one case where it certainly did not act on them,
+  and a write whose answer was lost once it was sent raises OutcomeUnknown: RapidPro may have
+  carried it out;
+- throttling waited out (Retry-After honoured) only within a budget of seconds per object (one
+  org's pass): RapidPro's limits are per workspace and scope (3,600 requests an hour by
+  default), and Retry-After can be tens of minutes. Past the budget the scope raises `Throttled`
+  at once, without asking again, until the object is dropped;
 - RapidPro's errors as TracPro's own exceptions with sentences a person can act on;
 - archives (what RapidPro keeps past its retention): the files downloaded from their temporary
   links and their runs read as the same temba_client objects runs.json gives.
@@ -161,6 +166,41 @@ class OutcomeUnknown(Unavailable):
     have carried it out, so it must be looked up there before it is sent again."""
 
 
+class Unreachable(Unavailable):
+    """RapidPro could not be reached or did not answer in time: any other request would fail alike."""
+
+
+class Throttled(Unavailable):
+    """RapidPro's rate limit for one scope of requests outlasts what this pass may still wait."""
+
+    def __init__(self, scope: str, retry_after: int):
+        self.scope, self.retry_after = scope, retry_after
+        minutes = f"about {max(1, round(retry_after / 60))} minutes" if retry_after else "a while"
+        # Why the sync stopped, in words; the message adds what happens next.
+        self.reason = f"RapidPro's rate limit for {scope} requests is reached for {minutes}"
+        super().__init__(f"{self.reason}; the sync goes on from here on its next run.")
+
+
+class IncompleteListing(RapidProError):
+    """A whole list had items that could not be read: acting on the rest as the whole set would
+    take the unread ones for gone. `malformed` holds them, (raw item, reason) each."""
+
+    def __init__(self, resource: str, malformed: list[tuple[Any, str]]):
+        self.resource, self.malformed = resource, malformed
+        super().__init__(f"RapidPro sent {len(malformed)} {resource} item(s) that could not be read "
+                         f"({malformed[0][1]}); they are kept aside and read again on the next run.")
+
+
+# RapidPro's throttle scopes (temba/api/v2/views.py: each endpoint's throttle_scope).
+THROTTLE_SCOPES = {"contacts": "v2.contacts", "messages": "v2.messages", "runs": "v2.runs"}
+DEFAULT_THROTTLE_WAIT = 60.0
+
+
+def throttle_scope(endpoint: str) -> str:
+    """The scope an endpoint's requests count against; every endpoint not named shares "v2"."""
+    return THROTTLE_SCOPES.get(endpoint, "v2")
+
+
 def describe_errors(errors: Any) -> str:
     """RapidPro's nested field errors ({"urns": {"0": ["Invalid URN"]}}) as one line."""
     if isinstance(errors, dict):
@@ -233,12 +273,10 @@ def _translate(error: BaseException) -> RapidProError:
         return RequestRejected(error.errors)
     if isinstance(error, TembaNoSuchObjectError):
         return MissingInRapidPro("RapidPro has no such object (HTTP 404).")
-    if isinstance(error, TembaRateExceededError):
-        return Unavailable("RapidPro kept throttling requests (HTTP 429); the sync will try again later.")
     if isinstance(error, TembaConnectionError):
-        return Unavailable("RapidPro could not be reached (connection failed).")
+        return Unreachable("RapidPro could not be reached (connection failed).")
     if isinstance(error, requests.Timeout):
-        return Unavailable("RapidPro did not answer in time.")
+        return Unreachable("RapidPro did not answer in time.")
     if isinstance(error, TembaHttpError):
         return Unavailable(f"RapidPro answered with an error (HTTP {_status_of(error)}).")
     return RapidProError(f"Unexpected answer from RapidPro: {error}")
@@ -253,6 +291,33 @@ class Page:
     malformed: list[tuple[Any, str]] = field(default_factory=list)
     # Where to resume to get the pages after this one; None after the last page.
     next_cursor: str | None = None
+    # The modified_on of the page's last item (None when it has none that reads), and how many
+    # items at the end of the page share it: where a walk in modified_on order stands after it.
+    last_modified_on: datetime | None = None
+    tied_at_end: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.items) + len(self.malformed)
+
+
+def _modified_on(raw: Any) -> datetime | None:
+    value = raw.get("modified_on") if isinstance(raw, dict) else None
+    try:
+        return _parse_iso8601(value) if isinstance(value, str) else None
+    except Exception:  # temba_client's parser raises its own errors on text that is no date
+        return None
+
+
+def _tail(results: list[Any]) -> tuple[datetime | None, int]:
+    """The last item's modified_on and how many items at the end share it."""
+    last = _modified_on(results[-1]) if results else None
+    if last is None:
+        return None, 0
+    tied = 1
+    while tied < len(results) and _modified_on(results[-1 - tied]) == last:
+        tied += 1
+    return last, tied
 
 
 def _cursor_of(url: str | None) -> str | None:
@@ -265,42 +330,64 @@ def _cursor_of(url: str | None) -> str | None:
 class RapidPro:
     """A RapidPro workspace, reached through temba_client over HTTP."""
 
-    def __init__(self, host: str, token: str, retry: RetryPolicy | None = None, timeout: float = 120.0):
+    def __init__(self, host: str, token: str, retry: RetryPolicy | None = None, timeout: float = 120.0,
+                 throttle_wait: float = DEFAULT_THROTTLE_WAIT):
         self.host = host
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
+        # Seconds this object may still spend waiting out throttling, and the scopes whose limit
+        # outlasted that: their requests raise Throttled without being made.
+        self.throttle_wait = throttle_wait
+        self.throttled_scopes: dict[str, int] = {}
         self._client = TembaClient(host, token, user_agent=USER_AGENT)
 
     # -- calling, with retries and translated errors
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
+    def _wait_for(self, error: BaseException | None, attempt: int) -> float:
         if isinstance(error, TembaRateExceededError) and error.retry_after:
             return float(error.retry_after)
-        return min(self.retry.base_wait * 2 ** (state.attempt_number - 1), self.retry.max_wait)
+        return min(self.retry.base_wait * 2 ** (attempt - 1), self.retry.max_wait)
+
+    def _retrying(self, writes: bool) -> Retrying:
+        def worth_retrying(error: BaseException, attempt: int) -> bool:
+            if isinstance(error, TembaRateExceededError):
+                return self._wait_for(error, attempt) <= self.throttle_wait
+            return not writes and _is_transient(error)
+
+        def should_retry(state: RetryCallState) -> bool:
+            error = state.outcome.exception() if state.outcome else None
+            return error is not None and worth_retrying(error, state.attempt_number)
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            seconds = self._wait_for(error, state.attempt_number)
+            if isinstance(error, TembaRateExceededError):
+                self.throttle_wait -= seconds
+            return seconds
+
+        return Retrying(retry=should_retry, wait=wait, stop=stop_after_attempt(self.retry.attempts), reraise=True,
+                        before_sleep=self._log_retry)
 
     @staticmethod
     def _log_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         log.warning("RapidPro call failed (%s: %s); retry %d", type(error).__name__, error, state.attempt_number)
 
-    def _call(self, function, *args: Any, writes: bool = False, **kwargs: Any) -> Any:
-        retry_on = (lambda e: isinstance(e, TembaRateExceededError)) if writes else _is_transient
-        retrying = Retrying(
-            retry=retry_if_exception(retry_on),
-            wait=self._wait,
-            stop=stop_after_attempt(self.retry.attempts),
-            reraise=True,
-            before_sleep=self._log_retry,
-        )
+    def _call(self, function, *args: Any, scope: str = "v2", writes: bool = False, **kwargs: Any) -> Any:
+        if scope in self.throttled_scopes:
+            raise Throttled(scope, self.throttled_scopes[scope])
         token = _timeout.set(self.timeout)
         try:
-            return retrying(function, *args, **kwargs)
+            return self._retrying(writes)(function, *args, **kwargs)
+        except TembaRateExceededError as error:
+            # Further requests in this scope would only be refused too: none is made until the
+            # next pass, which starts with a new object (and a new budget).
+            self.throttled_scopes[scope] = error.retry_after
+            raise Throttled(scope, error.retry_after) from error
         except (
             TembaTokenError,
             TembaBadRequestError,
             TembaNoSuchObjectError,
-            TembaRateExceededError,
             TembaConnectionError,
             TembaHttpError,
             requests.Timeout,
@@ -311,12 +398,21 @@ class RapidPro:
 
     # -- reads
 
+    def page(self, resource: str, cursor: str | None = None, **filters: Any) -> Page:
+        """One page of a list endpoint: the first one of `filters`, or the one `cursor` (from a page
+        asked with the same filters) points at."""
+        query = getattr(self._client, f"get_{resource}")(**filters)
+        params = dict(query.params)
+        if cursor:
+            params["cursor"] = cursor
+        page, _next_url = self._fetch_page(resource, _READ_TYPES.get(resource, query.clazz), query.url, params)
+        return page
+
     def pages(self, resource: str, resume_cursor: str | None = None, **filters: Any) -> Iterator[Page]:
-        """Every page of a list endpoint, e.g. `pages("runs", flow=uuid, after=t, reverse=True)`.
+        """Every page of a list endpoint, e.g. `pages("flow_starts")`, following RapidPro's cursor.
 
         A cursor passed back as `resume_cursor`, with the same filters, continues after the page
-        it came with: nothing is missed; pages may be seen again, which upserts absorb.
-        The next page is fetched while the caller works on the current one.
+        it came with. The next page is fetched while the caller works on the current one.
         """
         query = getattr(self._client, f"get_{resource}")(**filters)
         params = dict(query.params)
@@ -324,34 +420,46 @@ class RapidPro:
             params["cursor"] = resume_cursor
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapidpro-fetch") as fetcher:
             clazz = _READ_TYPES.get(resource, query.clazz)
-            pending: Future[tuple[Page, str | None, bool]] | None = fetcher.submit(
+            pending: Future[tuple[Page, str | None]] | None = fetcher.submit(
                 self._fetch_page, resource, clazz, query.url, params
             )
             while pending is not None:
-                page, next_url, empty = pending.result()
-                pending = None if empty or not next_url else fetcher.submit(
+                page, next_url = pending.result()
+                pending = None if not page.size or not next_url else fetcher.submit(
                     self._fetch_page, resource, clazz, next_url, {}
                 )
                 yield page
 
     def _fetch_page(
         self, resource: str, clazz: type[temba_client.serialization.TembaObject], url: str, params: dict[str, Any]
-    ) -> tuple[Page, str | None, bool]:
-        response = self._call(self._client._request, "get", url, params=params)
+    ) -> tuple[Page, str | None]:
+        response = self._call(self._client._request, "get", url, params=params, scope=throttle_scope(resource))
         results = response.get("results") or []
         items, malformed = [], []
         for raw in results:
             try:
                 items.append(clazz.deserialize(raw))
-            except Exception as error:  # any unreadable shape: skip the item, keep the page
+            except Exception as error:  # any unreadable shape: set the item apart, keep the page
                 malformed.append((raw, f"{type(error).__name__}: {error}"))
         for raw, reason in malformed:
-            log.warning("Skipped a malformed %s item from RapidPro (%s): %.300r", resource, reason, raw)
+            log.warning("A malformed %s item from RapidPro (%s): %.300r", resource, reason, raw)
         next_url = response.get("next")
-        return Page(items, malformed, _cursor_of(next_url)), next_url, not results
+        last, tied = _tail(results)
+        return Page(items, malformed, _cursor_of(next_url), last, tied), next_url
+
+    def read(self, resource: str, raw: Any) -> Any:
+        """One item of a list endpoint as its page would give it; raises what reading it raises."""
+        return _READ_TYPES.get(resource, getattr(self._client, f"get_{resource}")().clazz).deserialize(raw)
 
     def all(self, resource: str, **filters: Any) -> list[Any]:
-        return [item for page in self.pages(resource, **filters) for item in page.items]
+        """The whole list; IncompleteListing when any item could not be read."""
+        items, malformed = [], []
+        for page in self.pages(resource, **filters):
+            items.extend(page.items)
+            malformed.extend(page.malformed)
+        if malformed:
+            raise IncompleteListing(resource, malformed)
+        return items
 
     def archives(self, kind: str, after: datetime | None = None) -> list[Any]:
         """RapidPro's archives of one kind ("run" or "message") starting on or after `after`'s date."""
@@ -383,7 +491,8 @@ class RapidPro:
             into.flush()
             return digest.hexdigest()
 
-        retrying = Retrying(retry=retry_if_exception(_download_failed_transiently), wait=self._wait,
+        retrying = Retrying(retry=retry_if_exception(_download_failed_transiently),
+                            wait=lambda state: self._wait_for(None, state.attempt_number),
                             stop=stop_after_attempt(self.retry.attempts), reraise=True, before_sleep=self._log_retry)
         try:
             return retrying(attempt)
@@ -440,10 +549,10 @@ class RapidPro:
         return self._call(self._client.create_broadcast, text=text, contacts=contact_uuids, writes=True)
 
     def create_contact(self, contact: dict[str, Any]) -> Any:
-        return self._call(self._client.create_contact, writes=True, **contact)
+        return self._call(self._client.create_contact, scope=throttle_scope("contacts"), writes=True, **contact)
 
     def update_contact(self, uuid: str, contact: dict[str, Any]) -> Any:
-        return self._call(self._client.update_contact, uuid, writes=True, **contact)
+        return self._call(self._client.update_contact, uuid, scope=throttle_scope("contacts"), writes=True, **contact)
 
     def delete_contact(self, uuid: str) -> None:
-        self._call(self._client.delete_contact, uuid, writes=True)
+        self._call(self._client.delete_contact, uuid, scope=throttle_scope("contacts"), writes=True)

@@ -19,10 +19,11 @@ from .dataset import Dataset
 from .faults import Faults
 from .reevaluation import EVALUATING_S, INITIALIZING_S
 from .server import SimServer
+from .throttle import RateLimits
 from .tiers import TIERS, get_tier
 from .timefmt import default_anchor, from_us, parse_param, to_us, wall_clock_us
 
-__all__ = ["Simulator", "Faults", "Dataset", "TIERS"]
+__all__ = ["Simulator", "Faults", "Dataset", "RateLimits", "TIERS"]
 
 DEFAULT_REEVALUATE_EVERY = 6 * 3600.0  # a smart group's query edited a few times a day
 
@@ -59,6 +60,10 @@ class Simulator:
       at a time, bulk contact updates).
     - ``drf_cursor``: Django REST framework's cursor (a ``modified_on`` position plus an offset,
       with its skip when a tied item changes between pages); False: a keyset cursor that never skips.
+    - ``rate_limits``: RapidPro's rate limits per scope (throttle.py): "v26" (3,600 requests an
+      hour per scope, as hosted RapidPro), "v9" (2,500), a dict of requests an hour by scope, or
+      None for none; ``rate_limit_scale``: the limits' hour lasts 3600 / scale seconds of ``clock``
+      (benchmarks). ``sim.limits.counts()``: requests allowed and refused per scope.
     """
 
     def __init__(self, tier: str = "demo", seed: int = 1, token: str = "secret-token", port: int = 0,
@@ -68,12 +73,14 @@ class Simulator:
                  flow_runs: int | list[dict] = 20, message_shape: str = "current",
                  reevaluate_every: float | None = DEFAULT_REEVALUATE_EVERY,
                  commit_delay: float = 5.0, ties: bool = True, drf_cursor: bool = True,
-                 retention_days: int | None = RETENTION_DAYS) -> None:
+                 retention_days: int | None = RETENTION_DAYS,
+                 rate_limits: str | dict[str, int] | None = "v26", rate_limit_scale: float = 1.0) -> None:
         self.tier, self.seed, self.token, self.host, self.port = get_tier(tier), seed, token, host, port
         self._clock_us = wall_clock_us if clock is None else (lambda: to_us(clock()))
         self.anchor_us = default_anchor(self._clock_us()) if anchor is None else _anchor(anchor)
         self.response_rate, self.time_scale = response_rate, time_scale
         self.faults = faults or Faults()
+        self.limits = RateLimits(rate_limits, rate_limit_scale, self._clock_us)
         self.dataset = Dataset(self.tier, seed, self.anchor_us, response_rate, time_scale, self._clock_us,
                                flows=flows, flow_runs=flow_runs, message_shape=message_shape,
                                reevaluate_every=reevaluate_every, retention_days=retention_days,
@@ -84,7 +91,7 @@ class Simulator:
     def start(self) -> Simulator:
         """Serve in a background thread; returns once the socket is listening."""
         if self._server is None:
-            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults)
+            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults, self.limits)
             self.port = self._server.server_address[1]
             self._thread = threading.Thread(target=self._server.serve_forever, name="rapidpro-simulator",
                                             kwargs={"poll_interval": 0.1}, daemon=True)
@@ -94,7 +101,7 @@ class Simulator:
     def serve_forever(self) -> None:
         """Serve in the calling thread (the CLI)."""
         if self._server is None:
-            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults)
+            self._server = SimServer((self.host, self.port), self.dataset, self.token, self.faults, self.limits)
             self.port = self._server.server_address[1]
         self._server.serve_forever(poll_interval=0.2)
 

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="every record its own modified_on (no batches sharing one)")
     real.add_argument("--keyset-cursor", dest="drf_cursor", action="store_false",
                       help="page with a keyset cursor that never skips, instead of DRF's position + offset")
+    real.add_argument("--rate-limits", choices=["v26", "v9", "none"], default="v26",
+                      help="RapidPro's rate limits per scope: v26 3,600 requests an hour, v9 2,500; none: unlimited")
+    real.add_argument("--rate-limit-scale", type=float, default=1.0, metavar="N",
+                      help="the rate limits' hour lasts 3600/N seconds (benchmarks)")
     faults = p.add_argument_group("faults (also settable at run time: POST /_control/faults)")
     for name, default in Faults().to_dict().items():
         faults.add_argument("--" + name.replace("_", "-"), type=int, default=default)
@@ -48,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                     faults=Faults(**settings), flows=args.flows, flow_runs=args.flow_runs,
                     message_shape=args.message_shape, reevaluate_every=args.reevaluate_every or None,
                     retention_days=args.retention_days or None,
-                    commit_delay=args.commit_delay, ties=args.ties, drf_cursor=args.drf_cursor)
+                    commit_delay=args.commit_delay, ties=args.ties, drf_cursor=args.drf_cursor,
+                    rate_limits=None if args.rate_limits == "none" else args.rate_limits,
+                    rate_limit_scale=args.rate_limit_scale)
     sim.start()
     print(f"RapidPro simulator: tier {args.tier}, seed {args.seed}, serving at {sim.url} "
           f"(TembaClient({sim.url!r}, {args.token!r}))", flush=True)

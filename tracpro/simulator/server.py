@@ -21,6 +21,7 @@ from . import archive_http, lists, queries, sends, writes
 from .dataset import serve_messages
 from .faults import Faults, LostAnswer
 from .pagination import ApiError, Page
+from .throttle import RateLimits
 
 LISTS = {
     "runs": queries.runs, "contacts": queries.contacts, "messages": serve_messages, "flows": lists.flows,
@@ -43,9 +44,10 @@ class SimServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address, dataset, token: str, faults: Faults) -> None:
+    def __init__(self, address, dataset, token: str, faults: Faults, limits: RateLimits | None = None) -> None:
         super().__init__(address, Handler)
         self.dataset, self.token, self.faults = dataset, token, faults
+        self.limits = limits or RateLimits(None)
         self.prefetcher = Prefetcher(dataset)
 
     def server_close(self) -> None:
@@ -139,12 +141,14 @@ class Handler(BaseHTTPRequestHandler):
             if decision.sleep_s:
                 time.sleep(decision.sleep_s)
             if decision.status == 429:
-                wait = decision.retry_after
-                self._send(429, {"detail": f"Request was throttled. Expected available in {wait} seconds."},
-                           {"Retry-After": str(wait)})
+                self._throttled(decision.retry_after)
                 return
             if decision.status:
                 self._send(decision.status, {"detail": "Simulated server error."})
+                return
+            wait = self.server.limits.admit(name)
+            if wait is not None:
+                self._throttled(wait)
                 return
             if method in ("POST", "DELETE"):
                 self._lost = self.server.faults.lose_answer()
@@ -156,6 +160,11 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(e.status, e.body)
         except _BadJson as e:
             self._send(400, {"detail": f"JSON parse error - {e}"})
+
+    def _throttled(self, wait: int) -> None:
+        unit = "second" if wait == 1 else "seconds"  # DRF's Throttled, singular and plural
+        self._send(429, {"detail": f"Request was throttled. Expected available in {wait} {unit}."},
+                   {"Retry-After": str(wait)})
 
     def _read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -222,6 +231,8 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/_control/groups" and method == "POST":
             self._reevaluate(body or {})
             self._send(200, {"detail": "Group query saved."})
+        elif path == "/_control/limits" and method == "GET":
+            self._send(200, self.server.limits.to_dict())
         elif path == "/_control/reset" and method == "POST":
             faults.reset()
             self._send(200, faults.to_dict())

@@ -6,8 +6,8 @@ lists them with their MD5 hash and a temporary download link. A pass whose windo
 past that horizon (an org's or a poll's first sync, "Fetch older runs", a sync after a long
 outage) reads the archives covering its window too:
 
-- Before the live walk, each active poll's window start (its watermark, the start of the pass
-  under way, or the older-runs request's; none: everything) is recorded as wanted in the
+- Before the live walk, each active poll's window start (the overlap before its watermark, the
+  start of the pass under way, or the older-runs request's; none: everything) is recorded as wanted in the
   "archives" sync state. It stays until the archives covering it are read, so a job stopped
   between the live walk and the archives still reads them on its next pass.
 - After the live walk, the archives are listed (one made meanwhile holds what the walk could no
@@ -36,10 +36,10 @@ from sqlalchemy.orm import Session
 
 from tracpro.db.connection import session_scope
 from tracpro.db.models import SyncState
-from tracpro.rapidpro import LinkRefused, RapidProError
+from tracpro.rapidpro import LinkRefused, RapidProError, Throttled
 from tracpro.sync import state as sync_state
 from tracpro.sync.counts import Counts
-from tracpro.sync.engine import SyncContext
+from tracpro.sync.engine import SyncContext, TimeUp, is_fatal, record_failure, why_stopped
 
 log = logging.getLogger("tracpro.sync")
 
@@ -51,8 +51,9 @@ ArchivedRunsWriter = Callable[[Session, int, list[Any]], Counts]  # (session, po
 def want_archived_runs(ctx: SyncContext, flows: list[str], after: datetime | None) -> None:
     """Record, before the live walk, from when each poll's runs are wanted from the archives too.
 
-    A poll's window is the live walk's: the one of its pass under way, or else from its watermark,
-    or from `after` when that is earlier ("fetch older runs"); no start means all of its history.
+    A poll's window is the live walk's: the one of its pass under way, or else from the overlap
+    before its watermark, or from `after` when that is earlier ("fetch older runs"); no start
+    means all of its history.
     A wanted window already recorded and not read yet is kept, widened if need be.
     """
     with session_scope() as session:
@@ -66,7 +67,7 @@ def want_archived_runs(ctx: SyncContext, flows: list[str], after: datetime | Non
             if runs is not None and runs.pass_started_at is not None:
                 start = runs.pass_after  # the live walk resumes its pass under way, window and all
             else:
-                start = sync_state.new_pass_after(runs, after)
+                start = sync_state.new_pass_after(runs, ctx.overlap, after)
             if flow in wanted:
                 start = _earliest(start, _moment(wanted[flow]))
             wanted[flow] = start.isoformat() if start else None
@@ -74,28 +75,61 @@ def want_archived_runs(ctx: SyncContext, flows: list[str], after: datetime | Non
 
 
 def sync_archived_runs(ctx: SyncContext, polls: dict[str, int], write: ArchivedRunsWriter) -> Counts:
-    """Read the archives the wanted windows of `polls` (poll id by flow uuid) need; the runs' counts."""
+    """Read the archives the wanted windows of `polls` (poll id by flow uuid) need; the runs' counts.
+
+    Like a walk, the read stops between archives when the org's time for this run is up or
+    RapidPro's rate limit outlasts the pass's budget, and goes on at the next run (the archives
+    read so far are recorded as read); a failure of its own is recorded against "archives".
+    """
     ctx.resource = RESOURCE
     started = time.monotonic()
+    if ctx.out_of_time():
+        ctx.unfinished[RESOURCE] = TimeUp.reason
+        return Counts()
     with session_scope() as session:
         state = sync_state.state_of(session, ctx.org_id, RESOURCE)
         sync_state.begin_pass(state, ctx.now, after=None)
         wanted = {flow: _moment(start) for flow, start in state.details.get("wanted", {}).items() if flow in polls}
-    if wanted:
-        earliest = min(wanted.values(), key=lambda moment: moment or datetime.min.replace(tzinfo=UTC))
-        # archives.json filters on the start date: a monthly archive covering `earliest` starts on the 1st.
-        listed = ctx.rapidpro.archives("run", after=_month_start(earliest) if earliest else None)
-        with ctx.progress.bar(ctx.slug, RESOURCE) as advance:
-            for archive in sorted(listed, key=lambda archive: archive.start_date):
-                flows = _needing(archive, wanted, _read(ctx))
-                if flows:
-                    _read_archive(ctx, archive, flows, polls, write, advance)
+    try:
+        if wanted:
+            _read_wanted(ctx, wanted, polls, write)
+    except (Throttled, TimeUp) as error:
+        ctx.unfinished[RESOURCE] = why_stopped(error)
+        log.warning("org=%s resource=%s stopped: %s", ctx.slug, RESOURCE, error)
+        return _so_far(ctx, started)
+    except Exception as error:
+        if is_fatal(error):
+            raise
+        record_failure(ctx, RESOURCE, error)
+        return _so_far(ctx, started)
     with session_scope() as session:
         state = sync_state.state_of(session, ctx.org_id, RESOURCE)
         # Everything wanted is read: what a later pass wants is recorded anew by its own start.
         state.details = {**state.details, "wanted": {
             flow: start for flow, start in state.details.get("wanted", {}).items() if flow not in wanted}}
         counts = sync_state.complete_pass(state, ctx.now)
+    ctx.progress.finished(ctx.slug, RESOURCE, counts, time.monotonic() - started)
+    return counts
+
+
+def _read_wanted(ctx: SyncContext, wanted: dict[str, datetime | None], polls: dict[str, int],
+                 write: ArchivedRunsWriter) -> None:
+    earliest = min(wanted.values(), key=lambda moment: moment or datetime.min.replace(tzinfo=UTC))
+    # archives.json filters on the start date: a monthly archive covering `earliest` starts on the 1st.
+    listed = ctx.rapidpro.archives("run", after=_month_start(earliest) if earliest else None)
+    with ctx.progress.bar(ctx.slug, RESOURCE) as advance:
+        for archive in sorted(listed, key=lambda archive: archive.start_date):
+            flows = _needing(archive, wanted, _read(ctx))
+            if flows:
+                if ctx.out_of_time():
+                    raise TimeUp()
+                _read_archive(ctx, archive, flows, polls, write, advance)
+
+
+def _so_far(ctx: SyncContext, started: float) -> Counts:
+    """The counts of the pass under way, for a read that stopped early (it resumes next run)."""
+    with session_scope() as session:
+        counts = Counts.from_dict(sync_state.state_of(session, ctx.org_id, RESOURCE).pass_counts)
     ctx.progress.finished(ctx.slug, RESOURCE, counts, time.monotonic() - started)
     return counts
 
@@ -139,7 +173,7 @@ def _write_in(session: Session, ctx: SyncContext, batches: dict[int, list[Any]],
     counts = Counts(malformed=malformed)
     for poll_id, runs in batches.items():
         counts.add(write(session, poll_id, runs))
-    sync_state.record_page(sync_state.state_of(session, ctx.org_id, RESOURCE), None, counts)
+    sync_state.add_counts(sync_state.state_of(session, ctx.org_id, RESOURCE), counts)
 
 
 def _download(ctx: SyncContext, archive: Any, file: IO[bytes]) -> None:

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from tracpro.answers import recompute_values_to_use
 from tracpro.db.connection import session_scope
-from tracpro.db.models import Poll, Question
+from tracpro.db.models import Poll, Question, SyncState
 from tracpro.db.results import rowcount
 from tracpro.db.upsert import upsert
 from tracpro.polls.definitions import FlowResult, flow_uuid, questions_of
 from tracpro.polls.rules import guess_question_type
+from tracpro.rapidpro import RapidProError, Throttled
+from tracpro.sync import state as sync_state
 from tracpro.sync.counts import Counts
-from tracpro.sync.engine import SyncContext, sync_full_set
+from tracpro.sync.engine import SyncContext, is_fatal, record_failure, sync_full_set
 
 SINGLE_MESSAGE_PREFIX = "Single Message"
 # Definitions are asked for a few flows at a time to keep each export small.
@@ -127,16 +129,16 @@ def sync_flows(ctx: SyncContext) -> Counts:
         counts.deleted = rowcount(session.execute(
             delete(Poll).where(Poll.org_id == ctx.org_id, Poll.flow_uuid.not_in([row["flow_uuid"] for row in rows]))
         ))
+        _record_run_totals(session, ctx.org_id, flows)
         return counts
 
     counts = sync_full_set(ctx, "flows", write_polls)
     results_by_flow = {flow.uuid: listed_results(flow) for flow in flows}
 
     with_questions = _active_polls(ctx)
-    definitions = []
-    uuids = list(with_questions)
-    for start in range(0, len(uuids), DEFINITIONS_BATCH):
-        definitions.extend(ctx.rapidpro.flow_definitions(uuids[start : start + DEFINITIONS_BATCH]))
+    definitions, failed = _definitions(ctx, list(with_questions))
+    for uuid in failed:
+        del with_questions[uuid]
 
     def write_questions(session: Session) -> Counts:
         question_rows = [
@@ -145,10 +147,78 @@ def sync_flows(ctx: SyncContext) -> Counts:
             if (uuid := flow_uuid(definition)) in with_questions
             for row in _question_rows(ctx.org_id, with_questions[uuid], definition, results_by_flow.get(uuid, []))
         ]
+        # A poll whose definition failed before and was read now has no failure left to show.
+        session.execute(delete(SyncState).where(
+            SyncState.org_id == ctx.org_id, SyncState.resource.in_([QUESTIONS_OF + uuid for uuid in with_questions])))
         return _write_questions(session, ctx.org_id, question_rows, list(with_questions.values()))
 
     sync_full_set(ctx, "questions", write_questions)
+    for uuid, error in failed.items():
+        record_failure(ctx, f"{QUESTIONS_OF}{uuid}", error)
     return counts
+
+
+# The resource a poll's questions fail under when its definition could not be had: the poll's
+# runs wait for it (tracpro.sync.runs), the other polls go on.
+QUESTIONS_OF = "questions:"
+
+
+def _definitions(ctx: SyncContext, uuids: list[str]) -> tuple[list[dict[str, Any]], dict[str, RapidProError]]:
+    """The flows' definitions, a few flows a request, and the flows whose definition RapidPro
+    would not give (a batch that fails is asked for again flow by flow, to find them)."""
+    definitions: list[dict[str, Any]] = []
+    failed: dict[str, RapidProError] = {}
+    for start in range(0, len(uuids), DEFINITIONS_BATCH):
+        batch = uuids[start : start + DEFINITIONS_BATCH]
+        answer = _ask(ctx, batch)
+        if isinstance(answer, RapidProError) and len(batch) > 1:
+            answers = [([uuid], _ask(ctx, [uuid])) for uuid in batch]
+        else:
+            answers = [(batch, answer)]
+        for asked, got in answers:
+            if isinstance(got, RapidProError):
+                failed[asked[0]] = got
+            else:
+                definitions.extend(got)
+    return definitions, failed
+
+
+def _ask(ctx: SyncContext, uuids: list[str]) -> list[dict[str, Any]] | RapidProError:
+    """The flows' definitions, or the error of asking for them when it is theirs alone (one every
+    request would meet, or the rate limit, is raised)."""
+    try:
+        return ctx.rapidpro.flow_definitions(uuids)
+    except Throttled:
+        raise
+    except RapidProError as error:
+        if is_fatal(error):
+            raise
+        return error
+
+
+def run_total(flow: Any) -> int | None:
+    """How many runs RapidPro says the flow has (its counts by status), if it says."""
+    runs = getattr(flow, "runs", None)
+    if runs is None:
+        return None
+    counts = [count for status in RUN_STATUSES if isinstance(count := getattr(runs, status, None), int)]
+    return sum(counts) if counts else None
+
+
+RUN_STATUSES = ("active", "waiting", "completed", "interrupted", "expired", "failed")
+
+
+def _record_run_totals(session: Session, org_id: int, flows: list[Any]) -> None:
+    """What RapidPro reports of each active poll's runs, beside what the runs passes stored (the
+    Sync page's progress of a first sync)."""
+    active = set(session.scalars(select(Poll.flow_uuid).where(Poll.org_id == org_id, Poll.is_active)))
+    for flow in flows:
+        if flow.uuid in active:
+            sync_state.state_of(session, org_id, f"runs:{flow.uuid}").expected_total = run_total(flow)
+    # A poll no longer chosen is no longer read: it has nothing left to read either.
+    session.execute(update(SyncState).where(
+        SyncState.org_id == org_id, SyncState.resource.startswith("runs:"),
+        SyncState.resource.not_in([f"runs:{uuid}" for uuid in active])).values(expected_total=None))
 
 
 def _active_polls(ctx: SyncContext) -> dict[str, int]:

@@ -16,7 +16,7 @@ the live walk, for the windows that reach back that far.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from tracpro.db.models import (
     QuestionType,
     Response,
     ResponseStatus,
+    SyncState,
 )
 from tracpro.db.upsert import upsert
 from tracpro.polls.rules import answer_category, as_decimal
@@ -44,6 +45,7 @@ from tracpro.sync.archives import sync_archived_runs, want_archived_runs
 from tracpro.sync.contacts import ensure_contacts
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
+from tracpro.sync.flows import QUESTIONS_OF
 
 _UNIVERSAL = PollRun.pollrun_type == PollRunType.UNIVERSAL
 
@@ -280,28 +282,38 @@ def _write_page(session: Session, ctx: SyncContext, poll_id: int, page: Page, pa
 
 
 def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
-    """Runs of every active poll, each poll with its own watermark."""
+    """Runs of every active poll, each poll with its own watermark.
+
+    Polls whose pass is under way (a first sync across several runs of the job, say) come last:
+    the others' few new runs are read every run, whatever time or rate limit the long ones use up.
+    """
     with session_scope() as session:
-        polls = session.execute(
-            select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active).order_by(Poll.id)
-        ).all()
+        under_way = set(session.scalars(select(SyncState.resource).where(
+            SyncState.org_id == ctx.org_id, SyncState.resource.startswith("runs:"),
+            SyncState.pass_started_at.is_not(None))))
+        polls = sorted(
+            session.execute(select(Poll.id, Poll.flow_uuid).where(Poll.org_id == ctx.org_id, Poll.is_active)).all(),
+            key=lambda poll: (f"runs:{poll.flow_uuid}" in under_way, poll.id),
+        )
     # Before the live walk moves the watermarks: from when each poll's runs are wanted from archives.
     want_archived_runs(ctx, [flow_uuid for _, flow_uuid in polls], after)
     total, pages_written = Counts(), [0]
     for poll_id, flow_uuid in polls:
-        def fetch(after_: datetime | None, before: datetime, cursor: str | None, flow=flow_uuid) -> Iterator[Page]:
-            return ctx.rapidpro.pages(
-                "runs", resume_cursor=cursor, flow=flow, after=after_, before=before, reverse=True
-            )
-
+        if QUESTIONS_OF + flow_uuid in ctx.failed:
+            # Answers are written against the questions: runs read now would lose the answers to
+            # any question the definition added, since a run is read again only when it changes.
+            ctx.unfinished[f"runs:{flow_uuid}"] = "waits for its questions to sync"
+            continue
         def write(session: Session, page: Page, poll: int = poll_id) -> Counts:
             return _write_page(session, ctx, poll, page, pages_written)
 
-        total.add(sync_pages(ctx, f"runs:{flow_uuid}", fetch, write, after=after))
+        total.add(sync_pages(ctx, f"runs:{flow_uuid}", "runs", write, filters={"flow": flow_uuid}, after=after))
 
     def write_archived(session: Session, poll_id: int, runs: list[Any]) -> Counts:
         return write_archived_runs(session, ctx, poll_id, runs)
 
     # After the live walk: an archive made meanwhile holds the runs the walk could no longer find.
-    total.add(sync_archived_runs(ctx, {flow_uuid: poll_id for poll_id, flow_uuid in polls}, write_archived))
+    # A poll waiting for its questions keeps its wanted window for a later pass.
+    readable = {flow_uuid: poll_id for poll_id, flow_uuid in polls if QUESTIONS_OF + flow_uuid not in ctx.failed}
+    total.add(sync_archived_runs(ctx, readable, write_archived))
     return total

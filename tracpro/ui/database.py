@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 from tracpro.auth.scope import Scope
-from tracpro.db import answers, ensure_ready, lost, session_scope
+from tracpro.db import answers, ensure_ready, logged_if_lost, session_scope
 from tracpro.i18n import N_, _, current_language
 from tracpro.queries.registry import REGISTRY
 
@@ -48,9 +48,8 @@ def database_outage_shown() -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        if lost(error) is None:
+        if not logged_if_lost(error):
             raise
-        # Why (a host, a socket's path, the driver's words) is for whoever runs the server: lost() logged it.
         st.error(_(UNREACHABLE).format(seconds=RETRY_SECONDS), icon=":material/cloud_off:")
         _retry()
 
@@ -74,7 +73,7 @@ def self_refreshing(run_every: float | str | None) -> Callable[[Callable[..., No
             try:
                 draw(*args, **kwargs)
             except Exception as error:
-                if lost(error) is None:
+                if not logged_if_lost(error):
                     raise
                 st.rerun(scope="app")
 

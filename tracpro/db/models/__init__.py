@@ -26,7 +26,7 @@ from tracpro.db.models.summaries import (
     started_days,
     summary_inputs,
 )
-from tracpro.db.models.sync import OutboxAction, OutboxStatus, SyncRequest, SyncRequestStatus, SyncState
+from tracpro.db.models.sync import MalformedItem, OutboxAction, OutboxStatus, SyncRequest, SyncRequestStatus, SyncState
 from tracpro.db.models.users import Membership, Role, User, membership_regions
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "FlowStart",
     "InboxMessage",
     "LoginRecord",
+    "MalformedItem",
     "Membership",
     "Role",
     "Message",

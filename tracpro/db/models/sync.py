@@ -6,19 +6,20 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracpro.db.base import Base, bigintpk, created_at, json_dict, str_enum, updated_at
 
 
 class SyncState(Base):
-    """Where the sync of one resource of one org stands.
+    """Where the sync of one resource of one org stands (the contract is tracpro.sync.state's).
 
-    The watermark is the start time of the last pass that completed; the next pass asks
-    RapidPro for changes since then. While a pass is under way, `pass_started_at` fixes its
-    upper bound and `resume_cursor` is committed with each page, so a killed pass resumes
-    where it stopped.
+    For a resource walked in pages, `watermark` is the largest `modified_on` any completed pass
+    committed: the next pass starts a margin before it, so every pass re-reads an overlap. The
+    pass under way covers (pass_after, pass_started_at]; `pass_position` (the largest
+    `modified_on` it committed) is written with each page, so a killed pass resumes there.
     """
 
     __tablename__ = "sync_states"
@@ -27,13 +28,22 @@ class SyncState(Base):
     # "fields", "groups", "contacts", "runs:<flow uuid>", ...
     resource: Mapped[str] = mapped_column(String(100), primary_key=True)
     watermark: Mapped[datetime | None]
-    # The window of the pass under way, (pass_after, pass_started_at]: a resumed pass must ask
-    # with exactly the filters its cursor was made with.
+    # Where the pass under way began: the `after` it asked from, or (a pass from the beginning)
+    # the first modified_on it read; only its progress is measured from it.
     pass_after: Mapped[datetime | None]
+    # The pass's start by the job's clock, and the `before` of every query it makes.
     pass_started_at: Mapped[datetime | None]
+    # The largest modified_on the pass under way has committed: it resumes from there (inclusive).
+    pass_position: Mapped[datetime | None]
+    # RapidPro's cursor into items that all share pass_position, when more of them than a page
+    # was being read (the only way through them); None otherwise.
     resume_cursor: Mapped[str | None] = mapped_column(Text)
     # Counts of the pass under way, kept across a resume: {"created": n, "updated": n, ...}.
     pass_counts: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    # Items of this resource stored by every pass so far (each counted once, when created), and
+    # how many RapidPro says it holds when it says so (runs: the flow's run counts).
+    stored_total: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    expected_total: Mapped[int | None] = mapped_column(BigInteger)
     # What a resource remembers between passes besides its window and cursor. For "archives": per
     # poll, from when its runs are still to be read from RapidPro's archives, and the days read.
     details: Mapped[json_dict]
@@ -46,6 +56,31 @@ class SyncState(Base):
     # After failures the org backs off: 30 minutes doubling, capped at a day.
     next_allowed_at: Mapped[datetime | None]
     updated_at: Mapped[updated_at]
+
+
+class MalformedItem(Base):
+    """An item RapidPro sent that TracPro could not read, kept aside until it can.
+
+    Kept per org and sync resource under its key (its uuid, or another identifier it carries, or
+    a digest of its text when nothing can be read); retried by every pass until it reads, is read
+    fine by a walk, or RapidPro no longer has it.
+    """
+
+    __tablename__ = "malformed_items"
+    __table_args__ = (UniqueConstraint("org_id", "resource", "item_key"),)
+
+    id: Mapped[bigintpk]
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    resource: Mapped[str] = mapped_column(String(100))
+    item_key: Mapped[str] = mapped_column(String(100))
+    # The uuid RapidPro can be asked for it by; None when the item carries none that reads.
+    uuid: Mapped[str | None] = mapped_column(String(36))
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    reason: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    # Times it was read and could not be (the first one included).
+    attempts: Mapped[int] = mapped_column(server_default="1")
 
 
 class OutboxStatus(enum.StrEnum):

@@ -1,7 +1,7 @@
 """rapidpro tokens encrypted: orgs.rapidpro_token becomes orgs.rapidpro_token_encrypted
 
 Revision ID: 89f9124f3147
-Revises: 7e2d4b9a1c55
+Revises: 8955ce5f0a63
 Create Date: 2026-12-18 09:00:00.000000
 
 Every stored token is encrypted here, once, with the key the app and the sync job will decrypt it
@@ -20,7 +20,7 @@ from tracpro.db.connection import DatabaseUnavailable
 from tracpro.db.token_cipher import TokenKeyError, decrypt_token, encrypt_token
 
 revision: str = '89f9124f3147'
-down_revision: str | None = '7e2d4b9a1c55'
+down_revision: str | None = '8955ce5f0a63'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
