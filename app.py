@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from tracpro.logs import configure, configured_format
-from tracpro.ui.database import require_database
+from tracpro.ui.database import database_outage_shown, require_database
 from tracpro.ui.language import apply_direction, choose_language, tab_language
 from tracpro.ui.navigation import (
     pages_for,
@@ -30,27 +30,29 @@ configure(configured_format())  # TracPro's log lines, the audit trail's events 
 apply_style()
 # Until someone is signed in (and then until their org is known) the language is the last one used.
 choose_language(tab_language())
-require_database()
-remember_opened_page()  # before sign_in() draws the cookie manager, whose report reruns the app
 
 try:
-    gate = sign_in()
-    if gate.user is None:
-        apply_direction()
-        pages = signed_out_pages()
-        page = st.navigation(pages, position="hidden")
-        reopen_opened_page(page, {"": pages}, cookies_reported=False)  # forgets a page named by the address
-        page.run()
-    else:
-        context, region_options = build_context(gate, minimal=gate.user.must_change_password)
-        apply_direction()
-        render_sidebar(context, region_options)
-        sections = pages_for(context)
-        # expanded: with this many pages Streamlit would hide some behind "View more".
-        page = st.navigation(sections, expanded=True)
-        reopen_opened_page(page, sections, cookies_reported(gate))
-        resume_requested_page(sections)
-        page.run()
+    # The database may be out of reach at the start or go away at any moment: one sentence, then it is retried.
+    with database_outage_shown():
+        require_database()
+        remember_opened_page()  # before sign_in() draws the cookie manager, whose report reruns the app
+        gate = sign_in()
+        if gate.user is None:
+            apply_direction()
+            pages = signed_out_pages()
+            page = st.navigation(pages, position="hidden")
+            reopen_opened_page(page, {"": pages}, cookies_reported=False)  # forgets a page named by the address
+            page.run()
+        else:
+            context, region_options = build_context(gate, minimal=gate.user.must_change_password)
+            apply_direction()
+            render_sidebar(context, region_options)
+            sections = pages_for(context)
+            # expanded: with this many pages Streamlit would hide some behind "View more".
+            page = st.navigation(sections, expanded=True)
+            reopen_opened_page(page, sections, cookies_reported(gate))
+            resume_requested_page(sections)
+            page.run()
 finally:
     # What this rerun decided is for this rerun's page only: a page run any other way finds nothing.
     forget_rerun()

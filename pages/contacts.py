@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tracpro.db.search import MAX_LENGTH, search_text
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_count, contact_list
 from tracpro.text import escape_markdown
@@ -22,17 +23,18 @@ page_link(CONTACT_NEW, _("Add a contact"), icon=":material/person_add:")
 
 
 def remember_search() -> None:
-    text = st.session_state["contact_search"].strip()
+    text = search_text(st.session_state["contact_search"])
     if text:
         st.query_params["search"] = text
     else:
         st.query_params.pop("search", None)
 
 
-search = st.text_input(
-    _("Search"), value=st.query_params.get("search", ""), key="contact_search", on_change=remember_search,
-    placeholder=_("Name or phone number"), icon=":material/search:",
-).strip()
+# The address is anyone's to write: a NUL, control characters or a page of text come out of it as search_text.
+search = search_text(st.text_input(
+    _("Search"), value=search_text(st.query_params.get("search")), key="contact_search", on_change=remember_search,
+    placeholder=_("Name or phone number"), icon=":material/search:", max_chars=MAX_LENGTH,
+))
 contacts = read_scoped(contact_list, scope, search=search, limit=MOST_ROWS)
 if contacts.empty:
     st.info(_("No contact matches “{search}”.").format(search=escape_markdown(search)) if search

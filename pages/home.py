@@ -10,7 +10,7 @@ from tracpro.queries.pollruns import recent_pollruns
 from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_scope, require_signed_in, show_notice
-from tracpro.ui.database import read_scoped, read_scoped_live
+from tracpro.ui.database import read_scoped, read_scoped_live, self_refreshing
 from tracpro.ui.home_panels import alerts_panel, featured_indicator_panel
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import POLLS, START_POLL
@@ -53,7 +53,7 @@ if summary.is_empty:
             regions=in_view))
 
 
-@st.fragment(run_every="30s")
+@self_refreshing(run_every="30s")
 def recent_activity() -> None:
     """Redrawn every 30 s on its own: the newest poll dates, and who answered most lately."""
     if not still_signed_in():  # signed out elsewhere, deactivated, expired: the whole app decides

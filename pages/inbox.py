@@ -3,6 +3,7 @@ text); ?contact=ID opens one conversation, with a reply box and each reply's del
 
 import streamlit as st
 
+from tracpro.db.search import MAX_LENGTH, search_text
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.contacts import contact_detail
 from tracpro.queries.messages import conversation, inbox
@@ -33,8 +34,8 @@ if "contact" in st.query_params:
 
 st.title(_("Inbox"))
 st.caption(_("Messages contacts sent outside a poll, one conversation per contact, the most recent first."))
-search = st.text_input(_("Search"), key="inbox_search", placeholder=_("Contact name or message text"),
-                       icon=":material/search:").strip()
+search = search_text(st.text_input(_("Search"), key="inbox_search", placeholder=_("Contact name or message text"),
+                                   icon=":material/search:", max_chars=MAX_LENGTH))
 latest = read_scoped(inbox, scope, search=search)
 if latest.empty:
     st.info(_("No conversation matches “{search}”.").format(search=escape_markdown(search)) if search

@@ -14,7 +14,7 @@ from tracpro.text import escape_markdown
 from tracpro.ui import clock
 from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
-from tracpro.ui.database import read_scoped_live
+from tracpro.ui.database import read_scoped_live, self_refreshing
 from tracpro.ui.forms import show_form_errors
 from tracpro.ui.tables import DATETIME, NUMBER
 
@@ -88,7 +88,7 @@ status = _status()
 waiting = bool(set(status.requests["Status"]) & WAITING)
 
 
-@st.fragment(run_every=REFRESH_SECONDS if waiting else None)
+@self_refreshing(run_every=REFRESH_SECONDS if waiting else None)
 def requests_and_status() -> None:
     """Redrawn every few seconds while a request waits or runs, and once more when it is done."""
     current = _status() if waiting else status

@@ -11,6 +11,7 @@ from tracpro.db.models import Role
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
+from tracpro.orgs.timezone import org_zone
 from tracpro.text import escape_markdown
 from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now
@@ -29,6 +30,7 @@ org_id = context.access.org_id
 with session_scope() as db:
     members = org_members(db, org_id)
     regions = region_options(db, org_id)
+    zone = org_zone(db, org_id)  # a lock's end, as every time, in the org's timezone
 
 st.title(_("Users"))
 st.caption(_("Supervisors and administrators of {org}.").format(org=escape_markdown(context.access.org_name)))
@@ -45,7 +47,7 @@ with listed:
                     m.email,
                     _(ROLE_LABELS[m.role]),
                     _("All regions") if m.role == Role.ADMIN else ", ".join(m.region_names),
-                    m.status(at),
+                    m.status(at, zone),
                 )
                 for m in members
             ],
@@ -79,7 +81,7 @@ with editing:
     if member.locked_until is not None and member.locked_until > now():
         st.warning(
             _("{name} is locked out until {time} after too many failed sign-in attempts.").format(
-                name=name, time=lockout.until_text(member.locked_until)
+                name=name, time=lockout.until_text(member.locked_until, zone)
             )
         )
         if st.button(_("Unlock now"), key=f"unlock_{member.id}"):

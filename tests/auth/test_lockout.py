@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests import factories as f
 from tracpro.auth.lockout import (
@@ -15,8 +16,10 @@ from tracpro.auth.lockout import (
     record_failure,
     record_success,
 )
+from tracpro.auth.logins import refusal_for
 
 T0 = datetime(2026, 11, 2, 14, 20, tzinfo=UTC)
+KIGALI = ZoneInfo("Africa/Kigali")  # UTC+2 all year
 
 
 FRESH = Attempts(0, None)
@@ -52,13 +55,22 @@ def test_after_the_lock_the_count_starts_again():
     assert _fail(4, _fail(5), later) == Attempts(4, None)
 
 
-def test_the_message_says_until_when_in_words():
-    assert locked_message(datetime(2026, 11, 2, 14, 35, tzinfo=UTC)) == (
-        "Too many failed sign-in attempts. This account is locked until 14:35 UTC — "
+def test_the_message_says_until_when_in_words_in_the_orgs_time():
+    assert locked_message(datetime(2026, 11, 2, 14, 35, tzinfo=UTC), KIGALI) == (
+        "Too many failed sign-in attempts. This account is locked until 16:35 — "
         "try again then or ask your administrator."
     )
-    # Rounded up: saying 14:35 when the lock ends at 14:35:30 would send people back too early.
-    assert "until 14:36 UTC" in locked_message(datetime(2026, 11, 2, 14, 35, 30, tzinfo=UTC))
+    # Rounded up: saying 16:35 when the lock ends at 16:35:30 would send people back too early.
+    assert "until 16:36 —" in locked_message(datetime(2026, 11, 2, 14, 35, 30, tzinfo=UTC), KIGALI)
+
+
+def test_a_lock_ending_a_login_is_told_in_the_time_of_the_users_org(db):
+    user = f.MembershipFactory(org=f.OrgFactory(timezone="Africa/Kigali"), user__locked_until=T0).user
+    db.flush()
+    assert "locked until 16:20 —" in refusal_for(db, user, T0 - timedelta(minutes=5))
+    superuser = f.UserFactory(is_superuser=True, locked_until=T0)  # the first org the sidebar opens
+    db.flush()
+    assert "locked until 16:20 —" in refusal_for(db, superuser, T0 - timedelta(minutes=5))
 
 
 def test_failures_and_success_are_stored_on_the_user(db):

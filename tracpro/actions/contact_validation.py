@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Contact, DataField, FieldType, Region, ReporterGroup
+from tracpro.db.search import ESCAPE, literal_pattern
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import N_, _
 
@@ -93,9 +94,10 @@ def normalise_urn(scheme: str, path: str) -> tuple[str, str]:
 
 def _taken(session: Session, org_id: int, key: str, contact_id: int | None) -> bool:
     scheme, _colon, rest = key.partition(":")
-    pattern = f"{key}#%" if scheme == "twitterid" else key
-    query = select(Contact.id).where(Contact.org_id == org_id, Contact.is_active,
-                                     Contact.urn.ilike(pattern) if scheme != "tel" else Contact.urn == key)
+    # A numeric Twitter id is the same account whatever handle follows it. Handles hold "_": literal.
+    pattern = f"{literal_pattern(key)}#%" if scheme == "twitterid" else literal_pattern(key)
+    same = Contact.urn == key if scheme == "tel" else Contact.urn.ilike(pattern, escape=ESCAPE)
+    query = select(Contact.id).where(Contact.org_id == org_id, Contact.is_active, same)
     if contact_id is not None:
         query = query.where(Contact.id != contact_id)
     return session.scalars(query.limit(1)).first() is not None

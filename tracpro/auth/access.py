@@ -7,11 +7,13 @@ are a member of. The scope itself is built by tracpro.auth.scope from what this 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Membership, Org, Role, User, membership_regions
+from tracpro.orgs.timezone import UTC, org_zone
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ def org_choices(session: Session, user_id: int, *, is_superuser: bool) -> list[O
         .order_by(func.lower(Org.name), Org.id)
     )
     return [OrgChoice(row.id, row.name, row.role) for row in rows]
+
+
+def home_zone(session: Session, user_id: int, *, is_superuser: bool) -> ZoneInfo:
+    """The timezone of the org the user's pages open in (the first of org_choices); UTC for none."""
+    orgs = org_choices(session, user_id, is_superuser=is_superuser)
+    return org_zone(session, orgs[0].id) if orgs else UTC
 
 
 def org_access(session: Session, user: User, org_id: int) -> OrgAccess | None:

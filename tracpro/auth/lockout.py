@@ -9,7 +9,8 @@ the count starts again from zero; a successful sign-in resets it. The library's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,17 +78,19 @@ def unlock(session: Session, user: User) -> None:
     session.flush()
 
 
-def until_text(locked_until: datetime) -> str:
-    """ "14:35 UTC", rounded up to the minute so the time shown is never early."""
-    until = locked_until.astimezone(UTC)
+def until_text(locked_until: datetime, zone: ZoneInfo) -> str:
+    """ "16:35": the time in `zone` (the org's), rounded up to the minute so the time shown is never early."""
+    until = locked_until.astimezone(zone)
     if until.second or until.microsecond:
         until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return f"{until:%H:%M} UTC"
+    return f"{until:%H:%M}"
 
 
-def locked_message(locked_until: datetime) -> str:
-    """The words the login form shows."""
+def locked_message(locked_until: datetime, zone: ZoneInfo) -> str:
+    """What someone signed in (or who gave the right password) is told when their account is locked.
+
+    Never the answer to a failed sign-in: that is the same whether the account exists or not."""
     return _(
         "Too many failed sign-in attempts. This account is locked until {time} — "
         "try again then or ask your administrator."
-    ).format(time=until_text(locked_until))
+    ).format(time=until_text(locked_until, zone))

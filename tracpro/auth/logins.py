@@ -25,7 +25,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracpro.audit.trail import person, record
-from tracpro.auth.access import org_choices
+from tracpro.auth.access import home_zone, org_choices
 from tracpro.auth.lockout import is_locked, locked_message
 from tracpro.db.models import LoginRecord, User
 from tracpro.db.models.audit import AuditKind
@@ -110,7 +110,7 @@ def refusal_for(session: Session, user: User, now: datetime) -> str | None:
         return _(DEACTIVATED)
     if is_locked(user, now):
         assert user.locked_until is not None  # a locked account is locked until some time
-        return locked_message(user.locked_until)
+        return locked_message(user.locked_until, home_zone(session, user.id, is_superuser=user.is_superuser))
     if not user.is_superuser and not org_choices(session, user.id, is_superuser=False):
         return _(NO_ORG)
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -28,11 +29,12 @@ class Member:
     locked_until: datetime | None
     must_change_password: bool
 
-    def status(self, now: datetime) -> str:
+    def status(self, now: datetime, zone: ZoneInfo) -> str:
+        """In words, a lock's end in `zone` (the org's)."""
         if not self.is_active:
             return _("Deactivated")
         if self.locked_until is not None and self.locked_until > now:
-            return _("Locked until {time}").format(time=lockout.until_text(self.locked_until))
+            return _("Locked until {time}").format(time=lockout.until_text(self.locked_until, zone))
         if self.must_change_password:
             return _("Must change password")
         return _("Active")

@@ -6,6 +6,7 @@ transaction, so everything the app or the sync job writes during a test is rolle
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -14,6 +15,8 @@ from sqlalchemy import Engine, create_engine, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracpro.config import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(Exception):
@@ -107,6 +110,25 @@ def check_connection(engine: Engine) -> None:
             f"Could not connect to the PostgreSQL database at {_safe_url(str(engine.url))}: "
             f"{_first_line(error)}."
         ) from error
+
+
+def answers() -> bool:
+    """Whether the database answers right now (one connection, one `SELECT 1`)."""
+    try:
+        check_connection(get_engine())
+    except DatabaseUnavailable:
+        return False
+    return True
+
+
+def logged_if_lost(error: BaseException) -> bool:
+    """is_database_lost(error); when it is, the reason (lost_database_sentence, which may name a host
+    or a socket's path) goes to the log, for whoever runs the server: a page shows its visitors
+    only that the database is unreachable."""
+    if not is_database_lost(error):
+        return False
+    log.warning("The database is unreachable: %s", lost_database_sentence(error))
+    return True
 
 
 @lru_cache(maxsize=1)

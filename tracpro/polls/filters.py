@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from tracpro.db.search import search_text
 from tracpro.i18n import N_, _
 
 
@@ -124,7 +125,8 @@ class PollFilters:
         return period_of(self.date_range, today, self.start, self.end)
 
     def with_contact_fields(self, values: Mapping[str, str]) -> PollFilters:
-        kept = tuple(sorted((key, text.strip()) for key, text in values.items() if text and text.strip()))
+        texts = {key: search_text(text) for key, text in values.items()}  # from the address: anyone's to write
+        kept = tuple(sorted((key, text) for key, text in texts.items() if text))
         return replace(self, contact_fields=kept)
 
     def to_query(self) -> dict[str, str]:

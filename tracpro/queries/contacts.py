@@ -34,6 +34,7 @@ from tracpro.db.models import (
     contact_reporter_groups,
     message_recipients,
 )
+from tracpro.db.search import contains
 from tracpro.i18n import N_, _, current_language
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.pollruns import recent_pollruns
@@ -71,12 +72,8 @@ def require_contact(session: Session, scope: Scope, contact_id: int) -> Contact:
 
 
 def _listed(scope: Scope, search: str):
-    """What the list shows: contacts in view whose name or URN holds `search`."""
-    condition = _visible(scope)
-    if search.strip():
-        pattern = f"%{search.strip()}%"
-        condition = and_(condition, or_(Contact.name.ilike(pattern), Contact.urn.ilike(pattern)))
-    return condition
+    """What the list shows: contacts in view whose name or URN holds `search` (as tracpro.db.search reads it)."""
+    return and_(_visible(scope), or_(contains(Contact.name, search), contains(Contact.urn, search)))
 
 
 @read_model

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Audience, Contact, InboxMessage, Message, Poll, PollRun, Region, User, message_recipients
+from tracpro.db.search import contains
 from tracpro.i18n import N_, _
 from tracpro.queries.contacts import require_contact
 from tracpro.queries.poll_base import org_timezone
@@ -95,9 +96,7 @@ def inbox(session: Session, scope: Scope, search: str = "") -> pd.DataFrame:
         .order_by(InboxMessage.contact_id, InboxMessage.created_on.desc(), InboxMessage.id.desc())
         .ext(distinct_on(InboxMessage.contact_id))
     )
-    if search.strip():
-        pattern = f"%{search.strip()}%"
-        latest = latest.where(or_(Contact.name.ilike(pattern), InboxMessage.text.ilike(pattern)))
+    latest = latest.where(or_(contains(Contact.name, search), contains(InboxMessage.text, search)))
     newest = latest.subquery()
     zone = org_timezone(session, scope).key
     rows = session.execute(

@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from tracpro.auth.scope import NotFound, Scope
-from tracpro.db.models import Answer, Contact, Org, Poll, PollRun, Region, Response
+from tracpro.db.models import Answer, Contact, Poll, PollRun, Region, Response
+from tracpro.db.search import contains
 from tracpro.i18n import _
+from tracpro.orgs.timezone import org_zone
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.visibility import pollrun_charted, response_counted
 
@@ -26,12 +28,8 @@ def require_poll(session: Session, scope: Scope, poll_id: int) -> Poll:
 
 
 def org_timezone(session: Session, scope: Scope) -> ZoneInfo:
-    """The org's timezone; UTC while the stored name is one this machine's tz database no longer
-    knows (the Organization page asks an admin to choose again), so pages keep working."""
-    try:
-        return ZoneInfo(session.get_one(Org, scope.org_id).timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    """The scope's org's timezone (tracpro.orgs.timezone.org_zone)."""
+    return org_zone(session, scope.org_id)
 
 
 def org_today(session: Session, scope: Scope, now: datetime) -> date:
@@ -43,8 +41,7 @@ def field_filter(contact_fields: Sequence[tuple[str, str]]) -> ColumnElement[boo
     """Contacts whose every given field contains its text, ignoring case (filters are ANDed)."""
     conditions = []
     for key, text in contact_fields:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Contact.fields[key].astext.ilike(f"%{escaped}%", escape="\\"))
+        conditions.append(contains(Contact.fields[key].astext, text))
     return and_(true(), *conditions)
 
 

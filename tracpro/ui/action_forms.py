@@ -26,7 +26,7 @@ from tracpro.ui.acting import acting_session
 from tracpro.ui.action_tables import with_headings
 from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in, show_notice
-from tracpro.ui.database import read_scoped, read_scoped_live
+from tracpro.ui.database import read_scoped, read_scoped_live, self_refreshing
 from tracpro.ui.forms import INDENT
 from tracpro.ui.links import open_page
 from tracpro.ui.navigation import POLLRUN
@@ -132,7 +132,7 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
 def _waiting_for_responses(scope: Scope, pollrun_id: int, started: int) -> None:
     """Until the first response arrives; then the whole page is drawn again with fresh reads."""
 
-    @st.fragment(run_every="15s")
+    @self_refreshing(run_every="15s")
     def waiting() -> None:
         counts = read_scoped_live(audience_counts, scope, pollrun_id=pollrun_id)
         if counts[Audience.ALL]:

@@ -1,32 +1,85 @@
-"""The database as pages meet it: ready before any page runs, and read through helpers.
+"""The database as pages meet it: ready before any page runs, read through helpers, and its loss
+said in one sentence until it is back.
 
 `read` runs a read model that needs no scope (deployment-wide); `read_scoped` runs a
 registered, scoped read model with a cache keyed by its scope (`read_scoped_live` with a
-shorter one, for parts of a page that refresh themselves).
+shorter one, for parts of a page that refresh themselves, which `self_refreshing` draws).
+
+A database stopped under the running app fails whatever asks it next: the sign-in, a read
+model, a write. app.py runs each rerun inside `database_outage_shown`, which turns that into
+one sentence and a part of the page that asks again every RETRY_SECONDS and reruns the whole
+app once the database answers, so nobody needs to reload the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar, cast
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
 from tracpro.auth.scope import Scope
-from tracpro.db import DatabaseUnavailable, ensure_ready, session_scope
-from tracpro.i18n import _, current_language
+from tracpro.db import answers, ensure_ready, logged_if_lost, session_scope
+from tracpro.i18n import N_, _, current_language
 from tracpro.queries.registry import REGISTRY
 
 T = TypeVar("T")
 
+RETRY_SECONDS = 10
+UNREACHABLE = N_(
+    "The database is unreachable; TracPro tries again every {seconds} seconds, and this page comes back by "
+    "itself once it answers."
+)
+RETRY_KEY = "tracpro_database_retry"
+
 
 def require_database() -> None:
-    """Stop the page with one clear sentence when the database cannot be used."""
+    """Bring the schema to head on the process's first rerun; DatabaseUnavailable when the database
+    cannot be used (database_outage_shown, around app.py's rerun, says so)."""
+    ensure_ready()
+
+
+@contextmanager
+def database_outage_shown() -> Iterator[None]:
+    """Around a whole rerun: the database out of reach, whatever asked it, ends the page with
+    UNREACHABLE and the retry instead of the error. Any other error goes on as it was."""
     try:
-        ensure_ready()
-    except DatabaseUnavailable as error:
-        st.error(_("TracPro cannot reach its database. {error}").format(error=error))
-        st.stop()
+        yield
+    except Exception as error:
+        if not logged_if_lost(error):
+            raise
+        st.error(_(UNREACHABLE).format(seconds=RETRY_SECONDS), icon=":material/cloud_off:")
+        _retry()
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def _retry() -> None:
+    # A click reruns this part only, which asks at once rather than at the next tick.
+    st.button(_("Try again now"), key=RETRY_KEY, icon=":material/refresh:")
+    if answers():
+        st.rerun(scope="app")
+
+
+def self_refreshing(run_every: float | str | None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`st.fragment(run_every=...)` for a part of a page that redraws itself. Such a part's own reruns
+    skip app.py, and database_outage_shown with it: when the database is out of reach during one,
+    the whole app reruns, and says so."""
+
+    def decorate(draw: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(draw)
+        def guarded(*args: Any, **kwargs: Any) -> None:
+            try:
+                draw(*args, **kwargs)
+            except Exception as error:
+                if not logged_if_lost(error):
+                    raise
+                st.rerun(scope="app")
+
+        return st.fragment(guarded, run_every=run_every)
+
+    return decorate
 
 
 def read(read_model: Callable[..., T], *args: object, **kwargs: object) -> T:

@@ -16,6 +16,7 @@ from functools import partial
 import streamlit as st
 
 from tracpro.auth.scope import Scope
+from tracpro.db.search import MAX_LENGTH
 from tracpro.i18n import _, format_date, ngettext
 from tracpro.polls.filters import DateRange, FilterError, NumericDisplay, PollFilters
 from tracpro.queries.fields import visible_fields
@@ -166,7 +167,7 @@ def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True,
         for index, (key, label) in enumerate(fields):
             columns[index % len(columns)].text_input(
                 _("Contact: {field}").format(field=escape_markdown(label)), value=shown.get(key, ""),
-                key=field_key(key),
+                key=field_key(key), max_chars=MAX_LENGTH,
                 on_change=write, help=_("Contacts whose field contains this text (any case)."),
             )
         st.button(_("Clear filters"), on_click=_clear, args=(with_dates,), icon=":material/filter_list_off:")

@@ -5,6 +5,13 @@ has typed an email (see tracpro.ui.signin), so the form is drawn here and the pa
 against the one account the email names (tracpro.auth.credentials). Failures are counted in
 PostgreSQL (tracpro.auth.lockout); a success gets a login record and the cookie for it
 (tracpro.auth.logins). An email that is no active account has nothing to count.
+
+A failed sign-in is answered the same way, whether the email is an account, a locked one, or
+none (and, tracpro.auth.credentials sees to it, in the same time): "N more attempts will lock
+this account" or "this account is locked" would tell anyone which emails are accounts. So the
+form says only INCORRECT and, to everyone, LOCK_RULE. Someone locked out learns the rule there,
+and when the lock ends from an administrator (the Users page shows it in the org's time); a lock
+set while they are signed in ends their login with its end time.
 """
 
 from __future__ import annotations
@@ -16,36 +23,26 @@ from tracpro.auth import credentials, lockout, logins
 from tracpro.auth.demo import present_demo_logins
 from tracpro.db import session_scope
 from tracpro.db.models import User
-from tracpro.i18n import N_, _, ngettext
+from tracpro.i18n import N_, _
 from tracpro.ui.clock import now
 from tracpro.ui.context import forget_notice, show_notice
 from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
 
 FORM_KEY = "tracpro_login"
 INCORRECT = N_("Incorrect email or password.")
+LOCK_RULE = N_(
+    "After 5 failed attempts in a row, an account is locked for 15 minutes. An administrator can unlock it sooner."
+)
 _LAST_ERROR = "tracpro_login_error"
 
 
-def _record_failure(user_id: int) -> str:
+def _record_failure(user_id: int) -> None:
+    """Count a failed sign-in against the account tried (while it is locked, nothing is counted)."""
     at = now()
     with session_scope() as db:
         user = db.get(User, user_id)
-        if user is None:  # deleted since the password was checked
-            return _(INCORRECT)
-        if lockout.is_locked(user, at):
-            assert user.locked_until is not None  # a locked account is locked until some time
-            return lockout.locked_message(user.locked_until)
-        attempts = lockout.record_failure(db, user.id, at)
-    if attempts.locked_until is not None:
-        return lockout.locked_message(attempts.locked_until)
-    left = lockout.MAX_FAILURES - attempts.failed
-    if left <= 2:
-        return ngettext(
-            "Incorrect email or password. {count} more failed attempt will lock this account for 15 minutes.",
-            "Incorrect email or password. {count} more failed attempts will lock this account for 15 minutes.",
-            left,
-        ).format(count=left)
-    return _(INCORRECT)
+        if user is not None and not lockout.is_locked(user, at):  # None: deleted since the password was checked
+            lockout.record_failure(db, user.id, at)
 
 
 def _finish_sign_in(gate: Gate, user_id: int) -> str | None:
@@ -93,7 +90,9 @@ def _attempt(gate: Gate, login: str, password: str) -> str | None:
         found = credentials.candidate(db, login, now())
     # What is typed is stripped, as passwords are checked for (tracpro.auth.passwords).
     if not credentials.password_matches(found, password.strip()):
-        return _record_failure(found.user_id) if found.user_id is not None else _(INCORRECT)
+        if found.user_id is not None:
+            _record_failure(found.user_id)
+        return _(INCORRECT)
     assert found.user_id is not None  # a password matches only an account
     return _finish_sign_in(gate, found.user_id)
 
@@ -132,5 +131,7 @@ def render_login(gate: Gate) -> None:
             state[_LAST_ERROR] = refusal
         if state.get(_LAST_ERROR):
             st.error(state[_LAST_ERROR])
+        if state.get(_LAST_ERROR) == _(INCORRECT):
+            st.caption(_(LOCK_RULE))
         if gate.settings.demo_mode:
             _demo_logins()

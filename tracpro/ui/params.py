@@ -7,6 +7,7 @@ choices write themselves back into the address, so the address always says what 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TypeVar
 
@@ -35,10 +36,19 @@ _NOT_FOUND = {
 }
 
 
+# Digits 0-9 only ("²" and "١" are digits to str.isdigit, and int() refuses the first), and few enough
+# of them for any id: Python refuses to read more than 4,300, and PostgreSQL's ids stop at 19.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def positive_id(text: str) -> int | None:
+    """`text` as an id (a positive whole number written in digits 0-9), or None."""
+    return int(text) if _ID.fullmatch(text) and int(text) > 0 else None
+
+
 def id_param(name: str) -> int | None:
     """A positive whole number from the address, or None."""
-    value = st.query_params.get(name, "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return positive_id(st.query_params.get(name, ""))
 
 
 def _stop(message: str, back_page: str, back_label: str) -> NoReturn:

@@ -27,6 +27,7 @@ from tracpro.ui.context import CONTEXT, Context
 from tracpro.ui.forms import INDENT
 from tracpro.ui.language import choose_language
 from tracpro.ui.links import ADDRESS_REGION
+from tracpro.ui.params import positive_id
 from tracpro.ui.signin import Gate, request_logout
 
 ORG_WIDGET, ORG_CHOSEN = "tracpro_org", "tracpro_org_chosen"
@@ -53,8 +54,7 @@ def _chosen(widget_key: str, kept_key: str, valid: list, fallback):
 
 def _address_region() -> int:
     """The region the address carries, or ALL_REGIONS; _chosen checks the user may see it."""
-    value = st.query_params.get(REGION_PARAM, "")
-    return int(value) if value.isdecimal() else ALL_REGIONS
+    return positive_id(st.query_params.get(REGION_PARAM, "")) or ALL_REGIONS
 
 
 def _show_in_address(scope: Scope) -> None:
