@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests import actors
 from tests import factories as f
 from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import create_contact, delete_contact, update_contact
@@ -20,10 +21,11 @@ from tracpro.actions.messages import reply, send_message
 from tracpro.actions.polls import restart_non_respondents, start_poll
 from tracpro.audit.trail import Acting, acting
 from tracpro.auth import lockout, logins
+from tracpro.auth.actor import Actor
 from tracpro.auth.directory import give_role, set_user_active
 from tracpro.auth.logins import SignedInUser
 from tracpro.auth.scope import Scope
-from tracpro.auth.users import UserDraft, actor_for, change_own_password, create_user, update_user
+from tracpro.auth.users import UserDraft, change_own_password, create_user, update_user
 from tracpro.db.models import Audience, AuditEvent, AuditKind, ResponseStatus, Role
 from tracpro.indicators.editing import IndicatorInput, delete_indicator, save_indicator
 from tracpro.orgs.settings import OrgSettings, save_settings
@@ -49,6 +51,15 @@ class World:
     pollrun_id: int
     group_id: int
     admin_scope: Scope
+
+    @property
+    def admin(self) -> Actor:
+        return actors.admin(self.org_id, self.admin_id)
+
+    @property
+    def superuser(self) -> Actor:
+        # Orgs are created and (de)activated by superusers; the admin acts as one here.
+        return actors.superuser(self.admin_id)
 
     def events(self) -> list[AuditEvent]:
         self.db.flush()
@@ -113,18 +124,17 @@ def _sign_out(w: World) -> None:
 
 
 def _reactivate(w: World) -> None:
-    set_user_active(w.db, w.admin_id, w.supervisor_id, False, AT)
-    set_user_active(w.db, w.admin_id, w.supervisor_id, True, AT)
+    set_user_active(w.db, w.superuser, w.supervisor_id, False, AT)
+    set_user_active(w.db, w.superuser, w.supervisor_id, True, AT)
 
 
 def _update(w: World, **changes) -> None:
-    update_user(w.db, w.org_id, w.supervisor_id, _draft(**{"region_ids": (w.north_id,), **changes}),
-                actor_for(w.db, w.admin_id, False), AT)
+    update_user(w.db, w.admin, w.supervisor_id, _draft(**{"region_ids": (w.north_id,), **changes}), AT)
 
 
 def _change_indicator(w: World) -> None:
-    indicator = save_indicator(w.db, w.org_id, _indicator(w))
-    delete_indicator(w.db, w.org_id, indicator.id)
+    indicator = save_indicator(w.db, w.admin, _indicator(w))
+    delete_indicator(w.db, w.admin, indicator.id)
 
 
 def _download(w: World) -> None:
@@ -139,7 +149,7 @@ ACTIONS: dict[AuditKind, Callable[[World], object]] = {
     AuditKind.SIGN_IN_FAILED: lambda w: lockout.record_failure(w.db, w.supervisor_id, AT),
     AuditKind.LOCKED_OUT: _lock,
     AuditKind.SIGNED_OUT: _sign_out,
-    AuditKind.USER_CREATED: lambda w: create_user(w.db, w.org_id, _draft(
+    AuditKind.USER_CREATED: lambda w: create_user(w.db, w.admin, _draft(
         email="bea@example.org", region_ids=(w.south_id,), password="a good password",
         confirm_password="a good password"), AT),
     AuditKind.USER_CHANGED: lambda w: _update(w, name="Samuel"),
@@ -147,22 +157,23 @@ ACTIONS: dict[AuditKind, Callable[[World], object]] = {
     AuditKind.REGIONS_CHANGED: lambda w: _update(w, region_ids=(w.south_id,)),
     AuditKind.USER_DEACTIVATED: lambda w: _update(w, is_active=False),
     AuditKind.USER_REACTIVATED: _reactivate,
-    AuditKind.ORG_CREATED: lambda w: create_org(w.db, NewOrg("Kenya", "kenya")),
-    AuditKind.ORG_SETTINGS_CHANGED: lambda w: save_settings(w.db, w.org_id, _settings(name="Rwanda MoE")),
-    AuditKind.TOKEN_CHANGED: lambda w: save_settings(w.db, w.org_id, _settings(rapidpro_token=TOKEN)),
-    AuditKind.ORG_DEACTIVATED: lambda w: set_org_active(w.db, w.org_id, False),
-    AuditKind.ORG_REACTIVATED: lambda w: (set_org_active(w.db, w.org_id, False), set_org_active(w.db, w.org_id, True)),
+    AuditKind.ORG_CREATED: lambda w: create_org(w.db, actors.superuser(w.admin_id), NewOrg("Kenya", "kenya")),
+    AuditKind.ORG_SETTINGS_CHANGED: lambda w: save_settings(w.db, w.admin, _settings(name="Rwanda MoE")),
+    AuditKind.TOKEN_CHANGED: lambda w: save_settings(w.db, w.admin, _settings(rapidpro_token=TOKEN)),
+    AuditKind.ORG_DEACTIVATED: lambda w: set_org_active(w.db, w.superuser, w.org_id, False),
+    AuditKind.ORG_REACTIVATED: lambda w: (set_org_active(w.db, w.superuser, w.org_id, False),
+                                          set_org_active(w.db, w.superuser, w.org_id, True)),
     AuditKind.INDICATOR_CHANGED: _change_indicator,
     AuditKind.EXPORT_DOWNLOADED: _download,
-    AuditKind.MESSAGE_SENT: lambda w: send_message(w.db, w.admin_scope, w.admin_id, w.pollrun_id, Audience.ALL,
+    AuditKind.MESSAGE_SENT: lambda w: send_message(w.db, w.admin, w.pollrun_id, Audience.ALL,
                                                    "Please answer"),
-    AuditKind.POLL_STARTED: lambda w: start_poll(w.db, w.admin_scope, w.admin_id, w.poll_id, w.north_id, False, AT),
-    AuditKind.POLL_RESTARTED: lambda w: restart_non_respondents(w.db, w.admin_scope, w.admin_id, w.pollrun_id),
-    AuditKind.CONTACT_CREATED: lambda w: create_contact(w.db, w.admin_scope, w.admin_id, _contact(w), AT),
-    AuditKind.CONTACT_EDITED: lambda w: update_contact(w.db, w.admin_scope, w.admin_id, w.contact_id,
+    AuditKind.POLL_STARTED: lambda w: start_poll(w.db, w.admin, w.poll_id, w.north_id, False, AT),
+    AuditKind.POLL_RESTARTED: lambda w: restart_non_respondents(w.db, w.admin, w.pollrun_id),
+    AuditKind.CONTACT_CREATED: lambda w: create_contact(w.db, w.admin, _contact(w), AT),
+    AuditKind.CONTACT_EDITED: lambda w: update_contact(w.db, w.admin, w.contact_id,
                                                        _contact(w, name="Nina N.", urn_path="+250788000001")),
-    AuditKind.CONTACT_DELETED: lambda w: delete_contact(w.db, w.admin_scope, w.admin_id, w.contact_id),
-    AuditKind.SYNC_REQUESTED: lambda w: request_sync(w.db, w.org_id, w.admin_id, 30),
+    AuditKind.CONTACT_DELETED: lambda w: delete_contact(w.db, w.admin, w.contact_id),
+    AuditKind.SYNC_REQUESTED: lambda w: request_sync(w.db, w.admin, 30),
 }
 
 
@@ -216,9 +227,11 @@ def test_an_edit_records_each_thing_it_changed_and_nothing_when_nothing_changed(
 
 
 def test_own_password_and_a_role_given_by_a_superuser(world):
-    change_own_password(world.db, world.supervisor_id, f.PASSWORD, "a new password", "a new password", AT,
+    sam = actors.supervisor(world.org_id, [world.north_id], world.supervisor_id)
+    change_own_password(world.db, sam, f.PASSWORD, "a new password", "a new password", AT,
                         keep_login=None)
-    assert give_role(world.db, world.admin_id, world.org_id, Role.SUPERVISOR, (world.south_id,)) is False
+    assert give_role(world.db, world.superuser, world.admin_id, world.org_id, Role.SUPERVISOR,
+                     (world.south_id,)) is False
     changed, role, regions = world.events()
     assert (changed.kind, changed.org_id, changed.details["changed"]) == (
         AuditKind.USER_CHANGED, None, {"password": "changed by themselves"})
@@ -227,27 +240,27 @@ def test_own_password_and_a_role_given_by_a_superuser(world):
 
 
 def test_org_settings_say_what_changed_and_the_token_only_that_it_changed(world):
-    save_settings(world.db, world.org_id, _settings(name="Rwanda MoE", timezone="UTC", rapidpro_token=TOKEN))
+    save_settings(world.db, world.admin, _settings(name="Rwanda MoE", timezone="UTC", rapidpro_token=TOKEN))
     settings, token = world.events()
     assert settings.details == {"setting": "organization", "changed": {"name": ["Rwanda", "Rwanda MoE"],
                                                                        "timezone": ["Africa/Kigali", "UTC"]}}
     assert token.details == {"rapidpro_host": "http://127.0.0.1:9", "cleared": False}
-    save_settings(world.db, world.org_id, _settings(name="Rwanda MoE", timezone="UTC"))
+    save_settings(world.db, world.admin, _settings(name="Rwanda MoE", timezone="UTC"))
     assert len(world.events()) == 2  # saved again unchanged, no token typed: nothing happened
-    save_settings(world.db, world.org_id, _settings(name="Rwanda MoE", timezone="UTC", rapidpro_host=""))
+    save_settings(world.db, world.admin, _settings(name="Rwanda MoE", timezone="UTC", rapidpro_host=""))
     host, dropped = world.events()[-2:]
     assert host.details["changed"] == {"rapidpro_host": ["http://127.0.0.1:9", ""]}
     assert (dropped.kind, dropped.details) == (AuditKind.TOKEN_CHANGED, {"rapidpro_host": "", "cleared": True})
-    track_reporter_groups(world.db, world.org_id, [f.ContactGroupFactory(org_id=world.org_id, name="Teachers").uuid])
+    track_reporter_groups(world.db, world.admin, [f.ContactGroupFactory(org_id=world.org_id, name="Teachers").uuid])
     assert world.events()[-1].details == {"setting": "reporter_groups", "reporter_groups": ["Teachers"]}
 
 
 def test_what_is_done_to_contacts_and_with_polls_is_in_the_region_it_concerns(world):
-    supervisor = Scope(world.org_id, frozenset({world.north_id}), world.north_id)
-    update_contact(world.db, supervisor, world.supervisor_id, world.contact_id,
+    supervisor = actors.supervisor(world.org_id, [world.north_id], world.supervisor_id)
+    update_contact(world.db, supervisor, world.contact_id,
                    _contact(world, name="Nina N.", urn_path="+250788000001"))
-    send_message(world.db, supervisor, world.supervisor_id, world.pollrun_id, Audience.ALL, "Please answer")
-    reply(world.db, supervisor, world.supervisor_id, world.contact_id, "Thank you")
+    send_message(world.db, supervisor, world.pollrun_id, Audience.ALL, "Please answer")
+    reply(world.db, supervisor, world.contact_id, "Thank you")
     edited, sent, replied = world.events()
     assert (edited.region_id, edited.details) == (world.north_id, {
         "contact": world.contact_id, "name": "Nina N.", "urn": "tel:+250788000001", "changed": ["groups", "name"]})

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests import actors
 from tests import factories as f
 from tracpro.audit.trail import Acting, acting, forget_older_than, record
-from tracpro.auth.users import UserDraft, actor_for, create_user, update_user
+from tracpro.auth.users import UserDraft, create_user, update_user
 from tracpro.db import session_scope
 from tracpro.db.models import AuditEvent, AuditKind, Role
 from tracpro.forms import FormErrors
@@ -67,14 +68,14 @@ def test_a_change_that_fails_leaves_no_event_and_no_log_line(db, caplog):
     caplog.set_level(logging.INFO, logger="tracpro.audit")
     with pytest.raises(RuntimeError), session_scope() as session:
         acting(session, Acting(None, None, f.NOW))
-        create_user(session, org.id, draft, f.NOW)
+        create_user(session, actors.admin(org.id), draft, f.NOW)
         raise RuntimeError("something after the change fails: the whole change is rolled back")
     assert _events(db) == [] and caplog.records == []
 
     # A change refused before it is made records nothing either.
     with pytest.raises(FormErrors), session_scope() as session:
         acting(session, Acting(None, None, f.NOW))
-        create_user(session, org.id, UserDraft("", "not an email"), f.NOW)
+        create_user(session, actors.admin(org.id), UserDraft("", "not an email"), f.NOW)
     assert _events(db) == [] and caplog.records == []
 
 
@@ -86,7 +87,7 @@ def test_a_committed_change_has_its_event_and_one_log_line(db, caplog):
     caplog.set_level(logging.INFO, logger="tracpro.audit")
     with session_scope() as session:
         acting(session, Acting(admin.id, admin.login, f.NOW))
-        bea = create_user(session, org.id, draft, f.NOW)
+        bea = create_user(session, actors.admin(org.id, admin.id), draft, f.NOW)
         assert caplog.records == []  # not before the commit
     [event] = _events(db)
     assert (event.kind, event.email, event.details["email"]) == (AuditKind.USER_CREATED, admin.login, "bea@example.org")
@@ -98,8 +99,7 @@ def test_a_committed_change_has_its_event_and_one_log_line(db, caplog):
     # The next change through a session, refused, leaves the first event alone.
     with pytest.raises(FormErrors), session_scope() as session:
         acting(session, Acting(admin.id, admin.login, f.NOW))
-        update_user(session, org.id, bea.id, UserDraft("", "bea@example.org"), actor_for(session, admin.id, False),
-                    f.NOW)
+        update_user(session, actors.admin(org.id, admin.id), bea.id, UserDraft("", "bea@example.org"), f.NOW)
     assert [event.kind for event in _events(db)] == [AuditKind.USER_CREATED]
 
 
