@@ -11,7 +11,7 @@ from tracpro.db.models import Role
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
-from tracpro.orgs.timezone import org_zone
+from tracpro.db.timezone import org_zone
 from tracpro.text import escape_markdown
 from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracpro.db.models import Membership, Org, Role, User, membership_regions
-from tracpro.orgs.timezone import UTC, org_zone
+from tracpro.db.timezone import UTC, org_zone
 
 
 @dataclass(frozen=True)

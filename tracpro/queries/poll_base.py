@@ -15,7 +15,7 @@ from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, Contact, Poll, PollRun, Region, Response
 from tracpro.db.search import contains
 from tracpro.i18n import _
-from tracpro.orgs.timezone import org_zone
+from tracpro.db.timezone import org_zone
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.visibility import pollrun_charted, response_counted
 
@@ -28,7 +28,7 @@ def require_poll(session: Session, scope: Scope, poll_id: int) -> Poll:
 
 
 def org_timezone(session: Session, scope: Scope) -> ZoneInfo:
-    """The scope's org's timezone (tracpro.orgs.timezone.org_zone)."""
+    """The scope's org's timezone (tracpro.db.timezone.org_zone)."""
     return org_zone(session, scope.org_id)
 
 
