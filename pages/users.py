@@ -8,10 +8,10 @@ from tracpro.auth.members import org_members
 from tracpro.auth.users import create_user, unlock_member, update_user
 from tracpro.db import session_scope
 from tracpro.db.models import Role
+from tracpro.db.timezone import org_zone
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.orgs.region_tree import region_options
-from tracpro.db.timezone import org_zone
 from tracpro.text import escape_markdown
 from tracpro.ui.acting import acting_session
 from tracpro.ui.clock import now

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from tracpro.auth.scope import NotFound, Scope
 from tracpro.db.models import Answer, Contact, Poll, PollRun, Region, Response
 from tracpro.db.search import contains
-from tracpro.i18n import _
 from tracpro.db.timezone import org_zone
+from tracpro.i18n import _
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.visibility import pollrun_charted, response_counted
 
