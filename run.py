@@ -7,9 +7,10 @@
     python3 run.py app          the dashboard on the configured database, no demo data
     python3 run.py sync         the sync job (arguments after it go to sync_job.py)
 
-Each command first makes `.venv/` beside this file and installs the pinned
-requirements into it; it reinstalls only when a requirements file changes.
-This file uses the standard library only, because it runs before anything is installed.
+Each command first makes `.venv/` beside this file and installs into it the locked
+requirements (every package, each with its hashes); it reinstalls only when a requirements
+or lock file changes. This file uses the standard library only, because it runs before
+anything is installed.
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def _requirements_digest(requirements: Path) -> str:
-    """A digest of the requirements file and every file it includes with -r."""
+# Each requirements file (the packages TracPro names) and the lock made from it: the whole
+# dependency tree, pinned, with hashes (README, "Updating the requirements").
+LOCKS = {"requirements.txt": "requirements.lock", "requirements-test.txt": "requirements-test.lock"}
+
+
+def _requirements_digest(*files: Path) -> str:
+    """A digest of the files and every file they include with -r."""
     digest = hashlib.sha256()
-    pending = [requirements]
+    pending = list(files)
     while pending:
         path = pending.pop()
         text = path.read_text()
@@ -43,7 +49,8 @@ def _requirements_digest(requirements: Path) -> str:
 
 
 def ensure_environment(requirements: str) -> None:
-    """Create the virtual environment and install `requirements` into it, once per change."""
+    """Create the virtual environment and install `requirements` into it from its lock, with
+    pip checking every file's hash, once per change of either."""
     if sys.version_info < (3, 11):  # noqa: UP036 -- run.py runs on whatever python3 the machine has
         sys.exit(f"TracPro needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
@@ -52,13 +59,14 @@ def ensure_environment(requirements: str) -> None:
             venv.create(VENV, with_pip=True)
         except Exception as error:  # ensurepip missing on some distributions
             sys.exit(f"Could not create .venv ({error}). On Debian or Ubuntu: apt-get install python3-venv")
+    lock = LOCKS[requirements]
     stamp = VENV / f".installed-{requirements}"
-    wanted = _requirements_digest(ROOT / requirements)
+    wanted = _requirements_digest(ROOT / requirements, ROOT / lock)
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    print(f"Installing {requirements} into .venv/ (first run, or the requirements changed) ...", flush=True)
+    print(f"Installing {lock} into .venv/ (first run, or the requirements changed) ...", flush=True)
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements],
+        [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--require-hashes", "-r", lock],
         cwd=ROOT,
         check=True,
     )
@@ -82,9 +90,12 @@ def demo(streamlit_arguments: list[str]) -> int:
     """
     # Stopped by a service manager (SIGTERM), stop the app and the sync job too, as on Ctrl+C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Demo mode, for both: the login page lists the demo accounts, and the cookie key and the key
+    # that encrypts RapidPro tokens are made up (once, in the data folder) when none is set.
+    environment = {**os.environ, "TRACPRO_DEMO": "1"}
     sync = subprocess.Popen(
         [str(PYTHON), "sync_job.py", "--demo", "--loop", str(DEMO_SYNC_SECONDS)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, bufsize=1,
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True, bufsize=1,
     )
     try:
         for line in sync.stdout:
@@ -97,8 +108,6 @@ def demo(streamlit_arguments: list[str]) -> int:
             return sync.wait() or 1
         threading.Thread(target=lambda: [print(line, end="", flush=True) for line in sync.stdout],
                          daemon=True).start()
-        # Demo mode: the login page lists the demo accounts, and a cookie key is made up if none is set.
-        environment = {**os.environ, "TRACPRO_DEMO": "1"}
         streamlit = [str(PYTHON), "-m", "tracpro.ui.serve", *streamlit_arguments]
         return subprocess.call(streamlit, cwd=ROOT, env=environment)
     except KeyboardInterrupt:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tracpro.db import DatabaseUnavailable, ensure_ready
 from tracpro.db.connection import is_database_lost, lost_database_sentence
+from tracpro.db.token_cipher import TokenKeyError
 from tracpro.sync.requests import has_pending, honour_requests
 from tracpro.sync.runner import OrgOutcome, OrgStatus, orgs_to_sync, sync_org
 from tracpro.sync.snapshot import export_org
@@ -166,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.demo:
         from tracpro.sync.demo import DemoEnvironment
 
-        demo = DemoEnvironment.start(now())
+        try:
+            demo = DemoEnvironment.start(now())
+        except TokenKeyError as error:  # outside demo mode (TRACPRO_DEMO) the key must be given
+            print(f"sync_job: {error}", file=sys.stderr)
+            return 2
         arguments.org = demo.slug
     try:
         while True:

@@ -71,7 +71,8 @@ def app_server(database_url: str, cookie_key: str, workdir: Path) -> Iterator[Ap
     """`streamlit run app.py` on a free port over `database_url`, signing cookies with `cookie_key`."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("TRACPRO_")}
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("TRACPRO_") or key == "TRACPRO_TOKEN_KEYS"}  # the orgs' tokens stay readable
     environment |= {"DATABASE_URL": database_url, "TRACPRO_COOKIE_KEY": cookie_key, "TRACPRO_DEMO": "0",
                     "TRACPRO_DATA_DIR": str(workdir / "data")}
     log = workdir / "streamlit.log"

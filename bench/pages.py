@@ -195,12 +195,14 @@ def _keep_navigation_on() -> None:
 def signed_in(login: str):
     from streamlit.testing.v1 import AppTest
 
+    from tracpro.ui.signin import LOGIN_ID
+
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     app.run()
     app.text_input[0].input(login)
     app.text_input[1].input(PASSWORD)
     app.button[0].click().run()
-    if app.session_state["authentication_status"] is not True:
+    if LOGIN_ID not in app.session_state:
         raise SystemExit(f"{login} could not sign in: {[e.value for e in app.error]}")
     return app
 

@@ -40,6 +40,10 @@ from tracpro.simulator import Simulator  # noqa: E402
 from tracpro.sync.demo import configure_org  # noqa: E402
 
 TOKEN = "bench-token"
+# Encrypts the bench org's token, here and in the sync jobs this starts (a throwaway database: the
+# key needs no secrecy, only to be the same in every process).
+TOKEN_KEY = "EUpBzMYL7fyBOAy_aNSQz2II3Wu2vd_f3O9CqFWt2mU="
+os.environ.setdefault("TRACPRO_TOKEN_KEYS", TOKEN_KEY)
 RESOURCE_LINE = re.compile(r"resource=(\S+) .*created=(\d+) updated=(\d+).* seconds=([\d.]+)")
 
 

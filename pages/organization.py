@@ -6,8 +6,9 @@ import streamlit as st
 from tracpro.db import session_scope
 from tracpro.forms import FormErrors
 from tracpro.i18n import _
-from tracpro.orgs.choices import current_settings, stored_connection
-from tracpro.orgs.settings import check_connection, save_settings
+from tracpro.orgs.choices import current_settings
+from tracpro.orgs.connection import check_connection, connection_to_test
+from tracpro.orgs.settings import save_settings
 from tracpro.text import escape_markdown
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import field_labels, forget_form, show_form_errors
@@ -26,14 +27,14 @@ show_notice()
 submission = org_settings_form(FORM, current)
 if submission is not None and submission.test_only:
     draft = submission.settings
-    with session_scope() as db:
-        stored_host, stored_token = stored_connection(db, org_id)
-    host = (draft.rapidpro_host or "").strip() or stored_host
-    if not host:
-        st.error(_("Enter the RapidPro host first, such as https://app.rapidpro.io."))
+    try:  # the saved token goes to the saved host only; another host is tested with a token typed for it
+        with session_scope() as db:
+            host, token = connection_to_test(db, org_id, draft.rapidpro_host, draft.rapidpro_token)
+    except FormErrors as refusal:
+        show_form_errors(refusal, field_labels(ORG_LABELS))
     else:
         with st.spinner(_("Asking {host} …").format(host=escape_markdown(host))):
-            connected, message = check_connection(host, draft.rapidpro_token or stored_token)
+            connected, message = check_connection(host, token)
         (st.success if connected else st.error)(escape_markdown(message))  # it quotes the host's answer
 elif submission is not None:
     try:

@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The key RapidPro tokens are encrypted with, in this process and the app and sync jobs it starts
+# (outside demo mode one must be set; tests/db/test_token_cipher.py covers the rules without it).
+TOKEN_KEY = "klWf81sLsOCCj-yf9O-MVyvU9jWsPrlZrs4Oq97IIXg="
+os.environ.setdefault("TRACPRO_TOKEN_KEYS", TOKEN_KEY)
+
 from tests import factories  # noqa: E402
 from tracpro.db import connection as db_connection  # noqa: E402
 from tracpro.db.connection import SessionFactory, make_engine  # noqa: E402

@@ -16,6 +16,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy.orm import Session
 
 from tracpro.db import models
+from tracpro.db.token_cipher import encrypt_token
 
 _session: Session | None = None
 
@@ -58,8 +59,11 @@ class OrgFactory(Factory):
     language = "en"
     available_languages = ["en", "fr"]
     rapidpro_host = "http://127.0.0.1:9"
-    rapidpro_token = "test-token"
+    rapidpro_token_encrypted = factory.LazyAttribute(lambda obj: encrypt_token(obj.rapidpro_token))
     sameday_mode = models.SameDayMode.USE_LAST
+
+    class Params:
+        rapidpro_token = "test-token"  # the API token: stored encrypted, as the app stores it
 
 
 class OrgOwnedFactory(Factory):

@@ -6,6 +6,8 @@
                                           --login EMAIL --name NAME --password-from-env VARIABLE)
     python -m tracpro adduser --org SLUG --role admin|supervisor --login EMAIL [--region NAME ...]
                                           give someone a role in an org, creating their account if new
+    python -m tracpro token-key rotate    encrypt every org's RapidPro token again with the first key
+                                          of TRACPRO_TOKEN_KEYS (after putting a new key first)
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import argparse
 import sys
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from tracpro.auth.commands import CommandError, add_account_commands
 from tracpro.db import DatabaseUnavailable, get_engine
 from tracpro.db.connection import check_connection
 from tracpro.db.migrate import current_revision, ensure_ready, head_revision, upgrade_to_head
+from tracpro.db.token_cipher import TokenKeyError
+from tracpro.orgs.connection import reencrypt_tokens
 
 
 def _db_upgrade(engine: Engine, args: argparse.Namespace) -> None:
@@ -33,6 +38,13 @@ def _db_status(engine: Engine, args: argparse.Namespace) -> None:
     print(f"Schema: {current or 'empty'} ({state})")
 
 
+def _rotate_token_key(engine: Engine, args: argparse.Namespace) -> None:
+    with Session(engine) as session, session.begin():
+        count = reencrypt_tokens(session)
+    print(f"Encrypted {count} RapidPro token(s) again with the first key of TRACPRO_TOKEN_KEYS; "
+          "the other keys may now be removed.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tracpro", description="TracPro administration.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply every migration not yet applied").set_defaults(run=_db_upgrade)
     db_commands.add_parser("status", help="which database, and its schema revision").set_defaults(run=_db_status)
     add_account_commands(commands)
+    token_key = commands.add_parser("token-key", help="the keys that encrypt the stored RapidPro tokens")
+    token_key_commands = token_key.add_subparsers(dest="token_key_command", required=True)
+    token_key_commands.add_parser(
+        "rotate", help="encrypt every stored token again with the first key of TRACPRO_TOKEN_KEYS"
+    ).set_defaults(run=_rotate_token_key, needs_schema=True)
     return parser
 
 
@@ -52,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "needs_schema", False):
             ensure_ready(engine)
         args.run(engine, args)
-    except (DatabaseUnavailable, CommandError) as error:
+    except (DatabaseUnavailable, CommandError, TokenKeyError) as error:
         print(f"tracpro: {error}", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, EOFError):

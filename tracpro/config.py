@@ -7,8 +7,10 @@ This module must not import streamlit: the sync job runs without it.
 from __future__ import annotations
 
 import os
+import re
+import secrets as random_secrets
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,9 @@ class Settings:
     # Signs login cookies (TRACPRO_COOKIE_KEY). Checked by tracpro.auth.cookie_key, which refuses
     # placeholders outside demo mode; kept out of repr so it never reaches a log line.
     cookie_key: str | None = field(default=None, repr=False)
+    # Encrypt the RapidPro API tokens stored in the database (TRACPRO_TOKEN_KEYS, Fernet keys, the
+    # first encrypting); used by tracpro.db.token_cipher, kept out of repr for the same reason.
+    token_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -74,6 +79,11 @@ def _lookup(name: str, environ: Mapping[str, str], secrets: Mapping[str, Any]) -
         return None
     value = str(value).strip()
     return value or None
+
+
+def _as_keys(value: str | None) -> tuple[str, ...]:
+    """Keys listed one after the other, separated by commas, spaces or new lines."""
+    return tuple(key for key in re.split(r"[\s,]+", value or "") if key)
 
 
 def _as_bool(value: str | None) -> bool:
@@ -119,6 +129,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         data_dir=Path(data_dir).expanduser().resolve() if data_dir else DEFAULT_DATA_DIR,
         demo_mode=_as_bool(_lookup("TRACPRO_DEMO", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
+        token_keys=_as_keys(_lookup("TRACPRO_TOKEN_KEYS", environ, secrets)),
         rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
         sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),
         throttle_wait=_seconds("TRACPRO_THROTTLE_WAIT", environ, secrets, default=60.0, allow_zero=True),
@@ -127,3 +138,25 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
                                     "TRACPRO_GROUP_GONE_PASSES"),
         group_gone_after=_seconds("TRACPRO_GROUP_GONE_SECONDS", environ, secrets, default=3600.0),
     )
+
+
+def made_once(path: Path, make: Callable[[], str]) -> str:
+    """The secret kept in `path`, made by `make()` the first time (the demo's keys, in its data folder).
+
+    Processes starting together agree on one: the file appears complete or not at all, and the
+    second to write it reads the first's. Only its owner may read it.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{random_secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(make() + "\n")
+        try:
+            # A hard link appears complete or not at all, and fails if another process won the race.
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

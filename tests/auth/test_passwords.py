@@ -19,7 +19,7 @@ def test_hashes_are_bcrypt_and_check_only_the_right_password():
     assert hashed.startswith("$2b$04$")
     assert check_password("a good password", hashed)
     assert not check_password("a good passwort", hashed)
-    assert bcrypt.checkpw(b"a good password", hashed.encode())  # what streamlit-authenticator runs
+    assert bcrypt.checkpw(b"a good password", hashed.encode())  # plain bcrypt, as any other tool checks it
 
 
 def test_something_that_is_not_a_hash_matches_nothing():

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests import factories as f
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TOKEN_KEY
 from tracpro.db.connection import make_engine
 from tracpro.db.migrate import upgrade_to_head
 from tracpro.db.models import Role
@@ -147,6 +147,7 @@ def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
             tmp_path_factory.mktemp("data"),
             TRACPRO_COOKIE_KEY=COOKIE_KEY,
             TRACPRO_DEMO="0",
+            TRACPRO_TOKEN_KEYS=TOKEN_KEY,  # the org's token was encrypted in this process, with the tests' key
         ) as url:
             yield ServedApp(url, database_url)
     finally:

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tracpro.auth.logins import COOKIE_NAME
-from tracpro.ui.signin import COOKIE_SET
+from tracpro.ui.login_cookie import COOKIE_SET
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

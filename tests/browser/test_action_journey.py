@@ -18,6 +18,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -39,8 +40,10 @@ from tests.browser.pages import (
 from tests.conftest import ROOT
 from tests.process_output import OutputLines
 from tracpro.auth.demo import SUPERVISORS
+from tracpro.config import load_settings
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Contact, InboxMessage, Message, MessageStatus, Org, PollRun, Region
+from tracpro.db.token_cipher import decrypt_token
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +65,7 @@ class LiveDemo:
     url: str
     database_url: str
     sync_output: OutputLines  # the looping sync job's stdout
+    data_dir: Path  # where the demo keeps the key its RapidPro token is encrypted with
 
     def within_rounds(self, rounds: int, condition, failure: str) -> None:
         """Until `condition()` holds: now, or after one of the sync loop's next `rounds` rounds."""
@@ -91,7 +95,7 @@ def live_demo(database_server, tmp_path_factory) -> Iterator[LiveDemo]:
         summary = next((line for line in output.lines if _round_ended(line)), "")
         assert summary.startswith("demo: synced"), "".join(output.lines) + (log_dir / "sync.log").read_text()
         with _streamlit(database_url, log_dir, data_dir, TRACPRO_DEMO="1") as url:
-            yield LiveDemo(url, database_url, output)
+            yield LiveDemo(url, database_url, output, data_dir)
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for log in ("streamlit.log", "sync.log"):
@@ -130,15 +134,17 @@ def _respondents(page) -> int:
     return int(re.search(r"([\d,]+) respondents", caption.first.inner_text()).group(1).replace(",", ""))
 
 
-def _simulator_contact(database_url: str, uuid: str) -> dict:
+def _simulator_contact(live_demo: LiveDemo, uuid: str) -> dict:
     """The contact as RapidPro (the simulator) has it, read over its API with the org's token."""
-    engine = make_engine(database_url)
+    engine = make_engine(live_demo.database_url)
     try:
         with Session(engine) as session:
             org = session.scalars(select(Org).where(Org.slug == "demo")).one()
-            host, token = org.rapidpro_host, org.rapidpro_token
+            host, encrypted = org.rapidpro_host, org.rapidpro_token_encrypted
     finally:
         engine.dispose()
+    demo = load_settings(environ={"TRACPRO_DEMO": "1", "TRACPRO_DATA_DIR": str(live_demo.data_dir)})
+    token = decrypt_token(encrypted, demo)
     request = urllib.request.Request(f"{host.rstrip('/')}/api/v2/contacts.json?uuid={uuid}",
                                      headers={"Authorization": f"Token {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -235,7 +241,7 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         expect(page.get_by_text(re.compile(rf"^Saved Renamed In TracPro; {SENT}\.$"))).to_be_visible()
         _screenshot(page, DESKTOP, "contact-renamed")
         live_demo.within_rounds(  # at once, or with the sync loop's next push
-            3, lambda: _simulator_contact(live_demo.database_url, uuid)["name"] == "Renamed In TracPro",
+            3, lambda: _simulator_contact(live_demo, uuid)["name"] == "Renamed In TracPro",
             "RapidPro does not have the new name after three rounds of the sync loop")
 
         # Reply to a contact of the region who wrote in: the reply is sent.

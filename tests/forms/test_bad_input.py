@@ -141,7 +141,7 @@ def test_indicator_form(db, data, name, title, start, end, baseline, follow_up):
        fields=st.lists(st.sampled_from(["age", "secret", "nope"]), max_size=2))
 def test_org_settings_form(db, data, name, timezone, language, languages, host, token, mode, fields):
     org = data.unicef
-    before = (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token, org.sameday_mode)
+    before = (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token_encrypted, org.sameday_mode)
     draft = OrgSettings(name, timezone, language, tuple(languages), host, token, mode, visible_fields=tuple(fields))
     def save_and_read_visible_fields():
         save_settings(db, org.id, draft)
@@ -152,7 +152,7 @@ def test_org_settings_form(db, data, name, timezone, language, languages, host, 
     if refusal:
         assert messages_of(refusal) and all(messages_of(refusal))
         db.refresh(org)
-        assert (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token, org.sameday_mode) == before
+        assert (org.name, org.timezone, org.rapidpro_host, org.rapidpro_token_encrypted, org.sameday_mode) == before
     else:
         # "secret" is a hidden field of the org: choosing it is how an admin shows it; "nope" is no field.
         assert language in languages and "nope" not in fields

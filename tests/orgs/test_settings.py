@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tracpro.db.models import Answer, QuestionType, Region, SameDayMode
+from tracpro.db.token_cipher import decrypt_token
 from tracpro.forms import FormErrors
 from tracpro.orgs.polls import QuestionEdit, edit_poll
 from tracpro.orgs.regions import deactivate_region
@@ -152,7 +153,7 @@ def test_switching_the_same_day_mode_recomputes_values_to_use(db):
     save_settings(db, answer.org_id, _settings(sameday_mode="sum", rapidpro_token="new-token"))
     db.expire_all()
     assert {a.value_to_use for a in db.scalars(select(Answer).where(Answer.id.in_([answer.id, second.id])))} == {"4.0"}
-    assert db.get(token, answer.org_id).rapidpro_token == "new-token"
+    assert decrypt_token(db.get(token, answer.org_id).rapidpro_token_encrypted) == "new-token"
     assert db.get(token, answer.org_id).sameday_mode == SameDayMode.SUM
 
 

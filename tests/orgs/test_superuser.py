@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests import factories as f
 from tracpro.auth.access import org_choices
 from tracpro.db.models import Membership, Org, Role
+from tracpro.db.token_cipher import decrypt_token
 from tracpro.forms import REQUIRED, FormErrors
 from tracpro.orgs.superuser import SLUG, NewOrg, create_org, org_overview, set_org_active
 
@@ -17,8 +18,9 @@ from tracpro.orgs.superuser import SLUG, NewOrg, create_org, org_overview, set_o
 def test_a_new_org_is_created_active_with_its_rapidpro_connection(db):
     org = create_org(db, NewOrg(" UNICEF Rwanda ", "unicef-rwanda", "Africa/Kigali", "https://rapidpro.example.org",
                                 " secret-token "))
-    assert (org.name, org.slug, org.timezone, org.rapidpro_token, org.is_active) == (
+    assert (org.name, org.slug, org.timezone, decrypt_token(org.rapidpro_token_encrypted), org.is_active) == (
         "UNICEF Rwanda", "unicef-rwanda", "Africa/Kigali", "secret-token", True)
+    assert "secret-token" not in org.rapidpro_token_encrypted
     overview = org_overview(db).set_index("Slug")
     assert overview.loc["unicef-rwanda", "Status"] == "Active"
     assert overview.loc["unicef-rwanda", "Members"] == 0

@@ -7,6 +7,7 @@ import socket
 import time
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests import factories as f
 from tracpro.db.models import OutboxAction, OutboxStatus
@@ -60,3 +61,13 @@ def test_an_org_without_a_token_leaves_its_actions_pending(db):
     action = f.OutboxActionFactory(org=org)
     db.flush()
     assert try_now(org.id, [action.id], f.NOW) == {action.id: OutboxStatus.PENDING}
+
+
+def test_a_token_no_key_decrypts_leaves_the_actions_to_the_sync_job(db, simulator, monkeypatch):
+    org = f.OrgFactory(rapidpro_host=simulator.url, rapidpro_token=TOKEN)
+    action = f.OutboxActionFactory(org=org, payload={"text": "Hi", "contacts": ["C-1"]})
+    db.flush()
+    monkeypatch.setenv("TRACPRO_TOKEN_KEYS", Fernet.generate_key().decode())  # not the key it was encrypted with
+    assert try_now(org.id, [action.id], f.NOW) == {action.id: OutboxStatus.PENDING}
+    db.expire_all()
+    assert db.get(OutboxAction, action.id).attempts == 0

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests import factories as f
 from tests.conftest import ROOT
 from tracpro.text import as_read
+from tracpro.ui.signin import LOGIN_ID
 
 APP = str(ROOT / "app.py")
 # The org's pages after Home, for both roles. In the menu: Polls, Activity, Contacts; opened from
@@ -43,7 +44,7 @@ def submit_login(app: AppTest, login: str, password: str = f.PASSWORD) -> AppTes
 
 def signed_in(login: str, password: str = f.PASSWORD) -> AppTest:
     app = submit_login(open_app(), login, password)
-    assert app.session_state["authentication_status"] is True, [e.value for e in app.error]
+    assert LOGIN_ID in app.session_state, [e.value for e in app.error]
     return app
 
 

@@ -11,10 +11,8 @@ from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, SUPERUSER,
 from tracpro.auth.logins import COOKIE_NAME, SignedInUser
 from tracpro.db.models import Role
 from tracpro.ui.context import CONTEXT, REQUESTED_PAGE, Context
+from tracpro.ui.login_cookie import COOKIE_SET, MANAGER_KEY
 from tracpro.ui.navigation import OPENED_PAGE
-from tracpro.ui.signin import COOKIE_SET
-
-COOKIE_MANAGER = "init"  # the key streamlit-authenticator gives its cookie manager: its value is the cookies
 
 
 @pytest.fixture
@@ -109,21 +107,21 @@ def test_the_page_an_address_named_is_opened_when_a_rerun_lost_it(org):
     assert admin.session_state[OPENED_PAGE] is None  # opened signed out, on the sign-in page: nothing to do
     admin.session_state[COOKIE_SET] = True  # the browser holds the login cookie: signed in as if from it
     admin.session_state[OPENED_PAGE] = ("users", {"tab": "edit a user"})  # as a session's first run notes it
-    admin.session_state[COOKIE_MANAGER] = {}  # the cookie manager has not reported yet
+    admin.session_state[MANAGER_KEY] = {}  # the cookie manager has not reported yet
     admin.switch_page("pages/users.py").run()  # the first run got there
     assert admin.title[0].value == "Users" and admin.session_state[OPENED_PAGE] == ("users", {"tab": "edit a user"})
-    admin.session_state[COOKIE_MANAGER] = {COOKIE_NAME: "its token"}  # it reports: a rerun of the default page
+    admin.session_state[MANAGER_KEY] = {COOKIE_NAME: "its token"}  # it reports: a rerun of the default page
     admin.switch_page("pages/home.py").run()
     assert not admin.exception and admin.title[0].value == "Users" and admin.session_state[OPENED_PAGE] is None
 
     admin.session_state[OPENED_PAGE] = ("users", {})
-    admin.session_state[COOKIE_MANAGER] = {}
+    admin.session_state[MANAGER_KEY] = {}
     admin.switch_page("pages/home.py").run()  # Home, chosen before the report: where the viewer went
     assert admin.title[0].value == "Home" and admin.session_state[OPENED_PAGE] is None
 
     supervisor = signed_in("sup@example.org")  # a page they do not have: stays where it is, forgets it
     supervisor.session_state[COOKIE_SET] = True
     supervisor.session_state[OPENED_PAGE] = ("users", {})
-    supervisor.session_state[COOKIE_MANAGER] = {COOKIE_NAME: "its token"}
+    supervisor.session_state[MANAGER_KEY] = {COOKIE_NAME: "its token"}
     supervisor.run()
     assert supervisor.title[0].value == "Home" and supervisor.session_state[OPENED_PAGE] is None

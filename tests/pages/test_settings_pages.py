@@ -27,6 +27,7 @@ from tracpro.db.models import (
     SyncRequest,
     SyncRequestStatus,
 )
+from tracpro.db.token_cipher import decrypt_token
 from tracpro.orgs.tracking import RegionChoice, track_regions
 
 ADMIN, SUPERVISOR = "richard@example.org", "sam@example.org"
@@ -126,7 +127,7 @@ def test_saving_the_organization_changes_the_org_and_the_form_shows_it(db, org):
     db.expire_all()
     saved = db.get(Org, org.id)
     assert (saved.name, saved.timezone, saved.sameday_mode) == ("Ministry of Water", "Africa/Kigali", SameDayMode.SUM)
-    assert saved.rapidpro_token == TOKEN  # no new token typed: the old one stays
+    assert decrypt_token(saved.rapidpro_token_encrypted) == TOKEN  # no new token typed: the old one stays
     assert saved.logo == PNG and saved.logo_content_type == "image/png"
     assert set(db.scalars(select(DataField.key).where(DataField.org_id == org.id, DataField.is_visible))) == {"gender"}
     assert app.text_input(key="org_settings.name").value == "Ministry of Water"
@@ -139,7 +140,7 @@ def test_a_new_token_replaces_the_old_and_only_its_end_is_shown(db, org):
     app.text_input(key="org_settings.rapidpro_token").input("fedcba9876543210fedcba98765409zz")
     app.button(key="org_settings.submit").click().run()
     db.expire_all()
-    assert db.get(Org, org.id).rapidpro_token == "fedcba9876543210fedcba98765409zz"
+    assert decrypt_token(db.get(Org, org.id).rapidpro_token_encrypted) == "fedcba9876543210fedcba98765409zz"
     assert "Current token: ••••••••09zz" in shown_text(app)
     assert app.text_input(key="org_settings.rapidpro_token").value == ""
 
@@ -181,6 +182,7 @@ def test_an_org_whose_timezone_is_no_longer_known_must_choose_one(db, org):
 def test_testing_the_connection_to_a_closed_port_says_so_quickly_and_saves_nothing(db, org):
     app = _open(ORGANIZATION)
     app.text_input(key="org_settings.rapidpro_host").input("http://127.0.0.1:9")
+    app.text_input(key="org_settings.rapidpro_token").input("a-token-typed-for-this-host")
     app.text_input(key="org_settings.name").input("Not saved")
     started = time.monotonic()
     app.button(key="org_settings.test").click().run()

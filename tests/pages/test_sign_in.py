@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
 from tests.pages.app import APP, errors, on_sign_in_page, open_app, page_titles, signed_in, submit_login
 from tracpro.auth.logins import NO_ORG, token_hash
 from tracpro.db.models import LoginRecord, Role, User
-from tracpro.ui.signin import LOGIN_ID
+from tracpro.ui.signin import LOGIN_ID, RESUMING
 
 
 def _supervisor(db, login="ann@example.org", **user_fields) -> User:
@@ -46,7 +47,7 @@ def test_a_wrong_password_is_refused_and_counted(db):
     user = _supervisor(db)
     app = submit_login(open_app(), "ann@example.org", "not the password")
     assert errors(app) == ["Incorrect email or password."]
-    assert app.session_state["authentication_status"] is not True
+    assert LOGIN_ID not in app.session_state
     db.refresh(user)
     assert user.failed_login_count == 1
     app.run()  # a rerun without a new attempt keeps the message and counts nothing
@@ -75,7 +76,7 @@ def test_the_fifth_failure_locks_the_account_and_says_until_when(db):
     # While locked, even the right password is refused, and nothing more is counted.
     submit_login(app, "ann@example.org")
     assert errors(app) == [message]
-    assert app.session_state["authentication_status"] is not True
+    assert LOGIN_ID not in app.session_state
     db.refresh(user)
     assert user.failed_login_count == 5
 
@@ -90,6 +91,35 @@ def test_the_right_password_opens_home_and_stores_a_login_record(db):
     assert row.user_id == user.id and row.revoked_at is None
     token = app.session_state["tracpro_pending_cookie"][0]
     assert row.token_hash == token_hash(token)  # the cookie the browser gets is the one stored
+
+
+@pytest.fixture
+def accounts_read():
+    """The logins of the accounts the app reads from the database, one per row read."""
+    read: list[str] = []
+
+    def loaded(user: User, _context) -> None:
+        read.append(user.login)
+
+    event.listen(User, "load", loaded)
+    yield read
+    event.remove(User, "load", loaded)
+
+
+def test_signing_in_reads_only_the_account_named(db, accounts_read):
+    """A signed-out rerun reads no account (no one's password hash); an attempt reads only its own."""
+    _supervisor(db)
+    for number in range(3):
+        f.UserFactory(login=f"other{number}@example.org")
+    db.flush()
+    app = open_app()
+    app.run()
+    assert accounts_read == []
+    submit_login(app, "ann@example.org", "not the password")
+    submit_login(app, "nobody@example.org")
+    submit_login(app, "ann@example.org")
+    assert LOGIN_ID in app.session_state
+    assert set(accounts_read) == {"ann@example.org"}
 
 
 def test_a_deactivated_user_cannot_sign_in(db):
@@ -150,6 +180,36 @@ def test_the_librarys_word_alone_does_not_sign_anyone_in(db):
     app.session_state["logout"] = None
     app.run()
     assert on_sign_in_page(app)
+
+
+def _library_signed_in_from_the_cookie(app: AppTest, username: str, login_id: int) -> AppTest:
+    """The state a reload leaves when a rerun stopped it just after the library signed someone in
+    from the cookie: the library's keys set, the login record it was for noted, the tab's not yet."""
+    app.session_state["authentication_status"] = True
+    app.session_state["username"] = username
+    app.session_state["logout"] = None
+    app.session_state[RESUMING] = login_id
+    return app
+
+
+def test_a_sign_in_from_the_cookie_that_a_rerun_stopped_is_carried_on(db):
+    user = _supervisor(db)
+    record = f.LoginRecordFactory(user=user)
+    db.flush()
+    app = _library_signed_in_from_the_cookie(AppTest.from_file(APP, default_timeout=30), "ann@example.org", record.id)
+    app.run()
+    assert not app.exception and app.title[0].value == "Home"
+    assert app.session_state[LOGIN_ID] == record.id and RESUMING not in app.session_state
+
+
+def test_the_library_signing_in_another_account_than_the_cookies_record_signs_no_one_in(db):
+    user = _supervisor(db)
+    record = f.LoginRecordFactory(user=user)
+    db.flush()
+    app = _library_signed_in_from_the_cookie(AppTest.from_file(APP, default_timeout=30), "bob@example.org", record.id)
+    app.run()
+    assert on_sign_in_page(app)
+    assert LOGIN_ID not in app.session_state and not app.session_state["authentication_status"]
 
 
 def test_demo_mode_lists_the_demo_accounts_on_the_login_page(db, monkeypatch):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.sync.fake_rapidpro import T0, FakeRapidPro, contact, flow, group, run
 from tracpro.db.models import Contact, MalformedItem, OutboxAction, OutboxStatus, Region, Response, SyncState
+from tracpro.db.token_cipher import decrypt_token
 from tracpro.rapidpro import MissingInRapidPro
 from tracpro.sync.runner import OrgStatus, sync_org
 from tracpro.sync.state import ORG_RESOURCE, backoff_after
@@ -66,12 +68,11 @@ def test_a_failing_org_backs_off_and_succeeds_later(db, org):
 
 
 def test_one_org_failing_does_not_stop_another(db, org):
-    other = f.OrgFactory(slug="other")
+    other = f.OrgFactory(slug="other", rapidpro_token="other-token")
     broken, healthy = FakeRapidPro(), FakeRapidPro()
     broken.fail_after_pages = 0
     healthy.data["contacts"] = [contact("Norbert", [group("Kigali")])]
-    connections = {org.rapidpro_token: broken}
-    other.rapidpro_token = "other-token"
+    connections = {decrypt_token(org.rapidpro_token_encrypted): broken}  # the client gets the token decrypted
     db.flush()
     outcomes = [
         sync_org(org_id, clock=lambda: T0, connect=lambda host, token, retry: connections.get(token, healthy))
@@ -80,6 +81,19 @@ def test_one_org_failing_does_not_stop_another(db, org):
     assert [outcome.status for outcome in outcomes] == [OrgStatus.FAILED, OrgStatus.SYNCED]
     db.expire_all()
     assert db.scalars(select(Contact.name).where(Contact.org_id == other.id)).all() == ["Norbert"]
+
+
+def test_a_token_no_key_decrypts_fails_that_org_in_a_sentence_and_sends_nothing(db, org, monkeypatch):
+    monkeypatch.setenv("TRACPRO_TOKEN_KEYS", Fernet.generate_key().decode())  # not the key it was encrypted with
+
+    def connect(*args):
+        raise AssertionError("no client is built without the token")
+
+    outcome = sync_org(org.id, clock=lambda: T0, connect=connect)
+    assert outcome.status == OrgStatus.FAILED
+    assert outcome.message.startswith("A stored RapidPro token cannot be decrypted with the keys in TRACPRO_TOKEN_KEYS")
+    state = _org_state(db, org)
+    assert (state.failure_count, state.last_error) == (1, outcome.message)
 
 
 def _one_poll(db, org, rapidpro: FakeRapidPro) -> dict:

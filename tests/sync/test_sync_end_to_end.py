@@ -15,6 +15,7 @@ from tests.process_output import OutputLines
 from tests.sync.canonical import canonical_dump, differences
 from tests.sync.end_to_end import database_with_org
 from tests.waiting import wait_until
+from tracpro.db.token_cipher import encrypt_token
 from tracpro.polls.rules import answer_category
 from tracpro.simulator import Simulator
 
@@ -215,8 +216,9 @@ def test_a_bad_token_fails_that_org_with_a_clear_message_while_the_others_sync(s
     database, _, _ = synced
     with database.engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO orgs (slug, name, rapidpro_host, rapidpro_token) VALUES ('broken', 'Broken', :host, 'wrong')"
-        ), {"host": simulator.url})
+            "INSERT INTO orgs (slug, name, rapidpro_host, rapidpro_token_encrypted) "
+            "VALUES ('broken', 'Broken', :host, :token)"
+        ), {"host": simulator.url, "token": encrypt_token("wrong")})
     try:
         result = database.sync_job()
         assert result.returncode == 1

@@ -9,12 +9,11 @@ so demo sign-ins survive restarts.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from pathlib import Path
 
-from tracpro.config import Settings
+from tracpro.config import Settings, made_once
 from tracpro.i18n import _
 
 SETTING = "TRACPRO_COOKIE_KEY"
@@ -57,26 +56,11 @@ def problem_with(key: str | None) -> str | None:
 
 
 def _demo_key(data_dir: Path) -> str:
-    """The demo's key, created on first use; processes starting together agree on one."""
+    """The demo's key, created on first use (and again if the file holds an unfit one)."""
     path = data_dir / DEMO_KEY_FILE
-    if path.exists():
-        existing = path.read_text().strip()
-        if problem_with(existing) is None:
-            return existing
+    if path.exists() and problem_with(path.read_text().strip()) is not None:
         path.unlink(missing_ok=True)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    draft = data_dir / f".{DEMO_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secrets.token_urlsafe(48) + "\n")
-    try:
-        # A hard link appears complete or not at all, and fails if another process won the race.
-        os.link(draft, path)
-    except FileExistsError:
-        pass
-    finally:
-        draft.unlink()
-    return path.read_text().strip()
+    return made_once(path, lambda: secrets.token_urlsafe(48))
 
 
 def resolve_cookie_key(settings: Settings) -> str:

@@ -1,7 +1,7 @@
 """Password hashing and the rules a new password must meet.
 
-Hashes are bcrypt, the format streamlit-authenticator checks at sign-in, so a hash made here
-is what the login form compares against. The messages are the original TracPro's, word for word.
+Hashes are bcrypt; the sign-in form checks what is typed against one with check_password
+(tracpro.auth.credentials). The messages are the original TracPro's, word for word.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def check_password(password: str, password_hash: str) -> bool:
 def unmatchable_hash() -> str:
     """A real bcrypt hash of a secret nobody knows.
 
-    Locked accounts are handed to the login form with this hash: every attempt fails at the
-    cost of a real check, and the failure tells us which account was tried.
+    A sign-in on a locked account, or with an email that is no account, is checked against this
+    hash: every such attempt fails, at the cost of a real check, like a wrong password.
     """
     return hash_password(secrets.token_urlsafe(32))
 

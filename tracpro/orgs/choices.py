@@ -26,7 +26,9 @@ from tracpro.db.models import (
     SameDayMode,
 )
 from tracpro.db.models.contacts import contact_reporter_groups
+from tracpro.db.token_cipher import TokenKeyError, decrypt_token
 from tracpro.i18n import format_number
+from tracpro.orgs.connection import cannot_store_tokens
 from tracpro.orgs.region_tree import region_options
 
 MASK = "•" * 8
@@ -63,6 +65,8 @@ class CurrentSettings:
     logo: bytes | None
     logo_content_type: str | None
     fields: tuple[FieldChoice, ...]
+    # Why the saved token cannot be read (no key, or not the key it was encrypted with), if so.
+    token_problem: str | None = None
 
 
 def current_settings(session: Session, org_id: int) -> CurrentSettings:
@@ -72,17 +76,15 @@ def current_settings(session: Session, org_id: int) -> CurrentSettings:
         .where(DataField.org_id == org_id, DataField.is_active)
         .order_by(func.lower(DataField.label), DataField.key)
     ).all()
+    try:
+        masked, problem = mask_token(decrypt_token(org.rapidpro_token_encrypted)), None
+    except TokenKeyError as error:  # a token is saved, unreadable: the form says so and takes a new one
+        masked, problem = MASK, cannot_store_tokens(error)
     return CurrentSettings(
         org.name, org.timezone, org.language, tuple(org.available_languages), org.rapidpro_host,
-        mask_token(org.rapidpro_token), org.sameday_mode, org.show_spoof_data, org.logo, org.logo_content_type,
-        tuple(FieldChoice(*row) for row in fields),
+        masked, org.sameday_mode, org.show_spoof_data, org.logo, org.logo_content_type,
+        tuple(FieldChoice(*row) for row in fields), problem,
     )
-
-
-def stored_connection(session: Session, org_id: int) -> tuple[str, str]:
-    """The org's RapidPro host and token, for testing the connection on the server side only."""
-    org = session.get_one(Org, org_id)
-    return org.rapidpro_host, org.rapidpro_token
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ words and changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
 from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
@@ -14,7 +13,7 @@ from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import DataField, Org, SameDayMode
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import LANGUAGES, _
-from tracpro.rapidpro import RapidPro, RapidProError, RetryPolicy
+from tracpro.orgs.connection import TOKEN_FOR_THIS_HOST, encrypted_token, host_problem, token_needed
 
 # Each language named in itself, never translated (a French speaker looks for "Français").
 UI_LANGUAGES = LANGUAGES  # the languages TracPro has catalogs for (tracpro.i18n)
@@ -29,7 +28,7 @@ class OrgSettings:
     language: str | None
     available_languages: tuple[str, ...]
     rapidpro_host: str | None
-    rapidpro_token: str | None  # None keeps the current token (it is never shown back)
+    rapidpro_token: str | None  # None keeps the current token (it is never shown back) if the host stays
     sameday_mode: str | None
     show_spoof_data: bool = False
     visible_fields: tuple[str, ...] = ()
@@ -57,12 +56,14 @@ def validate_settings(session: Session, org_id: int, data: OrgSettings) -> dict[
     elif data.language not in data.available_languages:
         problem("language", _("Default language must be one of the languages available for this organization."))
     host = (data.rapidpro_host or "").strip()
-    parsed = urlparse(host)
-    if host and (text_problem(host) or parsed.scheme not in ("http", "https") or not parsed.netloc):
-        problem("rapidpro_host", _("Enter a valid URL, such as https://app.rapidpro.io."))
+    bad_host = host_problem(host) if host else None
+    if bad_host:
+        problem("rapidpro_host", bad_host)
     if data.rapidpro_token is not None and (message := text_problem(data.rapidpro_token, required=False,
                                                                      max_length=255)):
         problem("rapidpro_token", message)
+    elif not bad_host and token_needed(session.get_one(Org, org_id), host, data.rapidpro_token):
+        problem("rapidpro_token", _(TOKEN_FOR_THIS_HOST))
     if data.sameday_mode not in {mode.value for mode in SameDayMode}:
         problem("sameday_mode", _("Select a valid choice."))
     known = set(session.scalars(select(DataField.key).where(DataField.org_id == org_id, DataField.is_active)))
@@ -91,9 +92,14 @@ def _looks_like(content: bytes, content_type: str) -> bool:
 
 
 def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
+    """Save the org's settings, or raise FormErrors with every problem and change nothing.
+
+    The token is kept encrypted; another host needs its token typed with it, and an emptied host
+    drops the token (tracpro.orgs.connection)."""
     errors = validate_settings(session, org_id, data)
     if errors:
         raise FormErrors(errors)
+    token = encrypted_token(data.rapidpro_token) if data.rapidpro_token is not None else None
     # validate_settings refused a missing name, timezone, language or same-day mode.
     assert data.name is not None and data.timezone is not None and data.language is not None
     assert data.sameday_mode is not None
@@ -102,8 +108,10 @@ def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     org.name, org.timezone, org.language = data.name.strip(), data.timezone, data.language
     org.available_languages = list(data.available_languages)
     org.rapidpro_host = (data.rapidpro_host or "").strip()
-    if data.rapidpro_token is not None:
-        org.rapidpro_token = data.rapidpro_token.strip()
+    if token is not None:
+        org.rapidpro_token_encrypted = token
+    elif not org.rapidpro_host:
+        org.rapidpro_token_encrypted = ""
     org.sameday_mode, org.show_spoof_data = SameDayMode(data.sameday_mode), data.show_spoof_data
     if data.remove_logo:
         org.logo = org.logo_content_type = None
@@ -115,17 +123,6 @@ def save_settings(session: Session, org_id: int, data: OrgSettings) -> Org:
     if mode_changed:  # every same-day group of answers follows the new rule at once
         recompute_values_to_use(session, org_id)
     return org
-
-
-def check_connection(host: str, token: str) -> tuple[bool, str]:
-    """Whether RapidPro answers with this host and token, and a sentence saying so."""
-    try:
-        workspace = RapidPro(host, token, RetryPolicy(attempts=1), timeout=15).workspace()
-    except RapidProError as error:
-        return False, _("Not connected: {error}").format(error=error)
-    return True, _("Connected to the RapidPro workspace “{name}” ({timezone}).").format(
-        name=workspace.name, timezone=workspace.timezone
-    )
 
 
 def parse_days(text: str | int | None) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tracpro.db.models import Contact, Membership, Org, Poll
 from tracpro.forms import REQUIRED, FormErrors, text_problem
 from tracpro.i18n import _
+from tracpro.orgs.connection import encrypted_token, host_problem
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_NAME = 255
@@ -61,14 +62,15 @@ def create_org(session: Session, draft: NewOrg) -> Org:
     if (draft.timezone or "") not in available_timezones():
         errors["timezone"] = [_("Select a valid timezone.")]
     host = (draft.rapidpro_host or "").strip()
-    if host and (text_problem(host) or not re.match(r"^https?://[^/\s]+", host)):
-        errors["rapidpro_host"] = [_("Enter a valid URL, such as https://app.rapidpro.io.")]
+    if host and (problem := host_problem(host)):
+        errors["rapidpro_host"] = [problem]
     if problem := text_problem(draft.rapidpro_token, required=False, max_length=255):
         errors["rapidpro_token"] = [problem]
     if errors:
         raise FormErrors(errors)
     org = Org(name=name, slug=slug, timezone=draft.timezone, rapidpro_host=host,
-              rapidpro_token=(draft.rapidpro_token or "").strip(), available_languages=["en"], language="en")
+              rapidpro_token_encrypted=encrypted_token(draft.rapidpro_token or ""), available_languages=["en"],
+              language="en")
     session.add(org)
     session.flush()
     return org

@@ -9,6 +9,7 @@ sending it again (tracpro.outbox.pusher).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,8 +17,11 @@ from sqlalchemy import select
 
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org, OutboxAction, OutboxStatus
+from tracpro.db.token_cipher import TokenKeyError, decrypt_token
 from tracpro.outbox.pusher import push_action
 from tracpro.rapidpro import RapidPro, RetryPolicy
+
+log = logging.getLogger(__name__)
 
 IMMEDIATE_TIMEOUT_SECONDS = 10.0
 
@@ -32,7 +36,12 @@ def try_now(org_id: int, action_ids: Sequence[int], now: datetime) -> dict[int, 
     """Push the org's actions `action_ids` (stored and committed already) at `now`; their statuses after."""
     with session_scope() as session:
         org = session.get(Org, org_id)
-        host, token = (org.rapidpro_host, org.rapidpro_token) if org is not None else ("", "")
+        host, encrypted_token = (org.rapidpro_host, org.rapidpro_token_encrypted) if org is not None else ("", "")
+    try:
+        token = decrypt_token(encrypted_token)
+    except TokenKeyError as error:  # the sync job reports it, on the Sync page too; the actions wait for it
+        log.warning("org_id=%s actions left to the sync job: %s", org_id, error)
+        token = ""
     if host and token:
         rapidpro = RapidPro(host, token, RetryPolicy(attempts=1), timeout=IMMEDIATE_TIMEOUT_SECONDS)
         for action_id in action_ids:

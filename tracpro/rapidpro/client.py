@@ -267,6 +267,8 @@ def _write_outcome_unknown(error: BaseException) -> OutcomeUnknown | None:
 def _translate(error: BaseException) -> RapidProError:
     if isinstance(error, TembaTokenError):
         return TokenRejected("RapidPro refused the API token (HTTP 403): check the org's RapidPro token.")
+    if isinstance(error, TembaHttpError) and _status_of(error) == 401:  # a proxy's, or a newer RapidPro's refusal
+        return TokenRejected("RapidPro refused the API token (HTTP 401): check the org's RapidPro token.")
     if isinstance(error, TembaBadRequestError):
         return RequestRejected(error.errors)
     if isinstance(error, TembaNoSuchObjectError):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from tracpro.auth.demo import ensure_demo_users
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Org
+from tracpro.db.token_cipher import encrypt_token
 from tracpro.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from tracpro.orgs.tracking import RegionChoice, set_active_polls, track_regions, track_reporter_groups
 from tracpro.rapidpro import RapidPro
@@ -51,7 +52,8 @@ def configure_org(simulator: Simulator, now: datetime, slug: str = DEMO_SLUG, na
             org = Org(slug=slug, language=DEFAULT_LANGUAGE, available_languages=list(LANGUAGES), created_at=now)
         org.name = name or org.name or workspace["name"]
         org.timezone = workspace.get("timezone") or "UTC"
-        org.rapidpro_host, org.rapidpro_token, org.is_active = simulator.url, simulator.token, True
+        org.rapidpro_host, org.is_active = simulator.url, True
+        org.rapidpro_token_encrypted = encrypt_token(simulator.token)
         session.add(org)
         session.flush()
         org_id, mode = org.id, org.sameday_mode

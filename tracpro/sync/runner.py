@@ -28,6 +28,7 @@ from sqlalchemy import select
 from tracpro.config import load_settings
 from tracpro.db.connection import is_database_lost, session_scope
 from tracpro.db.models import Org
+from tracpro.db.token_cipher import TokenKeyError, decrypt_token
 from tracpro.outbox.pusher import Pushed, push_pending
 from tracpro.rapidpro import IncompleteListing, RapidPro, RetryPolicy, Throttled
 from tracpro.sync import malformed
@@ -174,13 +175,20 @@ def sync_org(
     A lost database raises (the job ends or, looping, tries again)."""
     with session_scope() as session:
         org = session.get_one(Org, org_id)
-        slug, host, token = org.slug, org.rapidpro_host, org.rapidpro_token
+        slug, host, encrypted_token = org.slug, org.rapidpro_host, org.rapidpro_token_encrypted
         timezone, mode = ZoneInfo(org.timezone), org.sameday_mode
     with sync_state.org_lock(org_id) as acquired:
         if not acquired:
             log.warning("org=%s is busy: another sync job is syncing it; skipped", slug)
             return OrgOutcome(slug, OrgStatus.BUSY, "another sync job is syncing this org")
         now = clock()
+        try:  # the one place the sync job decrypts the token: to build the client that sends it
+            token = decrypt_token(encrypted_token)
+        except TokenKeyError as error:
+            log.error("org=%s cannot be synced: %s", slug, error)
+            with session_scope() as session:
+                sync_state.record_org_outcome(session, org_id, now, str(error), Counts())
+            return OrgOutcome(slug, OrgStatus.FAILED, str(error))
         rapidpro = (connect or _connect)(host, token, retry)
         ctx = SyncContext(org_id, slug, timezone, mode, rapidpro, now, progress or Progress(), overlap=_overlap(),
                           out_of_time=out_of_time or _time_limit())
@@ -232,7 +240,7 @@ def _push_outbox_safely(ctx: SyncContext) -> None:
 
 def orgs_to_sync(slug: str | None = None) -> list[int]:
     with session_scope() as session:
-        query = select(Org.id).where(Org.is_active, Org.rapidpro_token != "").order_by(Org.id)
+        query = select(Org.id).where(Org.is_active, Org.rapidpro_token_encrypted != "").order_by(Org.id)
         if slug is not None:
             query = select(Org.id).where(Org.slug == slug)
         return list(session.scalars(query))

@@ -1,19 +1,18 @@
-"""The sign-in page: streamlit-authenticator's form, and what TracPro adds around it.
+"""The sign-in page: TracPro's own email and password form.
 
-After the library has checked a password, this module does what the library does not:
-failures are counted in PostgreSQL (tracpro.auth.lockout) and a success gets a login record
-and the cookie for it (tracpro.auth.logins). The library tells us which account was
-tried only through the credential entry it marks with `failed_login_attempts`; a login that
-is no account at all leaves no mark, and there is nothing to count.
+streamlit-authenticator's login form would want every account's password hash before anyone
+has typed an email (see tracpro.ui.signin), so the form is drawn here and the password checked
+against the one account the email names (tracpro.auth.credentials). Failures are counted in
+PostgreSQL (tracpro.auth.lockout); a success gets a login record and the cookie for it
+(tracpro.auth.logins). An email that is no active account has nothing to count.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy import exists, select
-from streamlit_authenticator.utilities import LoginError
 
-from tracpro.auth import lockout, logins
+from tracpro.auth import credentials, lockout, logins
 from tracpro.auth.demo import present_demo_logins
 from tracpro.db import session_scope
 from tracpro.db.models import User
@@ -22,23 +21,16 @@ from tracpro.ui.clock import now
 from tracpro.ui.context import forget_notice, show_notice
 from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
 
-# The library's form labels (its own keys), translated when the form is drawn: see fields().
-FIELDS = {"Form name": N_("Sign in"), "Username": N_("Email"), "Password": N_("Password"), "Login": N_("Sign in")}
 FORM_KEY = "tracpro_login"
 INCORRECT = N_("Incorrect email or password.")
 _LAST_ERROR = "tracpro_login_error"
 
 
-def fields() -> dict[str, str]:
-    """The login form's labels in the viewer's language."""
-    return {name: _(label) for name, label in FIELDS.items()}
-
-
-def _record_failure(gate: Gate, login: str) -> str:
+def _record_failure(user_id: int) -> str:
     at = now()
     with session_scope() as db:
-        user = db.get(User, gate.user_ids[login])
-        if user is None:  # deleted since the form was drawn
+        user = db.get(User, user_id)
+        if user is None:  # deleted since the password was checked
             return _(INCORRECT)
         if lockout.is_locked(user, at):
             assert user.locked_until is not None  # a locked account is locked until some time
@@ -56,12 +48,12 @@ def _record_failure(gate: Gate, login: str) -> str:
     return _(INCORRECT)
 
 
-def _finish_sign_in(gate: Gate, login: str) -> str | None:
+def _finish_sign_in(gate: Gate, user_id: int) -> str | None:
     """Store the login record and queue its cookie; the refusal when the user may not enter."""
     at = now()
     with session_scope() as db:
-        user = db.get(User, gate.user_ids[login])
-        if user is None:  # deleted since the form was drawn
+        user = db.get(User, user_id)
+        if user is None:  # deleted since the password was checked
             return _(logins.SIGNED_OUT)
         refusal = logins.refusal_for(db, user, at)
         if refusal is not None:
@@ -95,6 +87,27 @@ def _demo_logins() -> None:
             )
 
 
+def _attempt(gate: Gate, login: str, password: str) -> str | None:
+    """Check what was typed and act on it: None once signed in, else what the form says."""
+    with session_scope() as db:
+        found = credentials.candidate(db, login, now())
+    # What is typed is stripped, as passwords are checked for (tracpro.auth.passwords).
+    if not credentials.password_matches(found, password.strip()):
+        return _record_failure(found.user_id) if found.user_id is not None else _(INCORRECT)
+    assert found.user_id is not None  # a password matches only an account
+    return _finish_sign_in(gate, found.user_id)
+
+
+def _sign_in_form() -> tuple[str, str] | None:
+    """The form; the email and password typed, on the rerun it is sent with an email in it."""
+    with st.form(FORM_KEY):
+        st.subheader(_("Sign in"))
+        login = st.text_input(_("Email"), autocomplete="off")
+        password = st.text_input(_("Password"), type="password", autocomplete="off")
+        sent = st.form_submit_button(_("Sign in"))
+    return (login, password) if sent and login.strip() else None
+
+
 def render_login(gate: Gate) -> None:
     state = st.session_state
     with st.container(width=480):
@@ -109,27 +122,14 @@ def render_login(gate: Gate) -> None:
                     "`python -m tracpro createsuperuser`."
                 )
             )
-        if state.get("authentication_status") is False:
-            # The library leaves False in place after a failure; reset it so that False after the
-            # call below means "a sign-in failed on this rerun".
-            state["authentication_status"] = None
-        try:
-            gate.authenticator.login(location="main", fields=fields(), key=FORM_KEY)
-        except LoginError as error:
-            st.error(str(error))
-        if state.get("authentication_status") is not None:  # an attempt was made on this rerun
+        typed = _sign_in_form()
+        if typed is not None:  # an attempt was made on this rerun
             forget_notice()
-        if state.get("authentication_status") is True:
-            login = state["username"]
-            refusal = _finish_sign_in(gate, login) if login in gate.user_ids else _(logins.SIGNED_OUT)
+            refusal = _attempt(gate, *typed)
             if refusal is None:
                 state.pop(_LAST_ERROR, None)
                 st.rerun()
-            gate.authenticator.logout(location="unrendered")
             state[_LAST_ERROR] = refusal
-        elif state.get("authentication_status") is False:
-            tried = [login for login, entry in gate.entries.items() if entry.get("failed_login_attempts")]
-            state[_LAST_ERROR] = _record_failure(gate, tried[0]) if tried else _(INCORRECT)
         if state.get(_LAST_ERROR):
             st.error(state[_LAST_ERROR])
         if gate.settings.demo_mode:

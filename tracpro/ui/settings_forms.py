@@ -88,11 +88,14 @@ def org_settings_form(key: str, current: CurrentSettings) -> OrgSubmission | Non
         token = st.text_input(
             _("RapidPro API token"), type="password", key=f"{key}.rapidpro_token",
             placeholder=_("Type a new token to replace the current one"),
-            help=_("Found in RapidPro under your workspace's API settings."),
+            help=_("Found in RapidPro under your workspace's API settings. Changing the host needs the token "
+                   "typed again."),
         )
         st.caption(_("Current token: {token}").format(token=escape_markdown(current.masked_token))
                    if current.masked_token
                    else _("No token set yet."))
+        if current.token_problem:
+            st.warning(escape_markdown(current.token_problem))
         st.subheader(_("Data"), anchor=False)
         modes = list(SAMEDAY_LABELS)
         sameday = st.radio(_("Repeated answers on one day"), modes, index=modes.index(current.sameday_mode),

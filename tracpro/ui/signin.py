@@ -1,64 +1,77 @@
 """The sign-in gate: who is signed in, decided once at the top of every rerun, and kept in
 Streamlit's session state (the login record's id under LOGIN_ID).
 
-`sign_in()` runs in app.py before anything else is drawn. It trusts streamlit-authenticator
-for the login form and the cookie's signature, and TracPro's login records (the
-`login_records` table, tracpro.auth.logins) for everything else:
+`sign_in()` runs in app.py before anything else is drawn. TracPro's login records (the
+`login_records` table, tracpro.auth.logins) decide who is signed in:
 
 - A signed-in browser tab is re-checked against the database on every rerun; logout elsewhere,
   deactivation, a lock or removal from the last org end its login here, with a sentence saying why.
-- Before the library may re-sign someone in from the cookie (on reload), the cookie's exact
-  value must be a live login record; otherwise the library is told the user logged out
-  (its `logout` flag), so it ignores the cookie, and the stale cookie is deleted.
-- The library never writes the cookie itself (cookie_expiry_days=0): TracPro issues it after
-  a form login, so the value the browser holds is the one whose hash was stored.
+- The password form is TracPro's own (tracpro.ui.login): it reads only the account named, counts
+  failures in PostgreSQL and issues the cookie whose hash it stores.
+
+streamlit-authenticator is used only through its documented API: `Authenticate(...)`,
+`login(location="unrendered")`, `logout(location="unrendered")` and the session-state keys it
+sets for the app to read (`authentication_status`, `username`). On a reload it signs the
+person in again from the cookie, checking the cookie's signature and expiry; it is asked to only
+once the cookie's exact value is a live login record, and it is given that one account alone.
+Its login form cannot serve here, as it wants every account's password hash before anyone has
+typed an email. What it cannot do, TracPro does itself (tracpro.ui.login_cookie): the cookie is
+written after TracPro's own checks (the library's cookie_expiry_days=0 means it never writes
+one), deleted when a login ends, and the browser's report of its cookies is read there too.
 
 Pages then ask tracpro.ui.context for what they need (`require_signed_in`, `require_scope`, ...).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import streamlit as st
 import streamlit_authenticator as stauth
-from sqlalchemy import select
-from streamlit_authenticator.utilities import LoginError
 
 from tracpro.auth import logins
 from tracpro.auth.cookie_key import CookieKeyRefused, resolve_cookie_key
-from tracpro.auth.lockout import is_locked
 from tracpro.auth.logins import COOKIE_NAME, SignedInUser
-from tracpro.auth.passwords import unmatchable_hash
 from tracpro.config import Settings, SettingsError, load_settings
 from tracpro.db import session_scope
-from tracpro.db.models import User
 from tracpro.i18n import _
 from tracpro.ui.clock import now
 from tracpro.ui.context import CONTEXT, not_through_the_app, notice
+from tracpro.ui.login_cookie import COOKIE_SET, LoginCookie, sent_token
 
 LOGIN_ID = "tracpro_login_id"  # the id of this tab's login record
-PENDING_COOKIE = "tracpro_pending_cookie"
-COOKIE_SET = "tracpro_cookie_set"  # the cookie component's answer: True once the browser holds it
+PENDING_COOKIE = "tracpro_pending_cookie"  # (token, expires_at) until the browser holds the cookie
 LOGOUT_REQUESTED = "tracpro_logout_requested"
+RESUME_TRIED = "tracpro_resume_tried"  # the library has been asked to sign in from the cookie
+RESUMING = "tracpro_resuming"  # the login record a sign-in from the cookie is for, until it is done
 GATE = "tracpro_gate"
+# The keys the library sets for the app to read (its README, "Authenticating users").
 _LIBRARY_STATUS = "authentication_status"
+_LIBRARY_USERNAME = "username"
 _CHOICES = ("tracpro_org", "tracpro_region", "tracpro_subregions")  # the sidebar's keys
 
 
 @dataclass
 class Gate:
-    """This rerun's sign-in state: the library object and, for the login page, the accounts."""
+    """This rerun's sign-in state."""
 
-    authenticator: stauth.Authenticate
     settings: Settings
     cookie_key: str
+    cookie: LoginCookie
     user: SignedInUser | None
-    # Login page only: the credential entries handed to the library, by login, and their ids.
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    user_ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _CookieLogin:
+    """The live login record behind the cookie the browser sent, and its account."""
+
+    login_id: int
+    login: str
+    name: str
+    email: str
 
 
 def request_logout() -> None:
@@ -74,41 +87,91 @@ def _settings_and_key() -> tuple[Settings, str]:
         st.stop()
 
 
-def _login_credentials(at: datetime) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
-    """Active accounts in the shape the library wants; locked ones can never match."""
-    entries, ids = {}, {}
-    with session_scope() as db:
-        for user in db.scalars(select(User).where(User.is_active)):
-            login = user.login.lower()
-            password = unmatchable_hash() if is_locked(user, at) else user.password_hash
-            entries[login] = {
-                "first_name": user.name,
-                "last_name": "",
-                "email": user.email,
-                "password": password,
-                "roles": [],
-            }
-            ids[login] = user.id
-    return entries, ids
+@contextmanager
+def _off_the_page() -> Iterator[None]:
+    """Whatever is drawn inside is cleared at once. The library draws a cookie manager of its own
+    whenever it is created; TracPro reads and writes the cookie itself, and a second manager
+    would report the browser's cookies a second time, rerunning the app once more."""
+    placeholder = st.empty()
+    try:
+        with placeholder.container():
+            yield
+    finally:
+        placeholder.empty()
 
 
-def _cookie_token() -> str | None:
-    """The login cookie the browser sent when this tab connected (fixed until it reconnects)."""
-    token = st.context.cookies.get(COOKIE_NAME)
-    # Outside a browser (AppTest) the client is a stand-in whose cookies are not strings.
-    return token if isinstance(token, str) and token else None
+def _authenticator(cookie_key: str, account: _CookieLogin | None = None) -> stauth.Authenticate:
+    """The library, knowing at most the one account its cookie names (it lower-cases logins)."""
+    accounts = {}
+    if account is not None:
+        # No password: the library only reads the cookie here, it never checks one.
+        accounts[account.login.lower()] = {"first_name": account.name, "last_name": "", "email": account.email}
+    return stauth.Authenticate(
+        {"usernames": accounts},
+        COOKIE_NAME,
+        cookie_key,
+        # 0: the library never writes the cookie; TracPro does, after storing its hash.
+        cookie_expiry_days=0,
+        auto_hash=False,
+    )
 
 
-def _live_cookie_login(at: datetime) -> int | None:
+def _library_signed_in() -> bool:
+    return bool(st.session_state.get(_LIBRARY_STATUS))
+
+
+def _library_logout(cookie_key: str) -> None:
+    """Clear the library's sign-in, when it made one. Its logout also makes it ignore the cookie
+    for the rest of this session; TracPro deletes the cookie itself."""
+    if _library_signed_in():
+        with _off_the_page():
+            _authenticator(cookie_key).logout(location="unrendered")
+
+
+def _live_cookie_login(at: datetime) -> _CookieLogin | None:
     """The login record of the cookie this browser sent, if it is live and its user may sign in."""
-    token = _cookie_token()
+    token = sent_token()
     if token is None:
         return None
     with session_scope() as db:
         row = logins.find_live(db, token, at)
         if row is None or logins.refusal_for(db, row.user, at) is not None:
             return None
-        return row.id
+        return _CookieLogin(row.id, row.user.login, row.user.name, row.user.email)
+
+
+def _adopt(cookie_key: str, at: datetime, authenticator: stauth.Authenticate | None = None) -> SignedInUser | None:
+    """Make the library's sign-in from the cookie this tab's (its login record RESUMING, whose
+    account the library must have signed in), or undo it.
+
+    Any use of session state is a point where a rerun the browser asked for (the cookie manager's
+    report) may stop this run. RESUMING stays until this is done, so the next run carries on."""
+    state = st.session_state
+    login_id = state.get(RESUMING)
+    user = None
+    if _library_signed_in() and login_id is not None:
+        user = _check(login_id, at).user  # None: it changed since the cookie was looked up
+        if user is not None and state.get(_LIBRARY_USERNAME) != user.login.lower():
+            user = None
+    if user is not None:
+        state[LOGIN_ID] = login_id
+    elif authenticator is not None and _library_signed_in():
+        authenticator.logout(location="unrendered")
+    elif _library_signed_in():
+        _library_logout(cookie_key)
+    state.pop(RESUMING, None)
+    return user
+
+
+def _resume(cookie_key: str, live: _CookieLogin, at: datetime) -> SignedInUser | None:
+    """Sign in again from the cookie (a reload), through the library: it checks the cookie's
+    signature and expiry, and that it names `live`'s account."""
+    st.session_state[RESUMING] = live.login_id  # before the library acts: see _adopt
+    with _off_the_page():
+        authenticator = _authenticator(cookie_key, live)
+        with suppress(stauth.LoginError):  # raised when the cookie names another account: not signed in
+            authenticator.login(location="unrendered")
+        return _adopt(cookie_key, at, authenticator)
 
 
 def _check(login_id: int, at: datetime) -> logins.LoginCheck:
@@ -125,28 +188,26 @@ def _end(login_id: int | None, at: datetime) -> None:
             logins.revoke(db, login_id, at)
 
 
-def _write_pending_cookie(authenticator: stauth.Authenticate) -> None:
+def _write_pending_cookie(cookie: LoginCookie) -> None:
     """Keep the cookie component on the page until the browser confirms it holds the cookie."""
     state = st.session_state
     if state.get(COOKIE_SET) is True:
         state.pop(PENDING_COOKIE, None)
         return
     token, expires_at = state[PENDING_COOKIE]
-    secure = (st.context.url or "").startswith("https:") or None
-    authenticator.cookie_controller.cookie_model.cookie_manager.set(
-        COOKIE_NAME, token, key=COOKIE_SET, expires_at=expires_at, same_site="strict", secure=secure
-    )
+    cookie.write(token, expires_at)
 
 
 def cookies_reported(gate: Gate) -> bool:
     """Whether the browser's cookie manager has reported the cookies the browser holds (it does
     once it has loaded, and that report reruns the app); until then it answers with no cookie."""
-    return bool(gate.authenticator.cookie_controller.cookie_model.cookie_manager.cookies)
+    return gate.cookie.reported()
 
 
 def sign_in() -> Gate:
     """Decide who is signed in on this rerun (see the module docstring); stops on a bad key."""
     settings, cookie_key = _settings_and_key()
+    cookie = LoginCookie()
     state, at = st.session_state, now()
     login_id = state.get(LOGIN_ID)
     user: SignedInUser | None = None
@@ -154,53 +215,36 @@ def sign_in() -> Gate:
     if state.pop(LOGOUT_REQUESTED, False):
         _end(login_id, at)
         ending, kind = _("You are signed out."), "info"
-    elif state.get(_LIBRARY_STATUS) and login_id is not None:
+    elif login_id is not None:
         result = _check(login_id, at)
         user, ending = result.user, result.refusal
-    elif state.get(_LIBRARY_STATUS):
-        ending = _(logins.SIGNED_OUT)  # the library's word alone is not enough: no login record
 
-    entries: dict[str, dict[str, Any]] = {}
-    ids: dict[str, int] = {}
-    live = None
-    if user is None:
-        entries, ids = _login_credentials(at)
-        live = None if ending else _live_cookie_login(at)
-        # The library re-signs in from the cookie unless told the user logged out.
-        state["logout"] = live is None
-    authenticator = stauth.Authenticate(
-        {"usernames": entries},
-        COOKIE_NAME,
-        cookie_key,
-        # 0: the library never writes the cookie; TracPro does, after storing its hash.
-        cookie_expiry_days=0,
-        auto_hash=False,
-        # The library sleeps before reading cookies; 0.4.x reads them server-side, so no wait is needed.
-        login_sleep_time=0,
-    )
     if ending:
-        if state.get(_LIBRARY_STATUS):
-            authenticator.logout(location="unrendered")  # clears the library's state, deletes the cookie
         # The next person to sign in here starts afresh: no login record, no org or region choices.
-        for key in [key for key in state if key in (LOGIN_ID, PENDING_COOKIE) or key.startswith(_CHOICES)]:
+        # State first, drawing after: a rerun that stops this one midway finds the tab signed out.
+        for key in [key for key in state if key in (LOGIN_ID, PENDING_COOKIE, RESUMING) or key.startswith(_CHOICES)]:
             state.pop(key, None)
         notice(ending, kind)
-    elif live is not None:
-        try:
-            authenticator.login(location="unrendered")
-        except LoginError:  # the token's login is not an active account: treat as signed out
-            state["logout"] = True
-        if state.get(_LIBRARY_STATUS):
-            state[LOGIN_ID] = live
-            user = _check(live, at).user
-            if user is None:  # changed since the cookie was looked up a moment ago
-                authenticator.logout(location="unrendered")
-                state.pop(LOGIN_ID, None)
-    elif user is None and _cookie_token() is not None:
-        authenticator.cookie_controller.delete_cookie()  # a stale cookie: the browser may as well drop it
+        _library_logout(cookie_key)
+        cookie.delete()
+    elif user is None and _library_signed_in():
+        # A sign-in from the cookie that a rerun stopped midway; the library's word alone, without
+        # the login record it was for, signs no one in.
+        user = _adopt(cookie_key, at)
+        state[RESUME_TRIED] = True
+    elif user is None:
+        live = _live_cookie_login(at)
+        # Asked once per session: the cookie the browser sent stays the same until it reconnects,
+        # and the library waits a moment each time it is asked. Noted once it has answered: a
+        # rerun that stopped this one before then asks again.
+        if live is not None and not state.get(RESUME_TRIED):
+            user = _resume(cookie_key, live, at)
+            state[RESUME_TRIED] = True
+        if user is None and sent_token() is not None:
+            cookie.delete()  # a stale cookie, or one the library refused: the browser may as well drop it
     if user is not None and PENDING_COOKIE in state:
-        _write_pending_cookie(authenticator)
-    gate = Gate(authenticator, settings, cookie_key, user, entries, ids)
+        _write_pending_cookie(cookie)
+    gate = Gate(settings, cookie_key, cookie, user)
     state[GATE] = gate
     return gate
 

@@ -7,7 +7,7 @@ import streamlit as st
 # st.html with nothing but a <style> block takes no room on the page.
 _CSS = """
 <style>
-/* streamlit-authenticator's cookie manager is a set of invisible (zero-height) component
+/* The login cookie's manager (tracpro.ui.login_cookie) is a set of invisible (zero-height) component
    iframes; without this each would still take a row of blank space at the top of the page. */
 div[data-testid="stElementContainer"]:has(iframe[height="0"]) { display: none; }
 /* On a touch screen there is no hover, so every table's and chart's toolbar (search, download,

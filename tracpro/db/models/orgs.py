@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import LargeBinary, String, UniqueConstraint
+from sqlalchemy import LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracpro.db.base import (
@@ -40,7 +40,9 @@ class Org(Base):
     available_languages: Mapped[list[str]] = mapped_column(server_default='["en"]')
 
     rapidpro_host: Mapped[str] = mapped_column(String(255), server_default="")
-    rapidpro_token: Mapped[str] = mapped_column(String(255), server_default="")
+    # The API token encrypted (tracpro.db.token_cipher), "" when there is none: never the token itself.
+    # Only ever sent to rapidpro_host (tracpro.orgs.connection); a Fernet token outgrows its 255 characters.
+    rapidpro_token_encrypted: Mapped[str] = mapped_column(Text, server_default="")
 
     sameday_mode: Mapped[SameDayMode] = mapped_column(
         str_enum(SameDayMode, "sameday_mode"), server_default=SameDayMode.USE_LAST.value

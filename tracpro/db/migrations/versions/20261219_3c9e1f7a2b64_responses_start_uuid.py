@@ -1,8 +1,8 @@
 """responses start uuid: a run of a flow start TracPro does not know yet remembers the start
 
 Revision ID: 3c9e1f7a2b64
-Revises: 8955ce5f0a63
-Create Date: 2026-12-17 09:00:00.000000
+Revises: 89f9124f3147
+Create Date: 2026-12-19 09:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '3c9e1f7a2b64'
-down_revision: str | None = '8955ce5f0a63'
+down_revision: str | None = '89f9124f3147'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
