@@ -119,6 +119,30 @@ def test_a_contact_created_on_a_connection_closed_unanswered_is_found_by_its_urn
     assert (first, reloaded(db, action).status) == (OutboxStatus.MAYBE_SENT, OutboxStatus.DONE)
 
 
+def test_a_contact_whose_creation_a_sync_read_before_the_lookup_is_one_contact(db, org, simulator, faults, next_job):
+    ours = f.ContactFactory(org=org, uuid="00000000-0000-4000-8000-0000000000ab", rapidpro_status="pending")
+    payload = {"name": "Bea", "urns": ["tel:+250788999002"], "groups": [], "fields": {}}
+    created = stored_action(db, org, "create_contact", contact_id=ours.id, contact=payload)
+    faults.update(lost_answer_next=1, lost_answer_status=502)
+    push_action(_rapidpro(simulator), created.id, NOW)
+    # The next job's sync reads the new contact from RapidPro before its outbox looks the creation up.
+    (remote,) = [c for c in simulator.dataset.iter_contacts() if c["urns"] == ["tel:+250788999002"]]
+    synced = f.ContactFactory(org=org, uuid=remote["uuid"], name="Bea", urn="tel:+250788999002")
+    edited = stored_action(db, org, "update_contact", contact_id=ours.id, uuid=ours.uuid, change={"name": "Béa"})
+    ours_id, synced_id = ours.id, synced.id
+    push_pending(_rapidpro(simulator), org.id, next_job())
+    db.expire_all()
+    assert db.get(Contact, ours_id) is None  # the synced row is the contact: TracPro's own gave way
+    assert db.scalars(select(Contact.id).where(Contact.urn == "tel:+250788999002")).all() == [synced_id]
+    assert reloaded(db, created).status == OutboxStatus.DONE
+    assert reloaded(db, created).payload["contact_id"] == synced_id
+    assert (reloaded(db, edited).payload["contact_id"], reloaded(db, edited).payload["uuid"]) == (synced_id,
+                                                                                                 remote["uuid"])
+    assert reloaded(db, edited).status == OutboxStatus.DONE
+    (after,) = [c for c in simulator.dataset.iter_contacts() if c["uuid"] == remote["uuid"]]
+    assert after["name"] == "Béa"
+
+
 def test_a_send_refused_before_rapidpro_acted_is_sent_again_once(db, org, simulator, faults, live, next_job):
     text = "Reminder: answer today's poll."
     action = stored_action(db, org, "send_broadcast", text=text, contacts=live[:3])

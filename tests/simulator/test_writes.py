@@ -9,6 +9,8 @@ import requests
 from temba_client.exceptions import TembaBadRequestError, TembaNoSuchObjectError
 from temba_client.v2 import TembaClient
 
+from tracpro.simulator.pagination import ApiError
+
 from .conftest import SERVING_FROM, TOKEN
 
 
@@ -44,6 +46,16 @@ def test_create_update_delete_contact(wsim, wclient):
     with pytest.raises(TembaBadRequestError) as e:
         wclient.update_contact(c.uuid, name="zombie")
     assert e.value.errors == {"non_field_errors": ["Deleted contacts can't be modified."]}
+
+
+def test_a_contact_deleted_on_rapidpros_own_pages_meets_no_rate_limit_or_fault(wsim, wclient):
+    uuid = next(c["uuid"] for c in wsim.dataset.iter_contacts() if c["status"] == "active")
+    wsim.faults.update(error_next=5)
+    wsim.delete_contact(uuid)
+    wsim.faults.reset()
+    assert uuid in {c.uuid for c in wclient.get_contacts(deleted=True).all()}
+    with pytest.raises(ApiError):
+        wsim.delete_contact(uuid)
 
 
 def test_writes_are_dated_by_the_simulators_clock(wsim, wclient):

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -41,15 +42,18 @@ class SyncedDatabase:
         return subprocess.run(self.command(*arguments), cwd=ROOT, env=self.environment(**environment),
                               capture_output=True, text=True, timeout=timeout)
 
-    def start_sync_job(self, *arguments: str, quiet: bool = True, **environment: str) -> subprocess.Popen:
-        """The job started, not waited for; `quiet=False` for its log line per resource on stderr."""
-        return subprocess.Popen(self.command(*arguments, quiet=quiet), cwd=ROOT, env=self.environment(**environment),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=_interruptible)
+    def start_sync_job(self, *arguments: str, quiet: bool = True, at: datetime | None = None,
+                       **environment: str) -> subprocess.Popen:
+        """The job started, not waited for; `quiet=False` for its log line per resource on stderr;
+        `at`: the job's clock starts there (tests/sync/clocked_job.py) instead of the wall clock's now."""
+        return subprocess.Popen(self.command(*arguments, quiet=quiet, at=at), cwd=ROOT,
+                                env=self.environment(**environment), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, preexec_fn=_interruptible)
 
     @staticmethod
-    def command(*arguments: str, quiet: bool = True) -> list[str]:
-        return [sys.executable, "sync_job.py", *(["--quiet"] if quiet else []), *arguments]
+    def command(*arguments: str, quiet: bool = True, at: datetime | None = None) -> list[str]:
+        job = ["sync_job.py"] if at is None else ["-m", "tests.sync.clocked_job", at.isoformat()]
+        return [sys.executable, *job, *(["--quiet"] if quiet else []), *arguments]
 
     def environment(self, **extra: str) -> dict[str, str]:
         environment = {key: value for key, value in os.environ.items() if "DATABASE_URL" not in key}

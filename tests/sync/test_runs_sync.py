@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from tests import factories as f
 from tests.sync.fake_rapidpro import T0, contact, group, run
 from tracpro.answers import recompute_values_to_use
 from tracpro.db.models import (
     Answer,
+    OutboxStatus,
     PollRun,
     PollRunType,
     QuestionType,
@@ -95,6 +96,50 @@ def test_runs_of_a_tracpro_flow_start_join_its_pollrun(db, org, poll, people, ra
     pollrun_of = dict(db.execute(select(Response.contact_id, PollRun.pollrun_type).join(Response.pollrun)).all())
     types = sorted(pollrun_of.values())
     assert types == [PollRunType.REGIONAL, PollRunType.UNIVERSAL]
+
+
+def test_runs_read_before_tracpro_knew_its_start_join_the_starts_pollrun_once_it_does(db, org, poll, people,
+                                                                                       rapidpro, make_context):
+    ann, bob = people
+    regional = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, conducted_date=date(2026, 11, 1))
+    # The start's answer was lost: TracPro does not know yet that RapidPro made START-1.
+    action = f.OutboxActionFactory(org=org, kind="start_flow", status=OutboxStatus.MAYBE_SENT,
+                                   payload={"flow": FLOW["uuid"], "contacts": [ann["uuid"], bob["uuid"]],
+                                            "pollrun_id": regional.id, "ref": "ref-1"})
+    started = run(FLOW, ann, {"sheep": ("3", None, T0)}, start="START-1")
+    # A run modified an hour later: the next pass's overlap does not reach back to the others.
+    other = run(FLOW, bob, {"sheep": ("5", None, T0 + timedelta(hours=1))}, start="START-FROM-RAPIDPRO")
+    rapidpro.data["runs"] = [started, other]
+    sync_runs(make_context())
+    # The next push finds the start in RapidPro and records it; the runs do not change.
+    f.FlowStartFactory(pollrun=regional, uuid="START-1")
+    action.status = OutboxStatus.DONE
+    db.flush()
+    sync_runs(make_context(T0 + timedelta(days=1, minutes=10)))
+    db.expire_all()
+    placed = dict(db.execute(select(Response.run_uuid, PollRun.pollrun_type).join(Response.pollrun)).all())
+    assert placed == {started["uuid"]: PollRunType.REGIONAL, other["uuid"]: PollRunType.UNIVERSAL}
+    assert db.scalars(select(Response.start_uuid)).all() == [None, None]  # nothing awaited any more
+
+
+def test_a_universal_pollrun_left_empty_by_runs_joining_their_start_goes(db, org, poll, people, rapidpro,
+                                                                         make_context):
+    ann, _ = people
+    regional = f.PollRunFactory(poll=poll, pollrun_type=PollRunType.REGIONAL, conducted_date=date(2026, 11, 1))
+    action = f.OutboxActionFactory(org=org, kind="start_flow", status=OutboxStatus.SENDING,
+                                   payload={"flow": FLOW["uuid"], "contacts": [ann["uuid"]],
+                                            "pollrun_id": regional.id, "ref": "ref-2"})
+    rapidpro.data["runs"] = [run(FLOW, ann, {}, start="START-2"),
+                             run(FLOW, ann, {}, start="START-FROM-RAPIDPRO", created_on=T0 + timedelta(days=-3),
+                                 modified_on=T0 + timedelta(hours=1))]
+    sync_runs(make_context())
+    assert db.scalar(select(func.count()).select_from(PollRun)) == 3  # two days' universal ones too
+    f.FlowStartFactory(pollrun=regional, uuid="START-2")
+    action.status = OutboxStatus.DONE
+    db.flush()
+    sync_runs(make_context(T0 + timedelta(days=1, minutes=10)))
+    db.expire_all()
+    assert sorted(db.scalars(select(PollRun.conducted_date))) == [date(2026, 10, 30), date(2026, 11, 1)]
 
 
 def test_a_later_run_supersedes_the_contacts_earlier_one_in_the_same_pollrun(db, org, poll, people, rapidpro,

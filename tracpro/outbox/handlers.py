@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tracpro.db.models import Contact, FlowStart, Message, MessageStatus, OutboxAction, OutboxStatus, ReporterGroup
 from tracpro.db.upsert import upsert
 from tracpro.outbox.contact_edits import change_of, contact_update
+from tracpro.outbox.created_contacts import record_created_contact
 from tracpro.outbox.lookup import SentLookup
 from tracpro.rapidpro import MissingInRapidPro, RapidPro, RequestRejected
 
@@ -171,11 +172,6 @@ def _find_contact(lookup: SentLookup, action: OutboxAction) -> dict[str, Any] | 
     return None
 
 
-def _record_contact_uuid(session: Session, action: OutboxAction) -> None:
-    session.execute(update(Contact).where(Contact.id == action.payload["contact_id"])
-                    .values(uuid=action.result["uuid"], rapidpro_status="active"))
-
-
 def _drop_refused_contact(session: Session, action: OutboxAction) -> None:
     session.execute(update(Contact).where(Contact.id == action.payload["contact_id"])
                     .values(is_active=False, rapidpro_status="refused"))
@@ -221,7 +217,7 @@ def _send_again(lookup: SentLookup, action: OutboxAction) -> None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "create_contact": Handler(_create_contact, _find_contact, _record_contact_uuid, _drop_refused_contact),
+    "create_contact": Handler(_create_contact, _find_contact, record_created_contact, _drop_refused_contact),
     "update_contact": Handler(_update_contact, _send_again, on_failed=_restore_contact),
     "delete_contact": Handler(_delete_contact, _send_again, on_failed=_reactivate_contact),
     "start_flow": Handler(_start_flow, _find_flow_start, _record_flow_start),

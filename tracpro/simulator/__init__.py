@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 
+from . import writes
 from .archives import RETENTION_DAYS
 from .dataset import Dataset
 from .faults import Faults
@@ -116,6 +117,12 @@ class Simulator:
     def now(self) -> dt.datetime:
         """The time by the simulator's clock: RapidPro's "now"."""
         return from_us(self._clock_us())
+
+    def delete_contact(self, uuid: str) -> None:
+        """Delete a contact now, as a RapidPro user does on its own pages: not through the API, so
+        neither its rate limits nor the faults apply. Its runs leave runs.json as the API's DELETE
+        makes them; ApiError 404 when there is no such contact."""
+        writes.delete_contact(self.dataset, {"uuid": [uuid]})
 
     def reevaluate_group(self, group: str, *, join: Iterable[str] = (), leave: Iterable[str] = (),
                          query: str | None = None, initializing: float = INITIALIZING_S,

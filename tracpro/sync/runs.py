@@ -10,6 +10,9 @@ Per page of runs, in one transaction:
 - answers: one per question the run has a value for, with category and number, and then the
   same-day values-to-use of every group the page touched (tracpro.answers).
 
+Runs of a flow start TracPro made but whose outcome it did not know yet when they were read
+move to the start's pollrun once it does (tracpro.sync.started_runs).
+
 Runs older than RapidPro's retention are read from its archives (tracpro.sync.archives), after
 the live walk, for the windows that reach back that far.
 """
@@ -46,6 +49,7 @@ from tracpro.sync.contacts import ensure_contacts
 from tracpro.sync.counts import Counts
 from tracpro.sync.engine import SyncContext, sync_pages
 from tracpro.sync.flows import QUESTIONS_OF
+from tracpro.sync.started_runs import move_to_their_starts, starts_to_keep
 
 _UNIVERSAL = PollRun.pollrun_type == PollRunType.UNIVERSAL
 
@@ -66,16 +70,21 @@ def _number(value: str | None) -> float | None:
     return float(number) if number is not None else None
 
 
-def _pollrun_ids(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any]) -> dict[str, int]:
-    """The pollrun of each run, by run uuid."""
+def _started(session: Session, ctx: SyncContext, runs: list[Any]) -> dict[str, int]:
+    """The pollrun of each flow start of `runs` TracPro made (and recorded), by start uuid."""
     start_uuids = {run.start.uuid for run in runs if run.start and run.start.uuid}
-    started = dict(
+    return dict(
         session.execute(
             select(FlowStart.uuid, FlowStart.pollrun_id).where(
                 FlowStart.org_id == ctx.org_id, FlowStart.uuid.in_(start_uuids)
             )
         ).all()
     ) if start_uuids else {}
+
+
+def _pollrun_ids(session: Session, ctx: SyncContext, poll_id: int, runs: list[Any], started: dict[str, int]
+                 ) -> dict[str, int]:
+    """The pollrun of each run, by run uuid."""
     universal_runs = [run for run in runs if not (run.start and run.start.uuid in started)]
     first_by_day: dict[date, datetime] = {}
     for run in universal_runs:
@@ -119,7 +128,10 @@ def write_runs(
         return Counts()
     contacts = ensure_contacts(session, ctx.org_id, {run.contact.uuid for run in runs}, ctx.contact_ids)
     known = pollruns or {}
-    pollrun_of = {**_pollrun_ids(session, ctx, poll_id, [run for run in runs if run.uuid not in known]), **known}
+    placing = [run for run in runs if run.uuid not in known]
+    started = _started(session, ctx, placing)
+    pollrun_of = {**_pollrun_ids(session, ctx, poll_id, placing, started), **known}
+    awaiting = starts_to_keep(session, ctx.org_id, poll_id, placing, set(started))
     response_rows = [
         {
             "org_id": ctx.org_id,
@@ -129,6 +141,7 @@ def write_runs(
             "status": response_status(run),
             "created_on": run.created_on,
             "updated_on": response_updated_on(run),
+            "start_uuid": awaiting.get(run.uuid),
         }
         for run in runs
     ]
@@ -288,6 +301,10 @@ def sync_runs(ctx: SyncContext, after: datetime | None = None) -> Counts:
     the others' few new runs are read every run, whatever time or rate limit the long ones use up.
     """
     with session_scope() as session:
+        # Runs read before TracPro knew their start was its own join that start's pollrun now.
+        moved = move_to_their_starts(session, ctx.org_id)
+        if moved:
+            _supersede(session, moved)
         under_way = set(session.scalars(select(SyncState.resource).where(
             SyncState.org_id == ctx.org_id, SyncState.resource.startswith("runs:"),
             SyncState.pass_started_at.is_not(None))))

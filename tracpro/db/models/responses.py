@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Double, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Double, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracpro.db.base import Base, bigintpk, bool_true, rapidpro_uuid, str_enum, updated_at
@@ -25,6 +25,9 @@ class Response(Base):
         UniqueConstraint("org_id", "run_uuid"),
         Index("ix_responses_pollrun_id_contact_id", "pollrun_id", "contact_id"),
         Index("ix_responses_org_id_updated_on", "org_id", "updated_on"),
+        # The few runs waiting for their flow start to be known (see start_uuid).
+        Index("ix_responses_org_id_start_uuid", "org_id", "start_uuid",
+              postgresql_where=text("start_uuid IS NOT NULL")),
     )
 
     id: Mapped[bigintpk]
@@ -41,6 +44,10 @@ class Response(Base):
     created_on: Mapped[datetime]
     # Time of the latest answer, or created_on when there is none.
     updated_on: Mapped[datetime]
+    # The run's flow start, kept only while TracPro does not know that start and has a start of
+    # the flow whose outcome it does not know yet (its answer lost, its push cut off): once that
+    # start is found to be this one, the run moves to its pollrun (tracpro.sync.runs).
+    start_uuid: Mapped[str | None] = mapped_column(String(36))
     updated_at: Mapped[updated_at]
 
     pollrun: Mapped[PollRun] = relationship()
