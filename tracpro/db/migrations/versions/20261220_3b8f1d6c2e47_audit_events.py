@@ -1,7 +1,7 @@
 """audit events: the audit trail (who did what, when, in which org and region)
 
 Revision ID: 3b8f1d6c2e47
-Revises: 89f9124f3147
+Revises: 3c9e1f7a2b64
 Create Date: 2026-12-20 09:00:00.000000
 
 A new table; nothing that exists changes. The trail starts empty at the upgrade.
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '3b8f1d6c2e47'
-down_revision: str | None = '89f9124f3147'
+down_revision: str | None = '3c9e1f7a2b64'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
