@@ -261,9 +261,10 @@ NOT_AN_ACTORS_WRITE = {
         ("tracpro.audit.", "tracpro.auth.user_events.", "tracpro.orgs.settings_events."),
         "the audit trail: the event a write (or a sign-in, or a download) records in its own transaction",
     ),
+    "tracpro.outbox.created_contacts.": "the outbox pushing a contact's creation, for whoever queued it",
     **dict.fromkeys(
         ("tracpro.sync.contacts.", "tracpro.sync.group_members.", "tracpro.sync.runs.", "tracpro.sync.state.",
-         "tracpro.sync.summaries.", "tracpro.sync.malformed."),
+         "tracpro.sync.summaries.", "tracpro.sync.malformed.", "tracpro.sync.started_runs."),
         "the sync job: RapidPro's data as it is, written for no one in particular",
     ),
 }

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select, text
 
+from tests import actors
 from tests.clock import TickingClock, ticking_from
 from tests.process_output import OutputLines
 from tests.sync.end_to_end import SyncedDatabase, database_with_org, sessions_on
@@ -36,10 +37,9 @@ from tracpro.actions.contact_validation import ContactInput
 from tracpro.actions.contacts import create_contact, update_contact
 from tracpro.actions.messages import send_message
 from tracpro.actions.polls import start_poll
-from tracpro.auth.scope import Scope
+from tracpro.auth.scope import subtree_ids
 from tracpro.db.connection import session_scope
 from tracpro.db.models import Audience, Contact, Region, Response
-from tracpro.orgs.regions import subtree_ids
 from tracpro.orgs.tracking import set_active_polls, track_reporter_groups
 from tracpro.simulator import Simulator
 
@@ -160,17 +160,17 @@ class Day:
             gone = in_province[5]
             self.simulator.delete_contact(gone)
             self.deleted_in_rapidpro.add(gone)
-            admin = Scope(self.org_id, None)
-            pollrun, starts = start_poll(session, admin, None, _a_poll(session, self.org_id), region.id, True, now)
+            admin = actors.admin(self.org_id)
+            pollrun, starts = start_poll(session, admin, _a_poll(session, self.org_id), region.id, True, now)
             assert gone in starts[0].payload["contacts"]
             self.pollrun_id = pollrun.id
             scheme, _colon, path = editable.urn.partition(":")
             groups = tuple(group.id for group in editable.reporter_groups if group.is_active)
-            renamed = update_contact(session, admin, None, editable.id, ContactInput(
+            renamed = update_contact(session, admin, editable.id, ContactInput(
                 name=RENAMED, urn_scheme=scheme, urn_path=path, region_id=editable.region_id,
                 reporter_group_ids=groups, language=editable.language))
             self.renamed = (editable.uuid, two_urns[editable.uuid])
-            _created, created = create_contact(session, admin, None, ContactInput(
+            _created, created = create_contact(session, admin, ContactInput(
                 name="Aline Ingabire", urn_scheme="tel", urn_path=NEW_URN[4:], region_id=editable.region_id,
                 reporter_group_ids=groups, language="kin"), now)
             for action in [*starts, renamed, created]:
@@ -183,7 +183,7 @@ class Day:
         with sessions_on(self.engine), session_scope() as session:
             if not session.scalar(select(Response.id).where(Response.pollrun_id == self.pollrun_id).limit(1)):
                 return False
-            _message, actions = send_message(session, Scope(self.org_id, None), None, self.pollrun_id, Audience.ALL,
+            _message, actions = send_message(session, actors.admin(self.org_id), self.pollrun_id, Audience.ALL,
                                              MESSAGE)
             for action in actions:
                 action.created_at = now
@@ -258,8 +258,9 @@ def test_every_behaviour_at_once_killed_at_random_ends_with_exactly_what_rapidpr
         polls = dataset.poll_flow_uuids[:2]
         with sessions_on(database.engine), session_scope() as session:
             org_id = session.scalar(text("SELECT id FROM orgs WHERE slug = 'demo'"))
-            set_active_polls(session, org_id, polls)
-            track_reporter_groups(session, org_id, [*dataset.reporter_group_uuids, dataset.smart_group_uuid])
+            admin = actors.admin(org_id)
+            set_active_polls(session, admin, polls)
+            track_reporter_groups(session, admin, [*dataset.reporter_group_uuids, dataset.smart_group_uuid])
         tree = _region_tree(database.engine)
         day = Day(simulator, database.engine, org_id, rapidpro_clock)
         chance = random.Random(20261207)
