@@ -20,7 +20,7 @@ from tracpro.ui.navigation import (
     signed_out_pages,
 )
 from tracpro.ui.sidebar import build_context, render_sidebar
-from tracpro.ui.signin import cookies_reported, forget_rerun, sign_in
+from tracpro.ui.signin import forget_rerun, sign_in
 from tracpro.ui.style import apply_style
 
 # A local file: a material icon here would make every browser fetch it from Google's font servers.
@@ -41,7 +41,8 @@ try:
             apply_direction()
             pages = signed_out_pages()
             page = st.navigation(pages, position="hidden")
-            reopen_opened_page(page, {"": pages}, cookies_reported=False)  # forgets a page named by the address
+            # The page the address named stays pending: a viewer with a login cookie only looks signed out
+            # until the cookie components have reported, and one who signs in with the form goes there too.
             page.run()
         else:
             context, region_options = build_context(gate, minimal=gate.user.must_change_password)
@@ -50,7 +51,7 @@ try:
             sections = pages_for(context)
             # expanded: with this many pages Streamlit would hide some behind "View more".
             page = st.navigation(sections, expanded=True)
-            reopen_opened_page(page, sections, cookies_reported(gate))
+            reopen_opened_page(page, sections)
             resume_requested_page(sections)
             page.run()
 finally:

@@ -82,17 +82,25 @@ def remember_opened_page() -> None:
         st.session_state[OPENED_PAGE] = (url_path, st.query_params.to_dict())
 
 
-def reopen_opened_page(page: st.Page, sections: dict[str, list[st.Page]], cookies_reported: bool) -> None:
-    """After st.navigation chose `page`: in the rerun the cookie manager's report brought (it has
-    `cookies_reported`), open the page the session's address named if that rerun lost it and the
-    viewer has it. The address's page is kept only while `page` is that page and the report is yet
-    to come: another page chosen before the report is one the viewer went to, or does not have."""
+def reopen_opened_page(page: st.Page, sections: dict[str, list[st.Page]]) -> None:
+    """After st.navigation chose `page` for a signed-in viewer: open the page the session's address
+    named when a rerun lost it, that is when a rerun asked for the default page (the one a rerun
+    asks for before the browser has heard which page the first run chose) while the address's page
+    is still pending and the viewer has it. Any cookie component's report can bring such a rerun,
+    at any time in the session's first moments (TracPro's login cookie and streamlit-authenticator's
+    own each draw one), so the address's page stays pending until it has been reopened once or the
+    viewer goes to another page than the default one. A viewer who opens Home before that is taken
+    back to the address's page once."""
     opened = st.session_state.get(OPENED_PAGE)
-    if opened is None or (opened[0] == page.url_path and not cookies_reported):
+    if opened is None:
+        return
+    url_path, query_params = opened
+    if page.url_path == url_path:
+        if not url_path:  # the default page: no rerun can lose it
+            st.session_state[OPENED_PAGE] = None
         return
     st.session_state[OPENED_PAGE] = None
-    url_path, query_params = opened
-    if url_path == page.url_path or not cookies_reported:
+    if page.url_path:  # another page than the default: one the viewer went to
         return
     for candidate in (candidate for section in sections.values() for candidate in section):
         if candidate.url_path == url_path:

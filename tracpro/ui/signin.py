@@ -198,12 +198,6 @@ def _write_pending_cookie(cookie: LoginCookie) -> None:
     cookie.write(token, expires_at)
 
 
-def cookies_reported(gate: Gate) -> bool:
-    """Whether the browser's cookie manager has reported the cookies the browser holds (it does
-    once it has loaded, and that report reruns the app); until then it answers with no cookie."""
-    return gate.cookie.reported()
-
-
 def sign_in() -> Gate:
     """Decide who is signed in on this rerun (see the module docstring); stops on a bad key."""
     settings, cookie_key = _settings_and_key()
