@@ -13,9 +13,10 @@ from tracpro.logs import configure, configured_format
 from tracpro.ui.database import database_outage_shown, require_database
 from tracpro.ui.language import apply_direction, choose_language, tab_language
 from tracpro.ui.navigation import (
+    keep_no_page,
+    keep_session_page,
     pages_for,
     remember_opened_page,
-    reopen_opened_page,
     resume_requested_page,
     signed_out_pages,
 )
@@ -35,14 +36,13 @@ try:
     # The database may be out of reach at the start or go away at any moment: one sentence, then it is retried.
     with database_outage_shown():
         require_database()
-        remember_opened_page()  # before sign_in() draws the cookie manager, whose report reruns the app
+        remember_opened_page()  # before sign_in() draws the cookie components, whose reports rerun the app
         gate = sign_in()
         if gate.user is None:
             apply_direction()
             pages = signed_out_pages()
             page = st.navigation(pages, position="hidden")
-            # The page the address named stays pending: a viewer with a login cookie only looks signed out
-            # until the cookie components have reported, and one who signs in with the form goes there too.
+            keep_no_page()
             page.run()
         else:
             context, region_options = build_context(gate, minimal=gate.user.must_change_password)
@@ -51,7 +51,7 @@ try:
             sections = pages_for(context)
             # expanded: with this many pages Streamlit would hide some behind "View more".
             page = st.navigation(sections, expanded=True)
-            reopen_opened_page(page, sections)
+            keep_session_page(page, sections)
             resume_requested_page(sections)
             page.run()
 finally:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+
+import extra_streamlit_components as stx
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,8 +14,9 @@ from tests.pages.app import ACTIONS, DASHBOARD, INDICATORS, SETTINGS, SUPERUSER,
 from tracpro.auth.logins import COOKIE_NAME, SignedInUser
 from tracpro.db.models import Role
 from tracpro.ui.context import CONTEXT, REQUESTED_PAGE, Context
-from tracpro.ui.login_cookie import COOKIE_SET, MANAGER_KEY
-from tracpro.ui.navigation import OPENED_PAGE
+from tracpro.ui.login_cookie import COOKIE_SET, LIBRARY_MANAGER_KEY, MANAGER_KEY
+from tracpro.ui.navigation import SESSION_PAGE
+from tracpro.ui.signin import LOGOUT_REQUESTED as REQUESTED_LOGOUT
 
 
 @pytest.fixture
@@ -99,37 +103,51 @@ def test_a_page_run_before_app_py_remembers_itself_and_app_py_opens_it(org):
     assert supervisor.title[0].value == "Home" and REQUESTED_PAGE not in supervisor.session_state
 
 
-def test_the_page_an_address_named_is_opened_when_a_rerun_lost_it(org):
-    """A session's first run notes the page its address names; when a rerun a cookie component's
-    report brings asks for the default page instead (the report came before the browser knew the
-    page), that page is opened again."""
+def test_the_page_an_address_named_is_opened_once_signed_in(org):
+    """A session's first run notes the page its address names; the first signed-in run that
+    chose another page (a report interrupted the first run, or the form was used) opens it."""
     admin = signed_in("admin@example.org")
-    assert admin.session_state[OPENED_PAGE] is None  # opened signed out, on the sign-in page: nothing to do
-    admin.session_state[COOKIE_SET] = True  # the browser holds the login cookie: signed in as if from it
-    admin.session_state[OPENED_PAGE] = ("users", {"tab": "edit a user"})  # as a session's first run notes it
-    admin.session_state[MANAGER_KEY] = {}  # the cookie manager has not reported yet
-    admin.switch_page("pages/users.py").run()  # the first run got there
-    assert admin.title[0].value == "Users" and admin.session_state[OPENED_PAGE] == ("users", {"tab": "edit a user"})
-    admin.session_state[MANAGER_KEY] = {COOKIE_NAME: "its token"}  # it reports: a rerun of the default page
-    admin.switch_page("pages/home.py").run()
-    assert not admin.exception and admin.title[0].value == "Users" and admin.session_state[OPENED_PAGE] is None
+    assert admin.session_state[SESSION_PAGE] == ("", {}, True)  # signed in with the form on Home: shown
+    admin.session_state[SESSION_PAGE] = ("users", {"tab": "edit a user"}, False)  # as a first run notes it
+    admin.run()  # a rerun of the default page, nothing reported
+    assert not admin.exception and admin.title[0].value == "Users"
+    assert admin.session_state[SESSION_PAGE] == ("users", {"tab": "edit a user"}, True)
 
-    # On the address's page it stays pending, reported or not: a later component's report (the
-    # library's own) can still bring a rerun of the default page, which lost it; another page is
-    # where the viewer went.
-    admin.session_state[OPENED_PAGE] = ("users", {})
-    admin.switch_page("pages/users.py").run()
-    assert admin.session_state[OPENED_PAGE] == ("users", {})
-    admin.session_state[MANAGER_KEY] = {}
-    admin.switch_page("pages/home.py").run()
-    assert admin.title[0].value == "Users" and admin.session_state[OPENED_PAGE] is None
-    admin.session_state[OPENED_PAGE] = ("users", {})
-    admin.switch_page("pages/polls.py").run()
-    assert admin.title[0].value == "Polls" and admin.session_state[OPENED_PAGE] is None
-
-    supervisor = signed_in("sup@example.org")  # a page they do not have: stays where it is, forgets it
-    supervisor.session_state[COOKIE_SET] = True
-    supervisor.session_state[OPENED_PAGE] = ("users", {})
-    supervisor.session_state[MANAGER_KEY] = {COOKIE_NAME: "its token"}
+    supervisor = signed_in("sup@example.org")  # a page they do not have: stays where it is, gives it up
+    supervisor.session_state[SESSION_PAGE] = ("users", {}, False)
     supervisor.run()
-    assert supervisor.title[0].value == "Home" and supervisor.session_state[OPENED_PAGE] is None
+    assert supervisor.title[0].value == "Home" and supervisor.session_state[SESSION_PAGE] == ("", {}, True)
+
+
+def test_a_rerun_a_cookie_report_brings_keeps_the_page(org):
+    """A cookie component's report can be sent before the browser has heard which page a run
+    chose, and then asks for the page before: such a rerun goes back to the session's page. A
+    rerun without a report goes where it asks: the viewer went there."""
+    admin = signed_in("admin@example.org")
+    admin.session_state[COOKIE_SET] = True  # the browser holds the login cookie: reported, on Home
+    admin.run()
+    admin.switch_page("pages/users.py").run()
+    assert admin.title[0].value == "Users"
+    for key, report in [(MANAGER_KEY, {COOKIE_NAME: "its token"}), (LIBRARY_MANAGER_KEY, {COOKIE_NAME: "its token"})]:
+        admin.session_state[key] = report  # a component reports: a rerun of the default page
+        admin.switch_page("pages/home.py").run()
+        assert not admin.exception and admin.title[0].value == "Users"
+    admin.switch_page("pages/polls.py").run()  # nothing new reported: the viewer went there
+    assert admin.title[0].value == "Polls"
+    admin.switch_page("pages/home.py").run()
+    assert admin.title[0].value == "Home"
+
+
+def test_signing_out_forgets_the_page_shown(org):
+    """The next person to sign in on this tab starts on Home, not on the page shown before."""
+    admin = signed_in("admin@example.org")
+    admin.switch_page("pages/users.py").run()
+    admin.session_state[REQUESTED_LOGOUT] = True
+    admin.run()
+    assert admin.session_state[SESSION_PAGE] is None
+
+
+def test_the_librarys_cookie_manager_is_watched_under_its_key():
+    """streamlit-authenticator draws extra-streamlit-components' CookieManager without a key, so
+    its report arrives under that component's default key: the key watched for reports."""
+    assert inspect.signature(stx.CookieManager).parameters["key"].default == LIBRARY_MANAGER_KEY

@@ -12,6 +12,7 @@ import streamlit as st
 
 from tracpro.i18n import _
 from tracpro.ui.context import REQUESTED_PAGE, Context
+from tracpro.ui.login_cookie import cookie_reports
 
 HOME = "pages/home.py"
 POLLS = "pages/polls.py"
@@ -24,9 +25,11 @@ ACCOUNT = "pages/account.py"
 USERS = "pages/users.py"
 DATABASE = "pages/overview.py"
 LOGIN = "pages/login.py"
-# The page a session's address named when it opened, and its query parameters (see
-# remember_opened_page); None once there is nothing more to do about it.
-OPENED_PAGE = "tracpro_opened_page"
+# The page this session is on: (url path, query parameters, shown). Until a signed-in run has
+# shown it, it is the page the session's address named (see remember_opened_page).
+SESSION_PAGE = "tracpro_session_page"
+# What the cookie components had reported when the last signed-in run chose its page.
+SEEN_REPORTS = "tracpro_seen_reports"
 
 
 def signed_out_pages() -> list[st.Page]:
@@ -68,43 +71,52 @@ def resume_requested_page(sections: dict[str, list[st.Page]]) -> None:
 
 
 def remember_opened_page() -> None:
-    """On a session's first run, before anything is drawn: note the page its address names.
-
-    That run draws the cookie manager (signing in), a component that reports the browser's
-    cookies once it has loaded, which reruns the app. When the report comes before the browser
-    has heard which page the first run chose (a slow run, on a busy server), that rerun asks for
-    the default page, and the page the address named (a bookmark, a link in a message) is lost:
-    reopen_opened_page() brings it back.
-    """
-    if OPENED_PAGE not in st.session_state:
+    """On a session's first run, before anything is drawn: note the page its address names (a
+    bookmark, a link in a message), for keep_session_page()."""
+    if SESSION_PAGE not in st.session_state:
         # Before st.navigation has run, st.context.url is the browser's address, query left out.
         url_path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
-        st.session_state[OPENED_PAGE] = (url_path, st.query_params.to_dict())
+        st.session_state[SESSION_PAGE] = (url_path, st.query_params.to_dict(), False)
 
 
-def reopen_opened_page(page: st.Page, sections: dict[str, list[st.Page]]) -> None:
-    """After st.navigation chose `page` for a signed-in viewer: open the page the session's address
-    named when a rerun lost it, that is when a rerun asked for the default page (the one a rerun
-    asks for before the browser has heard which page the first run chose) while the address's page
-    is still pending and the viewer has it. Any cookie component's report can bring such a rerun,
-    at any time in the session's first moments (TracPro's login cookie and streamlit-authenticator's
-    own each draw one), so the address's page stays pending until it has been reopened once or the
-    viewer goes to another page than the default one. A viewer who opens Home before that is taken
-    back to the address's page once."""
-    opened = st.session_state.get(OPENED_PAGE)
-    if opened is None:
-        return
-    url_path, query_params = opened
-    if page.url_path == url_path:
-        if not url_path:  # the default page: no rerun can lose it
-            st.session_state[OPENED_PAGE] = None
-        return
-    st.session_state[OPENED_PAGE] = None
-    if page.url_path:  # another page than the default: one the viewer went to
-        return
-    for candidate in (candidate for section in sections.values() for candidate in section):
-        if candidate.url_path == url_path:
-            st.switch_page(candidate, query_params=query_params)
+def keep_session_page(page: st.Page, sections: dict[str, list[st.Page]]) -> None:
+    """After st.navigation chose `page` for a signed-in viewer: go back to the session's page when
+    this rerun lost it, else note `page` as the session's page.
+
+    A rerun asks for the page the browser last heard of. A cookie component's report (drawn in a
+    session's first moments: TracPro's login cookie, streamlit-authenticator's own) can be sent
+    before the browser has heard which page a run chose, and then asks for the wrong page: the
+    default one, or the one before a switch. So a rerun brought by such a report never changes the
+    page, and until a signed-in run has shown the page the address named (signing in with the form
+    comes first, or a report interrupted the first run), that page is the one to open. A page the
+    viewer does not have is given up."""
+    state = st.session_state
+    reported = _new_reports()
+    query_params = st.query_params.to_dict()
+    url_path, kept_query_params, shown = state.get(SESSION_PAGE) or (page.url_path, query_params, True)
+    if url_path != page.url_path and (reported or not shown):
+        for candidate in (candidate for section in sections.values() for candidate in section):
+            if candidate.url_path == url_path:
+                st.switch_page(candidate, query_params=kept_query_params)
+    state[SESSION_PAGE] = (page.url_path, query_params, True)
+
+
+def keep_no_page() -> None:
+    """For a signed-out run: the page the address named stays to be opened once signed in; a
+    page shown before signing out is not reopened for the next person to sign in."""
+    _new_reports()
+    kept = st.session_state.get(SESSION_PAGE)
+    if kept is not None and kept[2]:
+        st.session_state[SESSION_PAGE] = None
+
+
+def _new_reports() -> bool:
+    """Whether a cookie component has reported something since the last run that asked. (A
+    component no longer drawn loses its value: that is no report.)"""
+    reports = cookie_reports()
+    seen = st.session_state.get(SEEN_REPORTS) or (None,) * len(reports)
+    st.session_state[SEEN_REPORTS] = reports
+    return any(report is not None and report != before for report, before in zip(reports, seen, strict=True))
 
 
 def dashboard_pages() -> list[st.Page]:
