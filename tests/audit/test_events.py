@@ -25,7 +25,14 @@ from tracpro.auth.actor import Actor
 from tracpro.auth.directory import give_role, set_user_active
 from tracpro.auth.logins import SignedInUser
 from tracpro.auth.scope import Scope
-from tracpro.auth.users import UserDraft, change_own_password, create_user, update_user
+from tracpro.auth.users import (
+    UserDraft,
+    change_own_password,
+    create_user,
+    set_own_language,
+    unlock_member,
+    update_user,
+)
 from tracpro.db.models import Audience, AuditEvent, AuditKind, ResponseStatus, Role
 from tracpro.indicators.editing import IndicatorInput, delete_indicator, save_indicator
 from tracpro.orgs.settings import OrgSettings, save_settings
@@ -157,6 +164,7 @@ ACTIONS: dict[AuditKind, Callable[[World], object]] = {
     AuditKind.REGIONS_CHANGED: lambda w: _update(w, region_ids=(w.south_id,)),
     AuditKind.USER_DEACTIVATED: lambda w: _update(w, is_active=False),
     AuditKind.USER_REACTIVATED: _reactivate,
+    AuditKind.USER_UNLOCKED: lambda w: (_lock(w), unlock_member(w.db, w.admin, w.supervisor_id)),
     AuditKind.ORG_CREATED: lambda w: create_org(w.db, actors.superuser(w.admin_id), NewOrg("Kenya", "kenya")),
     AuditKind.ORG_SETTINGS_CHANGED: lambda w: save_settings(w.db, w.admin, _settings(name="Rwanda MoE")),
     AuditKind.TOKEN_CHANGED: lambda w: save_settings(w.db, w.admin, _settings(rapidpro_token=TOKEN)),
@@ -268,3 +276,34 @@ def test_what_is_done_to_contacts_and_with_polls_is_in_the_region_it_concerns(wo
     assert {key: sent.details[key] for key in ("audience", "recipients", "text")} == {
         "audience": "all", "recipients": 1, "text": "Please answer"}
     assert (replied.details["audience"], replied.details["text"]) == ("contact", "Thank you")
+
+
+def test_a_failed_sign_in_with_an_email_no_account_has_is_recorded_under_that_email(world):
+    lockout.record_failure_of_no_account(world.db, "nobody@example.org", AT)
+    lockout.record_failure_of_no_account(world.db, "x" * 300, AT)
+    first, second = world.events()
+    assert (first.kind, first.user_id, first.email, first.org_id, first.details) == (
+        AuditKind.SIGN_IN_FAILED, None, "nobody@example.org", None, {"account": "none"})
+    assert second.email == "x" * 254
+
+
+def test_unlock_now_is_recorded_only_when_there_was_a_lock(world):
+    unlock_member(world.db, world.admin, world.supervisor_id)
+    assert world.events() == []
+    _lock(world)
+    unlock_member(world.db, world.admin, world.supervisor_id)
+    unlocked = world.events()[-1]
+    assert (unlocked.kind, unlocked.org_id, unlocked.details) == (
+        AuditKind.USER_UNLOCKED, world.org_id,
+        {"user": world.supervisor_id, "name": "Sam", "email": "sam@example.org", "failures": lockout.MAX_FAILURES})
+
+
+def test_choosing_ones_own_language_is_recorded_as_a_change_of_the_user(world):
+    sam = actors.supervisor(world.org_id, [world.north_id], world.supervisor_id)
+    set_own_language(world.db, sam, "fr")
+    set_own_language(world.db, sam, "fr")  # no change: nothing recorded
+    set_own_language(world.db, sam, None)
+    first, second = world.events()
+    assert (first.kind, first.org_id, first.details["changed"]) == (
+        AuditKind.USER_CHANGED, None, {"language": [None, "fr"]})
+    assert second.details["changed"] == {"language": ["fr", None]}

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests import factories as f
 from tests.pages.app import open_app, signed_in, submit_login, texts
-from tracpro.db.models import Role, User
+from tracpro.db.models import AuditEvent, AuditKind, Role, User
 
 ACCOUNT, DEACTIVATED, NOBODY = "ann@example.org", "dan@example.org", "nobody@example.org"
 ADMIN = "ada@example.org"
@@ -86,3 +86,9 @@ def test_administrators_see_when_a_lock_ends_in_the_orgs_time(db, accounts):
     next(box for box in app.selectbox if box.label == "User").set_value(user.id).run()
     assert any("is locked out until 11:40 after too many failed sign-in attempts" in text
                for text in texts(app.warning))
+
+
+def test_a_failed_sign_in_with_no_account_is_in_the_trail_under_the_email_typed(db, accounts):
+    submit_login(open_app(), "  Nobody@Example.org ", "wrong")
+    (event,) = db.scalars(select(AuditEvent).where(AuditEvent.kind == AuditKind.SIGN_IN_FAILED)).all()
+    assert (event.user_id, event.email, event.details) == (None, NOBODY, {"account": "none"})

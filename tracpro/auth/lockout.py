@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracpro.audit.trail import person, record
+from tracpro.audit.trail import Acting, person, record
 from tracpro.db.models import User
 from tracpro.db.models.audit import AuditKind
 from tracpro.i18n import _
@@ -63,6 +63,12 @@ def _record_failure_events(session: Session, user: User, attempts: Attempts, now
     record(session, AuditKind.SIGN_IN_FAILED, None, {"failures": attempts.failed}, by=by)
     if attempts.locked_until == now + LOCK_DURATION:  # after_failure locks from the failure that locks
         record(session, AuditKind.LOCKED_OUT, None, {"until": attempts.locked_until}, by=by)
+
+
+def record_failure_of_no_account(session: Session, login: str, now: datetime) -> None:
+    """A failed sign-in with an email no active account has, in the trail under the email typed
+    (its first 254 characters, as an email holds at most): someone trying addresses shows there."""
+    record(session, AuditKind.SIGN_IN_FAILED, None, {"account": "none"}, by=Acting(None, login[:254], now))
 
 
 def record_success(session: Session, user: User, now: datetime) -> None:

@@ -74,3 +74,15 @@ def record_edit(session: Session, org_id: int, user: User, membership: Membershi
 
 def record_own_password(session: Session, user: User) -> None:
     record(session, AuditKind.USER_CHANGED, None, {**_who(user), "changed": {"password": "changed by themselves"}})
+
+
+def record_own_language(session: Session, user: User, code: str | None) -> None:
+    """`user` is about to choose `code` (None: their org's) as their language; recorded when it changes."""
+    if user.language != code:
+        record(session, AuditKind.USER_CHANGED, None, {**_who(user), "changed": {"language": [user.language, code]}})
+
+
+def record_unlocked(session: Session, org_id: int, user: User) -> None:
+    """An administrator is about to end `user`'s lock; recorded when there is one to end."""
+    if user.locked_until is not None or user.failed_login_count:
+        record(session, AuditKind.USER_UNLOCKED, org_id, {**_who(user), "failures": user.failed_login_count})

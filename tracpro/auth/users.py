@@ -214,6 +214,7 @@ def update_user(session: Session, actor: Actor, user_id: int, draft: UserDraft, 
 def unlock_member(session: Session, actor: Actor, user_id: int) -> User:
     """End the lock of a member of the actor's org (after too many failed sign-ins) before it runs out."""
     user, _membership = _member(session, actor, user_id)
+    user_events.record_unlocked(session, actor.require_scope().org_id, user)
     lockout.unlock(session, user)
     return user
 
@@ -256,6 +257,7 @@ def set_own_language(session: Session, actor: Actor, code: str | None) -> User:
     user = session.get(User, actor.user_id)
     if user is None:
         raise FormErrors({GENERAL: _("This user does not exist.")})
+    user_events.record_own_language(session, user, code)
     user.language = code
     session.flush()
     return user

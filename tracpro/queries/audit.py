@@ -34,6 +34,7 @@ KIND_WORDS = {
     AuditKind.REGIONS_CHANGED: N_("Regions changed"),
     AuditKind.USER_DEACTIVATED: N_("User deactivated"),
     AuditKind.USER_REACTIVATED: N_("User reactivated"),
+    AuditKind.USER_UNLOCKED: N_("User unlocked"),
     AuditKind.ORG_CREATED: N_("Organization created"),
     AuditKind.ORG_SETTINGS_CHANGED: N_("Settings changed"),
     AuditKind.TOKEN_CHANGED: N_("RapidPro token changed"),

@@ -21,6 +21,7 @@ from sqlalchemy import exists, select
 
 from tracpro.auth import credentials, lockout, logins
 from tracpro.auth.demo import present_demo_logins
+from tracpro.auth.users import normalise_login
 from tracpro.db import session_scope
 from tracpro.db.models import User
 from tracpro.i18n import N_, _
@@ -92,6 +93,9 @@ def _attempt(gate: Gate, login: str, password: str) -> str | None:
     if not credentials.password_matches(found, password.strip()):
         if found.user_id is not None:
             _record_failure(found.user_id)
+        else:
+            with session_scope() as db:
+                lockout.record_failure_of_no_account(db, normalise_login(login), now())
         return _(INCORRECT)
     assert found.user_id is not None  # a password matches only an account
     return _finish_sign_in(gate, found.user_id)

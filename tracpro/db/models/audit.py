@@ -24,11 +24,12 @@ class AuditKind(enum.StrEnum):
     SIGNED_OUT = "signed_out"
     # People, as administrators and superusers manage them.
     USER_CREATED = "user_created"
-    USER_CHANGED = "user_changed"  # name, email or password
+    USER_CHANGED = "user_changed"  # name, email, password, or their own language
     ROLE_CHANGED = "role_changed"
     REGIONS_CHANGED = "regions_changed"
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
+    USER_UNLOCKED = "user_unlocked"  # an administrator ended a lock before it ran out
     # An org's settings, what it tracks, its indicators.
     ORG_CREATED = "org_created"
     ORG_SETTINGS_CHANGED = "org_settings_changed"

@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 KINDS = (
     'signed_in', 'sign_in_failed', 'locked_out', 'signed_out',
     'user_created', 'user_changed', 'role_changed', 'regions_changed', 'user_deactivated', 'user_reactivated',
+    'user_unlocked',
     'org_created', 'org_settings_changed', 'token_changed', 'org_deactivated', 'org_reactivated',
     'indicator_changed',
     'export_downloaded', 'message_sent', 'poll_started', 'poll_restarted',
