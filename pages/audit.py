@@ -12,7 +12,7 @@ from tracpro.queries.audit import KIND_WORDS, audit_people, audit_trail
 from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_org_admin, require_scope
-from tracpro.ui.database import read_scoped_live
+from tracpro.ui.database import read_scoped_now
 from tracpro.ui.exports import CSV_MIME, recorded
 from tracpro.ui.tables import MOST_ROWS, datetime_column
 
@@ -36,14 +36,14 @@ first, last, person, kind = st.columns(4)
 start = first.date_input(_("From"), value=day - timedelta(days=30), max_value=day, key="audit.start",
                          format="YYYY-MM-DD")
 end = last.date_input(_("To"), value=day, min_value=start, key="audit.end", format="YYYY-MM-DD")
-people = read_scoped_live(audit_people, scope, start=start, end=end, unaffiliated=unaffiliated)
+people = read_scoped_now(audit_people, scope, start=start, end=end, unaffiliated=unaffiliated)
 email = person.selectbox(_("Person"), [None, *people], format_func=lambda email: email or _("Everyone"),
                          key="audit.person")
 kinds = kind.multiselect(_("What"), list(KIND_WORDS), format_func=lambda kind: _(KIND_WORDS[kind]),
                          placeholder=_("Everything"), key="audit.kinds")
 
 filters = {"start": start, "end": end, "email": email, "kinds": tuple(kinds), "unaffiliated": unaffiliated}
-trail = read_scoped_live(audit_trail, scope, **filters)
+trail = read_scoped_now(audit_trail, scope, **filters)
 if trail.empty:
     st.info(_("Nothing was recorded with these filters. Choose earlier dates, or everyone and everything."))
     st.stop()
@@ -63,7 +63,7 @@ shown = shown.assign(Who=shown["Who"].replace("", _("(no account)")))
 st.dataframe(shown.rename(columns=headings), hide_index=True, width="stretch",
              column_config={headings["When"]: datetime_column(headings["When"])})
 stem = f"audit-{start.isoformat()}-{end.isoformat()}"
-make = recorded(lambda: read_scoped_live(audit_trail, scope, **filters), scope, f"{stem}.csv",
+make = recorded(lambda: read_scoped_now(audit_trail, scope, **filters), scope, f"{stem}.csv",
                 {"export": "audit trail", **filters})
 st.download_button(
     _("Download CSV"), lambda: spreadsheets.csv_text(make().rename(columns=headings)),

@@ -136,6 +136,12 @@ def read_scoped(read_model: Callable[..., T], scope: Scope, **parameters: object
     )
 
 
+def read_scoped_now(read_model: Callable[..., T], scope: Scope, **parameters: object) -> T:
+    """`read_scoped` uncached: for what must include what was done a moment ago (the audit trail,
+    read by an administrator who just made a change), and is read seldom."""
+    return cast(T, _run(_registered_name(read_model), scope, tuple(sorted(parameters.items()))))
+
+
 def read_scoped_live(read_model: Callable[..., T], scope: Scope, **parameters: object) -> T:
     """`read_scoped` for what refreshes itself: cached for LIVE_TTL_SECONDS only, still per scope."""
     return cast(T, _read_scoped_live(
