@@ -33,7 +33,7 @@ from tracpro.auth.users import (
     unlock_member,
     update_user,
 )
-from tracpro.db.models import Audience, AuditEvent, AuditKind, ResponseStatus, Role
+from tracpro.db.models import Audience, AuditEvent, AuditKind, Org, ResponseStatus, Role
 from tracpro.indicators.editing import IndicatorInput, delete_indicator, save_indicator
 from tracpro.orgs.settings import OrgSettings, save_settings
 from tracpro.orgs.superuser import NewOrg, create_org, set_org_active
@@ -76,7 +76,12 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    org = f.OrgFactory(name="Rwanda")
+    return build_world(db, f.OrgFactory(name="Rwanda"))
+
+
+def build_world(db: Session, org: Org) -> World:
+    """Two regions of `org`, its administrator Ada and supervisor Sam (North), a contact, a poll
+    started in North; Ada is declared as the one acting, at AT."""
     north, south = f.RegionFactory(org=org, name="North"), f.RegionFactory(org=org, name="South")
     admin = f.UserFactory(login="ada@example.org", name="Ada")
     f.MembershipFactory(org=org, user=admin, role=Role.ADMIN)
@@ -126,7 +131,7 @@ def _lock(w: World) -> None:
 
 
 def _sign_out(w: World) -> None:
-    login = logins.start(w.db, w.supervisor_id, "a-cookie", AT)
+    login = logins.start(w.db, w.supervisor_id, "another-cookie", AT)
     logins.sign_out(w.db, login.id, AT)
 
 
