@@ -3,6 +3,9 @@ in a real Chromium against `streamlit run app.py`."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -51,6 +54,24 @@ def test_a_page_address_on_a_fresh_server_leads_to_sign_in(served_app, browser):
     heading(page, SIGN_IN_TITLE)
     wait_for_app(page)
     assert page.get_by_text("Supervisors and administrators of").count() == 0
+    context.close()
+
+
+def test_a_link_opened_signed_out_reaches_its_page_after_sign_in(served_app, browser):
+    """A bookmark or a link in a message, opened signed out: the form shows at that address (no
+    "page not found"), and signing in opens the page with its query (here, a tab)."""
+    context = new_context(browser, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{served_app.url}/messages?tab=my%20recent%20actions")
+    heading(page, SIGN_IN_TITLE)
+    wait_for_app(page)
+    assert page.get_by_text(re.compile("not found", re.IGNORECASE)).count() == 0
+    assert urlsplit(page.url).path.endswith("/messages")
+    sign_in(page, *SUPERVISOR)
+    heading(page, "Messages")
+    expect(page.get_by_role("tab", name="My recent actions")).to_have_attribute("aria-selected", "true")
+    wait_for_app(page)
+    assert page.get_by_text(re.compile("not found", re.IGNORECASE)).count() == 0
     context.close()
 
 

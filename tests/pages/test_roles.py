@@ -15,7 +15,7 @@ from tracpro.auth.logins import COOKIE_NAME, SignedInUser
 from tracpro.db.models import Role
 from tracpro.ui.context import CONTEXT, REQUESTED_PAGE, Context
 from tracpro.ui.login_cookie import COOKIE_SET, LIBRARY_MANAGER_KEY, MANAGER_KEY
-from tracpro.ui.navigation import SESSION_PAGE
+from tracpro.ui.navigation import SESSION_PAGE, every_url_path
 from tracpro.ui.signin import LOGOUT_REQUESTED as REQUESTED_LOGOUT
 
 
@@ -151,3 +151,10 @@ def test_the_librarys_cookie_manager_is_watched_under_its_key():
     """streamlit-authenticator draws extra-streamlit-components' CookieManager without a key, so
     its report arrives under that component's default key: the key watched for reports."""
     assert inspect.signature(stx.CookieManager).parameters["key"].default == LIBRARY_MANAGER_KEY
+
+
+def test_every_page_has_a_signed_out_stand_in():
+    """Opened signed out, any page's address shows the sign-in form there (see signed_out_pages):
+    each page file but the form's and Home's (the root address) has its stand-in."""
+    files = {path.stem for path in (ROOT / "pages").glob("*.py")} - {"login", "home"}
+    assert set(every_url_path()) == files

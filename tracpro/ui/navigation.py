@@ -6,6 +6,7 @@ shown, the page decides what is allowed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -33,7 +34,20 @@ SEEN_REPORTS = "tracpro_seen_reports"
 
 
 def signed_out_pages() -> list[st.Page]:
-    return [st.Page(LOGIN, title=_("Sign in"), icon=":material/login:", url_path="sign-in", default=True)]
+    """The sign-in form, at its own address and, hidden, at every page's: a link to a page opened
+    signed out (a bookmark, a link in a message) shows the form where it is, with no "page not
+    found", and the address stays. A page's address names it (Streamlit's page hash is made from
+    the url path), so once signed in, the rerun that asks for the stand-in runs the page itself."""
+    form = st.Page(LOGIN, title=_("Sign in"), icon=":material/login:", url_path="sign-in", default=True)
+    return [form, *(st.Page(LOGIN, title=_("Sign in"), url_path=url_path, visibility="hidden")
+                    for url_path in every_url_path())]
+
+
+def every_url_path() -> list[str]:
+    """The url path of every page some viewer has, the default (Home) aside: it has the root address."""
+    files = [ACCOUNT, USERS, DATABASE, POLLS, POLL, POLLRUN, ACTIVITY, CONTACTS, CONTACT, INDICATORS, INDICATOR,
+             COMPARE, INBOX, MESSAGES, START_POLL, CONTACT_NEW, CONTACT_EDIT, *SETTINGS_FILES, *SUPERUSER_FILES]
+    return [Path(file).stem for file in files]
 
 
 def pages_for(context: Context) -> dict[str, list[st.Page]]:
@@ -165,20 +179,27 @@ def action_pages() -> list[st.Page]:
     ]
 
 
+SETTINGS_FILES = ("pages/organization.py", "pages/poll_settings.py", "pages/regions.py", "pages/sync.py",
+                  "pages/audit.py")
+SUPERUSER_FILES = ("pages/organizations.py", "pages/all_users.py")
+
+
 def settings_pages() -> list[st.Page]:
     """The org's settings (administrators of the org; superusers)."""
+    organization, poll_settings, regions, sync, audit = SETTINGS_FILES
     return [
-        st.Page("pages/organization.py", title=_("Organization"), icon=":material/domain:"),
-        st.Page("pages/poll_settings.py", title=_("Poll settings"), icon=":material/checklist:"),
-        st.Page("pages/regions.py", title=_("Regions and groups"), icon=":material/account_tree:"),
-        st.Page("pages/sync.py", title=_("Sync"), icon=":material/sync:"),
-        st.Page("pages/audit.py", title=_("Audit"), icon=":material/policy:"),
+        st.Page(organization, title=_("Organization"), icon=":material/domain:"),
+        st.Page(poll_settings, title=_("Poll settings"), icon=":material/checklist:"),
+        st.Page(regions, title=_("Regions and groups"), icon=":material/account_tree:"),
+        st.Page(sync, title=_("Sync"), icon=":material/sync:"),
+        st.Page(audit, title=_("Audit"), icon=":material/policy:"),
     ]
 
 
 def superuser_pages() -> list[st.Page]:
     """Across orgs (superusers only)."""
+    organizations, all_users = SUPERUSER_FILES
     return [
-        st.Page("pages/organizations.py", title=_("Organizations"), icon=":material/corporate_fare:"),
-        st.Page("pages/all_users.py", title=_("All users"), icon=":material/manage_accounts:"),
+        st.Page(organizations, title=_("Organizations"), icon=":material/corporate_fare:"),
+        st.Page(all_users, title=_("All users"), icon=":material/manage_accounts:"),
     ]
