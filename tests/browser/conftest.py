@@ -7,10 +7,11 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy.orm import Session
@@ -38,6 +39,7 @@ SERVER_START_SECONDS = 600
 DEMO_BUILD_SECONDS = 1800
 ADMIN = ("ada@example.org", "ada's long password")
 SUPERVISOR = ("sam@example.org", "sam's long password")
+T = TypeVar("T")
 
 
 @dataclass
@@ -150,6 +152,31 @@ def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
             TRACPRO_TOKEN_KEYS=TOKEN_KEY,  # the org's token was encrypted in this process, with the tests' key
         ) as url:
             yield ServedApp(url, database_url)
+    finally:
+        database_server.drop_database(name)
+
+
+@contextmanager
+def served_world(database_server, tmp_path_factory, name: str, build: Callable[[Session], T]) -> Iterator[
+        tuple[ServedApp, T]]:
+    """A database of its own, migrated, holding what `build` makes through the test factories
+    (committed), served by `streamlit run app.py` (not in demo mode); dropped afterwards."""
+    name = database_server.create_database(name)
+    database_url = database_server.url(name)
+    engine = make_engine(database_url)
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        f.use_session(session)
+        try:
+            world = build(session)
+            session.commit()
+        finally:
+            f.use_session(None)
+    engine.dispose()
+    try:
+        with _streamlit(database_url, tmp_path_factory.mktemp("streamlit"), tmp_path_factory.mktemp("data"),
+                        TRACPRO_COOKIE_KEY=COOKIE_KEY, TRACPRO_DEMO="0", TRACPRO_TOKEN_KEYS=TOKEN_KEY) as url:
+            yield ServedApp(url, database_url), world
     finally:
         database_server.drop_database(name)
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tests import actors
 from tests import factories as f
 from tests.audit.test_events import ACTIONS, AT, build_world
-from tests.browser.conftest import COOKIE_KEY, ServedApp, _streamlit
+from tests.browser.conftest import ServedApp, served_world
 from tests.browser.pages import (
     DESKTOP,
     choose_option,
@@ -30,10 +30,8 @@ from tests.browser.pages import (
     wait_for_app,
     wait_until_drawn,
 )
-from tests.conftest import ROOT, TOKEN_KEY
+from tests.conftest import ROOT
 from tracpro.audit.trail import Acting, acting
-from tracpro.db.connection import make_engine
-from tracpro.db.migrate import upgrade_to_head
 from tracpro.db.models import AuditKind
 from tracpro.orgs.superuser import NewOrg, create_org
 from tracpro.queries.audit import KIND_WORDS
@@ -44,34 +42,22 @@ ADMIN = "ada@example.org"
 FROM = (AT - timedelta(days=1)).date().isoformat()  # the trail's first day on the page
 
 
+def _every_kind_of_event(session: Session) -> None:
+    """Rwanda, created by a superuser, and an event of every kind in it, Ada acting (the browser
+    downloads the trail itself)."""
+    root = f.UserFactory(login="root@example.org", is_superuser=True)
+    session.flush()
+    acting(session, Acting(root.id, root.login, AT))
+    world = build_world(session, create_org(session, actors.superuser(root.id), NewOrg("Rwanda", "rwanda")))
+    for kind, action in ACTIONS.items():
+        if kind not in (AuditKind.ORG_CREATED, AuditKind.EXPORT_DOWNLOADED):
+            action(world)
+
+
 @pytest.fixture(scope="module")
 def audited_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
-    name = database_server.create_database("tracpro_audit")
-    database_url = database_server.url(name)
-    engine = make_engine(database_url)
-    upgrade_to_head(engine)
-    with Session(engine) as session:
-        f.use_session(session)
-        try:
-            root = f.UserFactory(login="root@example.org", is_superuser=True)
-            session.flush()
-            acting(session, Acting(root.id, root.login, AT))
-            org = create_org(session, actors.superuser(root.id), NewOrg("Rwanda", "rwanda"))
-            world = build_world(session, org)
-            for kind, action in ACTIONS.items():
-                # The org itself was created just above; the browser downloads the trail itself.
-                if kind not in (AuditKind.ORG_CREATED, AuditKind.EXPORT_DOWNLOADED):
-                    action(world)
-            session.commit()
-        finally:
-            f.use_session(None)
-    engine.dispose()
-    try:
-        with _streamlit(database_url, tmp_path_factory.mktemp("streamlit"), tmp_path_factory.mktemp("data"),
-                        TRACPRO_COOKIE_KEY=COOKIE_KEY, TRACPRO_DEMO="0", TRACPRO_TOKEN_KEYS=TOKEN_KEY) as url:
-            yield ServedApp(url, database_url)
-    finally:
-        database_server.drop_database(name)
+    with served_world(database_server, tmp_path_factory, "tracpro_audit", _every_kind_of_event) as (app, _world):
+        yield app
 
 
 def _caption_count(page) -> int:

@@ -9,15 +9,11 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy.orm import Session
 
 from tests import factories as f
-from tests.browser.conftest import COOKIE_KEY, ServedApp, _streamlit
+from tests.browser.conftest import ServedApp, served_world
 from tests.browser.pages import heading, new_context, sign_in, signed_in_at_home, wait_for_app, wait_until_drawn
-from tests.conftest import TOKEN_KEY
 from tests.pages.hostile_world import ADMIN, HOSTILE, HostileWorld, build_hostile_world
-from tracpro.db.connection import make_engine
-from tracpro.db.migrate import upgrade_to_head
 
 pytestmark = pytest.mark.browser
 ATTACKER = "attacker"
@@ -46,25 +42,8 @@ def _draw_charts(page) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_app(database_server, tmp_path_factory) -> Iterator[tuple[ServedApp, HostileWorld]]:
-    name = database_server.create_database("tracpro_hostile")
-    database_url = database_server.url(name)
-    engine = make_engine(database_url)
-    upgrade_to_head(engine)
-    with Session(engine) as session:
-        f.use_session(session)
-        try:
-            world = build_hostile_world(session)
-            session.commit()
-        finally:
-            f.use_session(None)
-    engine.dispose()
-    try:
-        with _streamlit(database_url, tmp_path_factory.mktemp("streamlit"), tmp_path_factory.mktemp("data"),
-                        TRACPRO_COOKIE_KEY=COOKIE_KEY, TRACPRO_DEMO="0",
-                        TRACPRO_TOKEN_KEYS=TOKEN_KEY) as url:
-            yield ServedApp(url, database_url), world
-    finally:
-        database_server.drop_database(name)
+    with served_world(database_server, tmp_path_factory, "tracpro_hostile", build_hostile_world) as served:
+        yield served
 
 
 def test_names_made_of_markup_stay_text_and_fetch_nothing(hostile_app, browser):
