@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracpro.db import session_scope
 from tracpro.forms import FormErrors
-from tracpro.i18n import _, format_number, ngettext
+from tracpro.i18n import N_, _, format_number, ngettext
 from tracpro.orgs.choices import flow_choices, polls_for_edit
 from tracpro.orgs.polls import edit_poll
 from tracpro.orgs.tracking import set_active_polls
@@ -16,6 +16,7 @@ from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_org_admin, show_notice
 from tracpro.ui.forms import forget_form, show_form_errors
 from tracpro.ui.links import page_link
+from tracpro.ui.params import url_tabs
 from tracpro.ui.settings_forms import poll_edit_form
 
 context, org_id = require_org_admin()
@@ -26,7 +27,10 @@ with session_scope() as db:
 st.title(_("Poll settings"))
 st.caption(_("Which RapidPro flows TracPro tracks as polls, and what their questions are called here."))
 show_notice()
-choosing, editing = st.tabs([_("Choose polls"), _("Edit a poll")])
+# The open tab lives in the address (url_tabs): saving reruns the page, which keeps it open.
+choose_label, edit_label = N_("Choose polls"), N_("Edit a poll")
+tabs = url_tabs([choose_label, edit_label], key="poll_settings_tab")
+choosing, editing = tabs[choose_label], tabs[edit_label]
 
 with choosing:
     if not flows:

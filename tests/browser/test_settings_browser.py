@@ -125,3 +125,25 @@ def test_an_admin_saves_the_organization_and_asks_for_a_sync(synced, browser, si
             _screenshot(page, viewport, name, size)
     finally:
         context.close()
+
+
+def test_renaming_a_poll_keeps_the_edit_tab_open(synced, browser):
+    context = new_context(browser, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(synced.url)
+        sign_in(page, *ADMIN)
+        signed_in_at_home(page, context)
+        _open(page, synced.url, "poll_settings", "Poll settings")
+        edit = page.get_by_role("tab", name="Edit a poll")
+        edit.click()
+        expect(edit).to_have_attribute("aria-selected", "true")
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Poll name").fill("Water and sanitation")
+        page.get_by_role("button", name="Save poll").click()
+        expect(page.get_by_text("Saved “Water and sanitation”.")).to_be_visible()
+        wait_for_app(page)
+        expect(page.get_by_role("tab", name="Edit a poll")).to_have_attribute("aria-selected", "true")
+        assert "tab=edit+a+poll" in page.url or "tab=edit%20a%20poll" in page.url
+    finally:
+        context.close()
