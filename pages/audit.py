@@ -50,7 +50,7 @@ if trail.empty:
 
 headings = {"When": _("When"), "Who": _("Who"), "What": _("What"), "Region": _("Region"), "Details": _("Details")}
 if len(trail) > MOST_ROWS:
-    # English keeps its one wording for every count; other languages have their forms.
+    # Over MOST_ROWS events here, never one: the singular is the plural.
     st.caption(ngettext("{count} events, the newest {shown} below. The download holds them all.",
                         "{count} events, the newest {shown} below. The download holds them all.", len(trail))
                .format(count=format_number(len(trail)), shown=format_number(MOST_ROWS)))

@@ -59,7 +59,7 @@ with choosing:
                 st.error(escape_markdown(error))
             else:
                 st.cache_data.clear()
-                # English keeps its one wording for every count ("1 flows"); other languages have their forms.
+                # The source text is the plural; the English catalog has the singular, as the others have their forms.
                 tracking = ngettext(
                     "Now tracking {count} flows as polls. A sync has been requested: their questions "
                     "and responses arrive when it has run.",

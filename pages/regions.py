@@ -67,7 +67,7 @@ with regions_tab:
             except ValueError as error:
                 st.error(escape_markdown(error))
             else:
-                # English keeps its one wording for every count ("1 regions"); other languages have their forms.
+                # The source text is the plural; the English catalog has the singular, as the others have their forms.
                 sentences = [ngettext("Now tracking {count} regions.", "Now tracking {count} regions.",
                                       len(chosen)).format(count=len(chosen))]
                 if dropped:

@@ -49,7 +49,7 @@ def asked(days: int | None) -> None:
         request_sync(db, context.actor, days)
     st.cache_data.clear()
     if days:
-        # English keeps its one wording for every count ("1 days"); other languages have their forms.
+        # The source text is the plural; the English catalog has the singular, as the others have their forms.
         message = ngettext(
             "A sync with the runs of the last {count} days has been requested. Its progress shows below.",
             "A sync with the runs of the last {count} days has been requested. Its progress shows below.",

@@ -200,7 +200,7 @@ def test_choosing_polls_tracks_exactly_those_flows_and_requests_a_sync(db, org):
     app = _open(POLLS)
     app.multiselect(key="choose_polls.flows").set_value(["flow-registration"])
     app.button(key="choose_polls.submit").click().run()
-    assert app.success[0].value.startswith("Now tracking 1 flows as polls.")
+    assert app.success[0].value.startswith("Now tracking 1 flow as a poll.")  # English has its singular too
     db.expire_all()
     active = set(db.scalars(select(Poll.flow_uuid).where(Poll.org_id == org.id, Poll.is_active)))
     assert active == {"flow-registration"}
@@ -310,7 +310,7 @@ def test_choosing_reporter_groups(db, org):
     app = _open(REGIONS)
     app.multiselect(key="choose_reporter_groups.groups").set_value(["g-teachers"])
     app.button(key="choose_reporter_groups.submit").click().run()
-    assert app.success[0].value == "Now tracking 1 reporter groups."
+    assert app.success[0].value == "Now tracking 1 reporter group."
     assert db.scalars(select(ReporterGroup.name).where(ReporterGroup.org_id == org.id)).all() == ["Teachers"]
     assert app.dataframe[1].value["Reporter group"].tolist() == ["Teachers"]
 
