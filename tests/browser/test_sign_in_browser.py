@@ -4,6 +4,8 @@ in a real Chromium against `streamlit run app.py`."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,6 +75,38 @@ def test_a_link_opened_signed_out_reaches_its_page_after_sign_in(served_app, bro
     wait_for_app(page)
     assert page.get_by_text(re.compile("not found", re.IGNORECASE)).count() == 0
     context.close()
+
+
+# Deep links and the heading of the page each opens.
+DEEP_LINKS = [("messages?tab=my%20recent%20actions", "Messages"), ("activity", "Activity"), ("contacts", "Contacts"),
+              ("inbox", "Inbox"), ("indicators", "Recent indicators")]
+
+
+def test_fifty_deep_links_and_reloads_under_load_stay_on_their_page(served_app, browser):
+    """Each opening of an address (and each reload) is a new session signed in from the cookie,
+    whose cookie components report while its first runs may still be under way: with the CPU
+    kept busy beside it, every one shows its own page, and still does once the app is idle."""
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    context = new_context(browser, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(served_app.url)
+        sign_in(page, *SUPERVISOR)
+        signed_in_at_home(page, context)
+        for attempt in range(50):  # each address opened, then reloaded
+            address, title = DEEP_LINKS[attempt // 2 % len(DEEP_LINKS)]
+            if attempt % 2:
+                page.reload()
+            else:
+                page.goto(f"{served_app.url}/{address}")
+            heading(page, title)
+            wait_for_app(page)
+            assert page.get_by_role("heading", name=title, exact=True).count() == 1, f"attempt {attempt}: left {title}"
+            assert urlsplit(page.url).path.endswith("/" + address.split("?")[0]), f"attempt {attempt}: {page.url}"
+    finally:
+        context.close()
+        hog.kill()
+        hog.wait()
 
 
 def test_sign_in_reload_log_out_and_the_copied_cookie_is_refused(served_app, browser, screenshots):
