@@ -2,8 +2,9 @@
 """TracPro's commands, for a machine that has only Python 3.11 or newer.
 
     python3 run.py demo         the dashboard with demo data, at http://localhost:8501
-    python3 run.py test         the whole test suite (arguments after it go to pytest)
-    python3 run.py test --fast  all but the browser and end-to-end sync tests, in parallel
+    python3 run.py test         the whole test suite, a worker per CPU (arguments after it go to
+                                pytest; -n 0 runs it in this one process)
+    python3 run.py test --fast  all but the browser and end-to-end sync tests
     python3 run.py app          the dashboard on the configured database, no demo data
     python3 run.py sync         the sync job (arguments after it go to sync_job.py)
 
@@ -120,9 +121,12 @@ def demo(streamlit_arguments: list[str]) -> int:
             sync.kill()
 
 
-# What `test --fast` adds: the browser and end-to-end sync tests left out (they run real servers,
-# browsers and sync jobs in processes of their own), the rest spread over a worker per CPU.
-FAST = ["-m", "not browser and not end_to_end", "-n", "auto"]
+# The whole suite over a worker per CPU. The browser tests form one group (tests/conftest.py), which
+# `loadgroup` gives to a single worker, so they share one served demo app while the others run the rest.
+WHOLE = ["-n", "auto", "--dist", "loadgroup"]
+# What `test --fast` leaves out: the browser and end-to-end sync tests (they run real servers,
+# browsers and sync jobs in processes of their own).
+FAST = ["-m", "not browser and not end_to_end"]
 
 
 def main(argv: list[str]) -> int:
@@ -131,8 +135,8 @@ def main(argv: list[str]) -> int:
         ensure_environment("requirements-test.txt")
         if "--fast" in rest:
             rest = [argument for argument in rest if argument != "--fast"]
-            return run("-m", "pytest", *FAST, *rest)
-        return run("-m", "pytest", *rest)
+            return run("-m", "pytest", *WHOLE, *FAST, *rest)
+        return run("-m", "pytest", *WHOLE, *rest)
     if command in ("demo", "app"):
         ensure_environment("requirements.txt")
         if command == "demo":

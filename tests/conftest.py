@@ -169,3 +169,12 @@ def _clear_streamlit_caches() -> Iterator[None]:
     if streamlit is not None:
         streamlit.cache_data.clear()
         streamlit.cache_resource.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test in one xdist group: `run.py test` runs the suite with `--dist loadgroup`,
+    so one worker takes the browser tests one after another (they share a served demo app and a
+    Chromium, built once) while the other workers share everything else."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
