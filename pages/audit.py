@@ -8,7 +8,8 @@ import streamlit as st
 from tracpro import spreadsheets
 from tracpro.config import load_settings
 from tracpro.i18n import _, format_number, ngettext
-from tracpro.queries.audit import KIND_WORDS, audit_people, audit_trail
+from tracpro.queries.audit import audit_people, audit_trail
+from tracpro.queries.audit_words import KIND_WORDS
 from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_org_admin, require_scope

@@ -34,7 +34,7 @@ from tests.conftest import ROOT
 from tracpro.audit.trail import Acting, acting
 from tracpro.db.models import AuditKind
 from tracpro.orgs.superuser import NewOrg, create_org
-from tracpro.queries.audit import KIND_WORDS
+from tracpro.queries.audit_words import KIND_WORDS
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "audit"

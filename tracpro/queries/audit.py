@@ -17,39 +17,12 @@ from sqlalchemy.orm import Session
 from tracpro.audit.trail import as_json
 from tracpro.auth.scope import Scope
 from tracpro.db.models import AuditEvent, AuditKind, Membership, Region
-from tracpro.i18n import N_, _
+from tracpro.i18n import _
+from tracpro.queries.audit_words import KIND_WORDS
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
 
-# Translated where they are read (the read models are cached per language).
-KIND_WORDS = {
-    AuditKind.SIGNED_IN: N_("Signed in"),
-    AuditKind.SIGN_IN_FAILED: N_("Sign-in failed"),
-    AuditKind.LOCKED_OUT: N_("Locked out"),
-    AuditKind.SIGNED_OUT: N_("Signed out"),
-    AuditKind.USER_CREATED: N_("User created"),
-    AuditKind.USER_CHANGED: N_("User changed"),
-    AuditKind.ROLE_CHANGED: N_("Role changed"),
-    AuditKind.REGIONS_CHANGED: N_("Regions changed"),
-    AuditKind.USER_DEACTIVATED: N_("User deactivated"),
-    AuditKind.USER_REACTIVATED: N_("User reactivated"),
-    AuditKind.USER_UNLOCKED: N_("User unlocked"),
-    AuditKind.ORG_CREATED: N_("Organization created"),
-    AuditKind.ORG_SETTINGS_CHANGED: N_("Settings changed"),
-    AuditKind.TOKEN_CHANGED: N_("RapidPro token changed"),
-    AuditKind.ORG_DEACTIVATED: N_("Organization deactivated"),
-    AuditKind.ORG_REACTIVATED: N_("Organization reactivated"),
-    AuditKind.INDICATOR_CHANGED: N_("Indicator changed"),
-    AuditKind.EXPORT_DOWNLOADED: N_("Download"),
-    AuditKind.MESSAGE_SENT: N_("Message sent"),
-    AuditKind.POLL_STARTED: N_("Poll started"),
-    AuditKind.POLL_RESTARTED: N_("Poll restarted"),
-    AuditKind.CONTACT_CREATED: N_("Contact added"),
-    AuditKind.CONTACT_EDITED: N_("Contact edited"),
-    AuditKind.CONTACT_DELETED: N_("Contact deleted"),
-    AuditKind.SYNC_REQUESTED: N_("Sync requested"),
-}
 COLUMNS = ["When", "Who", "What", "Region", "Details"]
 
 
