@@ -18,12 +18,13 @@ from tracpro.audit.trail import as_json
 from tracpro.auth.scope import Scope
 from tracpro.db.models import AuditEvent, AuditKind, Membership, Region
 from tracpro.i18n import _
-from tracpro.queries.audit_words import KIND_WORDS
+from tracpro.queries.audit_words import KIND_WORDS, details_in_words
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
 
-COLUMNS = ["When", "Who", "What", "Region", "Details"]
+# Details in words for reading; the same details as JSON for the download, where every id stays.
+COLUMNS = ["When", "Who", "What", "Region", "Details", "Details (JSON)"]
 
 
 def _member_of(org_id: int | None = None) -> ColumnElement[bool]:
@@ -57,7 +58,8 @@ def audit_trail(session: Session, scope: Scope, start: date, end: date, email: s
                 kinds: tuple[str, ...] = (), unaffiliated: bool = False) -> pd.DataFrame:
     """The trail from `start` to `end` (both included), newest first, of one person (by the email
     the events recorded) and of some kinds only when asked: When (the org's time), Who (an email,
-    empty for no account), What (in words), Region, Details (JSON text)."""
+    empty for no account), What (in words), Region, Details (in words, tracpro.queries.audit_words)
+    and Details (JSON) (as recorded, for the download)."""
     zone = org_timezone(session, scope)
     conditions = _in_trail(session, scope, start, end, unaffiliated)
     if email is not None:
@@ -69,7 +71,8 @@ def audit_trail(session: Session, scope: Scope, start: date, end: date, email: s
         .outerjoin(Region, Region.id == AuditEvent.region_id).where(*conditions)
     )).all()
     return pd.DataFrame(
-        [(at.astimezone(zone).replace(tzinfo=None), email or "", _(KIND_WORDS[kind]), region or "", as_json(details))
+        [(at.astimezone(zone).replace(tzinfo=None), email or "", _(KIND_WORDS[kind]), region or "",
+          details_in_words(kind, details, zone), as_json(details))
          for at, email, kind, region, details in rows],
         columns=COLUMNS,
     )
