@@ -150,8 +150,8 @@ def details_in_words(kind: AuditKind | str, details: Mapping[str, Any] | None, z
     """One event's details as a line of plain text in the current language: `Label: value` parts
     joined by " · ", in LABELS' order, then the unknown details by name (`key: value`). Lists are
     joined with commas, yes/no for booleans, counts with the language's marks, dates as recorded
-    (ISO), a moment in `zone` (as recorded when None), a change `before → after` (for lists of names: what
-    was added and removed). Empty for an event without details; never raises on odd ones."""
+    (ISO), a moment in `zone` (as recorded when None), a change `before → after` (for lists of
+    names: what was added and removed). Empty for an event without details; never raises on odd ones."""
     details = details or {}
     overrides = KIND_LABELS.get(kind, {})  # by value: an AuditKind is its value as a string
     known = [key for key in LABELS if key in details]
@@ -227,7 +227,7 @@ def _value(key: str, value: Any, zone: tzinfo | None) -> str:
                 region=_value(key, name, zone), parent=_value(key, parent, zone)) for name, parent in value.items())
         return _(", ").join(_part(_label(str(name)), _value(str(name), item, zone)) for name, item in value.items())
     words = VALUE_WORDS.get(key, {})
-    if isinstance(value, str | int) and value in words:
+    if isinstance(value, str) and value in words:
         return _(words[value])
     if key in MOMENTS and isinstance(value, str):
         return _moment(value, zone)
