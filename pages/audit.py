@@ -8,7 +8,8 @@ import streamlit as st
 from tracpro import spreadsheets
 from tracpro.config import load_settings
 from tracpro.i18n import _, format_number, ngettext
-from tracpro.queries.audit import KIND_WORDS, audit_people, audit_trail
+from tracpro.queries.audit import audit_people, audit_trail
+from tracpro.queries.audit_words import KIND_WORDS
 from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_org_admin, require_scope
@@ -48,7 +49,8 @@ if trail.empty:
     st.info(_("Nothing was recorded with these filters. Choose earlier dates, or everyone and everything."))
     st.stop()
 
-headings = {"When": _("When"), "Who": _("Who"), "What": _("What"), "Region": _("Region"), "Details": _("Details")}
+headings = {"When": _("When"), "Who": _("Who"), "What": _("What"), "Region": _("Region"), "Details": _("Details"),
+            "Details (JSON)": _("Details (JSON)")}
 if len(trail) > MOST_ROWS:
     # Over MOST_ROWS events here, never one: the singular is the plural.
     st.caption(ngettext("{count} events, the newest {shown} below. The download holds them all.",
@@ -57,7 +59,8 @@ if len(trail) > MOST_ROWS:
 else:
     st.caption(ngettext("{count} event, newest first.", "{count} events, newest first.", len(trail))
                .format(count=format_number(len(trail))))
-shown = trail.head(MOST_ROWS)
+# The details as JSON are for the download (every id as recorded); the page shows them in words.
+shown = trail.head(MOST_ROWS).drop(columns="Details (JSON)")
 shown = shown.assign(Who=shown["Who"].replace("", _("(no account)")))
 # Emails, names and details are shown as text: st.dataframe renders no Markdown or HTML.
 st.dataframe(shown.rename(columns=headings), hide_index=True, width="stretch",

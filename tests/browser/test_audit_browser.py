@@ -1,7 +1,8 @@
 """The Audit page in real Chromium: an org's trail holding one event of every kind, each made by
 the function that makes the change (tests/audit/test_events.py's actions, the org itself created
 by a superuser), read by its administrator: the page lists them, filters them by kind and
-downloads them as CSV. A failed sign-in and a sign-in made in the browser are in it too."""
+downloads them as CSV (their details in words, and as recorded in JSON). A failed sign-in and a
+sign-in made in the browser are in it too."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from tests.conftest import ROOT
 from tracpro.audit.trail import Acting, acting
 from tracpro.db.models import AuditKind
 from tracpro.orgs.superuser import NewOrg, create_org
-from tracpro.queries.audit import KIND_WORDS
+from tracpro.queries.audit_words import KIND_WORDS
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "audit"
@@ -109,6 +110,10 @@ def test_an_administrator_reads_every_kind_of_event_on_the_audit_page(audited_ap
         _from_the_trails_first_day(page)
         rows = _download(page)
         assert {row["What"] for row in rows} == {KIND_WORDS[kind] for kind in AuditKind}
+        # Each event's details in words, and as recorded in the download's own JSON column.
+        assert all(row["Details (JSON)"].startswith("{") and not row["Details"].startswith("{") for row in rows)
+        assert any(row["Details"].endswith("Role: Supervisor → Administrator") for row in rows
+                   if row["What"] == KIND_WORDS[AuditKind.ROLE_CHANGED])
         assert not any(row["Who"] == "nobody@example.org" for row in rows)
         signed_in_here = [row for row in rows if row["What"] == "Signed in" and row["Who"] == ADMIN]
         assert signed_in_here, "the sign-in made in the browser is not in the trail"

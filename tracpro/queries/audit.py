@@ -17,40 +17,14 @@ from sqlalchemy.orm import Session
 from tracpro.audit.trail import as_json
 from tracpro.auth.scope import Scope
 from tracpro.db.models import AuditEvent, AuditKind, Membership, Region
-from tracpro.i18n import N_, _
+from tracpro.i18n import _
+from tracpro.queries.audit_words import KIND_WORDS, details_in_words
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.registry import read_model
 from tracpro.queries.scope import region_filter
 
-# Translated where they are read (the read models are cached per language).
-KIND_WORDS = {
-    AuditKind.SIGNED_IN: N_("Signed in"),
-    AuditKind.SIGN_IN_FAILED: N_("Sign-in failed"),
-    AuditKind.LOCKED_OUT: N_("Locked out"),
-    AuditKind.SIGNED_OUT: N_("Signed out"),
-    AuditKind.USER_CREATED: N_("User created"),
-    AuditKind.USER_CHANGED: N_("User changed"),
-    AuditKind.ROLE_CHANGED: N_("Role changed"),
-    AuditKind.REGIONS_CHANGED: N_("Regions changed"),
-    AuditKind.USER_DEACTIVATED: N_("User deactivated"),
-    AuditKind.USER_REACTIVATED: N_("User reactivated"),
-    AuditKind.USER_UNLOCKED: N_("User unlocked"),
-    AuditKind.ORG_CREATED: N_("Organization created"),
-    AuditKind.ORG_SETTINGS_CHANGED: N_("Settings changed"),
-    AuditKind.TOKEN_CHANGED: N_("RapidPro token changed"),
-    AuditKind.ORG_DEACTIVATED: N_("Organization deactivated"),
-    AuditKind.ORG_REACTIVATED: N_("Organization reactivated"),
-    AuditKind.INDICATOR_CHANGED: N_("Indicator changed"),
-    AuditKind.EXPORT_DOWNLOADED: N_("Download"),
-    AuditKind.MESSAGE_SENT: N_("Message sent"),
-    AuditKind.POLL_STARTED: N_("Poll started"),
-    AuditKind.POLL_RESTARTED: N_("Poll restarted"),
-    AuditKind.CONTACT_CREATED: N_("Contact added"),
-    AuditKind.CONTACT_EDITED: N_("Contact edited"),
-    AuditKind.CONTACT_DELETED: N_("Contact deleted"),
-    AuditKind.SYNC_REQUESTED: N_("Sync requested"),
-}
-COLUMNS = ["When", "Who", "What", "Region", "Details"]
+# Details in words for reading; the same details as JSON for the download, where every id stays.
+COLUMNS = ["When", "Who", "What", "Region", "Details", "Details (JSON)"]
 
 
 def _member_of(org_id: int | None = None) -> ColumnElement[bool]:
@@ -84,7 +58,8 @@ def audit_trail(session: Session, scope: Scope, start: date, end: date, email: s
                 kinds: tuple[str, ...] = (), unaffiliated: bool = False) -> pd.DataFrame:
     """The trail from `start` to `end` (both included), newest first, of one person (by the email
     the events recorded) and of some kinds only when asked: When (the org's time), Who (an email,
-    empty for no account), What (in words), Region, Details (JSON text)."""
+    empty for no account), What (in words), Region, Details (in words, tracpro.queries.audit_words)
+    and Details (JSON) (as recorded, for the download)."""
     zone = org_timezone(session, scope)
     conditions = _in_trail(session, scope, start, end, unaffiliated)
     if email is not None:
@@ -96,7 +71,8 @@ def audit_trail(session: Session, scope: Scope, start: date, end: date, email: s
         .outerjoin(Region, Region.id == AuditEvent.region_id).where(*conditions)
     )).all()
     return pd.DataFrame(
-        [(at.astimezone(zone).replace(tzinfo=None), email or "", _(KIND_WORDS[kind]), region or "", as_json(details))
+        [(at.astimezone(zone).replace(tzinfo=None), email or "", _(KIND_WORDS[kind]), region or "",
+          details_in_words(kind, details, zone), as_json(details))
          for at, email, kind, region, details in rows],
         columns=COLUMNS,
     )
