@@ -33,11 +33,14 @@ RUN_TRACKER = """(() => {
   if (window.top !== window) return;
   const reported = new WeakSet();
   let valueWaiting = false;
+  const onPage = source => [...document.querySelectorAll('iframe')].some(frame => frame.contentWindow === source);
   addEventListener('message', event => {
     const type = event.data && event.data.type;
     if (type === 'streamlit:setComponentValue') {
       reported.add(event.source);
-      valueWaiting = true;
+      // A frame already taken off the page (its run replaced it) reports to nobody: Streamlit
+      // drops its value, and no rerun comes for it.
+      if (onPage(event.source)) valueWaiting = true;
     } else if (type === 'SET_PAGE_TITLE' && event.source === window) {
       valueWaiting = false;
     }
@@ -142,8 +145,12 @@ def choose_option(page, selectbox, option: str, *, exact: bool = False) -> None:
 
 
 def heading(page, text: str):
+    """The page's one heading `text`, once shown. Until a run is over, the heading the run before
+    drew may still be on the page beside the new one (Streamlit removes what a run did not draw
+    again when the run ends), so the wait is for one visible copy, then for it to be the only one."""
     locator = page.get_by_role("heading", name=text, exact=True)
-    expect(locator).to_be_visible()
+    expect(locator.first).to_be_visible()
+    expect(locator).to_have_count(1)
     return locator
 
 
