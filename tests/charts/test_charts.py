@@ -87,3 +87,29 @@ def test_word_clouds_draw_arabic_shaped_and_every_script_the_answers_use():
     assert font.getlength("لا") < font.getlength("ل") + font.getlength("ا")
     picture = Image.open(io.BytesIO(word_cloud_png([("الماء", 5), ("مدرسة", 3), ("вода", 2)]))).convert("L")
     assert picture.getextrema()[0] < 128  # something dark was drawn on the white
+
+
+def test_averages_and_rates_split_by_region_are_lines_side_by_side_and_only_sums_stack():
+    points = pd.DataFrame({
+        "pollrun_id": [1, 2, 1, 2], "day": DAYS * 2, "series": ["Acme", "Acme", "Beta", "Beta"],
+        "sum": [8.0, 9.0, 7.0, 1.0], "average": [55.0, 54.0, 56.0, 55.0], "response_rate": [100.0, 50.0, 100.0, 25.0],
+        "responses": [1, 2, 2, 4],
+    })
+    for measure in ("average", "response-rate"):
+        figure = numeric_over_time(points, measure)
+        assert {trace.stackgroup for trace in figure.data} == {None}, measure
+        assert {trace.fill for trace in figure.data} <= {None, "none"}, measure
+    stacked = numeric_over_time(points, "sum")
+    assert {trace.stackgroup for trace in stacked.data} == {"1"}
+
+
+def test_a_chart_of_one_date_names_that_date_on_its_axis():
+    numbers = pd.DataFrame({"pollrun_id": [1], "day": [pd.Timestamp(DAYS[0])], "series": ["All"], "sum": [8.0],
+                            "average": [8.0], "response_rate": [100.0], "responses": [1]})
+    assert list(numeric_over_time(numbers).layout.xaxis.tickvals) == [pd.Timestamp(DAYS[0])]
+    categories = pd.DataFrame({"pollrun_id": [1, 1], "day": [DAYS[0]] * 2, "category": ["Yes", "No"], "count": [2, 1]})
+    assert list(categories_over_time(categories, ["Yes", "No"]).layout.xaxis.tickvals) == [DAYS[0]]
+    many = pd.DataFrame({"pollrun_id": [1, 2, 3], "day": [*DAYS, date(2026, 10, 19)], "series": ["All"] * 3,
+                         "sum": [1.0, 2.0, 3.0], "average": [1.0, 2.0, 3.0], "response_rate": [9.0] * 3,
+                         "responses": [1] * 3})
+    assert numeric_over_time(many).layout.xaxis.tickvals is None  # plotly's own ticks for a real span

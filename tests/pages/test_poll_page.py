@@ -130,3 +130,10 @@ def test_a_missing_or_unknown_poll_is_not_found(world, params, message):
     app = open_page(SUPERVISOR, "pages/poll.py", **params)
     assert errors(app) == [message]
     assert not app.title and not figures(app)
+
+
+def test_a_categorical_question_is_summed_up_by_its_response_rate_not_a_mean_of_categories(world):
+    app = open_page(SUPERVISOR, "pages/poll.py", poll=world.poll_id, date_range="30-days")
+    summaries = [list(frame.value["Summary"]) for frame in app.dataframe if "Summary" in frame.value.columns]
+    assert summaries == [["Mean", "Standard deviation", "Response rate average (%)"],  # How many came?
+                         ["Response rate average (%)"]]  # Yes or no

@@ -1,4 +1,4 @@
-"""Poll charts: a question over time (area charts) and on one date (pie, bars, histograms)."""
+"""Poll charts: a question over time (areas and lines) and on one date (pie, bars, histograms)."""
 
 from __future__ import annotations
 
@@ -27,16 +27,28 @@ def _layout(figure: go.Figure, height: int = 320) -> go.Figure:
     return figure
 
 
+def _dates_on_axis(figure: go.Figure, days: pd.Series) -> None:
+    """A chart of one or two dates names them on its axis: left to plotly, the axis of a single
+    date zooms in to fractions of a second ("23:59:59.9995")."""
+    distinct = sorted(days.unique())
+    if len(distinct) <= 2:
+        figure.update_xaxes(tickvals=distinct)
+
+
 def numeric_over_time(points: pd.DataFrame, measure: str = "sum") -> go.Figure:
-    """Area chart of one measure per date; one series per region when the data is split."""
+    """One measure per date; one series per region when the data is split. Sums are stacked
+    areas (the regions' parts make the whole); averages and response rates are lines, since
+    they do not add up: three regions averaging 55 are not 165 together."""
     column = _COLUMNS[measure]
     points = points.assign(series=points["series"].map(escape_plotly))  # region names
-    figure = px.area(points, x="day", y=column, color="series", markers=True,
-                     labels={"day": _("Date"), column: _(MEASURES[measure]), "series": ""},
-                     custom_data=["pollrun_id"])
+    draw = px.area if measure == "sum" else px.line
+    figure = draw(points, x="day", y=column, color="series", markers=True,
+                  labels={"day": _("Date"), column: _(MEASURES[measure]), "series": ""},
+                  custom_data=["pollrun_id"])
     figure.update_traces(hovertemplate="%{y:,}<extra>%{fullData.name}</extra>")
     if points["series"].nunique() == 1:
         figure.update_layout(showlegend=False)
+    _dates_on_axis(figure, points["day"])
     return _layout(figure)
 
 
@@ -54,6 +66,7 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
             hovertemplate="%{y:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",
         ))
     figure.update_yaxes(title=_("Percent"), ticksuffix="%", range=[0, 100])
+    _dates_on_axis(figure, points["day"])
     return _layout(figure)
 
 

@@ -47,13 +47,18 @@ def word_cloud(words: tuple[tuple[str, int], ...]) -> None:
     )
 
 
-def summary_table(summary: Summary | None) -> None:
-    """Mean, standard deviation and response rate, one per line (narrow enough to sit beside a chart)."""
+def summary_table(summary: Summary | None, *, categorical: bool = False) -> None:
+    """Mean, standard deviation and response rate, one per line (narrow enough to sit beside a
+    chart). A categorical question's answers are categories, not numbers: the response rate only
+    (the original TracPro showed "Mean 0, Standard deviation 0" for them)."""
     if summary is None:
         return
+    figures = {_("Mean"): summary.mean, _("Standard deviation"): summary.standard_deviation,
+               _("Response rate average (%)"): summary.response_rate}
+    if categorical:
+        figures = dict(list(figures.items())[2:])
     st.dataframe(
-        pd.DataFrame({"Summary": [_("Mean"), _("Standard deviation"), _("Response rate average (%)")],
-                      "Value": [summary.mean, summary.standard_deviation, summary.response_rate]}),
+        pd.DataFrame({"Summary": list(figures), "Value": list(figures.values())}),
         hide_index=True, width="content",
         column_config={"Summary": st.column_config.Column(_("Summary")),
                        "Value": st.column_config.NumberColumn(_("Value"), format="localized")},
@@ -92,7 +97,7 @@ def over_time(question: QuestionOverTime, numeric: NumericDisplay, region: str |
         figure = figure_of(categories_over_time, question.points, tuple(question.categories))
         alt = _("Share of each answer to “{question}” on each poll date").format(question=question.name)
     points = plot(figure, alt=alt, key=key, clickable=True)
-    summary_table(question.summary)
+    summary_table(question.summary, categorical=question.kind == "categorical")
     return next((pollrun for pollrun in map(pollrun_of_point, points) if pollrun), None)
 
 
@@ -121,4 +126,4 @@ def on_date(question: QuestionOnDate, *, bars: bool) -> None:
                                                                            answers=described(labels, counts)),
              key=f"question-{question.question_id}")
     with summary:
-        summary_table(question.summary)
+        summary_table(question.summary, categorical=question.categorical)
