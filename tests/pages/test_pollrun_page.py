@@ -125,12 +125,12 @@ def test_the_dates_of_the_poll_page_are_kept_but_not_used_here(world):
 
 
 def test_the_way_back_to_the_poll_keeps_the_filters(world):
-    app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id, date_range="90-days",
+    app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id, date_range="60-days",
                     numeric="average", contact_district="gasabo")
     link = app.page_link[0]
     assert link.value == "All dates of Attendance"
     assert dict(pair.split("=") for pair in link.proto.query_string.split("&")) == {
-        "poll": str(world.poll_id), "date_range": "90-days", "numeric": "average", "contact_district": "gasabo"}
+        "poll": str(world.poll_id), "date_range": "60-days", "numeric": "average", "contact_district": "gasabo"}
 
 
 def test_a_sibling_regions_poll_date_is_not_found(world):

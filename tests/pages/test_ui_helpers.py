@@ -39,8 +39,8 @@ def test_a_clicked_point_gives_its_pollrun_whatever_the_chart():
 
 
 def test_filters_travel_between_pages_as_query_parameters():
-    filters = PollFilters(DateRange.DAYS_90, numeric=NumericDisplay.AVERAGE, contact_fields=(("district", "Gasabo"),))
-    assert filter_params(filters) == {"date_range": "90-days", "numeric": "average", "contact_district": "Gasabo"}
+    filters = PollFilters(DateRange.DAYS_60, numeric=NumericDisplay.AVERAGE, contact_fields=(("district", "Gasabo"),))
+    assert filter_params(filters) == {"date_range": "60-days", "numeric": "average", "contact_district": "Gasabo"}
     assert filter_params(filters, contact_fields_only=True) == {"contact_district": "Gasabo"}
     assert PollFilters.from_query(filter_params(filters)) == filters
 
@@ -53,7 +53,7 @@ def test_a_bad_address_keeps_whatever_part_of_it_reads():
 
 
 def test_filters_are_described_in_words():
-    assert describe(PollFilters()) == "Current month · Sum of responses"
+    assert describe(PollFilters()) == "Last 90 days · Sum of responses"
     custom = PollFilters(DateRange.CUSTOM, date(2026, 1, 5), None, split_regions=True,
                          contact_fields=(("a", "x"), ("b", "y")))
     assert describe(custom) == "Jan 05, 2026 – … · Sum of responses · split by region · 2 contact filters"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,9 +61,12 @@ def test_a_preset_ignores_dates_given_with_it():
 
 
 def test_filter_defaults():
+    """A poll opens on its last 90 days (not the original's current month, empty early in a month)."""
     filters = PollFilters.from_query({})
-    assert filters == PollFilters(DateRange.MONTH, None, None, NumericDisplay.SUM, False, ())
-    assert filters.period(TODAY) == Period(date(2016, 2, 1), date(2016, 2, 29))
+    assert filters == PollFilters(DateRange.DAYS_90, None, None, NumericDisplay.SUM, False, ())
+    assert filters.period(TODAY) == Period(TODAY - timedelta(days=90), TODAY)
+    assert PollFilters().to_query() == {}
+    assert PollFilters(DateRange.MONTH).to_query() == {"date_range": "month"}
 
 
 def test_filters_make_a_round_trip_through_the_url():

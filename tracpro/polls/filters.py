@@ -51,6 +51,11 @@ class DateRange(enum.StrEnum):
         return _(_DATE_RANGE_LABELS[self.value])
 
 
+# The period a poll opens on. The original TracPro opened on the current month, which early in a
+# month holds no poll date or a single one: a chart of one dot, or none. Ninety days show a trend.
+DEFAULT_DATE_RANGE = DateRange.DAYS_90
+
+
 class NumericDisplay(enum.StrEnum):
     SUM = "sum"
     AVERAGE = "average"
@@ -113,7 +118,7 @@ def _parse_date(value: str | None) -> date | None:
 
 @dataclass(frozen=True)
 class PollFilters:
-    date_range: DateRange = DateRange.MONTH
+    date_range: DateRange = DEFAULT_DATE_RANGE
     start: date | None = None
     end: date | None = None
     numeric: NumericDisplay = NumericDisplay.SUM
@@ -132,7 +137,7 @@ class PollFilters:
     def to_query(self) -> dict[str, str]:
         """The filters as URL query parameters (defaults left out)."""
         query = {}
-        if self.date_range != DateRange.MONTH:
+        if self.date_range != DEFAULT_DATE_RANGE:
             query["date_range"] = self.date_range.value
         if self.date_range == DateRange.CUSTOM:
             query.update({k: v.isoformat() for k, v in (("start", self.start), ("end", self.end)) if v})
@@ -147,7 +152,7 @@ class PollFilters:
     def from_query(cls, query: Mapping[str, str]) -> PollFilters:
         """Filters from URL query parameters; bad values raise FilterError with the reason."""
         try:
-            date_range = DateRange(query.get("date_range", DateRange.MONTH.value))
+            date_range = DateRange(query.get("date_range", DEFAULT_DATE_RANGE.value))
         except ValueError as error:
             raise FilterError(_("Select a valid choice. {value} is not one of the available choices.").format(
                 value=query.get("date_range"))) from error

@@ -18,7 +18,7 @@ import streamlit as st
 from tracpro.auth.scope import Scope
 from tracpro.db.search import MAX_LENGTH
 from tracpro.i18n import _, format_date, ngettext
-from tracpro.polls.filters import DateRange, FilterError, NumericDisplay, PollFilters
+from tracpro.polls.filters import DEFAULT_DATE_RANGE, DateRange, FilterError, NumericDisplay, PollFilters
 from tracpro.queries.fields import visible_fields
 from tracpro.text import escape_markdown
 from tracpro.ui.database import read_scoped
@@ -53,7 +53,7 @@ def lenient(query: Mapping[str, str]) -> PollFilters:
             return None
 
     filters = PollFilters(
-        enum(DateRange, query.get("date_range", ""), DateRange.MONTH), day(query.get("start")),
+        enum(DateRange, query.get("date_range", ""), DEFAULT_DATE_RANGE), day(query.get("start")),
         day(query.get("end")), enum(NumericDisplay, query.get("numeric", ""), NumericDisplay.SUM),
         query.get("split_regions") in ("1", "true", "on"),
     )
