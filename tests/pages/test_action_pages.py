@@ -99,6 +99,19 @@ def test_an_empty_message_is_refused_and_nothing_is_stored(db, world):
     assert not _actions(db, "send_broadcast")
 
 
+def test_a_message_longer_than_640_characters_is_kept_in_the_box_and_its_length_said(db, world):
+    """The box has no browser limit, which would drop a longer paste whole and leave it empty."""
+    app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id)
+    assert app.text_area(key="message.text.0").max_chars == 0  # no limit (AppTest reads an unset one as 0)
+    long_text = "Please answer. " * 48  # 720 characters, 719 once trimmed
+    app.text_area(key="message.text.0").input(long_text)
+    app.button(key="FormSubmitter:pollrun_message-Review the message").click().run()
+    assert errors(app) == ["A message has at most 640 characters (this one has 719)."]
+    assert app.text_area(key="message.text.0").value == long_text  # there to be shortened
+    assert not _has_button(app, f"message.confirm.{world.today_id}.confirm")
+    assert not _actions(db, "send_broadcast")
+
+
 def _has_button(app, key: str) -> bool:
     return any(button.key == key for button in app.button)
 
@@ -207,6 +220,17 @@ def test_an_empty_reply_is_refused(db, inbox):
     app = open_page(SUPERVISOR, "pages/inbox.py", contact=nina)
     app.button(key=f"FormSubmitter:reply_{nina}-Send reply").click().run()
     assert errors(app) == ["Please enter some message text."]
+    assert not db.scalars(select(Message).where(Message.audience == Audience.CONTACT)).all()
+
+
+def test_a_reply_longer_than_640_characters_is_refused_with_its_length_and_kept(db, inbox):
+    nina = inbox.contacts["Nina North"]
+    app = open_page(SUPERVISOR, "pages/inbox.py", contact=nina)
+    assert app.text_area(key=f"reply_{nina}.text.0").max_chars == 0  # no limit (AppTest reads an unset one as 0)
+    app.text_area(key=f"reply_{nina}.text.0").input("x" * 700)
+    app.button(key=f"FormSubmitter:reply_{nina}-Send reply").click().run()
+    assert errors(app) == ["A message has at most 640 characters (this one has 700)."]
+    assert app.text_area(key=f"reply_{nina}.text.0").value == "x" * 700
     assert not db.scalars(select(Message).where(Message.audience == Audience.CONTACT)).all()
 
 

@@ -39,7 +39,8 @@ STATUSES = {
 }
 
 
-def _checked_text(text: str | None) -> str:
+def checked_text(text: str | None) -> str:
+    """The message as it would be sent (trimmed); ActionRefused saying why it cannot be."""
     text = (text or "").strip()
     if not text:
         raise ActionRefused(_("Please enter some message text."))
@@ -95,7 +96,7 @@ def send_message(session: Session, actor: Actor, pollrun_id: int, audience: Audi
                  text: str | None) -> tuple[Message, list[OutboxAction]]:
     """Message the participants of a poll date in the actor's view who fit the audience."""
     scope = actor.require_scope()
-    text = _checked_text(text)
+    text = checked_text(text)
     if audience not in STATUSES:
         raise ActionRefused(_("Choose who receives the message: all participants, respondents or non-respondents."))
     contacts = recipients(session, scope, pollrun_id, audience)
@@ -108,7 +109,7 @@ def send_message(session: Session, actor: Actor, pollrun_id: int, audience: Audi
 def reply(session: Session, actor: Actor, contact_id: int, text: str | None) -> tuple[Message, list[OutboxAction]]:
     """Answer the inbox message of a contact in the actor's view."""
     scope = actor.require_scope()
-    text = _checked_text(text)
+    text = checked_text(text)
     contact = session.scalars(select(Contact).where(Contact.id == contact_id, *_visible_contacts(scope))).first()
     if contact is None:
         raise NotAllowed(_("This contact does not exist, or you may not see it."))

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from tracpro.actions.messages import MAX_LENGTH, send_message
+from tracpro.actions.messages import MAX_LENGTH, checked_text, send_message
 from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_poll
 from tracpro.auth.actor import NotAllowed
 from tracpro.auth.scope import Scope
@@ -181,16 +181,21 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
                             format_func=lambda a: f"{_(AUDIENCE_LABELS[a])} ({format_number(counts[a])})",
                             help=_("Each contact counts once, whatever their reporter groups."))
         # A new key after each send: the box is empty again, while a cancelled review keeps its text.
-        text = st.text_area(_("Message"), max_chars=MAX_LENGTH, key=f"message.text.{sent}",
+        # No max_chars: the browser would drop a longer paste whole and leave the box empty; the
+        # review says how long the text is instead, and keeps it for shortening.
+        text = st.text_area(_("Message"), key=f"message.text.{sent}",
                             help=_("At most {limit} characters; RapidPro sends it as SMS or on the "
                                    "contact's channel.").format(limit=MAX_LENGTH))
         if st.form_submit_button(_("Review the message")):
-            if not text.strip():
-                st.error(_("Please enter some message text."))
-            elif not counts[audience]:
-                st.error(_("No one in view fits this choice of recipients: choose others."))
+            try:
+                checked = checked_text(text)
+            except ActionRefused as refusal:
+                st.error(escape_markdown(refusal))
             else:
-                st.session_state[confirm_key] = (audience, text.strip())
+                if counts[audience]:
+                    st.session_state[confirm_key] = (audience, checked)
+                else:
+                    st.error(_("No one in view fits this choice of recipients: choose others."))
     pending = st.session_state.get(confirm_key)
     if pending is None:
         return

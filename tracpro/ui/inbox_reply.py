@@ -20,7 +20,8 @@ def reply_form(scope: Scope, contact_id: int, name: str) -> None:
     sent = st.session_state.get("reply.sent", 0)
     with st.form(f"reply_{contact_id}"):
         # A new key after each reply: the box is empty again, while a refused one keeps its text.
-        text = st.text_area(_("Send a message to {name}").format(name=escape_markdown(name)), max_chars=MAX_LENGTH,
+        # No max_chars: the browser would drop a longer paste whole; sending says how long it is.
+        text = st.text_area(_("Send a message to {name}").format(name=escape_markdown(name)),
                             key=f"reply_{contact_id}.text.{sent}",
                             help=_("At most {limit} characters.").format(limit=MAX_LENGTH))
         submitted = st.form_submit_button(_("Send reply"), type="primary", icon=":material/send:")
