@@ -185,6 +185,9 @@ def test_a_supervisor_starts_a_poll_messages_non_respondents_and_renames_a_conta
         wait_for_app(page)
         _no_exception(page)
         _screenshot(page, DESKTOP, "start-poll")
+        page.get_by_role("button", name="Review the start").click()
+        expect(page.get_by_text(re.compile(r"^Start “.+” for the .+\?$"))).to_be_visible()
+        wait_for_app(page)
         page.get_by_role("button", name="Start the poll for").click()
         page.wait_for_function("() => location.pathname.endsWith('/pollrun')")
         expect(page.get_by_text(re.compile(rf"^Started .* {SENT}\.$"))).to_be_visible()  # accepted at once

@@ -136,11 +136,18 @@ def test_a_supervisor_starts_a_poll_only_in_their_regions_and_the_new_date_opens
     regions = app.selectbox(key="start.region")
     assert [option.strip() for option in regions.options] == ["North (3 contacts)", "Gicumbi (1 contact)"]
     assert app.checkbox(key="start.propagate").value is True
-    assert app.button(key="start.submit").label == "Start the poll for 3 contacts"
+    assert "RapidPro starts the flow for the 3 contacts of North and its sub-regions" in shown_text(app)
     app.checkbox(key="start.propagate").uncheck().run()
-    assert app.button(key="start.submit").label == "Start the poll for 2 contacts"
-    app.checkbox(key="start.propagate").check().run()
+    assert "RapidPro starts the flow for the 2 contacts of North" in shown_text(app)
+    app.button(key="start.submit").click().run()  # reviewed for North alone ...
+    assert "Start “Attendance” for the 2 contacts of North?" in shown_text(app)
+    app.checkbox(key="start.propagate").check().run()  # ... then the choice changed: a new review
+    assert not _has_button(app, "start.confirm.confirm")
     app.button(key="start.submit").click().run()
+    assert "Start “Attendance” for the 3 contacts of North and its sub-regions?" in shown_text(app)
+    assert not _actions(db, "start_flow")  # nothing started before the second step
+    assert app.button(key="start.confirm.confirm").label == "Start the poll for 3 contacts"
+    app.button(key="start.confirm.confirm").click().run()
     assert not app.exception, app.exception
 
     pollrun = db.scalars(select(PollRun).where(PollRun.pollrun_type == PollRunType.PROPAGATED)).one()

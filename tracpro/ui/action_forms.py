@@ -111,10 +111,19 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
     where = _("{region} and its sub-regions").format(region=region_name) if propagate else region_name
     st.caption(_("RapidPro starts the flow for the {people} of {where}; their answers arrive with each sync.").format(
         people=_people(reached), where=where))
-    if not st.button(_("Start the poll for {people}").format(people=_people(reached)), type="primary",
-                     key="start.submit", disabled=reached == 0):
-        if reached == 0:
-            st.info(_("{where} has no active contacts: choose another region.").format(where=where))
+    # A start reaches people, as a message does: reviewed first. A review holds for the choices it
+    # showed; changing one asks for a new review.
+    choice, confirm_key = (poll_id, region_id, propagate), "start.confirm"
+    if st.button(_("Review the start"), type="primary", key="start.submit", disabled=reached == 0):
+        st.session_state[confirm_key] = choice
+    if reached == 0:
+        st.info(_("{where} has no active contacts: choose another region.").format(where=where))
+    if st.session_state.get(confirm_key) != choice:
+        st.session_state.pop(confirm_key, None)
+        return
+    question = _("Start “{poll}” for the {people} of {where}?").format(
+        poll=escape_markdown(polls[poll_id]), people=_people(reached), where=where)
+    if not confirmed(confirm_key, question, _("Start the poll for {people}").format(people=_people(reached))):
         return
     try:
         with acting_session() as db:
