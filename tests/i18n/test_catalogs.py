@@ -162,6 +162,14 @@ def test_contact_languages_are_named_in_the_viewers_language():
     finally:
         use_language("en")
     assert language_name("fra") == "French"
+    # The names people use (CLDR), not the standard's ("Swahili (macrolanguage)"), in every language.
+    assert [language_name(code) for code in ("swa", "kin", "lug")] == ["Swahili", "Kinyarwanda", "Ganda"]
+    use_language("ar")
+    try:
+        assert language_name("swa") == "السواحلية"
+    finally:
+        use_language("en")
+    assert language_name("kdj") == "Karamojong"  # a language CLDR does not name: the standard's name
 
 
 @pytest.mark.parametrize(("code", "expected"), [

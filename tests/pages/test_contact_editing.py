@@ -47,6 +47,8 @@ def test_the_language_list_follows_the_search(world):
     box.set_value("kin").run()
     app.text_input(key="contact_new.language_search").input("").run()
     assert _language_box(app).value == "kin"
+    app.text_input(key="contact_new.language_search").input("swahili").run()
+    assert "Swahili (swa)" in _language_box(app).options  # the name people use, not "Swahili (macrolanguage)"
 
 
 def test_a_new_contact_is_stored_with_its_outbox_action_and_opens(db, world):

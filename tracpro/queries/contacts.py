@@ -12,6 +12,7 @@ from functools import cache
 
 import pandas as pd
 import pycountry
+from babel import Locale
 from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
@@ -47,12 +48,19 @@ URN_LABELS = {"tel": N_("Phone"), "twitter": N_("Twitter handle"), "twitterid": 
 
 
 def language_name(code: str | None) -> str:
-    """A contact's language (ISO 639-3, as RapidPro stores it) named in the viewer's language,
-    through the ISO 639-3 catalogs pycountry ships ("fra" is "French", "français", "francés")."""
+    """A contact's language (ISO 639-3, as RapidPro stores it) named in the viewer's language.
+
+    The name people use comes from CLDR, through Babel ("swa" is "Swahili", "swahili",
+    "السواحلية"); a language CLDR does not name gets ISO 639-3's, through the catalogs pycountry
+    ships, whose names are a standard's ("Swahili (macrolanguage)")."""
     found = pycountry.languages.get(alpha_3=code) if code else None
     if found is None:
         return code or ""
-    return _iso639_names(current_language()).gettext(found.name)
+    viewer = current_language()
+    named = Locale.parse(viewer).languages
+    name = named.get(getattr(found, "alpha_2", "")) or named.get(found.alpha_3)
+    name = name or _iso639_names(viewer).gettext(found.name)
+    return name[:1].upper() + name[1:]  # CLDR writes French names in lower case ("français")
 
 
 @cache

@@ -15,6 +15,7 @@ from tracpro.db.models import FieldType, OutboxStatus
 from tracpro.forms import FormErrors
 from tracpro.i18n import N_, _
 from tracpro.queries.action_choices import ContactFormChoices
+from tracpro.queries.contacts import language_name
 from tracpro.text import escape_markdown
 from tracpro.ui.acting import acting_session
 from tracpro.ui.action_forms import confirmed, push_now
@@ -51,7 +52,9 @@ def _language_choice(key: str, choices: ContactFormChoices, current: str | None)
         return chosen
     codes = list(names)
     value = st.selectbox(_("Language"), codes, index=codes.index(chosen) if chosen in codes else None,
-                         format_func=lambda code: f"{names[code]} ({code})", placeholder=_("Choose a language"))
+                         # Named as tables name them, in the viewer's language (not the standard's name).
+                         format_func=lambda code: f"{language_name(code)} ({code})",
+                         placeholder=_("Choose a language"))
     st.session_state[chosen_key] = value
     return value
 
