@@ -51,7 +51,7 @@ def test_activity_counts_languages_and_channels_within_the_scope(world):
     supervisor = open_page(SUPERVISOR, "pages/activity.py")
     languages, channels = (frame.value for frame in supervisor.dataframe)
     assert languages[["Language", "Total"]].values.tolist() == [["English", 3]]  # Nina twice, Gilbert once
-    assert channels[["Channel", "Total"]].values.tolist() == [["tel", 3]]
+    assert channels[["Channel", "Total"]].values.tolist() == [["Phone", 3]]  # the scheme tel, named
     admin = open_page(ADMIN, "pages/activity.py")
     assert admin.dataframe[0].value["Total"].tolist() == [6]  # and Sam South's three
 

@@ -73,6 +73,8 @@ def test_activity_totals_name_languages_and_count_the_latest_day():
     assert totals.values.tolist() == [["English", 4, 0], ["Kinyarwanda", 3, 2]]
     assert latest == date(2026, 11, 2)
     assert by_dimension(daily.iloc[0:0], "channel")[2] is None
+    channels = daily.assign(value=["tel", "whatsapp", "ext"])
+    assert by_dimension(channels, "channel")[0]["value"].tolist() == ["Phone", "WhatsApp", "ext"]  # unknown: as is
 
 
 def test_downloads_are_utf8_csv_and_a_real_workbook():

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.i18n import _, format_date, format_number
-from tracpro.queries.contacts import language_name
+from tracpro.queries.contacts import URN_LABELS, language_name
 from tracpro.queries.participation import Participation
 from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import CONTACT, POLL, POLLRUN
@@ -170,12 +170,14 @@ def message_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
 
 def by_dimension(table: pd.DataFrame, dimension: str) -> tuple[pd.DataFrame, pd.DataFrame, date | None]:
-    """responses_by's table for a chart (languages by name), its totals over all its days and on
+    """responses_by's table for a chart (languages and channels by name), its totals over all its days and on
     the latest one, and that latest day."""
     named = table.copy()
     unknown = _("Unknown")
     if dimension == "language":
         named["value"] = [language_name(code) if code != "unknown" else unknown for code in named["value"]]
+    else:  # a channel is a URN scheme ("tel"): named as the contact form names it
+        named["value"] = [_(URN_LABELS[code]) if code in URN_LABELS else code for code in named["value"]]
     if named.empty:
         return named, pd.DataFrame(columns=["value", "Total", "Latest day"]), None
     latest = named["day"].max()
