@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import streamlit as st
 
-from tracpro import spreadsheets
 from tracpro.config import load_settings
 from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.audit import audit_people, audit_trail
@@ -14,7 +13,7 @@ from tracpro.text import escape_markdown
 from tracpro.ui.clock import today
 from tracpro.ui.context import require_org_admin, require_scope
 from tracpro.ui.database import read_scoped_now
-from tracpro.ui.exports import CSV_MIME, recorded
+from tracpro.ui.exports import CSV_MIME, csv_bytes, recorded
 from tracpro.ui.tables import MOST_ROWS, datetime_column
 
 context, org_id = require_org_admin()
@@ -69,6 +68,6 @@ stem = f"audit-{start.isoformat()}-{end.isoformat()}"
 make = recorded(lambda: read_scoped_now(audit_trail, scope, **filters), scope, f"{stem}.csv",
                 {"export": "audit trail", **filters})
 st.download_button(
-    _("Download CSV"), lambda: spreadsheets.csv_text(make().rename(columns=headings)),
+    _("Download CSV"), lambda: csv_bytes(make().rename(columns=headings)),
     file_name=f"{stem}.csv", mime=CSV_MIME, icon=":material/download:", on_click="ignore",
 )

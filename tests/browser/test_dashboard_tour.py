@@ -10,6 +10,7 @@ responses. Screenshots of every page go to test-artifacts/tour/<size>/<page>.png
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from contextlib import suppress
@@ -213,7 +214,8 @@ def _click_a_point_then_download(page, url: str, stop: Stop) -> None:
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename.startswith("responses-water-sanitation-")
-    with open(download.value.path(), encoding="utf-8", newline="") as downloaded:
+    assert download.value.path().read_bytes().startswith(codecs.BOM_UTF8)  # Excel reads it as UTF-8
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as downloaded:
         header = next(csv.reader(downloaded))
     assert header[:5] == ["Date", "Name", "URN", "Region", "Reporter groups"]
 

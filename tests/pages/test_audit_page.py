@@ -3,6 +3,7 @@ person, kind and dates, and download it; what they do through the pages is in it
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from datetime import timedelta
@@ -78,7 +79,9 @@ def test_what_an_admin_and_a_supervisor_did_is_in_the_trail_with_filters_and_a_d
     app.date_input(key="audit.end").set_value(f.NOW.date()).run()
     mime, make = downloads[f"audit-{(f.NOW - timedelta(days=60)).date()}-{f.NOW.date()}.csv"]
     assert mime == "text/csv"
-    downloaded = pd.read_csv(io.StringIO(make()), dtype=str, keep_default_na=False)
+    made = make()
+    assert made.startswith(codecs.BOM_UTF8)  # so that Excel reads it as UTF-8
+    downloaded = pd.read_csv(io.StringIO(made.decode("utf-8-sig")), dtype=str, keep_default_na=False)
     assert list(downloaded.columns) == ["When", "Who", "What", "Region", "Details", "Details (JSON)"]
     assert downloaded["What"].tolist() == ["Sync requested", "Signed in", "Signed in", "Message sent"]
     assert downloaded["Details"].tolist()[-1] == table["Details"].tolist()[-1]  # as it was, text

@@ -79,7 +79,7 @@ PLANTED = {*PAYLOADS, FORM_PAYLOAD, QUESTION, REGION["name"]}
 
 def test_the_responses_csv_holds_every_formula_as_text(db, planted):
     scope, pollrun, _ = planted
-    rows = list(csv.reader(io.StringIO(csv_bytes(responses_export(db, scope, pollrun.id)).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(csv_bytes(responses_export(db, scope, pollrun.id)).decode("utf-8-sig"))))
     assert not _formula_cells(rows)
     assert {_raw(cell) for row in rows for cell in row} >= PLANTED  # every value recoverable
     assert {row[rows[0].index("Count")] for row in rows[1:]} == {"-2"}  # a number stays a number

@@ -29,9 +29,10 @@ EXPORT_HEADINGS = {"Date": N_("Date"), "Name": N_("Name"), "URN": N_("URN"), "Re
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8, no index: Date, Name, URN, Region, Reporter groups, then one column per question;
-    text quoted, and text a spreadsheet would read as a formula after an apostrophe."""
-    return spreadsheets.csv_text(table).encode("utf-8")
+    """UTF-8 after a byte-order mark, no index; text quoted, and text a spreadsheet would read as
+    a formula after an apostrophe. Without the mark, Excel reads the file in the machine's legacy
+    code page and garbles Arabic names and accents; other programs skip it."""
+    return spreadsheets.csv_text(table).encode("utf-8-sig")
 
 
 def xlsx_bytes(table: pd.DataFrame, sheet: str = "Responses") -> bytes:
