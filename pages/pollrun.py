@@ -3,7 +3,7 @@ that date, who took part, and every response with its downloads."""
 
 import streamlit as st
 
-from tracpro.i18n import N_, _, format_number, isolated
+from tracpro.i18n import N_, _, current_language, format_number, isolated
 from tracpro.queries.participation import participation
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import pollrun_header
@@ -81,8 +81,10 @@ with tabs[RESPONSES]:
             else:
                 st.caption(_("{count} partial and complete responses, newest first. The downloads hold them all, "
                              "and the superseded ones too, with each answer as it was given.").format(count=count))
+            language = current_language()  # now: the file is made outside this run
             download_buttons(
-                lambda: read_scoped(responses_export, scope, pollrun_id=pollrun_id, filters=filters),
+                lambda: read_scoped(responses_export, scope, pollrun_id=pollrun_id, filters=filters,
+                                    language=language),
                 file_stem(header.poll, header.day),
                 scope,
                 {"export": "responses", "poll": header.poll, "pollrun": pollrun_id, "date": header.day},

@@ -83,12 +83,18 @@ def test_the_responses_and_their_downloads(world, downloads):
     mime, make_csv = downloads[f"{stem}.csv"]
     csv = pd.read_csv(io.BytesIO(make_csv()), dtype=str, keep_default_na=False)
     assert mime == "text/csv"
-    assert list(csv.columns) == ["Date", "Name", "URN", "Region", "Reporter groups", "How many came?",
-                                 "Was the school open?", "Anything else?"]
+    assert list(csv.columns) == ["Date", "Name", "URN", "Region", "Reporter groups", "Counted",
+                                 "How many came?", "How many came? (category)",
+                                 "Was the school open?", "Was the school open? (category)",
+                                 "Anything else?", "Anything else? (category)"]
     assert csv["Name"].tolist() == ["Nina North", "Gilbert Gicumbi"]
     assert csv["URN"].tolist() == ["tel:+250788000001", "tel:+250788000002"]
+    assert csv["Counted"].tolist() == ["yes", "yes"]
     assert csv["Was the school open?"].tolist() == ["yes", "no"]  # the raw answers
-    assert pd.to_datetime(csv["Date"], format="%b %d, %Y %H:%M").notna().all()  # "Nov 22, 2026 11:30"
+    assert csv["Was the school open? (category)"].tolist() == ["Yes", "No"]
+    # ISO 8601 with the org's offset: "2026-11-22T11:30:00+02:00"
+    moments = pd.to_datetime(csv["Date"], format="ISO8601")
+    assert moments.dt.tz is not None and all(len(text) == 25 and text[10] == "T" for text in csv["Date"])
 
     mime, make_xlsx = downloads[f"{stem}.xlsx"]
     workbook = pd.read_excel(io.BytesIO(make_xlsx()), dtype=str)

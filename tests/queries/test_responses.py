@@ -32,7 +32,7 @@ def pollrun(db, data):
         number, words = ("1", None) if superseded else answers[name]
         for question, value in ((sheep, number), (weather, words)):
             if value is not None:
-                f.AnswerFactory(response=response, question=question, value=value,
+                f.AnswerFactory(response=response, question=question, value=value, category=value.upper(),
                                 value_to_use=f"{value}!" if question is sheep else value)
     db.flush()
     return pollrun
@@ -48,12 +48,18 @@ def test_the_page_lists_active_partial_and_complete_responses_newest_first(db, d
     assert table["Date"].tolist()[0] == datetime(2014, 1, 1, 11, 33)  # Kabul time
 
 
-def test_the_download_has_tracpros_columns_raw_values_and_superseded_responses(db, data, pollrun):
+def test_the_download_has_tracpros_columns_raw_values_categories_and_superseded_responses_marked(db, data, pollrun):
     table = responses_export(db, data.scope("Kandahar"), pollrun.id)
-    assert table.columns.tolist() == ["Date", "Name", "URN", "Region", "Reporter groups", "Number of sheep",
-                                      "How is the weather?"]
-    assert table.values.tolist() == [
-        ["Jan 01, 2014 11:32", "Ann", "tel:1234", "Kandahar", "Farmers, Teachers", "3", "Sunny"],
-        ["Jan 01, 2014 11:31", "Bob", "tel:2345", "Kandahar", "Farmers, Kandahar", "5", ""],
-        ["Jan 01, 2014 11:30", "Ann", "tel:1234", "Kandahar", "Farmers, Teachers", "1", ""],  # superseded
+    assert table.columns.tolist() == ["Date", "Name", "URN", "Region", "Reporter groups", "Counted",
+                                      "Number of sheep", "Number of sheep (category)",
+                                      "How is the weather?", "How is the weather? (category)"]
+    leading = ["Date", "Name", "Counted", "Number of sheep", "How is the weather?"]
+    assert table[leading].values.tolist() == [
+        ["2014-01-01T11:32:00+04:30", "Ann", "yes", "3", "Sunny"],  # Kabul's offset
+        ["2014-01-01T11:31:00+04:30", "Bob", "yes", "5", ""],
+        ["2014-01-01T11:30:00+04:30", "Ann", "no: a later response replaced it", "1", ""],  # superseded
     ]
+    assert table["Number of sheep (category)"].tolist() == ["3", "5", "1"]
+    assert table["How is the weather? (category)"].tolist() == ["SUNNY", "", ""]
+    french = responses_export(db, data.scope("Kandahar"), pollrun.id, language="fr")
+    assert french.columns[7] == "Number of sheep (catégorie)" and french["Counted"].tolist()[0] == "oui"

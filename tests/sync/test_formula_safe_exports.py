@@ -96,7 +96,8 @@ def test_the_responses_workbook_has_no_formula_and_keeps_the_raw_text(db, plante
     assert {cell.value for cell in cells} >= PLANTED  # the raw text, as typed
     planted_cells = [cell for cell in cells if cell.value in PLANTED]
     assert all(cell.quotePrefix for cell in planted_cells)  # Excel keeps them text when edited
-    assert {cell.value for cell in cells if cell.column == 7 and cell.row > 1} == {"-2"}
+    # The second question's raw values (after 6 columns of TracPro's and the first question's two).
+    assert {cell.value for cell in cells if cell.column == 9 and cell.row > 1} == {"-2"}
 
 
 def test_the_nightly_csv_holds_every_formula_as_text_and_the_parquet_the_raw_values(db, org, planted, tmp_path):

@@ -1,9 +1,10 @@
 """PollRun detail, Responses tab and its download.
 
 On the page: active partial and complete responses, newest first, each question's value to use
-("--" when unanswered). In the download: the same responses plus the superseded ones, each
-question's raw value ("" when unanswered), with TracPro's columns and its date format, in the
-org's timezone.
+("--" when unanswered). In the download: the same responses plus the superseded ones, marked in
+a Counted column (the page and the charts count only the others); each question's raw value as
+the contact sent it and the category it was put in ("" when unanswered); the moment in ISO 8601
+with the org's offset ("2026-12-03T16:55:00+02:00"), which spreadsheets and scripts read alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tracpro.db.models import (
     ResponseStatus,
     contact_reporter_groups,
 )
+from tracpro.i18n import N_, gettext_in
 from tracpro.polls.filters import PollFilters
 from tracpro.queries.poll_base import field_filter, org_timezone
 from tracpro.queries.pollrun_summary import require_pollrun
@@ -31,7 +33,9 @@ from tracpro.queries.registry import read_model
 from tracpro.queries.visibility import response_counted
 
 ANSWERED = (ResponseStatus.PARTIAL, ResponseStatus.COMPLETE)
-EXPORT_DATE_FORMAT = "%b %d, %Y %H:%M"
+# The download's own columns, before the questions' (tracpro.ui.exports translates their headings).
+LEADING_COLUMNS = ["Date", "Name", "URN", "Region", "Reporter groups", "Counted"]
+N_("{question} (category)"), N_("no: a later response replaced it")  # for the catalogs: worded in `language`
 
 
 def _responses(session, scope, pollrun_id, filters, include_superseded: bool):
@@ -45,7 +49,8 @@ def _responses(session, scope, pollrun_id, filters, include_superseded: bool):
         .subquery()
     )
     return session.execute(
-        select(Response.id, Response.updated_on, Contact.id.label("contact_id"), Contact.name, Contact.urn,
+        select(Response.id, Response.updated_on, Response.is_active, Contact.id.label("contact_id"), Contact.name,
+               Contact.urn,
                Region.name.label("region"), func.coalesce(groups.c.names, "").label("reporter_groups"))
         .join(Contact, Contact.id == Response.contact_id)
         .join(Region, Region.id == Contact.region_id)
@@ -56,7 +61,8 @@ def _responses(session, scope, pollrun_id, filters, include_superseded: bool):
     ).all()
 
 
-def _answers(session, response_ids, poll_id, column) -> tuple[list[str], dict[tuple[int, str], str]]:
+def _answers(session, response_ids, poll_id, *columns) -> tuple[list[str], dict[tuple[int, str], tuple]]:
+    """The poll's active questions' column names, and each response's `columns` per question."""
     questions = session.execute(
         select(Question.id, Question.name).where(Question.poll_id == poll_id, Question.is_active)
         .order_by(Question.order, Question.id)
@@ -68,11 +74,11 @@ def _answers(session, response_ids, poll_id, column) -> tuple[list[str], dict[tu
             label += " "
         names[question_id] = label
     values = session.execute(
-        select(Answer.response_id, Answer.question_id, column)
+        select(Answer.response_id, Answer.question_id, *columns)
         .where(Answer.response_id.in_(response_ids), Answer.question_id.in_(list(names)))
     ).all()
     return list(names.values()), {
-        (response_id, names[question_id]): value for response_id, question_id, value in values
+        (response_id, names[question_id]): tuple(value) for response_id, question_id, *value in values
     }
 
 
@@ -86,23 +92,31 @@ def pollrun_responses(session: Session, scope: Scope, pollrun_id: int, filters: 
     table = [
         {"Date": row.updated_on.astimezone(timezone).replace(tzinfo=None), "Contact": row.name or row.urn,
          "contact_id": row.contact_id, "Region": row.region, "Reporter groups": row.reporter_groups,
-         **{column: values.get((row.id, column), "--") for column in columns}}
+         **{column: values.get((row.id, column), ("--",))[0] for column in columns}}
         for row in rows
     ]
     return pd.DataFrame(table, columns=["Date", "Contact", "contact_id", "Region", "Reporter groups", *columns])
 
 
 @read_model
-def responses_export(session: Session, scope: Scope, pollrun_id: int, filters: PollFilters = PollFilters()
-                     ) -> pd.DataFrame:
+def responses_export(session: Session, scope: Scope, pollrun_id: int, filters: PollFilters = PollFilters(),
+                     language: str = "en") -> pd.DataFrame:
+    """The download, its words in `language`: the file is made when a button is clicked, outside
+    the page's run, where the viewer's language is not known; the page passes it."""
     pollrun = require_pollrun(session, scope, pollrun_id)
     rows = _responses(session, scope, pollrun_id, filters, include_superseded=True)
-    columns, values = _answers(session, [row.id for row in rows], pollrun.poll_id, Answer.value)
+    columns, values = _answers(session, [row.id for row in rows], pollrun.poll_id, Answer.value, Answer.category)
     timezone = org_timezone(session, scope)
-    table = [
-        {"Date": row.updated_on.astimezone(timezone).strftime(EXPORT_DATE_FORMAT), "Name": row.name,
-         "URN": row.urn or "", "Region": row.region, "Reporter groups": row.reporter_groups,
-         **{column: values.get((row.id, column), "") for column in columns}}
-        for row in rows
-    ]
-    return pd.DataFrame(table, columns=["Date", "Name", "URN", "Region", "Reporter groups", *columns])
+    # Each question's raw value, then its category: "Sheep", "Sheep (category)".
+    pairs = [(column, gettext_in(language, "{question} (category)").format(question=column)) for column in columns]
+    counted, superseded = gettext_in(language, "yes"), gettext_in(language, "no: a later response replaced it")
+    table = []
+    for row in rows:
+        record = {"Date": row.updated_on.astimezone(timezone).isoformat(timespec="seconds"), "Name": row.name,
+                  "URN": row.urn or "", "Region": row.region, "Reporter groups": row.reporter_groups,
+                  "Counted": counted if row.is_active else superseded}
+        for column, category_column in pairs:
+            value, category = values.get((row.id, column), ("", ""))
+            record[column], record[category_column] = value or "", category or ""
+        table.append(record)
+    return pd.DataFrame(table, columns=[*LEADING_COLUMNS, *(name for pair in pairs for name in pair)])

@@ -1,4 +1,4 @@
-"""Downloads of a pollrun's responses: CSV with the original TracPro's columns and raw values, and XLSX,
+"""Downloads of a pollrun's responses (tracpro.queries.responses.responses_export): CSV and XLSX,
 both written by tracpro.spreadsheets so that no answer or name is read as a formula.
 
 The file is made only when the button is clicked (Streamlit's deferred download), from the
@@ -25,7 +25,7 @@ CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The export's own columns, first in the file (tracpro.queries.responses); the questions keep their names.
 EXPORT_HEADINGS = {"Date": N_("Date"), "Name": N_("Name"), "URN": N_("URN"), "Region": N_("Region"),
-                   "Reporter groups": N_("Reporter groups")}
+                   "Reporter groups": N_("Reporter groups"), "Counted": N_("Counted")}
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
