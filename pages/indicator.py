@@ -37,8 +37,8 @@ values = read_found(indicator_values, scope, indicator_id=indicator_id, back_pag
 st.title(escape_markdown(values.name))
 st.caption(_("Baseline: {baseline} · Follow ups: {follow_up} · {start} – {end}").format(
     baseline=escape_markdown(values.baseline), follow_up=escape_markdown(values.follow_up),
-    start=format_date(values.start_date, "long_day"),
-    end=format_date(values.end_date, "long_day")))
+    start=format_date(values.start_date),
+    end=format_date(values.end_date)))
 page_link(INDICATORS, _("All indicators"), icon=":material/arrow_back:")
 show_notice()
 

@@ -114,13 +114,13 @@ def requests_and_status() -> None:
         return
     last, failures = st.columns(2)
     last.metric(_("Last complete sync"),
-                format_date(current.last_success, "sync_moment") if current.last_success else _("Never"))
+                format_date(current.last_success, "moment") if current.last_success else _("Never"))
     failures.metric(_("Failures in a row"), format_number(current.failures))
     if current.last_error:
         st.error(_("The last sync failed: {error}").format(error=escape_markdown(current.last_error)))
     if current.next_allowed is not None:
         st.warning(_("After failures, the next sync of this organisation waits until {time}.")
-                   .format(time=format_date(current.next_allowed, "sync_moment")))
+                   .format(time=format_date(current.next_allowed, "moment")))
     if current.unreadable:
         st.warning(ngettext(
             "{count} item RapidPro sent could not be read. It is kept aside and read again at every sync.",
@@ -129,7 +129,7 @@ def requests_and_status() -> None:
         ).format(count=format_number(current.unreadable)))
     if current.finish_estimate is not None:
         st.info(_("A sync is under way across several runs of the sync job. At its pace so far it should be "
-                  "done around {time}.").format(time=format_date(current.finish_estimate, "sync_moment")))
+                  "done around {time}.").format(time=format_date(current.finish_estimate, "moment")))
     st.dataframe(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
                  hide_index=True, width="stretch",
                  column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME,

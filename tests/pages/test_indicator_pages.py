@@ -49,7 +49,7 @@ def test_an_indicator_shows_its_chart_and_summary_within_the_viewers_regions(wor
     admin = open_page(ADMIN, INDICATOR, indicator=world.indicator_id)
     assert texts(admin.title) == ["Girls' attendance"]
     summary = _summary(admin)
-    assert summary["Dates"] == "September 01, 2026 - September 30, 2026"
+    assert summary["Dates"] == "Sep 01, 2026 - Sep 30, 2026"  # the one day format of every page
     assert summary["Baseline value (Pupils)"] == "36"
     assert summary["Baseline response rate (%)"] == "100"
     assert summary["Follow up mean (Pupils)"] == "29.5"

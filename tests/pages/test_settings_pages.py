@@ -353,7 +353,7 @@ def test_the_sync_status_shows_each_resource_and_the_last_error(db, org):
     resources = app.dataframe[0].value
     assert resources[["Resource", "Created", "Updated"]].values.tolist() == [["Contacts", 12, 3]]
     assert errors(app) == ["The last sync failed: RapidPro appears to be down."]
-    assert [metric.value for metric in app.metric] == ["02 Nov 2026 12:30", "2"]  # 09:30 UTC in Kampala
+    assert [metric.value for metric in app.metric] == ["Nov 02, 2026 12:30", "2"]  # 09:30 UTC in Kampala
 
 
 def test_the_sync_status_shows_a_first_sync_under_way_and_the_items_kept_aside(db, org):
@@ -373,7 +373,7 @@ def test_the_sync_status_shows_a_first_sync_under_way_and_the_items_kept_aside(d
         "2 items RapidPro sent could not be read. They are kept aside and read again at every sync."]
     assert [info.value for info in app.info][-1:] == [  # three more hours at that pace: 12:30 + 3 in Kampala
         "A sync is under way across several runs of the sync job. At its pace so far it should be done around "
-        "02 Nov 2026 15:30."]
+        "Nov 02, 2026 15:30."]
 
 
 def test_a_finished_request_shows_its_outcome_and_the_page_stops_refreshing(db, org):

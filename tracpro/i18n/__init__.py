@@ -95,12 +95,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 # Dates in words, per language: English keeps TracPro's own ("Nov 02, 2026"), the others CLDR's
 # patterns through Babel ("2 nov. 2026", "2 نوفمبر 2026"), month names in the viewer's language.
+# One format for a day and one for a moment on every page (the original had five).
 _DATE_PATTERNS = {
     "day": ("%b %d, %Y", "d MMM y"),
-    "long_day": ("%B %d, %Y", "d MMMM y"),
     "day_month": ("%b %d", "d MMM"),
     "moment": ("%b %d, %Y %H:%M", "d MMM y HH:mm"),
-    "sync_moment": ("%d %b %Y %H:%M", "d MMM y HH:mm"),
 }
 
 

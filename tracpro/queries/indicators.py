@@ -136,7 +136,7 @@ def indicator_data(session: Session, scope: Scope, indicator_id: int,
     rate = round(statistics.fmean(rates), 1)
     title = indicator.y_axis_title
     table = (
-        (_("Dates"), f"{format_date(start, 'long_day')} - {format_date(end, 'long_day')}"),
+        (_("Dates"), f"{format_date(start)} - {format_date(end)}"),
         (_("Baseline question"), f"{indicator.baseline_poll.name}: {indicator.baseline_question.name}"),
         (_("Baseline value ({title})").format(title=title) if title else _("Baseline value"), _number(baseline)),
         (_("Baseline response rate (%)"), _("n/a") if baseline_rate is None else _number(baseline_rate)),

@@ -67,6 +67,6 @@ def comparison_view(comparison: Comparison | None, regions: Sequence[str], numer
         frame = comparison_table(comparison, shown, measure)
         number = st.column_config.NumberColumn(format="localized")
         st.dataframe(frame, hide_index=True, width="stretch",
-                     column_config={_("Date"): st.column_config.DateColumn(format="MMM D, YYYY"),
+                     column_config={_("Date"): st.column_config.DateColumn(format="MMM DD, YYYY"),
                                     **{region: number for region in shown}, _("Responses"): number})
         st.caption(caption)

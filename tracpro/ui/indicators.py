@@ -31,8 +31,8 @@ def indicator_table(indicators: tuple[tuple, ...]) -> None:
                                         _("Follow up question")])
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         name_label: link_column(name_label),
-        start_label: st.column_config.DateColumn(format="MMM D, YYYY"),
-        end_label: st.column_config.DateColumn(format="MMM D, YYYY"),
+        start_label: st.column_config.DateColumn(format="MMM DD, YYYY"),
+        end_label: st.column_config.DateColumn(format="MMM DD, YYYY"),
     })
 
 
