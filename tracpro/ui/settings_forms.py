@@ -36,8 +36,8 @@ SAMEDAY_LABELS = {
     SameDayMode.SUM: N_("Use the sum of the values submitted that day by each contact"),
 }
 QUESTION_TYPE_LABELS = {
-    QuestionType.OPEN: N_("Open ended"),
-    QuestionType.CATEGORICAL: N_("Multiple choice"),
+    QuestionType.OPEN: N_("Open-ended"),  # the words the charts use
+    QuestionType.CATEGORICAL: N_("Categorical"),
     QuestionType.NUMERIC: N_("Numeric"),
     QuestionType.MENU: N_("Menu"),
     QuestionType.KEYPAD: N_("Keypad"),
