@@ -27,7 +27,7 @@ MEASURES = {"sum": N_("Sum of responses"), "average": N_("Average of responses")
 def _layout(figure: go.Figure, height: int) -> go.Figure:
     # The legend sits under the plot: on a 390 px phone a legend at the side would squeeze it.
     figure.update_layout(
-        height=height, margin=dict(l=10, r=10, t=10, b=10), separators=".,", hovermode="x unified",
+        height=height, margin=dict(l=10, r=10, t=10, b=10), hovermode="x unified",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), xaxis_title=None,
     )
     figure.update_xaxes(tickformat="%b %d", hoverformat="%b %d, %Y")

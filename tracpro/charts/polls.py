@@ -21,7 +21,7 @@ _COLUMNS = {"sum": "sum", "average": "average", "response-rate": "response_rate"
 def _layout(figure: go.Figure, height: int = 320) -> go.Figure:
     figure.update_layout(
         height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.2),
-        separators=".,", hovermode="x unified", xaxis_title=None,
+        hovermode="x unified", xaxis_title=None,
     )
     figure.update_yaxes(tickformat=",~r")
     return figure
