@@ -23,11 +23,12 @@ import stopwordsiso
 TOP_WORDS = 50
 _SPLIT = re.compile(r"[^\w'-]+", flags=re.UNICODE)
 # Kinyarwanda's prepositions, conjunctions, copulas, connectives and demonstratives.
-_KINYARWANDA = frozenset("""
-    na ni mu ku muri kuri kwa ya wa za rya bya cya ka ba ga ho yo zo bo kandi ariko cyangwa ko nko
-    nka niba ngo hari nta si aho uko iyo ubu ibi iki uyu iyi izi ayo abo ubwo ibyo icyo uwo
-    cyane buri nk by cy n rw
-""".split())
+_KINYARWANDA = frozenset({
+    "na", "ni", "mu", "ku", "muri", "kuri", "kwa", "ya", "wa", "za", "rya", "bya", "cya", "ka", "ba", "ga",
+    "ho", "yo", "zo", "bo", "kandi", "ariko", "cyangwa", "ko", "nko", "nka", "niba", "ngo", "hari", "nta",
+    "si", "aho", "uko", "iyo", "ubu", "ibi", "iki", "uyu", "iyi", "izi", "ayo", "abo", "ubwo", "ibyo",
+    "icyo", "uwo", "cyane", "buri", "nk", "by", "cy", "rw",
+})
 _OWN_LISTS = {"kin": _KINYARWANDA}
 
 
