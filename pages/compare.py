@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracpro.i18n import _
+from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.choices import question_choices
 from tracpro.queries.comparison import MAX_REGIONS, region_comparison
 from tracpro.ui.clock import today
@@ -28,7 +29,9 @@ regions = dict(context.region_names)
 chosen = st.multiselect(_("Regions (2 to {max})").format(max=MAX_REGIONS), list(regions),
                         format_func=regions.__getitem__, max_selections=MAX_REGIONS, key="compare.regions",
                         placeholder=_("Choose regions"))
-filters = poll_filters(scope, split=False)  # regions are compared side by side already
+# Regions are compared side by side already (no split); by their averages at first, since sums
+# favour the bigger regions.
+filters = poll_filters(scope, split=False, numeric_default=NumericDisplay.AVERAGE)
 if len(chosen) < 2:
     st.info(_("Choose 2 to {max} regions to compare.").format(max=MAX_REGIONS))
 elif filters is not None:

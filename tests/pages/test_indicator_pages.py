@@ -14,6 +14,7 @@ from tests.pages.app import as_read, errors, figures, link_labels, open_page, sh
 from tests.pages.indicator_world import ADMIN, SUPERVISOR, build_indicator_world
 from tracpro.db.models import BaselineTerm, Org, PollRun, PollRunType
 from tracpro.queries.alerts import ALERT_RULE
+from tracpro.ui.filters import NUMERIC
 
 INDICATORS, INDICATOR, COMPARE = "pages/indicators.py", "pages/indicator.py", "pages/compare.py"
 
@@ -181,7 +182,7 @@ SEPTEMBER = {"date_range": "custom", "start": "2026-09-01", "end": "2026-09-30"}
 
 
 def test_comparing_two_regions_numbers_side_by_side(world):
-    app = open_page(ADMIN, COMPARE, **SEPTEMBER)
+    app = open_page(ADMIN, COMPARE, **SEPTEMBER, numeric="sum")
     assert "Choose 2 to 4 regions to compare." in shown_text(app)
     app.selectbox(key="compare.poll").set_value(world.attendance_poll_id).run()
     app.multiselect(key="compare.regions").set_value([world.regions["South"], world.regions["North"]]).run()
@@ -190,6 +191,19 @@ def test_comparing_two_regions_numbers_side_by_side(world):
     assert values(lines[0]["y"]) == [15.0, 17.0] and values(lines[1]["y"]) == [12.0, 15.0]  # North counts Gicumbi
     table = app.dataframe[0].value
     assert list(table.columns) == ["Date", "South", "North"] and table["North"].tolist() == [12.0, 15.0]
+
+
+def test_regions_are_compared_by_their_averages_until_the_viewer_chooses_sums(world):
+    """Sums favour the bigger region: North's two respondents outweigh South's one."""
+    app = open_page(ADMIN, COMPARE, **SEPTEMBER)
+    app.selectbox(key="compare.poll").set_value(world.attendance_poll_id).run()
+    app.multiselect(key="compare.regions").set_value([world.regions["South"], world.regions["North"]]).run()
+    assert app.selectbox(key=NUMERIC).value == "average"
+    assert values(figures(app)[0]["data"][1]["y"]) == [6.0, 7.5]  # North's averages, not its sums (12, 15)
+    assert "numeric" not in app.query_params
+    app.selectbox(key=NUMERIC).set_value("sum").run()
+    assert app.query_params["numeric"] == "sum"  # not this page's default: the address says so
+    assert values(figures(app)[0]["data"][1]["y"]) == [12.0, 15.0]
 
 
 def test_comparing_categories_gives_each_region_its_shares(world):

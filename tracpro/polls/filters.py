@@ -134,14 +134,15 @@ class PollFilters:
         kept = tuple(sorted((key, text) for key, text in texts.items() if text))
         return replace(self, contact_fields=kept)
 
-    def to_query(self) -> dict[str, str]:
-        """The filters as URL query parameters (defaults left out)."""
+    def to_query(self, numeric_default: NumericDisplay = NumericDisplay.SUM) -> dict[str, str]:
+        """The filters as URL query parameters (defaults left out; a page may have its own
+        default numeric display)."""
         query = {}
         if self.date_range != DEFAULT_DATE_RANGE:
             query["date_range"] = self.date_range.value
         if self.date_range == DateRange.CUSTOM:
             query.update({k: v.isoformat() for k, v in (("start", self.start), ("end", self.end)) if v})
-        if self.numeric != NumericDisplay.SUM:
+        if self.numeric != numeric_default:
             query["numeric"] = self.numeric.value
         if self.split_regions:
             query["split_regions"] = "1"
@@ -149,7 +150,8 @@ class PollFilters:
         return query
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> PollFilters:
+    def from_query(cls, query: Mapping[str, str], numeric_default: NumericDisplay = NumericDisplay.SUM
+                   ) -> PollFilters:
         """Filters from URL query parameters; bad values raise FilterError with the reason."""
         try:
             date_range = DateRange(query.get("date_range", DEFAULT_DATE_RANGE.value))
@@ -157,7 +159,7 @@ class PollFilters:
             raise FilterError(_("Select a valid choice. {value} is not one of the available choices.").format(
                 value=query.get("date_range"))) from error
         try:
-            numeric = NumericDisplay(query.get("numeric", NumericDisplay.SUM.value))
+            numeric = NumericDisplay(query.get("numeric", numeric_default.value))
         except ValueError as error:
             raise FilterError(_("Select a valid choice. {value} is not one of the available choices.").format(
                 value=query.get("numeric"))) from error

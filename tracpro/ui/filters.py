@@ -37,7 +37,7 @@ def _is_filter_param(name: str) -> bool:
     return name in FILTER_PARAMS or name.startswith("contact_")
 
 
-def lenient(query: Mapping[str, str]) -> PollFilters:
+def lenient(query: Mapping[str, str], numeric_default: NumericDisplay = NumericDisplay.SUM) -> PollFilters:
     """What the widgets start from when the address holds a bad value: each part that reads."""
 
     def enum(kind, value, default):
@@ -54,7 +54,7 @@ def lenient(query: Mapping[str, str]) -> PollFilters:
 
     filters = PollFilters(
         enum(DateRange, query.get("date_range", ""), DEFAULT_DATE_RANGE), day(query.get("start")),
-        day(query.get("end")), enum(NumericDisplay, query.get("numeric", ""), NumericDisplay.SUM),
+        day(query.get("end")), enum(NumericDisplay, query.get("numeric", ""), numeric_default),
         query.get("split_regions") in ("1", "true", "on"),
     )
     return filters.with_contact_fields(
@@ -62,10 +62,10 @@ def lenient(query: Mapping[str, str]) -> PollFilters:
     )
 
 
-def _write(fields: tuple[tuple[str, str], ...], with_dates: bool) -> None:
+def _write(fields: tuple[tuple[str, str], ...], with_dates: bool, numeric_default: NumericDisplay) -> None:
     """The widgets' values into the address (a widget's on_change)."""
     state = st.session_state
-    current = lenient(st.query_params.to_dict())
+    current = lenient(st.query_params.to_dict(), numeric_default)
     filters = current
     if with_dates:
         date_range = DateRange(state[DATE_RANGE])
@@ -79,7 +79,7 @@ def _write(fields: tuple[tuple[str, str], ...], with_dates: bool) -> None:
     filters = filters.with_contact_fields({key: state.get(field_key(key)) or "" for key, _label in fields})
     for name in [name for name in st.query_params if _is_filter_param(name)]:
         del st.query_params[name]
-    st.query_params.update(filters.to_query())
+    st.query_params.update(filters.to_query(numeric_default))
 
 
 def _clear(with_dates: bool) -> None:
@@ -135,22 +135,23 @@ def _date_widgets(filters: PollFilters, write, numeric: bool, split: bool) -> No
         )
 
 
-def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True, split: bool = True
-                 ) -> PollFilters | None:
+def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True, split: bool = True,
+                 numeric_default: NumericDisplay = NumericDisplay.SUM) -> PollFilters | None:
     """Draw the filters; the filters to use, or None (and a message) when they cannot be used.
 
     `with_dates=False` (a poll date's page) offers only the contact-field filters, and never
     answers None; the other parameters stay in the address, for the way back to the poll.
     `numeric` / `split`: whether the page uses the numeric display and the split by region (a
-    control that changes nothing on a page is not offered there).
+    control that changes nothing on a page is not offered there). `numeric_default`: the numeric
+    display the page opens with.
     """
     fields = read_scoped(visible_fields, scope)
     query = st.query_params.to_dict()
     try:
-        filters, error = PollFilters.from_query(query), None
+        filters, error = PollFilters.from_query(query, numeric_default), None
     except FilterError as problem:
         # Only the dates and the numeric display can be wrong; a page without them ignores them.
-        filters, error = lenient(query), str(problem) if with_dates else None
+        filters, error = lenient(query, numeric_default), str(problem) if with_dates else None
     if not with_dates:
         filters = PollFilters(contact_fields=filters.contact_fields)
         if not fields:
@@ -160,7 +161,7 @@ def poll_filters(scope: Scope, *, with_dates: bool = True, numeric: bool = True,
     st.caption(_("Filters: {filters}").format(
         filters=describe(filters, with_dates=with_dates, numeric=numeric, split=split)))
     with st.expander(_("Filters"), icon=":material/filter_list:", expanded=error is not None):
-        write = partial(_write, fields, with_dates)
+        write = partial(_write, fields, with_dates, numeric_default)
         if with_dates:
             _date_widgets(filters, write, numeric, split)
         columns = st.columns(min(len(fields), 3) or 1)
