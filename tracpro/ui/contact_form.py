@@ -44,13 +44,13 @@ def _language_choice(key: str, choices: ContactFormChoices, current: str | None)
     search = st.text_input(_("Find a language"), key=f"{key}.language_search",
                            placeholder=_("Type a name, e.g. Kinyarwanda"), icon=":material/search:")
     found = search_languages(search, limit=15) if search.strip() else list(choices.languages)
-    names = dict(found)
-    if chosen and chosen not in names:
-        names = {chosen: dict(search_languages(chosen, limit=1)).get(chosen, chosen), **names}
-    if not names:
+    # Only the codes: each is named by language_name below.
+    codes = [choice[0] for choice in found]
+    if chosen and chosen not in codes:
+        codes = [chosen, *codes]
+    if not codes:
         st.caption(_("No language matches “{search}”.").format(search=escape_markdown(search)))
         return chosen
-    codes = list(names)
     value = st.selectbox(_("Language"), codes, index=codes.index(chosen) if chosen in codes else None,
                          # Named as tables name them, in the viewer's language (not the standard's name).
                          format_func=lambda code: f"{language_name(code)} ({code})",
