@@ -35,7 +35,9 @@ from tracpro.queries.visibility import response_counted
 ANSWERED = (ResponseStatus.PARTIAL, ResponseStatus.COMPLETE)
 # The download's own columns, before the questions' (tracpro.ui.exports translates their headings).
 LEADING_COLUMNS = ["Date", "Name", "URN", "Region", "Reporter groups", "Counted"]
-N_("{question} (category)"), N_("no: a later response replaced it")  # for the catalogs: worded in `language`
+# Worded in the `language` the page passes (gettext_in), not the current one.
+CATEGORY_COLUMN = N_("{question} (category)")
+COUNTED, SUPERSEDED = N_("yes"), N_("no: a later response replaced it")
 
 
 def _responses(session, scope, pollrun_id, filters, include_superseded: bool):
@@ -108,8 +110,8 @@ def responses_export(session: Session, scope: Scope, pollrun_id: int, filters: P
     columns, values = _answers(session, [row.id for row in rows], pollrun.poll_id, Answer.value, Answer.category)
     timezone = org_timezone(session, scope)
     # Each question's raw value, then its category: "Sheep", "Sheep (category)".
-    pairs = [(column, gettext_in(language, "{question} (category)").format(question=column)) for column in columns]
-    counted, superseded = gettext_in(language, "yes"), gettext_in(language, "no: a later response replaced it")
+    pairs = [(column, gettext_in(language, CATEGORY_COLUMN).format(question=column)) for column in columns]
+    counted, superseded = gettext_in(language, COUNTED), gettext_in(language, SUPERSEDED)
     table = []
     for row in rows:
         record = {"Date": row.updated_on.astimezone(timezone).isoformat(timespec="seconds"), "Name": row.name,
