@@ -125,6 +125,17 @@ class LoginRecordFactory(Factory):
     expires_at = NOW + timedelta(days=3)
 
 
+class ProviderSignInFactory(Factory):
+    """A single sign-on identity TracPro has spent, on the account it signed in."""
+
+    class Meta:
+        model = models.ProviderSignIn
+
+    identity_digest = factory.Sequence(lambda n: hashlib.sha256(f"identity-{n}".encode()).hexdigest())
+    user = factory.SubFactory(UserFactory)
+    at = NOW
+
+
 class AuditEventFactory(Factory):
     """An event of the org's trail, by a user, at NOW (tracpro.audit.trail.record writes the real ones)."""
 

@@ -59,6 +59,10 @@ class Settings:
     # Encrypt the RapidPro API tokens stored in the database (TRACPRO_TOKEN_KEYS, Fernet keys, the
     # first encrypting); used by tracpro.db.token_cipher, kept out of repr for the same reason.
     token_keys: tuple[str, ...] = field(default=(), repr=False)
+    # The words on the single sign-on button (TRACPRO_SINGLE_SIGN_ON_LABEL), e.g. "Sign in with
+    # Google"; None: a sentence of TracPro's, translated. The provider itself is set in Streamlit's
+    # `[auth]` secrets (tracpro.ui.single_sign_on).
+    single_sign_on_label: str | None = None
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -147,6 +151,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         log_format=_as_log_format(_lookup("TRACPRO_LOG_FORMAT", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
         token_keys=_as_keys(_lookup("TRACPRO_TOKEN_KEYS", environ, secrets)),
+        single_sign_on_label=_lookup("TRACPRO_SINGLE_SIGN_ON_LABEL", environ, secrets) or None,
         rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
         sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),
         throttle_wait=_seconds("TRACPRO_THROTTLE_WAIT", environ, secrets, default=60.0, allow_zero=True),

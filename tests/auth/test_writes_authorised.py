@@ -250,6 +250,7 @@ def test_a_write_for_one_org_takes_its_org_from_the_actor(name):
 NOT_AN_ACTORS_WRITE = {
     "tracpro.auth.logins.": "sign-in: the login records behind the cookies, as people sign in and out",
     "tracpro.auth.lockout.": "sign-in: failed attempts and locks",
+    "tracpro.auth.single_sign_on.": "sign-in: the provider's identities, each spent as it opens a login",
     "tracpro.auth.demo.": "the demo's accounts, made by the job that sets the demo up",
     "tracpro.auth.users.create_superuser": "the first account of a deployment, made on the command line",
     "tracpro.auth.members.add_member": "adding a person on the command line, as the deployment (Actor.setup)",
@@ -276,7 +277,7 @@ def test_every_function_that_changes_data_is_a_registered_write():
 
 
 # Signing in writes login records and counts failed attempts before anyone acts.
-SIGNING_IN = {"tracpro/ui/login.py", "tracpro/ui/signin.py"}
+SIGNING_IN = {"tracpro/ui/login.py", "tracpro/ui/signin.py", "tracpro/ui/single_sign_on.py"}
 
 
 def test_pages_change_data_only_through_registered_writes():

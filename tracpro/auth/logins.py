@@ -78,8 +78,9 @@ def issue_token(login: str, cookie_key: str, expires_at: datetime) -> str:
     return jwt.encode(payload, cookie_key, algorithm="HS256")
 
 
-def start(session: Session, user_id: int, token: str, now: datetime) -> LoginRecord:
-    """Record a freshly issued cookie (the user has signed in, the trail says so); it lives for LIFETIME."""
+def start(session: Session, user_id: int, token: str, now: datetime, *, method: str | None = None) -> LoginRecord:
+    """Record a freshly issued cookie (the user has signed in, the trail says so, with the
+    `method` when it was not the password); it lives for LIFETIME."""
     row = LoginRecord(
         user_id=user_id,
         token_hash=token_hash(token),
@@ -89,7 +90,7 @@ def start(session: Session, user_id: int, token: str, now: datetime) -> LoginRec
     )
     session.add(row)
     session.flush()
-    record(session, AuditKind.SIGNED_IN, None, by=person(session, user_id, now))
+    record(session, AuditKind.SIGNED_IN, None, {"method": method} if method else None, by=person(session, user_id, now))
     return row
 
 

@@ -99,6 +99,8 @@ LABELS = {
     "file": N_("File"),
     "rows": N_("Rows"),
     "older_runs_days": N_("Days back"),
+    "method": N_("Method"),
+    "email_verified": N_("Email confirmed by the provider"),
 }
 # What "name" names depends on what the event is about; a download's "email" is its person filter.
 _PEOPLE = (AuditKind.USER_CREATED, AuditKind.USER_CHANGED, AuditKind.ROLE_CHANGED, AuditKind.REGIONS_CHANGED,
@@ -134,6 +136,7 @@ VALUE_WORDS: dict[str, Mapping[Any, str]] = {
     "password": {"set": N_("changed"), "changed by themselves": N_("changed by themselves")},
     "logo": {"added": N_("added"), "replaced": N_("replaced"), "removed": N_("removed")},
     "account": {"none": N_("no account has this email")},
+    "method": {"single sign-on": N_("single sign-on")},
     "sameday_mode": {"use_last": N_("Use the last value submitted that day by each contact"),
                      "sum": N_("Use the sum of the values submitted that day by each contact")},
 }

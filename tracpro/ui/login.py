@@ -5,6 +5,8 @@ has typed an email (see tracpro.ui.signin), so the form is drawn here and the pa
 against the one account the email names (tracpro.auth.credentials). Failures are counted in
 PostgreSQL (tracpro.auth.lockout); a success gets a login record and the cookie for it
 (tracpro.auth.logins). An email that is no active account has nothing to count.
+When Streamlit's `[auth]` secrets name an OpenID Connect provider, a button beside the form
+signs in through it instead (tracpro.ui.single_sign_on).
 
 A failed sign-in is answered the same way, whether the email is an account, a locked one, or
 none (and, tracpro.auth.credentials sees to it, in the same time): "N more attempts will lock
@@ -28,6 +30,7 @@ from tracpro.i18n import N_, _
 from tracpro.ui.clock import now
 from tracpro.ui.context import forget_notice, show_notice
 from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
+from tracpro.ui.single_sign_on import offered, sign_in_button
 
 FORM_KEY = "tracpro_login"
 INCORRECT = N_("Incorrect email or password.")
@@ -126,6 +129,9 @@ def render_login(gate: Gate) -> None:
                 )
             )
         typed = _sign_in_form()
+        if offered():
+            st.caption(_("or"))
+            sign_in_button(gate.settings.single_sign_on_label)
         if typed is not None:  # an attempt was made on this rerun
             forget_notice()
             refusal = _attempt(gate, *typed)

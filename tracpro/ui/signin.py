@@ -8,6 +8,8 @@ Streamlit's session state (the login record's id under LOGIN_ID).
   deactivation, a lock or removal from the last org end its login here, with a sentence saying why.
 - The password form is TracPro's own (tracpro.ui.login): it reads only the account named, counts
   failures in PostgreSQL and issues the cookie whose hash it stores.
+- Single sign-on, when Streamlit's `[auth]` secrets name a provider (tracpro.ui.single_sign_on):
+  an identity the provider vouched for opens a login of the same kind, once.
 
 streamlit-authenticator is used only through its documented API: `Authenticate(...)`,
 `login(location="unrendered")`, `logout(location="unrendered")` and the session-state keys it
@@ -41,6 +43,7 @@ from tracpro.i18n import _
 from tracpro.ui.clock import now
 from tracpro.ui.context import CONTEXT, not_through_the_app, notice
 from tracpro.ui.login_cookie import COOKIE_SET, LoginCookie, sent_token
+from tracpro.ui.single_sign_on import login_from_provider, offered, sign_out_of_provider
 
 LOGIN_ID = "tracpro_login_id"  # the id of this tab's login record
 PENDING_COOKIE = "tracpro_pending_cookie"  # (token, expires_at) until the browser holds the cookie
@@ -206,7 +209,8 @@ def sign_in() -> Gate:
     login_id = state.get(LOGIN_ID)
     user: SignedInUser | None = None
     ending, kind = None, "warning"
-    if state.pop(LOGOUT_REQUESTED, False):
+    signing_out = state.pop(LOGOUT_REQUESTED, False)
+    if signing_out:
         _end(login_id, at)
         ending, kind = _("You are signed out."), "info"
     elif login_id is not None:
@@ -221,6 +225,8 @@ def sign_in() -> Gate:
         notice(ending, kind)
         _library_logout(cookie_key)
         cookie.delete()
+        if signing_out:  # not a login that ended by itself: that leaves the provider's sign-in be
+            sign_out_of_provider()
     elif user is None and _library_signed_in():
         # A sign-in from the cookie that a rerun stopped midway; the library's word alone, without
         # the login record it was for, signs no one in.
@@ -236,6 +242,13 @@ def sign_in() -> Gate:
             state[RESUME_TRIED] = True
         if user is None and sent_token() is not None:
             cookie.delete()  # a stale cookie, or one the library refused: the browser may as well drop it
+    if user is None and not ending and offered():
+        opened = login_from_provider(cookie_key, at)
+        if opened is not None:
+            login_id, token, expires_at = opened
+            state[LOGIN_ID] = login_id
+            state[PENDING_COOKIE] = (token, expires_at)
+            user = _check(login_id, at).user
     if user is not None and PENDING_COOKIE in state:
         _write_pending_cookie(cookie)
     gate = Gate(settings, cookie_key, cookie, user)

@@ -4,7 +4,7 @@ from tracpro.db.models.audit import AuditEvent, AuditKind
 from tracpro.db.models.baseline import BaselineTerm
 from tracpro.db.models.contacts import Contact, contact_reporter_groups
 from tracpro.db.models.groups import Boundary, ContactGroup, Region, ReporterGroup
-from tracpro.db.models.logins import LoginRecord
+from tracpro.db.models.logins import LoginRecord, ProviderSignIn
 from tracpro.db.models.messages import (
     Audience,
     Direction,
@@ -45,6 +45,7 @@ __all__ = [
     "FlowStart",
     "InboxMessage",
     "LoginRecord",
+    "ProviderSignIn",
     "MalformedItem",
     "Membership",
     "Role",

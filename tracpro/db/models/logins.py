@@ -33,3 +33,26 @@ class LoginRecord(Base):
 
     def __repr__(self) -> str:
         return f"<LoginRecord {self.id} of user {self.user_id}>"
+
+
+class ProviderSignIn(Base):
+    """An identity the single sign-on provider vouched for (one ID token, from Streamlit's
+    st.login), once TracPro has acted on it: each opens one login at most.
+
+    Streamlit keeps the identity in its own cookie for 30 days and hands it to every new session
+    of that browser. Were it honoured each time, a TracPro login that ended (signing out, expiry,
+    an administrator's lock) would come back at the next reload; instead, a spent identity signs
+    no one in, and the person signs in through the provider again."""
+
+    __tablename__ = "provider_sign_ins"
+
+    # SHA-256 (hex) of the ID token's issuer, subject, issue time and nonce.
+    identity_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The account it signed in (None: it was refused, or the account was deleted since).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ProviderSignIn {self.identity_digest[:8]} of user {self.user_id}>"
