@@ -83,3 +83,12 @@ def test_when_a_group_left_out_of_groups_json_counts_as_gone(tmp_path):
                       ("TRACPRO_GROUP_GONE_SECONDS", "-1")):
         with pytest.raises(SettingsError, match=name):
             load_settings(environ={name: bad}, secrets_path=absent)
+
+
+def test_the_single_sign_on_button_says_what_the_deployment_names_it(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('TRACPRO_SINGLE_SIGN_ON_LABEL = "Sign in with the Ministry\'s account"\n')
+    assert load_settings(environ={}, secrets_path=tmp_path / "absent.toml").single_sign_on_label is None
+    assert load_settings(environ={"TRACPRO_SINGLE_SIGN_ON_LABEL": ""},
+                         secrets_path=tmp_path / "absent.toml").single_sign_on_label is None
+    assert load_settings(environ={}, secrets_path=secrets).single_sign_on_label == "Sign in with the Ministry's account"

@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,13 +48,13 @@ class ServedApp:
     database_url: str
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _committed_users(database_url: str) -> None:
+def committed_users(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade_to_head(engine)
     with Session(engine) as session:
@@ -94,9 +94,11 @@ def _hash(password: str) -> str:
 
 
 @contextmanager
-def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port over `database_url`; yields its URL, stops it after."""
-    port = _free_port()
+def streamlit_app(database_url: str, log_dir: Path, data_dir: Path, *, port: int | None = None,
+               options: Sequence[str] = (), **settings: str) -> Iterator[str]:
+    """`streamlit run app.py` on `port` (a free one by default) over `database_url`, with Streamlit's
+    `options` besides the tests' own; yields its URL, stops it after."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log = log_dir / "streamlit.log"
     environment = {key: value for key, value in os.environ.items() if not key.startswith("TRACPRO_")}
@@ -119,6 +121,7 @@ def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str
                 # overflows, the watcher's flood of "changed" events sends sessions back to Home.
                 "--server.fileWatcherType",
                 "none",
+                *options,
             ],
             cwd=ROOT,
             env=environment,
@@ -141,9 +144,9 @@ def _streamlit(database_url: str, log_dir: Path, data_dir: Path, **settings: str
 def served_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
     name = database_server.create_database("tracpro_browser")
     database_url = database_server.url(name)
-    _committed_users(database_url)
+    committed_users(database_url)
     try:
-        with _streamlit(
+        with streamlit_app(
             database_url,
             tmp_path_factory.mktemp("streamlit"),
             tmp_path_factory.mktemp("data"),
@@ -174,7 +177,7 @@ def served_world(database_server, tmp_path_factory, name: str, build: Callable[[
             f.use_session(None)
     engine.dispose()
     try:
-        with _streamlit(database_url, tmp_path_factory.mktemp("streamlit"), tmp_path_factory.mktemp("data"),
+        with streamlit_app(database_url, tmp_path_factory.mktemp("streamlit"), tmp_path_factory.mktemp("data"),
                         TRACPRO_COOKIE_KEY=COOKIE_KEY, TRACPRO_DEMO="0", TRACPRO_TOKEN_KEYS=TOKEN_KEY) as url:
             yield ServedApp(url, database_url), world
     finally:
@@ -196,7 +199,7 @@ def demo_app(database_server, tmp_path_factory) -> Iterator[ServedApp]:
             cwd=ROOT, env=environment, capture_output=True, text=True, timeout=DEMO_BUILD_SECONDS,
         )
         assert built.returncode == 0, f"sync_job.py --demo failed:\n{built.stdout}\n{built.stderr}"
-        with _streamlit(database_url, tmp_path_factory.mktemp("demo-streamlit"), data_dir, TRACPRO_DEMO="1") as url:
+        with streamlit_app(database_url, tmp_path_factory.mktemp("demo-streamlit"), data_dir, TRACPRO_DEMO="1") as url:
             yield ServedApp(url, database_url)
     finally:
         database_server.drop_database(name)

@@ -161,7 +161,7 @@ def sign_in(page, login: str, password: str) -> None:
     wait_for_app(page)
     page.get_by_role("textbox", name="Email").fill(login)
     page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def signed_in_at_home(page, context) -> dict:

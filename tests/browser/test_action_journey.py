@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tests.browser.conftest import _streamlit
+from tests.browser.conftest import streamlit_app
 from tests.browser.pages import (
     DESKTOP,
     PHONE,
@@ -94,7 +94,7 @@ def live_demo(database_server, tmp_path_factory) -> Iterator[LiveDemo]:
         output.wait_for(_round_ended)  # the first round's summary, as run.py waits for it
         summary = next((line for line in output.lines if _round_ended(line)), "")
         assert summary.startswith("demo: synced"), "".join(output.lines) + (log_dir / "sync.log").read_text()
-        with _streamlit(database_url, log_dir, data_dir, TRACPRO_DEMO="1") as url:
+        with streamlit_app(database_url, log_dir, data_dir, TRACPRO_DEMO="1") as url:
             yield LiveDemo(url, database_url, output, data_dir)
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
