@@ -92,3 +92,20 @@ def test_the_single_sign_on_button_says_what_the_deployment_names_it(tmp_path):
     assert load_settings(environ={"TRACPRO_SINGLE_SIGN_ON_LABEL": ""},
                          secrets_path=tmp_path / "absent.toml").single_sign_on_label is None
     assert load_settings(environ={}, secrets_path=secrets).single_sign_on_label == "Sign in with the Ministry's account"
+
+
+def test_outside_demo_mode_the_embedded_database_needs_its_folder_named(tmp_path, monkeypatch):
+    """A production start that forgot DATABASE_URL must not quietly make an empty database in the
+    code folder (every new release folder would start empty)."""
+    import tracpro.db.embedded
+    from tracpro.db.connection import DatabaseUnavailable, database_url
+
+    started = []
+    monkeypatch.setattr(tracpro.db.embedded, "embedded_database_url", lambda folder: started.append(folder) or "url")
+    absent = tmp_path / "absent.toml"
+    with pytest.raises(DatabaseUnavailable, match="set DATABASE_URL to your PostgreSQL, or TRACPRO_DATA_DIR"):
+        database_url(load_settings(environ={}, secrets_path=absent))
+    assert started == []
+    database_url(load_settings(environ={"TRACPRO_DATA_DIR": str(tmp_path / "pg")}, secrets_path=absent))
+    database_url(load_settings(environ={"TRACPRO_DEMO": "1"}, secrets_path=absent))
+    assert started == [tmp_path / "pg", DEFAULT_DATA_DIR]

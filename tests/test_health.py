@@ -73,7 +73,8 @@ def test_the_command_says_each_check_and_exits_by_the_worst(fresh_database):
         assert healthy.stdout.splitlines()[1:] == [f"ok schema: at the newest migration ({head_revision()})",
                                                    "ok actions: none waiting longer than 30 min"]
         with engine.begin() as connection:  # an org whose sync never succeeded
-            connection.execute(text("INSERT INTO orgs (slug, name, rapidpro_token_encrypted) VALUES ('moh', 'MoH', 'x')"))
+            connection.execute(text("INSERT INTO orgs (slug, name, rapidpro_token_encrypted) "
+                                    "VALUES ('moh', 'MoH', 'x')"))
         failing = _check(fresh_database, "--sync-minutes", "15")
         assert failing.returncode == 1 and "FAIL sync of moh: never synced successfully" in failing.stdout
     finally:

@@ -59,6 +59,9 @@ class Settings:
     # Encrypt the RapidPro API tokens stored in the database (TRACPRO_TOKEN_KEYS, Fernet keys, the
     # first encrypting); used by tracpro.db.token_cipher, kept out of repr for the same reason.
     token_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Whether TRACPRO_DATA_DIR was set: outside demo mode the embedded PostgreSQL is used only in a
+    # folder named so (tracpro.db.connection.database_url), never in the default inside the code.
+    data_dir_named: bool = False
     # The words on the single sign-on button (TRACPRO_SINGLE_SIGN_ON_LABEL), e.g. "Sign in with
     # Google"; None: a sentence of TracPro's, translated. The provider itself is set in Streamlit's
     # `[auth]` secrets (tracpro.ui.single_sign_on).
@@ -151,6 +154,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
         log_format=_as_log_format(_lookup("TRACPRO_LOG_FORMAT", environ, secrets)),
         cookie_key=_lookup("TRACPRO_COOKIE_KEY", environ, secrets),
         token_keys=_as_keys(_lookup("TRACPRO_TOKEN_KEYS", environ, secrets)),
+        data_dir_named=bool(data_dir),
         single_sign_on_label=_lookup("TRACPRO_SINGLE_SIGN_ON_LABEL", environ, secrets) or None,
         rapidpro_timeout=_seconds("TRACPRO_RAPIDPRO_TIMEOUT", environ, secrets, default=120.0),
         sync_overlap=_seconds("TRACPRO_SYNC_OVERLAP", environ, secrets, default=120.0, allow_zero=True),

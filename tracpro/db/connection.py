@@ -63,18 +63,29 @@ def lost_database_sentence(error: BaseException) -> str:
 
 
 def database_url(settings: Settings) -> str:
-    """The SQLAlchemy URL to use: DATABASE_URL as given, or the embedded server's."""
+    """The SQLAlchemy URL to use: DATABASE_URL as given, or the embedded server's.
+
+    Outside demo mode the embedded server is used only in a folder TRACPRO_DATA_DIR names: its
+    default lies inside the code folder, so a deployment that forgot DATABASE_URL would start on
+    an empty database at every new release folder, and say nothing."""
     if settings.database_url is not None:
         return settings.database_url
+    if not settings.demo_mode and not settings.data_dir_named:
+        raise DatabaseUnavailable(
+            "No database is configured: set DATABASE_URL to your PostgreSQL, or TRACPRO_DATA_DIR to a folder "
+            "outside the code (e.g. /var/lib/tracpro) for the embedded one; only demo mode uses a folder of its own."
+        )
     from tracpro.db.embedded import embedded_database_url
 
     try:
-        return embedded_database_url(settings.data_dir)
+        url = embedded_database_url(settings.data_dir)
     except Exception as error:  # any start-up failure of the embedded server
         raise DatabaseUnavailable(
             f"The embedded PostgreSQL in {settings.data_dir} could not start ({_first_line(error)}); "
             "its log is in that folder, under postgres/log."
         ) from error
+    log.info("Using the embedded PostgreSQL whose data is in %s", settings.data_dir)
+    return url
 
 
 def make_engine(url: str) -> Engine:
