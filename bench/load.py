@@ -1,6 +1,7 @@
 """How the app holds up under many people at once: concurrent sessions against one running app.
 
     python -m bench.load --database-url URL --org SLUG [--sessions 50] [--seconds 60] [--think 0] [--processes 1]
+                         [--profile] [--memory-every SECONDS]
 
 Starts `streamlit run app.py` on a free port over an org already synced (as it is deployed: one
 process; `--processes N` starts N, each session staying on one as behind a load balancer with
@@ -9,6 +10,9 @@ busiest district (the users bench/pages.py makes), and lets them all browse ever
 for the given time, each waiting `--think` seconds (±50 %) between pages; 0 is the worst case,
 every session asking again as soon as its page is done. Prints pages served, pages/s, errors
 (with the first few), median/p95/max page time overall and per page, and the server's memory.
+`--profile` samples the served process(es) with py-spy the whole time and prints where their CPU
+went (bench/profile.py); `--memory-every` prints their memory every so many seconds (a soak run:
+`--seconds 1800 --think 10 --memory-every 60`).
 
 Why websocket clients rather than Playwright browsers: fifty Chromium tabs would need several GB
 and most of the benchmark machine's CPU, and would time Chromium's drawing as much as the app.
@@ -34,6 +38,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -50,6 +55,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.load_client import Browser, PageRequest, Visit, run_load, warm_up  # noqa: E402
 from bench.pages import ADMIN, SUPERVISOR, Timings, bench_users, page_addresses  # noqa: E402
+from bench.profile import HotSpots, sampling  # noqa: E402
 from bench.sync import free_port  # noqa: E402
 from tracpro.auth import logins  # noqa: E402
 from tracpro.db.models import User  # noqa: E402
@@ -142,10 +148,37 @@ class LoadResults:
     peak_memory_mb: float  # the sum of each process's peak
     server_cpu_seconds: float  # while browsing, all app processes together
     processes: int = 1
+    hot_spots: HotSpots | None = None  # --profile
+    memory_over_time: list[tuple[float, float]] | None = None  # --memory-every: (seconds in, MB)
+
+
+class MemorySampler:
+    """The app processes' resident memory together, every `every` seconds from start to stop."""
+
+    def __init__(self, pids: list[int], every: float) -> None:
+        self.pids, self.every, self.samples = pids, every, list[tuple[float, float]]()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        while True:
+            self.samples.append((time.monotonic() - started, sum(memory_mb(pid)[0] for pid in self.pids)))
+            if self._stopped.wait(self.every):
+                return
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stopped.set()
+        self._thread.join()
 
 
 def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: float = 60,
-            think: float = 0.0, processes: int = 1) -> LoadResults:
+            think: float = 0.0, processes: int = 1, profile: bool = False,
+            memory_every: float | None = None) -> LoadResults:
     os.environ["DATABASE_URL"] = database_url
     from tracpro.db import ensure_ready, session_scope
 
@@ -165,15 +198,22 @@ def measure(database_url: str, org_slug: str | None, count: int = 50, seconds: f
             for server in started_servers:
                 warm_up(server.url)
             pids = [server.pid for server in started_servers]
-            started, cpu_before = time.monotonic(), sum(map(cpu_seconds, pids))
-            visits = run_load([server.url for server in started_servers], browsers, requests, seconds, think)
-            elapsed, cpu = time.monotonic() - started, sum(map(cpu_seconds, pids)) - cpu_before
-            memory = [memory_mb(pid) for pid in pids]
+            hot_spots = None
+            with ExitStack() as watching:
+                files = watching.enter_context(sampling(pids, seconds, Path(workdir) / "profile")) if profile else []
+                sampler = watching.enter_context(MemorySampler(pids, memory_every)) if memory_every else None
+                started, cpu_before = time.monotonic(), sum(map(cpu_seconds, pids))
+                visits = run_load([server.url for server in started_servers], browsers, requests, seconds, think)
+                elapsed, cpu = time.monotonic() - started, sum(map(cpu_seconds, pids)) - cpu_before
+                memory = [memory_mb(pid) for pid in pids]
+            if profile:
+                hot_spots = HotSpots.read(files)
     finally:
         with session_scope() as db:
             end_login_records(db, [login_id for _, login_id in minted])
     return LoadResults([role for role, _ in roles], elapsed, think, visits, sum(rss for rss, _ in memory),
-                       sum(peak for _, peak in memory), cpu, processes)
+                       sum(peak for _, peak in memory), cpu, processes, hot_spots,
+                       sampler.samples if sampler else None)
 
 
 def _row(name: str, visits: list[Visit]) -> str:
@@ -210,6 +250,13 @@ def print_results(results: LoadResults) -> None:
         by_page[visit.label].append(visit)
     for label, page_visits in by_page.items():
         print(_row(label, page_visits))
+    if results.memory_over_time:
+        print()
+        print("app memory over the run, MB: " + ", ".join(
+            f"{seconds / 60:.0f} min {mb:.0f}" for seconds, mb in results.memory_over_time))
+    if results.hot_spots is not None:
+        print()
+        print("\n".join(results.hot_spots.lines()))
     if errors:
         print()
         print(f"first {min(FIRST_ERRORS, len(errors))} errors:")
@@ -227,11 +274,14 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="seconds between a session's pages")
     parser.add_argument("--processes", type=int, default=1,
                         help="app processes, each session sticking to one (as behind a load balancer)")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the app process(es) with py-spy and print where their CPU went")
+    parser.add_argument("--memory-every", type=float, help="print the app's memory every so many seconds")
     arguments = parser.parse_args()
     if not arguments.database_url:
         parser.error("give --database-url (or set DATABASE_URL) to an org already synced")
     print_results(measure(arguments.database_url, arguments.org, arguments.sessions, arguments.seconds,
-                          arguments.think, arguments.processes))
+                          arguments.think, arguments.processes, arguments.profile, arguments.memory_every))
 
 
 if __name__ == "__main__":
