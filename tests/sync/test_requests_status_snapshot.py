@@ -14,8 +14,8 @@ from tracpro.db.models import SyncRequest, SyncRequestStatus
 from tracpro.i18n import use_language
 from tracpro.queries.sync_status import sync_status
 from tracpro.sync.counts import Counts
-from tracpro.sync.runner import OrgOutcome, OrgStatus
 from tracpro.sync.requests import honour_requests, request_sync
+from tracpro.sync.runner import OrgOutcome, OrgStatus
 from tracpro.sync.snapshot import export_org, snapshot
 
 
