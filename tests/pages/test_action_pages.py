@@ -341,3 +341,19 @@ def test_the_same_reply_again_asks_once_more(db, inbox):
     app.button(key=f"reply.repeat.{nina}.confirm").click().run()
     assert not app.exception, app.exception
     assert len(_actions(db, "send_broadcast")) == 2
+
+
+def test_restarting_again_minutes_later_asks_once_more_and_a_new_review_starts_over(db, world):
+    app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id)
+    for _attempt in range(2):
+        app.button(key="restart.ask").click().run()
+        app.button(key=f"restart.confirm.{world.today_id}.confirm").click().run()
+    assert "This poll's start for 2 contacts is still waiting to be sent: Sam Supervisor asked for it" in (
+        " ".join(w.value for w in app.warning))
+    assert len(_actions(db, "start_flow")) == 1
+    app.button(key="restart.ask").click().run()  # asked afresh: the first question again, then the repeat's
+    assert not _has_button(app, f"restart.repeat.{world.today_id}.confirm")
+    app.button(key=f"restart.confirm.{world.today_id}.confirm").click().run()
+    app.button(key=f"restart.repeat.{world.today_id}.confirm").click().run()
+    assert not app.exception, app.exception
+    assert len(_actions(db, "start_flow")) == 2

@@ -135,6 +135,7 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
     choice, confirm_key = (poll_id, region_id, propagate), "start.confirm"
     if st.button(_("Review the start"), type="primary", key="start.submit", disabled=reached == 0):
         st.session_state[confirm_key] = choice
+        st.session_state.pop("start.repeat", None)  # a new review starts over
     if reached == 0:
         st.info(_("{where} has no active contacts: choose another region.").format(where=where))
     repeat_key = "start.repeat"
@@ -289,6 +290,7 @@ def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
     confirm_key = f"restart.confirm.{pollrun_id}"
     if st.button(_("Restart…"), key="restart.ask"):
         st.session_state[confirm_key] = True
+        st.session_state.pop(f"restart.repeat.{pollrun_id}", None)  # a new review starts over
     repeat_key = f"restart.repeat.{pollrun_id}"
     if (earlier := st.session_state.get(repeat_key)) is not None:
         go = confirmed(repeat_key, repeat_question(earlier, message=False),
