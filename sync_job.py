@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from tracpro import logs
 from tracpro.audit.trail import forget_older_than
@@ -108,9 +109,9 @@ def summarise(outcome: OrgOutcome) -> str:
 def honour() -> int:
     """Run the admins' pending sync requests; how many there were."""
 
-    def run(org_id: int, days: int | None) -> tuple[bool, str]:
+    def run(org_id: int, days: int | None) -> tuple[bool, str, dict[str, Any]]:
         outcome = sync_org(org_id, days=days, force=True, clock=now)
-        return outcome.status == OrgStatus.SYNCED, summarise(outcome)
+        return outcome.status == OrgStatus.SYNCED, summarise(outcome), outcome.as_details()
 
     return honour_requests(run, now)
 

@@ -37,6 +37,11 @@ regions_tab, groups_tab = st.tabs([_("Regions"), _("Reporter groups")])
 labels = {group.uuid: group.label for group in groups}
 NO_GROUPS = _("No RapidPro groups yet. They are listed here to choose from after the next sync (see the Sync page).")
 ACTIVE_CONTACTS = _("Active contacts")
+# The tables count TracPro's contacts; the pickers name RapidPro's groups with RapidPro's counts,
+# which are larger (see GroupChoice.label): each says which it is.
+REGION_CONTACTS_HELP = _("The active contacts TracPro places in this region: each contact counts in the deepest "
+                         "tracked region it is in. Stopped, blocked and deleted contacts are left out; RapidPro's "
+                         "group counts, in the list below, include them.")
 
 with regions_tab:
     if tree:
@@ -44,7 +49,8 @@ with regions_tab:
             pd.DataFrame([(INDENT * row.depth + row.name, row.boundary_name or "–", row.contacts) for row in tree],
                          columns=[_("Region"), _("Boundary"), ACTIVE_CONTACTS]),
             hide_index=True, width="stretch",
-            column_config={ACTIVE_CONTACTS: st.column_config.NumberColumn(format="localized")},
+            column_config={ACTIVE_CONTACTS: st.column_config.NumberColumn(format="localized",
+                                                                          help=REGION_CONTACTS_HELP)},
         )
     if not groups:  # an empty choice would drop every region: nothing to choose until a sync lists groups
         st.info(NO_GROUPS)
@@ -56,7 +62,9 @@ with regions_tab:
                 default=[r.uuid for r in tree if r.uuid in labels],
                 format_func=labels.__getitem__,
                 key="choose_regions.groups",
-                help=_("Each contact belongs to one region: the deepest of these groups it is in."),
+                help=_("Each contact belongs to one region: the deepest of these groups it is in. The number "
+                       "after each group is RapidPro's count of its members, stopped and blocked contacts "
+                       "included; the table above counts the active contacts TracPro places in each region."),
                 placeholder=_("Choose options"),
             )
             submitted = st.form_submit_button(_("Save regions"), type="primary", key="choose_regions.submit")

@@ -91,7 +91,7 @@ def test_restarting_non_respondents_restarts_empty_and_partial_responses(db, wor
     _respond(pollrun, [(north[0], E), (north[1], P), (north[2], C), (world["contacts"]["south"][0], E)])
     db.flush()
     supervisor = Scope(world["org"].id, frozenset({world["north"].id, world["gicumbi"].id}), world["north"].id)
-    (action,) = restart_non_respondents(db, acting(supervisor, world["user"].id), pollrun.id)
+    (action,) = restart_non_respondents(db, acting(supervisor, world["user"].id), pollrun.id, f.NOW)
     assert sorted(action.payload["contacts"]) == sorted([north[0].uuid, north[1].uuid])  # not South's
 
 
@@ -106,9 +106,9 @@ def test_a_supervisor_reaches_no_one_through_another_regions_poll_date(db, world
     with pytest.raises(NotAllowed, match="may not see it"):
         recipients(db, north, souths.id, Audience.ALL)
     with pytest.raises(NotAllowed, match="may not see it"):
-        send_message(db, acting(north, world["user"].id), souths.id, Audience.ALL, "Hello")
+        send_message(db, acting(north, world["user"].id), souths.id, Audience.ALL, "Hello", f.NOW)
     with pytest.raises(NotAllowed, match="may not see it"):
-        restart_non_respondents(db, acting(north, world["user"].id), souths.id)
+        restart_non_respondents(db, acting(north, world["user"].id), souths.id, f.NOW)
     assert db.scalars(select(Message)).all() == [] and db.scalars(select(OutboxAction)).all() == []
     # With every region in view, the same poll date is open to act on.
     assert recipients(db, world["admin"], souths.id, Audience.ALL) == [moved]
@@ -124,9 +124,9 @@ def test_message_recipients_are_distinct_and_fit_the_audience(db, world):
               for audience in (Audience.ALL, Audience.RESPONDENTS, Audience.NON_RESPONDENTS)}
     assert counts == {Audience.ALL: 3, Audience.RESPONDENTS: 1, Audience.NON_RESPONDENTS: 2}
     with pytest.raises(ActionRefused, match="Please enter some message text"):
-        send_message(db, acting(world["admin"], world["user"].id), pollrun.id, Audience.ALL, "  ")
+        send_message(db, acting(world["admin"], world["user"].id), pollrun.id, Audience.ALL, "  ", f.NOW)
     with pytest.raises(ActionRefused, match="at most 640"):
-        send_message(db, acting(world["admin"], world["user"].id), pollrun.id, Audience.ALL, "x" * 641)
+        send_message(db, acting(world["admin"], world["user"].id), pollrun.id, Audience.ALL, "x" * 641, f.NOW)
     assert db.scalars(select(Message)).all() == []  # bad input stores nothing
 
 
@@ -146,7 +146,7 @@ def test_messages_go_out_in_broadcasts_of_100_and_are_then_sent(db, simulator, c
         f.ResponseFactory(pollrun=pollrun, contact=f.ContactFactory(org=org, uuid=uuid, region=region), status=C)
     db.flush()
     before = len(simulator.broadcasts)
-    message, actions = send_message(db, admin(org.id), pollrun.id, Audience.RESPONDENTS, "Thank you!")
+    message, actions = send_message(db, admin(org.id), pollrun.id, Audience.RESPONDENTS, "Thank you!", f.NOW)
     assert len(actions) == calls and message.status == MessageStatus.PENDING
     pushed = push_pending(RapidPro(simulator.url, "messages-token"), org.id, f.NOW)
     assert pushed.done == calls and len(simulator.broadcasts) - before == calls
@@ -160,7 +160,7 @@ def test_a_rejected_broadcast_fails_the_message_with_rapidpros_reason(db, simula
     ghost = f.ContactFactory(org=org, region=f.RegionFactory(org=org), uuid="00000000-0000-4000-8000-00000000dead")
     f.ResponseFactory(pollrun=pollrun, contact=ghost, status=C)
     db.flush()
-    message, (action,) = send_message(db, admin(org.id), pollrun.id, Audience.ALL, "Hello")
+    message, (action,) = send_message(db, admin(org.id), pollrun.id, Audience.ALL, "Hello", f.NOW)
     push_pending(RapidPro(simulator.url, "messages-token", RetryPolicy(attempts=1)), org.id, f.NOW)
     db.expire_all()
     assert db.get(Message, message.id).status == MessageStatus.FAILED
@@ -171,8 +171,9 @@ def test_a_rejected_broadcast_fails_the_message_with_rapidpros_reason(db, simula
 
 def test_a_reply_goes_to_one_contact_in_view(db, world):
     contact = world["contacts"]["gicumbi"][0]
-    message, (action,) = reply(db, acting(world["admin"], world["user"].id), contact.id, "We will visit on Monday.")
+    message, (action,) = reply(db, acting(world["admin"], world["user"].id), contact.id, "We will visit on Monday.",
+                               f.NOW)
     assert (message.audience, action.payload["contacts"]) == (Audience.CONTACT, [contact.uuid])
     south = Scope(world["org"].id, frozenset({world["south"].id}), world["south"].id)
     with pytest.raises(NotAllowed, match="does not exist"):
-        reply(db, acting(south, world["user"].id), contact.id, "Hello")
+        reply(db, acting(south, world["user"].id), contact.id, "Hello", f.NOW)

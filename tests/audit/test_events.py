@@ -179,9 +179,9 @@ ACTIONS: dict[AuditKind, Callable[[World], object]] = {
     AuditKind.INDICATOR_CHANGED: _change_indicator,
     AuditKind.EXPORT_DOWNLOADED: _download,
     AuditKind.MESSAGE_SENT: lambda w: send_message(w.db, w.admin, w.pollrun_id, Audience.ALL,
-                                                   "Please answer"),
+                                                   "Please answer", AT),
     AuditKind.POLL_STARTED: lambda w: start_poll(w.db, w.admin, w.poll_id, w.north_id, False, AT),
-    AuditKind.POLL_RESTARTED: lambda w: restart_non_respondents(w.db, w.admin, w.pollrun_id),
+    AuditKind.POLL_RESTARTED: lambda w: restart_non_respondents(w.db, w.admin, w.pollrun_id, AT),
     AuditKind.CONTACT_CREATED: lambda w: create_contact(w.db, w.admin, _contact(w), AT),
     AuditKind.CONTACT_EDITED: lambda w: update_contact(w.db, w.admin, w.contact_id,
                                                        _contact(w, name="Nina N.", urn_path="+250788000001")),
@@ -272,8 +272,8 @@ def test_what_is_done_to_contacts_and_with_polls_is_in_the_region_it_concerns(wo
     supervisor = actors.supervisor(world.org_id, [world.north_id], world.supervisor_id)
     update_contact(world.db, supervisor, world.contact_id,
                    _contact(world, name="Nina N.", urn_path="+250788000001"))
-    send_message(world.db, supervisor, world.pollrun_id, Audience.ALL, "Please answer")
-    reply(world.db, supervisor, world.contact_id, "Thank you")
+    send_message(world.db, supervisor, world.pollrun_id, Audience.ALL, "Please answer", AT)
+    reply(world.db, supervisor, world.contact_id, "Thank you", AT)
     edited, sent, replied = world.events()
     assert (edited.region_id, edited.details) == (world.north_id, {
         "contact": world.contact_id, "name": "Nina N.", "urn": "tel:+250788000001", "changed": ["groups", "name"]})

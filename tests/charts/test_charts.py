@@ -108,8 +108,26 @@ def test_a_chart_of_one_date_names_that_date_on_its_axis():
                             "average": [8.0], "response_rate": [100.0], "responses": [1]})
     assert list(numeric_over_time(numbers).layout.xaxis.tickvals) == [pd.Timestamp(DAYS[0])]
     categories = pd.DataFrame({"pollrun_id": [1, 1], "day": [DAYS[0]] * 2, "category": ["Yes", "No"], "count": [2, 1]})
-    assert list(categories_over_time(categories, ["Yes", "No"]).layout.xaxis.tickvals) == [DAYS[0]]
+    assert list(categories_over_time(categories, ["Yes", "No"]).data[0].y) == ["Oct 05, 2026"]  # bars, below
     many = pd.DataFrame({"pollrun_id": [1, 2, 3], "day": [*DAYS, date(2026, 10, 19)], "series": ["All"] * 3,
                          "sum": [1.0, 2.0, 3.0], "average": [1.0, 2.0, 3.0], "response_rate": [9.0] * 3,
                          "responses": [1] * 3})
     assert numeric_over_time(many).layout.xaxis.tickvals is None  # plotly's own ticks for a real span
+
+
+@pytest.mark.parametrize("day", [DAYS[0], pd.Timestamp(DAYS[0])])
+def test_a_categorical_question_on_a_single_date_is_one_bar_of_shares_not_loose_dots(day):
+    points = pd.DataFrame({"pollrun_id": [7, 7, 7], "day": [day] * 3, "category": ["Yes", "No", "Other"],
+                           "count": [6, 3, 1]})
+    figure = categories_over_time(points, ["Yes", "No"])
+    assert {trace.type for trace in figure.data} == {"bar"} and figure.layout.barmode == "stack"
+    assert [trace.name for trace in figure.data] == ["Yes", "No", "Other"]
+    assert [trace.x[0] for trace in figure.data] == [60.0, 30.0, 10.0]  # shares of 100%
+    assert [trace.text[0] for trace in figure.data] == ["60%", "30%", "10%"]
+    assert [list(trace.customdata[0]) for trace in figure.data] == [[6, 7], [3, 7], [1, 7]]  # count, pollrun
+    assert {trace.y[0] for trace in figure.data} == {"Oct 05, 2026"} and {t.orientation for t in figure.data} == {"h"}
+    assert figure.data[0].marker.color == category_colours(["Yes", "No"])["Yes"]
+    # Two dates keep their stacked areas.
+    later = pd.Timestamp(DAYS[1]) if isinstance(day, pd.Timestamp) else DAYS[1]
+    two = pd.concat([points, points.assign(day=later, pollrun_id=8)])
+    assert {trace.type for trace in categories_over_time(two, ["Yes", "No"]).data} == {"scatter"}

@@ -106,7 +106,8 @@ def test_reply_form(db, data, text, contact):
     scope = data.scope("Kandahar")
     contact_id = data.contacts[contact].id if isinstance(contact, str) else contact
     before = counts(db, Message, OutboxAction)
-    sent, refusal = attempt(db, lambda: reply(db, acting(scope), contact_id, text)[0], (ActionRefused, NotAllowed))
+    sent, refusal = attempt(db, lambda: reply(db, acting(scope), contact_id, text, f.NOW)[0],
+                            (ActionRefused, NotAllowed))
     if refusal:
         assert str(refusal)
         assert counts(db, Message, OutboxAction) == before

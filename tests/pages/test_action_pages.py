@@ -281,3 +281,79 @@ def test_the_push_outcome_says_what_became_of_the_actions():
     assert push_outcome({1: done, 2: sending}) == ("success", "being sent to RapidPro")
     assert push_outcome({1: done, 2: pending})[1] == "RapidPro did not answer, so it will be sent with the next sync"
     assert push_outcome({1: done, 2: failed})[0] == "warning"
+
+
+def test_the_same_message_again_minutes_later_asks_once_more_naming_when_and_by_whom(db, world):
+    def review_and_send(app, sent: int):
+        app.radio(key="message.audience").set_value(Audience.NON_RESPONDENTS)
+        app.text_area(key=f"message.text.{sent}").input("Please answer today's poll")  # a new box after each send
+        app.button(key="FormSubmitter:pollrun_message-Review the message").click().run()
+        app.button(key=f"message.confirm.{world.today_id}.confirm").click().run()
+
+    app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id)
+    review_and_send(app, 0)
+    review_and_send(app, 1)
+    assert not app.exception, app.exception
+    # RapidPro is unreachable here, so the first is still waiting: sending again would reach them twice.
+    warning = " ".join(w.value for w in app.warning)
+    assert ("The same message to 2 contacts is still waiting to be sent: Sam Supervisor asked for it at "
+            "Nov 02, 2026 11:3") in warning  # the org's time (Kigali), to the minute the test ran in
+    assert len(db.scalars(select(Message).where(Message.text == "Please answer today's poll")).all()) == 1
+    assert app.button(key=f"message.repeat.{world.today_id}.confirm").label == "Send it again to 2 contacts"
+    app.button(key=f"message.repeat.{world.today_id}.confirm").click().run()
+    assert not app.exception, app.exception
+    assert len(db.scalars(select(Message).where(Message.text == "Please answer today's poll")).all()) == 2
+    assert "Message to 2 contacts" in shown_text(app)
+
+
+def test_starting_the_same_poll_again_for_the_same_contacts_asks_once_more(db, world):
+    app = open_page(SUPERVISOR, "pages/start_poll.py")
+    app.button(key="start.submit").click().run()
+    app.button(key="start.confirm.confirm").click().run()
+    again = open_page(SUPERVISOR, "pages/start_poll.py")
+    again.button(key="start.submit").click().run()
+    again.button(key="start.confirm.confirm").click().run()
+    assert "This poll's start for 3 contacts is still waiting to be sent: Sam Supervisor asked for it" in (
+        " ".join(w.value for w in again.warning))
+    assert len(_actions(db, "start_flow")) == 1
+    again.button(key="start.repeat.cancel").click().run()  # thought better of it
+    assert len(_actions(db, "start_flow")) == 1 and not _has_button(again, "start.repeat.confirm")
+
+
+def test_the_action_list_shows_one_line_per_action_with_all_its_recipients(db, world):
+    for batch in (100, 1):  # RapidPro takes 100 contacts a call: one message to 101 is two calls
+        f.OutboxActionFactory(org_id=world.org_id, kind="send_broadcast", created_by_id=_user_id(db, ADMIN),
+                              payload={"text": "x", "contacts": [f"c{i}" for i in range(batch)], "request": "r1"})
+    db.flush()
+    actions = open_page(ADMIN, "pages/messages.py", tab="recent actions").dataframe[0].value
+    assert actions["Action"].tolist() == ["Send a message to 101 contacts"]
+
+
+def test_the_same_reply_again_asks_once_more(db, inbox):
+    nina = inbox.contacts["Nina North"]
+    app = open_page(SUPERVISOR, "pages/inbox.py", contact=nina)
+    for sent in (0, 1):
+        app.text_area(key=f"reply_{nina}.text.{sent}").input("We will check, thank you")
+        app.button(key=f"FormSubmitter:reply_{nina}-Send reply").click().run()
+    assert "The same message to 1 contact is still waiting to be sent: Sam Supervisor asked for it at" in (
+        " ".join(w.value for w in app.warning))
+    assert len(_actions(db, "send_broadcast")) == 1
+    app.button(key=f"reply.repeat.{nina}.confirm").click().run()
+    assert not app.exception, app.exception
+    assert len(_actions(db, "send_broadcast")) == 2
+
+
+def test_restarting_again_minutes_later_asks_once_more_and_a_new_review_starts_over(db, world):
+    app = open_page(SUPERVISOR, "pages/pollrun.py", pollrun=world.today_id)
+    for _attempt in range(2):
+        app.button(key="restart.ask").click().run()
+        app.button(key=f"restart.confirm.{world.today_id}.confirm").click().run()
+    assert "This poll's start for 2 contacts is still waiting to be sent: Sam Supervisor asked for it" in (
+        " ".join(w.value for w in app.warning))
+    assert len(_actions(db, "start_flow")) == 1
+    app.button(key="restart.ask").click().run()  # asked afresh: the first question again, then the repeat's
+    assert not _has_button(app, f"restart.repeat.{world.today_id}.confirm")
+    app.button(key=f"restart.confirm.{world.today_id}.confirm").click().run()
+    app.button(key=f"restart.repeat.{world.today_id}.confirm").click().run()
+    assert not app.exception, app.exception
+    assert len(_actions(db, "start_flow")) == 2

@@ -8,9 +8,10 @@ import json
 import pytest
 from sqlalchemy import update
 
+from tests import factories as f
 from tests.pages.app import open_page, page_titles, shown_text, signed_in
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
-from tracpro.db.models import Org, User
+from tracpro.db.models import Org, SyncRequestStatus, User
 from tracpro.i18n import gettext_in
 
 LANGUAGES = ["fr", "es", "ar"]
@@ -106,3 +107,19 @@ def test_charts_word_their_dates_and_numbers_in_the_users_language(world, db):
     _speak(db, ADMIN, None)  # English: plotly's own words, no locale sent
     app = open_page(ADMIN, "pages/poll.py", poll=world.poll_id)
     assert all("locale" not in json.loads(chart.proto.config) for chart in app.get("plotly_chart"))
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("fr", "Synchronisation de Ministry of Health terminée. Changements : Contacts : 3 nouveaux, 1 mis à jour, "
+           "0 supprimés."),
+    ("ar", "اكتملت مزامنة Ministry of Health. التغييرات: جهات الاتصال: 3 جديد، 1 محدَّث، 0 محذوف."),
+])
+def test_the_sync_outcome_is_worded_in_the_viewers_language_with_the_orgs_name(world, db, code, expected):
+    f.SyncRequestFactory(org_id=world.org_id, status=SyncRequestStatus.DONE, message="moh: synced (contacts +3 ~1 -0)",
+                         outcome={"status": "synced", "changes": {"contacts": {"created": 3, "updated": 1,
+                                                                                "deleted": 0}}})
+    db.flush()
+    _speak(db, ADMIN, code)
+    app = open_page(ADMIN, "pages/sync.py")
+    requests = app.dataframe[0].value
+    assert requests[gettext_in(code, "Outcome")].tolist() == [expected]

@@ -137,3 +137,12 @@ def test_a_categorical_question_is_summed_up_by_its_response_rate_not_a_mean_of_
     summaries = [list(frame.value["Summary"]) for frame in app.dataframe if "Summary" in frame.value.columns]
     assert summaries == [["Mean", "Standard deviation", "Response rate average (%)"],  # How many came?
                          ["Response rate average (%)"]]  # Yes or no
+
+
+def test_a_categorical_question_on_a_single_date_is_a_bar_of_shares(world):
+    app = open_page(SUPERVISOR, "pages/poll.py", poll=world.poll_id, date_range="custom", start="2026-11-02",
+                    end="2026-11-02")
+    assert "1 poll date" in shown_text(app)
+    bar = figures(app)[1]
+    assert {trace["type"] for trace in bar["data"]} == {"bar"} and bar["layout"]["barmode"] == "stack"
+    assert sum(values(trace["x"])[0] for trace in bar["data"]) == pytest.approx(100.0)

@@ -10,12 +10,13 @@ from datetime import timedelta
 
 import PIL.Image
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests import factories as f
 from tests.actors import admin
 from tests.pages.app import errors, shown_text, signed_in, texts
 from tracpro.db.models import (
+    ContactGroup,
     DataField,
     Org,
     Poll,
@@ -30,6 +31,7 @@ from tracpro.db.models import (
 )
 from tracpro.db.token_cipher import decrypt_token
 from tracpro.orgs.tracking import RegionChoice, track_regions
+from tracpro.ui.forms import INDENT
 
 ADMIN, SUPERVISOR = "richard@example.org", "sam@example.org"
 TOKEN = "0123456789abcdef0123456789abcdef3f2a"
@@ -304,6 +306,24 @@ def test_choosing_regions_drops_the_others_and_keeps_the_tree(db, org):
     app.button(key="choose_regions.submit").click().run()
     assert app.success[0].value.startswith("Now tracking 3 regions. Deactivated Entebbe, Kampala")
     assert _regions(db, org) == {"Uganda": None, "Makerere": "Uganda", "Teachers": None}
+
+
+def test_the_region_picker_and_table_each_say_what_they_count(db, org):
+    """RapidPro's group counts every member (stopped and blocked contacts, contacts placed in a
+    deeper region); TracPro's table its active contacts of the region: 198 and 182 for the demo's Gigi."""
+    kampala = db.get(Region, _region_id(db, org, "Kampala"))
+    db.execute(update(ContactGroup).where(ContactGroup.uuid == "g-kampala").values(contact_count=198))
+    for _ in range(182):
+        f.ContactFactory(org=org, region=kampala)
+    f.ContactFactory(org=org, region=kampala, is_active=False, rapidpro_status="stopped")
+    db.flush()
+    app = _open(REGIONS)
+    picker = app.multiselect(key="choose_regions.groups")
+    assert "Kampala (198 in RapidPro)" in picker.options
+    assert "RapidPro's count of its members, stopped and blocked contacts included" in picker.help
+    table = app.dataframe[0]
+    assert table.value.set_index("Region").loc[f"{INDENT}Kampala", "Active contacts"] == 182
+    assert "Stopped, blocked and deleted contacts are left out" in table.proto.columns
 
 
 def test_choosing_reporter_groups(db, org):

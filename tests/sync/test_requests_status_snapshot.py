@@ -11,8 +11,11 @@ from tests import factories as f
 from tests.actors import admin
 from tracpro.auth.scope import Scope
 from tracpro.db.models import SyncRequest, SyncRequestStatus
+from tracpro.i18n import use_language
 from tracpro.queries.sync_status import sync_status
+from tracpro.sync.counts import Counts
 from tracpro.sync.requests import honour_requests, request_sync
+from tracpro.sync.runner import OrgOutcome, OrgStatus
 from tracpro.sync.snapshot import export_org, snapshot
 
 
@@ -27,7 +30,7 @@ def test_requests_are_run_once_each_and_closed_with_the_outcome(db, connection):
 
     def run(org_id, days):
         runs.append((org_id, days))
-        return org_id == org.id, f"ran {org_id} {days}"
+        return org_id == org.id, f"ran {org_id} {days}", {"status": "synced"} if org_id == org.id else None
 
     assert honour_requests(run, lambda: f.NOW) == 3
     assert runs == [(org.id, None), (org.id, 30), (other.id, None)]
@@ -35,6 +38,8 @@ def test_requests_are_run_once_each_and_closed_with_the_outcome(db, connection):
     statuses = {(r.org_id, r.days): (r.status, r.message) for r in db.scalars(select(SyncRequest))}
     assert statuses[(other.id, None)] == (SyncRequestStatus.FAILED, f"ran {other.id} None")
     assert statuses[(org.id, 30)][0] == SyncRequestStatus.DONE
+    assert {r.outcome["status"] for r in db.scalars(select(SyncRequest).where(SyncRequest.org_id == org.id))} == {
+        "synced"}
     assert {(r.started_at, r.finished_at) for r in db.scalars(select(SyncRequest))} == {(f.NOW, f.NOW)}
     assert honour_requests(run, lambda: f.NOW) == 0
 
@@ -78,3 +83,34 @@ def test_the_snapshot_has_one_row_per_answer_of_the_days_responses(db, tmp_path)
     assert rows == 1 and csv.name.endswith("-responses-2026-11-02.csv")
     assert pd.read_csv(csv)["question_key"].tolist() == ["sheep"]
     assert pd.read_parquet(parquet).columns.tolist() == table.columns.tolist()
+
+
+def test_a_requests_outcome_is_worded_in_the_viewers_language_with_the_orgs_name_not_its_slug(db):
+    poll = f.PollFactory(rapidpro_name="Attendance", flow_uuid="F-1",
+                         org__name="Ministère de la Santé", org__slug="moh-rw")
+    org_id = poll.org_id
+    outcome = OrgOutcome("moh-rw", OrgStatus.PARTLY, "runs:F-1: RapidPro did not answer",
+                         counts={"contacts": Counts(created=1200, updated=3), "flows": Counts(unchanged=4)},
+                         failed={"runs:F-1": "RapidPro did not answer"}, kept_aside=2)
+    request = request_sync(db, admin(org_id))
+    request.status, request.message, request.outcome = SyncRequestStatus.DONE, "moh-rw: partly synced", (
+        outcome.as_details())
+    db.flush()
+    use_language("en")
+    english = sync_status(db, Scope(org_id, None), f.NOW).requests["Outcome"].tolist()
+    assert english == ["Ministère de la Santé partly synced. Changes: Contacts: 1,200 new, 3 updated, 0 deleted. "
+                       "Not synced: Runs of Attendance. 2 items RapidPro sent could not be read. They are kept "
+                       "aside and read again at every sync."]
+    use_language("fr")
+    try:
+        (french,) = sync_status(db, Scope(org_id, None), f.NOW).requests["Outcome"].tolist()
+    finally:
+        use_language("en")
+    assert french.startswith("Synchronisation partielle de Ministère de la Santé. Changements : Contacts : "
+                             "1\u202f200 nouveaux") and "Non synchronisé : Exécutions de Attendance." in french
+    assert "moh-rw" not in french and "synced" not in french
+    # A request that failed before the sync could say keeps its reason, worded around it.
+    request.outcome, request.status, request.message = None, SyncRequestStatus.FAILED, "DatabaseError: gone"
+    db.flush()
+    assert sync_status(db, Scope(org_id, None), f.NOW).requests["Outcome"].tolist() == [
+        "Ministère de la Santé could not be synced: DatabaseError: gone"]

@@ -183,10 +183,7 @@ class Day:
         with sessions_on(self.engine), session_scope() as session:
             if not session.scalar(select(Response.id).where(Response.pollrun_id == self.pollrun_id).limit(1)):
                 return False
-            _message, actions = send_message(session, actors.admin(self.org_id), self.pollrun_id, Audience.ALL,
-                                             MESSAGE)
-            for action in actions:
-                action.created_at = now
+            send_message(session, actors.admin(self.org_id), self.pollrun_id, Audience.ALL, MESSAGE, now)
         return True
 
 

@@ -10,7 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from tracpro.charts.colours import category_colours
-from tracpro.i18n import N_, _, format_number
+from tracpro.i18n import N_, _, format_date, format_number
 from tracpro.text import escape_plotly
 
 MEASURES = {"sum": N_("Sum of responses"), "average": N_("Average of responses"),
@@ -53,8 +53,11 @@ def numeric_over_time(points: pd.DataFrame, measure: str = "sum") -> go.Figure:
 
 
 def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None]) -> go.Figure:
-    """100%-stacked areas: each date's share of each category, with the counts in the hover."""
+    """100%-stacked areas: each date's share of each category, with the counts in the hover. A
+    single date has no span for an area (plotly would draw loose dots): it is one 100%-stacked bar."""
     colours = category_colours([*categories, *points["category"].unique()])
+    if points["day"].nunique() == 1:
+        return _categories_on_one_date(points, colours)
     figure = go.Figure()
     for category, rows in points.groupby("category", sort=False, dropna=False):
         figure.add_trace(go.Scatter(
@@ -68,6 +71,33 @@ def categories_over_time(points: pd.DataFrame, categories: Sequence[str | None])
     figure.update_yaxes(title=_("Percent"), ticksuffix="%", range=[0, 100])
     _dates_on_axis(figure, points["day"])
     return _layout(figure)
+
+
+def _categories_on_one_date(points: pd.DataFrame, colours: dict[str | None, str]) -> go.Figure:
+    """One horizontal bar, 100% long, split into each category's share (its count in the hover)."""
+    day = points["day"].iloc[0]
+    label = format_date(day.date() if isinstance(day, pd.Timestamp) else day)
+    totals: dict[str | None, int] = {}  # by hand: a groupby would make a category None a NaN
+    for category, count in zip(points["category"], points["count"], strict=True):
+        totals[category] = totals.get(category, 0) + int(count)
+    whole = sum(totals.values()) or 1
+    figure = go.Figure()
+    for category, count in totals.items():
+        share = 100 * int(count) / whole
+        figure.add_trace(go.Bar(
+            # plotly-stubs allow numbers only as y; plotly puts the date's label on a horizontal bar's axis.
+            x=[share], y=[label], orientation="h", name=escape_plotly(category),  # type: ignore[arg-type]
+            marker=dict(color=colours.get(category)),
+            # The pollrun last, so a click opens it; plotly-stubs allow numbers only, plotly takes a table.
+            customdata=[[count, int(points["pollrun_id"].iloc[0])]],  # type: ignore[list-item]
+            text=[f"{format_number(round(share))}%" if share >= 5 else ""], textposition="inside",
+            hovertemplate="%{x:.1f}% (%{customdata[0]:,})<extra>%{fullData.name}</extra>",
+        ))
+    figure.update_layout(barmode="stack", height=200, margin=dict(l=10, r=10, t=10, b=10),
+                         legend=dict(orientation="h", y=-0.35), hovermode="closest")
+    figure.update_xaxes(title=_("Percent"), ticksuffix="%", range=[0, 100])
+    figure.update_yaxes(title=None)
+    return figure
 
 
 def category_pie(labels: Sequence[str], counts: Sequence[int], order: Sequence[str | None] = ()) -> go.Figure:

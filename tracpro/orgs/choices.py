@@ -27,7 +27,7 @@ from tracpro.db.models import (
 )
 from tracpro.db.models.contacts import contact_reporter_groups
 from tracpro.db.token_cipher import TokenKeyError, decrypt_token
-from tracpro.i18n import format_number
+from tracpro.i18n import _, format_number
 from tracpro.orgs.connection import cannot_store_tokens
 from tracpro.orgs.region_tree import region_options
 
@@ -152,7 +152,10 @@ class GroupChoice:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({format_number(self.contact_count)})"
+        """The group with RapidPro's count of its members (all of them: stopped and blocked contacts,
+        and contacts TracPro places in a deeper region, too), said to be RapidPro's: TracPro's own
+        counts of a region's contacts, on the same page, are smaller."""
+        return _("{name} ({count} in RapidPro)").format(name=self.name, count=format_number(self.contact_count))
 
 
 def group_choices(session: Session, org_id: int) -> list[GroupChoice]:

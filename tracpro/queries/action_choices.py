@@ -29,12 +29,11 @@ from tracpro.db.models import (
     Region,
     ReporterGroup,
     Response,
-    User,
 )
 from tracpro.i18n import _
 from tracpro.orgs.region_tree import region_options
 from tracpro.queries.contacts import require_contact
-from tracpro.queries.outbox import STATUS_WORDS, describe
+from tracpro.queries.outbox import STATUS_WORDS, describe, requests_of
 from tracpro.queries.poll_base import org_timezone
 from tracpro.queries.pollrun_summary import require_pollrun
 from tracpro.queries.registry import read_model
@@ -165,27 +164,22 @@ def audience_counts(session: Session, scope: Scope, pollrun_id: int) -> dict[Aud
 
 @read_model
 def pollrun_actions(session: Session, scope: Scope, pollrun_id: int, user_id: int) -> pd.DataFrame:
-    """The flow starts and messages asked for on a poll date, newest first, with their status.
-    As on the action list, only an admin (every region in view) sees other people's actions."""
+    """The flow starts and messages asked for on a poll date, newest first, one line per action a
+    person took (all its recipients), with their status. As on the action list, only an admin
+    (every region in view) sees other people's actions."""
     require_pollrun(session, scope, pollrun_id)
     messages = select(Message.id).where(Message.org_id == scope.org_id, Message.pollrun_id == pollrun_id)
-    query = (
-        select(OutboxAction, User.name)
-        .outerjoin(User, User.id == OutboxAction.created_by_id)
-        .where(OutboxAction.org_id == scope.org_id, or_(
-            (OutboxAction.kind == "start_flow") & (OutboxAction.payload["pollrun_id"].as_integer() == pollrun_id),
-            (OutboxAction.kind == "send_broadcast")
-            & OutboxAction.payload["message_id"].as_integer().in_(messages.scalar_subquery())))
-        .order_by(OutboxAction.id.desc())
-        .limit(100)
-    )
+    query = select(OutboxAction).where(OutboxAction.org_id == scope.org_id, or_(
+        (OutboxAction.kind == "start_flow") & (OutboxAction.payload["pollrun_id"].as_integer() == pollrun_id),
+        (OutboxAction.kind == "send_broadcast")
+        & OutboxAction.payload["message_id"].as_integer().in_(messages.scalar_subquery())))
     if scope.region_ids is not None:
         query = query.where(OutboxAction.created_by_id == user_id)
     timezone = org_timezone(session, scope)
     return pd.DataFrame(
-        [[action.id, action.kind, len((action.payload or {}).get("contacts") or []),
-          action.created_at.astimezone(timezone).replace(tzinfo=None), by or "", describe(action),
-          _(STATUS_WORDS[action.status]), action.last_error or ""]
-         for action, by in session.execute(query).all()],
+        [[request.first.id, request.first.kind, request.contacts,
+          request.asked_on.astimezone(timezone).replace(tzinfo=None), request.by,
+          describe(request.first, request.contacts), _(STATUS_WORDS[request.status]), request.errors]
+         for request in requests_of(session, query, 100)],
         columns=["action_id", "kind", "contacts", "Asked on", "Asked by", "Action", "Status", "RapidPro said"],
     )

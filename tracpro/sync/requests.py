@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,20 +49,24 @@ def _claim(now: datetime) -> tuple[int, int, int | None] | None:
         return request.id, request.org_id, request.days
 
 
-def honour_requests(run: Callable[[int, int | None], tuple[bool, str]], clock: Callable[[], datetime]) -> int:
-    """Run every pending request with `run(org_id, days) -> (succeeded, message)`; returns how many.
-    Each is dated from `clock()` when it starts and when it finishes."""
+Outcome = tuple[bool, str, dict[str, Any] | None]
+
+
+def honour_requests(run: Callable[[int, int | None], Outcome], clock: Callable[[], datetime]) -> int:
+    """Run every pending request with `run(org_id, days) -> (succeeded, message, outcome)` (the
+    message for the logs, the outcome as data for the Sync page); returns how many. Each is dated
+    from `clock()` when it starts and when it finishes."""
     handled = 0
     while (claimed := _claim(clock())) is not None:
         request_id, org_id, days = claimed
         try:
-            succeeded, message = run(org_id, days)
+            succeeded, message, outcome = run(org_id, days)
         except Exception as error:  # the request must not stay "running" for ever
-            succeeded, message = False, f"{type(error).__name__}: {error}"
+            succeeded, message, outcome = False, f"{type(error).__name__}: {error}", None
         with session_scope() as session:
             request = session.get_one(SyncRequest, request_id)
             request.status = SyncRequestStatus.DONE if succeeded else SyncRequestStatus.FAILED
-            request.finished_at, request.message = clock(), message
+            request.finished_at, request.message, request.outcome = clock(), message, outcome
         handled += 1
     return handled
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -68,6 +69,17 @@ class OrgOutcome:
     unfinished: dict[str, str] = field(default_factory=dict)
     # Items RapidPro sent that could not be read, kept aside (tracpro.sync.malformed).
     kept_aside: int = 0
+
+    def as_details(self) -> dict[str, Any]:
+        """The outcome as data (no words, no slug): what a sync request keeps for the Sync page to
+        word in its viewer's language (tracpro.queries.sync_status.outcome_words)."""
+        return {
+            "status": self.status.value,
+            "changes": {name: {"created": counts.created, "updated": counts.updated, "deleted": counts.deleted}
+                        for name, counts in self.counts.items() if counts.changed},
+            "failed": sorted(self.failed), "unfinished": sorted(self.unfinished), "kept_aside": self.kept_aside,
+            "reason": self.message,
+        }
 
 
 @dataclass(frozen=True)

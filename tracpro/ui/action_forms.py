@@ -2,7 +2,8 @@
 non-respondents, message its participants; and the push that follows each of them.
 
 Every action is stored first (tracpro.actions), tried at once (tracpro.outbox.immediate), and
-the page then says what became of it: sent, refused, or waiting for the next sync.
+the page then says what became of it: sent, refused, or waiting for the next sync. An action that
+repeats a send of minutes ago (tracpro.outbox.repeats) asks once more, naming when it went and by whom.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from tracpro.actions.polls import ActionRefused, restart_non_respondents, start_
 from tracpro.auth.actor import NotAllowed
 from tracpro.auth.scope import Scope
 from tracpro.db.models import Audience, OutboxStatus
-from tracpro.i18n import _, format_number, ngettext
+from tracpro.i18n import _, format_date, format_number, ngettext
 from tracpro.outbox import immediate
+from tracpro.outbox.repeats import EarlierSend, RepeatedSend
 from tracpro.queries.action_choices import RegionChoice, audience_counts, pollrun_actions, start_poll_choices
 from tracpro.queries.messages import AUDIENCE_LABELS
 from tracpro.queries.outbox import STATUS_WORDS
@@ -73,6 +75,23 @@ def confirmed(key: str, question: str, action_label: str) -> bool:
     return False
 
 
+def repeat_question(earlier: EarlierSend, message: bool) -> str:
+    """The second confirmation's question: when the earlier send went, and by whom."""
+    people, at = _people(earlier.contacts), format_date(earlier.at, "moment")
+    by = escape_markdown(earlier.by) if earlier.by else _("a user no longer in TracPro")
+    if message and earlier.waiting:
+        words = _("The same message to {people} is still waiting to be sent: {by} asked for it at {at}. "
+                  "Sending it again would reach them twice. Send it again anyway?")
+    elif message:
+        words = _("The same message already went to {people} at {at}, sent by {by}. Send it again?")
+    elif earlier.waiting:
+        words = _("This poll's start for {people} is still waiting to be sent: {by} asked for it at {at}. "
+                  "Starting it again would reach them twice. Start it again anyway?")
+    else:
+        words = _("This poll was already started for {people} at {at}, by {by}. Start it again?")
+    return words.format(people=people, at=at, by=by)
+
+
 def _people(count: int) -> str:
     return ngettext("{count} contact", "{count} contacts", count).format(count=format_number(count))
 
@@ -116,19 +135,35 @@ def start_poll_form(scope: Scope, poll_id: int | None = None) -> None:
     choice, confirm_key = (poll_id, region_id, propagate), "start.confirm"
     if st.button(_("Review the start"), type="primary", key="start.submit", disabled=reached == 0):
         st.session_state[confirm_key] = choice
+        st.session_state.pop("start.repeat", None)  # a new review starts over
     if reached == 0:
         st.info(_("{where} has no active contacts: choose another region.").format(where=where))
-    if st.session_state.get(confirm_key) != choice:
-        st.session_state.pop(confirm_key, None)
-        return
-    question = _("Start “{poll}” for the {people} of {where}?").format(
-        poll=escape_markdown(polls[poll_id]), people=_people(reached), where=where)
-    if not confirmed(confirm_key, question, _("Start the poll for {people}").format(people=_people(reached))):
-        return
+    repeat_key = "start.repeat"
+    repeat = st.session_state.get(repeat_key)
+    if repeat is not None and repeat[0] != choice:
+        repeat = st.session_state.pop(repeat_key)  # a repeat asked about other choices
+    if repeat is not None:
+        earlier = repeat[1]
+        if not confirmed(repeat_key, repeat_question(earlier, message=False),
+                         _("Start it again for {people}").format(people=_people(reached))):
+            return
+        repeat_of: str | None = earlier.request
+    else:
+        if st.session_state.get(confirm_key) != choice:
+            st.session_state.pop(confirm_key, None)
+            return
+        question = _("Start “{poll}” for the {people} of {where}?").format(
+            poll=escape_markdown(polls[poll_id]), people=_people(reached), where=where)
+        if not confirmed(confirm_key, question, _("Start the poll for {people}").format(people=_people(reached))):
+            return
+        repeat_of = None
     try:
         with acting_session() as db:
-            pollrun, actions = start_poll(db, context.actor, poll_id, region_id, propagate, now())
+            pollrun, actions = start_poll(db, context.actor, poll_id, region_id, propagate, now(), repeat_of)
             pollrun_id, action_ids = pollrun.id, [action.id for action in actions]
+    except RepeatedSend as repeated:
+        st.session_state[repeat_key] = (choice, repeated.earlier)
+        st.rerun()
     except (ActionRefused, NotAllowed) as refusal:
         st.error(escape_markdown(refusal))
         return
@@ -179,7 +214,7 @@ def pollrun_action_panel(scope: Scope, pollrun_id: int) -> None:
 
 
 def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) -> None:
-    context = require_signed_in()
+    require_signed_in()
     if not counts[Audience.ALL]:
         st.caption(_("Nobody in the regions you see took part in this date yet: there is no one to message."))
         return
@@ -203,8 +238,17 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
             else:
                 if counts[audience]:
                     st.session_state[confirm_key] = (audience, checked)
+                    st.session_state.pop(f"message.repeat.{pollrun_id}", None)  # a new review starts over
                 else:
                     st.error(_("No one in view fits this choice of recipients: choose others."))
+    repeat_key = f"message.repeat.{pollrun_id}"
+    if (repeat := st.session_state.get(repeat_key)) is not None:
+        audience, text, earlier = repeat
+        people = _people(counts[audience])
+        if confirmed(repeat_key, repeat_question(earlier, message=True),
+                     _("Send it again to {people}").format(people=people)):
+            _send(scope, pollrun_id, audience, text, earlier.request)
+        return
     pending = st.session_state.get(confirm_key)
     if pending is None:
         return
@@ -213,17 +257,27 @@ def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) 
     question = _("Send “{text}” to {people} ({audience})?").format(
         text=escape_markdown(text), people=people, audience=_(AUDIENCE_LABELS[audience]).lower())
     if confirmed(confirm_key, question, _("Send to {people}").format(people=people)):
-        try:
-            with acting_session() as db:
-                message, actions = send_message(db, context.actor, pollrun_id, audience, text)
-                count, action_ids = len(message.recipients), [action.id for action in actions]
-        except (ActionRefused, NotAllowed) as refusal:
-            st.error(escape_markdown(refusal))
-            return
-        kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
-        st.session_state["message.sent"] = sent + 1
-        notice(_("Message to {people}: {outcome}.").format(people=_people(count), outcome=outcome), kind)
+        _send(scope, pollrun_id, audience, text, None)
+
+
+def _send(scope: Scope, pollrun_id: int, audience: Audience, text: str, repeat_of: str | None) -> None:
+    """Send the reviewed message; a repeat of a recent send is asked about once more (message_form)."""
+    context = require_signed_in()
+    sent = st.session_state.get("message.sent", 0)
+    try:
+        with acting_session() as db:
+            message, actions = send_message(db, context.actor, pollrun_id, audience, text, now(), repeat_of)
+            count, action_ids = len(message.recipients), [action.id for action in actions]
+    except RepeatedSend as repeated:
+        st.session_state[f"message.repeat.{pollrun_id}"] = (audience, text, repeated.earlier)
         st.rerun()
+    except (ActionRefused, NotAllowed) as refusal:
+        st.error(escape_markdown(refusal))
+        return
+    kind, outcome = push_outcome(push_now(scope.org_id, action_ids))
+    st.session_state["message.sent"] = sent + 1
+    notice(_("Message to {people}: {outcome}.").format(people=_people(count), outcome=outcome), kind)
+    st.rerun()
 
 
 def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
@@ -236,11 +290,24 @@ def restart_form(scope: Scope, pollrun_id: int, non_respondents: int) -> None:
     confirm_key = f"restart.confirm.{pollrun_id}"
     if st.button(_("Restart…"), key="restart.ask"):
         st.session_state[confirm_key] = True
-    if confirmed(confirm_key, _("Start the poll again for {people}?").format(people=people),
-                 _("Restart for {people}").format(people=people)):
+        st.session_state.pop(f"restart.repeat.{pollrun_id}", None)  # a new review starts over
+    repeat_key = f"restart.repeat.{pollrun_id}"
+    if (earlier := st.session_state.get(repeat_key)) is not None:
+        go = confirmed(repeat_key, repeat_question(earlier, message=False),
+                       _("Restart again for {people}").format(people=people))
+        repeat_of: str | None = earlier.request
+    else:
+        go = confirmed(confirm_key, _("Start the poll again for {people}?").format(people=people),
+                       _("Restart for {people}").format(people=people))
+        repeat_of = None
+    if go:
         try:
             with acting_session() as db:
-                action_ids = [action.id for action in restart_non_respondents(db, context.actor, pollrun_id)]
+                action_ids = [action.id for action in
+                              restart_non_respondents(db, context.actor, pollrun_id, now(), repeat_of)]
+        except RepeatedSend as repeated:
+            st.session_state[repeat_key] = repeated.earlier
+            st.rerun()
         except (ActionRefused, NotAllowed) as refusal:
             st.error(escape_markdown(refusal))
             return

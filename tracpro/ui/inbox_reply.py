@@ -1,4 +1,5 @@
-"""The reply box of an inbox conversation: stored, pushed, and its status shown in the conversation."""
+"""The reply box of an inbox conversation: stored, pushed, and its status shown in the conversation.
+The same reply again within minutes asks once more (tracpro.outbox.repeats)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from tracpro.actions.polls import ActionRefused
 from tracpro.auth.actor import NotAllowed
 from tracpro.auth.scope import Scope
 from tracpro.i18n import _
+from tracpro.outbox.repeats import RepeatedSend
 from tracpro.text import escape_markdown
 from tracpro.ui.acting import acting_session
-from tracpro.ui.action_forms import push_now, push_outcome
+from tracpro.ui.action_forms import confirmed, push_now, push_outcome, repeat_question
+from tracpro.ui.clock import now
 from tracpro.ui.context import notice, require_signed_in
 
 
@@ -25,12 +28,24 @@ def reply_form(scope: Scope, contact_id: int, name: str) -> None:
                             key=f"reply_{contact_id}.text.{sent}",
                             help=_("At most {limit} characters.").format(limit=MAX_LENGTH))
         submitted = st.form_submit_button(_("Send reply"), type="primary", icon=":material/send:")
-    if not submitted:
+    repeat_key = f"reply.repeat.{contact_id}"
+    repeat_of = None
+    if submitted:
+        st.session_state.pop(repeat_key, None)
+    elif (repeat := st.session_state.get(repeat_key)) is None:
         return
+    else:
+        text, earlier = repeat
+        if not confirmed(repeat_key, repeat_question(earlier, message=True), _("Send it again")):
+            return
+        repeat_of = earlier.request
     try:
         with acting_session() as db:
-            _message, actions = reply(db, context.actor, contact_id, text)
+            _message, actions = reply(db, context.actor, contact_id, text, now(), repeat_of)
             action_ids = [action.id for action in actions]
+    except RepeatedSend as repeated:
+        st.session_state[repeat_key] = (text, repeated.earlier)
+        st.rerun()
     except (ActionRefused, NotAllowed) as refusal:
         st.error(str(refusal))
         return

@@ -142,5 +142,8 @@ class SyncRequest(Base):
     created_at: Mapped[created_at]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
-    # The sync's one-line outcome, or why it failed.
+    # The sync's one-line outcome for the logs (English, the org by its slug), or why it failed.
     message: Mapped[str | None] = mapped_column(Text)
+    # The same outcome as data (tracpro.sync.runner.OrgOutcome.as_details), which the Sync page
+    # words in the viewer's language; None for a request that failed before the sync could say.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
