@@ -96,11 +96,11 @@ CALLS: dict[str, Callable[[Targets], dict[str, Any]]] = {
         "Renamed", "tel", "+250 788 123 457", t.region_id, (t.reporter_group_id,), "eng")},
     "tracpro.actions.contacts.delete_contact": lambda t: {"contact_id": t.contact_id},
     "tracpro.actions.messages.send_message": lambda t: {
-        "pollrun_id": t.pollrun_id, "audience": Audience.ALL, "text": "Hello"},
-    "tracpro.actions.messages.reply": lambda t: {"contact_id": t.contact_id, "text": "Hello"},
+        "pollrun_id": t.pollrun_id, "audience": Audience.ALL, "text": "Hello", "now": NOW},
+    "tracpro.actions.messages.reply": lambda t: {"contact_id": t.contact_id, "text": "Hello", "now": NOW},
     "tracpro.actions.polls.start_poll": lambda t: {
         "poll_id": t.poll_id, "region_id": t.region_id, "propagate": False, "now": NOW},
-    "tracpro.actions.polls.restart_non_respondents": lambda t: {"pollrun_id": t.pollrun_id},
+    "tracpro.actions.polls.restart_non_respondents": lambda t: {"pollrun_id": t.pollrun_id, "now": NOW},
 }
 
 
