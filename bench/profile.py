@@ -2,7 +2,10 @@
 
 `sampling(pids, seconds, folder)` records each process with `py-spy record --format raw` (one
 line per distinct stack: its frames from the outermost, then how many samples ended there),
-without pausing it (`--nonblocking`), idle threads left out, so the samples are CPU. `HotSpots`
+without pausing it (`--nonblocking`), keeping only the thread holding the interpreter lock at each
+sample (`--gil`): a Streamlit process runs Python on one core at a time, so that thread's work is
+what limits the pages it serves, while a thread waiting on PostgreSQL, a socket or a sleep (which
+py-spy cannot always tell from work when it does not pause the process) costs it nothing. `HotSpots`
 reads them back: the functions holding the most samples at the top of the stack (self) and
 anywhere in it (total), and which code the samples' top frames belong to (TracPro's own, Streamlit,
 SQLAlchemy, ...), the share the last profile found mostly outside TracPro.
@@ -40,7 +43,7 @@ def sampling(pids: list[int], seconds: float, folder: Path) -> Iterator[list[Pat
     files = [folder / f"py-spy-{pid}.txt" for pid in pids]
     recorders = [
         subprocess.Popen([_py_spy(), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
-                          "--rate", str(RATE), "--format", "raw", "--nonblocking", "--output", str(file)],
+                          "--rate", str(RATE), "--format", "raw", "--nonblocking", "--gil", "--output", str(file)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for pid, file in zip(pids, files, strict=True)
     ]
@@ -105,7 +108,7 @@ class HotSpots:
         def share(count: int) -> str:
             return f"{100 * count / self.samples:5.1f} %"
 
-        lines = [f"CPU samples of the app process(es): {self.samples:,} (py-spy, {RATE}/s)",
+        lines = [f"CPU samples of the app process(es): {self.samples:,} (py-spy, {RATE}/s, interpreter lock held)",
                  "by whose code was running: " + ", ".join(
                      f"{name} {share(count).strip()}" for name, count in self.owners.most_common(8))]
         lines.append(f"{'function (self = on top of the stack)':<88}{'self':>8}{'total':>9}")
