@@ -4,7 +4,6 @@ without answers drawn apart (grey, named in the legend), never as zero."""
 from __future__ import annotations
 
 import plotly.colors
-import pytest
 
 from tracpro.charts.colours import category_colours
 from tracpro.charts.maps import MAP_CONFIG, NO_DATA_FILL, category_map, numeric_map, sequential_scale
@@ -59,7 +58,7 @@ def test_a_numeric_map_shades_each_region_by_its_average_on_one_continuous_scale
     figure = numeric_map(FEATURES, NUMERIC, "average")
     scale = _scale(figure)
     assert dict(zip(scale.locations, scale.z, strict=True)) == {"1": 5.5, "2": 2.0, "3": 9.25}
-    assert (scale.zmin, scale.zmax) == (2.0, 9.25) and scale.colorbar.title.text == "Average"
+    assert (scale.zmin, scale.zmax) == (0.0, 9.25) and scale.colorbar.title.text == "Average"
     assert len(scale.colorscale) >= 3  # a scale, not one colour
     colours = {location: _colour_of(scale, location) for location in scale.locations}
     assert len(set(colours.values())) == 3, colours  # three averages, three colours
@@ -106,9 +105,23 @@ def test_a_categorical_map_shades_by_the_chosen_categorys_share_in_its_colour():
     assert dict(zip(other.locations, other.z, strict=True)) == {"1": 25.0, "2": 66.7, "3": 100.0}
 
 
-@pytest.mark.parametrize("value", [0.0, 7.0])
-def test_one_value_everywhere_is_still_a_scale(value):
-    regions = [RegionResult(n, name, False, 1, value, total=value, responses=1, replied=1)
-               for n, name in ((1, "North"), (2, "South"))]
+def test_the_scale_starts_at_zero_so_close_figures_look_close():
+    regions = [RegionResult(1, "North", False, 9, 34.07, total=306.63, responses=9, replied=9),
+               RegionResult(2, "South", False, 9, 34.23, total=308.07, responses=9, replied=9),
+               RegionResult(3, "West", False, 9, 17.0, total=153.0, responses=9, replied=9)]
     scale = _scale(numeric_map(FEATURES, regions, "average"))
-    assert scale.zmin < value < scale.zmax  # drawn mid-scale, not at the pale end that reads as "least"
+    assert (scale.zmin, scale.zmax) == (0.0, 34.23)  # not 17 to 34.23, which would set 34.07 apart from 34.23
+    north, south, west = (_colour_of(scale, location) for location in ("1", "2", "3"))
+    assert north != south != west
+    assert _distance(north, south) < 0.05 * _distance(north, west)
+
+
+def _distance(a, b) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+
+
+def test_zero_everywhere_is_still_a_scale():
+    regions = [RegionResult(n, name, False, 1, 0.0, total=0.0, responses=1, replied=1)
+               for n, name in ((1, "North"), (2, "South"))]
+    scale = _scale(numeric_map(FEATURES, regions, "sum"))
+    assert (scale.zmin, scale.zmax) == (0.0, 1.0) and list(scale.z) == [0.0, 0.0]

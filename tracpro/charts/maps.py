@@ -110,14 +110,16 @@ def _choropleth(features: dict, regions: Sequence, values: dict, hover: dict, sc
     empty = [r for r in regions if values[r.region_id] is None]
     if shaded:
         z = [values[r.region_id] for r in shaded]
-        low, high = bounds or (min(z), max(z))
-        if low == high:  # one value everywhere: the scale's middle, not its pale end
-            low, high = low - 1, high + 1
+        # From zero, as the charts' axes are: averages of 34.1 and 34.2 are nearly the same colour,
+        # not the two ends of the scale.
+        low, high = bounds or (min(0.0, *z), max(0.0, *z))
+        if low == high:  # zero everywhere: the scale's pale end, with room above it
+            high = 1.0
         figure.add_trace(go.Choropleth(
             geojson=features, featureidkey="properties.region_id", locations=[str(r.region_id) for r in shaded],
             z=z, zmin=low, zmax=high, colorscale=scale, showscale=True, showlegend=False,
-            colorbar=dict(title=dict(text=title, side="top"), orientation="h", x=0, xanchor="left", y=-0.02,
-                          yanchor="top", len=0.6, thickness=12, ticksuffix=suffix, tickformat=",~r"),
+            colorbar=dict(title=dict(text=title, side="top"), orientation="h", x=0.5, xanchor="center", y=-0.02,
+                          yanchor="top", len=0.7, thickness=12, ticksuffix=suffix, tickformat=",~r"),
             marker_line_color="white", marker_line_width=1, text=[hover[r.region_id] for r in shaded],
             hovertemplate="%{text}<extra></extra>", name=title,
         ))
@@ -129,6 +131,8 @@ def _choropleth(features: dict, regions: Sequence, values: dict, hover: dict, sc
             text=[hover[r.region_id] for r in empty], hovertemplate="%{text}<extra></extra>",
         ))
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(height=460, margin=dict(l=0, r=0, t=0, b=70), dragmode=False,
-                         legend=dict(orientation="h", x=1, xanchor="right", y=-0.02, yanchor="top"))
+    # The colour bar under the map, and under it the grey's legend: side by side they would overlap
+    # on a phone.
+    figure.update_layout(height=480, margin=dict(l=0, r=0, t=0, b=110), dragmode=False,
+                         legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top"))
     return figure
