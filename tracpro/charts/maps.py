@@ -54,8 +54,13 @@ def measure_value(region, measure: str) -> float | None:
     return {"sum": region.total, "average": region.average, "response-rate": region.response_rate}[measure]
 
 
-def _measure_text(value: float, measure: str) -> str:
-    return percent(value) if measure == "response-rate" else format_number(value, 2)
+def measure_text(value: float, measure: str) -> str:
+    """A figure as the hover and the map's description write it: sums of whole numbers whole."""
+    if measure == "response-rate":
+        return percent(value)
+    if measure == "sum" and float(value).is_integer():
+        return format_number(int(value))
+    return format_number(value, 2)
 
 
 def numeric_map(features: dict, regions: Sequence, measure: str = "average") -> go.Figure:
@@ -67,7 +72,7 @@ def numeric_map(features: dict, regions: Sequence, measure: str = "average") -> 
         value = values[r.region_id]
         lines = [f"<b>{escape_plotly(r.name)}</b>"]
         if value is not None:
-            lines.append(f"{_(MEASURES[measure])}: {_measure_text(value, measure)}")
+            lines.append(f"{_(MEASURES[measure])}: {measure_text(value, measure)}")
         # A response rate counts every answer; sums and averages only the numbers.
         answers = r.replied if measure == "response-rate" else r.answers
         lines.append(_("Answers: {count}").format(count=format_number(answers)))
@@ -133,6 +138,7 @@ def _choropleth(features: dict, regions: Sequence, values: dict, hover: dict, sc
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     # The colour bar under the map, and under it the grey's legend: side by side they would overlap
     # on a phone.
-    figure.update_layout(height=480, margin=dict(l=0, r=0, t=0, b=110), dragmode=False,
+    figure.update_layout(height=480 if empty else 440, margin=dict(l=0, r=0, t=0, b=110 if empty else 70),
+                         dragmode=False,
                          legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.2, yanchor="top"))
     return figure

@@ -24,8 +24,16 @@ import streamlit as st
 
 from tracpro.auth.scope import NotFound, Scope
 from tracpro.charts.colours import category_colours
-from tracpro.charts.maps import MAP_CONFIG, MEASURES, category_map, measure_value, numeric_map, percent
-from tracpro.i18n import N_, _, format_number
+from tracpro.charts.maps import (
+    MAP_CONFIG,
+    MEASURES,
+    category_map,
+    measure_text,
+    measure_value,
+    numeric_map,
+    percent,
+)
+from tracpro.i18n import N_, _
 from tracpro.polls.filters import NumericDisplay, PollFilters
 from tracpro.queries.choices import map_available, question_choices
 from tracpro.queries.maps import MapData, map_data
@@ -103,7 +111,8 @@ def _numeric_table(data: MapData, measure: NumericDisplay) -> tuple[pd.DataFrame
     rate = measure == NumericDisplay.RESPONSE_RATE
     rows = [(r.name, measure_value(r, measure.value), r.replied if rate else r.answers, r.responses)
             for r in data.regions]
-    config = {label: st.column_config.NumberColumn(format="%.1f%%" if rate else "%.2f"),
+    formats = {NumericDisplay.RESPONSE_RATE: "%.1f%%", NumericDisplay.SUM: "localized"}
+    config = {label: st.column_config.NumberColumn(format=formats.get(measure, "%.2f")),
               _("Answers"): st.column_config.NumberColumn(format="localized"),
               _("Poll responses"): st.column_config.NumberColumn(format="localized")}
     return pd.DataFrame(rows, columns=[_("Region"), label, _("Answers"), _("Poll responses")]), config
@@ -117,6 +126,7 @@ def _category_table(data: MapData, category: str) -> tuple[pd.DataFrame, dict]:
     columns = [_("Region"), share, _("“{category}” answers").format(category=category), _("Answers"),
                _("Most common")]
     config = {share: st.column_config.NumberColumn(format="%.1f%%"),
+              columns[2]: st.column_config.NumberColumn(format="localized"),
               _("Answers"): st.column_config.NumberColumn(format="localized")}
     return pd.DataFrame(rows, columns=columns), config
 
@@ -145,9 +155,8 @@ def _figures(data: MapData, measure: NumericDisplay, key: str):
     if data.kind == "numeric":
         figure = numeric_map(data.features, data.regions, measure.value)
         table, config = _numeric_table(data, measure)
-        value = {NumericDisplay.RESPONSE_RATE: percent}.get(measure, lambda v: format_number(v, 2))
         described = ", ".join(
-            f"{r.name} {value(v) if (v := measure_value(r, measure.value)) is not None else no_answers}"
+            f"{r.name} {measure_text(v, measure) if (v := measure_value(r, measure.value)) is not None else no_answers}"
             for r in data.regions)
         alt = _("Map, {measure} by region: {regions}").format(measure=_(MEASURES[measure.value]), regions=described)
         return figure, table, config, alt
