@@ -89,6 +89,12 @@ def test_a_categorical_question_shades_by_the_share_of_the_chosen_category(world
     assert "Numeric display" not in [box.label for box in app.selectbox]  # it would change nothing here
     share.set_value("No").run()
     assert _shades(app) == {north: 25.0, south: 50.0} and _scale_title(app) == "No (%)"
+    # "No" has the colour it has in the poll's charts, at the heart of the map's scale.
+    charts = open_page(ADMIN, "pages/poll.py", poll=world.attendance_poll_id, **SEPTEMBER)
+    [no_line] = [trace["line"]["color"] for figure in figures(charts) for trace in figure["data"]
+                 if trace.get("name") == "No"]
+    scale = next(trace["colorscale"] for trace in _map(app) if trace.get("showscale"))
+    assert no_line in [colour for _position, colour in scale]
     hover = " ".join(text for trace in _map(app) for text in trace["text"])
     assert "<b>North</b><br>No: 25.0% (1 of 4)<br>Most common: Yes" in hover
 

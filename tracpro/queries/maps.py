@@ -61,6 +61,9 @@ class MapData:
     categories: tuple[str, ...]  # legend order ("Other" last)
     without_boundary: tuple[str, ...]  # regions of this level that cannot be drawn
     parent_id: int | None  # the region whose children are drawn, None at the top
+    # The question's categories in flow order, as the charts colour them (a category's colour on
+    # the map is its colour in the charts).
+    colour_order: tuple[str, ...] = ()
 
     @property
     def most_common(self) -> str | None:
@@ -201,4 +204,4 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
     ]}
     legend = all_categories(rule_categories, sorted(seen_categories, key=natural_sort_key))
     return MapData(kind, tuple(results), features, tuple(legend),
-                   tuple(r.name for r in level if r.boundary_id is None), region_id)
+                   tuple(r.name for r in level if r.boundary_id is None), region_id, tuple(question.categories or ()))

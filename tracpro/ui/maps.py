@@ -163,7 +163,7 @@ def _figures(data: MapData, measure: NumericDisplay, key: str):
     category = _pick_category(data, key)
     if category is None:
         return None
-    colour = category_colours(list(data.categories))[category]
+    colour = category_colours([*data.colour_order, *data.categories])[category]
     figure = category_map(data.features, data.regions, category, colour)
     table, config = _category_table(data, category)
     described = ", ".join(f"{r.name} {percent(v) if (v := r.share(category)) is not None else no_answers}"
