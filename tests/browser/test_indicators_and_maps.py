@@ -4,7 +4,9 @@ and a phone's (390×844).
 The demo org's regions have boundaries (synced from the simulator), so the poll page has a Map
 tab: its polygons must be drawn (plotly's SVG paths with an outline), clicking a region must
 draw that region's sub-regions, and no request may leave this machine (plotly.js asks for a
-world map, served from static/). Screenshots go to test-artifacts/indicators/<size>-<page>.png.
+world map, served from static/). The map says something: its regions are filled in more than one
+colour by their sums, and a categorical question's map shades every region by the share of the
+category chosen. Screenshots go to test-artifacts/indicators/<size>-<page>.png.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tests.actors import admin
 from tests.browser.pages import (
     DESKTOP,
     PHONE,
+    choose_option,
     full_page_screenshot,
     heading,
     new_context,
@@ -33,6 +36,7 @@ from tests.browser.pages import (
 from tests.conftest import ROOT
 from tracpro.auth.demo import ADMIN
 from tracpro.auth.scope import Scope
+from tracpro.charts.maps import NO_DATA_FILL
 from tracpro.db.connection import make_engine
 from tracpro.db.models import Membership, User
 from tracpro.indicators.editing import IndicatorInput, save_indicator
@@ -75,11 +79,15 @@ def addresses(demo_app) -> dict[str, str]:
             session.commit()
             drawn = map_data(session, scope, follow_up.question_id, filters=PollFilters(DateRange.DAYS_90), today=today)
             assert drawn is not None and any(region.has_children for region in drawn.regions)
+            categorical = next(choice for choice in question_choices(session, scope) if choice.kind == "categorical")
             return {
                 "indicator": page_url("indicator", indicator=indicator.id),
-                "map": page_url("poll", poll=follow_up.poll_id, tab="map", **FILTERS),
-                "poll": follow_up.poll,
+                # Sums: the demo's regions differ in size, so their sums differ whatever their answers.
+                "map": page_url("poll", poll=follow_up.poll_id, tab="map", numeric="sum", **FILTERS),
+                "poll": follow_up.poll, "numeric_question": follow_up.name,
                 "drillable": str(next(region.region_id for region in drawn.regions if region.has_children)),
+                "categorical": page_url("poll", poll=categorical.poll_id, tab="map", **FILTERS),
+                "categorical_poll": categorical.poll, "categorical_question": categorical.name,
             }
     finally:
         engine.dispose()
@@ -105,6 +113,28 @@ def _open(page, url: str, title: str) -> None:
     heading(page, title)
     wait_for_app(page)
     _no_exception(page)
+
+
+def _fills(page) -> list[str]:
+    """The colour each region of the map is filled with, as the browser paints it."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] path.choroplethlocation')]
+        .map(path => getComputedStyle(path).fill)""")
+
+
+def _shades(page) -> set[str]:
+    """The fills of the regions with answers (the grey of "No answers" left out)."""
+    red, green, blue = (int(NO_DATA_FILL[i:i + 2], 16) for i in (1, 3, 5))
+    return set(_fills(page)) - {f"rgb({red}, {green}, {blue})"}
+
+
+def _choose_question(page, name: str) -> None:
+    """The map's question, chosen unless it is the one the tab opens with."""
+    question = page.get_by_test_id("stSelectbox").filter(has_text="Question")
+    chosen = question.get_by_role("combobox")  # its input holds the question shown
+    if chosen.input_value() != name:
+        choose_option(page, question, name, exact=True)
+        expect(chosen).to_have_value(name)
+        wait_for_app(page)
 
 
 def _map_polygons(page) -> int:
@@ -136,8 +166,11 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
         _screenshot(page, viewport, f"{size}-indicator")
 
         _open(page, f"{demo_app.url}/{addresses['map']}", addresses["poll"])
+        _choose_question(page, addresses["numeric_question"])
         top = _map_polygons(page)
         assert top > 0, "the map draws no polygon"
+        assert len(_shades(page)) > 1, f"the map has one colour: {_fills(page)}"
+        assert page.get_by_text("Sum", exact=True).count() > 0  # the colour bar's title, as plotly draws it
         if size == "phone":
             assert not scrolls_sideways(page), "the map scrolls sideways on a phone"
         _screenshot(page, viewport, f"{size}-map")
@@ -165,3 +198,24 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
                       if urlparse(url).scheme in ("http", "https", "ws", "wss")
                       and urlparse(url).hostname not in LOCAL_HOSTS})
     assert outside == [], f"requests left the machine: {outside}"
+
+
+def test_a_categorical_map_shades_each_region_by_a_share(demo_app, browser, addresses):
+    context = new_context(browser, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(demo_app.url)
+        sign_in(page, LOGIN, PASSWORD)
+        signed_in_at_home(page, context)
+        _open(page, f"{demo_app.url}/{addresses['categorical']}", addresses["categorical_poll"])
+        _choose_question(page, addresses["categorical_question"])
+        expect(page.get_by_test_id("stSelectbox").filter(has_text="Shade by the share of")).to_be_visible()
+        wait_for_app(page)
+        _map_polygons(page)
+        fills = _fills(page)
+        # Every demo region answered: each is shaded by its share, none is grey.
+        assert fills and _shades(page) == set(fills), fills
+        assert page.get_by_text(re.compile(r"\(%\)$")).count() > 0  # the colour bar: "<category> (%)"
+        _screenshot(page, DESKTOP, "desktop-map-categorical")
+    finally:
+        context.close()

@@ -13,7 +13,7 @@ import pytest
 
 from tracpro.charts.activity import over_time, ranking
 from tracpro.charts.indicators import baseline_chart, categorical_comparison, numeric_comparison
-from tracpro.charts.maps import region_map
+from tracpro.charts.maps import category_map, numeric_map
 from tracpro.charts.polls import categories_over_time, category_pie, count_bars, numeric_over_time
 from tracpro.queries.maps import RegionResult
 from tracpro.text import escape_plotly
@@ -44,10 +44,14 @@ CHARTS = {
     "categorical_comparison": lambda: categorical_comparison(
         _points(region=[NAME, NAME, OTHER, OTHER], category=[NAME, OTHER, NAME, OTHER], count=[1, 2, 3, 4]),
         [NAME, OTHER], [NAME, OTHER]),
-    "region_map": lambda: region_map(
+    "category_map": lambda: category_map(
         {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "1", "geometry": SQUARE,
                                                     "properties": {"region_id": "1"}}]},
-        [RegionResult(1, NAME, False, 2, None, NAME)], [NAME], numeric=False),
+        [RegionResult(1, NAME, False, 2, None, NAME, counts=((NAME, 2),))], NAME, "#1F49BF"),
+    "numeric_map": lambda: numeric_map(
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "1", "geometry": SQUARE,
+                                                    "properties": {"region_id": "1"}}]},
+        [RegionResult(1, NAME, False, 2, 3.0, NAME, total=6.0, responses=2, replied=2)]),
 }
 
 

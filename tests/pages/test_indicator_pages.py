@@ -240,8 +240,10 @@ def test_compare_and_the_map_offer_only_the_filters_they_use(world):
     compare = open_page(ADMIN, COMPARE, **SEPTEMBER)
     assert [box.label for box in compare.selectbox if box.label == "Numeric display"] == ["Numeric display"]
     assert "Split by region" not in [toggle.label for toggle in compare.toggle]  # regions are side by side already
+    # A numeric question's map shades the figure the numeric display chooses (a categorical one's
+    # map does without it: tests/pages/test_maps_page.py).
     mapped = open_page(ADMIN, "pages/poll.py", poll=world.attendance_poll_id, tab="map", **SEPTEMBER)
-    assert "Numeric display" not in [box.label for box in mapped.selectbox]
+    assert "Numeric display" in [box.label for box in mapped.selectbox]
     assert "Split by region" not in [toggle.label for toggle in mapped.toggle]
     charts = open_page(ADMIN, "pages/poll.py", poll=world.attendance_poll_id, **SEPTEMBER)
     assert "Split by region" in [toggle.label for toggle in charts.toggle]

@@ -14,7 +14,7 @@ from tests import factories as f
 from tracpro.auth.scope import NotFound, Scope, subtree_ids
 from tracpro.db.models import Answer, QuestionType
 from tracpro.polls.rules import categorize, natural_sort_key
-from tracpro.queries.maps import map_data
+from tracpro.queries.maps import RegionResult, map_data
 
 TODAY = f.NOW.date()  # the org's day the filters would count back from; these maps are of one date
 RULES = [{"category": "1-5", "test": {"type": "has_number_between", "arguments": ["1", "5"]}},
@@ -68,6 +68,28 @@ def test_categorical_shows_the_most_common_category_ties_in_natural_order(db, wo
     result = _by_name(map_data(db, Scope(world["org"].id, None), world["choice"].id, world["pollrun"].id, today=TODAY))
     assert (result["North"].category, result["North"].answers) == ("yes", 3)
     assert result["South"].category == "no"  # one "no", one "yes": the first in natural order
+
+
+def test_sums_response_rates_and_each_categorys_share(db, world):
+    # One more response in South that skipped the numeric question and answered "no".
+    south = world["regions"]["South"]
+    response = f.ResponseFactory(pollrun=world["pollrun"], contact=f.ContactFactory(org=world["org"], region=south))
+    f.AnswerFactory(response=response, question=world["choice"], value="no", category="no", value_number=None)
+    db.flush()
+    admin = Scope(world["org"].id, None)
+    numeric = _by_name(map_data(db, admin, world["number"].id, world["pollrun"].id, today=TODAY))
+    assert (numeric["North"].total, numeric["North"].responses, numeric["North"].replied) == (11.0, 3, 3)
+    # South: 2 and "abc" answered (one number), the third response did not answer: 2 of 3.
+    assert (numeric["South"].total, numeric["South"].answers, numeric["South"].responses) == (2.0, 1, 3)
+    assert numeric["South"].response_rate == 66.7 and numeric["North"].response_rate == 100.0
+    result = map_data(db, admin, world["choice"].id, world["pollrun"].id, today=TODAY)
+    choice = _by_name(result)
+    assert choice["North"].counts == (("yes", 2), ("no", 1)) and choice["South"].counts == (("no", 2), ("yes", 1))
+    assert (choice["North"].share("yes"), choice["South"].share("yes"), choice["South"].share("maybe")) == (
+        66.7, 33.3, 0.0)
+    assert result.most_common == "yes"  # 3 "yes" and 3 "no" over both regions: the first in the legend
+    empty = RegionResult(9, "Empty", False, 0)
+    assert empty.share("yes") is None and empty.response_rate is None  # no answers is not 0 %
 
 
 def test_drilling_down_draws_a_regions_children(db, world):
@@ -175,6 +197,7 @@ def test_each_region_holds_what_its_subtree_answered_on_random_data(db, seed):
                 values = numbers.get(region.region_id, [])
                 expected = round(float(sum(values) / len(values)), 2) if values else None
                 assert (region.answers, region.average) == (len(values), expected), region.name
+                assert region.total == (float(sum(values)) if values else None), region.name
                 assert region.category == (categorize(expected, RULES) if values else None)
             views_with_numbers += any(numbers.get(region.region_id) for region in numeric.regions)
             _, words = _map_reference(db, scope, choice, pollrun, drawn)

@@ -2,9 +2,10 @@
 
 The map draws one level of the region tree: the top of what the user sees, or the children of
 a region clicked (drill-down). Each region drawn stands for its whole subtree: numeric
-questions show the average of its numbers (2 decimals) and the category that average falls in;
-categorical questions show the most common category. Regions without a boundary cannot be
-drawn and are listed instead; regions without data are drawn grey.
+questions give the sum and average (2 decimals) of its numbers, the category that average falls
+in and its response rate; categorical questions how many answered each category (the map shades
+by the share of one) and the most common. Regions without a boundary cannot be drawn and are
+listed instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import Row, func, literal, select
+from sqlalchemy import Row, and_, func, literal, select
 from sqlalchemy.orm import Session, joinedload
 
 from tracpro.auth.scope import NotFound, Scope
@@ -32,9 +33,24 @@ class RegionResult:
     region_id: int
     name: str
     has_children: bool
-    answers: int
+    answers: int  # numbers (numeric questions), answers with a category (categorical ones)
     average: float | None = None  # numeric questions
     category: str | None = None  # the average's category, or the most common one
+    total: float | None = None  # numeric questions: the sum of the numbers
+    responses: int = 0  # counted responses in the region, answered or not (the response rate's base)
+    replied: int = 0  # of those, how many answered this question, numbers or not
+    counts: tuple[tuple[str, int], ...] = ()  # categorical questions: answers per category, most first
+
+    @property
+    def response_rate(self) -> float | None:
+        """Percent of the region's responses that answered the question, as the charts count it."""
+        return round(100.0 * self.replied / self.responses, 1) if self.responses else None
+
+    def share(self, category: str) -> float | None:
+        """Percent of the region's categorised answers that are `category`; None without any."""
+        if not self.answers:
+            return None
+        return round(100.0 * dict(self.counts).get(category, 0) / self.answers, 1)
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,18 @@ class MapData:
     categories: tuple[str, ...]  # legend order ("Other" last)
     without_boundary: tuple[str, ...]  # regions of this level that cannot be drawn
     parent_id: int | None  # the region whose children are drawn, None at the top
+    # The question's categories in flow order, as the charts colour them (a category's colour on
+    # the map is its colour in the charts).
+    colour_order: tuple[str, ...] = ()
+
+    @property
+    def most_common(self) -> str | None:
+        """The category answered most over every region drawn (ties in legend order)."""
+        totals: Counter = Counter()
+        for region in self.regions:
+            totals.update(dict(region.counts))
+        order = {category: index for index, category in enumerate(self.categories)}
+        return min(totals, key=lambda c: (-totals[c], order.get(c, len(order)))) if totals else None
 
 
 def _regions(session: Session, scope: Scope) -> list[Row]:
@@ -83,7 +111,8 @@ def _subtrees(tops: list[int]):
 
 
 def _answers_by_top(session, scope, question_id, pollrun_ids, contact_fields, tops: list[int]):
-    """How many answers each drawn region's subtree gave, per category and number.
+    """How many responses each drawn region's subtree gave, and how many answers to the question,
+    per category and number (a response without an answer comes as category and number None).
 
     Counted in PostgreSQL (a national map reads a few hundred thousand answers; a question has
     few distinct numbers). Each distinct number comes once with its count, so the sums made of
@@ -92,17 +121,17 @@ def _answers_by_top(session, scope, question_id, pollrun_ids, contact_fields, to
     and compared every region with every answer (0.5 s at national)."""
     responses = counted_responses(scope, pollrun_ids, contact_fields).subquery()
     answered = (
-        select(responses.c.region_id, Answer.category, Answer.value_to_use_number.label("number"))
+        select(responses.c.region_id, Answer.id.label("answer_id"), Answer.category,
+               Answer.value_to_use_number.label("number"))
         .select_from(responses)
-        .join(Answer, Answer.response_id == responses.c.response_id)
-        .where(Answer.question_id == question_id)
+        .outerjoin(Answer, and_(Answer.response_id == responses.c.response_id, Answer.question_id == question_id))
         .cte("answered")
         .prefix_with("MATERIALIZED")
     )
     subtrees = _subtrees(tops)
     keys = (subtrees.c.top, answered.c.category, answered.c.number)
     return session.execute(
-        select(*keys, func.count())
+        select(*keys, func.count(), func.count(answered.c.answer_id))
         .select_from(answered)
         .join(subtrees, subtrees.c.id == answered.c.region_id)
         .group_by(*keys)
@@ -136,10 +165,14 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
     children = {r.parent_id for r in regions}
     number_counts: Counter = Counter()
     number_sums: dict[int, Fraction] = defaultdict(Fraction)
+    responses: Counter = Counter()
+    replied: Counter = Counter()
     categories: dict[int, Counter] = {r.id: Counter() for r in drawn}
     seen_categories = set()
-    for top, category, number, answers in _answers_by_top(
+    for top, category, number, rows, answers in _answers_by_top(
             session, scope, question.id, pollrun_ids, filters.contact_fields, [r.id for r in drawn]):
+        responses[top] += rows
+        replied[top] += answers
         if number is not None:
             number_counts[top] += answers
             number_sums[top] += Fraction(number) * answers
@@ -153,12 +186,14 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
             count = number_counts[region.id]
             average = round(float(number_sums[region.id] / count), 2) if count else None
             category = categorize(average, question.rules) if count else None
-            results.append(RegionResult(region.id, region.name, region.id in children, count, average, category))
+            results.append(RegionResult(region.id, region.name, region.id in children, count, average, category,
+                                        float(number_sums[region.id]) if count else None,
+                                        responses[region.id], replied[region.id]))
         else:
-            counts = categories[region.id]
-            best = min(counts.items(), key=lambda item: (-item[1], natural_sort_key(item[0])))[0] if counts else None
-            results.append(RegionResult(region.id, region.name, region.id in children, sum(counts.values()),
-                                        category=best))
+            counts = sorted(categories[region.id].items(), key=lambda item: (-item[1], natural_sort_key(item[0])))
+            results.append(RegionResult(region.id, region.name, region.id in children, sum(n for _c, n in counts),
+                                        category=counts[0][0] if counts else None, responses=responses[region.id],
+                                        replied=replied[region.id], counts=tuple(counts)))
     boundaries = {
         b.id: b for b in session.scalars(select(Boundary).where(Boundary.id.in_([r.boundary_id for r in drawn])))
     }
@@ -169,4 +204,4 @@ def map_data(session: Session, scope: Scope, question_id: int, pollrun_id: int |
     ]}
     legend = all_categories(rule_categories, sorted(seen_categories, key=natural_sort_key))
     return MapData(kind, tuple(results), features, tuple(legend),
-                   tuple(r.name for r in level if r.boundary_id is None), region_id)
+                   tuple(r.name for r in level if r.boundary_id is None), region_id, tuple(question.categories or ()))

@@ -4,15 +4,18 @@ The country is a blob of grid cells; each level splits its parent's cells betwee
 children by nearest seed in a smoothly warped space (wiggly borders, no speckle).  Because
 every region is a union of whole cells, children tile their parent exactly: no gaps, no
 overlaps, areas add up.  Each cell set is traced into GeoJSON MultiPolygon rings (outer
-rings counter-clockwise, holes clockwise, every ring closed).
+rings counter-clockwise, holes clockwise, every ring closed), along borders smoothed once for
+all levels (arcs.py): the staircase of the cells never reaches the map, and the tiling holds.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter, deque
 
 import numpy as np
 
+from .arcs import Arcs
 from .hashing import h, unit, vh
 
 BBOX = (28.86, -2.84, 30.90, -1.05)  # lon/lat box the synthetic country is drawn in
@@ -32,12 +35,15 @@ def tile(seed: int, grid: int, parents: list[list[int]]) -> tuple[list, list[lis
     radius = 0.86 * (1 + 0.12 * np.sin(3 * theta + ph[0]) + 0.07 * np.sin(5 * theta + ph[1])
                      + 0.04 * np.sin(9 * theta + ph[2]))
     country = np.hypot(x, y) < radius
-    # Smooth warp so that nearest-seed borders wiggle like rivers and ridges.
+    # Smooth warp so that nearest-seed borders wiggle like rivers and ridges, at a few scales.
     wx = x + 0.09 * np.sin(4.1 * y + ph[1]) + 0.04 * np.sin(9.3 * y + ph[2])
     wy = y + 0.09 * np.sin(3.7 * x + ph[0]) + 0.04 * np.sin(8.9 * x + ph[1])
+    for k, frequency in enumerate((17.3, 29.1)):
+        wx = wx + 0.3 / frequency * np.sin(frequency * (0.8 * y + 0.6 * x) + ph[k])
+        wy = wy + 0.3 / frequency * np.sin(frequency * (0.8 * x - 0.6 * y) + ph[k + 1])
 
     owner_prev = np.where(country, 0, -1)
-    result: list[list] = []
+    owners: list[np.ndarray] = []
     for level, level_parents in enumerate(parents):
         owner = np.full((grid, grid), -1)
         by_parent: dict[int, list[int]] = {}
@@ -54,9 +60,75 @@ def tile(seed: int, grid: int, parents: list[list[int]]) -> tuple[list, list[lis
             flat = owner.ravel()
             flat[cells] = np.asarray(children)[nearest]
             flat[seeds] = children  # a seed's own cell is always its region's
-        result.append([_to_multipolygon(owner == i, grid) for i in range(len(level_parents))])
+            _join_strays(flat, grid, seeds.tolist(), children)
+        owners.append(owner)
         owner_prev = owner
-    return _to_multipolygon(country, grid), result
+    # One label per distinct (country, level 1, level 2 ...) owner: the borders of every level.
+    _, atoms = np.unique(np.stack([country.astype(int), *owners]).reshape(len(owners) + 1, -1), axis=1,
+                         return_inverse=True)
+    arcs = Arcs(atoms.reshape(grid, grid), _meanders(seed, grid))
+    result = [[_to_multipolygon(owner == i, grid, arcs) for i in range(len(level_parents))]
+              for owner, level_parents in zip(owners, parents, strict=True)]
+    return _to_multipolygon(country, grid, arcs), result
+
+
+# Octaves of the borders' meanders: (wavelength, amplitude) as shares of the map's width. Each
+# octave's steepest slope (amplitude × 2π / wavelength ≈ 0.15) keeps their sum below 1: the
+# displacement never folds a border over its neighbour.
+MEANDERS = tuple((0.4 / 2 ** octave, 0.4 / 2 ** octave * 0.15 / 6.283) for octave in range(5))
+
+
+def _meanders(seed: int, grid: int):
+    """A displacement of grid points that bends the smoothed borders like rivers and ridges, at
+    several scales: a sum of plane waves in hashed directions, a function of position only."""
+    waves = []
+    for octave, (wavelength, amplitude) in enumerate(MEANDERS):
+        for k in range(3):
+            direction, phase_x, phase_y = (unit(vh(seed, "meander", octave, k, n))[0] * 6.283 for n in range(3))
+            waves.append((np.array([math.cos(direction), math.sin(direction)]) * 6.283 / (wavelength * grid),
+                          amplitude * grid / 3, phase_x, phase_y))
+
+    def displace(points: np.ndarray) -> np.ndarray:
+        moved = points.copy()
+        for frequency, amplitude, phase_x, phase_y in waves:
+            along = points @ frequency
+            moved[:, 0] += amplitude * np.sin(along + phase_x)
+            moved[:, 1] += amplitude * np.sin(along + phase_y)
+        return moved
+
+    return displace
+
+
+def _join_strays(flat: np.ndarray, grid: int, seeds: list[int], children: list[int]) -> None:
+    """Each child in one piece: where the warp folded, cells cut off from their seed (specks,
+    pieces touching at a corner) go to the neighbour that surrounds them most, within the parent."""
+    def neighbours(cell: int) -> list[int]:
+        row, col = divmod(cell, grid)
+        return [cell + step for step, ok in ((-grid, row > 0), (grid, row < grid - 1), (-1, col > 0),
+                                              (1, col < grid - 1)) if ok]
+
+    reached: set[int] = set()
+    for seed_cell, child in zip(seeds, children, strict=True):
+        queue = deque([seed_cell])
+        reached.add(seed_cell)
+        while queue:
+            for other in neighbours(queue.popleft()):
+                if other not in reached and flat[other] == child:
+                    reached.add(other)
+                    queue.append(other)
+    strays = {int(cell) for child in children for cell in np.flatnonzero(flat == child)} - reached
+    while strays:  # the parent is in one piece, so every stray touches a settled cell in time
+        settled = {}
+        for cell in sorted(strays):
+            owners = Counter(int(flat[n]) for n in neighbours(cell) if n in reached)
+            if owners:
+                settled[cell] = min(owners.items(), key=lambda item: (-item[1], item[0]))[0]
+        if not settled:
+            raise ValueError("a parent region in more than one piece")
+        for cell, child in settled.items():
+            flat[cell] = child
+            reached.add(cell)
+        strays -= set(settled)
 
 
 def _spread_seeds(seed: int, level: int, parent: int, cells: np.ndarray, wx, wy, k: int) -> np.ndarray:
@@ -71,8 +143,8 @@ def _spread_seeds(seed: int, level: int, parent: int, cells: np.ndarray, wx, wy,
     return np.asarray(chosen)
 
 
-def _to_multipolygon(mask: np.ndarray, grid: int) -> list:
-    """Trace a cell mask into MultiPolygon coordinates in lon/lat."""
+def _to_multipolygon(mask: np.ndarray, grid: int, arcs: Arcs) -> list:
+    """Trace a cell mask into MultiPolygon coordinates in lon/lat, along the smoothed borders."""
     rings = _trace(mask)
     outers = [r for r in rings if _signed_area(r) > 0]
     holes = [r for r in rings if _signed_area(r) < 0]
@@ -85,12 +157,13 @@ def _to_multipolygon(mask: np.ndarray, grid: int) -> list:
                 break
     minx, miny, maxx, maxy = BBOX
     dx, dy = (maxx - minx) / grid, (maxy - miny) / grid
-    return [[[[round(minx + c * dx, 5), round(miny + r * dy, 5)] for c, r in ring] for ring in poly]
+    return [[[[round(minx + c * dx, 5), round(miny + r * dy, 5)] for c, r in arcs.ring(ring)] for ring in poly]
             for poly in polys]
 
 
 def _trace(mask: np.ndarray) -> list[list[tuple[int, int]]]:
-    """Closed rings (first point repeated last) around the True cells; (col, row) corners."""
+    """Closed rings (first point repeated last) around the True cells; (col, row) corners, one
+    per cell edge."""
     padded = np.pad(mask, 1)
     core = padded[1:-1, 1:-1]
     out: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -124,21 +197,8 @@ def _trace(mask: np.ndarray) -> list[list[tuple[int, int]]]:
                 ring.append(start)
                 break
             ring.append(cur)
-        rings.append(_simplify(ring))
+        rings.append(ring)
     return rings
-
-
-def _simplify(ring: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop corners that lie on a straight run (keeps the ring closed)."""
-    pts = ring[:-1]
-    keep = []
-    n = len(pts)
-    for i in range(n):
-        a, b, c = pts[i - 1], pts[i], pts[(i + 1) % n]
-        if (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]) != 0:
-            keep.append(b)
-    keep.append(keep[0])
-    return keep
 
 
 def _signed_area(ring) -> float:
