@@ -16,8 +16,8 @@ of the layers below its own, never a package of its own layer or above:
 6. indicators, outbox: indicator editing (scoped); actions stored first and pushed to RapidPro.
 7. actions: what users ask RapidPro to do, written to the outbox.
 8. sync: RapidPro read into the database, the outbox pushed, the demo set up.
-9. queries: the read models, over everything written below (the sync's state and the actions'
-   choices included).
+9. queries, health: the read models, over everything written below (the sync's state and the
+   actions' choices included); the deployment's health for monitors, over the same.
 10. ui: the Streamlit helpers.
 11. pages, app.py, sync_job.py, run.py, `python -m tracpro`: the edges; nothing imports them.
 
@@ -56,7 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("indicators", "outbox"),
     ("actions",),
     ("sync",),
-    ("queries",),
+    ("queries", "health"),
     ("ui",),
     ("pages", "app", "sync_job", "run", "__main__"),
 )
@@ -239,9 +239,11 @@ WALL_CLOCK = {
     "time.time", "time.time_ns", "pandas.Timestamp.now", "pandas.Timestamp.utcnow", "pandas.Timestamp.today",
 }
 # The only modules that read it: the app's clock (pages take `now` and the org's `today` from it), the
-# sync job's entry, the account commands run in a terminal, and the simulator, which plays RapidPro's
-# server and so keeps its own time. Everything else takes `now`/`today` from its caller.
-CLOCK_EDGES = {"tracpro/ui/clock.py", "sync_job.py", "tracpro/auth/commands.py", "tracpro/simulator/timefmt.py"}
+# sync job's entry, the account commands run in a terminal (and the health check among them), and the
+# simulator, which plays RapidPro's server and so keeps its own time. Everything else takes `now`/`today`
+# from its caller.
+CLOCK_EDGES = {"tracpro/ui/clock.py", "sync_job.py", "tracpro/auth/commands.py", "tracpro/__main__.py",
+               "tracpro/simulator/timefmt.py"}
 TEST_FILES = sorted((ROOT / "tests").rglob("*.py"))
 
 
