@@ -17,7 +17,7 @@ import numpy as np
 
 from .flow_results import flow_results
 from .hashing import h, uid, vh
-from .questions import LIBRARY, Question
+from .questions import LIBRARY, SCHOOL_BANDS, SCHOOL_STEPS, Question
 from .timefmt import DAY, HOUR
 from .vocab import LANGUAGES
 
@@ -89,6 +89,11 @@ class FlowSpec:
     @property
     def timeout(self) -> int | None:
         return self.questions[0].timeout if self.questions else None
+
+    @property
+    def reports_figures(self) -> bool:
+        """Whether it asks a school's own figures (questions.SCHOOL_BANDS)."""
+        return any(q.steady for q in self.questions)
 
     @property
     def ref(self) -> dict:
@@ -172,9 +177,10 @@ def answer_slots(seed: int, question: Question, i: int, contacts: np.ndarray, x:
     if question.steady is None:
         return by_run
     school = vh(seed, "school", np.asarray(contacts, dtype=np.int64))
-    band = (school % np.uint64(8)).astype(np.int64)
-    step = ((school >> np.uint64(8)) % np.uint64(8)).astype(np.int64) if question.steady == "school" else by_run % 8
-    return band * 8 + step
+    band = (school % np.uint64(len(SCHOOL_BANDS) - 1)).astype(np.int64)
+    own = ((school >> np.uint64(8)) % np.uint64(SCHOOL_STEPS)).astype(np.int64)
+    step = own if question.steady == "school" else by_run % SCHOOL_STEPS
+    return band * SCHOOL_STEPS + step
 
 
 def batch_answer_slots(seed: int, flows: list[FlowSpec], flow: np.ndarray, contacts: np.ndarray, x: np.ndarray,

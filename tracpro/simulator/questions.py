@@ -121,11 +121,13 @@ def _open(theme: str) -> dict[str, list[tuple[str, int]]]:
     return {lang: [(t, 1) for t in OPEN_TEXT[theme][lang]] for lang in LANGUAGES}
 
 
-# A school's size: the band of its enrolment (the first of each band), then the band's 8 steps; and
-# the shares of the band's first enrolment that come to school on a given day. So a school's
-# attendance never passes its own enrolment.
-SCHOOL_BANDS = [180, 260, 340, 430, 530, 650, 800, 1000, 1250]
-ATTENDANCE_SHARES = [0.78, 0.83, 0.86, 0.88, 0.90, 0.92, 0.94, 0.96]
+# A school's size: one of SCHOOL_STEPS steps of one of the bands of enrolment (the first of each
+# band, 180 to 1,250 pupils, each band 13 % above the one before); and the shares of its band's
+# first enrolment that come to school on a given day, so a school's attendance never passes its
+# own enrolment. SCHOOL_BANDS x SCHOOL_STEPS answers fill a question's SLOTS (flows.answer_slots).
+SCHOOL_BANDS = [round(180 * (1250 / 180) ** (band / 16)) for band in range(17)]
+SCHOOL_STEPS = 4
+ATTENDANCE_SHARES = [0.81, 0.86, 0.90, 0.94]
 SCHOOL_CASES: list[Case] = [
     ("has_number_lt", ["300"], "Under 300"), ("has_number_between", ["300", "599"], "300 - 599"),
     ("has_number_between", ["600", "899"], "600 - 899"), ("has_number_gte", ["900"], "900 or more"),
@@ -133,9 +135,9 @@ SCHOOL_CASES: list[Case] = [
 
 
 def _enrolments() -> dict[str, list[tuple[str, int]]]:
-    """64 answers, slot by slot: band b, step s at slot 8 * b + s (school_answer_slots picks them)."""
-    values = [str(low + step * (high - low) // 8)
-              for low, high in zip(SCHOOL_BANDS, SCHOOL_BANDS[1:], strict=False) for step in range(8)]
+    """The answers slot by slot: band b, step s at slot SCHOOL_STEPS * b + s."""
+    values = [str(low + step * (high - low) // SCHOOL_STEPS)
+              for low, high in zip(SCHOOL_BANDS, SCHOOL_BANDS[1:], strict=False) for step in range(SCHOOL_STEPS)]
     return {lang: [(v, 1) for v in values] for lang in LANGUAGES}
 
 

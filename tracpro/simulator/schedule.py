@@ -79,7 +79,10 @@ class Schedule:
                 + h(seed, "wave-min", f.index, week) % 50 * MINUTE
             if start >= anchor_us - 12 * HOUR:
                 continue
-            frac = tier.wave_fraction * (0.85 + 0.3 * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
+            # A wave reaches 85 % to 115 % of the usual share; a school's routine report (enrolment,
+            # attendance) 97 % to 103 %, so a week's total counts about as many schools as the baseline.
+            spread = 0.06 if f.reports_figures else 0.3
+            frac = tier.wave_fraction * (1 - spread / 2 + spread * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
             n = min(live, max(1, int(live * frac * (0.5 if not f.is_poll else 1.0))))
             # Starts past the retention are gone: the archiver deletes them once their runs are archived.
             started = f.is_poll and week % 4 == 2 and week >= 0
