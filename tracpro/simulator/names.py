@@ -86,9 +86,9 @@ def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         sizes.append(len(names) - offsets[-1])
     table = np.empty(len(names) + 1, dtype=object)
     table[:-1], table[-1] = names, None
-    gender = np.empty(len(genders) + 1, dtype=object)
-    gender[:-1], gender[-1] = genders, None
-    return table, gender, np.array(offsets, dtype=np.int64), np.array(sizes, dtype=np.int64)
+    by_cell = np.empty(len(genders) + 1, dtype=object)
+    by_cell[:-1], by_cell[-1] = genders, None
+    return table, by_cell, np.array(offsets, dtype=np.int64), np.array(sizes, dtype=np.int64)
 
 
 NAMES, GENDERS, _OFFSET, _SIZE = _table()
