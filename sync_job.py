@@ -4,7 +4,7 @@
     python sync_job.py --org SLUG      one org (it is synced even while backing off)
     python sync_job.py --days 30       also fetch runs of active polls from 30 days back
     python sync_job.py --loop 600      again and again, every 600 seconds
-    python sync_job.py --demo          set up the demo org on the built-in RapidPro simulator, and sync it
+    python sync_job.py --demo          set up the demo orgs on the built-in RapidPro simulator, and sync them
     python sync_job.py --export DIR    write each org's responses of yesterday to DIR as CSV and Parquet
 
 Each run (and each round of --loop, and in between) also honours the sync requests admins
@@ -50,7 +50,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--org", metavar="SLUG", help="sync only this org")
     parser.add_argument("--days", type=int, metavar="N", help="also fetch runs of active polls from N days back")
     parser.add_argument("--loop", type=float, metavar="SECONDS", help="repeat every SECONDS until interrupted")
-    parser.add_argument("--demo", action="store_true", help="set up and sync the demo org on the built-in simulator")
+    parser.add_argument("--demo", action="store_true", help="set up and sync the demo orgs on the built-in simulator")
     parser.add_argument("--force", action="store_true", help="sync orgs even while they back off after failures")
     parser.add_argument("--quiet", action="store_true", help="warnings and the summary only")
     parser.add_argument("--export", metavar="DIR", type=Path, help="write yesterday's responses of every org to DIR")
@@ -189,11 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         except TokenKeyError as error:  # outside demo mode (TRACPRO_DEMO) the key must be given
             print(f"sync_job: {error}", file=sys.stderr)
             return 2
-        arguments.org = demo.slug
     try:
         while True:
             try:
-                org_ids = orgs_to_sync(arguments.org)
+                org_ids = ([org_id for slug in demo.slugs for org_id in orgs_to_sync(slug)] if demo is not None
+                           else orgs_to_sync(arguments.org))
                 if arguments.org is not None and not org_ids:
                     print(f"sync_job: there is no org with the slug '{arguments.org}'.", file=sys.stderr)
                     return 2

@@ -1,11 +1,13 @@
-"""Demo accounts: an admin and two supervisors of different top-level regions, reset on each call."""
+"""Demo accounts: an admin and two supervisors of different top-level regions, and a superuser of
+every org, reset on each call; each says what signing in as it shows."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests import factories as f
-from tracpro.auth.demo import ensure_demo_users, format_demo_logins, present_demo_logins
+from tracpro.auth.access import org_choices
+from tracpro.auth.demo import ensure_demo_superuser, ensure_demo_users, format_demo_logins, present_demo_logins
 from tracpro.auth.passwords import check_password
 from tracpro.auth.users import find_by_login
 from tracpro.db.models import Role
@@ -31,7 +33,8 @@ def test_three_accounts_with_the_printed_passwords(db, demo_org):
     for demo in logins:
         user = find_by_login(db, demo.login)
         assert check_password(demo.password, user.password_hash) and not user.must_change_password
-    assert "supervisor of West" in format_demo_logins(logins)
+    assert "supervisor in Demo: only West" in format_demo_logins(logins)
+    assert logins[0].description == "administrator of Demo: all its regions, settings, indicators"
 
 
 def test_calling_again_resets_the_accounts(db, demo_org):
@@ -60,3 +63,18 @@ def test_an_org_without_two_top_level_regions_is_refused_in_words(db):
     db.flush()
     with pytest.raises(ValueError, match="at least 2 top-level regions"):
         ensure_demo_users(db, org.id)
+
+
+def test_the_demo_superuser_works_in_every_org_and_is_listed_last(db, demo_org):
+    other = f.OrgFactory(name="Health")
+    db.flush()
+    logins = ensure_demo_users(db, demo_org.id)
+    superuser = ensure_demo_superuser(db)
+    user = find_by_login(db, superuser.login)
+    assert user.is_superuser and not user.memberships and check_password(superuser.password, user.password_hash)
+    assert {choice.id for choice in org_choices(db, user.id, is_superuser=True)} >= {demo_org.id, other.id}
+    assert present_demo_logins(db) == [*logins, superuser]
+    assert superuser.description == "superuser: every organization, switch between them in the sidebar"
+    user.is_superuser = False  # a demo account changed in the app is no longer the superuser
+    ensure_demo_superuser(db)
+    assert user.is_superuser

@@ -214,19 +214,23 @@ def test_the_library_signing_in_another_account_than_the_cookies_record_signs_no
 
 
 def test_demo_mode_lists_the_demo_accounts_on_the_login_page(db, monkeypatch):
-    from tracpro.auth.demo import ensure_demo_users
+    from tracpro.auth.demo import ensure_demo_superuser, ensure_demo_users
 
-    org = f.OrgFactory()
-    f.RegionFactory(org=org, name="East"), f.RegionFactory(org=org, name="West")
+    org = f.OrgFactory(name="Schools")
+    f.RegionFactory(org=org, name="East"), f.RegionFactory(org=org, name="West *bold*")
     db.flush()
     ensure_demo_users(db, org.id)
+    ensure_demo_superuser(db)
     db.flush()
     assert "demo-admin-pass" not in " ".join(md.value for md in open_app().markdown)
     monkeypatch.setenv("TRACPRO_DEMO", "1")
     listed = open_app().markdown[-1].value.splitlines()
     assert listed[0] == "- `admin@demo.tracpro` · `demo-admin-pass`  "
-    assert listed[1:4:2] == ["  administrator, all regions", "  supervisor of East"]
-    assert len(listed) == 6
+    # What each account shows; the org's and regions' names as text, never Markdown.
+    assert listed[1:6:2] == ["  administrator of Schools: all its regions, settings, indicators",
+                             "  supervisor in Schools: only East", "  supervisor in Schools: only West \\*bold\\*"]
+    assert listed[6:] == ["- `superuser@demo.tracpro` · `demo-superuser-pass`  ",
+                          "  superuser: every organization, switch between them in the sidebar"]
 
 
 def test_a_placeholder_cookie_key_stops_the_app_with_one_sentence(db, monkeypatch):

@@ -110,7 +110,8 @@ def test_of_a_start_batchs_tied_runs_one_interrupted_mid_walk_makes_the_walk_ski
     with Simulator(tier="demo", seed=11, token=TOKEN, anchor=ANCHOR, clock=clock, drf_cursor=drf_cursor,
                    reevaluate_every=None) as sim:
         client = TembaClient(sim.url, TOKEN)
-        flow = sim.dataset.poll_flow_uuids[0]
+        # A poll whose silent runs still wait (one with a wait timeout has them time out instead).
+        flow = next(f.uuid for f in sim.dataset.flows if f.is_poll and not f.timeout)
         oldest_first = list(reversed(list(sim.dataset.iter_runs(flow=flow))))
         start, group = _straddle(oldest_first, waiting=True)  # runs of one start batch, still waiting
         since = datetime.fromisoformat(oldest_first[start]["modified_on"].replace("Z", "+00:00"))

@@ -283,22 +283,57 @@ def test_loop_syncs_again_and_again_until_interrupted(synced):
     assert output.wait_until_ended().count("demo: synced (nothing new)") >= 2
 
 
-def test_the_demo_option_sets_up_the_demo_org_on_the_simulator_and_syncs_it(fresh_database):
+def test_the_demo_option_sets_up_the_demo_orgs_on_the_simulator_and_syncs_them(fresh_database):
+    from sqlalchemy.orm import Session
+
     from tests.sync.end_to_end import SyncedDatabase
+    from tracpro.auth.scope import Scope
+    from tracpro.db.connection import make_engine
+    from tracpro.queries.alerts import participation_alerts
+    from tracpro.queries.fields import visible_fields
+    from tracpro.queries.indicators import featured_indicator
 
     database = SyncedDatabase("fresh", fresh_database, None)
     result = database.sync_job("--demo")
     assert result.returncode == 0, result.stderr
-    assert "demo: synced (contacts +" in result.stdout
-    from tracpro.db.connection import make_engine
-
+    assert "demo: synced (contacts +" in result.stdout and "demo-health: synced (contacts +" in result.stdout
+    assert "Demo login: superuser@demo.tracpro / demo-superuser-pass" in result.stdout
     engine = make_engine(fresh_database)
     try:
-        assert _scalar(engine, "SELECT count(*) FROM regions WHERE is_active AND parent_id IS NOT NULL") == 12
-        assert _scalar(engine, "SELECT count(*) FROM polls WHERE is_active") == 5
-        assert _scalar(engine, "SELECT count(*) FROM reporter_groups WHERE is_active") > 0
-        assert _scalar(engine, "SELECT count(*) FROM answers") > 80_000
-        assert _scalar(engine, "SELECT count(*) FROM regions WHERE boundary_id IS NOT NULL") == 15
+        orgs = dict(_rows(engine, "SELECT slug, id FROM orgs"))
+        assert set(orgs) == {"demo", "demo-health"}
+        demo = orgs["demo"]
+        mine = {"org": demo}
+        assert _scalar(engine, "SELECT count(*) FROM regions WHERE is_active AND parent_id IS NOT NULL AND "
+                               "org_id = :org", **mine) == 12
+        assert _scalar(engine, "SELECT count(*) FROM polls WHERE is_active AND org_id = :org", **mine) == 5
+        assert _scalar(engine, "SELECT count(*) FROM reporter_groups WHERE is_active AND org_id = :org", **mine) > 0
+        assert _scalar(engine, "SELECT count(*) FROM answers a JOIN questions q ON q.id = a.question_id "
+                               "WHERE q.org_id = :org", **mine) > 80_000
+        assert _scalar(engine, "SELECT count(*) FROM regions WHERE boundary_id IS NOT NULL AND org_id = :org",
+                       **mine) == 15
+        assert _scalar(engine, "SELECT count(*) FROM polls WHERE is_active AND org_id = :org",
+                       org=orgs["demo-health"]) == 3
+        # People named as people: distinct names, a few unnamed (shown by their number), as in RapidPro.
+        names = [name for (name,) in _rows(engine, "SELECT name FROM contacts WHERE org_id = :org", **mine)]
+        named = [name for name in names if name]
+        assert len(set(named)) == len(named) and len(names) - len(named) <= 0.05 * len(names)
+        assert _scalar(engine, "SELECT count(*) FROM users WHERE is_superuser AND login = :login",
+                       login="superuser@demo.tracpro") == 1
+        with Session(engine) as session:
+            for org_id in orgs.values():
+                scope = Scope(org_id, None)
+                assert [label for _key, label in visible_fields(session, scope)] == ["Age", "Gender", "Occupation"]
+                alerts = participation_alerts(session, scope)
+                assert alerts and all(alert.rate < alert.usual_rate / 2 for alert in alerts)
+            featured = featured_indicator(session, Scope(demo, None))
+            assert featured is not None
+            _indicator, data = featured
+            assert data.name == "Attendance this term" and len(data.follow_up) >= 8
+            # Pupils present each week are most of the pupils enrolled at the start of term, never more.
+            assert 0.75 * data.baseline <= data.follow_up_mean <= 0.97 * data.baseline
+            assert max(data.follow_up) < data.baseline
+            assert featured_indicator(session, Scope(orgs["demo-health"], None)) is None
     finally:
         engine.dispose()
 

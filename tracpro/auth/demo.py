@@ -1,12 +1,15 @@
-"""Demo accounts: an admin and two supervisors of different regions, with known passwords.
+"""Demo accounts, with known passwords: an admin and two supervisors of different regions of the
+demo org, and a superuser who works in every org (the demo has two) and switches between them.
 
-Only for demo mode: the demo setup calls `ensure_demo_users` and prints the logins, and the
-login page lists them when (and only when) TRACPRO_DEMO is on. Running it again resets the
-accounts (password, lock, forced change, regions), so the printed logins always work.
+Only for demo mode: the demo setup calls `ensure_demo_users` and `ensure_demo_superuser` and prints
+the logins, and the login page lists them, each with what it shows, when (and only when)
+TRACPRO_DEMO is on. Running it again resets the accounts (password, lock, forced change, regions),
+so the printed logins always work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -23,17 +26,27 @@ class DemoLogin:
     login: str
     password: str
     name: str
-    role: Role
+    role: Role | None  # None for the superuser, who needs no membership
     regions: tuple[str, ...]  # names of the regions given; empty for the admin (all regions)
+    org: str = ""  # the org's name (the superuser's: none)
 
     def __str__(self) -> str:
         return f"{self.login} / {self.password} ({self.description})"
 
     @property
     def description(self) -> str:
+        """What signing in as this account shows, in the viewer's language."""
+        return self.describe()
+
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        """The description, the org's and regions' names (as admins and RapidPro wrote them) passed
+        through `name`: escape_markdown where it is shown as Markdown."""
+        if self.role is None:
+            return _("superuser: every organization, switch between them in the sidebar")
         if self.role == Role.ADMIN:
-            return _("administrator, all regions")
-        return _("supervisor of {regions}").format(regions=", ".join(self.regions))
+            return _("administrator of {org}: all its regions, settings, indicators").format(org=name(self.org))
+        return _("supervisor in {org}: only {regions}").format(
+            org=name(self.org), regions=", ".join(name(region) for region in self.regions))
 
 
 ADMIN = ("admin@demo.tracpro", "demo-admin-pass", "Ada Admin")
@@ -41,6 +54,7 @@ SUPERVISORS = (
     ("supervisor1@demo.tracpro", "demo-super-1-pass", "Sam Supervisor"),
     ("supervisor2@demo.tracpro", "demo-super-2-pass", "Sue Supervisor"),
 )
+SUPERUSER = ("superuser@demo.tracpro", "demo-superuser-pass", "Sol Superuser")
 # bcrypt's cheapest cost is plenty for passwords printed on the screen.
 _DEMO_ROUNDS = 4
 
@@ -59,12 +73,12 @@ def _top_regions(session: Session, org_id: int) -> list[Region]:
     return list(regions[: len(SUPERVISORS)])
 
 
-def _reset(session: Session, login: str, password: str, name: str) -> User:
+def _reset(session: Session, login: str, password: str, name: str, *, superuser: bool = False) -> User:
     user = find_by_login(session, login)
     if user is None:
         user = User(login=login, email=login, name=name, password_hash="")
         session.add(user)
-    user.name, user.is_active, user.is_superuser = name, True, False
+    user.name, user.is_active, user.is_superuser = name, True, superuser
     user.password_hash = hash_password(password, rounds=_DEMO_ROUNDS)
     user.must_change_password, user.failed_login_count, user.locked_until = False, 0, None
     session.flush()
@@ -84,18 +98,27 @@ def _give(session: Session, user: User, org_id: int, role: Role, regions: list[R
 
 def ensure_demo_users(session: Session, org_id: int) -> list[DemoLogin]:
     """Create or reset the demo accounts of org `org_id`; the org's regions must exist."""
-    if session.get(Org, org_id) is None:
+    org = session.get(Org, org_id)
+    if org is None:
         raise ValueError(f"There is no org {org_id} to add demo users to.")
     regions = _top_regions(session, org_id)
     logins = []
     login, password, name = ADMIN
     _give(session, _reset(session, login, password, name), org_id, Role.ADMIN, [])
-    logins.append(DemoLogin(login, password, name, Role.ADMIN, ()))
+    logins.append(DemoLogin(login, password, name, Role.ADMIN, (), org.name))
     for (login, password, name), region in zip(SUPERVISORS, regions, strict=True):
         _give(session, _reset(session, login, password, name), org_id, Role.SUPERVISOR, [region])
-        logins.append(DemoLogin(login, password, name, Role.SUPERVISOR, (region.name,)))
+        logins.append(DemoLogin(login, password, name, Role.SUPERVISOR, (region.name,), org.name))
     session.flush()
     return logins
+
+
+def ensure_demo_superuser(session: Session) -> DemoLogin:
+    """Create or reset the demo superuser: no membership, an administrator in every org."""
+    login, password, name = SUPERUSER
+    _reset(session, login, password, name, superuser=True)
+    session.flush()
+    return DemoLogin(login, password, name, None, ())
 
 
 def _still_has_demo_password(user: User, password: str) -> bool:
@@ -108,15 +131,19 @@ def _still_has_demo_password(user: User, password: str) -> bool:
 def present_demo_logins(session: Session) -> list[DemoLogin]:
     """The demo accounts that exist and are active, for the login page in demo mode."""
     found = []
-    for login, password, _name in (ADMIN, *SUPERVISORS):
+    for login, password, _name in (ADMIN, *SUPERVISORS, SUPERUSER):
         user = find_by_login(session, login)
         if user is None or not user.is_active or not _still_has_demo_password(user, password):
+            continue
+        if user.is_superuser:
+            found.append(DemoLogin(login, password, user.name, None, ()))
             continue
         membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).first()
         if membership is None:
             continue
         regions = tuple(sorted(region.name for region in membership.regions))
-        found.append(DemoLogin(login, password, user.name, membership.role, regions))
+        org = session.get_one(Org, membership.org_id)
+        found.append(DemoLogin(login, password, user.name, membership.role, regions, org.name))
     return found
 
 

@@ -32,7 +32,7 @@ from typing import IO
 import numpy as np
 
 from .contacts import languages_of
-from .flows import SLOTS
+from .flows import batch_answer_slots
 from .schedule import TIMEOUT
 from .streams import NEG, Batch, Walker
 from .timefmt import from_us, to_us
@@ -213,6 +213,7 @@ def _run_inputs(ds, batch: Batch) -> list[dict[str, str | None]]:
     tl = ds.rr.timeline(batch)
     langs = np.maximum(languages_of(ds.ct, tl["contact"]), 0).tolist()
     keys = [[q.key for q in f.questions] for f in ds.flows]
+    slots = batch_answer_slots(ds.seed, ds.flows, tl["flow"], tl["contact"], tl["x"], max(map(len, keys), default=0))
     out: list[dict[str, str | None]] = []
     columns = zip(tl["mode"].tolist(), tl["flow"].tolist(), tl["answered"].tolist(), strict=True)
     for k, (mode, fi, answered) in enumerate(columns):
@@ -220,9 +221,7 @@ def _run_inputs(ds, batch: Batch) -> list[dict[str, str | None]]:
         if mode == TIMEOUT:  # no message came: the engine saves the result without input
             out.append({keys[fi][0]: None})
             continue
-        x = int(tl["x"][k])
-        out.append({keys[fi][i]: f.slot_options[i][langs[k]][(x >> (6 * i + 2)) % SLOTS][0]
-                    for i in range(answered)})
+        out.append({keys[fi][i]: f.slot_options[i][langs[k]][slots[i][k]][0] for i in range(answered)})
     return out
 
 

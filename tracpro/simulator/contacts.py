@@ -31,10 +31,11 @@ from .hashing import (
     vh,
     vscramble48,
 )
+from .names import JSON_NAMES, NamePicker
 from .regions import Org
 from .streams import StreamSet
 from .timefmt import DAY, MINUTE, US
-from .vocab import FIRST_NAMES, LANGUAGE_WEIGHTS, LANGUAGES, LAST_NAMES, OCCUPATIONS
+from .vocab import LANGUAGE_WEIGHTS, LANGUAGES, OCCUPATIONS
 
 MASK48 = (1 << 48) - 1
 B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -76,6 +77,7 @@ class ContactTable:
         self.handle = AffinePerm(36**5, seed, "handle")
         self.telegram = AffinePerm(10**8, seed, "telegram")
         self.mask48 = h(seed, "contact-mask") & MASK48
+        self.namer = NamePicker(seed)
         self.leaves = np.asarray(org.leaves, dtype=np.int64)
         self.inner = np.asarray(org.inner or org.leaves, dtype=np.int64)
         start = anchor_us - 90 * DAY
@@ -118,17 +120,8 @@ class ContactTable:
         return uuid4_many(vh(self.seed, "cuuid", idx), lo)
 
     def names(self, idx: np.ndarray, langs) -> list[str | None]:
-        """Vectorised `name` (a table lookup per contact)."""
-        idx = np.asarray(idx, dtype=np.int64)
-        lang = np.asarray(langs, dtype=np.int64)
-        x = vh(self.seed, "name", idx)
-        code = np.where(lang < 0, 0, lang)
-        nf, nl, off = _NAME_NF[code], _NAME_NL[code], _NAME_OFF[code]
-        first = (x % nf.astype(np.uint64)).astype(np.int64)
-        last = ((x >> np.uint64(20)) % nl.astype(np.uint64)).astype(np.int64)
-        pos = off + first * nl + last
-        pos = np.where(vh(self.seed, "noname", idx) % np.uint64(50) == 0, len(_NAME_TABLE) - 1, pos)
-        return _NAME_TABLE[pos].tolist()
+        """Vectorised `name` (names.py)."""
+        return self.namer.names(idx, langs)
 
     def index_of_uuid(self, uuid: str) -> int | None:
         """The generated index a UUID encodes, if it is one of ours."""
@@ -203,12 +196,7 @@ class ContactTable:
         return Attrs(idx, lang, status, region1, region2, reporters, optout, age, urn_kind, left_group)
 
     def name(self, i: int, lang: int) -> str | None:
-        if h(self.seed, "noname", i) % 50 == 0:
-            return None
-        code = LANGUAGES[lang] if lang >= 0 else "eng"
-        first, last = FIRST_NAMES[code], LAST_NAMES[code]
-        x = h(self.seed, "name", i)
-        return f"{first[x % len(first)]} {last[(x >> 20) % len(last)]}"
+        return self.namer.name(i, lang)
 
     def group_indices(self, a: Attrs, k: int) -> list[int]:
         """Indices into org.groups of contact k of the batch (blocked/stopped are in none)."""
@@ -242,7 +230,9 @@ class ContactTable:
         name = self.name(i, int(a.lang[k]))
         return {
             "age": str(int(a.age[k])) if a.age[k] >= 0 else None,
-            "gender": None if (x >> 20) % 25 == 0 else ("female" if (x >> 24) % 2 else "male"),
+            # The gender the given name suggests; a guess for the unnamed; a few never said.
+            "gender": None if (x >> 20) % 25 == 0 else (
+                self.namer.gender(i, int(a.lang[k])) or ("female" if (x >> 24) % 2 else "male")),
             "registration_date": iso_local(reg, 2),
             "state": paths.get(1),
             "district": paths.get(2),
@@ -255,25 +245,6 @@ class ContactTable:
     def last_seen_us(self, i: int) -> int | None:
         x = h(self.seed, "seen", i)
         return None if x % 5 == 0 else self.anchor - (x >> 8) % (60 * DAY // US) * US - 1
-
-
-def _name_table():
-    names, nf, nl, off = [], [], [], []
-    for code in LANGUAGES:
-        off.append(len(names))
-        nf.append(len(FIRST_NAMES[code]))
-        nl.append(len(LAST_NAMES[code]))
-        names += [f"{a} {b}" for a in FIRST_NAMES[code] for b in LAST_NAMES[code]]
-    table = np.empty(len(names) + 1, dtype=object)
-    table[:-1] = names
-    table[-1] = None
-    return table, np.array(nf), np.array(nl), np.array(off)
-
-
-_NAME_TABLE, _NAME_NF, _NAME_NL, _NAME_OFF = _name_table()
-# Names pre-escaped as JSON: every response is pure ASCII (\uXXXX escapes), which is valid
-# JSON, parses to the same text, and is much cheaper to join, encode and decode.
-_JSON_NAMES = {n: json.dumps(n) for n in _NAME_TABLE.tolist()}
 
 
 def _b36(n: int) -> str:
@@ -304,7 +275,7 @@ def contact_refs(table: ContactTable, idx: np.ndarray) -> dict[int, str]:
     phones = table.phone(uniq).tolist()
     out = {}
     for i, u, name, k, p in zip(uniq.tolist(), uuids, names, kind, phones, strict=True):
-        jname = _JSON_NAMES.get(name) or json.dumps(name)
+        jname = JSON_NAMES.get(name) or json.dumps(name)
         if k in (0, 1, 5):
             d = (8, 2, 3)[i % 3]
             out[i] = '{"uuid":"%s","name":%s,"urn":"tel:+2507%d%07d","urn_display":"07%d%d %03d %03d"}' % (

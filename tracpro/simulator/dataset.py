@@ -8,6 +8,7 @@ by keyset (no cursor skips), so a test can compare what a client got with what e
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from .contacts import ContactTable, contact_refs, languages_of
 from .flows import FlowSpec, build_flows
 from .given import given_specs, read_definitions, runs_of_given_flows
 from .messages import MessageTable, as_v9, history_broadcasts, history_flow_starts
+from .outage import apply_outage
 from .pagination import Page, View
 from .reevaluation import Reevaluations
 from .regions import Org
@@ -30,7 +32,7 @@ from .schedule import Schedule
 from .state import State
 from .streams import Walker
 from .tiers import Tier
-from .timefmt import wall_clock_us
+from .timefmt import from_us, wall_clock_us
 
 # "current": the hosted server's messages (uuid); "v9": a self-hosted v9 server's (id only).
 MESSAGE_SHAPES = ("current", "v9")
@@ -73,7 +75,7 @@ class Dataset:
         self.ties, self.drf_cursor = ties, drf_cursor
         self.org = Org(seed, tier, anchor_us)
         self.ct = ContactTable(seed, self.org, anchor_us, ties)
-        generated = build_flows(seed, tier.polls, anchor_us)
+        generated = build_flows(seed, tier.polls, anchor_us, tier.poll_set)
         given = given_specs(read_definitions(flows), len(generated), anchor_us)
         self.flows: list[FlowSpec] = generated + given
         self.flow_by_uuid = {f.uuid: f for f in self.flows}
@@ -81,6 +83,7 @@ class Dataset:
             raise ValueError("two flows share a uuid")
         # Only generated flows have generated runs and messages.
         self.schedule = Schedule(seed, tier, generated, tier.live_contacts, anchor_us, ties)
+        apply_outage(self.schedule, self.ct, self.org, tier, anchor_us)
         self.rr = RunRenderer(seed, self.schedule, self.ct)
         self.msgs = MessageTable(seed, self.org, self.ct, generated, anchor_us)
         self.hist_broadcasts = history_broadcasts(seed, self.org, anchor_us)
@@ -116,6 +119,11 @@ class Dataset:
     @property
     def single_message_flow_uuid(self) -> str:
         return next(f.uuid for f in self.flows if not f.is_poll)
+
+    def send_times(self, flow_uuid: str) -> list[dt.datetime]:
+        """When each generated wave of a flow was sent (its runs' start), oldest first."""
+        index = self.flow_by_uuid[flow_uuid].index
+        return sorted(from_us(start) for fi, _week, start, _n, _start in self.schedule.waves if fi == index)
 
     @property
     def optout_group_uuid(self) -> str:

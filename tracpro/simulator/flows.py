@@ -13,14 +13,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .flow_results import flow_results
-from .hashing import h, uid
-from .questions import LIBRARY, Question
+from .hashing import h, uid, vh
+from .questions import LIBRARY, SCHOOL_BANDS, SCHOOL_STEPS, Question
 from .timefmt import DAY, HOUR
 from .vocab import LANGUAGES
 
 SLOTS = 64  # answer lookup-table size per question and language
 
+# The first poll flows of a tier, by its poll set (tiers.py): (name, questions, the weeks it is
+# sent in or None for every week). "default" serves the district and national tiers.
 DEMO_POLLS = [
     ("Water & Sanitation", ["Clean Water", "Latrines Working", "Biggest Problem"]),
     ("School Attendance", ["Students Present", "Hours of Rain"]),
@@ -28,6 +32,24 @@ DEMO_POLLS = [
     ("Community Feedback", ["Service Rating", "Suggestions"]),
     ("Health Facility Check", ["Medicine Stock", "Patients Seen"]),
 ]
+# The term started in this week of the ~13 the runs cover (about ten weeks before the anchor):
+# enrolment is asked once then; attendance every week, so the two make a baseline and its follow-up.
+TERM_START_WEEK = 3
+POLL_SETS: dict[str, list[tuple[str, list[str], tuple[int, ...] | None]]] = {
+    "default": [(name, questions, None) for name, questions in DEMO_POLLS],
+    "schools": [
+        ("Water & Sanitation", ["Water Point Working", "Latrines Working", "Biggest Problem"], None),
+        ("Weekly Attendance", ["Pupils Present", "School Meal"], None),
+        ("Food Security", ["Food Prices", "Main Crop", "Hours of Rain"], None),
+        ("Community Feedback", ["Service Rating", "Suggestions"], None),
+        ("Enrolment at Term Start", ["Pupils Enrolled"], (TERM_START_WEEK,)),
+    ],
+    "health": [
+        ("Health Facility Check", ["Medicine Stock", "Patients Seen"], None),
+        ("Child Vaccination", ["Children Vaccinated"], None),
+        ("Community Feedback", ["Service Rating", "Suggestions"], None),
+    ],
+}
 TOPICS = ["Water Point Survey", "Market Watch", "Harvest Check", "Clinic Visit", "Classroom Count",
           "Rainfall Report", "Youth Voices", "Community Pulse", "Nutrition Check", "School Meals"]
 SINGLE_MESSAGE_NAME = "Single Message (Weekly Reminder)"
@@ -62,28 +84,37 @@ class FlowSpec:
     path_prefix: list[str] = field(default_factory=list)  # '{"node":"<uuid>","time":"' per node
     timeout_prefix: str = ""
     api_type: str = "message"  # flows.json's type
+    weeks: tuple[int, ...] | None = None  # the weeks it is sent in (schedule.py); None: every week
 
     @property
     def timeout(self) -> int | None:
         return self.questions[0].timeout if self.questions else None
 
     @property
+    def reports_figures(self) -> bool:
+        """Whether it asks a school's own figures (questions.SCHOOL_BANDS)."""
+        return any(q.steady for q in self.questions)
+
+    @property
     def ref(self) -> dict:
         return {"uuid": self.uuid, "name": self.name}
 
 
-def build_flows(seed: int, polls: int, anchor_us: int) -> list[FlowSpec]:
+def build_flows(seed: int, polls: int, anchor_us: int, poll_set: str = "default") -> list[FlowSpec]:
     """The tier's poll flows plus one "Single Message" flow, in creation order."""
     specs = []
+    named = POLL_SETS[poll_set]
     for i in range(polls):
-        if i < len(DEMO_POLLS):
-            name, qnames = DEMO_POLLS[i]
+        weeks = None
+        if i < len(named):
+            name, qnames, weeks = named[i]
         else:
             name = f"{TOPICS[i % len(TOPICS)]} {i // len(TOPICS) + 1}"
             pool = sorted(LIBRARY, key=lambda n: h(seed, "qpick", i, hash_name(n)))
             qnames = pool[: 1 + h(seed, "qcount", i) % 4]
             qnames.sort(key=lambda n: LIBRARY[n].timeout is None)  # a timeout question goes first
         specs.append(_spec(seed, i, name, [LIBRARY[n] for n in qnames], anchor_us))
+        specs[-1].weeks = weeks
     specs.append(_spec(seed, polls, SINGLE_MESSAGE_NAME, [], anchor_us))
     return specs
 
@@ -137,6 +168,34 @@ def _fill_slots(spec: FlowSpec) -> None:
     if spec.timeout:
         q = spec.questions[0]
         spec.timeout_prefix = f'{_j(q.key)}:{{"name":{_j(q.name)},"value":"'
+
+
+def answer_slots(seed: int, question: Question, i: int, contacts: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The answer slot of question `i` in each run (its contact, its run hash `x`): by the run, or
+    for a school's figures by the contact's school (questions.SCHOOL_BANDS), the same school every time."""
+    by_run = ((x >> np.uint64(6 * i + 2)) % np.uint64(SLOTS)).astype(np.int64)
+    if question.steady is None:
+        return by_run
+    school = vh(seed, "school", np.asarray(contacts, dtype=np.int64))
+    band = (school % np.uint64(len(SCHOOL_BANDS) - 1)).astype(np.int64)
+    own = ((school >> np.uint64(8)) % np.uint64(SCHOOL_STEPS)).astype(np.int64)
+    step = own if question.steady == "school" else by_run % SCHOOL_STEPS
+    return band * SCHOOL_STEPS + step
+
+
+def batch_answer_slots(seed: int, flows: list[FlowSpec], flow: np.ndarray, contacts: np.ndarray, x: np.ndarray,
+                       questions: int) -> list[list[int]]:
+    """answer_slots of a batch of runs (their flow indices, contacts and hashes), per question position."""
+    out = []
+    for i in range(questions):
+        slots = ((x >> np.uint64(6 * i + 2)) % np.uint64(SLOTS)).astype(np.int64)
+        for f in flows:
+            if len(f.questions) > i and f.questions[i].steady:
+                mine = flow == f.index
+                if mine.any():
+                    slots[mine] = answer_slots(seed, f.questions[i], i, contacts[mine], x[mine])
+        out.append(slots.tolist())
+    return out
 
 
 def timeout_value_suffix(spec: FlowSpec) -> str:

@@ -25,6 +25,9 @@ class Question:
     kind: str  # "choice" | "numeric" | "open"
     cases: list[Case] = field(default_factory=list)
     timeout: int | None = None  # seconds; adds a "No Response" category
+    # Whose answer slot it is (school_answer_slots): None, the run's; "school", the contact's school
+    # (the same number every time); "school-week", the school's size with this run's share of it.
+    steady: str | None = None
     # language -> [(raw text, weight)]
     answers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
@@ -118,6 +121,31 @@ def _open(theme: str) -> dict[str, list[tuple[str, int]]]:
     return {lang: [(t, 1) for t in OPEN_TEXT[theme][lang]] for lang in LANGUAGES}
 
 
+# A school's size: one of SCHOOL_STEPS steps of one of the bands of enrolment (the first of each
+# band, 180 to 1,250 pupils, each band 13 % above the one before); and the shares of its band's
+# first enrolment that come to school on a given day, so a school's attendance never passes its
+# own enrolment. SCHOOL_BANDS x SCHOOL_STEPS answers fill a question's SLOTS (flows.answer_slots).
+SCHOOL_BANDS = [round(180 * (1250 / 180) ** (band / 16)) for band in range(17)]
+SCHOOL_STEPS = 4
+ATTENDANCE_SHARES = [0.81, 0.86, 0.90, 0.94]
+SCHOOL_CASES: list[Case] = [
+    ("has_number_lt", ["300"], "Under 300"), ("has_number_between", ["300", "599"], "300 - 599"),
+    ("has_number_between", ["600", "899"], "600 - 899"), ("has_number_gte", ["900"], "900 or more"),
+]
+
+
+def _enrolments() -> dict[str, list[tuple[str, int]]]:
+    """The answers slot by slot: band b, step s at slot SCHOOL_STEPS * b + s."""
+    values = [str(low + step * (high - low) // SCHOOL_STEPS)
+              for low, high in zip(SCHOOL_BANDS, SCHOOL_BANDS[1:], strict=False) for step in range(SCHOOL_STEPS)]
+    return {lang: [(v, 1) for v in values] for lang in LANGUAGES}
+
+
+def _attendances() -> dict[str, list[tuple[str, int]]]:
+    values = [str(round(low * share)) for low in SCHOOL_BANDS[:-1] for share in ATTENDANCE_SHARES]
+    return {lang: [(v, 1) for v in values] for lang in LANGUAGES}
+
+
 YES = "yes y oui yego ndiyo نعم"
 NO = "no n non oya hapana لا"
 
@@ -182,6 +210,28 @@ LIBRARY: dict[str, Question] = {q.name: q for q in [
              [("has_number_lt", ["25"], "Less than 25"), ("has_number_between", ["25", "50"], "25 - 50"),
               ("has_number_gt", ["50"], "More than 50")],
              answers=_numbers([(str(n), 1 + n % 2) for n in [3, 9, 14, 22, 25, 30, 41, 50, 58, 76, 120]], 1)),
+    Question("Pupils Enrolled", "How many pupils are enrolled at your school this term?", "numeric",
+             SCHOOL_CASES, answers=_enrolments(), steady="school"),
+    Question("Pupils Present", "How many pupils came to school today?", "numeric",
+             SCHOOL_CASES, answers=_attendances(), steady="school-week"),
+    Question("Water Point Working", "Is your school's water point working today? Reply YES or NO.", "choice",
+             [("has_any_word", [YES], "Yes"), ("has_any_word", [NO], "No")], timeout=86400,
+             answers=_words({"eng": [("Yes", 7), ("yes it works", 1), ("No", 3), ("broken", 1)],
+                             "fra": [("Oui", 7), ("non", 3), ("en panne", 1)],
+                             "kin": [("Yego", 7), ("Oya", 3), ("ryarapfuye", 1)],
+                             "swa": [("Ndiyo", 7), ("Hapana", 3), ("imeharibika", 1)],
+                             "ara": [("نعم", 7), ("لا", 3), ("معطل", 1)]})),
+    Question("School Meal", "Did the pupils get a meal at school today? Reply YES or NO.", "choice",
+             [("has_any_word", [YES], "Yes"), ("has_any_word", [NO], "No")],
+             answers=_words({"eng": [("yes", 6), ("no", 3), ("only some", 1)],
+                             "fra": [("oui", 6), ("non", 3), ("seulement certains", 1)],
+                             "kin": [("yego", 6), ("oya", 3), ("bamwe gusa", 1)],
+                             "swa": [("ndiyo", 6), ("hapana", 3), ("baadhi tu", 1)],
+                             "ara": [("نعم", 6), ("لا", 3), ("البعض فقط", 1)]})),
+    Question("Children Vaccinated", "How many children did you vaccinate this week?", "numeric",
+             [("has_number_lt", ["10"], "Under 10"), ("has_number_between", ["10", "29"], "10 - 29"),
+              ("has_number_gte", ["30"], "30 or more")],
+             answers=_numbers([(str(n), 1 + n % 3) for n in [0, 4, 7, 9, 12, 15, 18, 22, 26, 31, 35, 44, 52]], 1)),
     Question("Biggest Problem", "What is the biggest problem at your school this week?", "open",
              answers=_open("problem")),
     Question("Suggestions", "What should the programme improve?", "open", answers=_open("improve")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .contacts import ContactTable, contact_refs, languages_of
-from .flows import SLOTS, FlowSpec, timeout_value_suffix
+from .flows import FlowSpec, batch_answer_slots, timeout_value_suffix
 from .hashing import h, low48_of, unscramble48, uuid7_many, vh, vscramble48
 from .schedule import (
     COMPLETE,
@@ -100,7 +100,7 @@ class RunRenderer:
         refs = contact_refs(self.ct, tl["contact"])
         if overrides:
             refs.update({c: j for c, j in overrides.items() if c in refs})
-        slot_x = [((tl["x"] >> np.uint64(6 * i + 2)) % np.uint64(SLOTS)).astype(np.int64).tolist() for i in range(QMAX)]
+        slot_x = batch_answer_slots(self.seed, self.flows, tl["flow"], tl["contact"], tl["x"], QMAX)
         flows, waves = self.flows, self.sc.s_wave[b.s].tolist()
         uuids = self.uuids(b.ids, tl["created"])
         out = []

@@ -72,12 +72,17 @@ class Schedule:
         recent = [(f, week) for f in flows for week in range(tier.weeks)]
         older = [(f, week) for f in flows for week in range(-tier.archived_weeks, 0)]
         for f, week in recent + older:
+            if f.weeks is not None and week not in f.weeks:
+                continue
             day = (f.index * 3) % 7
             start = first_week + week * 7 * DAY + day * DAY + (7 + f.index % 3) * HOUR \
                 + h(seed, "wave-min", f.index, week) % 50 * MINUTE
             if start >= anchor_us - 12 * HOUR:
                 continue
-            frac = tier.wave_fraction * (0.85 + 0.3 * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
+            # A wave reaches 85 % to 115 % of the usual share; a school's routine report (enrolment,
+            # attendance) 97 % to 103 %, so a week's total counts about as many schools as the baseline.
+            spread = 0.06 if f.reports_figures else 0.3
+            frac = tier.wave_fraction * (1 - spread / 2 + spread * (h(seed, "wave-n", f.index, week) % 1000) / 1000)
             n = min(live, max(1, int(live * frac * (0.5 if not f.is_poll else 1.0))))
             # Starts past the retention are gone: the archiver deletes them once their runs are archived.
             started = f.is_poll and week % 4 == 2 and week >= 0
@@ -87,6 +92,10 @@ class Schedule:
         self.perm_a = np.array([p.a for p in self.wave_perm], dtype=np.int64)
         self.perm_b = np.array([p.b for p in self.wave_perm], dtype=np.int64)
         self.live = live
+        # Waves whose contacts were moved between positions (outage.py): the contact at each of the
+        # wave's positions, and the new position of each contact moved.
+        self.moved: dict[int, np.ndarray] = {}
+        self.moved_back: dict[int, dict[int, int]] = {}
         rows = []  # (wave, mode, t0, base, n, k_offset, curve)
         for w, (fi, _week, start, n, _) in enumerate(waves):
             f = flows[fi]
@@ -121,6 +130,7 @@ class Schedule:
             rows.append((w, REPEAT, start + REPEAT_OFFSET, start + REPEAT_OFFSET, max(1, int(n * 0.025)), 0, 1))
         arr = np.array(rows, dtype=np.int64)
         self.s_wave, self.s_mode, t0, self.s_send, n, self.s_koff, curve = arr.T
+        self.s_n = n  # runs per stream
         self.s_flow = np.array([waves[w][0] for w in self.s_wave], dtype=np.int64)
         base_id = np.concatenate([[0], np.cumsum(n)[:-1]])
         batched = np.isin(self.s_mode, [SINGLE, SILENT_WAIT]) & ties
@@ -133,7 +143,12 @@ class Schedule:
         """Contact index of runs (s, r): position k in the wave's permutation of live contacts."""
         w = self.s_wave[s]
         k = self.s_koff[s] + r
-        return (self.perm_a[w] * k + self.perm_b[w]) % self.live
+        contacts = (self.perm_a[w] * k + self.perm_b[w]) % self.live
+        for wave, table in self.moved.items():  # waves with an outage (outage.py)
+            mine = w == wave
+            if mine.any():
+                contacts = np.where(mine, table[np.where(mine, k, 0)], contacts)
+        return contacts
 
     def ids_of(self, s: np.ndarray, r: np.ndarray) -> np.ndarray:
         return self.base_id[s] + r + 1
@@ -161,7 +176,7 @@ class Schedule:
         for w, perm in enumerate(self.wave_perm):
             if flow is not None and self.waves[w][0] != flow:
                 continue
-            k = perm.inverse(c)
+            k = self.moved_back[w].get(c, perm.inverse(c)) if w in self.moved_back else perm.inverse(c)
             for s in np.flatnonzero(self.s_wave == w).tolist():
                 mode, koff = int(self.s_mode[s]), int(self.s_koff[s])
                 r = k if mode == REPEAT else k - koff

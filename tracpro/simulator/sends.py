@@ -15,7 +15,7 @@ import random
 import numpy as np
 
 from .contact_view import membership
-from .flows import SLOTS
+from .flows import answer_slots
 from .hashing import h, uid, uuid7_str
 from .pagination import View
 from .schedule import START_BATCH
@@ -172,9 +172,10 @@ def _start(ds, spec, contacts, groups, urns, params, restart: bool, exclude_acti
         if nq and rng.random() < ds.response_rate:
             count = nq if nq == 1 or rng.random() < 0.8 else rng.randint(1, nq - 1)
             t = created
-            for _ in range(count):
+            for qi in range(count):
                 t += int((30 + rng.random() * 270) / scale * US)
-                answers.append((t, rng.randrange(SLOTS)))
+                x = np.array([rng.getrandbits(64)], dtype=np.uint64)
+                answers.append((t, int(answer_slots(ds.seed, spec.questions[qi], qi, np.array([i]), x)[0])))
             complete = count == nq
         elif nq:
             complete = False

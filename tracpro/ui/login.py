@@ -27,6 +27,7 @@ from tracpro.auth.users import normalise_login
 from tracpro.db import session_scope
 from tracpro.db.models import User
 from tracpro.i18n import N_, _
+from tracpro.text import escape_markdown
 from tracpro.ui.clock import now
 from tracpro.ui.context import forget_notice, show_notice
 from tracpro.ui.signin import LOGIN_ID, PENDING_COOKIE, Gate
@@ -83,7 +84,8 @@ def _demo_logins() -> None:
             # Code spans: copyable, and markdown does not turn the addresses into mail links.
             st.markdown(
                 "\n".join(
-                    f"- `{login.login}` · `{login.password}`  \n  {login.description}" for login in logins
+                    f"- `{login.login}` · `{login.password}`  \n  {login.describe(escape_markdown)}"
+                    for login in logins
                 )
             )
 
