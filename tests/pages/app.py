@@ -98,15 +98,21 @@ def shown_cells(frame) -> pd.DataFrame:
 
 
 def click_row(app: AppTest, key: str, row: int) -> AppTest:
-    """Click the circle of the table `key`'s row at position `row` (as Streamlit reports it), and run."""
-    app.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    """Click the box of the table `key`'s row at position `row` (as Streamlit reports it), and run."""
+    app.session_state[_selection_key(app, key)] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     return _after_click(app.run())
 
 
 def click_cell(app: AppTest, key: str, row: int, column: str) -> AppTest:
     """Click the cell of the table `key` in `column` (its name in the data) at position `row`, and run."""
-    app.session_state[key] = {"selection": {"rows": [], "columns": [], "cells": [[row, column]]}}
+    app.session_state[_selection_key(app, key)] = {"selection": {"rows": [], "columns": [], "cells": [[row, column]]}}
     return _after_click(app.run())
+
+
+def _selection_key(app: AppTest, key: str) -> str:
+    """The key the table `key` has on the page now (tracpro.ui.table_view.selection_key)."""
+    (found,) = [frame.key for frame in app.dataframe if frame.key and frame.key.rpartition("-")[0] == key]
+    return found
 
 
 def _after_click(app: AppTest) -> AppTest:

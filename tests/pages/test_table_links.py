@@ -127,3 +127,29 @@ def test_table_dates_and_moments_are_worded_in_the_viewers_language(db, world):
 def test_a_table_is_as_tall_as_its_rows_up_to_a_limit():
     assert height(3) == height(MOST_VISIBLE_ROWS) == "content"
     assert height(MOST_VISIBLE_ROWS + 1) == height(1_000) == (MOST_VISIBLE_ROWS + 1) * 35 + 2
+
+
+def test_a_table_drawn_again_after_its_row_was_opened_has_nothing_chosen(world):
+    """As after the browser's Back button: the page with the table again, its row not opened twice."""
+    app = click_row(open_page(SUPERVISOR, "pages/contacts.py"), "contacts", 1)
+    _on(app, "Nina North", contact=world.contacts["Nina North"])
+    app.query_params.clear()
+    app.switch_page("pages/contacts.py").run()
+    _on(app, "Contacts")
+    assert not app.exception and app.dataframe[0].value["Name"][1] == "Nina North"
+
+
+def test_back_to_the_address_a_switch_left_behind_shows_the_page_that_was_there(world):
+    """Streamlit's switch_page leaves an entry of the page left with the new page's query in the
+    browser's history ("poll?pollrun=7"); Back lands there, and the page left opens with its own query."""
+    app = click_row(open_page(ADMIN, "pages/poll.py", poll=world.poll_id, tab="dates"), "poll-dates", 0)
+    _on(app, "Attendance (Nov 02, 2026)", pollrun=world.today_id)
+    app.query_params.clear()
+    app.query_params["pollrun"] = str(world.today_id)  # what Back brings: the poll's path, the date's query
+    app.switch_page("pages/poll.py").run()
+    _on(app, "Attendance", poll=world.poll_id, tab="dates")
+    assert app.tabs[1].label == "Dates" and app.dataframe  # the dates, as they were
+    app.query_params.clear()
+    app.query_params["pollrun"] = str(world.today_id)  # once mended, an address like any other
+    app.switch_page("pages/poll.py").run()
+    assert "No poll chosen: open one from the list." in shown_text(app)

@@ -46,10 +46,42 @@ def page_link(page: str, label: str, *, icon: str | None = None, **params: Any) 
     st.page_link(page, label=label, icon=icon, query_params=_clean(params))
 
 
+# The page this rerun runs (its url path), as mend_stray_address last saw it; and the addresses
+# open_page left in the browser's history, each with the query of the page that was really there.
+RUNNING, STRAYS = "tracpro_running_page", "tracpro_stray_addresses"
+MOST_STRAYS = 100  # the newest ones: Back rarely goes further
+
+
 def open_page(page: str, **params: Any) -> None:
     """Go to another page of the app in this tab, at its permalink: the sidebar's region is in the
     address from the start (a page_link's new address gets it from the sidebar's next run)."""
-    st.switch_page(page, query_params=with_region(params))
+    query = with_region(params)
+    left = st.session_state.get(RUNNING)
+    if left is not None and left != Path(page).stem:
+        strays = st.session_state.setdefault(STRAYS, {})
+        strays[_address(left, query)] = st.query_params.to_dict()
+        while len(strays) > MOST_STRAYS:
+            del strays[next(iter(strays))]
+    st.switch_page(page, query_params=query)
+
+
+def mend_stray_address(page: st.Page) -> None:
+    """Before a page runs: when the browser's Back button brought an address st.switch_page left
+    behind, show the page that was really there.
+
+    Streamlit's switch_page writes the new query into the browser's history before the new page's
+    path: between the page left and the page opened sits an entry of the page left with the new
+    query ("pollrun?contact=7"), where Back lands. Back replaces rather than adds entries, so the
+    page left is opened there with its own query: Back from a page shows the one before it."""
+    st.session_state[RUNNING] = page.url_path
+    strays = st.session_state.get(STRAYS) or {}
+    real = strays.pop(_address(page.url_path, st.query_params.to_dict()), None)
+    if real is not None:
+        st.switch_page(page, query_params=real)
+
+
+def _address(url_path: str, query: Mapping[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return url_path, tuple(sorted(query.items()))
 
 
 def filter_params(filters: PollFilters, *, contact_fields_only: bool = False) -> dict[str, str]:

@@ -4,7 +4,7 @@ A row of a linked table opens its object (a poll date, a contact ...) in the sam
 cell of a column naming another object (a poll's name in a list of dates) opens that one instead.
 Streamlit's row and cell selection catch the click, and the rerun it brings switches page with the
 page's permalink (tracpro.ui.links.open_page): no new tab, no "#label" in the address, and the
-browser's Back button returns to the table. The selection goes with the page it was made on.
+browser's Back button returns to the table, with nothing chosen in it (selection_key).
 
 Dates are shown in words in the viewer's language (tracpro.i18n.format_date) through a pandas
 Styler's display text, while the cell keeps its date: Streamlit's table shows a cell's display text
@@ -31,6 +31,8 @@ MOST_VISIBLE_ROWS = 20
 ROW_PIXELS, BORDER_PIXELS = 35, 1
 # A row's circle, or a click on any cell, opens it: one choice at a time.
 SELECTION_MODES: list[Literal["single-row", "single-cell"]] = ["single-row", "single-cell"]
+# How many rows this session has opened from tables (see selection_key).
+OPENED = "tracpro_rows_opened"
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,22 @@ def show_table(table: Table, *, key: str) -> None:
                      key=key)
         return
     st.caption(table.hint or _("Click a row to open it."))
+    opened = st.session_state.get(OPENED, 0)
     event = st.dataframe(data, hide_index=True, width="stretch", height=height(rows), column_config=table.config,
-                         key=key, on_select="rerun", selection_mode=SELECTION_MODES)
+                         key=selection_key(key, opened), on_select="rerun", selection_mode=SELECTION_MODES)
     link = chosen(table, event.selection)
     if link is not None:
+        st.session_state[OPENED] = opened + 1
         open_page(link.page, **link.params)
+
+
+def selection_key(key: str, opened: int) -> str:
+    """The key of table `key`'s selection once `opened` rows have been opened from tables in this session.
+
+    A selection outlives its page: Streamlit keeps it, and the browser's Back button would bring
+    the table back with its row still chosen, which would open that row again at once. So each row
+    opened gives every table a new key, and a table drawn again starts with nothing chosen."""
+    return f"{key}-{opened}"
 
 
 def chosen(table: Table, selection: Mapping[str, Any]) -> Link | None:
