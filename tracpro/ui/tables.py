@@ -91,7 +91,8 @@ def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> Table:
         "Poll": heading(_("Poll"), help=_("Open the poll")),
         "Region": heading(_("Region")),
         "Participants": number(_("Participants"), help=_("Everyone the poll reached: participation")),
-        "Responses": heading(_("Responses"), help=_("Complete responses (partial ones in brackets)")),
+        "Responses": heading(_("Responses"), alignment="right",  # a count, as Participants
+                             help=_("Complete responses (partial ones in brackets)")),
     }
     cells = {
         "Poll": [Link(POLL, {"poll": row.poll_id}) for row in rows],
