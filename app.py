@@ -12,6 +12,7 @@ import streamlit as st
 from tracpro.logs import configure, configured_format
 from tracpro.ui.database import database_outage_shown, require_database
 from tracpro.ui.language import apply_direction, choose_language, tab_language
+from tracpro.ui.links import mend_stray_address
 from tracpro.ui.navigation import (
     keep_no_page,
     keep_session_page,
@@ -53,6 +54,7 @@ try:
             page = st.navigation(sections, expanded=True)
             keep_session_page(page, sections)
             resume_requested_page(sections)
+            mend_stray_address(page)
             page.run()
 finally:
     # What this rerun decided is for this rerun's page only: a page run any other way finds nothing.

@@ -14,6 +14,7 @@ from tracpro.ui.clock import today
 from tracpro.ui.context import require_org_admin, require_scope
 from tracpro.ui.database import read_scoped_now
 from tracpro.ui.exports import CSV_MIME, csv_bytes, recorded
+from tracpro.ui.table_view import Table, show_table
 from tracpro.ui.tables import MOST_ROWS, datetime_column
 
 context, org_id = require_org_admin()
@@ -62,8 +63,8 @@ else:
 shown = trail.head(MOST_ROWS).drop(columns="Details (JSON)")
 shown = shown.assign(Who=shown["Who"].replace("", _("(no account)")))
 # Emails, names and details are shown as text: st.dataframe renders no Markdown or HTML.
-st.dataframe(shown.rename(columns=headings), hide_index=True, width="stretch",
-             column_config={headings["When"]: datetime_column(headings["When"])})
+show_table(Table(shown.rename(columns=headings), {headings["When"]: datetime_column(headings["When"])},
+                 dates={headings["When"]: "moment"}), key="audit-trail")
 stem = f"audit-{start.isoformat()}-{end.isoformat()}"
 make = recorded(lambda: read_scoped_now(audit_trail, scope, **filters), scope, f"{stem}.csv",
                 {"export": "audit trail", **filters})

@@ -11,6 +11,7 @@ from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import CONTACT_EDIT, CONTACTS
 from tracpro.ui.params import read_found, require_id, url_tabs
+from tracpro.ui.table_view import show_table
 from tracpro.ui.tables import contact_response_rows, message_rows
 
 scope = require_scope()
@@ -40,8 +41,7 @@ with tabs[responses_tab]:
             st.caption(ngettext("{count} responses, newest first. Open a date to see everyone's answers.",
                                 "{count} responses, newest first. Open a date to see everyone's answers.",
                                 len(responses)).format(count=format_number(len(responses))))
-            table, config = contact_response_rows(responses)
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            show_table(contact_response_rows(responses), key="contact-responses")
 
 with tabs[messages_tab]:
     if tabs[messages_tab].open:
@@ -49,5 +49,4 @@ with tabs[messages_tab]:
         if messages.empty:
             st.info(_("TracPro has not sent this contact any message."))
         else:
-            table, config = message_rows(messages)
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            show_table(message_rows(messages), key="contact-messages")

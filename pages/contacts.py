@@ -10,6 +10,7 @@ from tracpro.ui.context import require_scope, show_notice
 from tracpro.ui.database import read_scoped
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import CONTACT_NEW
+from tracpro.ui.table_view import show_table
 from tracpro.ui.tables import MOST_ROWS, contact_rows
 
 scope = require_scope()
@@ -53,5 +54,4 @@ if recent > 0:
                        "{contacts}; the last {count} columns: who completed the most recent poll dates",
                        recent).format(contacts=summary, count=recent)
 st.caption(f"{summary}.")
-table, config = contact_rows(contacts)
-st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+show_table(contact_rows(contacts), key="contacts")

@@ -16,6 +16,7 @@ from tracpro.ui.links import page_link
 from tracpro.ui.navigation import POLLS, START_POLL
 from tracpro.ui.rankings import most_active_charts
 from tracpro.ui.signin import still_signed_in
+from tracpro.ui.table_view import show_table
 from tracpro.ui.tables import pollrun_rows
 
 context = require_signed_in()
@@ -66,8 +67,7 @@ def recent_activity() -> None:
             "which RapidPro flows are polls."
         ))
     else:
-        table, config = pollrun_rows(recent)
-        st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+        show_table(pollrun_rows(recent), key="home-dates")
         page_link(POLLS, _("All polls"), icon=":material/ballot:")
     page_link(START_POLL, _("Start a poll"), icon=":material/play_circle:")
     most_active_charts(read_scoped(most_active, scope, today=today(scope)))

@@ -15,6 +15,7 @@ from tracpro.ui.inbox_reply import reply_form
 from tracpro.ui.links import page_link
 from tracpro.ui.navigation import INBOX
 from tracpro.ui.params import id_param, read_found
+from tracpro.ui.table_view import show_table
 
 scope = require_scope()
 if "contact" in st.query_params:
@@ -28,8 +29,7 @@ if "contact" in st.query_params:
     st.caption(ngettext("{count} message, newest first. Replies are pending until RapidPro accepts them.",
                         "{count} messages, newest first. Replies are pending until RapidPro accepts them.",
                         len(messages)).format(count=format_number(len(messages))))
-    table, config = conversation_rows(messages)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    show_table(conversation_rows(messages), key="conversation")
     st.stop()
 
 st.title(_("Inbox"))
@@ -44,5 +44,4 @@ if latest.empty:
 st.caption(ngettext("{count} conversation. Open one to read it all and reply.",
                     "{count} conversations. Open one to read it all and reply.",
                     len(latest)).format(count=format_number(len(latest))))
-table, config = inbox_rows(latest)
-st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+show_table(inbox_rows(latest), key="inbox")

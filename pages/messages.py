@@ -10,6 +10,7 @@ from tracpro.ui.action_tables import action_rows, message_log_rows
 from tracpro.ui.context import require_scope, require_signed_in
 from tracpro.ui.database import read_scoped
 from tracpro.ui.params import url_tabs
+from tracpro.ui.table_view import show_table
 
 context = require_signed_in()
 scope = require_scope()
@@ -30,8 +31,7 @@ with tabs[sent_label]:
                 "{count} message, newest first. Recipients in view: the contacts of your regions who received it.",
                 "{count} messages, newest first. Recipients in view: the contacts of your regions who received it.",
                 len(log)).format(count=format_number(len(log))))
-            table, config = message_log_rows(log)
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            show_table(message_log_rows(log), key="message-log")
 
 with tabs[actions_label]:
     if tabs[actions_label].open:
@@ -51,5 +51,4 @@ with tabs[actions_label]:
                     "The newest {count} actions (yours). Waiting ones are sent again with each sync.",
                     len(actions))
             st.caption(caption.format(count=format_number(len(actions))))
-            table, config = action_rows(actions)
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            show_table(action_rows(actions), key="actions")

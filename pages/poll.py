@@ -19,6 +19,7 @@ from tracpro.ui.maps import map_tabs, poll_map
 from tracpro.ui.navigation import POLLRUN, POLLS, START_POLL
 from tracpro.ui.params import read_found, require_id, url_tabs
 from tracpro.ui.question_blocks import over_time
+from tracpro.ui.table_view import show_table
 from tracpro.ui.tables import day, pollrun_rows
 
 UNIVERSAL_ONLY = N_(
@@ -67,7 +68,6 @@ with tabs[DATES]:
         else:
             st.caption(ngettext("{count} date, newest first.", "{count} dates, newest first.", len(dates)).format(
                 count=format_number(len(dates))))
-            table, config = pollrun_rows(dates, with_poll=False)
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            show_table(pollrun_rows(dates, with_poll=False), key="poll-dates")
 
 poll_map(scope, poll_id, tabs)

@@ -19,6 +19,7 @@ from tracpro.ui.maps import pollrun_map
 from tracpro.ui.navigation import POLL, POLLS
 from tracpro.ui.params import read_found, require_id, url_choice, url_tabs
 from tracpro.ui.question_blocks import on_date
+from tracpro.ui.table_view import Table, show_table
 from tracpro.ui.tables import MOST_ROWS, day, participation_config, participation_rows, response_rows
 
 # The tabs as the address names them (?tab=participation); shown translated.
@@ -55,9 +56,8 @@ with tabs[PARTICIPATION]:
             st.info(_("No responses yet on this date in the regions you see. They arrive with each sync."))
         else:
             label = "Region" if group_by == "region" else "Reporter group"
-            table = participation_rows(counts, label)
             config = participation_config(label, _("Region") if group_by == "region" else _("Reporter group"))
-            st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+            show_table(Table(participation_rows(counts, label), config), key="participation")
             st.caption(
                 _(
                     "A contact in several reporter groups counts in each of them; the Total row counts each contact "
@@ -89,5 +89,4 @@ with tabs[RESPONSES]:
                 scope,
                 {"export": "responses", "poll": header.poll, "pollrun": pollrun_id, "date": header.day},
             )
-            table, config = response_rows(responses)
-            st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+            show_table(response_rows(responses), key="pollrun-responses")

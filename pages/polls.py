@@ -6,6 +6,7 @@ from tracpro.i18n import _, format_number, ngettext
 from tracpro.queries.pollruns import poll_list
 from tracpro.ui.context import require_scope
 from tracpro.ui.database import read_scoped
+from tracpro.ui.table_view import show_table
 from tracpro.ui.tables import poll_rows
 
 scope = require_scope()
@@ -18,5 +19,4 @@ if polls.empty:
 st.caption(ngettext("{count} poll. Open a poll to see its charts and dates.",
                     "{count} polls. Open a poll to see its charts and dates.", len(polls)).format(
     count=format_number(len(polls))))
-table, config = poll_rows(polls)
-st.dataframe(table, hide_index=True, column_config=config, width="stretch")
+show_table(poll_rows(polls), key="polls")

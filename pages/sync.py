@@ -16,6 +16,7 @@ from tracpro.ui.acting import acting_session
 from tracpro.ui.context import notice, require_role, require_scope, show_notice
 from tracpro.ui.database import read_scoped_live, self_refreshing
 from tracpro.ui.forms import show_form_errors
+from tracpro.ui.table_view import Table, show_table
 from tracpro.ui.tables import DATETIME, NUMBER
 
 REFRESH_SECONDS = 5
@@ -103,9 +104,9 @@ def requests_and_status() -> None:
             st.caption(_("Waiting for the sync job · this list refreshes every {seconds} seconds.")
                        .format(seconds=REFRESH_SECONDS))
         requests = current.requests.assign(Status=current.requests["Status"].map(lambda word: _(STATUS_WORDS[word])))
-        st.dataframe(requests.rename(columns={column: _(label) for column, label in REQUEST_COLUMNS.items()}),
-                     hide_index=True, width="stretch",
-                     column_config={_(REQUEST_COLUMNS["Asked at"]): DATETIME})
+        asked_at = _(REQUEST_COLUMNS["Asked at"])
+        show_table(Table(requests.rename(columns={column: _(label) for column, label in REQUEST_COLUMNS.items()}),
+                         {asked_at: DATETIME}, dates={asked_at: "moment"}), key="sync-requests")
 
     st.subheader(_("Sync status"), anchor=False)
     if current.last_success is None and current.resources.empty:
@@ -130,13 +131,13 @@ def requests_and_status() -> None:
     if current.finish_estimate is not None:
         st.info(_("A sync is under way across several runs of the sync job. At its pace so far it should be "
                   "done around {time}.").format(time=format_date(current.finish_estimate, "moment")))
-    st.dataframe(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
-                 hide_index=True, width="stretch",
-                 column_config={_(RESOURCE_COLUMNS["Last success"]): DATETIME,
-                                _(RESOURCE_COLUMNS["Fetched"]): NUMBER,
-                                _(RESOURCE_COLUMNS["RapidPro reports"]): NUMBER,
-                                _(RESOURCE_COLUMNS["Progress"]): st.column_config.ProgressColumn(
-                                    _(RESOURCE_COLUMNS["Progress"]), min_value=0.0, max_value=1.0, format="percent")})
+    last_success = _(RESOURCE_COLUMNS["Last success"])
+    show_table(Table(current.resources.rename(columns={column: _(label) for column, label in RESOURCE_COLUMNS.items()}),
+                     {last_success: DATETIME, _(RESOURCE_COLUMNS["Fetched"]): NUMBER,
+                      _(RESOURCE_COLUMNS["RapidPro reports"]): NUMBER,
+                      _(RESOURCE_COLUMNS["Progress"]): st.column_config.ProgressColumn(
+                          _(RESOURCE_COLUMNS["Progress"]), min_value=0.0, max_value=1.0, format="percent")},
+                     dates={last_success: "moment"}), key="sync-resources")
 
 
 requests_and_status()

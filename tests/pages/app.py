@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import unquote
 
 import numpy
+import pandas as pd
+import pyarrow
 from streamlit.testing.v1 import AppTest
 
 from tests import factories as f
@@ -89,9 +90,34 @@ def shown_text(app: AppTest) -> str:
     return "\n".join(texts(elements))
 
 
-def link_labels(urls) -> list[str]:
-    """What a column of permalinks shows in the browser: the label after "#", decoded."""
-    return [unquote(url.partition("#")[2]) for url in urls]
+def shown_cells(frame) -> pd.DataFrame:
+    """A table's cells as the browser shows them: the text tracpro.ui.table_view gives them (dates
+    in words) where it gives any, else the values themselves."""
+    display = frame.proto.arrow_data.styler.display_values
+    return pyarrow.ipc.open_stream(display).read_pandas() if display else frame.value
+
+
+def click_row(app: AppTest, key: str, row: int) -> AppTest:
+    """Click the box of the table `key`'s row at position `row` (as Streamlit reports it), and run."""
+    app.session_state[_selection_key(app, key)] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return _after_click(app.run())
+
+
+def click_cell(app: AppTest, key: str, row: int, column: str) -> AppTest:
+    """Click the cell of the table `key` in `column` (its name in the data) at position `row`, and run."""
+    app.session_state[_selection_key(app, key)] = {"selection": {"rows": [], "columns": [], "cells": [[row, column]]}}
+    return _after_click(app.run())
+
+
+def _selection_key(app: AppTest, key: str) -> str:
+    """The key the table `key` has on the page now (tracpro.ui.table_view.selection_key)."""
+    (found,) = [frame.key for frame in app.dataframe if frame.key and frame.key.rpartition("-")[0] == key]
+    return found
+
+
+def _after_click(app: AppTest) -> AppTest:
+    assert not app.exception, app.exception
+    return app
 
 
 def values(data) -> list:

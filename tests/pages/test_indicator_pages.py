@@ -10,7 +10,18 @@ import pytest
 import streamlit as st
 from sqlalchemy import func, select
 
-from tests.pages.app import as_read, errors, figures, link_labels, open_page, shown_text, texts, values
+from tests.pages.app import (
+    as_read,
+    click_cell,
+    click_row,
+    errors,
+    figures,
+    open_page,
+    shown_cells,
+    shown_text,
+    texts,
+    values,
+)
 from tests.pages.indicator_world import ADMIN, SUPERVISOR, build_indicator_world
 from tracpro.db.models import BaselineTerm, Org, PollRun, PollRunType
 from tracpro.queries.alerts import ALERT_RULE
@@ -36,14 +47,16 @@ def _count(db, model, *where) -> int:
 def test_the_list_links_each_indicator_and_only_admins_may_add(world):
     admin = open_page(ADMIN, INDICATORS)
     table = admin.dataframe[0].value
-    assert link_labels(table["Name"]) == ["Girls' attendance"]
-    assert table["Name"][0].startswith(f"indicator?indicator={world.indicator_id}")
+    assert table["Name"].tolist() == ["Girls' attendance"]
     assert table["Baseline question"].tolist() == ["Enrollment: Girls enrolled"]
     assert table["Follow up question"].tolist() == ["Attendance: Girls present"]
     assert "Add an indicator" in [h.value for h in admin.subheader]
     supervisor = open_page(SUPERVISOR, INDICATORS)
-    assert link_labels(supervisor.dataframe[0].value["Name"]) == ["Girls' attendance"]
+    assert supervisor.dataframe[0].value["Name"].tolist() == ["Girls' attendance"]
     assert not supervisor.subheader and not supervisor.text_input  # no form to add one
+    opened = click_row(supervisor, "indicators", 0)
+    assert as_read(opened.title[0].value) == "Girls' attendance"
+    assert opened.query_params == {"indicator": str(world.indicator_id)}
 
 
 def test_an_indicator_shows_its_chart_and_summary_within_the_viewers_regions(world):
@@ -232,6 +245,13 @@ def test_home_shows_the_featured_indicator_and_the_alerts_with_their_rule(world)
                   and "Usually (%)" in frame.value.columns)
     assert alerts["Region"].tolist() == ["South"]
     assert (alerts["Answered (%)"].tolist(), alerts["Usually (%)"].tolist()) == ([20.0], [100.0])
+    poll, date = shown_cells(app.dataframe[-1])[["Poll", "Date"]].values[0]
+    # A row opens who took part on its date; the poll's name the poll.
+    opened = click_row(app, "home-alerts", 0)
+    assert opened.title[0].value == f"{poll} ({date})"
+    assert opened.query_params["tab"] == "participation" and set(opened.query_params) == {"pollrun", "tab"}
+    opened = click_cell(open_page(ADMIN, "pages/home.py"), "home-alerts", 0, "Poll")
+    assert opened.title[0].value == poll and set(opened.query_params) == {"poll"}
     supervisor = open_page(SUPERVISOR, "pages/home.py")
     assert "No region's participation dropped on the latest poll dates." in [s.value for s in supervisor.success]
 

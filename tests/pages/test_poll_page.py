@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.pages.app import errors, figures, open_page, shown_text, values
+from tests.pages.app import click_cell, click_row, errors, figures, open_page, shown_text, values
 from tests.pages.dashboard_world import ADMIN, SUPERVISOR, build_dashboard
 from tracpro.ui.filters import DATE_RANGE, END, NUMERIC, SPLIT, START, field_key
 
@@ -117,8 +117,11 @@ def test_the_dates_tab_links_each_date(world):
     app = open_page(ADMIN, "pages/poll.py", poll=world.poll_id, tab="dates")
     table = app.dataframe[0].value
     assert table["Region"].tolist() == ["All", "South", "All"]
-    assert table["Date"][1].startswith(f"pollrun?pollrun={world.south_pollrun_id}#")
-    assert table["Participants"][0].startswith(f"pollrun?pollrun={world.today_id}&tab=participation#")
+    app = click_row(app, "poll-dates", 1)
+    assert app.query_params == {"pollrun": str(world.south_pollrun_id)}
+    app = open_page(ADMIN, "pages/poll.py", poll=world.poll_id, tab="dates")
+    app = click_cell(app, "poll-dates", 0, "Participants")
+    assert app.query_params == {"pollrun": str(world.today_id), "tab": "participation"}
 
 
 @pytest.mark.parametrize(("params", "message"), [

@@ -5,28 +5,24 @@ from __future__ import annotations
 import codecs
 import io
 from datetime import date
-from urllib.parse import unquote
 
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import load_workbook
 
-from tests.pages.app import link_labels
 from tracpro.polls.filters import DateRange, NumericDisplay, PollFilters
 from tracpro.ui.exports import csv_bytes, file_stem, xlsx_bytes
 from tracpro.ui.filters import describe, lenient
-from tracpro.ui.links import LABEL_PATTERN, filter_params, page_url, pollrun_of_point
+from tracpro.ui.links import filter_params, page_url, pollrun_of_point
 from tracpro.ui.plots import figure_of
 from tracpro.ui.tables import by_dimension, day, responses_label
 
 
-def test_permalinks_are_relative_and_carry_their_label_after_the_hash():
-    url = page_url("pages/pollrun.py", "Nov 02, 2026", pollrun=7, tab="participation", chart=None)
-    assert url == "pollrun?pollrun=7&tab=participation#Nov%2002%2C%202026"
-    assert link_labels([url]) == ["Nov 02, 2026"]
-    assert page_url("pages/poll.py", "R&D #1 / 100%", poll=3).endswith("#R%26D%20%231%20%2F%20100%25")
-    assert LABEL_PATTERN == r"#(.+)$"  # what the table's LinkColumn shows: the first "#" on
-    assert unquote(page_url("pages/contact.py", "Nina", contact=1).split("#", 1)[1]) == "Nina"
+def test_permalinks_are_relative_and_leave_out_empty_parameters():
+    url = page_url("pages/pollrun.py", pollrun=7, tab="participation", chart=None)
+    assert url == "pollrun?pollrun=7&tab=participation"
+    assert page_url("poll", poll=3, search="R&D #1") == "poll?poll=3&search=R%26D+%231"
+    assert page_url("pages/polls.py") == "polls"
 
 
 def test_a_clicked_point_gives_its_pollrun_whatever_the_chart():

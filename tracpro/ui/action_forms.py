@@ -32,6 +32,7 @@ from tracpro.ui.database import read_scoped, read_scoped_live, self_refreshing
 from tracpro.ui.forms import INDENT
 from tracpro.ui.links import open_page
 from tracpro.ui.navigation import POLLRUN
+from tracpro.ui.table_view import Table, show_table
 from tracpro.ui.tables import DATETIME
 
 AUDIENCES = (Audience.ALL, Audience.RESPONDENTS, Audience.NON_RESPONDENTS)
@@ -208,9 +209,9 @@ def pollrun_action_panel(scope: Scope, pollrun_id: int) -> None:
         accepted = _(STATUS_WORDS[OutboxStatus.DONE])
         with st.expander(_("Actions on this date ({count})").format(count=format_number(len(actions))),
                          icon=":material/outbox:", expanded=bool((actions["Status"] != accepted).any())):
-            table, config = with_headings(actions.drop(columns=["action_id", "kind", "contacts"]),
-                                          {"Asked on": DATETIME})
-            st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+            shown = Table(actions.drop(columns=["action_id", "kind", "contacts"]), {"Asked on": DATETIME},
+                          dates={"Asked on": "moment"})
+            show_table(with_headings(shown), key="pollrun-actions")
 
 
 def message_form(scope: Scope, pollrun_id: int, counts: Mapping[Audience, int]) -> None:

@@ -1,7 +1,8 @@
 """The tables of the action pages as they are drawn: the inbox, the message log, the action list.
 
 The read models name their columns in English (the code looks them up by those names); the
-headings are put in the viewer's language here, last, just before a table is drawn.
+headings are put in the viewer's language here, last, just before a table is drawn. Their moments
+are shown in words in the viewer's language (tracpro.ui.table_view).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from tracpro.i18n import N_, _
-from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import INBOX, POLLRUN
-from tracpro.ui.tables import DATETIME, MOST_ROWS, NUMBER, table_rows
+from tracpro.ui.table_view import Link, Table
+from tracpro.ui.tables import DATETIME, MOST_ROWS, NUMBER, OPENS_POLLRUN, table_rows
 
 # The read models' column names, as headings.
 HEADINGS = {
@@ -50,10 +51,9 @@ def heading(column: str) -> str:
     return _(HEADINGS[column]) if column in HEADINGS else column
 
 
-def with_headings(table: pd.DataFrame, config: dict | None = None) -> tuple[pd.DataFrame, dict]:
-    """The table and its column_config, their columns renamed to the headings."""
-    return (table.rename(columns={column: heading(column) for column in table.columns}),
-            {heading(column): value for column, value in (config or {}).items()})
+def with_headings(table: Table) -> Table:
+    """The table, its columns renamed to the headings."""
+    return table.renamed({column: heading(column) for column in table.data.columns})
 
 
 def text_column():
@@ -64,36 +64,35 @@ def _message_status(status: str) -> str:
     return _(MESSAGE_STATUSES[status]) if status in MESSAGE_STATUSES else status.capitalize()
 
 
-def inbox_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The latest message per contact: the contact opens the conversation."""
+def inbox_rows(table: pd.DataFrame) -> Table:
+    """The latest message per contact: a row opens the conversation."""
     table = table.head(MOST_ROWS)
-    shown = table.drop(columns="contact_id").copy()
-    shown["Contact"] = [page_url(INBOX, row.Contact or _("(no name)"), contact=row.contact_id)
-                        for row in table_rows(table)]
-    return with_headings(shown, {"Contact": link_column(_("Contact"), help=_("Open the conversation")),
-                                 "Created on": DATETIME})
+    shown = table.drop(columns="contact_id")
+    shown["Contact"] = [row.Contact or _("(no name)") for row in table_rows(table)]
+    return with_headings(Table(
+        shown, {"Contact": st.column_config.Column(pinned=True), "Created on": DATETIME, "Text": text_column()},
+        dates={"Created on": "moment"}, rows=[Link(INBOX, {"contact": row.contact_id}) for row in table_rows(table)],
+        hint=_("Click a row to open the conversation.")))
 
 
-def conversation_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def conversation_rows(table: pd.DataFrame) -> Table:
     """One contact's conversation, newest first."""
     shown = table.copy()
     shown["Status"] = [_(CONVERSATION_STATUSES[status]) if status in CONVERSATION_STATUSES else status
                        for status in table["Status"]]
-    return with_headings(shown, {"Created on": DATETIME, "Text": text_column()})
+    return with_headings(Table(shown, {"Created on": DATETIME, "Text": text_column()}, dates={"Created on": "moment"}))
 
 
-def message_log_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Sent messages: the poll date as a link, the recipients in view, the delivery status."""
-    shown = table.drop(columns=["message_id", "pollrun_id"]).copy()
-    shown["Poll date"] = [
-        page_url(POLLRUN, label, pollrun=int(pollrun)) if pd.notna(pollrun) and label else None
-        for label, pollrun in zip(table["Poll date"], table["pollrun_id"], strict=True)
-    ]
+def message_log_rows(table: pd.DataFrame) -> Table:
+    """Sent messages: the poll date (a row sent for one opens it), the recipients in view, the delivery status."""
+    shown = table.drop(columns=["message_id", "pollrun_id"])
+    links = [Link(POLLRUN, {"pollrun": int(pollrun)}) if pd.notna(pollrun) else None for pollrun in table["pollrun_id"]]
     shown["Status"] = [_message_status(status) for status in shown["Status"]]
-    return with_headings(shown, {"Sent on": DATETIME, "Poll date": link_column(_("Poll date")),
-                                 "Recipients in view": NUMBER, "Text": text_column()})
+    return with_headings(Table(shown, {"Sent on": DATETIME, "Recipients in view": NUMBER, "Text": text_column()},
+                               dates={"Sent on": "moment"}, rows=links, hint=_(OPENS_POLLRUN)))
 
 
-def action_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    return with_headings(table.drop(columns="action_id"), {
-        "Asked on": DATETIME, "Attempts": NUMBER, "RapidPro said": st.column_config.TextColumn(width="medium")})
+def action_rows(table: pd.DataFrame) -> Table:
+    return with_headings(Table(table.drop(columns="action_id"), {
+        "Asked on": DATETIME, "Attempts": NUMBER, "RapidPro said": st.column_config.TextColumn(width="medium")},
+        dates={"Asked on": "moment"}))

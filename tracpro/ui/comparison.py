@@ -12,6 +12,7 @@ from tracpro.i18n import _
 from tracpro.polls.filters import NumericDisplay
 from tracpro.queries.comparison import Comparison
 from tracpro.ui.plots import plot_config
+from tracpro.ui.table_view import Table, show_table
 
 COLUMNS = {NumericDisplay.SUM: "sum", NumericDisplay.AVERAGE: "average", NumericDisplay.RESPONSE_RATE: "response_rate"}
 
@@ -66,7 +67,6 @@ def comparison_view(comparison: Comparison | None, regions: Sequence[str], numer
     with table:
         frame = comparison_table(comparison, shown, measure)
         number = st.column_config.NumberColumn(format="localized")
-        st.dataframe(frame, hide_index=True, width="stretch",
-                     column_config={_("Date"): st.column_config.DateColumn(format="MMM DD, YYYY"),
-                                    **{region: number for region in shown}, _("Responses"): number})
+        show_table(Table(frame, {_("Date"): st.column_config.DateColumn(), **{region: number for region in shown},
+                                 _("Responses"): number}, dates={_("Date"): "day"}), key="comparison-table")
         st.caption(caption)

@@ -13,9 +13,10 @@ from tracpro.queries.indicators import featured_indicator
 from tracpro.text import escape_markdown
 from tracpro.ui.database import read_scoped
 from tracpro.ui.indicators import indicator_chart
-from tracpro.ui.links import link_column, page_link, page_url
+from tracpro.ui.links import page_link
 from tracpro.ui.navigation import INDICATOR, INDICATORS, POLL, POLLRUN
-from tracpro.ui.tables import day, heading, number
+from tracpro.ui.table_view import Link, Table, show_table
+from tracpro.ui.tables import day_column, heading, number
 
 
 def featured_indicator_panel(scope: Scope) -> None:
@@ -43,16 +44,21 @@ def alerts_panel(scope: Scope) -> None:
         st.success(_("No region's participation dropped on the latest poll dates."))
         return
     table = pd.DataFrame({
-        "Poll": [page_url(POLL, alert.poll, poll=alert.poll_id) for alert in alerts],
-        "Date": [page_url(POLLRUN, day(alert.day), pollrun=alert.pollrun_id, tab="participation")
-                 for alert in alerts],
+        "Poll": [alert.poll for alert in alerts],
+        "Date": [alert.day for alert in alerts],
         "Region": [alert.region for alert in alerts],
         "Participants": [alert.participants for alert in alerts],
         "Answered (%)": [alert.rate for alert in alerts],
         "Usually (%)": [alert.usual_rate for alert in alerts],
     })
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "Poll": link_column(_("Poll")), "Date": link_column(_("Date"), help=_("Who took part on this date")),
+    config = {
+        "Poll": heading(_("Poll"), help=_("Open the poll")),
+        "Date": day_column(_("Date"), help=_("Who took part on this date")),
         "Region": heading(_("Region")), "Participants": number(_("Participants")),
         "Answered (%)": number(_("Answered (%)")), "Usually (%)": number(_("Usually (%)")),
-    })
+    }
+    show_table(Table(table, config, dates={"Date": "day"},
+                     rows=[Link(POLLRUN, {"pollrun": alert.pollrun_id, "tab": "participation"}) for alert in alerts],
+                     cells={"Poll": [Link(POLL, {"poll": alert.poll_id}) for alert in alerts]},
+                     hint=_("Click a row to see who took part on that date, or a poll's name to open the poll.")),
+               key="home-alerts")

@@ -15,25 +15,24 @@ from tracpro.queries.indicators import IndicatorData, IndicatorFilters
 from tracpro.text import escape_markdown
 from tracpro.ui.context import Context
 from tracpro.ui.database import read_scoped
-from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import INDICATOR
 from tracpro.ui.plots import described, plot_config
+from tracpro.ui.table_view import Link, Table, show_table
+from tracpro.ui.tables import day_column, heading
 
 NO_DATA = N_("No data to display for the current filters: no follow-up poll date falls between these dates.")
 
 
 def indicator_table(indicators: tuple[tuple, ...]) -> None:
-    """The org's indicators, newest first, each name a link to its page."""
-    rows = [(page_url(INDICATOR, name, indicator=indicator_id), start, end, baseline, follow_up)
-            for indicator_id, name, start, end, baseline, follow_up in indicators]
-    name_label, start_label, end_label = _("Name"), _("Start date"), _("End date")
-    table = pd.DataFrame(rows, columns=[name_label, start_label, end_label, _("Baseline question"),
-                                        _("Follow up question")])
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        name_label: link_column(name_label),
-        start_label: st.column_config.DateColumn(format="MMM DD, YYYY"),
-        end_label: st.column_config.DateColumn(format="MMM DD, YYYY"),
-    })
+    """The org's indicators, newest first: a row opens its indicator."""
+    table = pd.DataFrame([row[1:] for row in indicators],
+                         columns=["Name", "Start date", "End date", "Baseline question", "Follow up question"])
+    config = {"Name": heading(_("Name"), pinned=True), "Start date": day_column(_("Start date")),
+              "End date": day_column(_("End date")), "Baseline question": heading(_("Baseline question")),
+              "Follow up question": heading(_("Follow up question"))}
+    show_table(Table(table, config, dates={"Start date": "day", "End date": "day"},
+                     rows=[Link(INDICATOR, {"indicator": row[0]}) for row in indicators],
+                     hint=_("Click a row to open the indicator.")), key="indicators")
 
 
 def indicator_filters(scope: Scope, context: Context, values: IndicatorValues) -> IndicatorFilters | None:

@@ -118,19 +118,27 @@ def keep_session_page(page: st.Page, sections: dict[str, list[st.Page]]) -> None
 def keep_no_page() -> None:
     """For a signed-out run: the page the address named stays to be opened once signed in; a
     page shown before signing out is not reopened for the next person to sign in."""
-    _new_reports()
+    _new_reports(signed_in=False)
     kept = st.session_state.get(SESSION_PAGE)
     if kept is not None and kept[2]:
         st.session_state[SESSION_PAGE] = None
 
 
-def _new_reports() -> bool:
+def _new_reports(*, signed_in: bool = True) -> bool:
     """Whether a cookie component has reported something since the last run that asked. (A
-    component no longer drawn loses its value: that is no report.)"""
+    component no longer drawn loses its value: that is no report.)
+
+    While someone is signed in, a lost value does not make the next one new either: a run the
+    server starts (st.switch_page: a table's row, a chart's point) sees the components' values
+    lost, and the browser's next rerun (its Back button) brings them again, unchanged; that rerun
+    must be free to change the page. Signed out, the values are kept as they come, lost ones
+    included, so the report of the cookie written at the next sign-in is new."""
     reports = cookie_reports()
     seen = st.session_state.get(SEEN_REPORTS) or (None,) * len(reports)
-    st.session_state[SEEN_REPORTS] = reports
-    return any(report is not None and report != before for report, before in zip(reports, seen, strict=True))
+    pairs = list(zip(reports, seen, strict=True))
+    st.session_state[SEEN_REPORTS] = tuple(before if report is None and signed_in else report
+                                           for report, before in pairs)
+    return any(report is not None and report != before for report, before in pairs)
 
 
 def dashboard_pages() -> list[st.Page]:

@@ -7,8 +7,8 @@ tracpro.auth.scope says, and the widget is set to show what is really in use. Ch
 kept per org in Streamlit's session state, so switching orgs and back restores the region chosen there.
 
 A region chosen in the sidebar is also kept in the address (?region=ID, and ?subregions=0 when
-sub-regions are left out), and the links of the app's tables carry it: a poll date opened in a
-new tab, a reload or a shared address shows the same region. A newly opened tab takes the
+sub-regions are left out), and the way to another page carries it (tracpro.ui.links): a reload,
+a shared address or a link opened in a new tab shows the same region. A newly opened tab takes the
 address's choice when the user may see that region; otherwise the usual default.
 """
 
@@ -58,7 +58,7 @@ def _address_region() -> int:
 
 
 def _show_in_address(scope: Scope) -> None:
-    """Keep the region chosen (and sub-regions left out) in the address, and for page_url's links;
+    """Keep the region chosen (and sub-regions left out) in the address, and for open_page's switches;
     nothing when the sidebar shows what a newly opened tab would."""
     params = st.query_params
     wanted = {}

@@ -1,8 +1,9 @@
-"""Read-model tables as pages show them: links to the objects, dates in words, thousands separated.
+"""Read-model tables as pages show them: rows that open their objects, dates in words, thousands separated.
 
-Each function turns a read model's DataFrame into the one a page draws, with the column_config
-to draw it; the read model's ids become permalinks (tracpro.ui.links). Columns keep their English
-names (code and tests look them up); the column_config gives each its heading in the viewer's language.
+Each function turns a read model's DataFrame into the Table a page draws (tracpro.ui.table_view),
+with the column_config to draw it; the read model's ids become what its rows open. Columns keep
+their English names (code and tests look them up); the column_config gives each its heading in
+the viewer's language.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 import streamlit as st
 
-from tracpro.i18n import _, format_date, format_number
+from tracpro.i18n import N_, _, format_date, format_number
 from tracpro.queries.contacts import URN_LABELS, language_name
 from tracpro.queries.participation import Participation
-from tracpro.ui.links import link_column, page_url
 from tracpro.ui.navigation import CONTACT, POLL, POLLRUN
+from tracpro.ui.table_view import Link, Table
 
 if TYPE_CHECKING:
     # What st.column_config's columns return; streamlit does not export the name.
@@ -29,7 +30,14 @@ NUMBER = st.column_config.NumberColumn(format="localized")
 # A long table shows its first rows only: a browser table of tens of thousands of rows helps nobody
 # (the search and the downloads reach the rest).
 MOST_ROWS = 1_000
-DATETIME = st.column_config.DatetimeColumn(format="MMM DD, YYYY HH:mm")
+# A column of moments (or of days): shown in words in the viewer's language (see tracpro.ui.table_view).
+DATETIME = st.column_config.DatetimeColumn()
+DAY = st.column_config.DateColumn()
+# What a click on a table's row opens, in words (its cells may open something else: their headings' help says what).
+OPENS_POLLRUN = N_("Click a row to open its poll date.")
+OPENS_POLLRUN_OR_POLL = N_("Click a row to open its poll date, or a poll's name to open the poll.")
+OPENS_POLL = N_("Click a row to open the poll.")
+OPENS_CONTACT = N_("Click a row to open the contact.")
 
 
 def table_rows(table: pd.DataFrame) -> Iterator[Any]:
@@ -43,9 +51,14 @@ def number(label: str, **options) -> ColumnConfig:
     return st.column_config.NumberColumn(label, format="localized", **options)
 
 
-def datetime_column(label: str) -> ColumnConfig:
-    """DATETIME under a heading (already translated)."""
-    return st.column_config.DatetimeColumn(label, format="MMM DD, YYYY HH:mm")
+def datetime_column(label: str, **options) -> ColumnConfig:
+    """A column of moments under a heading (already translated); the Table's `dates` words them."""
+    return st.column_config.DatetimeColumn(label, **options)
+
+
+def day_column(label: str, **options) -> ColumnConfig:
+    """A column of days under a heading (already translated); the Table's `dates` words them."""
+    return st.column_config.DateColumn(label, **options)
 
 
 def heading(label: str, **options) -> ColumnConfig:
@@ -62,69 +75,78 @@ def responses_label(complete: int, partial: int) -> str:
     return f"{format_number(complete)} ({format_number(partial)})" if partial else format_number(complete)
 
 
-def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> tuple[pd.DataFrame, dict]:
-    """Poll dates (recent_pollruns, poll_dates): date and poll as links, participants, responses."""
+def pollrun_rows(table: pd.DataFrame, *, with_poll: bool = True) -> Table:
+    """Poll dates (recent_pollruns, poll_dates): date, poll, region, participants, responses. A row
+    opens its date; the poll's name the poll, the participants and responses those tabs of the date."""
+    rows = list(table_rows(table))
     shown = pd.DataFrame({
-        "Date": [page_url(POLLRUN, day(row.day), pollrun=row.pollrun_id) for row in table_rows(table)],
-        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table_rows(table)],
+        "Date": [row.day for row in rows],
+        "Poll": table["poll"],
         "Region": table["region"],
-        "Participants": [
-            page_url(POLLRUN, format_number(row.participants), pollrun=row.pollrun_id, tab="participation")
-            for row in table_rows(table)
-        ],
-        "Responses": [
-            page_url(POLLRUN, responses_label(row.complete, row.partial), pollrun=row.pollrun_id,
-                     tab="responses")
-            for row in table_rows(table)
-        ],
+        "Participants": table["participants"],
+        "Responses": [responses_label(row.complete, row.partial) for row in rows],
     })
+    config = {
+        "Date": day_column(_("Date"), help=_("Open this poll date")),
+        "Poll": heading(_("Poll"), help=_("Open the poll")),
+        "Region": heading(_("Region")),
+        "Participants": number(_("Participants"), help=_("Everyone the poll reached: participation")),
+        "Responses": heading(_("Responses"), alignment="right",  # a count, as Participants
+                             help=_("Complete responses (partial ones in brackets)")),
+    }
+    cells = {
+        "Poll": [Link(POLL, {"poll": row.poll_id}) for row in rows],
+        "Participants": [Link(POLLRUN, {"pollrun": row.pollrun_id, "tab": "participation"}) for row in rows],
+        "Responses": [Link(POLLRUN, {"pollrun": row.pollrun_id, "tab": "responses"}) for row in rows],
+    }
     if not with_poll:
         shown = shown.drop(columns="Poll")
-    config = {
-        "Date": link_column(_("Date"), help=_("Open this poll date")),
-        "Poll": link_column(_("Poll"), help=_("Open the poll")),
-        "Region": heading(_("Region")),
-        "Participants": link_column(_("Participants"), help=_("Everyone the poll reached: participation")),
-        "Responses": link_column(_("Responses"), help=_("Complete responses (partial ones in brackets)")),
-    }
-    return shown, config
+        del config["Poll"], cells["Poll"]
+    return Table(shown, config, dates={"Date": "day"},
+                 rows=[Link(POLLRUN, {"pollrun": row.pollrun_id}) for row in rows], cells=cells,
+                 hint=_(OPENS_POLLRUN_OR_POLL if with_poll else OPENS_POLLRUN))
 
 
-def poll_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The poll list: name as a link, questions, dates, last conducted."""
+def poll_rows(table: pd.DataFrame) -> Table:
+    """The poll list: name, questions, dates, last conducted. A row opens its poll; its count of
+    dates the poll's Dates tab."""
+    rows = list(table_rows(table))
     shown = pd.DataFrame({
-        "Poll": [page_url(POLL, row.poll, poll=row.poll_id) for row in table_rows(table)],
+        "Poll": table["poll"],
         "Questions": table["questions"],
-        "Dates": [page_url(POLL, format_number(row.dates), poll=row.poll_id, tab="dates")
-                  for row in table_rows(table)],
-        "Last conducted": [day(value) for value in table["last_conducted"]],
+        "Dates": table["dates"],
+        "Last conducted": table["last_conducted"],
     })
-    config = {"Poll": link_column(_("Poll")), "Questions": number(_("Questions")),
-              "Dates": link_column(_("Dates"), help=_("The poll's dates you may see")),
-              "Last conducted": heading(_("Last conducted"))}
-    return shown, config
+    config = {"Poll": heading(_("Poll")), "Questions": number(_("Questions")),
+              "Dates": number(_("Dates"), help=_("The poll's dates you may see")),
+              "Last conducted": day_column(_("Last conducted"))}
+    return Table(shown, config, dates={"Last conducted": "day"},
+                 rows=[Link(POLL, {"poll": row.poll_id}) for row in rows],
+                 cells={"Dates": [Link(POLL, {"poll": row.poll_id, "tab": "dates"}) for row in rows]},
+                 hint=_(OPENS_POLL))
 
 
-def contact_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The contact list (its first MOST_ROWS): name as a link; completed-poll columns as ticks."""
+def contact_rows(table: pd.DataFrame) -> Table:
+    """The contact list (its first MOST_ROWS): a row opens its contact; completed-poll columns as ticks."""
     table = table.head(MOST_ROWS)
-    shown = table.drop(columns="contact_id").copy()
-    shown["Name"] = [page_url(CONTACT, row.Name, contact=row.contact_id) for row in table_rows(table)]
-    config = {"Name": link_column(_("Name")), "URN": heading(_("URN")),
+    shown = table.drop(columns="contact_id")
+    config = {"Name": heading(_("Name"), pinned=True), "URN": heading(_("URN")),
               "Reporter groups": heading(_("Reporter groups")), "Region": heading(_("Region"))}
     for column in shown.columns[4:]:  # "<poll> (<date>)": completed that poll date
         config[column] = st.column_config.CheckboxColumn(column, help=_("Completed this poll date"))
-    return shown, config
+    return Table(shown, config, rows=[Link(CONTACT, {"contact": row.contact_id}) for row in table_rows(table)],
+                 hint=_(OPENS_CONTACT))
 
 
-def response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """A pollrun's responses (its newest MOST_ROWS): the contact as a link, the date and time in the
-    org's timezone."""
+def response_rows(table: pd.DataFrame) -> Table:
+    """A pollrun's responses (its newest MOST_ROWS), the date and time in the org's timezone: a row
+    opens its contact."""
     table = table.head(MOST_ROWS)
-    shown = table.drop(columns="contact_id").copy()
-    shown["Contact"] = [page_url(CONTACT, row.Contact, contact=row.contact_id) for row in table_rows(table)]
-    return shown, {"Date": datetime_column(_("Date")), "Contact": link_column(_("Contact")),
-                   "Region": heading(_("Region")), "Reporter groups": heading(_("Reporter groups"))}
+    shown = table.drop(columns="contact_id")
+    config = {"Date": datetime_column(_("Date")), "Contact": heading(_("Contact"), pinned=True),
+              "Region": heading(_("Region")), "Reporter groups": heading(_("Reporter groups"))}
+    return Table(shown, config, dates={"Date": "moment"},
+                 rows=[Link(CONTACT, {"contact": row.contact_id}) for row in table_rows(table)], hint=_(OPENS_CONTACT))
 
 
 def participation_rows(counts: Participation, label: str) -> pd.DataFrame:
@@ -144,29 +166,35 @@ def participation_config(label: str, shown_as: str) -> dict:
             "Completion": heading(_("Completion"))}
 
 
-def contact_response_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """A contact's responses: the date (a link to that poll date), the poll, the answers on one line."""
+def contact_response_rows(table: pd.DataFrame) -> Table:
+    """A contact's responses: the date, the poll, the answers on one line. A row opens its poll
+    date; the poll's name the poll."""
+    rows = list(table_rows(table))
     shown = pd.DataFrame({
-        "Date": [page_url(POLLRUN, day(row.Date), pollrun=row.pollrun_id) for row in table_rows(table)],
-        "Poll": [page_url(POLL, row.Poll, poll=row.poll_id) for row in table_rows(table)],
+        "Date": [row.Date.date() for row in rows],
+        "Poll": table["Poll"],
         "Answers": [answers.replace("\n", " · ") for answers in table["Answers"]],
     })
     answers = st.column_config.TextColumn(_("Answers"), width="large",
                                           help=_("Categories, or the words of open answers"))
-    return shown, {"Date": link_column(_("Date")), "Poll": link_column(_("Poll")), "Answers": answers}
+    return Table(shown, {"Date": day_column(_("Date")), "Poll": heading(_("Poll"), help=_("Open the poll")),
+                         "Answers": answers},
+                 dates={"Date": "day"}, rows=[Link(POLLRUN, {"pollrun": row.pollrun_id}) for row in rows],
+                 cells={"Poll": [Link(POLL, {"poll": row.poll_id}) for row in rows]},
+                 hint=_(OPENS_POLLRUN_OR_POLL))
 
 
-def message_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    shown = table.copy()
+def message_rows(table: pd.DataFrame) -> Table:
+    """The messages sent to a contact: a row sent for a poll date opens it."""
+    links = [Link(POLLRUN, {"pollrun": int(pollrun)}) if pd.notna(pollrun) else None for pollrun in table["pollrun_id"]]
     opened = _("Open")
-    shown["pollrun_id"] = [
-        page_url(POLLRUN, opened, pollrun=int(pollrun)) if pd.notna(pollrun) else None
-        for pollrun in table["pollrun_id"]
-    ]
-    shown = shown.rename(columns={"pollrun_id": "Poll date"})
-    return shown, {"Sent on": datetime_column(_("Sent on")), "Sent by": heading(_("Sent by")),
-                   "Poll date": link_column(_("Poll date")), "Recipients": heading(_("Recipients")),
-                   "Status": heading(_("Status")), "Text": heading(_("Text"))}
+    shown = table.rename(columns={"pollrun_id": "Poll date"})
+    shown["Poll date"] = [opened if link else None for link in links]
+    return Table(shown, {"Sent on": datetime_column(_("Sent on")), "Sent by": heading(_("Sent by")),
+                         "Poll date": heading(_("Poll date")),
+                         "Recipients": heading(_("Recipients")), "Status": heading(_("Status")),
+                         "Text": st.column_config.TextColumn(_("Text"), width="large")},
+                 dates={"Sent on": "moment"}, rows=links, hint=_(OPENS_POLLRUN))
 
 
 def by_dimension(table: pd.DataFrame, dimension: str) -> tuple[pd.DataFrame, pd.DataFrame, date | None]:
