@@ -176,6 +176,17 @@ def signed_in_at_home(page, context) -> dict:
     return cookie
 
 
+def signed_in_page(browser, url: str, login: str, password: str, **options):
+    """A new context (new_context's `options`) and its page, signed in at `url` and back at Home
+    with the cookie held: (context, page). The caller closes the context."""
+    context = new_context(browser, **options)
+    page = context.new_page()
+    page.goto(url)
+    sign_in(page, login, password)
+    signed_in_at_home(page, context)
+    return context, page
+
+
 def session_cookie(page, context) -> dict:
     """The login cookie once the browser holds it (a component writes it just after sign-in)."""
     page.wait_for_function("name => document.cookie.split('; ').some(cookie => cookie.startsWith(name + '='))",

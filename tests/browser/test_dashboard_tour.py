@@ -34,6 +34,7 @@ from tests.browser.pages import (
     scrolls_sideways,
     sign_in,
     signed_in_at_home,
+    signed_in_page,
     wait_for_app,
 )
 from tests.conftest import ROOT
@@ -45,7 +46,7 @@ from tracpro.i18n import LANGUAGES, _, gettext_in, isolated, use_language
 from tracpro.orgs.region_tree import region_options
 from tracpro.queries.pollrun_summary import pollrun_summary
 from tracpro.queries.pollruns import poll_dates, poll_list
-from tracpro.queries.responses import pollrun_responses
+from tracpro.queries.responses import COUNTED, SUPERSEDED, pollrun_responses
 from tracpro.ui.links import page_url
 from tracpro.ui.tables import day
 
@@ -74,12 +75,26 @@ MORE_STOPS = [Stop("indicators", "indicators", "Recent indicators"), Stop("compa
               Stop("start-poll", "start_poll", "Start a poll"), Stop("add-contact", "contact_new", "Add a contact"),
               Stop("account", "account", "My account")]
 TITLED = {"home", "polls", "activity", "contacts", *(stop.name for stop in MORE_STOPS)}  # headings that are titles
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?[+-]\d{2}:\d{2}")
+_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+# Dates written any other way than the app's one way per language ("Dec 04, 2026" in English):
+# ISO days, "04 Dec 2026", "December 07, 2026", "Sep 7, 2026".
+OTHER_DATES = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}} {_MONTH}[a-z]* \d{{4}}\b"
+                         rf"|\b{_MONTH}[a-z]{{2,}} \d{{1,2}}, \d{{4}}\b|\b{_MONTH} \d, \d{{4}}\b")
+ENGLISH_DAY = re.compile(rf"\b{_MONTH} \d{{2}}, \d{{4}}\b")
 
 
 def _membership(session: Session) -> Membership:
     """The touring supervisor's membership of the demo org."""
     user = session.scalars(select(User).where(User.login == LOGIN)).one()
     return session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+
+
+def _supervisor_scope(session: Session):
+    """What the touring supervisor may see, as the pages build it."""
+    membership = _membership(session)
+    return build_scope(session, org_id=membership.org_id, role=membership.role,
+                       given_region_ids=[region.id for region in membership.regions], selected_region_id=None)
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +104,7 @@ def stops(demo_app) -> list[Stop]:
     engine = make_engine(demo_app.database_url)
     try:
         with Session(engine) as session:
-            membership = _membership(session)
-            scope = build_scope(session, org_id=membership.org_id, role=membership.role,
-                                given_region_ids=[region.id for region in membership.regions], selected_region_id=None)
+            scope = _supervisor_scope(session)
             polls = poll_list(session, scope)
             poll_id = int(polls.loc[polls["poll"] == POLL, "poll_id"].iloc[0])
             newest = poll_dates(session, scope, poll_id).iloc[0]
@@ -170,10 +183,24 @@ def _visit(page, url: str, stop: Stop, viewport: dict, size: str) -> None:
         assert tables >= stop.tables, f"{stop.name}: {tables} tables at {page.url}, {_open_tab(page)} open"
         if size == "phone":
             assert not scrolls_sideways(page), f"{stop.name} scrolls sideways on a phone"
+        _one_date_format(page, stop, size.split("-")[0] if "-" in size else "en")
     except AssertionError:
         page.screenshot(path=TOUR / size / f"{stop.name}-failed.png", full_page=True)
         raise
     full_page_screenshot(page, viewport, TOUR / size / f"{stop.name}.png")
+
+
+def _one_date_format(page, stop: Stop, language: str) -> None:
+    """Every date the page writes (its text, its tables' cells, its charts' labels) is in the one
+    format of its language: no ISO day, no other English style, and no English day at all in
+    another language."""
+    shown = page.get_by_test_id("stMain").inner_text()
+    shown += " ".join(page.locator("[data-testid='stDataFrame'] [role='gridcell']").all_inner_texts())
+    other = OTHER_DATES.search(shown)
+    assert other is None, f"{stop.name}: a date written another way: {other[0]!r}"
+    if language != "en":
+        english = ENGLISH_DAY.search(shown)
+        assert english is None, f"{stop.name} in {language}: an English date {english[0]!r}"
 
 
 def _wait_for_at_least(page, selector: str, count: int) -> None:
@@ -216,8 +243,14 @@ def _click_a_point_then_download(page, url: str, stop: Stop) -> None:
     assert download.value.suggested_filename.startswith("responses-water-sanitation-")
     assert download.value.path().read_bytes().startswith(codecs.BOM_UTF8)  # Excel reads it as UTF-8
     with open(download.value.path(), encoding="utf-8-sig", newline="") as downloaded:
-        header = next(csv.reader(downloaded))
-    assert header[:5] == ["Date", "Name", "URN", "Region", "Reporter groups"]
+        header, *rows = list(csv.reader(downloaded))
+    assert header[:6] == ["Date", "Name", "URN", "Region", "Reporter groups", "Counted"]
+    # Each question's raw answer is followed by its category; moments carry the org's offset.
+    categories = [column for column in header if column.endswith(" (category)")]
+    assert categories and all(header[header.index(column) - 1] == column.removesuffix(" (category)")
+                              for column in categories)
+    assert rows and all(ISO_MOMENT.fullmatch(row[0]) for row in rows), rows[0][0]
+    assert {row[5] for row in rows} <= {COUNTED, SUPERSEDED} and COUNTED in {row[5] for row in rows}
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
@@ -331,5 +364,27 @@ def test_the_region_chosen_in_the_sidebar_stays_after_a_reload(demo_app, browser
         wait_for_app(page)
         assert f"region={below.id}" in page.url
         full_page_screenshot(page, DESKTOP, TOUR / "desktop" / "home-after-reload-in-a-sub-region.png")
+    finally:
+        context.close()
+
+
+def test_every_poll_opens_on_data(demo_app, browser):
+    """A poll's first view (no filter chosen) shows its results: no "No poll dates in this period"
+    and at least one chart that draws something, for every poll the supervisor has."""
+    engine = make_engine(demo_app.database_url)
+    try:
+        with Session(engine) as session:
+            polls = poll_list(session, _supervisor_scope(session))
+    finally:
+        engine.dispose()
+    assert len(polls) >= 4
+    context, page = signed_in_page(browser, demo_app.url, LOGIN, PASSWORD, viewport=DESKTOP)
+    try:
+        for poll_id, name in zip(polls["poll_id"], polls["poll"], strict=True):
+            page.goto(f"{demo_app.url}/{page_url('poll', poll=int(poll_id))}")
+            heading(page, name)
+            wait_for_app(page)
+            assert page.get_by_text("No poll dates in this period").count() == 0, name
+            assert _drawn_charts(page, 1) >= 1, name
     finally:
         context.close()

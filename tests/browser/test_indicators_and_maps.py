@@ -31,6 +31,7 @@ from tests.browser.pages import (
     scrolls_sideways,
     sign_in,
     signed_in_at_home,
+    signed_in_page,
     wait_for_app,
 )
 from tests.conftest import ROOT
@@ -201,12 +202,8 @@ def test_an_indicator_and_a_map_draw_offline(demo_app, browser, addresses, size,
 
 
 def test_a_categorical_map_shades_each_region_by_a_share(demo_app, browser, addresses):
-    context = new_context(browser, viewport=DESKTOP)
-    page = context.new_page()
+    context, page = signed_in_page(browser, demo_app.url, LOGIN, PASSWORD, viewport=DESKTOP)
     try:
-        page.goto(demo_app.url)
-        sign_in(page, LOGIN, PASSWORD)
-        signed_in_at_home(page, context)
         _open(page, f"{demo_app.url}/{addresses['categorical']}", addresses["categorical_poll"])
         _choose_question(page, addresses["categorical_question"])
         expect(page.get_by_test_id("stSelectbox").filter(has_text="Shade by the share of")).to_be_visible()
