@@ -38,6 +38,7 @@ from tracpro.indicators.editing import IndicatorInput, delete_indicator, save_in
 from tracpro.orgs.settings import OrgSettings, save_settings
 from tracpro.orgs.superuser import NewOrg, create_org, set_org_active
 from tracpro.orgs.tracking import track_reporter_groups
+from tracpro.outbox.repeats import RepeatedSend
 from tracpro.sync.requests import request_sync
 from tracpro.ui.acting import record_download
 
@@ -155,6 +156,16 @@ def _download(w: World) -> None:
         record_download(ada, w.admin_scope, {"export": "responses", "pollrun": w.pollrun_id})
 
 
+
+def _restart(w):
+    """Restart the non-respondents; after a start of the same poll a moment ago (every event in
+    one world), confirmed as the page asks the person to."""
+    try:
+        return restart_non_respondents(w.db, w.admin, w.pollrun_id, AT)
+    except RepeatedSend as repeated:
+        return restart_non_respondents(w.db, w.admin, w.pollrun_id, AT, repeated.earlier.request)
+
+
 # Each kind, and an action that records it (with whatever it records on the way).
 ACTIONS: dict[AuditKind, Callable[[World], object]] = {
     AuditKind.SIGNED_IN: _sign_in,
@@ -181,7 +192,7 @@ ACTIONS: dict[AuditKind, Callable[[World], object]] = {
     AuditKind.MESSAGE_SENT: lambda w: send_message(w.db, w.admin, w.pollrun_id, Audience.ALL,
                                                    "Please answer", AT),
     AuditKind.POLL_STARTED: lambda w: start_poll(w.db, w.admin, w.poll_id, w.north_id, False, AT),
-    AuditKind.POLL_RESTARTED: lambda w: restart_non_respondents(w.db, w.admin, w.pollrun_id, AT),
+    AuditKind.POLL_RESTARTED: _restart,
     AuditKind.CONTACT_CREATED: lambda w: create_contact(w.db, w.admin, _contact(w), AT),
     AuditKind.CONTACT_EDITED: lambda w: update_contact(w.db, w.admin, w.contact_id,
                                                        _contact(w, name="Nina N.", urn_path="+250788000001")),

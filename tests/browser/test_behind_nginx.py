@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import COOKIE_KEY, SUPERVISOR, committed_users, free_port, streamlit_app
-from tests.browser.pages import DESKTOP, heading, new_context, sign_in, signed_in_at_home, wait_for_app
+from tests.browser.pages import DESKTOP, click_until, heading, new_context, sign_in, signed_in_at_home
 from tests.conftest import ROOT, TOKEN_KEY
 from tests.waiting import wait_until
 
@@ -162,8 +162,9 @@ def test_a_person_carries_on_signed_in_when_their_app_process_dies(deployment, b
     other = next(port for port in deployment.app_ports if port != serving)
     wait_until(lambda: _serving_port(deployment) == other, "the page reconnects to the other process")
     heading(page, "Home")
-    wait_for_app(page)
-    page.get_by_role("link", name="Polls").first.click()
+    # A click while the new session's cookie components still report can be lost: made again then.
+    click_until(page, page.get_by_role("link", name="Polls").first,
+                page.get_by_role("heading", name="Polls", exact=True), "the Polls page")
     heading(page, "Polls")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     context.close()
