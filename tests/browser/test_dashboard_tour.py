@@ -69,7 +69,7 @@ class Stop:
     tables: int = 0  # at least this many tables
 
 
-# Also on the tours in other languages: every other page a supervisor has, on a phone too.
+# Every other page a supervisor has, on every tour.
 MORE_STOPS = [Stop("indicators", "indicators", "Recent indicators"), Stop("compare", "compare", "Compare regions"),
               Stop("inbox", "inbox", "Inbox"), Stop("messages", "messages", "Messages"),
               Stop("start-poll", "start_poll", "Start a poll"), Stop("add-contact", "contact_new", "Add a contact"),
@@ -122,6 +122,7 @@ def stops(demo_app) -> list[Stop]:
         Stop("polls", "polls", "Polls", tables=1),
         Stop("poll-charts", page_url("poll", poll=poll_id, **FILTERS), POLL, charts=2, clouds=1),
         Stop("poll-dates", page_url("poll", poll=poll_id, tab="dates"), POLL, tables=1),
+        Stop("poll-map", page_url("poll", poll=poll_id, tab="map"), POLL, charts=1, tables=1),
         Stop(
             "pollrun-summary", page_url("pollrun", pollrun=pollrun_id), pollrun, charts=charted, clouds=open_questions
         ),
@@ -266,7 +267,7 @@ def test_a_supervisor_tours_every_page(demo_app, browser, stops, size, viewport)
         page.goto(demo_app.url)
         sign_in(page, LOGIN, PASSWORD)
         signed_in_at_home(page, context)  # permalinks open new sessions, signed in from this cookie
-        for stop in stops:
+        for stop in [*stops, *MORE_STOPS]:
             _visit(page, demo_app.url, stop, viewport, size)
         if size == "desktop":
             _click_a_point_then_download(page, demo_app.url, stops[2])
