@@ -191,6 +191,12 @@ def _end(login_id: int | None, at: datetime) -> None:
             logins.sign_out(db, login_id, at)
 
 
+def _keep_login(login_id: int, token: str, expires_at: datetime) -> None:
+    """This tab holds login record `login_id`; the browser is to get its cookie."""
+    st.session_state[LOGIN_ID] = login_id
+    st.session_state[PENDING_COOKIE] = (token, expires_at)
+
+
 def _write_pending_cookie(cookie: LoginCookie) -> None:
     """Keep the cookie component on the page until the browser confirms it holds the cookie."""
     state = st.session_state
@@ -243,11 +249,8 @@ def sign_in() -> Gate:
         if user is None and sent_token() is not None:
             cookie.delete()  # a stale cookie, or one the library refused: the browser may as well drop it
     if user is None and not ending and offered():
-        opened = login_from_provider(cookie_key, at)
-        if opened is not None:
-            login_id, token, expires_at = opened
-            state[LOGIN_ID] = login_id
-            state[PENDING_COOKIE] = (token, expires_at)
+        login_id = login_from_provider(cookie_key, at, _keep_login)
+        if login_id is not None:
             user = _check(login_id, at).user
     if user is not None and PENDING_COOKIE in state:
         _write_pending_cookie(cookie)

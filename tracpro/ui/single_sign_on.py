@@ -8,6 +8,7 @@ login lives exactly as one made with a password does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -41,10 +42,14 @@ def sign_in_button(label: str | None) -> None:
         st.login()
 
 
-def login_from_provider(cookie_key: str, at: datetime) -> tuple[int, str, datetime] | None:
+def login_from_provider(cookie_key: str, at: datetime, keep: Callable[[int, str, datetime], None]) -> int | None:
     """The login opened for the identity Streamlit holds for this browser, if it is new to TracPro
-    and its account may sign in: (login record id, cookie value, its expiry). A refusal becomes
-    the sign-in page's notice."""
+    and its account may sign in: its record's id, after `keep(login id, cookie value, expiry)` has
+    put it in this tab's state. A refusal becomes the sign-in page's notice.
+
+    `keep` runs before the transaction commits: any use of session state is a point where a rerun
+    the browser asked for may stop this run, and stopped there the transaction rolls back, so the
+    identity is not spent on a login this tab never held; the next run acts on it again."""
     if not st.user.is_logged_in:
         return None
     identity = ProviderIdentity.from_claims(st.user.to_dict())
@@ -52,12 +57,12 @@ def login_from_provider(cookie_key: str, at: datetime) -> tuple[int, str, dateti
         return None
     with session_scope() as db:
         result = single_sign_on.sign_in(db, identity, cookie_key, at)
-    st.session_state[_ACTED_ON] = identity.digest
+        if result.login_id is not None and result.token is not None and result.expires_at is not None:
+            keep(result.login_id, result.token, result.expires_at)
+        st.session_state[_ACTED_ON] = identity.digest
     if result.refusal is not None:
         notice(result.refusal, "warning")
-    if result.login_id is None or result.token is None or result.expires_at is None:
-        return None
-    return result.login_id, result.token, result.expires_at
+    return result.login_id
 
 
 def sign_out_of_provider() -> None:
